@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { EmptyState } from '@/components/ui/empty-state';
+import { Forbidden } from '@/components/ui/forbidden';
+import { listAuditEvents } from '@/lib/audit/list-audit-events';
+import { verifyAuditChain } from '@/lib/audit/verify-audit-chain';
+import { loadGuarded } from '@/lib/auth/page';
+
+export default async function AuditPage() {
+  const res = await loadGuarded(
+    { action: 'audit.view', permission: 'audit:read', input: z.object({}), project: () => null },
+    {},
+    async (ctx) => ({ events: await listAuditEvents(ctx.tx), chain: await verifyAuditChain(ctx.tx) }),
+  );
+  if (!res.ok) return <Forbidden message={res.message} />;
+  const { events, chain } = res.data;
+  return (
+    <>
+      <h1>Audit log</h1>
+      <p data-testid="chain-status" className={chain.ok ? 'ok' : 'error'}>
+        {chain.ok ? `Hash chain intact (${chain.events} events).` : `Hash chain broken at event ${chain.badSeq}: ${chain.problem}`}
+      </p>
+      {events.length === 0 ? (
+        <EmptyState title="No events">Every sign-in-protected action is recorded here.</EmptyState>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>Time</th>
+              <th>Actor</th>
+              <th>Action</th>
+              <th>Target</th>
+              <th>Outcome</th>
+              <th>Hash</th>
+            </tr>
+          </thead>
+          <tbody>
+            {events.map((e) => (
+              <tr key={e.seq}>
+                <td>{e.seq}</td>
+                <td>{e.at.toISOString().replace('T', ' ').slice(0, 19)}</td>
+                <td>{e.actorLabel}</td>
+                <td className="mono">{e.action}</td>
+                <td className="mono">{e.targetType ? `${e.targetType}:${e.targetId ?? ''}` : ''}</td>
+                <td className={e.outcome === 'success' ? 'ok' : 'error'}>{e.outcome}</td>
+                <td className="mono">{e.hash.slice(0, 12)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

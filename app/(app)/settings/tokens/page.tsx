@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { Forbidden } from '@/components/ui/forbidden';
+import { TokenManager } from '@/components/ui/token-manager';
+import { listApiTokens } from '@/lib/auth/list-api-tokens';
+import { loadGuarded } from '@/lib/auth/page';
+
+export default async function TokensPage() {
+  const res = await loadGuarded(
+    { action: 'token.list', permission: 'token:manage', input: z.object({}), project: () => null },
+    {},
+    async (ctx) => listApiTokens(ctx.tx, { userId: ctx.actor.userId }),
+  );
+  if (!res.ok) return <Forbidden message={res.message} />;
+  return (
+    <>
+      <h1>API tokens</h1>
+      <p className="muted">
+        For the <span className="mono">segflow</span> CLI and scripts: set <span className="mono">SEGFLOW_URL</span> and{' '}
+        <span className="mono">SEGFLOW_TOKEN</span>. A token acts with your roles; it is shown once.
+      </p>
+      <TokenManager tokens={res.data.map((t) => ({ id: t.id, name: t.name, createdAt: t.createdAt.toISOString() }))} />
+    </>
+  );
+}

@@ -1,0 +1,11 @@
+import type { Command } from 'commander';
+import { register as audit } from './commands/audit';
+import { register as deidentify } from './commands/deidentify';
+import { register as migrate } from './commands/migrate';
+import { register as seed } from './commands/seed';
+import { register as start } from './commands/start';
+
+type Register = (program: Command) => void;
+
+// Each subcommand lives in cli/commands/<name>.ts. Add one line here per subcommand.
+export const commands: Register[] = [start, migrate, seed, audit, deidentify, ];

@@ -1,0 +1,8 @@
+export function Forbidden({ message }: { message: string }) {
+  return (
+    <div className="card" role="alert">
+      <h1>Not allowed</h1>
+      <p className="error">{message}</p>
+    </div>
+  );
+}

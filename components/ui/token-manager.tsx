@@ -1,0 +1,63 @@
+'use client';
+import { useRouter } from 'next/navigation';
+import { useState, useTransition } from 'react';
+import { createTokenAction, revokeTokenAction } from '@/app/(app)/settings/tokens/actions';
+
+export function TokenManager({ tokens }: { tokens: { id: string; name: string; createdAt: string }[] }) {
+  const router = useRouter();
+  const [created, setCreated] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, start] = useTransition();
+  const [name, setName] = useState('');
+
+  return (
+    <div className="card">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          start(async () => {
+            const res = await createTokenAction({ name });
+            if (res.ok) {
+              setCreated(res.data.token);
+              setName('');
+              setError(null);
+              router.refresh();
+            } else setError(res.error.message);
+          });
+        }}
+      >
+        <input aria-label="Token name" placeholder="name, e.g. laptop" value={name} onChange={(e) => setName(e.target.value)} />{' '}
+        <button disabled={pending || !name.trim()}>Create token</button>
+      </form>
+      {created && (
+        <p>
+          New token (copy it now): <span className="mono" data-testid="new-token">{created}</span>
+        </p>
+      )}
+      {error && <p className="error">{error}</p>}
+      <table>
+        <tbody>
+          {tokens.map((t) => (
+            <tr key={t.id}>
+              <td>{t.name}</td>
+              <td>{t.createdAt.slice(0, 16).replace('T', ' ')}</td>
+              <td>
+                <button
+                  className="secondary"
+                  onClick={() =>
+                    start(async () => {
+                      await revokeTokenAction({ id: t.id });
+                      router.refresh();
+                    })
+                  }
+                >
+                  Revoke
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { auditOutcomeEnum } from './enums';
+
+/**
+ * Append-only, hash-chained audit log: hash = sha256(prev_hash || canonical(event)). A trigger in the
+ * migrations refuses UPDATE and DELETE for every role (only a superuser can bypass triggers).
+ */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true, mode: 'date', precision: 3 }).notNull(),
+    actorId: uuid('actor_id'),
+    actorLabel: text('actor_label').notNull(),
+    action: text('action').notNull(),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    projectId: uuid('project_id'),
+    outcome: auditOutcomeEnum('outcome').notNull(),
+    requestId: text('request_id').notNull(),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [index('audit_events_project_idx').on(t.projectId, t.seq), index('audit_events_actor_idx').on(t.actorId, t.seq)],
+);
+export type AuditEvent = typeof auditEvents.$inferSelect;

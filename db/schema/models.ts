@@ -1,0 +1,78 @@
+import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { modelVersionStatusEnum, promotionStateEnum, slotStageEnum } from './enums';
+import { users } from './projects';
+
+export const models = pgTable(
+  'models',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    description: text('description'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('models_name_uq').on(t.name)],
+);
+export type Model = typeof models.$inferSelect;
+
+export const modelVersions = pgTable(
+  'model_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    modelId: uuid('model_id')
+      .notNull()
+      .references(() => models.id, { onDelete: 'cascade' }),
+    version: text('version').notNull(),
+    /** sha256 of model.onnx; the worker refuses an artifact whose hash differs */
+    sha256: text('sha256').notNull(),
+    artifactKey: text('artifact_key').notNull(),
+    /** input spec (lib/models/model-spec.ts): grid, scaling, labels */
+    spec: jsonb('spec').$type<Record<string, unknown>>().notNull(),
+    status: modelVersionStatusEnum('status').notNull().default('registered'),
+    registeredBy: uuid('registered_by').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('model_versions_model_version_uq').on(t.modelId, t.version), index('model_versions_sha_idx').on(t.sha256)],
+);
+export type ModelVersion = typeof modelVersions.$inferSelect;
+
+/** A model's deployment slot: one live version, optionally a shadow and a canary (with its share). */
+export const deploymentSlots = pgTable(
+  'deployment_slots',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    modelId: uuid('model_id')
+      .notNull()
+      .references(() => models.id, { onDelete: 'cascade' }),
+    liveVersionId: uuid('live_version_id').references(() => modelVersions.id),
+    shadowVersionId: uuid('shadow_version_id').references(() => modelVersions.id),
+    canaryVersionId: uuid('canary_version_id').references(() => modelVersions.id),
+    canaryPercent: integer('canary_percent').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('deployment_slots_model_uq').on(t.modelId)],
+);
+export type DeploymentSlot = typeof deploymentSlots.$inferSelect;
+
+/** Every change of a slot's state, so "which version was live on that day" is always answerable. */
+export const slotEvents = pgTable(
+  'slot_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    slotId: uuid('slot_id')
+      .notNull()
+      .references(() => deploymentSlots.id, { onDelete: 'cascade' }),
+    versionId: uuid('version_id')
+      .notNull()
+      .references(() => modelVersions.id),
+    stage: slotStageEnum('stage'),
+    state: promotionStateEnum('state').notNull(),
+    canaryPercent: integer('canary_percent'),
+    /** gate evaluation that led here: thresholds, observed values, pass/fail per criterion */
+    gate: jsonb('gate').$type<Record<string, unknown>>(),
+    actorId: uuid('actor_id').references(() => users.id),
+    reason: text('reason'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('slot_events_slot_idx').on(t.slotId, t.createdAt)],
+);
+export type SlotEvent = typeof slotEvents.$inferSelect;

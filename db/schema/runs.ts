@@ -1,0 +1,66 @@
+import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { runStatusEnum, slotStageEnum, stepStatusEnum } from './enums';
+import { modelVersions } from './models';
+import { projects, users } from './projects';
+import { studies } from './studies';
+
+/**
+ * A run takes one study through the pipeline. `runKey` = hash(input content, pipeline version,
+ * model version, parameters): submitting the same thing again returns the existing run.
+ */
+export const runs = pgTable(
+  'runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    studyId: uuid('study_id')
+      .notNull()
+      .references(() => studies.id, { onDelete: 'cascade' }),
+    runKey: text('run_key').notNull(),
+    status: runStatusEnum('status').notNull().default('queued'),
+    pipelineVersion: text('pipeline_version').notNull(),
+    /** the version that served the run (live or canary) */
+    modelVersionId: uuid('model_version_id').references(() => modelVersions.id),
+    servedBy: slotStageEnum('served_by'),
+    shadowVersionId: uuid('shadow_version_id').references(() => modelVersions.id),
+    params: jsonb('params').$type<Record<string, unknown>>().notNull().default({}),
+    executor: text('executor').notNull().default('local'),
+    /** Argo workflow name, or the local executor's run id */
+    externalId: text('external_id'),
+    manifestKey: text('manifest_key'),
+    manifestSha256: text('manifest_sha256'),
+    error: text('error'),
+    submittedBy: uuid('submitted_by').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('runs_project_key_uq').on(t.projectId, t.runKey),
+    index('runs_project_status_idx').on(t.projectId, t.status, t.createdAt),
+    index('runs_study_idx').on(t.studyId),
+  ],
+);
+export type Run = typeof runs.$inferSelect;
+
+export const runSteps = pgTable(
+  'run_steps',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    status: stepStatusEnum('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /** outputs: [{ key, versionId, sha256 }], recorded in the manifest */
+    outputs: jsonb('outputs').$type<Record<string, unknown>[]>().notNull().default([]),
+    error: text('error'),
+  },
+  (t) => [uniqueIndex('run_steps_run_name_uq').on(t.runId, t.name)],
+);
+export type RunStep = typeof runSteps.$inferSelect;

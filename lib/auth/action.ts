@@ -1,0 +1,21 @@
+import { isAppError, type AppErrorCode } from '../errors';
+import { GUARD_META, runGuarded, type GuardContext, type GuardMeta, type GuardSpec } from './guard';
+import { currentRequestHeaders } from './request-context';
+
+export type ActionResult<O> = { ok: true; data: O } | { ok: false; error: { code: AppErrorCode; message: string } };
+export type GuardedAction<O> = ((input: unknown) => Promise<ActionResult<O>>) & { [GUARD_META]: GuardMeta };
+
+/** Wraps a server action in the guard. Server actions are public endpoints: none skips this. */
+export function action<I, O>(spec: GuardSpec<I>, handler: (ctx: GuardContext<I>) => Promise<O>): GuardedAction<O> {
+  const fn = async (input: unknown): Promise<ActionResult<O>> => {
+    try {
+      const headers = await currentRequestHeaders();
+      return { ok: true, data: await runGuarded(spec, headers, input, handler) };
+    } catch (err) {
+      if (isAppError(err)) return { ok: false, error: { code: err.code, message: err.message } };
+      console.error('[segflow] unhandled error in action', spec.action, err);
+      return { ok: false, error: { code: 'internal', message: 'internal error' } };
+    }
+  };
+  return Object.assign(fn, { [GUARD_META]: { kind: 'action', action: spec.action, permission: spec.permission } as GuardMeta });
+}

@@ -1,0 +1,73 @@
+import { eq } from 'drizzle-orm';
+import { decode } from 'next-auth/jwt';
+import { memberships, projects, users } from '@/db/schema';
+import type { DbOrTx } from '../db';
+import { findUserIdByToken } from './api-tokens';
+import type { Role } from './permissions';
+
+/** Who is calling: a signed-in user (next-auth session cookie) or an API token (CLI, scripts). */
+export interface Actor {
+  userId: string;
+  email: string;
+  name: string;
+  via: 'session' | 'token';
+  memberships: { projectId: string; slug: string; role: Role }[];
+}
+
+const SESSION_COOKIES = ['__Secure-next-auth.session-token', 'next-auth.session-token'];
+
+function readCookie(header: string | null, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return null;
+}
+
+async function userIdFromSession(headers: Headers): Promise<string | null> {
+  const secret = process.env.NEXTAUTH_SECRET;
+  if (!secret) return null;
+  for (const name of SESSION_COOKIES) {
+    const value = readCookie(headers.get('cookie'), name);
+    if (!value) continue;
+    try {
+      const jwt = await decode({ token: value, secret });
+      if (jwt && typeof jwt.sub === 'string') return jwt.sub;
+    } catch {
+      return null; // a bad or expired cookie is the same as no session
+    }
+  }
+  return null;
+}
+
+/** Resolves the caller from request headers; memberships are read fresh so role changes apply at once. */
+export async function resolveActor(db: DbOrTx, headers: Headers): Promise<Actor | null> {
+  const auth = headers.get('authorization');
+  let userId: string | null = null;
+  let via: Actor['via'] = 'session';
+  if (auth?.toLowerCase().startsWith('bearer ')) {
+    userId = await findUserIdByToken(db, auth.slice(7).trim());
+    via = 'token';
+    if (!userId) return null;
+  } else {
+    userId = await userIdFromSession(headers);
+  }
+  if (!userId) return null;
+  return loadActor(db, userId, via);
+}
+
+export async function loadActor(db: DbOrTx, userId: string, via: Actor['via']): Promise<Actor | null> {
+  const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
+  if (!user) return null;
+  const rows = await db
+    .select({ projectId: memberships.projectId, slug: projects.slug, role: memberships.role })
+    .from(memberships)
+    .innerJoin(projects, eq(projects.id, memberships.projectId))
+    .where(eq(memberships.userId, userId));
+  return { userId: user.id, email: user.email, name: user.name, via, memberships: rows };
+}
+
+export function rolesOf(actor: Actor): Role[] {
+  return [...new Set(actor.memberships.map((m) => m.role))];
+}

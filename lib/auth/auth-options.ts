@@ -1,0 +1,75 @@
+import { eq } from 'drizzle-orm';
+import type { NextAuthOptions } from 'next-auth';
+import CredentialsProvider from 'next-auth/providers/credentials';
+import type { Provider } from 'next-auth/providers/index';
+import { users } from '@/db/schema';
+import { getDb } from '../db';
+import { verifyPassword } from './password';
+
+/**
+ * next-auth: email + password (credentials) for embedded/demo mode and local accounts, and an OIDC
+ * provider when OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are set. Sessions are JWTs holding
+ * only the user id; roles are read from the database on every request (lib/auth/actor.ts).
+ */
+function providers(): Provider[] {
+  const list: Provider[] = [
+    CredentialsProvider({
+      id: 'credentials',
+      name: 'Email and password',
+      credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
+      async authorize(credentials) {
+        const email = credentials?.email?.trim().toLowerCase();
+        const password = credentials?.password;
+        if (!email || !password) return null;
+        const [user] = await getDb().select().from(users).where(eq(users.email, email)).limit(1);
+        if (!user?.passwordHash || !(await verifyPassword(password, user.passwordHash))) return null;
+        return { id: user.id, email: user.email, name: user.name };
+      },
+    }),
+  ];
+  if (process.env.OIDC_ISSUER && process.env.OIDC_CLIENT_ID && process.env.OIDC_CLIENT_SECRET) {
+    list.push({
+      id: 'oidc',
+      name: process.env.OIDC_NAME ?? 'Single sign-on',
+      type: 'oauth',
+      wellKnown: `${process.env.OIDC_ISSUER.replace(/\/$/, '')}/.well-known/openid-configuration`,
+      clientId: process.env.OIDC_CLIENT_ID,
+      clientSecret: process.env.OIDC_CLIENT_SECRET,
+      authorization: { params: { scope: 'openid email profile' } },
+      idToken: true,
+      checks: ['pkce', 'state'],
+      profile(profile: { sub: string; email?: string; name?: string }) {
+        return { id: profile.sub, email: profile.email ?? null, name: profile.name ?? profile.email ?? profile.sub };
+      },
+    });
+  }
+  return list;
+}
+
+export const authOptions: NextAuthOptions = {
+  session: { strategy: 'jwt', maxAge: 8 * 60 * 60 },
+  pages: { signIn: '/signin' },
+  providers: providers(),
+  callbacks: {
+    // OIDC users must already exist (invited by an admin); the session carries our user id.
+    async signIn({ user, account }) {
+      if (account?.provider === 'credentials') return true;
+      if (!user.email) return false;
+      const [row] = await getDb().select({ id: users.id }).from(users).where(eq(users.email, user.email.toLowerCase())).limit(1);
+      return Boolean(row);
+    },
+    async jwt({ token, user, account }) {
+      if (user && account) {
+        if (account.provider === 'credentials') token.sub = user.id;
+        else if (user.email) {
+          const [row] = await getDb().select({ id: users.id }).from(users).where(eq(users.email, user.email.toLowerCase())).limit(1);
+          token.sub = row?.id;
+        }
+      }
+      return token;
+    },
+    async session({ session, token }) {
+      return { ...session, user: { ...session.user, id: token.sub } };
+    },
+  },
+};

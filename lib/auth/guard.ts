@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { appendAuditEvent } from '../audit/append-audit-event';
+import { getDb, type Db, type Tx } from '../db';
+import { AppError, isAppError } from '../errors';
+import { resolveActor, type Actor } from './actor';
+import { authorize, type Authorized } from './authorize';
+import type { Permission } from './permissions';
+
+/**
+ * The one path every route handler and server action takes, in this order:
+ * session → input validation (zod) → permission on the target project/row → work → audit event.
+ * The work and its audit event share one transaction; a refusal is audited on its own.
+ */
+export interface GuardSpec<I> {
+  /** audit action name, e.g. 'upload.create' */
+  action: string;
+  permission: Permission;
+  input: z.ZodType<I>;
+  /** the project the target belongs to (id or slug), read from the input or the target row; null = global */
+  project: (input: I, db: Db) => Promise<string | null> | string | null;
+  /** what the audit event names as target */
+  target?: (input: I) => { type: string; id: string | null };
+}
+
+export interface GuardContext<I> extends Authorized {
+  actor: Actor;
+  input: I;
+  tx: Tx;
+  requestId: string;
+  /** adds fields to the success audit event's details */
+  auditDetails: Record<string, unknown>;
+}
+
+export const GUARD_META = Symbol.for('segflow.guard');
+export interface GuardMeta {
+  kind: 'route' | 'action';
+  action: string;
+  permission: Permission;
+}
+
+export function guardMetaOf(fn: unknown): GuardMeta | undefined {
+  return (fn as { [GUARD_META]?: GuardMeta } | null)?.[GUARD_META];
+}
+
+export async function runGuarded<I, O>(
+  spec: GuardSpec<I>,
+  headers: Headers,
+  rawInput: unknown,
+  work: (ctx: GuardContext<I>) => Promise<O>,
+): Promise<O> {
+  const db = getDb();
+  const requestId = headers.get('x-request-id') ?? randomUUID();
+  const actor = await resolveActor(db, headers);
+  if (!actor) throw new AppError('unauthenticated', 'sign in or send an API token');
+
+  const parsed = spec.input.safeParse(rawInput);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.length ? issue.path.join('.') : 'input';
+    throw new AppError('invalid_input', `${field}: ${issue?.message ?? 'invalid'}`, { field });
+  }
+  const input = parsed.data;
+  const target = spec.target?.(input) ?? { type: null, id: null };
+  const base = {
+    actorId: actor.userId,
+    actorLabel: actor.email,
+    action: spec.action,
+    targetType: target.type,
+    targetId: target.id,
+    requestId,
+  };
+
+  let authorized: Authorized;
+  try {
+    authorized = await authorize(db, actor, spec.permission, await spec.project(input, db));
+  } catch (err) {
+    if (isAppError(err)) {
+      await db.transaction((tx) =>
+        appendAuditEvent(tx, { ...base, outcome: 'denied', details: { code: err.code, permission: spec.permission } }),
+      );
+    }
+    throw err;
+  }
+
+  try {
+    return await db.transaction(async (tx) => {
+      const ctx: GuardContext<I> = { ...authorized, actor, input, tx, requestId, auditDetails: {} };
+      const out = await work(ctx);
+      await appendAuditEvent(tx, {
+        ...base,
+        projectId: authorized.project?.id ?? null,
+        outcome: 'success',
+        details: ctx.auditDetails,
+      });
+      return out;
+    });
+  } catch (err) {
+    await db.transaction((tx) =>
+      appendAuditEvent(tx, {
+        ...base,
+        projectId: authorized.project?.id ?? null,
+        outcome: 'failure',
+        details: { code: isAppError(err) ? err.code : 'internal' },
+      }),
+    );
+    throw err;
+  }
+}

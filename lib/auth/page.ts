@@ -1,0 +1,31 @@
+import { redirect } from 'next/navigation';
+import { headers } from 'next/headers';
+import { getDb } from '../db';
+import { AppError, isAppError } from '../errors';
+import { resolveActor, type Actor } from './actor';
+import { runGuarded, type GuardContext, type GuardSpec } from './guard';
+
+/** The signed-in user for a server component; sends anyone else to the sign-in page. */
+export async function requirePageActor(): Promise<Actor> {
+  const actor = await resolveActor(getDb(), new Headers(await headers()));
+  if (!actor) redirect('/signin');
+  return actor;
+}
+
+export type PageResult<O> = { ok: true; data: O } | { ok: false; code: string; message: string };
+
+/**
+ * Server components load data through the same guard as routes and actions (permission + audit),
+ * so reading PHI on a page is audited exactly like reading it through the API.
+ */
+export async function loadGuarded<I, O>(spec: GuardSpec<I>, input: unknown, work: (ctx: GuardContext<I>) => Promise<O>): Promise<PageResult<O>> {
+  try {
+    return { ok: true, data: await runGuarded(spec, new Headers(await headers()), input, work) };
+  } catch (err) {
+    if (isAppError(err) && err.code === 'unauthenticated') redirect('/signin');
+    if (isAppError(err)) return { ok: false, code: err.code, message: err.message };
+    throw err;
+  }
+}
+
+export { AppError };

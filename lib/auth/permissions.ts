@@ -1,0 +1,56 @@
+/**
+ * The one role → permission map. Roles are per project (memberships). Every route handler and server
+ * action declares the permission it needs; the guard checks it against the caller's role in the
+ * target project. Reviewers never get a PHI permission: everything they see is pseudonymous.
+ */
+export const ROLES = ['researcher', 'reviewer', 'operator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'project:read', // see the project exists (any member)
+  'study:read', // study list and series (pseudonymous fields)
+  'phi:read', // identifying header values (patient name, id, dates) and raw-phi/ objects
+  'study:upload', // create uploads, get presigned URLs to raw-phi/
+  'run:read',
+  'run:submit',
+  'run:manage', // retry, cancel
+  'model:read',
+  'model:register',
+  'promotion:read',
+  'promotion:approve',
+  'review:read', // shadow vs live comparisons (derived, de-identified data only)
+  'review:write', // record a verdict
+  'audit:read',
+  'project:manage', // members, roles, de-identification options
+  'token:manage', // own API tokens
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  researcher: ['project:read', 'study:read', 'phi:read', 'study:upload', 'run:read', 'run:submit', 'model:read', 'token:manage'],
+  reviewer: ['project:read', 'review:read', 'review:write', 'token:manage'],
+  operator: ['project:read', 'run:read', 'run:manage', 'model:read', 'model:register', 'promotion:read', 'promotion:approve', 'review:read', 'token:manage'],
+  admin: [...PERMISSIONS],
+};
+
+export function can(role: Role | null | undefined, permission: Permission): boolean {
+  return role != null && ROLE_PERMISSIONS[role].includes(permission);
+}
+
+export function permissionsOf(role: Role): readonly Permission[] {
+  return ROLE_PERMISSIONS[role];
+}
+
+/** Navigation entries and the permission each needs; the shell shows those the user holds anywhere. */
+export const NAV_ITEMS = [
+  { href: '/studies', label: 'Studies', permission: 'study:read' },
+  { href: '/runs', label: 'Runs', permission: 'run:read' },
+  { href: '/models', label: 'Models', permission: 'model:read' },
+  { href: '/promotions', label: 'Promotions', permission: 'promotion:read' },
+  { href: '/reviews', label: 'Reviews', permission: 'review:read' },
+  { href: '/audit', label: 'Audit', permission: 'audit:read' },
+] as const satisfies readonly { href: string; label: string; permission: Permission }[];
+
+export function navFor(roles: Role[]): (typeof NAV_ITEMS)[number][] {
+  return NAV_ITEMS.filter((item) => roles.some((r) => can(r, item.permission)));
+}

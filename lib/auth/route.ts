@@ -1,0 +1,47 @@
+import { NextResponse } from 'next/server';
+import { isAppError } from '../errors';
+import { GUARD_META, runGuarded, type GuardContext, type GuardMeta, type GuardSpec } from './guard';
+
+type RouteContext = { params?: Promise<Record<string, string | string[]>> };
+export type RouteHandler = ((req: Request, ctx?: RouteContext) => Promise<Response>) & { [GUARD_META]: GuardMeta };
+
+/** Turns any thrown error into a JSON error response; infrastructure errors are logged, never shown. */
+export function errorResponse(err: unknown): Response {
+  if (isAppError(err)) {
+    return NextResponse.json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } }, { status: err.status });
+  }
+  console.error('[segflow] unhandled error', err);
+  return NextResponse.json({ error: { code: 'internal', message: 'internal error' } }, { status: 500 });
+}
+
+async function readInput(req: Request, ctx?: RouteContext): Promise<Record<string, unknown>> {
+  const params = (await ctx?.params) ?? {};
+  const query = Object.fromEntries(new URL(req.url).searchParams);
+  let body: Record<string, unknown> = {};
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    const text = await req.text();
+    if (text) {
+      try {
+        const parsed: unknown = JSON.parse(text);
+        body = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { body: parsed };
+      } catch {
+        body = { __invalidJson: true };
+      }
+    }
+  }
+  return { ...query, ...body, ...params };
+}
+
+/** Wraps a route handler in the guard. The handler returns JSON-able data or a Response. */
+export function route<I>(spec: GuardSpec<I>, handler: (ctx: GuardContext<I>, req: Request) => Promise<unknown>): RouteHandler {
+  const fn = async (req: Request, ctx?: RouteContext) => {
+    try {
+      const input = await readInput(req, ctx);
+      const out = await runGuarded(spec, req.headers, input, (g) => handler(g, req));
+      return out instanceof Response ? out : NextResponse.json(out ?? null);
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+  return Object.assign(fn, { [GUARD_META]: { kind: 'route', action: spec.action, permission: spec.permission } as GuardMeta });
+}

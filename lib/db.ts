@@ -1,0 +1,34 @@
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from '@/db/schema';
+import { AppError } from './errors';
+import { databaseUrl } from './platform/config';
+
+/**
+ * One database client for every process: the app, the CLI and pipeline steps all speak the
+ * PostgreSQL protocol through postgres.js, to a PostgreSQL server or to the embedded PGlite that
+ * `segflow start` serves over the wire (lib/embedded/pglite-server.ts).
+ */
+export type Db = PostgresJsDatabase<typeof schema>;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+let cached: { url: string; sql: postgres.Sql; db: Db } | null = null;
+
+export function getDb(): Db {
+  const url = databaseUrl();
+  if (!url) throw new AppError('unavailable', 'no database: set DATABASE_URL or run `npm start` (embedded PGlite)');
+  if (cached?.url === url) return cached.db;
+  // 5 connections: the embedded PGlite serves one statement at a time anyway, and a PostgreSQL
+  // server is shared with the other processes (CLI, steps); raise with DATABASE_POOL_MAX.
+  const sql = postgres(url, { max: Number(process.env.DATABASE_POOL_MAX ?? 5), onnotice: () => {} });
+  cached = { url, sql, db: drizzle(sql, { schema }) };
+  return cached.db;
+}
+
+export async function closeDb(): Promise<void> {
+  if (cached) {
+    await cached.sql.end({ timeout: 5 });
+    cached = null;
+  }
+}

@@ -1,0 +1,68 @@
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import { sql } from 'drizzle-orm';
+import { createRequire } from 'node:module';
+import { getDb } from '../db';
+import { getStorage } from '../storage/s3-client';
+
+export interface ComponentHealth {
+  ok: boolean;
+  detail: string;
+}
+export interface Health {
+  ok: boolean;
+  database: ComponentHealth;
+  storage: ComponentHealth;
+  executor: ComponentHealth & { kind: 'local' | 'argo' };
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function checkDatabase(): Promise<ComponentHealth> {
+  try {
+    await getDb().execute(sql`select 1`);
+    return { ok: true, detail: 'reachable' };
+  } catch (err) {
+    return { ok: false, detail: message(err) };
+  }
+}
+
+async function checkStorage(): Promise<ComponentHealth> {
+  try {
+    const { client, settings } = getStorage();
+    await client.send(new HeadBucketCommand({ Bucket: settings.bucket }));
+    return { ok: true, detail: `bucket ${settings.bucket} reachable` };
+  } catch (err) {
+    return { ok: false, detail: message(err) };
+  }
+}
+
+/**
+ * Local executor: step processes need the worker runtime (onnxruntime-node) on this machine.
+ * Argo: the Argo Server answers its version endpoint.
+ */
+async function checkExecutor(): Promise<Health['executor']> {
+  if (process.env.ARGO_SERVER) {
+    try {
+      const res = await fetch(`${process.env.ARGO_SERVER.replace(/\/$/, '')}/api/v1/version`, {
+        headers: process.env.ARGO_TOKEN ? { authorization: `Bearer ${process.env.ARGO_TOKEN}` } : {},
+        signal: AbortSignal.timeout(3000),
+      });
+      return { kind: 'argo', ok: res.ok, detail: `Argo Server answered ${res.status}` };
+    } catch (err) {
+      return { kind: 'argo', ok: false, detail: message(err) };
+    }
+  }
+  try {
+    createRequire(import.meta.url).resolve('onnxruntime-node');
+    return { kind: 'local', ok: true, detail: 'local executor: worker runtime present' };
+  } catch (err) {
+    return { kind: 'local', ok: false, detail: message(err) };
+  }
+}
+
+export async function checkHealth(): Promise<Health> {
+  const [database, storage, executor] = await Promise.all([checkDatabase(), checkStorage(), checkExecutor()]);
+  return { ok: database.ok && storage.ok && executor.ok, database, storage, executor };
+}

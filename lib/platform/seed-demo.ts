@@ -1,0 +1,81 @@
+import { and, eq } from 'drizzle-orm';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { memberships, projects, users } from '@/db/schema';
+import { createApiToken, findUserIdByToken } from '../auth/api-tokens';
+import { hashPassword } from '../auth/password';
+import { ROLES, type Role } from '../auth/permissions';
+import type { Db } from '../db';
+
+export const DEMO_PROJECT_SLUG = 'demo';
+
+export const DEMO_USERS: Record<Role, { email: string; name: string; password: string }> = {
+  researcher: { email: 'researcher@demo.segflow', name: 'Rita Researcher', password: 'demo-researcher' },
+  reviewer: { email: 'reviewer@demo.segflow', name: 'Rex Reviewer', password: 'demo-reviewer' },
+  operator: { email: 'operator@demo.segflow', name: 'Olga Operator', password: 'demo-operator' },
+  admin: { email: 'admin@demo.segflow', name: 'Ada Admin', password: 'demo-admin' },
+};
+
+export type DemoTokens = Record<Role, string>;
+
+async function ensureProject(db: Db, slug: string, name: string): Promise<string> {
+  const [existing] = await db.select({ id: projects.id }).from(projects).where(eq(projects.slug, slug)).limit(1);
+  if (existing) return existing.id;
+  const [row] = await db
+    .insert(projects)
+    .values({ slug, name, deidSecret: randomBytes(32).toString('hex') })
+    .onConflictDoNothing()
+    .returning({ id: projects.id });
+  if (row) return row.id;
+  const [again] = await db.select({ id: projects.id }).from(projects).where(eq(projects.slug, slug)).limit(1);
+  return again.id;
+}
+
+async function ensureUser(db: Db, u: { email: string; name: string; password: string }): Promise<string> {
+  const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, u.email)).limit(1);
+  if (existing) return existing.id;
+  const [row] = await db
+    .insert(users)
+    .values({ email: u.email, name: u.name, passwordHash: await hashPassword(u.password) })
+    .returning({ id: users.id });
+  return row.id;
+}
+
+/**
+ * Demo data for the embedded default: the `demo` project, one user per role, and an API token per
+ * role written to `tokensFile` (reused while still valid, so a second start keeps them).
+ * Idempotent: running it again changes nothing that exists.
+ */
+export async function seedDemo(db: Db, opts: { tokensFile?: string } = {}): Promise<{ projectId: string; userIds: Record<Role, string>; tokens: DemoTokens | null }> {
+  const projectId = await ensureProject(db, DEMO_PROJECT_SLUG, 'Demo project');
+  const userIds = {} as Record<Role, string>;
+  for (const role of ROLES) {
+    const userId = await ensureUser(db, DEMO_USERS[role]);
+    userIds[role] = userId;
+    await db.insert(memberships).values({ userId, projectId, role }).onConflictDoNothing();
+    await db
+      .update(memberships)
+      .set({ role })
+      .where(and(eq(memberships.userId, userId), eq(memberships.projectId, projectId)));
+  }
+  if (!opts.tokensFile) return { projectId, userIds, tokens: null };
+
+  let previous: Partial<DemoTokens> = {};
+  if (existsSync(opts.tokensFile)) {
+    try {
+      previous = JSON.parse(readFileSync(opts.tokensFile, 'utf8')) as Partial<DemoTokens>;
+    } catch {
+      previous = {};
+    }
+  }
+  const tokens = {} as DemoTokens;
+  for (const role of ROLES) {
+    const old = previous[role];
+    const owner = old ? await findUserIdByToken(db, old) : null;
+    tokens[role] = owner === userIds[role] && old ? old : (await createApiToken(db, { userId: userIds[role], name: 'demo' })).token;
+  }
+  mkdirSync(dirname(opts.tokensFile), { recursive: true });
+  writeFileSync(opts.tokensFile, JSON.stringify(tokens, null, 2) + '\n', { mode: 0o600 });
+  return { projectId, userIds, tokens };
+}

@@ -1,0 +1,118 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { closeDb, getDb } from '../db';
+import { EMBEDDED_S3_CREDENTIALS, startEmbeddedS3 } from '../embedded/s3-server';
+import { startEmbeddedDatabase } from '../embedded/pglite-server';
+import { buildIsCurrent, currentBuildStamp } from './build-stamp';
+import { dataDir, runtimeFilePath, type TRuntimeFile } from './config';
+import { migrateDatabase } from './migrate';
+import { DEMO_USERS, seedDemo } from './seed-demo';
+import { seedDemoContent } from './seed-demo-content';
+
+const require = createRequire(import.meta.url);
+
+function authSecret(dir: string): string {
+  if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
+  const file = join(dir, 'auth-secret');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+async function waitForHealth(url: string, child: { exitCode: number | null }): Promise<boolean> {
+  for (let i = 0; i < 240 && child.exitCode === null; i++) {
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return false;
+}
+
+/**
+ * `segflow start`: the whole platform on one machine. Uses DATABASE_URL / S3_ENDPOINT when set;
+ * otherwise starts the embedded PGlite (served over the PostgreSQL protocol) and the embedded S3
+ * server, with their data under .data/. Applies migrations, seeds demo data, builds the app if the
+ * build is missing or stale, and serves it.
+ */
+export async function startPlatform(opts: { port: number; dev: boolean }): Promise<void> {
+  const root = process.cwd();
+  const dir = dataDir();
+  mkdirSync(dir, { recursive: true });
+  const appUrl = process.env.NEXTAUTH_URL ?? `http://localhost:${opts.port}`;
+  const closers: (() => Promise<void>)[] = [];
+  const runtime: TRuntimeFile = { appUrl, pid: process.pid };
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, SEGFLOW_DATA_DIR: dir, NEXTAUTH_URL: appUrl, NEXTAUTH_SECRET: authSecret(dir) };
+
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    const pg = await startEmbeddedDatabase({ dir: join(dir, 'pg'), port: Number(process.env.SEGFLOW_PG_PORT ?? 54329) });
+    closers.push(pg.close);
+    databaseUrl = pg.url;
+    runtime.databaseUrl = pg.url;
+  }
+  childEnv.DATABASE_URL = databaseUrl;
+
+  if (!process.env.S3_ENDPOINT && !process.env.S3_BUCKET) {
+    const s3 = await startEmbeddedS3({
+      dir: join(dir, 's3'),
+      port: Number(process.env.SEGFLOW_S3_PORT ?? 4569),
+      bucket: 'segflow',
+      corsOrigins: [appUrl, appUrl.replace('localhost', '127.0.0.1')],
+    });
+    closers.push(s3.close);
+    runtime.s3 = { endpoint: s3.endpoint, bucket: s3.bucket, region: 'us-east-1', ...EMBEDDED_S3_CREDENTIALS };
+    Object.assign(childEnv, {
+      S3_ENDPOINT: s3.endpoint,
+      S3_BUCKET: s3.bucket,
+      S3_REGION: 'us-east-1',
+      S3_ACCESS_KEY_ID: EMBEDDED_S3_CREDENTIALS.accessKeyId,
+      S3_SECRET_ACCESS_KEY: EMBEDDED_S3_CREDENTIALS.secretAccessKey,
+      S3_VERSIONED: 'false',
+    });
+  }
+  writeFileSync(runtimeFilePath(), JSON.stringify(runtime, null, 2) + '\n', { mode: 0o600 });
+  Object.assign(process.env, { DATABASE_URL: childEnv.DATABASE_URL });
+
+  await migrateDatabase(databaseUrl);
+  const demo = runtime.databaseUrl !== undefined || process.env.SEGFLOW_DEMO === 'true';
+  if (demo) {
+    await seedDemo(getDb(), { tokensFile: join(dir, 'demo-tokens.json') });
+    if (runtime.s3 || process.env.SEGFLOW_DEMO_CONTENT === 'true') await seedDemoContent(getDb(), childEnv);
+  }
+  await closeDb();
+
+  const nextBin = require.resolve('next/dist/bin/next');
+  if (!opts.dev && !buildIsCurrent(root)) {
+    console.log('[segflow] building the app (next build --webpack)…');
+    const stamp = currentBuildStamp(root);
+    const build = spawnSync(process.execPath, [nextBin, 'build', '--webpack'], { stdio: 'inherit', env: childEnv });
+    if (build.status !== 0) throw new Error('next build failed');
+    writeFileSync(join(root, '.next', 'segflow-build-stamp'), stamp);
+  }
+  const args = opts.dev ? ['dev', '--webpack', '-p', String(opts.port)] : ['start', '-p', String(opts.port)];
+  const child = spawn(process.execPath, [nextBin, ...args], { stdio: 'inherit', env: childEnv });
+
+  const shutdown = async (code: number) => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    for (const close of closers.reverse()) await close().catch(() => {});
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  child.on('exit', (code) => void shutdown(code ?? 0));
+
+  if (await waitForHealth(`http://127.0.0.1:${opts.port}`, child)) {
+    console.log(`\n[segflow] ready at ${appUrl}`);
+    if (demo) {
+      console.log('[segflow] demo logins (project "demo"):');
+      for (const [role, u] of Object.entries(DEMO_USERS)) console.log(`  ${role.padEnd(10)} ${u.email} / ${u.password}`);
+      console.log(`[segflow] API tokens for the CLI: ${join(dir, 'demo-tokens.json')}`);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Object keys of the one bucket (ADR-02). This file is the only place keys are made: keys come from
+ * server-generated ids, never from a client's file name.
+ *   raw-phi/<project>/<study>/<upload>/<n>        what researchers uploaded (PHI)
+ *   derived/<project>/<study>/...                   de-identified images, volumes, masks, SEG, metrics
+ *   manifests/<project>/<run>.json                  run manifests, written once
+ *   models/<model>/<version>/model.onnx             model artifacts
+ */
+const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+function seg(name: string, value: string | number): string {
+  const s = String(value);
+  if (!SEGMENT.test(s) || s.includes('..')) throw new Error(`invalid ${name} for an object key: ${JSON.stringify(s)}`);
+  return s;
+}
+
+export const PREFIXES = {
+  rawPhi: 'raw-phi/',
+  derived: 'derived/',
+  manifests: 'manifests/',
+  models: 'models/',
+} as const;
+
+export function rawPhiKey(p: { projectId: string; studyId: string; uploadId: string; index: number }): string {
+  return `raw-phi/${seg('project', p.projectId)}/${seg('study', p.studyId)}/${seg('upload', p.uploadId)}/${seg('index', p.index)}`;
+}
+
+export function rawPhiUploadPrefix(p: { projectId: string; studyId: string; uploadId: string }): string {
+  return `raw-phi/${seg('project', p.projectId)}/${seg('study', p.studyId)}/${seg('upload', p.uploadId)}/`;
+}
+
+/** derived/<project>/<study>/<kind>/<name>: kind groups outputs (deid, volume, runs/<run>/<step>) */
+export function derivedKey(p: { projectId: string; studyId: string; path: string[] }): string {
+  return `derived/${seg('project', p.projectId)}/${seg('study', p.studyId)}/${p.path.map((x) => seg('path', x)).join('/')}`;
+}
+
+export function manifestKey(p: { projectId: string; runId: string }): string {
+  return `manifests/${seg('project', p.projectId)}/${seg('run', p.runId)}.json`;
+}
+
+export function modelKey(p: { model: string; version: string }): string {
+  return `models/${seg('model', p.model)}/${seg('version', p.version)}/model.onnx`;
+}

@@ -1,0 +1,16 @@
+import type { NextConfig } from 'next';
+
+const nextConfig: NextConfig = {
+  // Native and server-only packages stay out of the server bundle.
+  serverExternalPackages: ['onnxruntime-node', '@electric-sql/pglite', '@electric-sql/pglite-socket', 's3rver', 'postgres', 'dcmjs'],
+  poweredByHeader: false,
+  webpack(config, { isServer }) {
+    if (!isServer) {
+      // Cornerstone's codec packages reference node built-ins they never use in the browser.
+      config.resolve.fallback = { ...config.resolve.fallback, fs: false, path: false };
+    }
+    return config;
+  },
+};
+
+export default nextConfig;
