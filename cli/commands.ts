@@ -1,11 +1,14 @@
 import type { Command } from 'commander';
 import { register as audit } from './commands/audit';
+import { register as convert } from './commands/convert';
 import { register as deidentify } from './commands/deidentify';
+import { register as infer } from './commands/infer';
 import { register as migrate } from './commands/migrate';
 import { register as seed } from './commands/seed';
+import { register as seg } from './commands/seg';
 import { register as start } from './commands/start';
 
 type Register = (program: Command) => void;
 
 // Each subcommand lives in cli/commands/<name>.ts. Add one line here per subcommand.
-export const commands: Register[] = [start, migrate, seed, audit, deidentify, ];
+export const commands: Register[] = [start, migrate, seed, audit, deidentify, infer, convert, seg, ];

@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { mkdirSync } from 'node:fs';
+import { StatementBatchQueue } from './statement-batch-queue';
 
 /**
  * The embedded default database: PGlite with its data on disk, served over the PostgreSQL wire
@@ -14,7 +15,9 @@ export interface EmbeddedDatabase {
 export async function startEmbeddedDatabase(opts: { dir: string; port: number }): Promise<EmbeddedDatabase> {
   mkdirSync(opts.dir, { recursive: true });
   const db = await PGlite.create(opts.dir);
-  const server = new PGLiteSocketServer({ db, port: opts.port, host: '127.0.0.1', maxConnections: 16 });
+  const server = new PGLiteSocketServer({ db, port: opts.port, host: '127.0.0.1', maxConnections: 32 });
+  // Handlers take the server's queue when a connection arrives, so replacing it before start is enough.
+  (server as unknown as { queryQueue: StatementBatchQueue }).queryQueue = new StatementBatchQueue(db);
   await server.start();
   return {
     url: `postgres://postgres@127.0.0.1:${opts.port}/postgres`,

@@ -1,0 +1,27 @@
+/**
+ * The "C" (clean) action of the Clean Descriptors and similar options: PS3.15 asks for values "of
+ * similar meaning known not to contain identifying information". We keep the text but cut out every
+ * identifying value of the same instance (name parts, IDs, dates, institution, physicians), matched
+ * case-insensitively. Tokens shorter than 3 characters would remove ordinary words and are skipped.
+ */
+export function identifyingTokens(values: readonly (string | undefined)[]): string[] {
+  const tokens = new Set<string>();
+  for (const v of values) {
+    if (!v) continue;
+    for (const part of v.split(/[\\^=]/)) {
+      const t = part.trim();
+      if (t.length >= 3) tokens.add(t);
+      for (const word of t.split(/\s+/)) if (word.length >= 3) tokens.add(word);
+    }
+  }
+  return [...tokens].sort((a, b) => b.length - a.length);
+}
+
+export function cleanText(value: string, tokens: readonly string[]): string {
+  let out = value;
+  for (const t of tokens) {
+    const escaped = t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    out = out.replace(new RegExp(escaped, 'gi'), '');
+  }
+  return out.replace(/\s{2,}/g, ' ').trim();
+}

@@ -1,0 +1,105 @@
+/**
+ * Geometry of a DICOM series: check it is one regular stack of parallel slices, order the slices,
+ * and build the voxel→RAS affine. Conventions follow dicom2nifti so its ground truths match exactly:
+ * i = column, j = row, k = slice; slices ascending along the world axis on which they move most;
+ * affine = LPS→RAS flip of [rowDir·Δcol, colDir·Δrow, step, firstPosition].
+ */
+import { AppError } from '../../errors';
+import type { Mat4 } from '../volume';
+import type { DicomSlice } from './group-series';
+import { sameOrientation } from './group-series';
+
+/** Relative deviation of slice steps tolerated before a series counts as having gaps. */
+const STEP_TOLERANCE = 0.1;
+/** Gantry tilt (angle between slice step and slice normal) above this is refused. */
+const MAX_TILT_DEGREES = 0.5;
+
+export interface SeriesGeometry {
+  sorted: DicomSlice[];
+  affine: Mat4;
+  rows: number;
+  columns: number;
+}
+
+export function computeSeriesGeometry(slices: DicomSlice[], label: string): SeriesGeometry {
+  const bad = (problem: string, code: 'malformed_file' | 'unsupported' | 'invalid_input' = 'malformed_file') =>
+    new AppError(code, `series ${label}: ${problem}`, { series: label });
+  if (slices.length < 2) throw bad(`only ${slices.length} image(s); at least 2 slices are needed for a volume`, 'invalid_input');
+  const first = slices[0];
+  for (const s of slices) {
+    if (!s.orientation || !s.position || !s.pixelSpacing) {
+      throw bad(`${s.name} has no ImageOrientationPatient/ImagePositionPatient/PixelSpacing`);
+    }
+    if (s.samplesPerPixel !== 1) {
+      throw bad(`${s.name} is colour (${s.photometric}, ${s.samplesPerPixel} samples per pixel); only greyscale series are converted`, 'unsupported');
+    }
+    if (s.numberOfFrames > 1) throw bad(`${s.name} is multi-frame (${s.numberOfFrames} frames); only single-frame series are converted`, 'unsupported');
+    if (s.rows !== first.rows || s.columns !== first.columns) {
+      throw bad(`slices differ in size (${first.name} ${first.columns}x${first.rows}, ${s.name} ${s.columns}x${s.rows})`);
+    }
+    if (!sameOrientation(s.orientation, first.orientation)) {
+      throw bad(`mixed slice orientations (${first.name} and ${s.name} differ); convert each orientation separately`);
+    }
+    if (Math.abs(s.pixelSpacing[0] - first.pixelSpacing![0]) > 1e-4 || Math.abs(s.pixelSpacing[1] - first.pixelSpacing![1]) > 1e-4) {
+      throw bad(`pixel spacing differs between ${first.name} and ${s.name}`);
+    }
+  }
+  const o = first.orientation!;
+  const rowDir = [o[0], o[1], o[2]];
+  const colDir = [o[3], o[4], o[5]];
+  const normal = cross(rowDir, colDir);
+  const withPos = slices.map((s) => ({ s, d: dot(s.position!, normal) })).sort((a, b) => a.d - b.d);
+  const n = withPos.length;
+  for (let i = 1; i < n; i++) {
+    if (Math.abs(withPos[i].d - withPos[i - 1].d) < 1e-4) {
+      const all = Math.abs(withPos[n - 1].d - withPos[0].d) < 1e-4;
+      throw bad(
+        all
+          ? `all ${n} slices are at one position; this is not a volume (time series or duplicates?)`
+          : `${withPos[i - 1].s.name} and ${withPos[i].s.name} are at the same position (duplicate slices)`,
+      );
+    }
+  }
+  let sorted = withPos.map((x) => x.s);
+  const p0 = sorted[0].position!;
+  const pn = sorted[n - 1].position!;
+  const step = p0.map((v, a) => (pn[a] - v) / (n - 1));
+  const stepLen = Math.hypot(step[0], step[1], step[2]);
+  const tilt = (Math.acos(Math.min(1, Math.abs(dot(step, normal)) / stepLen)) * 180) / Math.PI;
+  if (tilt > MAX_TILT_DEGREES) {
+    throw bad(`gantry tilt / sheared stack (${tilt.toFixed(1)}° between slice step and slice normal) is not supported`, 'unsupported');
+  }
+  const expected = Math.abs(withPos[n - 1].d - withPos[0].d) / (n - 1);
+  for (let i = 1; i < n; i++) {
+    const gap = withPos[i].d - withPos[i - 1].d;
+    if (Math.abs(gap - expected) > STEP_TOLERANCE * expected) {
+      throw bad(
+        `inconsistent slice spacing: ${gap.toFixed(3)} mm between ${withPos[i - 1].s.name} and ${withPos[i].s.name}, ` +
+          `${expected.toFixed(3)} mm on average (missing slices?)`,
+      );
+    }
+  }
+  // dicom2nifti order: ascending along the world axis with the largest extent.
+  const axis = [0, 1, 2].reduce((best, a) => (Math.abs(pn[a] - p0[a]) > Math.abs(pn[best] - p0[best]) ? a : best), 0);
+  if (pn[axis] < p0[axis]) sorted = sorted.reverse();
+  const pos = sorted[0].position!;
+  const last = sorted[n - 1].position!;
+  const k = pos.map((v, a) => (last[a] - v) / (n - 1));
+  const [dRow, dCol] = first.pixelSpacing!;
+  // LPS → RAS: negate x and y rows.
+  const affine: Mat4 = [
+    [-rowDir[0] * dCol, -colDir[0] * dRow, -k[0], -pos[0]],
+    [-rowDir[1] * dCol, -colDir[1] * dRow, -k[1], -pos[1]],
+    [rowDir[2] * dCol, colDir[2] * dRow, k[2], pos[2]],
+    [0, 0, 0, 1],
+  ];
+  return { sorted, affine, rows: first.rows, columns: first.columns };
+}
+
+function cross(a: number[], b: number[]): number[] {
+  return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+}
+
+function dot(a: number[], b: number[]): number {
+  return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}

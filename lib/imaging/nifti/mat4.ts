@@ -1,0 +1,77 @@
+/**
+ * Small 4x4 affine helpers (row-major, as in `Volume.affine`). Kept here rather than pulling a
+ * linear-algebra package: only multiply, invert and compare are needed.
+ */
+import type { Mat4 } from '../volume';
+
+export function multiplyMat4(a: Mat4, b: Mat4): Mat4 {
+  const out = zeroMat4();
+  for (let r = 0; r < 4; r++)
+    for (let c = 0; c < 4; c++) {
+      let s = 0;
+      for (let k = 0; k < 4; k++) s += a[r][k] * b[k][c];
+      out[r][c] = s;
+    }
+  return out;
+}
+
+export function zeroMat4(): Mat4 {
+  return [
+    [0, 0, 0, 0],
+    [0, 0, 0, 0],
+    [0, 0, 0, 0],
+    [0, 0, 0, 0],
+  ];
+}
+
+export function identityMat4(): Mat4 {
+  return [
+    [1, 0, 0, 0],
+    [0, 1, 0, 0],
+    [0, 0, 1, 0],
+    [0, 0, 0, 1],
+  ];
+}
+
+/** Inverse of an affine (last row 0 0 0 1): invert the 3x3 part, then the translation. */
+export function invertAffine(m: Mat4): Mat4 {
+  const [a, b, c] = [m[0][0], m[0][1], m[0][2]];
+  const [d, e, f] = [m[1][0], m[1][1], m[1][2]];
+  const [g, h, i] = [m[2][0], m[2][1], m[2][2]];
+  const det = a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
+  if (!Number.isFinite(det) || Math.abs(det) < 1e-12) throw new Error('affine is singular');
+  const inv = [
+    [(e * i - f * h) / det, (c * h - b * i) / det, (b * f - c * e) / det],
+    [(f * g - d * i) / det, (a * i - c * g) / det, (c * d - a * f) / det],
+    [(d * h - e * g) / det, (b * g - a * h) / det, (a * e - b * d) / det],
+  ];
+  const t = [m[0][3], m[1][3], m[2][3]];
+  const out = zeroMat4();
+  for (let r = 0; r < 3; r++) {
+    out[r][0] = inv[r][0];
+    out[r][1] = inv[r][1];
+    out[r][2] = inv[r][2];
+    out[r][3] = -(inv[r][0] * t[0] + inv[r][1] * t[1] + inv[r][2] * t[2]);
+  }
+  out[3][3] = 1;
+  return out;
+}
+
+export function applyAffine(m: Mat4, p: [number, number, number]): [number, number, number] {
+  return [
+    m[0][0] * p[0] + m[0][1] * p[1] + m[0][2] * p[2] + m[0][3],
+    m[1][0] * p[0] + m[1][1] * p[1] + m[1][2] * p[2] + m[1][3],
+    m[2][0] * p[0] + m[2][1] * p[1] + m[2][2] * p[2] + m[2][3],
+  ];
+}
+
+export function affinesClose(a: Mat4, b: Mat4, tol: number): boolean {
+  for (let r = 0; r < 4; r++) for (let c = 0; c < 4; c++) if (Math.abs(a[r][c] - b[r][c]) > tol) return false;
+  return true;
+}
+
+/** Column norms of the 3x3 part: the voxel size along i, j, k. */
+export function spacingOfAffine(m: Mat4): [number, number, number] {
+  const norm = (c: number) => Math.hypot(m[0][c], m[1][c], m[2][c]);
+  return [norm(0), norm(1), norm(2)];
+}

@@ -1,0 +1,98 @@
+/**
+ * Smoke test of the zero-config path: `segflow start` with no DATABASE_URL / S3 settings, on a fresh
+ * data dir. Health must answer 200, every demo user must sign in through next-auth, and a second
+ * start must keep the data of the first (the demo API tokens still work).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const PORT = Number(process.env.SMOKE_PORT ?? 3200);
+const BASE = `http://localhost:${PORT}`;
+const DATA = join(process.cwd(), '.data', 'smoke');
+const DEMO = {
+  researcher: 'demo-researcher',
+  reviewer: 'demo-reviewer',
+  operator: 'demo-operator',
+  admin: 'demo-admin',
+} as const;
+
+let passed = 0;
+let failed = 0;
+function check(name: string, ok: boolean, detail = ''): void {
+  if (ok) passed++;
+  else failed++;
+  console.log(`${ok ? '✓' : '✗'} ${name}${detail ? ` — ${detail}` : ''}`);
+}
+
+function start(): ChildProcess {
+  const env: NodeJS.ProcessEnv = { ...process.env, SEGFLOW_DATA_DIR: DATA, SEGFLOW_PG_PORT: '54349', SEGFLOW_S3_PORT: '4589', NEXTAUTH_URL: BASE };
+  for (const k of ['DATABASE_URL', 'S3_ENDPOINT', 'S3_BUCKET', 'S3_KMS_KEY_ID', 'SEGFLOW_DEMO', 'NEXTAUTH_SECRET']) delete env[k];
+  return spawn(process.execPath, ['bin/segflow.mjs', 'start', '--port', String(PORT)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
+async function waitHealthy(child: ChildProcess): Promise<number> {
+  for (let i = 0; i < 900 && child.exitCode === null; i++) {
+    try {
+      const res = await fetch(`${BASE}/api/health`);
+      if (res.status === 200) return 200;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return -1;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+/** next-auth credentials sign-in over HTTP: csrf token, callback, then the session. */
+async function signIn(email: string, password: string): Promise<string | null> {
+  const csrfRes = await fetch(`${BASE}/api/auth/csrf`);
+  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
+  const cookies = (csrfRes.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]);
+  const res = await fetch(`${BASE}/api/auth/callback/credentials`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookies.join('; ') },
+    body: new URLSearchParams({ csrfToken, email, password, json: 'true' }),
+  });
+  const all = [...cookies, ...(res.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0])];
+  const session = await fetch(`${BASE}/api/auth/session`, { headers: { cookie: all.join('; ') } });
+  const body = (await session.json()) as { user?: { email?: string } };
+  return body.user?.email ?? null;
+}
+
+async function main(): Promise<void> {
+  rmSync(DATA, { recursive: true, force: true });
+  let app = start();
+  try {
+    check('health 200 on embedded defaults', (await waitHealthy(app)) === 200);
+    for (const [role, password] of Object.entries(DEMO)) {
+      const email = `${role}@demo.segflow`;
+      check(`${role} signs in`, (await signIn(email, password)) === email);
+    }
+    check('a wrong password is refused', (await signIn('admin@demo.segflow', 'wrong')) === null);
+    const tokens = JSON.parse(readFileSync(join(DATA, 'demo-tokens.json'), 'utf8')) as Record<string, string>;
+    const before = await fetch(`${BASE}/api/tokens`, { headers: { authorization: `Bearer ${tokens.researcher}` } });
+    check('demo token works', before.status === 200, `status ${before.status}`);
+    await stop(app);
+
+    app = start();
+    check('second start is healthy', (await waitHealthy(app)) === 200);
+    const after = await fetch(`${BASE}/api/tokens`, { headers: { authorization: `Bearer ${tokens.researcher}` } });
+    check('second start keeps the data of the first', after.status === 200, `status ${after.status}`);
+  } finally {
+    await stop(app);
+  }
+  console.log(`smoke: ${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+void main();

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# npm test: unit + integration (vitest), e2e (Playwright in Debian Chromium), and the zero-config smoke.
+# Installs what it needs on a fresh machine of this kind (Debian, root): chromium, dcmtk, dicom3tools.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v chromium >/dev/null || need+=(chromium)
+command -v dcmdump >/dev/null || need+=(dcmtk)
+command -v dciodvfy >/dev/null || need+=(dicom3tools)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "[test] installing ${need[*]} (Debian packages)"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+[ -d node_modules ] || npm ci
+
+echo "[test] vitest (DATABASE_URL=${DATABASE_URL:-embedded PGlite})"
+npx vitest run
+
+echo "[test] e2e (Playwright, Debian Chromium)"
+rm -rf .data/e2e
+npx playwright test
+
+echo "[test] zero-config smoke"
+npx tsx scripts/smoke-zero-config.ts
