@@ -16,6 +16,9 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 [ -d node_modules ] || npm ci
 
+echo "[test] typecheck"
+npx tsc --noEmit
+
 echo "[test] vitest (DATABASE_URL=${DATABASE_URL:-embedded PGlite})"
 npx vitest run
 

@@ -1,7 +1,36 @@
+import { eq } from 'drizzle-orm';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deploymentSlots } from '@/db/schema';
 import type { Db } from '../db';
+import { registerModelVersion } from '../models/register-model-version';
+import { setSlotVersion } from '../models/set-slot-version';
+
+/** The model versions shipped in models/, and the stage each takes in the demo. */
+const SHIPPED = [
+  { dir: 'brain-tissue', stage: 'live' as const, reason: 'demo: shipped model' },
+  { dir: 'brain-tissue-fp16', stage: 'shadow' as const, reason: 'demo: fp16 candidate in shadow' },
+  { dir: 'brain-tissue-degraded', stage: null, reason: '' },
+];
 
 /**
- * Demo content for the embedded default: the shipped brain-tissue model registered as live, and a
- * demo study. Filled in as the model registry and ingest land; a no-op until then.
+ * Demo content for the embedded default: the shipped brain-tissue model registered (live), its fp16
+ * variant in shadow and a degraded variant registered for gate demos. Idempotent.
  */
-export async function seedDemoContent(_db: Db, _env: NodeJS.ProcessEnv): Promise<void> {}
+export async function seedDemoModels(db: Db, root = process.cwd()): Promise<void> {
+  for (const shipped of SHIPPED) {
+    const dir = join(root, 'models', shipped.dir);
+    const { version, created } = await registerModelVersion(db, {
+      model: readFileSync(join(dir, 'model.onnx')),
+      spec: JSON.parse(readFileSync(join(dir, 'spec.json'), 'utf8')),
+    });
+    if (!created || !shipped.stage) continue;
+    const [slot] = await db.select().from(deploymentSlots).where(eq(deploymentSlots.modelId, version.modelId)).limit(1);
+    const current = shipped.stage === 'live' ? slot?.liveVersionId : slot?.shadowVersionId;
+    if (!current) await setSlotVersion(db, { modelId: version.modelId, versionId: version.id, stage: shipped.stage, reason: shipped.reason });
+  }
+}
+
+export async function seedDemoContent(db: Db): Promise<void> {
+  await seedDemoModels(db);
+}

@@ -11,6 +11,7 @@ import { dataDir, runtimeFilePath, type TRuntimeFile } from './config';
 import { migrateDatabase } from './migrate';
 import { DEMO_USERS, seedDemo } from './seed-demo';
 import { seedDemoContent } from './seed-demo-content';
+import { sweepAbandonedUploads } from '../uploads/sweep-abandoned-uploads';
 
 const require = createRequire(import.meta.url);
 
@@ -83,7 +84,7 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
   const demo = runtime.databaseUrl !== undefined || process.env.SEGFLOW_DEMO === 'true';
   if (demo) {
     await seedDemo(getDb(), { tokensFile: join(dir, 'demo-tokens.json') });
-    if (runtime.s3 || process.env.SEGFLOW_DEMO_CONTENT === 'true') await seedDemoContent(getDb(), childEnv);
+    if (runtime.s3 || process.env.SEGFLOW_DEMO_CONTENT === 'true') await seedDemoContent(getDb());
   }
   await closeDb();
 
@@ -97,6 +98,9 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
   }
   const args = opts.dev ? ['dev', '--webpack', '-p', String(opts.port)] : ['start', '-p', String(opts.port)];
   const child = spawn(process.execPath, [nextBin, ...args], { stdio: 'inherit', env: childEnv });
+
+  // abandoned multipart uploads are aborted hourly (the bucket lifecycle rule is the backstop)
+  setInterval(() => void sweepAbandonedUploads(getDb()).catch((err) => console.error('[segflow] upload sweep failed', err)), 3_600_000).unref();
 
   const shutdown = async (code: number) => {
     if (child.exitCode === null) child.kill('SIGTERM');

@@ -2,18 +2,54 @@ import { z } from 'zod';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Forbidden } from '@/components/ui/forbidden';
 import { loadGuarded } from '@/lib/auth/page';
+import { listModels } from '@/lib/models/list-models';
 
 export default async function ModelsPage() {
   const res = await loadGuarded(
-    { action: 'models.view', permission: 'model:read', input: z.object({}), project: () => null },
+    { action: 'model.list', permission: 'model:read', input: z.object({}), project: () => null },
     {},
-    async () => ({}),
+    async (ctx) => listModels(ctx.tx),
   );
   if (!res.ok) return <Forbidden message={res.message} />;
   return (
     <>
       <h1>Models</h1>
-      <EmptyState title="No models registered">The shipped brain-tissue model is registered by the demo seed; operators register new versions (ONNX + input spec) here.</EmptyState>
+      {res.data.length === 0 ? (
+        <EmptyState title="No models registered">
+          Operators register model versions (ONNX + input spec); each is validated and stored by content hash.
+        </EmptyState>
+      ) : (
+        res.data.map((m) => (
+          <div className="card" key={m.id} data-testid={`model-${m.name}`}>
+            <h2 style={{ margin: 0, fontSize: 16 }}>{m.name}</h2>
+            {m.description && <p className="muted">{m.description}</p>}
+            <table>
+              <thead>
+                <tr>
+                  <th>Version</th>
+                  <th>Stage</th>
+                  <th>Status</th>
+                  <th>SHA-256</th>
+                  <th>Registered</th>
+                </tr>
+              </thead>
+              <tbody>
+                {m.versions.map((v) => (
+                  <tr key={v.id}>
+                    <td className="mono">{v.version}</td>
+                    <td>{v.stage === 'canary' ? `canary ${m.canaryPercent}%` : (v.stage ?? '—')}</td>
+                    <td>{v.status}</td>
+                    <td className="mono" title={v.sha256}>
+                      {v.sha256.slice(0, 16)}…
+                    </td>
+                    <td>{v.createdAt.toISOString().slice(0, 10)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ))
+      )}
     </>
   );
 }

@@ -1,0 +1,50 @@
+import { and, eq } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { models, modelVersions, type ModelVersion } from '@/db/schema';
+import type { DbOrTx } from '../db';
+import { AppError } from '../errors';
+import { putObject, headObject } from '../storage/objects';
+import { modelKey } from '../storage/keys';
+import { parseModelSpec } from './model-spec';
+import { validateModel } from './validate-model';
+
+/**
+ * Registers one model version: validates the ONNX file against its spec (opset, names, shapes, a run
+ * on a tiny input), stores it at models/<model>/<version>/model.onnx and records its SHA-256, which
+ * the worker checks before it loads the artifact. Registering the same bytes again returns the
+ * existing version; different bytes under an existing version number are refused.
+ */
+export async function registerModelVersion(
+  db: DbOrTx,
+  p: { model: Uint8Array; spec: unknown; registeredBy?: string | null; description?: string },
+): Promise<{ version: ModelVersion; created: boolean }> {
+  const spec = parseModelSpec(p.spec);
+  const sha256 = createHash('sha256').update(p.model).digest('hex');
+  const [existingModel] = await db.select().from(models).where(eq(models.name, spec.name)).limit(1);
+  if (existingModel) {
+    const [existing] = await db
+      .select()
+      .from(modelVersions)
+      .where(and(eq(modelVersions.modelId, existingModel.id), eq(modelVersions.version, spec.version)))
+      .limit(1);
+    if (existing) {
+      if (existing.sha256 !== sha256) {
+        throw new AppError('conflict', `${spec.name}@${spec.version} is already registered with different content (sha256 ${existing.sha256.slice(0, 12)}…)`);
+      }
+      return { version: existing, created: false };
+    }
+  }
+
+  await validateModel(p.model, spec, `${spec.name}@${spec.version}/model.onnx`);
+  const key = modelKey({ model: spec.name, version: spec.version });
+  if (!(await headObject(key))) await putObject({ key, body: p.model, contentType: 'application/octet-stream' });
+
+  const modelId =
+    existingModel?.id ??
+    (await db.insert(models).values({ name: spec.name, description: p.description ?? spec.description ?? null }).returning({ id: models.id }))[0].id;
+  const [version] = await db
+    .insert(modelVersions)
+    .values({ modelId, version: spec.version, sha256, artifactKey: key, spec: spec as unknown as Record<string, unknown>, status: 'validated', registeredBy: p.registeredBy ?? null })
+    .returning();
+  return { version, created: true };
+}
