@@ -7,8 +7,9 @@ import { register as migrate } from './commands/migrate';
 import { register as seed } from './commands/seed';
 import { register as seg } from './commands/seg';
 import { register as start } from './commands/start';
+import { register as upload } from './commands/upload';
 
 type Register = (program: Command) => void;
 
 // Each subcommand lives in cli/commands/<name>.ts. Add one line here per subcommand.
-export const commands: Register[] = [start, migrate, seed, audit, deidentify, infer, convert, seg, ];
+export const commands: Register[] = [start, migrate, seed, audit, deidentify, infer, convert, seg, upload, ];

@@ -40,3 +40,78 @@ matrix['app/api/tokens/route.ts#GET'] = {
   allowed: ALL,
   input: async () => ({ method: 'GET', path: '/api/tokens' }),
 };
+
+// ---- uploads (issue: uploads) ----
+const UPLOADERS: Role[] = ['researcher', 'admin'];
+
+async function newUpload(db: Db, project: TestProject) {
+  const { createUpload } = await import('../lib/uploads/create-upload');
+  return db.transaction((tx) => createUpload(tx, { projectId: project.id, userId: project.users.researcher.id }));
+}
+
+async function newUploadFile(db: Db, project: TestProject) {
+  const { registerUploadFile } = await import('../lib/uploads/register-upload-file');
+  const upload = await newUpload(db, project);
+  const sha256 = Math.random().toString(16).slice(2).padEnd(64, '0').slice(0, 64);
+  const file = await db.transaction((tx) => registerUploadFile(tx, { projectId: project.id, uploadId: upload.uploadId, name: 'a.dcm', size: 4096, sha256 }));
+  return { upload: upload.uploadId, file: file.id, studyId: upload.studyId };
+}
+
+matrix['app/api/projects/[project]/uploads/route.ts#POST'] = {
+  permission: 'study:upload',
+  allowed: UPLOADERS,
+  projectScoped: true,
+  input: async (_db, project) => ({ method: 'POST', path: `/api/projects/${project.slug}/uploads`, params: { project: project.slug }, body: {} }),
+};
+matrix['app/api/uploads/[upload]/route.ts#GET'] = {
+  permission: 'study:upload',
+  allowed: UPLOADERS,
+  projectScoped: true,
+  input: async (db, project) => {
+    const { uploadId } = await newUpload(db, project);
+    return { method: 'GET', path: `/api/uploads/${uploadId}`, params: { upload: uploadId } };
+  },
+};
+matrix['app/api/uploads/[upload]/files/route.ts#POST'] = {
+  permission: 'study:upload',
+  allowed: UPLOADERS,
+  projectScoped: true,
+  input: async (db, project) => {
+    const { uploadId } = await newUpload(db, project);
+    return { method: 'POST', path: `/api/uploads/${uploadId}/files`, params: { upload: uploadId }, body: { name: 'x.dcm', size: 2048, sha256: 'ab'.repeat(32) } };
+  },
+};
+for (const [name, method, body] of [
+  ['sign', 'POST', { partNumber: 1 }],
+  ['parts', 'GET', undefined],
+  ['complete', 'POST', {}],
+  ['abort', 'POST', {}],
+] as const) {
+  matrix[`app/api/uploads/[upload]/files/[file]/${name}/route.ts#${method}`] = {
+    permission: 'study:upload',
+    allowed: UPLOADERS,
+    projectScoped: true,
+    input: async (db, project) => {
+      const f = await newUploadFile(db, project);
+      return { method, path: `/api/uploads/${f.upload}/files/${f.file}/${name}`, params: { upload: f.upload, file: f.file }, body };
+    },
+  };
+}
+matrix['app/api/uploads/[upload]/complete/route.ts#POST'] = {
+  permission: 'study:upload',
+  allowed: UPLOADERS,
+  projectScoped: true,
+  input: async (db, project) => {
+    const { uploadId } = await newUpload(db, project);
+    return { method: 'POST', path: `/api/uploads/${uploadId}/complete`, params: { upload: uploadId }, body: {} };
+  },
+};
+matrix['app/api/studies/[study]/route.ts#GET'] = {
+  permission: 'study:read',
+  allowed: ['researcher', 'admin'],
+  projectScoped: true,
+  input: async (db, project) => {
+    const { studyId } = await newUpload(db, project);
+    return { method: 'GET', path: `/api/studies/${studyId}`, params: { study: studyId } };
+  },
+};

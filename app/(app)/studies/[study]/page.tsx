@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { Forbidden } from '@/components/ui/forbidden';
+import { loadGuarded } from '@/lib/auth/page';
+import { getStudySummary, projectOfStudy } from '@/lib/uploads/get-study-summary';
+
+export default async function StudyPage({ params }: { params: Promise<{ study: string }> }) {
+  const { study } = await params;
+  const res = await loadGuarded(
+    { action: 'study.read', permission: 'study:read', input: z.object({ study: z.uuid() }), project: (i, db) => projectOfStudy(db, i.study), target: (i) => ({ type: 'study', id: i.study }) },
+    { study },
+    async (ctx) => getStudySummary(ctx.tx, { studyId: ctx.input.study, projectId: ctx.project!.id }),
+  );
+  if (!res.ok) return <Forbidden message={res.message} />;
+  const s = res.data;
+  return (
+    <>
+      <h1>Study {s.label}</h1>
+      <h2>Series</h2>
+      <table aria-label="Series">
+        <thead>
+          <tr>
+            <th>Modality</th>
+            <th>Description</th>
+            <th>Instances</th>
+            <th>Dimensions</th>
+            <th>Spacing (mm)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {s.series.map((x) => (
+            <tr key={x.id} data-testid="series-row">
+              <td>{x.modality ?? '—'}</td>
+              <td>{x.description ?? ''}</td>
+              <td data-testid="series-instances">{x.instances}</td>
+              <td data-testid="series-dims">{x.rows && x.columns ? `${x.columns}×${x.rows}` : '—'}</td>
+              <td>{x.spacing?.map((v) => v.toFixed(2)).join(' × ') ?? '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Volumes</h2>
+      <table aria-label="Volumes">
+        <thead>
+          <tr>
+            <th>Volume</th>
+            <th>Dimensions</th>
+            <th>Spacing (mm)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {s.volumes.map((v) => (
+            <tr key={v.id} data-testid="volume-row">
+              <td>{v.description ?? 'NIfTI'}</td>
+              <td data-testid="volume-dims">{v.dims.join('×')}</td>
+              <td>{v.spacing?.map((x) => x.toFixed(2)).join(' × ') ?? '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}

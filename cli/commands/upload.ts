@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import { apiConnection } from '@/lib/platform/api-client';
+import { dataDir } from '@/lib/platform/config';
+import { UploadApi } from '@/lib/uploads/client/upload-api';
+import { UploadEngine } from '@/lib/uploads/client/upload-engine';
+import { collectSources } from '@/lib/uploads/cli/collect-sources';
+import { fileResumeStore } from '@/lib/uploads/cli/file-resume-store';
+import { progressLine } from '@/lib/uploads/cli/progress-bar';
+import { closeDb, getDb } from '@/lib/db';
+import { sweepAbandonedUploads } from '@/lib/uploads/sweep-abandoned-uploads';
+
+/**
+ * `segflow upload <paths...> --project <slug> [--study <id>]`: the browser's presigned flow (same API,
+ * same engine) for bulk and scripted uploads. The last stdout line is the JSON summary; exit 1 when a
+ * file was rejected. `segflow uploads sweep` aborts abandoned multipart uploads once.
+ */
+export function register(program: Command): void {
+  program
+    .command('upload')
+    .description('upload DICOM files/folders/.zip or NIfTI volumes into a study (straight to storage)')
+    .argument('<paths...>', 'files, folders or .zip archives')
+    .requiredOption('--project <slug>', 'project slug')
+    .option('--study <id>', 'add to this study instead of a new one')
+    .action(async (paths: string[], opts: { project: string; study?: string }) => {
+      const { baseUrl, token } = apiConnection('researcher');
+      const sources = await collectSources(paths);
+      if (sources.length === 0) throw new Error('no files found');
+      const engine = new UploadEngine({
+        api: new UploadApi({ baseUrl, token }),
+        project: opts.project,
+        study: opts.study,
+        store: fileResumeStore(join(dataDir(), 'uploads')),
+        resumeKey: `cli.${opts.project}.${opts.study ?? 'new'}`,
+      });
+      engine.add(sources);
+      let stop = () => {};
+      if (process.stderr.isTTY) {
+        const timer = setInterval(() => process.stderr.write(`\r${progressLine(engine.getSnapshot())}`), 250);
+        stop = () => {
+          clearInterval(timer);
+          process.stderr.write(`\r${progressLine(engine.getSnapshot())}\n`);
+        };
+      }
+      try {
+        const s = await engine.run();
+        stop();
+        for (const r of s.rejected) process.stderr.write(`rejected: ${r.reason}\n`);
+        const out = {
+          study: s.study,
+          series: s.series.map((x) => ({ id: x.id, modality: x.modality, instances: x.instances, rows: x.rows, columns: x.columns })),
+          volumes: s.volumes.map((v) => ({ id: v.id, dims: v.dims })),
+          rejected: s.rejected,
+        };
+        process.stdout.write(`${JSON.stringify(out)}\n`);
+        if (s.rejected.length) process.exitCode = 1;
+      } finally {
+        stop();
+      }
+    });
+
+  program
+    .command('uploads')
+    .description('upload housekeeping')
+    .command('sweep')
+    .description('abort multipart uploads nobody finished (older than a day)')
+    .action(async () => {
+      try {
+        const res = await sweepAbandonedUploads(getDb());
+        console.log(`aborted ${res.files} abandoned file uploads, closed ${res.uploads} uploads`);
+      } finally {
+        await closeDb();
+      }
+    });
+}

@@ -1,0 +1,81 @@
+'use client';
+import Link from 'next/link';
+import { useState, type DragEvent } from 'react';
+import { xhrPut } from '@/lib/uploads/client/put-bytes';
+import { localStorageResumeStore } from '@/lib/uploads/client/resume-store';
+import { UploadApi } from '@/lib/uploads/client/upload-api';
+import { UploadEngine } from '@/lib/uploads/client/upload-engine';
+import { expandFiles } from './expand-files';
+import { FileTable } from './file-table';
+import { useUploadEngine } from './use-upload-engine';
+import { workerHasher } from './worker-hasher';
+
+const MiB = 1024 * 1024;
+
+function newEngine(project: string): UploadEngine {
+  return new UploadEngine({ api: new UploadApi({ baseUrl: '' }), project, store: localStorageResumeStore(window.localStorage), putBytes: xhrPut, hasher: workerHasher });
+}
+
+/** Drop files, a folder or a .zip; each goes straight to storage; a reload resumes with the same files. */
+export function UploadPanel({ project }: { project: string }) {
+  const [engine, setEngine] = useState(() => (typeof window === 'undefined' ? null : newEngine(project)));
+  const [pendingResume] = useState(() => engine?.pending() ?? null);
+  if (!engine) return null;
+  return <Panel engine={engine} project={project} resumable={pendingResume ? Object.keys(pendingResume.files).length : 0} reset={() => setEngine(newEngine(project))} />;
+}
+
+function Panel({ engine, project, resumable, reset }: { engine: UploadEngine; project: string; resumable: number; reset: () => void }) {
+  const s = useUploadEngine(engine);
+  const [dragging, setDragging] = useState(false);
+  const start = async (files: File[]) => {
+    if (!files.length) return;
+    engine.add(await expandFiles(files));
+    if (!engine.getSnapshot().running) await engine.run().catch(() => {});
+  };
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    void start([...e.dataTransfer.files]);
+  };
+  const frac = s.totalBytes ? s.sentBytes / s.totalBytes : 0;
+  return (
+    <section aria-label="Upload">
+      {resumable > 0 && !s.running && !s.summary ? (
+        <p role="status" data-testid="resume-banner">
+          An unfinished upload ({resumable} file{resumable > 1 ? 's' : ''}) can be resumed: add the same files again and only what is missing is sent.
+        </p>
+      ) : null}
+      <div className={`dropzone${dragging ? ' dragging' : ''}`} onDragOver={(e) => (e.preventDefault(), setDragging(true))} onDragLeave={() => setDragging(false)} onDrop={onDrop}>
+        <p>Drop DICOM files, a folder, a .zip of a series, or NIfTI volumes here.</p>
+        <label>
+          Files <input type="file" multiple onChange={(e) => void start([...(e.target.files ?? [])])} />
+        </label>{' '}
+        <label>
+          Folder <input type="file" multiple {...{ webkitdirectory: '' }} onChange={(e) => void start([...(e.target.files ?? [])])} />
+        </label>
+      </div>
+      {s.files.length > 0 ? (
+        <>
+          <p data-testid="upload-total">
+            <progress max={1} value={frac} /> {Math.floor(frac * 100)}% · {(s.sentBytes / MiB).toFixed(1)} of {(s.totalBytes / MiB).toFixed(1)} MiB ·{' '}
+            {(s.bytesPerSecond / MiB).toFixed(1)} MiB/s · {s.etaSeconds == null ? '—' : `${Math.ceil(s.etaSeconds)} s left`}
+          </p>
+          <p>
+            {s.running && !s.paused ? <button onClick={() => engine.pause()}>Pause</button> : null}
+            {s.running && s.paused ? <button onClick={() => engine.resume()}>Resume</button> : null}
+            {s.running ? <button onClick={() => void engine.cancel()}>Cancel</button> : null}
+            {!s.running && (s.summary || s.error) ? <button onClick={reset}>New upload</button> : null}
+          </p>
+          <FileTable files={s.files} />
+        </>
+      ) : null}
+      {s.error ? <p role="alert">{s.error}</p> : null}
+      {s.summary ? (
+        <p data-testid="upload-done">
+          Done: {s.summary.series.length} series, {s.summary.volumes.length} volume{s.summary.volumes.length === 1 ? '' : 's'}
+          {s.summary.rejected.length ? `, ${s.summary.rejected.length} rejected` : ''}. <Link href={`/studies/${s.summary.study}?project=${project}`}>Open study {s.summary.label}</Link>
+        </p>
+      ) : null}
+    </section>
+  );
+}

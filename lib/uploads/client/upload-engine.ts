@@ -1,0 +1,270 @@
+import { detectFileKind, notImagingMessage, SNIFF_BYTES } from '../detect-file-kind';
+import { PARTS_IN_FLIGHT } from '../limits';
+import type { StudySummary, UploadFileDto } from '../schemas';
+import { hashInPlace, type Hasher } from './hash-source';
+import { fetchPut, type PutBytes } from './put-bytes';
+import { memoryResumeStore, type ResumeRecord, type ResumeStore } from './resume-store';
+import { sendFile } from './send-file';
+import { Slots } from './slots';
+import type { UploadApi } from './upload-api';
+import { fingerprint, type UploadSource } from './upload-source';
+
+export type FilePhase = 'queued' | 'hashing' | 'uploading' | 'completing' | 'verified' | 'rejected' | 'cancelled' | 'failed';
+
+export interface FileProgress {
+  key: string;
+  name: string;
+  size: number;
+  phase: FilePhase;
+  hashed: number;
+  sent: number;
+  error: string | null;
+  fileId: string | null;
+  /** parts found already stored when this file resumed */
+  resumedParts: number;
+  /** parts sent by this run */
+  sentParts: number;
+}
+
+export interface EngineSnapshot {
+  files: FileProgress[];
+  totalBytes: number;
+  sentBytes: number;
+  bytesPerSecond: number;
+  etaSeconds: number | null;
+  paused: boolean;
+  running: boolean;
+  uploadId: string | null;
+  studyId: string | null;
+  summary: StudySummary | null;
+  error: string | null;
+}
+
+export interface EngineOptions {
+  api: UploadApi;
+  project: string;
+  study?: string;
+  store?: ResumeStore;
+  /** where the resume record is kept; one per project by default */
+  resumeKey?: string;
+  putBytes?: PutBytes;
+  hasher?: Hasher;
+  partsInFlight?: number;
+  filesInFlight?: number;
+  /** first retry delay; doubles each attempt */
+  retryDelayMs?: number;
+}
+
+export interface FileJob {
+  source: UploadSource;
+  progress: FileProgress;
+}
+
+/**
+ * The one upload engine of the browser and the CLI: hashes each file (streaming SHA-256), declares
+ * it, sends it straight to the store with presigned URLs (parts signed just in time, several in
+ * flight, each retried), completes it, and keeps a resume record so a reload or a dropped connection
+ * resends only what the store does not hold. Framework-free: React subscribes to snapshots.
+ */
+export class UploadEngine {
+  private jobs: FileJob[] = [];
+  private listeners = new Set<() => void>();
+  private snapshot: EngineSnapshot;
+  private readonly slots: Slots;
+  private readonly controllers = new Set<AbortController>();
+  private cancelled = false;
+  private samples: { t: number; sent: number }[] = [];
+  private rec: ResumeRecord | null = null;
+  private readonly store: ResumeStore;
+  readonly resumeKey: string;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.slots = new Slots(opts.partsInFlight ?? PARTS_IN_FLIGHT);
+    this.store = opts.store ?? memoryResumeStore();
+    this.resumeKey = opts.resumeKey ?? `segflow.upload.${opts.project}`;
+    this.snapshot = this.build({ running: false, summary: null, error: null });
+  }
+
+  /** a resumable upload left by an earlier run (reload, crash), if any */
+  pending(): ResumeRecord | null {
+    const rec = this.store.load(this.resumeKey);
+    return rec && rec.project === this.opts.project ? rec : null;
+  }
+
+  add(sources: UploadSource[]): void {
+    for (const source of sources) {
+      this.jobs.push({ source, progress: { key: `${this.jobs.length}:${fingerprint(source)}`, name: source.name, size: source.size, phase: 'queued', hashed: 0, sent: 0, error: null, fileId: null, resumedParts: 0, sentParts: 0 } });
+    }
+    this.emit();
+  }
+
+  subscribe = (fn: () => void): (() => void) => {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  };
+
+  getSnapshot = (): EngineSnapshot => this.snapshot;
+
+  pause(): void {
+    this.slots.setPaused(true);
+    for (const c of this.controllers) c.abort();
+    this.emit();
+  }
+
+  resume(): void {
+    this.slots.setPaused(false);
+    this.emit();
+  }
+
+  async cancel(): Promise<void> {
+    this.cancelled = true;
+    for (const c of this.controllers) c.abort();
+    this.slots.setPaused(false);
+    const uploadId = this.rec?.uploadId;
+    for (const j of this.jobs) {
+      if (['verified', 'rejected', 'failed'].includes(j.progress.phase)) continue;
+      j.progress.phase = 'cancelled';
+      if (uploadId && j.progress.fileId) await this.opts.api.abortFile(uploadId, j.progress.fileId).catch(() => {});
+    }
+    this.store.remove(this.resumeKey);
+    this.emit();
+  }
+
+  /** Uploads every added file; resolves with the study summary (local rejections included). */
+  async run(): Promise<StudySummary> {
+    this.cancelled = false;
+    this.snapshot = this.build({ running: true, summary: null, error: null });
+    try {
+      const server = await this.openUpload();
+      const queue = [...this.jobs];
+      const worker = async () => {
+        for (let job = queue.shift(); job && !this.cancelled; job = queue.shift()) await this.runJob(job, server);
+      };
+      await Promise.all(Array.from({ length: this.opts.filesInFlight ?? 4 }, worker));
+      if (this.cancelled) throw new DOMException('upload cancelled', 'AbortError');
+      // a file that failed to send (network, store) stays resumable: the upload is not closed
+      const failed = this.jobs.filter((j) => j.progress.phase === 'failed');
+      if (failed.length) throw new Error(`${failed.length} file${failed.length > 1 ? 's' : ''} could not be sent (${failed[0].progress.error}); run again to resume`);
+      const summary = await this.opts.api.finish(this.rec!.uploadId);
+      const local = this.jobs.filter((j) => j.progress.phase === 'rejected' && !summary.rejected.some((r) => r.file === j.progress.name));
+      summary.rejected.push(...local.map((j) => ({ file: j.progress.name, reason: j.progress.error ?? 'rejected' })));
+      this.store.remove(this.resumeKey);
+      this.snapshot = this.build({ running: false, summary, error: null });
+      this.emit(false);
+      return summary;
+    } catch (err) {
+      this.snapshot = this.build({ running: false, summary: null, error: err instanceof Error ? err.message : String(err) });
+      this.emit(false);
+      throw err;
+    }
+  }
+
+  /** Reuses the recorded upload when it is still open, otherwise opens a new one. */
+  private async openUpload(): Promise<Map<string, UploadFileDto>> {
+    const { api, project, study } = this.opts;
+    const rec = this.pending();
+    if (rec && (!study || rec.studyId === study)) {
+      try {
+        const up = await api.getUpload(rec.uploadId);
+        if (up.status === 'open') {
+          this.rec = rec;
+          return new Map(up.files.map((f) => [f.id, f]));
+        }
+      } catch {
+        // gone or not ours any more: start fresh
+      }
+    }
+    const up = await api.createUpload(project, study);
+    this.rec = { uploadId: up.id, studyId: up.studyId, project, files: {} };
+    this.save();
+    return new Map();
+  }
+
+  private async runJob(job: FileJob, server: Map<string, UploadFileDto>): Promise<void> {
+    const p = job.progress;
+    const src = job.source;
+    const reject = (reason: string) => {
+      p.phase = 'rejected';
+      p.error = reason;
+      this.emit();
+    };
+    try {
+      if (src.size === 0) return reject(`${src.name}: the file is empty`);
+      const kind = detectFileKind(await src.slice(0, Math.min(src.size, SNIFF_BYTES)), src.name);
+      if (kind === 'unknown' || kind === 'zip') return reject(kind === 'zip' ? `${src.name}: a .zip inside a .zip is not expanded` : notImagingMessage(src.name));
+      const fp = fingerprint(src);
+      let known = this.rec!.files[fp];
+      let dto = known ? server.get(known.fileId) : undefined;
+      if (!dto || dto.status === 'aborted') {
+        p.phase = 'hashing';
+        this.emit();
+        const controller = this.track(new AbortController());
+        const sha256 = known?.sha256 ?? (await (this.opts.hasher ?? hashInPlace)(src, (n) => ((p.hashed = n), this.emit()), controller.signal).finally(() => this.controllers.delete(controller)));
+        dto = await this.opts.api.registerFile(this.rec!.uploadId, { name: src.name, size: src.size, sha256 });
+        known = { fileId: dto.id, sha256, parts: {} };
+        this.rec!.files[fp] = known;
+        this.save();
+      }
+      p.hashed = src.size;
+      p.fileId = dto.id;
+      if (dto.status === 'verified') {
+        p.phase = 'verified';
+        p.sent = src.size;
+        return this.emit();
+      }
+      if (dto.status === 'rejected') return reject(dto.error ?? `${src.name}: rejected`);
+      p.phase = 'uploading';
+      this.emit();
+      const done = await sendFile({ engine: this, api: this.opts.api, putBytes: this.opts.putBytes ?? fetchPut, uploadId: this.rec!.uploadId, file: dto, source: src, progress: p, known });
+      p.phase = done.status === 'verified' ? 'verified' : 'rejected';
+      p.error = done.error;
+      p.sent = src.size;
+      this.emit();
+    } catch (err) {
+      if (this.cancelled) return;
+      p.phase = 'failed';
+      p.error = `${src.name}: ${err instanceof Error ? err.message : String(err)}`;
+      this.emit();
+    }
+  }
+
+  // ---- used by sendFile ----
+  get transferSlots(): Slots {
+    return this.slots;
+  }
+  get retryDelayMs(): number {
+    return this.opts.retryDelayMs ?? 400;
+  }
+  get isCancelled(): boolean {
+    return this.cancelled;
+  }
+  track(c: AbortController): AbortController {
+    this.controllers.add(c);
+    return c;
+  }
+  untrack(c: AbortController): void {
+    this.controllers.delete(c);
+  }
+  save(): void {
+    if (this.rec) this.store.save(this.resumeKey, this.rec);
+  }
+
+  emit(keepRunning = true): void {
+    if (keepRunning) this.snapshot = this.build({ running: this.snapshot.running, summary: this.snapshot.summary, error: this.snapshot.error });
+    for (const l of this.listeners) l();
+  }
+
+  private build(s: Pick<EngineSnapshot, 'running' | 'summary' | 'error'>): EngineSnapshot {
+    const files = this.jobs.map((j) => ({ ...j.progress }));
+    const totalBytes = files.reduce((a, f) => a + f.size, 0);
+    const sentBytes = files.reduce((a, f) => a + f.sent, 0);
+    const now = Date.now();
+    this.samples.push({ t: now, sent: sentBytes });
+    while (this.samples.length > 2 && now - this.samples[0].t > 5000) this.samples.shift();
+    const first = this.samples[0];
+    const dt = (now - first.t) / 1000;
+    const bytesPerSecond = dt > 0.2 ? Math.max(0, (sentBytes - first.sent) / dt) : 0;
+    const etaSeconds = bytesPerSecond > 0 ? (totalBytes - sentBytes) / bytesPerSecond : null;
+    return { files, totalBytes, sentBytes, bytesPerSecond, etaSeconds, paused: this.slots.isPaused, ...s, uploadId: this.rec?.uploadId ?? null, studyId: this.rec?.studyId ?? null };
+  }
+}

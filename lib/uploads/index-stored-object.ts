@@ -1,0 +1,68 @@
+import { sql } from 'drizzle-orm';
+import { series, storedObjects } from '@/db/schema';
+import type { Tx } from '../db';
+import { readDicomHeader } from '../imaging/dicom/read-dicom-header';
+import { readNiftiHeader } from '../imaging/nifti/read-nifti-header';
+import { AppError } from '../errors';
+import { detectFileKind, notImagingMessage } from './detect-file-kind';
+import { recordIdentity } from './record-identity';
+
+export interface IndexInput {
+  projectId: string;
+  studyId: string;
+  fileName: string;
+  key: string;
+  versionId: string | null;
+  size: number;
+  sha256: string;
+  head: Uint8Array;
+}
+
+/**
+ * Parses a verified object's header (DICOM without pixel data, or NIfTI) and records it: the stored
+ * object, its series (DICOM instances grouped by SeriesInstanceUID; one NIfTI file is one volume)
+ * and, for DICOM, the identity tables. Throws AppError (malformed_file) with a message for the user.
+ */
+export async function indexStoredObject(tx: Tx, p: IndexInput): Promise<{ objectId: string; seriesId: string }> {
+  const kind = detectFileKind(p.head, p.fileName);
+  let seriesId: string;
+  if (kind === 'dicom') {
+    const h = readDicomHeader(p.head, p.fileName);
+    await recordIdentity(tx, { projectId: p.projectId, studyId: p.studyId, studyInstanceUid: h.studyInstanceUid, identity: h.identity, fileName: p.fileName });
+    const spacing = h.pixelSpacing ? [...h.pixelSpacing, ...(h.sliceThickness ? [h.sliceThickness] : [])] : null;
+    const [row] = await tx
+      .insert(series)
+      .values({
+        projectId: p.projectId,
+        studyId: p.studyId,
+        kind: 'dicom',
+        seriesInstanceUid: h.seriesInstanceUid,
+        modality: h.modality ?? null,
+        description: h.seriesDescription ?? null,
+        instances: h.numberOfFrames > 1 ? h.numberOfFrames : 1,
+        rows: h.rows ?? null,
+        columns: h.columns ?? null,
+        spacing,
+      })
+      .onConflictDoUpdate({
+        target: [series.studyId, series.seriesInstanceUid],
+        set: { instances: sql`${series.instances} + ${h.numberOfFrames > 1 ? h.numberOfFrames : 1}` },
+      })
+      .returning({ id: series.id });
+    seriesId = row.id;
+  } else if (kind === 'nifti') {
+    const h = readNiftiHeader(p.head, p.fileName);
+    const [row] = await tx
+      .insert(series)
+      .values({ projectId: p.projectId, studyId: p.studyId, kind: 'nifti', modality: null, description: 'NIfTI volume', instances: 1, dims: [...h.dims], spacing: [...h.spacing] })
+      .returning({ id: series.id });
+    seriesId = row.id;
+  } else {
+    throw new AppError('unsupported', notImagingMessage(p.fileName), { file: p.fileName });
+  }
+  const [obj] = await tx
+    .insert(storedObjects)
+    .values({ projectId: p.projectId, studyId: p.studyId, seriesId, key: p.key, versionId: p.versionId, size: p.size, sha256: p.sha256, class: 'phi', contentType: kind === 'dicom' ? 'application/dicom' : 'application/octet-stream' })
+    .returning({ id: storedObjects.id });
+  return { objectId: obj.id, seriesId };
+}

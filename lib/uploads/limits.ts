@@ -1,0 +1,38 @@
+/**
+ * Upload limits, shared by the server and the client engine (isomorphic: no Node imports).
+ * Parts are 8 MiB (S3's minimum is 5 MiB; 8 MiB keeps a lost part cheap to resend and gives
+ * 512 parts for the largest file, far below S3's 10,000).
+ */
+export const MiB = 1024 * 1024;
+export const PART_SIZE = 8 * MiB;
+/** files above this go in parts; at or below it, one presigned PUT */
+export const MULTIPART_THRESHOLD = 16 * MiB;
+/** the largest file one upload accepts */
+export const MAX_FILE_BYTES = 4 * 1024 * MiB;
+/** parts in flight per upload: enough to fill a link, few enough not to starve the API */
+export const PARTS_IN_FLIGHT = 4;
+/** presigned URLs live at most 15 minutes; each part is signed just before it is sent */
+export const MAX_URL_TTL_S = 900;
+
+export interface PartLayout {
+  multipart: boolean;
+  partSize: number;
+  partCount: number;
+}
+
+export function partLayout(size: number): PartLayout {
+  if (size <= MULTIPART_THRESHOLD) return { multipart: false, partSize: size, partCount: 1 };
+  return { multipart: true, partSize: PART_SIZE, partCount: Math.ceil(size / PART_SIZE) };
+}
+
+/** the byte length of part `n` (1-based) of a file of `size` bytes */
+export function partLength(size: number, layout: PartLayout, n: number): number {
+  if (!layout.multipart) return size;
+  return n < layout.partCount ? layout.partSize : size - layout.partSize * (layout.partCount - 1);
+}
+
+/** URL lifetime in seconds: SEGFLOW_UPLOAD_URL_TTL_S (tests shorten it), never above 15 minutes */
+export function urlTtlSeconds(): number {
+  const v = Number(process.env.SEGFLOW_UPLOAD_URL_TTL_S ?? 300);
+  return Number.isFinite(v) && v >= 1 ? Math.min(Math.floor(v), MAX_URL_TTL_S) : 300;
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/** Request and response shapes of the upload API, shared by route handlers and the client engine. */
+const ZUuid = z.uuid();
+const ZSha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex SHA-256');
+
+export const ZCreateUpload = z.object({ project: z.string().min(1), study: ZUuid.optional() });
+export type TCreateUpload = z.infer<typeof ZCreateUpload>;
+
+export const ZRegisterFile = z.object({
+  upload: ZUuid,
+  name: z.string().min(1).max(1024),
+  size: z.number().int().min(0),
+  sha256: ZSha256,
+});
+export type TRegisterFile = z.infer<typeof ZRegisterFile>;
+
+export const ZUploadRef = z.object({ upload: ZUuid });
+export const ZFileRef = z.object({ upload: ZUuid, file: ZUuid });
+
+const ZBase64Sha256 = z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'a base64 SHA-256');
+
+export const ZSignPart = z.object({
+  upload: ZUuid,
+  file: ZUuid,
+  partNumber: z.coerce.number().int().min(1).max(10_000).optional(),
+  /** base64 SHA-256 of the part: signed into the URL, so the store checks the part's bytes */
+  partSha256: ZBase64Sha256.optional(),
+});
+
+export const ZCompletedPart = z.object({ partNumber: z.number().int().min(1).max(10_000), etag: z.string().min(1).max(200), checksumSha256: ZBase64Sha256.optional() });
+export const ZCompleteFile = z.object({ upload: ZUuid, file: ZUuid, parts: z.array(ZCompletedPart).max(10_000).optional() });
+export type TCompletedPart = z.infer<typeof ZCompletedPart>;
+
+export const ZStudyRef = z.object({ study: ZUuid });
+
+export type UploadFileStatus = 'pending' | 'uploading' | 'uploaded' | 'verified' | 'rejected' | 'aborted';
+
+export interface UploadFileDto {
+  id: string;
+  index: number;
+  name: string;
+  size: number;
+  sha256: string;
+  status: UploadFileStatus;
+  error: string | null;
+  multipart: boolean;
+  partSize: number;
+  partCount: number;
+}
+
+export interface UploadDto {
+  id: string;
+  projectId: string;
+  studyId: string;
+  status: string;
+  files: UploadFileDto[];
+}
+
+export interface SignedPart {
+  url: string;
+  method: 'PUT';
+  /** headers the request must carry exactly as signed */
+  headers: Record<string, string>;
+  partNumber: number | null;
+  contentLength: number;
+  expiresAt: string;
+}
+
+export interface PartsDto {
+  /** false when the store cannot list parts (the embedded s3rver): the client's own record stands */
+  supported: boolean;
+  parts: { partNumber: number; etag: string; size: number; checksumSha256?: string }[];
+}
+
+export interface StudySummary {
+  study: string;
+  label: string;
+  series: { id: string; modality: string | null; description: string | null; instances: number; rows: number | null; columns: number | null; spacing: number[] | null }[];
+  volumes: { id: string; dims: number[]; spacing: number[] | null; description: string | null }[];
+  rejected: { file: string; reason: string }[];
+}
