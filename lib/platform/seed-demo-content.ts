@@ -5,6 +5,7 @@ import { deploymentSlots } from '@/db/schema';
 import type { Db } from '../db';
 import { registerModelVersion } from '../models/register-model-version';
 import { setSlotVersion } from '../models/set-slot-version';
+import { seedDemoStudy } from './seed-demo-study';
 
 /** The model versions shipped in models/, and the stage each takes in the demo. */
 const SHIPPED = [
@@ -31,6 +32,7 @@ export async function seedDemoModels(db: Db, root = process.cwd()): Promise<void
   }
 }
 
-export async function seedDemoContent(db: Db): Promise<void> {
+export async function seedDemoContent(db: Db, p: { projectId: string; researcherId: string }): Promise<void> {
   await seedDemoModels(db);
+  await seedDemoStudy(db, p);
 }

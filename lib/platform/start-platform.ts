@@ -83,8 +83,8 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
   await migrateDatabase(databaseUrl);
   const demo = runtime.databaseUrl !== undefined || process.env.SEGFLOW_DEMO === 'true';
   if (demo) {
-    await seedDemo(getDb(), { tokensFile: join(dir, 'demo-tokens.json') });
-    if (runtime.s3 || process.env.SEGFLOW_DEMO_CONTENT === 'true') await seedDemoContent(getDb());
+    const seeded = await seedDemo(getDb(), { tokensFile: join(dir, 'demo-tokens.json') });
+    await seedDemoContent(getDb(), { projectId: seeded.projectId, researcherId: seeded.userIds.researcher });
   }
   await closeDb();
 

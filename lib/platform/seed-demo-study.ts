@@ -1,0 +1,36 @@
+import { eq } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { studies, uploadFiles, uploads } from '@/db/schema';
+import type { Db } from '../db';
+import { putObject } from '../storage/objects';
+import { completeUploadFile } from '../uploads/complete-upload-file';
+import { createUpload } from '../uploads/create-upload';
+import { finishUpload } from '../uploads/finish-upload';
+import { registerUploadFile } from '../uploads/register-upload-file';
+
+/** The demo study: the brain model's own input (t1_crop.nii.gz, 256³ T1), ingested like an upload. */
+export const DEMO_STUDY_FILE = join('fixtures', 'nifti', 'brainchop-t1', 't1_crop.nii.gz');
+
+/**
+ * Puts the demo T1 volume into the demo project through the same ingest path as a browser upload
+ * (declared size and SHA-256, server-made key, completion checks, header indexing). Only when the
+ * project has no study yet, so a second start changes nothing.
+ */
+export async function seedDemoStudy(db: Db, p: { projectId: string; researcherId: string; root?: string }): Promise<void> {
+  const [existing] = await db.select({ id: studies.id }).from(studies).where(eq(studies.projectId, p.projectId)).limit(1);
+  if (existing) return;
+  const bytes = readFileSync(join(p.root ?? process.cwd(), DEMO_STUDY_FILE));
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  await db.transaction(async (tx) => {
+    const { uploadId } = await createUpload(tx, { projectId: p.projectId, userId: p.researcherId });
+    const dto = await registerUploadFile(tx, { projectId: p.projectId, uploadId, name: 't1_crop.nii.gz', size: bytes.length, sha256 });
+    const [file] = await tx.select().from(uploadFiles).where(eq(uploadFiles.id, dto.id));
+    const [upload] = await tx.select().from(uploads).where(eq(uploads.id, uploadId));
+    await putObject({ key: file.key, body: bytes, contentType: 'application/octet-stream' });
+    const done = await completeUploadFile(tx, { upload, file });
+    if (done.status !== 'verified') throw new Error(`demo study: ${done.error ?? done.status}`);
+    await finishUpload(tx, { upload });
+  });
+}

@@ -1,0 +1,37 @@
+import { eq } from 'drizzle-orm';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { projects, series, studies } from '../../db/schema';
+import { findUserIdByToken } from '../auth/api-tokens';
+import { closeDb, getDb } from '../db';
+import { dataDir } from './config';
+import { DEMO_PROJECT_SLUG, seedDemo } from './seed-demo';
+import { seedDemoContent } from './seed-demo-content';
+
+describe('demo seed', () => {
+  afterAll(closeDb);
+
+  it('creates the demo project, users, tokens, models and one study, and a second run changes nothing', async () => {
+    const db = getDb();
+    const tokensFile = join(dataDir(), 'seed-test-tokens.json');
+    const first = await seedDemo(db, { tokensFile });
+    await seedDemoContent(db, { projectId: first.projectId, researcherId: first.userIds.researcher });
+    const second = await seedDemo(db, { tokensFile });
+    await seedDemoContent(db, { projectId: second.projectId, researcherId: second.userIds.researcher });
+
+    expect(second.projectId).toBe(first.projectId);
+    expect(second.tokens).toEqual(first.tokens);
+    expect(existsSync(tokensFile)).toBe(true);
+    const tokens = JSON.parse(readFileSync(tokensFile, 'utf8')) as Record<string, string>;
+    expect(await findUserIdByToken(db, tokens.reviewer)).toBe(first.userIds.reviewer);
+
+    const [project] = await db.select().from(projects).where(eq(projects.slug, DEMO_PROJECT_SLUG));
+    const demoStudies = await db.select().from(studies).where(eq(studies.projectId, project.id));
+    expect(demoStudies).toHaveLength(1);
+    const vols = await db.select().from(series).where(eq(series.studyId, demoStudies[0].id));
+    expect(vols).toHaveLength(1);
+    expect(vols[0].kind).toBe('nifti');
+    expect(vols[0].dims).toEqual([256, 256, 256]);
+  });
+});
