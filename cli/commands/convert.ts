@@ -3,8 +3,8 @@
  * convert step as an offline tool. Written to a temp file and renamed, so a failure never leaves a
  * partial output; errors reach stderr as one line (cli/index.ts) with exit code 1.
  */
-import { randomBytes } from 'node:crypto';
-import { readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '@/lib/util/write-file-atomic';
+import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '@/lib/errors';
@@ -26,16 +26,6 @@ export async function readSeriesDir(dir: string): Promise<{ name: string; bytes:
   return files;
 }
 
-export async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
-}
 
 export function register(program: Command): void {
   program
@@ -47,7 +37,7 @@ export function register(program: Command): void {
       const files = await readSeriesDir(dir);
       const volume = await seriesToVolume(files, basename(resolve(dir)));
       const bytes = writeNifti(volume, { gzip: opts.out.endsWith('.gz'), description: 'segflow convert' });
-      await writeAtomically(opts.out, bytes);
+      await writeFileAtomic(opts.out, bytes);
       process.stdout.write(`${JSON.stringify({ out: opts.out, dims: volume.dims, spacing: volume.spacing })}\n`);
     });
 }

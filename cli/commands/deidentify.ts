@@ -3,8 +3,8 @@
  * tool. Each output is written to a temp file and renamed, so a crash never leaves half a file. The
  * last stdout line is a JSON summary; the exit code is 1 when any input failed.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '@/lib/util/write-file-atomic';
+import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { isAppError } from '@/lib/errors';
@@ -48,16 +48,6 @@ function parseOptions(list: string | undefined): Partial<Record<OptionName, bool
   return out;
 }
 
-async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
-}
 
 async function deidentifyFiles(inputs: string[], outDir: string, options: DeidentifyOptions): Promise<Summary> {
   const summary: Summary = { written: [], quarantined: [], failed: [] };
@@ -71,7 +61,7 @@ async function deidentifyFiles(inputs: string[], outDir: string, options: Deiden
       }
       // named by the new SOPInstanceUID: input names may themselves carry PHI
       const output = resolve(outDir, `${result.sopInstanceUid || basename(input)}.dcm`);
-      await writeAtomically(output, result.bytes);
+      await writeFileAtomic(output, result.bytes);
       summary.written.push({ input, output });
     } catch (err) {
       // one bad input (unreadable, malformed, a bug) never stops the batch or the JSON summary

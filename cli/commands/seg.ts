@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { AppError } from '@/lib/errors';
 import { readNifti } from '@/lib/imaging/nifti/read-nifti';
 import { writeSeg } from '@/lib/imaging/seg/write-seg';
-import { readSeriesDir, writeAtomically } from './convert';
+import { writeFileAtomic } from '@/lib/util/write-file-atomic';
+import { readSeriesDir } from './convert';
 
 const ZCode = z.object({ value: z.string(), scheme: z.string(), meaning: z.string() });
 const ZLabels = z
@@ -47,7 +48,7 @@ export function register(program: Command): void {
       }
       const source = await readSeriesDir(opts.ref);
       const bytes = writeSeg({ labelmap, source, labels: parsed.data });
-      await writeAtomically(opts.out, bytes);
+      await writeFileAtomic(opts.out, bytes);
       process.stdout.write(`${JSON.stringify({ out: opts.out, bytes: bytes.length })}\n`);
     });
 }

@@ -3,6 +3,7 @@
  * entry points: every failure must be an AppError from an explicit check (not the `unexpected`
  * catch-all), and nothing may hang.
  */
+import { seededRandom } from '@/lib/util/seeded-random';
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,16 +12,6 @@ import { deidentifyInstance } from './deidentify-instance';
 import { readDicomHeader } from './read-dicom-header';
 import { dicomFiles } from './test-fixtures';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(src: Uint8Array, rnd: () => number): Uint8Array {
   const b = new Uint8Array(src);
@@ -53,7 +44,7 @@ describe('seeded mutation fuzzing', () => {
   const perFile = 60;
 
   it(`${perFile} mutations × ${files.length} files end in a result or an explicit AppError`, () => {
-    const rnd = mulberry32(20240611);
+    const rnd = seededRandom(20240611);
     const t0 = performance.now();
     let errors = 0;
     let results = 0;
