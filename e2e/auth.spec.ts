@@ -68,3 +68,19 @@ test('every API route handler refuses an unauthenticated request', async ({ requ
   // the token endpoint at least; grows with every issue
   expect(checked).toBeGreaterThanOrEqual(1);
 });
+
+test('an API token created in the UI works for the API and is shown only once', async ({ page, request }) => {
+  await new SignInPage(page).signIn('reviewer');
+  await page.goto('/settings/tokens');
+  await page.getByLabel('Token name').fill('e2e laptop');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const token = (await page.getByTestId('new-token').textContent())?.trim() ?? '';
+  expect(token).toMatch(/^sf_/);
+  const res = await request.get('/api/tokens', { headers: { authorization: `Bearer ${token}` } });
+  expect(res.status()).toBe(200);
+  const body = (await res.json()) as { tokens: { name: string }[] };
+  expect(body.tokens.map((t) => t.name)).toContain('e2e laptop');
+  expect(JSON.stringify(body)).not.toContain(token);
+  await page.reload();
+  await expect(page.getByTestId('new-token')).toHaveCount(0);
+});
