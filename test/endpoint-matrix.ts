@@ -115,3 +115,14 @@ matrix['app/api/studies/[study]/route.ts#GET'] = {
     return { method: 'GET', path: `/api/studies/${studyId}`, params: { study: studyId } };
   },
 };
+
+// ---- models (issue: inference worker) ----
+matrix['app/api/models/[model]/versions/[version]/route.ts#GET'] = {
+  permission: 'model:read',
+  allowed: ['researcher', 'operator', 'admin'],
+  input: async (db) => {
+    const { seedDemoModels } = await import('../lib/platform/seed-demo-content');
+    await seedDemoModels(db);
+    return { method: 'GET', path: '/api/models/brain-tissue/versions/1.0.0', params: { model: 'brain-tissue', version: '1.0.0' } };
+  },
+};

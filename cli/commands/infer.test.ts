@@ -1,8 +1,13 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as modelVersionRoute from '@/app/api/models/[model]/versions/[version]/route';
+import { closeDb, getDb } from '@/lib/db';
+import { seedDemoModels } from '@/lib/platform/seed-demo-content';
+import { createTestProject } from '@/test/test-project';
+import { startRouteServer } from '@/test/route-server';
 import { readNiftiWithHeader } from '@/lib/imaging/nifti/read-nifti';
 import { BRAIN_TISSUE_DIR, readT1, REPO_ROOT, T1_PATH } from '@/workers/inference/testing/fixtures';
 
@@ -34,11 +39,49 @@ describe('segflow infer (child process)', () => {
     expect(counts[3]).toBe(0);
     expect(counts[1] / 1000).toBeCloseTo(last.labelVolumesMl['White Matter'], 0);
   }, 240_000);
+});
 
-  it('refuses name@version with a clear not-yet-available error', () => {
-    const res = segflow(['infer', '--model', 'brain-tissue@1.0.0', '--input', T1_PATH, '--out', join(dir, 'x.nii.gz')]);
+describe('segflow infer --model name@version (registry through the API)', () => {
+  let server: Awaited<ReturnType<typeof startRouteServer>>;
+  let token: string;
+  beforeAll(async () => {
+    await seedDemoModels(getDb(), REPO_ROOT);
+    token = (await createTestProject(getDb())).users.researcher.token;
+    server = await startRouteServer([['GET', /^\/api\/models\/([^/]+)\/versions\/([^/]+)$/, ['model', 'version'], modelVersionRoute.GET]]);
+  });
+  afterAll(async () => {
+    await server.close();
+    await closeDb();
+  });
+
+  // Asynchronous: the API the child process talks to is served from this process.
+  const segflowAsync = (args: string[]) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/segflow.mjs'), ...args], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, SEGFLOW_URL: server.url, SEGFLOW_TOKEN: token },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+
+  it('fetches the registered version, checks its SHA-256 and gives the same mask as the model directory', async () => {
+    const out = join(dir, 'registry-mask.nii.gz');
+    const res = await segflowAsync(['infer', '--model', 'brain-tissue@1.0.0', '--input', T1_PATH, '--out', out, '--threads', '2']);
+    expect(res.stderr).not.toContain('segflow:');
+    expect(res.status).toBe(0);
+    const last = JSON.parse(res.stdout.trim().split('\n').at(-1)!);
+    expect(last.model).toMatchObject({ name: 'brain-tissue', version: '1.0.0' });
+    expect(readFileSync(out).equals(readFileSync(join(dir, 'mask.nii.gz')))).toBe(true);
+  }, 240_000);
+
+  it('names an unregistered version in one line and exits 1', async () => {
+    const res = await segflowAsync(['infer', '--model', 'brain-tissue@9.9.9', '--input', T1_PATH, '--out', join(dir, 'x.nii.gz')]);
     expect(res.status).toBe(1);
-    expect(res.stderr).toMatch(/brain-tissue@1\.0\.0: .*not yet available/);
+    expect(res.stderr.trim()).toMatch(/^segflow: --model brain-tissue@9\.9\.9: model brain-tissue@9\.9\.9 is not registered$/);
   });
 });
 

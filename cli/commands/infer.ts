@@ -4,9 +4,11 @@
  * line is the timings JSON, so scripts can `tail -1`.
  */
 import { existsSync, statSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { AppError } from '@/lib/errors';
+import { apiConnection } from '@/lib/platform/api-client';
+import { writeFileAtomic } from '@/lib/util/write-file-atomic';
+import { fetchRegistryModel } from '@/workers/inference/api-model-source';
 import { dirModelSource } from '@/workers/inference/model-source';
 import { loadModel } from '@/workers/inference/load-model';
 import { readInputVolume } from '@/workers/inference/read-input';
@@ -30,29 +32,32 @@ function parseThreads(value: string | undefined): number | undefined {
 
 async function runInfer(opts: InferOptions): Promise<void> {
   const started = performance.now();
-  if (!(existsSync(opts.model) && statSync(opts.model).isDirectory())) {
-    if (/^[A-Za-z0-9][\w.-]*@[\w.+-]+$/.test(opts.model)) {
-      throw new AppError('unavailable', `--model ${opts.model}: fetching name@version from the registry needs the app's API, which is not yet available; pass a model directory (e.g. models/brain-tissue)`);
-    }
-    throw new AppError('not_found', `--model ${opts.model}: not a directory with model.onnx and spec.json, nor name@version`);
-  }
+  const isDir = existsSync(opts.model) && statSync(opts.model).isDirectory();
+  const isRef = /^[A-Za-z0-9][\w.-]*@[\w.+-]+$/.test(opts.model);
+  if (!isDir && !isRef) throw new AppError('not_found', `--model ${opts.model}: not a directory with model.onnx and spec.json, nor name@version`);
   let t = performance.now();
   const input = await readInputVolume(opts.input);
   const readMs = performance.now() - t;
   if (opts.seg && input.kind !== 'dicom') throw new AppError('invalid_input', `--seg: ${opts.input} is NIfTI; a DICOM SEG needs a DICOM series as input`);
 
   t = performance.now();
-  // A local directory has no registry record to check the hash against; the hash is reported.
-  const model = await loadModel({ source: dirModelSource(opts.model), expectedSha256: null, threads: parseThreads(opts.threads) });
+  // A local directory has no registry record to check the hash against (the hash is reported);
+  // a registered version is checked against the SHA-256 the registry recorded.
+  const registry = isDir ? null : await fetchRegistryModel({ ref: opts.model, ...apiConnection('researcher') });
+  const model = await loadModel({
+    source: registry?.source ?? dirModelSource(opts.model),
+    expectedSha256: registry?.sha256 ?? null,
+    threads: parseThreads(opts.threads),
+  });
   const loadMs = performance.now() - t;
 
   const result = await segmentVolume({ volume: input.volume, model, source: input.source });
   t = performance.now();
   const encoded = encodeOutputs(result);
-  await writeFile(opts.out, encoded.mask);
+  await writeFileAtomic(opts.out, encoded.mask);
   if (opts.seg) {
     if (!encoded.seg) throw new AppError('unavailable', `--seg ${opts.seg}: ${encoded.segSkipped}`);
-    await writeFile(opts.seg, encoded.seg);
+    await writeFileAtomic(opts.seg, encoded.seg);
   }
   const writeMs = performance.now() - t;
   const round = (ms: number) => Math.round(ms * 10) / 10;
@@ -75,7 +80,7 @@ export function register(program: Command): void {
   program
     .command('infer')
     .description('segment a NIfTI volume or a DICOM series directory with a model directory (model.onnx + spec.json)')
-    .requiredOption('--model <dir|name@version>', 'model directory, e.g. models/brain-tissue (name@version needs the app; not yet available)')
+    .requiredOption('--model <dir|name@version>', 'model directory (e.g. models/brain-tissue), or name@version from the registry through the app (SEGFLOW_URL, SEGFLOW_TOKEN)')
     .requiredOption('--input <path>', '.nii / .nii.gz file or a directory holding one DICOM series')
     .requiredOption('--out <mask.nii.gz>', 'where to write the labelmap (on the input grid)')
     .option('--seg <out.dcm>', 'also write a DICOM SEG (DICOM input only)')

@@ -1,9 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { storeGuard, type S3rverStoreLike } from './s3/store-guard';
 
 /**
  * The embedded default object store: s3rver (S3 protocol, on disk). It does not keep object versions,
  * so version ids are null on this store; production buckets have versioning on (ADR-02).
+ *
+ * s3rver does not check SigV4 signatures, signed Content-Length or checksums, and lacks ListParts,
+ * ListMultipartUploads and AbortMultipartUpload. `storeGuard` (lib/embedded/s3/) is put in front of
+ * its routes so this store refuses what S3 and MinIO refuse, before anything is stored.
  */
 const require = createRequire(import.meta.url);
 // s3rver is CommonJS without types.
@@ -11,6 +18,9 @@ const require = createRequire(import.meta.url);
 const S3rver = require('s3rver') as new (opts: Record<string, unknown>) => {
   run(): Promise<{ port: number }>;
   close(): Promise<void>;
+  /** Koa's middleware list: [logger, XML encoder, mount interop, vhost, routes] */
+  middleware: unknown[];
+  store: S3rverStoreLike;
 };
 
 export const EMBEDDED_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -32,6 +42,8 @@ export async function startEmbeddedS3(opts: {
   port: number;
   bucket: string;
   corsOrigins: string[];
+  /** let unsigned requests through (default: refused with 403, as a private S3 bucket does) */
+  allowAnonymous?: boolean;
 }): Promise<EmbeddedS3> {
   mkdirSync(opts.dir, { recursive: true });
   const server = new S3rver({
@@ -39,8 +51,22 @@ export async function startEmbeddedS3(opts: {
     port: opts.port,
     directory: opts.dir,
     silent: true,
+    // path-style only: the endpoint is an address, and a host name must never be taken for a bucket
+    vhostBuckets: false,
     configureBuckets: [{ name: opts.bucket, configs: [corsXml(opts.corsOrigins)] }],
   });
+  // after the logger, before everything else; Koa composes the list when the server starts listening
+  server.middleware.splice(
+    1,
+    0,
+    storeGuard({
+      secrets: new Map([[EMBEDDED_S3_CREDENTIALS.accessKeyId, EMBEDDED_S3_CREDENTIALS.secretAccessKey]]),
+      store: server.store,
+      // not inside the store folder: s3rver would list a folder there as a bucket
+      spoolDir: join(tmpdir(), 'segflow-s3-spool'),
+      allowAnonymous: opts.allowAnonymous,
+    }),
+  );
   const { port } = await server.run();
   return { endpoint: `http://127.0.0.1:${port}`, bucket: opts.bucket, close: () => server.close() };
 }

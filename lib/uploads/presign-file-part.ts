@@ -58,7 +58,8 @@ export async function presignFilePart(p: { file: UploadFile; partNumber?: number
       throw new AppError('invalid_input', `${file.fileName} has parts 1 to ${layout.partCount}; ask for one of them`);
     }
     contentLength = partLength(file.size, layout, n);
-    headers = p.partSha256 ? { 'x-amz-checksum-sha256': p.partSha256 } : {};
+    // The SDK signs content-type into UploadPart URLs, so the client must send exactly this one.
+    headers = { 'content-type': 'application/octet-stream', ...(p.partSha256 ? { 'x-amz-checksum-sha256': p.partSha256 } : {}) };
     url = await getSignedUrl(
       client,
       new UploadPartCommand({

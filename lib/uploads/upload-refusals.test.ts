@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db';
-import { headObject } from '@/lib/storage/objects';
+import { headObject, putObject } from '@/lib/storage/objects';
 import { createTestProject, type TestProject } from '@/test/test-project';
 import { UploadApi } from './client/upload-api';
 import { partChecksum } from './client/hash-source';
@@ -30,7 +30,7 @@ async function openUpload(p = tp) {
 }
 
 describe('what the upload API refuses', () => {
-  it('rejects a file whose stored bytes do not match the declared SHA-256, and deletes the object', async () => {
+  it('refuses a body whose SHA-256 differs from the declared one at the store, and again at completion', async () => {
     const { api, upload } = await openUpload();
     const good = makeNifti([64, 64, 8]);
     const bad = new Uint8Array(good);
@@ -38,42 +38,41 @@ describe('what the upload API refuses', () => {
     const file = await api.registerFile(upload.id, { name: 'vol.nii', size: good.length, sha256: sha(good) });
     const signed = await api.sign(upload.id, file.id);
     expect(signed.headers['x-amz-checksum-sha256']).toBe(Buffer.from(sha(good), 'hex').toString('base64'));
+    // the store checks the signed checksum and keeps nothing
     const res = await put(signed.url, signed.headers, bad);
-    // a real S3 refuses the body at once (signed checksum); s3rver stores it and the server check catches it
-    if (res.ok) {
-      const out = await call(tp.users.researcher.token, 'POST', `/api/uploads/${upload.id}/files/${file.id}/complete`, {});
-      expect(out.status).toBe(422);
-      const body = (await out.json()) as { file: { status: string; error: string } };
-      expect(body.file).toMatchObject({ status: 'rejected', error: 'vol.nii: SHA-256 of the stored bytes does not match the declared checksum' });
-      const [row] = await getDb().select().from(uploadFiles).where(eq(uploadFiles.id, file.id));
-      expect(await headObject(row.key)).toBeNull();
-    } else {
-      expect(res.status).toBe(400);
-    }
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/<Code>BadDigest<\/Code>/);
+    const [row] = await getDb().select().from(uploadFiles).where(eq(uploadFiles.id, file.id));
+    expect(await headObject(row.key)).toBeNull();
+
+    // a store that does not check checksums: the server's own check on completion still rejects it
+    await putObject({ key: row.key, body: bad });
+    const out = await call(tp.users.researcher.token, 'POST', `/api/uploads/${upload.id}/files/${file.id}/complete`, {});
+    expect(out.status).toBe(422);
+    const body = (await out.json()) as { file: { status: string; error: string } };
+    expect(body.file).toMatchObject({ status: 'rejected', error: 'vol.nii: SHA-256 of the stored bytes does not match the declared checksum' });
+    expect(await headObject(row.key)).toBeNull();
   });
 
-  it('refuses an oversize part: the assembled object does not pass the size check', async () => {
+  it('refuses an oversize part at the store (the signed Content-Length), keeping the file resumable', async () => {
     const { api, upload } = await openUpload();
     const bytes = makeNifti([256, 256, 136]); // 17 MiB: parts of 8 + 8 + 1 MiB
     const file = await api.registerFile(upload.id, { name: 'big.nii', size: bytes.length, sha256: sha(bytes) });
     expect(file).toMatchObject({ multipart: true, partCount: 3, partSize: 8 * 1024 * 1024 });
-    const etags = [];
-    for (let n = 1; n <= 3; n++) {
-      let body = bytes.subarray((n - 1) * file.partSize, Math.min(bytes.length, n * file.partSize));
-      if (n === 1) body = new Uint8Array([...body.subarray(0, 1000), ...body]); // 1000 bytes too many
-      const signed = await api.sign(upload.id, file.id, { partNumber: n });
-      expect(signed.contentLength).toBe(Math.min(bytes.length, n * file.partSize) - (n - 1) * file.partSize);
-      expect(new URL(signed.url).searchParams.get('X-Amz-SignedHeaders')).toContain('content-length');
-      const res = await put(signed.url, signed.headers, body);
-      if (!res.ok) {
-        expect(n).toBe(1); // a real S3 refuses the oversize part itself (signed Content-Length)
-        return;
-      }
-      etags.push({ partNumber: n, etag: res.headers.get('etag')! });
-    }
-    const done = await api.completeFile(upload.id, file.id, etags);
-    expect(done.status).toBe('rejected');
-    expect(done.error).toBe(`big.nii: ${bytes.length + 1000} bytes arrived, ${bytes.length} were declared`);
+    const part1 = bytes.subarray(0, file.partSize);
+    const signed = await api.sign(upload.id, file.id, { partNumber: 1 });
+    expect(signed.contentLength).toBe(file.partSize);
+    expect(new URL(signed.url).searchParams.get('X-Amz-SignedHeaders')).toContain('content-length');
+    const tooBig = new Uint8Array(part1.length + 1000);
+    tooBig.set(part1);
+    const res = await put(signed.url, signed.headers, tooBig);
+    expect(res.status).toBe(403);
+    // nothing of it was stored: completing names every part as missing
+    const out = await call(tp.users.researcher.token, 'POST', `/api/uploads/${upload.id}/files/${file.id}/complete`, {});
+    expect(out.status).toBe(409);
+    expect(((await out.json()) as { error: { message: string } }).error.message).toBe('big.nii: parts 1, 2, 3 of 3 not uploaded yet');
+    // the right bytes for the same part still go through
+    expect((await put(signed.url, signed.headers, part1)).ok).toBe(true);
   });
 
   it('refuses an expired URL', async () => {
@@ -106,6 +105,12 @@ describe('what the upload API refuses', () => {
     const theirFile = await theirs.api.registerFile(theirs.upload.id, { name: 'x.nii', size: mine.length, sha256: sha(mine) });
     expect((await call(tp.users.researcher.token, 'POST', `/api/uploads/${upload.id}/files/${theirFile.id}/sign`, {})).status).toBe(404);
     expect((await call(tp.users.researcher.token, 'POST', `/api/uploads/${theirs.upload.id}/files/${theirFile.id}/sign`, {})).status).toBe(404);
+    // a signed URL moved to another key is refused by the store
+    const moved = new URL(signed.url);
+    moved.pathname = moved.pathname.replace(/\/0$/, '/1');
+    const movedRes = await put(moved.toString(), signed.headers, mine);
+    expect(movedRes.status).toBe(403);
+    expect(await movedRes.text()).toMatch(/SignatureDoesNotMatch/);
     // a client-chosen key is not an input: it is ignored, the key stays the server's
     const res = await call(tp.users.researcher.token, 'POST', `/api/uploads/${upload.id}/files/${file.id}/sign`, { key: 'raw-phi/elsewhere/x' });
     expect(new URL(((await res.json()) as { url: string }).url).pathname).toBe(new URL(signed.url).pathname);
