@@ -126,3 +126,14 @@ matrix['app/api/models/[model]/versions/[version]/route.ts#GET'] = {
     return { method: 'GET', path: '/api/models/brain-tissue/versions/1.0.0', params: { model: 'brain-tissue', version: '1.0.0' } };
   },
 };
+
+// ---- studies ----
+matrix['app/(app)/studies/[study]/actions.ts#revealStudyIdentityAction'] = {
+  permission: 'phi:read',
+  allowed: ['researcher', 'admin'],
+  projectScoped: true,
+  input: async (db, project) => {
+    const { studyId } = await newUpload(db, project);
+    return { method: 'POST', path: '', body: { study: studyId } };
+  },
+};

@@ -12,16 +12,16 @@ import { workerHasher } from './worker-hasher';
 
 const MiB = 1024 * 1024;
 
-function newEngine(project: string): UploadEngine {
-  return new UploadEngine({ api: new UploadApi({ baseUrl: '' }), project, store: localStorageResumeStore(window.localStorage), putBytes: xhrPut, hasher: workerHasher });
+function newEngine(project: string, study?: string): UploadEngine {
+  return new UploadEngine({ api: new UploadApi({ baseUrl: '' }), project, study, store: localStorageResumeStore(window.localStorage), putBytes: xhrPut, hasher: workerHasher });
 }
 
 /** Drop files, a folder or a .zip; each goes straight to storage; a reload resumes with the same files. */
-export function UploadPanel({ project }: { project: string }) {
-  const [engine, setEngine] = useState(() => (typeof window === 'undefined' ? null : newEngine(project)));
+export function UploadPanel({ project, study }: { project: string; study?: string }) {
+  const [engine, setEngine] = useState(() => (typeof window === 'undefined' ? null : newEngine(project, study)));
   const [pendingResume] = useState(() => engine?.pending() ?? null);
   if (!engine) return null;
-  return <Panel engine={engine} project={project} resumable={pendingResume ? Object.keys(pendingResume.files).length : 0} reset={() => setEngine(newEngine(project))} />;
+  return <Panel engine={engine} project={project} resumable={pendingResume ? Object.keys(pendingResume.files).length : 0} reset={() => setEngine(newEngine(project, study))} />;
 }
 
 function Panel({ engine, project, resumable, reset }: { engine: UploadEngine; project: string; resumable: number; reset: () => void }) {

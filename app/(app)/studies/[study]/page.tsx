@@ -1,6 +1,10 @@
+import Link from 'next/link';
 import { z } from 'zod';
+import { IdentityPanel } from '@/components/studies/identity-panel';
+import { EmptyState } from '@/components/ui/empty-state';
 import { Forbidden } from '@/components/ui/forbidden';
 import { loadGuarded } from '@/lib/auth/page';
+import { can } from '@/lib/auth/permissions';
 import { getStudySummary, projectOfStudy } from '@/lib/uploads/get-study-summary';
 
 export default async function StudyPage({ params }: { params: Promise<{ study: string }> }) {
@@ -8,13 +12,28 @@ export default async function StudyPage({ params }: { params: Promise<{ study: s
   const res = await loadGuarded(
     { action: 'study.read', permission: 'study:read', input: z.object({ study: z.uuid() }), project: (i, db) => projectOfStudy(db, i.study), target: (i) => ({ type: 'study', id: i.study }) },
     { study },
-    async (ctx) => getStudySummary(ctx.tx, { studyId: ctx.input.study, projectId: ctx.project!.id }),
+    async (ctx) => ({
+      summary: await getStudySummary(ctx.tx, { studyId: ctx.input.study, projectId: ctx.project!.id }),
+      slug: ctx.project!.slug,
+      canSeePhi: can(ctx.role, 'phi:read'),
+    }),
   );
   if (!res.ok) return <Forbidden message={res.message} />;
-  const s = res.data;
+  const { summary: s, slug, canSeePhi } = res.data;
   return (
     <>
       <h1>Study {s.label}</h1>
+      <p>
+        <Link className="button" href={`/studies/upload?project=${slug}&study=${s.study}`}>
+          Add files to this study
+        </Link>
+      </p>
+      {canSeePhi && <IdentityPanel studyId={s.study} />}
+      {s.series.length === 0 && s.volumes.length === 0 && (
+        <EmptyState title="Nothing indexed yet">Files of this study appear here once their upload is complete and checked.</EmptyState>
+      )}
+      {s.series.length > 0 && (
+      <>
       <h2>Series</h2>
       <table aria-label="Series">
         <thead>
@@ -38,6 +57,10 @@ export default async function StudyPage({ params }: { params: Promise<{ study: s
           ))}
         </tbody>
       </table>
+      </>
+      )}
+      {s.volumes.length > 0 && (
+      <>
       <h2>Volumes</h2>
       <table aria-label="Volumes">
         <thead>
@@ -57,6 +80,8 @@ export default async function StudyPage({ params }: { params: Promise<{ study: s
           ))}
         </tbody>
       </table>
+      </>
+      )}
     </>
   );
 }

@@ -4,9 +4,12 @@ import { UploadPanel } from '@/components/upload/upload-panel';
 import { loadGuarded, requirePageActor } from '@/lib/auth/page';
 import { pickProject } from '@/lib/projects/pick-project';
 
-export default async function UploadPage({ searchParams }: { searchParams: Promise<{ project?: string }> }) {
+export default async function UploadPage({ searchParams }: { searchParams: Promise<{ project?: string; study?: string }> }) {
   const actor = await requirePageActor();
-  const project = pickProject(actor, 'study:upload', (await searchParams).project);
+  const query = await searchParams;
+  const project = pickProject(actor, 'study:upload', query.project);
+  // a study id that is not the project's is refused by the API when the upload is opened
+  const study = query.study && /^[0-9a-f-]{36}$/i.test(query.study) ? query.study : undefined;
   const res = await loadGuarded(
     { action: 'upload.page', permission: 'study:upload', input: z.object({ project: z.string().nullable() }), project: (i) => i.project },
     { project },
@@ -15,9 +18,9 @@ export default async function UploadPage({ searchParams }: { searchParams: Promi
   if (!res.ok || !res.data.slug) return <Forbidden message={res.ok ? 'you are not a researcher of any project' : res.message} />;
   return (
     <>
-      <h1>Upload a study</h1>
+      <h1>{study ? 'Add files to a study' : 'Upload a study'}</h1>
       <p>Files are checked (SHA-256) and sent straight to storage; nothing goes through the app server.</p>
-      <UploadPanel project={res.data.slug} />
+      <UploadPanel project={res.data.slug} study={study} />
     </>
   );
 }
