@@ -2,12 +2,12 @@
 import { hashSource } from '@/lib/uploads/client/hash-source';
 import { blobSource } from '@/lib/uploads/client/upload-source';
 
-// Hashes one File off the main thread; posts progress, then the hex digest.
+// Hashes one File off the main thread in one pass (whole-file SHA-256 and each part's); posts progress, then the hashes.
 self.onmessage = async (e: MessageEvent<{ file: Blob }>) => {
   try {
     const src = blobSource(e.data.file, 'file');
-    const sha256 = await hashSource(src, (hashed) => self.postMessage({ hashed }));
-    self.postMessage({ sha256 });
+    const hashes = await hashSource(src, (hashed) => self.postMessage({ hashed }));
+    self.postMessage({ hashes });
   } catch (err) {
     self.postMessage({ error: err instanceof Error ? err.message : String(err) });
   }

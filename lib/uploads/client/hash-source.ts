@@ -1,18 +1,80 @@
 import { createSHA256 } from 'hash-wasm';
+import { partLayout } from '../limits';
 import type { UploadSource } from './upload-source';
 
+/** chunk size of a single-PUT file's pass; a multipart file is read one part at a time */
 const CHUNK = 4 * 1024 * 1024;
 
-/** Streaming SHA-256 (hex) of a source, 4 MiB at a time; memory stays flat for any file size. */
-export async function hashSource(src: Pick<UploadSource, 'size' | 'slice'>, onProgress?: (hashed: number) => void, signal?: AbortSignal): Promise<string> {
+/** What one reading pass over a file yields: what the server is told, and what each part is signed with. */
+export interface FileHashes {
+  /** SHA-256 of the whole file, lowercase hex (declared when the file is registered) */
+  sha256: string;
+  /** base64 SHA-256 of each part (multipart files only), in part order: signed into each part's URL */
+  parts?: string[];
+}
+
+/**
+ * Files up to this size are read once into memory and digested natively (WebCrypto, several times
+ * faster than SHA-256 in WebAssembly); larger ones stream through hash-wasm 8 MiB at a time. The
+ * buffer lives only for the pass: at most filesInFlight × 128 MiB, briefly, in the worst case.
+ */
+export const WHOLE_FILE_DIGEST_MAX = 128 * 1024 * 1024;
+
+/**
+ * One pass over a source yields the whole-file SHA-256 and, for a file sent in parts, each part's
+ * SHA-256 from the same bytes, so no byte is read or hashed twice (the parts are not hashed again
+ * when they are sent). WebCrypto digests run off the calling thread, several at once.
+ */
+export async function hashSource(src: Pick<UploadSource, 'size' | 'slice'>, onProgress?: (hashed: number) => void, signal?: AbortSignal): Promise<FileHashes> {
+  const layout = partLayout(src.size);
+  if (src.size <= WHOLE_FILE_DIGEST_MAX) {
+    const bytes = await src.slice(0, src.size);
+    if (signal?.aborted) throw new DOMException('hashing cancelled', 'AbortError');
+    const whole = crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+    const parts = layout.multipart
+      ? Promise.all(Array.from({ length: layout.partCount }, (_, i) => partChecksum(bytes.subarray(i * layout.partSize, Math.min(src.size, (i + 1) * layout.partSize)))))
+      : undefined;
+    const sha256 = toHex(new Uint8Array(await whole));
+    onProgress?.(src.size);
+    return parts ? { sha256, parts: await parts } : { sha256 };
+  }
+  return streamHashes(src, onProgress, signal);
+}
+
+/**
+ * The streaming pass for large files: hash-wasm's incremental SHA-256 over the parts in order, each
+ * part also digested by WebCrypto; the next part is read while the current one is hashed, so at
+ * most three parts (3 × 8 MiB) are held whatever the file size.
+ */
+async function streamHashes(src: Pick<UploadSource, 'size' | 'slice'>, onProgress?: (hashed: number) => void, signal?: AbortSignal): Promise<FileHashes> {
+  const layout = partLayout(src.size);
   const h = await createSHA256();
   h.init();
-  for (let off = 0; off < src.size; off += CHUNK) {
-    if (signal?.aborted) throw new DOMException('hashing cancelled', 'AbortError');
-    h.update(await src.slice(off, Math.min(src.size, off + CHUNK)));
-    onProgress?.(Math.min(src.size, off + CHUNK));
+  const step = layout.multipart ? layout.partSize : CHUNK;
+  const count = Math.max(1, Math.ceil(src.size / step));
+  // chunk i of a multipart file is exactly part i + 1
+  const read = (i: number) => src.slice(i * step, Math.min(src.size, (i + 1) * step));
+  const partSums: Promise<string>[] = [];
+  let next = read(0);
+  for (let i = 0; i < count; i++) {
+    if (signal?.aborted) {
+      next.catch(() => {});
+      throw new DOMException('hashing cancelled', 'AbortError');
+    }
+    const bytes = await next;
+    if (i + 1 < count) next = read(i + 1);
+    if (layout.multipart) partSums.push(partChecksum(bytes));
+    h.update(bytes);
+    onProgress?.(Math.min(src.size, (i + 1) * step));
   }
-  return h.digest('hex');
+  const sha256 = h.digest('hex');
+  return layout.multipart ? { sha256, parts: await Promise.all(partSums) } : { sha256 };
+}
+
+function toHex(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
 }
 
 /** base64 SHA-256 of one part, as S3's x-amz-checksum-sha256 wants it (WebCrypto: off the main thread). */
@@ -23,5 +85,5 @@ export async function partChecksum(bytes: Uint8Array): Promise<string> {
   return btoa(bin);
 }
 
-export type Hasher = (src: UploadSource, onProgress: (hashed: number) => void, signal?: AbortSignal) => Promise<string>;
+export type Hasher = (src: UploadSource, onProgress: (hashed: number) => void, signal?: AbortSignal) => Promise<FileHashes>;
 export const hashInPlace: Hasher = (src, onProgress, signal) => hashSource(src, onProgress, signal);

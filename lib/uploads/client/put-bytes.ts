@@ -2,7 +2,8 @@
 export interface PutRequest {
   url: string;
   headers: Record<string, string>;
-  body: Uint8Array;
+  /** a Blob slice of the file where there is one (sent without a copy into the page), else the bytes */
+  body: Uint8Array | Blob;
   signal: AbortSignal;
   onProgress?: (sent: number) => void;
 }
@@ -15,9 +16,9 @@ export interface PutResponse {
 export type PutBytes = (req: PutRequest) => Promise<PutResponse>;
 
 export const fetchPut: PutBytes = async (req) => {
-  const res = await fetch(req.url, { method: 'PUT', headers: req.headers, body: req.body as Uint8Array<ArrayBuffer>, signal: req.signal });
+  const res = await fetch(req.url, { method: 'PUT', headers: req.headers, body: req.body as Uint8Array<ArrayBuffer> | Blob, signal: req.signal });
   const text = res.ok ? '' : await res.text();
-  if (res.ok) req.onProgress?.(req.body.byteLength);
+  if (res.ok) req.onProgress?.(req.body instanceof Blob ? req.body.size : req.body.byteLength);
   return { status: res.status, etag: res.headers.get('etag'), text };
 };
 
@@ -31,5 +32,5 @@ export const xhrPut: PutBytes = (req) =>
     xhr.onerror = () => reject(new TypeError('network error'));
     xhr.onabort = () => reject(new DOMException('aborted', 'AbortError'));
     req.signal.addEventListener('abort', () => xhr.abort(), { once: true });
-    xhr.send(new Blob([req.body as Uint8Array<ArrayBuffer>]));
+    xhr.send(req.body instanceof Blob ? req.body : new Blob([req.body as Uint8Array<ArrayBuffer>]));
   });

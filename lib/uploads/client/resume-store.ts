@@ -6,7 +6,16 @@ export interface ResumeRecord {
   uploadId: string;
   studyId: string;
   project: string;
-  files: Record<string, { fileId: string; sha256: string; parts: Record<number, { etag: string; checksumSha256?: string }> }>;
+  files: Record<
+    string,
+    {
+      fileId: string;
+      sha256: string;
+      /** base64 SHA-256 of every part, from the hashing pass: a resumed part is signed without re-reading the file first */
+      partSha256?: string[];
+      parts: Record<number, { etag: string; checksumSha256?: string }>;
+    }
+  >;
 }
 
 export interface ResumeStore {

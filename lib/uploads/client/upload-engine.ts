@@ -1,7 +1,7 @@
 import { detectFileKind, notImagingMessage, SNIFF_BYTES } from '../detect-file-kind';
 import { PARTS_IN_FLIGHT } from '../limits';
 import type { StudySummary, UploadFileDto } from '../schemas';
-import { hashInPlace, type Hasher } from './hash-source';
+import { hashInPlace, type FileHashes, type Hasher } from './hash-source';
 import { fetchPut, type PutBytes } from './put-bytes';
 import { memoryResumeStore, type ResumeRecord, type ResumeStore } from './resume-store';
 import { sendFile } from './send-file';
@@ -61,10 +61,26 @@ export interface FileJob {
 }
 
 /**
- * The one upload engine of the browser and the CLI: hashes each file (streaming SHA-256), declares
- * it, sends it straight to the store with presigned URLs (parts signed just in time, several in
- * flight, each retried), completes it, and keeps a resume record so a reload or a dropped connection
+ * The one upload engine of the browser and the CLI: hashes each file once (one pass gives the
+ * whole-file SHA-256 the server checks and every part's SHA-256 the store checks), declares it,
+ * sends it straight to the store with presigned URLs (parts signed just in time, several in flight,
+ * each retried), completes it, and keeps a resume record so a reload or a dropped connection
  * resends only what the store does not hold. Framework-free: React subscribes to snapshots.
+ *
+ * What is sent again after an interruption (S3 keeps no partial part: a part whose PUT did not
+ * finish is lost whole, and a part the store acknowledged is never sent again):
+ * - Network drop, page still open: the parts in flight (at most `partsInFlight`, engine-wide)
+ *   are retried in place, each from its first byte, with backoff (0.4 s doubling to 8 s; up to 8
+ *   attempts, about half a minute, for connection failures, 5 for store errors). A part keeps its
+ *   slot while it waits, so no queued part starts during the drop. So at most `partsInFlight`
+ *   parts are sent again per drop — exactly one with `partsInFlight: 1` — and nothing restarts.
+ *   If the drop outlasts the retries the file fails, its other parts are stopped, the upload
+ *   stays open and `run()` again (or a rerun of the CLI) resumes as after a reload.
+ * - Reload, crash, or a rerun: the file is not hashed again (the record keeps its hashes); the
+ *   store is asked which parts it holds (ListParts) and only the parts it does not list are sent.
+ *   A store that cannot list parts falls back to this client's record of acknowledged parts, so a
+ *   part acknowledged in the instant before the tab died may be sent once more.
+ * - A single-PUT file (up to 16 MiB) is one request: it is sent again whole.
  */
 export class UploadEngine {
   private jobs: FileJob[] = [];
@@ -199,9 +215,11 @@ export class UploadEngine {
         p.phase = 'hashing';
         this.emit();
         const controller = this.track(new AbortController());
-        const sha256 = known?.sha256 ?? (await (this.opts.hasher ?? hashInPlace)(src, (n) => ((p.hashed = n), this.emit()), controller.signal).finally(() => this.controllers.delete(controller)));
-        dto = await this.opts.api.registerFile(this.rec!.uploadId, { name: src.name, size: src.size, sha256 });
-        known = { fileId: dto.id, sha256, parts: {} };
+        const hashes: FileHashes = known
+          ? { sha256: known.sha256, parts: known.partSha256 }
+          : await (this.opts.hasher ?? hashInPlace)(src, (n) => ((p.hashed = n), this.emit()), controller.signal).finally(() => this.controllers.delete(controller));
+        dto = await this.opts.api.registerFile(this.rec!.uploadId, { name: src.name, size: src.size, sha256: hashes.sha256 });
+        known = { fileId: dto.id, sha256: hashes.sha256, ...(hashes.parts ? { partSha256: hashes.parts } : {}), parts: {} };
         this.rec!.files[fp] = known;
         this.save();
       }
