@@ -69,7 +69,20 @@ async function signIn(email: string, password: string): Promise<string | null> {
   return body.user?.email ?? null;
 }
 
+async function portAnswers(): Promise<boolean> {
+  try {
+    await fetch(`${BASE}/api/health`, { signal: AbortSignal.timeout(2000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function main(): Promise<void> {
+  if (await portAnswers()) {
+    console.log(`smoke: something already answers on ${BASE}; stop it first`);
+    process.exit(1);
+  }
   rmSync(DATA, { recursive: true, force: true });
   let app = start();
   try {
@@ -83,6 +96,7 @@ async function main(): Promise<void> {
     const before = await fetch(`${BASE}/api/tokens`, { headers: { authorization: `Bearer ${tokens.researcher}` } });
     check('demo token works', before.status === 200, `status ${before.status}`);
     await stop(app);
+    check('SIGTERM stops the app and frees the port', !(await portAnswers()));
 
     app = start();
     check('second start is healthy', (await waitHealthy(app)) === 200);

@@ -48,7 +48,8 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
   const appUrl = process.env.NEXTAUTH_URL ?? `http://localhost:${opts.port}`;
   const closers: (() => Promise<void>)[] = [];
   const runtime: TRuntimeFile = { appUrl, pid: process.pid };
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, SEGFLOW_DATA_DIR: dir, NEXTAUTH_URL: appUrl, NEXTAUTH_SECRET: authSecret(dir) };
+  // NEXT_TELEMETRY_DISABLED: medical-imaging deployments send nothing home, and this machine cannot.
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', SEGFLOW_DATA_DIR: dir, NEXTAUTH_URL: appUrl, NEXTAUTH_SECRET: authSecret(dir) };
 
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
@@ -102,8 +103,18 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
   // abandoned multipart uploads are aborted hourly (the bucket lifecycle rule is the backstop)
   setInterval(() => void sweepAbandonedUploads(getDb()).catch((err) => console.error('[segflow] upload sweep failed', err)), 3_600_000).unref();
 
+  let stopping = false;
   const shutdown = async (code: number) => {
-    if (child.exitCode === null) child.kill('SIGTERM');
+    if (stopping) return;
+    stopping = true;
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      // next start exits at once on SIGTERM; never leave it orphaned on the port
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
     for (const close of closers.reverse()) await close().catch(() => {});
     process.exit(code);
   };
