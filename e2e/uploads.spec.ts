@@ -71,3 +71,44 @@ test('a multipart upload interrupted by a reload resumes, resends only missing p
   );
   expect(hashes).toContain(sha256);
 });
+
+test('bad files each get a message naming the problem, and the good ones are kept', async ({ page }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'segflow-e2e-bad-'));
+  const good = join(dir, 'small.nii');
+  writeFileSync(good, makeNifti([16, 16, 8]));
+  const notes = join(dir, 'notes.txt');
+  writeFileSync(notes, 'meeting notes, not an image');
+  const empty = join(dir, 'empty.dcm');
+  writeFileSync(empty, '');
+  const truncated = join(process.cwd(), 'fixtures/dicom/malformed/pydicom/MR_truncated.dcm');
+
+  await new SignInPage(page).signIn('researcher');
+  const upload = new UploadPage(page);
+  await upload.open();
+  await upload.addFiles([good, notes, empty, truncated]);
+  await upload.waitDone();
+  await expect(upload.file('small.nii')).toHaveAttribute('data-phase', 'verified');
+  await expect(upload.file('notes.txt').getByRole('alert')).toContainText('notes.txt');
+  await expect(upload.file('notes.txt').getByRole('alert')).toContainText('not a DICOM or NIfTI');
+  await expect(upload.file('empty.dcm').getByRole('alert')).toContainText('empty');
+  await expect(upload.file('MR_truncated.dcm').getByRole('alert')).toContainText('MR_truncated.dcm');
+  await expect(page.getByTestId('upload-done')).toContainText('1 volume, 3 rejected');
+  await upload.openStudy();
+  await expect(upload.volumeRows()).toHaveCount(1);
+});
+
+test('pause holds an upload and resume finishes it', async ({ page }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'segflow-e2e-pause-'));
+  const path = join(dir, 'pause-40mib.nii');
+  writeFileSync(path, makeNifti([256, 256, 320]));
+  await new SignInPage(page).signIn('researcher');
+  const upload = new UploadPage(page);
+  await upload.open();
+  await upload.addFiles([path]);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByRole('button', { name: 'Resume' })).toBeVisible();
+  await expect(upload.file('pause-40mib.nii')).not.toHaveAttribute('data-phase', 'verified');
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await upload.waitDone();
+  await expect(upload.file('pause-40mib.nii')).toHaveAttribute('data-phase', 'verified');
+});

@@ -89,6 +89,7 @@ export class UploadEngine {
   private readonly slots: Slots;
   private readonly controllers = new Set<AbortController>();
   private cancelled = false;
+  private readonly hashing = new Set<AbortController>();
   private samples: { t: number; sent: number }[] = [];
   private rec: ResumeRecord | null = null;
   private readonly store: ResumeStore;
@@ -135,6 +136,7 @@ export class UploadEngine {
   async cancel(): Promise<void> {
     this.cancelled = true;
     for (const c of this.controllers) c.abort();
+    for (const c of this.hashing) c.abort();
     this.slots.setPaused(false);
     const uploadId = this.rec?.uploadId;
     for (const j of this.jobs) {
@@ -214,10 +216,12 @@ export class UploadEngine {
       if (!dto || dto.status === 'aborted') {
         p.phase = 'hashing';
         this.emit();
-        const controller = this.track(new AbortController());
+        // Hashing is local work: Pause holds the network, not this; only Cancel stops it.
+        const controller = new AbortController();
+        this.hashing.add(controller);
         const hashes: FileHashes = known
           ? { sha256: known.sha256, parts: known.partSha256 }
-          : await (this.opts.hasher ?? hashInPlace)(src, (n) => ((p.hashed = n), this.emit()), controller.signal).finally(() => this.controllers.delete(controller));
+          : await (this.opts.hasher ?? hashInPlace)(src, (n) => ((p.hashed = n), this.emit()), controller.signal).finally(() => this.hashing.delete(controller));
         dto = await this.opts.api.registerFile(this.rec!.uploadId, { name: src.name, size: src.size, sha256: hashes.sha256 });
         known = { fileId: dto.id, sha256: hashes.sha256, ...(hashes.parts ? { partSha256: hashes.parts } : {}), parts: {} };
         this.rec!.files[fp] = known;
