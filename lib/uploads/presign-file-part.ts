@@ -1,4 +1,6 @@
 import { PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
+import type { Role } from '../auth/permissions';
+import { assertKeyAccess } from '../storage/assert-key-access';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { UploadFile } from '@/db/schema';
 import { AppError } from '../errors';
@@ -19,8 +21,10 @@ function hexToBase64(hex: string): string {
  * the store), the SHA-256 checksum (the whole file for a single PUT, the part when the client sent
  * one) and SSE-KMS when configured, and lives at most 15 minutes.
  */
-export async function presignFilePart(p: { file: UploadFile; partNumber?: number; partSha256?: string }): Promise<SignedPart> {
+export async function presignFilePart(p: { file: UploadFile; partNumber?: number; partSha256?: string; caller: { role: Role | null; projectId: string } }): Promise<SignedPart> {
   const { file } = p;
+  // the same prefix rules that generate deploy/iam/ (reviewers never get a raw-phi/ URL)
+  assertKeyAccess({ ...p.caller, action: 'put', key: file.key });
   if (file.status !== 'pending' && file.status !== 'uploading') {
     throw new AppError('conflict', `${file.fileName} is ${file.status}${file.error ? `: ${file.error}` : ''}; nothing more to send`);
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { route } from '@/lib/auth/route';
 import { getModelVersion } from '@/lib/models/get-model-version';
+import { assertKeyAccess } from '@/lib/storage/assert-key-access';
 import { presignGet } from '@/lib/storage/presign-get';
 
 /**
@@ -18,6 +19,7 @@ export const GET = route(
   },
   async (ctx) => {
     const v = await getModelVersion(ctx.tx, ctx.input);
+    assertKeyAccess({ role: ctx.role, projectId: null, action: 'get', key: v.artifactKey });
     const artifact = await presignGet({ key: v.artifactKey });
     return { model: v.modelName, version: v.version, sha256: v.sha256, status: v.status, spec: v.spec, artifact: { key: v.artifactKey, ...artifact } };
   },
