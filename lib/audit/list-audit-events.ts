@@ -1,7 +1,8 @@
-import { desc } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import { auditEvents, type AuditEvent } from '@/db/schema';
 import type { DbOrTx } from '../db';
 
-export async function listAuditEvents(db: DbOrTx, p: { limit?: number } = {}): Promise<AuditEvent[]> {
-  return db.select().from(auditEvents).orderBy(desc(auditEvents.seq)).limit(p.limit ?? 200);
+/** The newest events of one project (an admin sees their own project's log, never another's). */
+export async function listAuditEvents(db: DbOrTx, p: { projectId: string; limit?: number }): Promise<AuditEvent[]> {
+  return db.select().from(auditEvents).where(eq(auditEvents.projectId, p.projectId)).orderBy(desc(auditEvents.seq)).limit(p.limit ?? 200);
 }

@@ -52,9 +52,10 @@ export const authOptions: NextAuthOptions = {
   providers: providers(),
   callbacks: {
     // OIDC users must already exist (invited by an admin); the session carries our user id.
-    async signIn({ user, account }) {
+    async signIn({ user, account, profile }) {
       if (account?.provider === 'credentials') return true;
-      if (!user.email) return false;
+      // an address the identity provider has not verified could be anyone's
+      if (!user.email || (profile as { email_verified?: boolean } | undefined)?.email_verified !== true) return false;
       const [row] = await getDb().select({ id: users.id }).from(users).where(eq(users.email, user.email.toLowerCase())).limit(1);
       return Boolean(row);
     },

@@ -37,7 +37,7 @@ export async function authorize(
   const membership = project && actor.memberships.find((m) => m.projectId === project.id);
   if (!project || !membership) throw new AppError('not_found', `project ${projectRef} not found`);
   if (!can(membership.role, permission)) {
-    throw new AppError('forbidden', `your role (${membership.role}) in project ${project.slug} does not allow ${permission}`);
+    throw new AppError('forbidden', `your role (${membership.role}) in project ${project.slug} does not allow ${permission}`, { projectId: project.id });
   }
   return { project, role: membership.role };
 }

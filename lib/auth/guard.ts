@@ -50,7 +50,9 @@ export async function runGuarded<I, O>(
   work: (ctx: GuardContext<I>) => Promise<O>,
 ): Promise<O> {
   const db = getDb();
-  const requestId = headers.get('x-request-id') ?? randomUUID();
+  // a caller's correlation id is kept only when it is short and plain; it goes into the hash chain
+  const given = headers.get('x-request-id');
+  const requestId = given && /^[A-Za-z0-9._:-]{1,64}$/.test(given) ? given : randomUUID();
   const actor = await resolveActor(db, headers);
   if (!actor) throw new AppError('unauthenticated', 'sign in or send an API token');
 
@@ -77,7 +79,13 @@ export async function runGuarded<I, O>(
   } catch (err) {
     if (isAppError(err)) {
       await db.transaction((tx) =>
-        appendAuditEvent(tx, { ...base, outcome: 'denied', details: { code: err.code, permission: spec.permission } }),
+        appendAuditEvent(tx, {
+          ...base,
+          // a refusal inside a project the caller belongs to shows in that project's log
+          projectId: typeof err.details?.projectId === 'string' ? err.details.projectId : null,
+          outcome: 'denied',
+          details: { code: err.code, permission: spec.permission },
+        }),
       );
     }
     throw err;

@@ -1,5 +1,5 @@
 import { CompleteMultipartUploadCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { uploadFiles, type Upload, type UploadFile } from '@/db/schema';
 import type { Tx } from '../db';
 import { AppError, isAppError } from '../errors';
@@ -40,10 +40,18 @@ async function partsToComplete(file: UploadFile, claimed: TCompletedPart[] | und
   return [...byNumber.values()].sort((a, b) => a.partNumber - b.partNumber);
 }
 
-async function reject(tx: Tx, file: UploadFile, reason: string): Promise<UploadFileDto> {
+const OPEN_STATES = ['pending', 'uploading', 'uploaded'] as const;
+
+/** Rejects the file and deletes the bytes that were read back (that version, on a versioned bucket). */
+async function reject(tx: Tx, file: UploadFile, reason: string, versionId?: string | null): Promise<UploadFileDto> {
+  const [row] = await tx
+    .update(uploadFiles)
+    .set({ status: 'rejected', error: reason, updatedAt: new Date() })
+    .where(and(eq(uploadFiles.id, file.id), inArray(uploadFiles.status, [...OPEN_STATES])))
+    .returning();
+  if (!row) throw new AppError('conflict', `${file.fileName} was completed by another request`);
   const { client, settings } = getStorage();
-  await client.send(new DeleteObjectCommand({ Bucket: settings.bucket, Key: file.key })).catch(() => {});
-  const [row] = await tx.update(uploadFiles).set({ status: 'rejected', error: reason, updatedAt: new Date() }).where(eq(uploadFiles.id, file.id)).returning();
+  await client.send(new DeleteObjectCommand({ Bucket: settings.bucket, Key: file.key, VersionId: versionId ?? undefined })).catch(() => {});
   return fileDto(row);
 }
 
@@ -89,8 +97,8 @@ async function checkAndIndex(tx: Tx, upload: Upload, file: UploadFile): Promise<
     if ((err as { name?: string }).name === 'NoSuchKey') throw new AppError('conflict', `${file.fileName}: nothing was uploaded yet`);
     throw err;
   }
-  if (read.size !== file.size) return reject(tx, file, `${file.fileName}: ${read.size} bytes arrived, ${file.size} were declared`);
-  if (read.sha256 !== file.sha256) return reject(tx, file, `${file.fileName}: SHA-256 of the stored bytes does not match the declared checksum`);
+  if (read.size !== file.size) return reject(tx, file, `${file.fileName}: ${read.size} bytes arrived, ${file.size} were declared`, read.versionId);
+  if (read.sha256 !== file.sha256) return reject(tx, file, `${file.fileName}: SHA-256 of the stored bytes does not match the declared checksum`, read.versionId);
 
   try {
     const indexed = await tx.transaction((sp) =>
@@ -99,12 +107,14 @@ async function checkAndIndex(tx: Tx, upload: Upload, file: UploadFile): Promise<
     const [row] = await tx
       .update(uploadFiles)
       .set({ status: 'verified', error: null, objectId: indexed.objectId, updatedAt: new Date() })
-      .where(eq(uploadFiles.id, file.id))
+      .where(and(eq(uploadFiles.id, file.id), inArray(uploadFiles.status, [...OPEN_STATES])))
       .returning();
+    if (!row) throw new AppError('conflict', `${file.fileName} was completed by another request`);
     return fileDto(row);
   } catch (err) {
-    if (isAppError(err)) return reject(tx, file, err.message.startsWith(file.fileName) ? err.message : `${file.fileName}: ${err.message}`);
-    console.error('[segflow] header parse failed', file.key, err);
-    return reject(tx, file, `${file.fileName}: the header could not be read`);
+    // A bad header rejects the file; anything else (the database, the store) fails this request
+    // and keeps the bytes, so the client can complete again.
+    if (isAppError(err) && err.code !== 'conflict') return reject(tx, file, err.message.startsWith(file.fileName) ? err.message : `${file.fileName}: ${err.message}`, read.versionId);
+    throw err;
   }
 }

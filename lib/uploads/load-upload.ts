@@ -23,13 +23,18 @@ export async function loadUpload(db: DbOrTx, p: { uploadId: string; projectId: s
 }
 
 /** One file of one upload: a file id from another upload answers "not found", never its key. */
-export async function loadUploadFile(db: DbOrTx, p: { uploadId: string; fileId: string; projectId: string }): Promise<{ upload: Upload; file: UploadFile }> {
+export async function loadUploadFile(
+  db: DbOrTx,
+  p: { uploadId: string; fileId: string; projectId: string; forUpdate?: boolean },
+): Promise<{ upload: Upload; file: UploadFile }> {
   const upload = await loadUpload(db, p);
-  const [file] = await db
+  const query = db
     .select()
     .from(uploadFiles)
     .where(and(eq(uploadFiles.id, p.fileId), eq(uploadFiles.uploadId, p.uploadId)))
     .limit(1);
+  // forUpdate: a completion holds the row, so a retried completion waits and then sees the outcome
+  const [file] = p.forUpdate ? await query.for('update') : await query;
   if (!file) throw new AppError('not_found', `file ${p.fileId} is not part of upload ${p.uploadId}`);
   return { upload, file };
 }

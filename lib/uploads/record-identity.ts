@@ -21,6 +21,8 @@ function isoDate(da: string | undefined): string | null {
  * study never mixes patients or examinations.
  */
 export async function recordIdentity(tx: Tx, p: { projectId: string; studyId: string; studyInstanceUid: string; identity: DicomIdentity; fileName: string }): Promise<void> {
+  // Two files completing at once must not both find "no identity yet": the study row serialises them.
+  await tx.select({ id: studies.id }).from(studies).where(eq(studies.id, p.studyId)).for('update');
   const [existing] = await tx.select().from(studyIdentities).where(eq(studyIdentities.studyId, p.studyId)).limit(1);
   if (existing?.studyInstanceUid && existing.studyInstanceUid !== p.studyInstanceUid) {
     throw new AppError('malformed_file', `${p.fileName}: belongs to another DICOM study than the files already in this study (StudyInstanceUID differs)`, { file: p.fileName });

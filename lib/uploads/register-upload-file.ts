@@ -1,6 +1,6 @@
 import { CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
 import { and, eq, notInArray, sql } from 'drizzle-orm';
-import { storedObjects, uploadFiles, uploads } from '@/db/schema';
+import { storedObjects, studies, uploadFiles, uploads } from '@/db/schema';
 import type { Tx } from '../db';
 import { AppError } from '../errors';
 import { rawPhiKey } from '../storage/keys';
@@ -39,6 +39,8 @@ export async function registerUploadFile(tx: Tx, p: { projectId: string; uploadI
   const [upload] = await tx.select().from(uploads).where(and(eq(uploads.id, p.uploadId), eq(uploads.projectId, p.projectId))).for('update');
   if (!upload) throw new AppError('not_found', `upload ${p.uploadId} not found`);
   if (upload.status !== 'open') throw new AppError('conflict', `upload ${p.uploadId} is ${upload.status}; start a new upload`);
+  // uploads into the same study from two tabs: the study row serialises the duplicate check
+  await tx.select({ id: studies.id }).from(studies).where(eq(studies.id, upload.studyId)).for('update');
   const [{ next }] = await tx
     .select({ next: sql<number>`coalesce(max(${uploadFiles.index}), -1)::int + 1` })
     .from(uploadFiles)

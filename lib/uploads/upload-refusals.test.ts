@@ -129,7 +129,7 @@ describe('what the upload API refuses', () => {
     const out = await call(tp.users.researcher.token, 'POST', `/api/uploads/${upload.id}/files/${file.id}/complete`, { parts: [{ partNumber: 1, etag: res.headers.get('etag') }] });
     expect(out.status).toBe(409);
     expect(((await out.json()) as { error: { message: string } }).error.message).toBe('parts.nii: parts 2, 3 of 3 not uploaded yet');
-    expect((await api.getUpload(upload.id)).files[0].status).toBe('pending');
+    expect((await api.getUpload(upload.id)).files[0].status).toBe('uploading'); // still open: the client can send the rest
   });
 
   it('rejects empty, too large and duplicate files with a clear reason, and the upload goes on', async () => {

@@ -3,19 +3,23 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Forbidden } from '@/components/ui/forbidden';
 import { listAuditEvents } from '@/lib/audit/list-audit-events';
 import { verifyAuditChain } from '@/lib/audit/verify-audit-chain';
-import { loadGuarded } from '@/lib/auth/page';
+import { loadGuarded, requirePageActor } from '@/lib/auth/page';
+import { pickProject } from '@/lib/projects/pick-project';
 
-export default async function AuditPage() {
+export default async function AuditPage({ searchParams }: { searchParams: Promise<{ project?: string }> }) {
+  const actor = await requirePageActor();
+  const project = pickProject(actor, 'audit:read', (await searchParams).project);
   const res = await loadGuarded(
-    { action: 'audit.view', permission: 'audit:read', input: z.object({}), project: () => null },
-    {},
-    async (ctx) => ({ events: await listAuditEvents(ctx.tx), chain: await verifyAuditChain(ctx.tx) }),
+    { action: 'audit.view', permission: 'audit:read', input: z.object({ project: z.string().nullable() }), project: (i) => i.project },
+    { project },
+    // the chain is verified whole (its hashes span projects); only this project's events are listed
+    async (ctx) => ({ slug: ctx.project!.slug, events: await listAuditEvents(ctx.tx, { projectId: ctx.project!.id }), chain: await verifyAuditChain(ctx.tx) }),
   );
   if (!res.ok) return <Forbidden message={res.message} />;
-  const { events, chain } = res.data;
+  const { slug, events, chain } = res.data;
   return (
     <>
-      <h1>Audit log</h1>
+      <h1>Audit log · {slug}</h1>
       <p data-testid="chain-status" className={chain.ok ? 'ok' : 'error'}>
         {chain.ok ? `Hash chain intact (${chain.events} events).` : `Hash chain broken at event ${chain.badSeq}: ${chain.problem}`}
       </p>

@@ -11,9 +11,10 @@ import { ZCompleteFile } from '@/lib/uploads/schemas';
 export const POST = route(
   { action: 'upload.file.complete', permission: 'study:upload', input: ZCompleteFile, project: (i, db) => projectOfUpload(db, i.upload), target: (i) => ({ type: 'upload_file', id: i.file }) },
   async (ctx) => {
-    const { upload, file } = await loadUploadFile(ctx.tx, { uploadId: ctx.input.upload, fileId: ctx.input.file, projectId: ctx.project!.id });
+    const { upload, file } = await loadUploadFile(ctx.tx, { uploadId: ctx.input.upload, fileId: ctx.input.file, projectId: ctx.project!.id, forUpdate: true });
     const out = await completeUploadFile(ctx.tx, { upload, file, parts: ctx.input.parts });
-    Object.assign(ctx.auditDetails, { key: file.key, status: out.status, ...(out.error ? { error: out.error } : {}) });
+    // never the message: it starts with the client's file name, which may identify a patient
+    Object.assign(ctx.auditDetails, { key: file.key, status: out.status });
     return NextResponse.json({ file: out }, { status: out.status === 'rejected' ? 422 : 200 });
   },
 );

@@ -1,5 +1,6 @@
 import { route } from '@/lib/auth/route';
 import { loadUploadFile, projectOfUpload } from '@/lib/uploads/load-upload';
+import { markFileSending } from '@/lib/uploads/mark-file-sending';
 import { presignFilePart } from '@/lib/uploads/presign-file-part';
 import { ZSignPart } from '@/lib/uploads/schemas';
 
@@ -9,6 +10,7 @@ export const POST = route(
   async (ctx) => {
     const { file } = await loadUploadFile(ctx.tx, { uploadId: ctx.input.upload, fileId: ctx.input.file, projectId: ctx.project!.id });
     const signed = await presignFilePart({ file, partNumber: ctx.input.partNumber, partSha256: ctx.input.partSha256, caller: { role: ctx.role, projectId: ctx.project!.id } });
+    await markFileSending(ctx.tx, { fileId: file.id });
     Object.assign(ctx.auditDetails, { key: file.key, part: signed.partNumber, expiresAt: signed.expiresAt });
     return signed;
   },
