@@ -4,6 +4,18 @@ import { freePort } from './free-port';
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 export type RouteTable = [method: string, pattern: RegExp, paramNames: string[], handler: Handler][];
 
+/** Serves one request from the route handlers, routed as Next.js would (404 when none matches). */
+export async function routeRequest(routes: RouteTable, request: Request): Promise<Response> {
+  const path = new URL(request.url).pathname;
+  for (const [method, re, names, handler] of routes) {
+    const m = path.match(re);
+    if (!m || method !== request.method) continue;
+    const params = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1])]));
+    return handler(request, { params: Promise.resolve(params) });
+  }
+  return new Response('not found', { status: 404 });
+}
+
 async function toRequest(req: IncomingMessage, base: string): Promise<Request> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
@@ -22,18 +34,13 @@ export async function startRouteServer(routes: RouteTable): Promise<{ url: strin
   const base = `http://127.0.0.1:${port}`;
   const server: Server = createServer((req, res) => {
     void (async () => {
-      const request = await toRequest(req, base);
-      const path = new URL(request.url).pathname;
-      let response = new Response('not found', { status: 404 });
-      for (const [method, re, names, handler] of routes) {
-        const m = path.match(re);
-        if (!m || method !== request.method) continue;
-        const params = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1])]));
-        response = await handler(request, { params: Promise.resolve(params) });
-        break;
+      try {
+        const response = await routeRequest(routes, await toRequest(req, base));
+        res.writeHead(response.status, Object.fromEntries(response.headers));
+        res.end(Buffer.from(await response.arrayBuffer()));
+      } catch (err) {
+        res.writeHead(500, { 'content-type': 'text/plain' }).end(String(err));
       }
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
     })();
   });
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db';
 import { CT_SERIES_DIR, T1_NIFTI } from '@/lib/uploads/test/fixtures';
 import { serveUploadApi } from '@/lib/uploads/test/dispatch-api';
-import { freePort } from '@/test/free-port';
 import { createTestProject, type TestProject } from '@/test/test-project';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -30,7 +29,7 @@ let api: Awaited<ReturnType<typeof serveUploadApi>>;
 
 beforeAll(async () => {
   tp = await createTestProject(getDb());
-  api = await serveUploadApi(await freePort());
+  api = await serveUploadApi();
 });
 
 afterAll(async () => {
