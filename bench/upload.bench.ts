@@ -1,8 +1,8 @@
 /**
  * Browser multipart upload throughput: the real client engine (UploadEngine, sendFile, xhrPut, and
- * the upload page's hasher: the web worker that makes the whole-file and per-part SHA-256 in one
- * pass) bundled with esbuild and run in Debian's Chromium, uploading 64 MiB in 8 MiB parts to an
- * s3rver started here, against Node's PutObject of the same bytes to the same server (and, as a
+ * the upload page's hasher: one pass makes the whole-file SHA-256 and each part's CRC32) bundled
+ * with esbuild and run in Debian's Chromium, uploading 64 MiB in 8 MiB parts to an s3rver (with
+ * segflow's store guard) started here, against Node's PutObject of the same bytes to the same server (and, as a
  * second baseline, PutObject after hashing the bytes, since the page must hash), measured in the
  * same run, interleaved round by round so load on the machine hits both alike. The segflow API is
  * replaced by functions the page calls into Node (presign with the part checksum, create/complete
@@ -43,7 +43,7 @@ window.runUpload = async (size) => {
     createUpload: async () => ({ id: 'u', studyId: 's', studyLabel: 'S', projectId: 'p' }),
     getUpload: async () => { throw new Error('none'); },
     registerFile: (u, f) => b.nodeRegister(f.size),
-    sign: (u, f, part) => b.nodeSign(part ? part.partNumber : 0, part ? part.partSha256 : undefined),
+    sign: (u, f, part) => b.nodeSign(part ? part.partNumber : 0, part ? part.partCrc32 : undefined),
     parts: async () => ({ supported: false, parts: [] }),
     completeFile: (u, f, parts) => b.nodeComplete(parts),
     abortFile: async () => ({}),
@@ -79,19 +79,19 @@ export async function run(): Promise<BenchLine[]> {
     let uploadId = '';
     await page.exposeFunction('nodeRegister', async (size: number) => {
       key = `raw-phi/bench/${Date.now()}`;
-      uploadId = (await client.send(new CreateMultipartUploadCommand({ Bucket: 'bench', Key: key, ChecksumAlgorithm: 'SHA256' }))).UploadId!;
+      uploadId = (await client.send(new CreateMultipartUploadCommand({ Bucket: 'bench', Key: key, ChecksumAlgorithm: 'CRC32' }))).UploadId!;
       const l = partLayout(size);
       return { id: 'f', index: 0, name: 'bench.nii', size, sha256: '', status: 'pending', error: null, multipart: true, partSize: l.partSize, partCount: l.partCount };
     });
-    // as lib/uploads/presign-file-part.ts signs a part: its SHA-256 is a signed header the store checks
-    const bound = new Set(['x-amz-checksum-sha256']);
-    await page.exposeFunction('nodeSign', async (n: number, sha?: string) => ({
-      url: await getSignedUrl(client, new UploadPartCommand({ Bucket: 'bench', Key: key, UploadId: uploadId, PartNumber: n, ChecksumSHA256: sha }), { expiresIn: 300, unhoistableHeaders: bound, signableHeaders: bound }),
-      method: 'PUT', headers: sha ? { 'x-amz-checksum-sha256': sha } : {}, partNumber: n, contentLength: 0, expiresAt: '',
+    // as lib/uploads/presign-file-part.ts signs a part: its CRC32 is a signed header the store checks
+    const bound = new Set(['x-amz-checksum-crc32']);
+    await page.exposeFunction('nodeSign', async (n: number, crc?: string) => ({
+      url: await getSignedUrl(client, new UploadPartCommand({ Bucket: 'bench', Key: key, UploadId: uploadId, PartNumber: n, ChecksumCRC32: crc }), { expiresIn: 300, unhoistableHeaders: bound, signableHeaders: bound }),
+      method: 'PUT', headers: crc ? { 'x-amz-checksum-crc32': crc } : {}, partNumber: n, contentLength: 0, expiresAt: '',
     }));
-    await page.exposeFunction('nodeComplete', async (parts: { partNumber: number; etag: string; checksumSha256?: string }[]) => {
-      if (parts.some((p) => !p.checksumSha256)) throw new Error('a part was sent without its SHA-256');
-      await client.send(new CompleteMultipartUploadCommand({ Bucket: 'bench', Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag, ChecksumSHA256: p.checksumSha256 })) } }));
+    await page.exposeFunction('nodeComplete', async (parts: { partNumber: number; etag: string; checksumCrc32?: string }[]) => {
+      if (parts.some((p) => !p.checksumCrc32)) throw new Error('a part was sent without its CRC32');
+      await client.send(new CompleteMultipartUploadCommand({ Bucket: 'bench', Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag, ChecksumCRC32: p.checksumCrc32 })) } }));
       return { id: 'f', status: 'verified', error: null };
     });
     await page.goto(`http://127.0.0.1:${port}/`);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import zlib from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -198,10 +199,14 @@ describe('embedded S3: presigned URLs are verified at the store', () => {
     const { url, headers } = await presignPut('cors.bin', bytes(8));
     const pre = await fetch(url, {
       method: 'OPTIONS',
-      headers: { origin: 'http://app.test', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type,x-amz-checksum-sha256' },
+      headers: { origin: 'http://app.test', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type,x-amz-checksum-crc32' },
     });
     expect(pre.status).toBe(200);
     expect(pre.headers.get('access-control-allow-methods')).toMatch(/PUT/);
+    expect(pre.headers.get('access-control-allow-headers')).toBe('content-type, x-amz-checksum-crc32');
+    // a header the bucket's CORS rule does not name is refused at the preflight
+    const odd = await fetch(url, { method: 'OPTIONS', headers: { origin: 'http://app.test', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'x-not-allowed' } });
+    expect(odd.status).toBe(403);
     const refused = await put(url, { ...headers, origin: 'http://app.test' }, bytes(8, 2));
     expect(refused.status).toBe(400);
     expect(refused.headers.get('access-control-allow-origin')).toBe('http://app.test');
@@ -301,12 +306,51 @@ describe('embedded S3: SDK calls are verified and multipart is complete', () => 
     await expect(
       client.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"0000"' }, completeParts[1]] } })),
     ).rejects.toMatchObject({ name: 'InvalidPart' });
-    await client.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: completeParts } }));
+    const done = await client.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: completeParts } }));
+    // S3's multipart ETag: MD5 of the parts' binary MD5s, then the part count
+    const md5 = (b: Uint8Array) => createHash('md5').update(b).digest();
+    const multipartEtag = `"${createHash('md5').update(Buffer.concat([md5(p1), md5(p2)])).digest('hex')}-2"`;
+    expect(done.ETag).toBe(multipartEtag);
     const got = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+    expect(got.ETag).toBe(multipartEtag);
+    expect(got.ContentLength).toBe(p1.length + p2.length);
     const stored = Buffer.from(await got.Body!.transformToByteArray());
     expect(stored.equals(Buffer.concat([p1, p2]))).toBe(true);
+    await expect(client.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: completeParts } }))).rejects.toMatchObject({ name: 'NoSuchUpload' });
     expect((await client.send(new ListMultipartUploadsCommand({ Bucket: BUCKET }))).Uploads ?? []).toEqual([]);
     // no spooled bodies left behind in the store's folder
     expect(readdirSync(dir).sort()).toEqual([BUCKET]);
+  });
+  it('replaces a part sent again, assembles only the parts named, and leaves no temporary files', async () => {
+    const key = 'mp/replaced.bin';
+    const first = bytes(5 * 1024 * 1024, 7);
+    const second = bytes(5 * 1024 * 1024, 8);
+    const tail = bytes(99, 9);
+    const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key }));
+    const old = await client.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 1, Body: first }));
+    // CRC32 part checksums are checked too; algorithms the store cannot check are refused, not stored unchecked
+    const crc = (b: Uint8Array) => Buffer.from(zlib.crc32(b).toString(16).padStart(8, '0'), 'hex').toString('base64');
+    await expect(client.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 1, Body: second, ChecksumCRC32: crc(first) }))).rejects.toMatchObject({ name: 'BadDigest' });
+    await expect(client.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 1, Body: second, ChecksumCRC32C: 'AAAAAA==' }))).rejects.toMatchObject({ name: 'NotImplemented' });
+    const now = await client.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 1, Body: second, ChecksumCRC32: crc(second) }));
+    expect(now.ChecksumCRC32).toBe(crc(second));
+    await client.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 2, Body: tail }));
+    const listed = await client.send(new ListPartsCommand({ Bucket: BUCKET, Key: key, UploadId }));
+    expect(listed.Parts?.map((p) => [p.PartNumber, p.ETag, p.ChecksumCRC32])).toEqual([
+      [1, now.ETag, crc(second)],
+      [2, expect.any(String), undefined],
+    ]);
+    await expect(client.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: old.ETag }] } }))).rejects.toMatchObject({
+      name: 'InvalidPart',
+    });
+    // part 2 was uploaded but is not named: S3 leaves it out of the object
+    await client.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: now.ETag }] } }));
+    const got = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+    expect(Buffer.from(await got.Body!.transformToByteArray()).equals(second)).toBe(true);
+    // a part for the finished upload does not bring it back
+    await expect(client.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 3, Body: tail }))).rejects.toMatchObject({ name: 'NoSuchUpload' });
+    expect((await client.send(new ListMultipartUploadsCommand({ Bucket: BUCKET }))).Uploads ?? []).toEqual([]);
+    const leftovers = readdirSync(join(dir, BUCKET), { recursive: true }).map(String).filter((f) => f.includes('.tmp-'));
+    expect(leftovers).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { corsXml } from '../storage/bucket-cors';
 import { storeGuard, type S3rverStoreLike } from './s3/store-guard';
 
 /**
@@ -29,12 +30,6 @@ export interface EmbeddedS3 {
   endpoint: string;
   bucket: string;
   close(): Promise<void>;
-}
-
-/** CORS for direct browser uploads: PUT parts and read ETag (needed to complete a multipart upload). */
-export function corsXml(origins: string[]): string {
-  const allowed = origins.map((o) => `<AllowedOrigin>${o}</AllowedOrigin>`).join('');
-  return `<CORSConfiguration><CORSRule>${allowed}<AllowedMethod>PUT</AllowedMethod><AllowedMethod>GET</AllowedMethod><AllowedMethod>HEAD</AllowedMethod><AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>3000</MaxAgeSeconds></CORSRule></CORSConfiguration>`;
 }
 
 export async function startEmbeddedS3(opts: {

@@ -12,7 +12,7 @@ import { fileDto } from './load-upload';
 import { partLayout, partLength } from './limits';
 import type { TCompletedPart, UploadFileDto } from './schemas';
 
-type Part = { partNumber: number; etag: string; size?: number; checksumSha256?: string };
+type Part = { partNumber: number; etag: string; size?: number; checksumCrc32?: string };
 
 /**
  * The part list to assemble: the store's own (ListParts) where it has one, checked against the
@@ -75,7 +75,7 @@ export async function completeUploadFile(tx: Tx, p: { upload: Upload; file: Uplo
           Bucket: settings.bucket,
           Key: file.key,
           UploadId: file.multipartId,
-          MultipartUpload: { Parts: parts.map((x) => ({ PartNumber: x.partNumber, ETag: x.etag, ChecksumSHA256: x.checksumSha256 })) },
+          MultipartUpload: { Parts: parts.map((x) => ({ PartNumber: x.partNumber, ETag: x.etag, ChecksumCRC32: x.checksumCrc32 })) },
         }),
       );
     } catch (err) {

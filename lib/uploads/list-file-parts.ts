@@ -21,7 +21,7 @@ export async function listFileParts(file: Pick<UploadFile, 'key' | 'multipartId'
         new ListPartsCommand({ Bucket: settings.bucket, Key: file.key, UploadId: file.multipartId, PartNumberMarker: marker }),
       );
       for (const part of res.Parts ?? []) {
-        if (part.PartNumber && part.ETag) parts.push({ partNumber: part.PartNumber, etag: part.ETag, size: part.Size ?? 0, checksumSha256: part.ChecksumSHA256 });
+        if (part.PartNumber && part.ETag) parts.push({ partNumber: part.PartNumber, etag: part.ETag, size: part.Size ?? 0, checksumCrc32: part.ChecksumCRC32 });
       }
       if (!res.IsTruncated || !res.NextPartNumberMarker) break;
       marker = res.NextPartNumberMarker;

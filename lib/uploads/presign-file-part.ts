@@ -9,7 +9,7 @@ import { partLayout, partLength, urlTtlSeconds } from './limits';
 import type { SignedPart } from './schemas';
 
 // Sent as headers (not hoisted into the query) so the store checks them against the body.
-const HEADER_BOUND = new Set(['content-type', 'x-amz-checksum-sha256', 'x-amz-server-side-encryption', 'x-amz-server-side-encryption-aws-kms-key-id']);
+export const HEADER_BOUND = new Set(['content-type', 'x-amz-checksum-sha256', 'x-amz-checksum-crc32', 'x-amz-server-side-encryption', 'x-amz-server-side-encryption-aws-kms-key-id']);
 
 function hexToBase64(hex: string): string {
   return Buffer.from(hex, 'hex').toString('base64');
@@ -18,10 +18,11 @@ function hexToBase64(hex: string): string {
 /**
  * A presigned URL for one file (single PUT) or one part of it. The URL is scoped to the file's
  * server-made key (and the part number), signs the exact Content-Length (a longer body is refused by
- * the store), the SHA-256 checksum (the whole file for a single PUT, the part when the client sent
- * one) and SSE-KMS when configured, and lives at most 15 minutes.
+ * the store), the checksum the store checks the bytes against (a single PUT: the whole file's
+ * SHA-256; a part: the CRC32 the client sent for it) and SSE-KMS when configured, and lives at most
+ * 15 minutes.
  */
-export async function presignFilePart(p: { file: UploadFile; partNumber?: number; partSha256?: string; caller: { role: Role | null; projectId: string } }): Promise<SignedPart> {
+export async function presignFilePart(p: { file: UploadFile; partNumber?: number; partCrc32?: string; caller: { role: Role | null; projectId: string } }): Promise<SignedPart> {
   const { file } = p;
   // the same prefix rules that generate deploy/iam/ (reviewers never get a raw-phi/ URL)
   assertKeyAccess({ ...p.caller, action: 'put', key: file.key });
@@ -63,7 +64,7 @@ export async function presignFilePart(p: { file: UploadFile; partNumber?: number
     }
     contentLength = partLength(file.size, layout, n);
     // The SDK signs content-type into UploadPart URLs, so the client must send exactly this one.
-    headers = { 'content-type': 'application/octet-stream', ...(p.partSha256 ? { 'x-amz-checksum-sha256': p.partSha256 } : {}) };
+    headers = { 'content-type': 'application/octet-stream', ...(p.partCrc32 ? { 'x-amz-checksum-crc32': p.partCrc32 } : {}) };
     url = await getSignedUrl(
       client,
       new UploadPartCommand({
@@ -72,7 +73,7 @@ export async function presignFilePart(p: { file: UploadFile; partNumber?: number
         UploadId: file.multipartId,
         PartNumber: n,
         ContentLength: contentLength,
-        ChecksumSHA256: p.partSha256,
+        ChecksumCRC32: p.partCrc32,
       }),
       { expiresIn, unhoistableHeaders: HEADER_BOUND, signableHeaders: HEADER_BOUND },
     );

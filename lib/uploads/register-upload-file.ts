@@ -52,8 +52,9 @@ export async function registerUploadFile(tx: Tx, p: { projectId: string; uploadI
   if (!reason && layout.multipart) {
     const { client, settings } = getStorage();
     const res = await client.send(
-      // ChecksumAlgorithm: each part carries its SHA-256, which the store checks on UploadPart
-      new CreateMultipartUploadCommand({ Bucket: settings.bucket, Key: key, ContentType: 'application/octet-stream', ChecksumAlgorithm: 'SHA256', ...sseParams(settings) }),
+      // ChecksumAlgorithm: each part carries its CRC32, which the store checks on UploadPart (the
+      // whole file's SHA-256 is checked by this server on completion)
+      new CreateMultipartUploadCommand({ Bucket: settings.bucket, Key: key, ContentType: 'application/octet-stream', ChecksumAlgorithm: 'CRC32', ...sseParams(settings) }),
     );
     if (!res.UploadId) throw new Error(`store returned no multipart upload id for ${key}`);
     multipartId = res.UploadId;

@@ -18,17 +18,18 @@ export type TRegisterFile = z.infer<typeof ZRegisterFile>;
 export const ZUploadRef = z.object({ upload: ZUuid });
 export const ZFileRef = z.object({ upload: ZUuid, file: ZUuid });
 
-const ZBase64Sha256 = z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'a base64 SHA-256');
+/** base64 of a big-endian CRC32 (S3's x-amz-checksum-crc32) */
+const ZBase64Crc32 = z.string().regex(/^[A-Za-z0-9+/]{6}==$/, 'a base64 CRC32');
 
 export const ZSignPart = z.object({
   upload: ZUuid,
   file: ZUuid,
   partNumber: z.coerce.number().int().min(1).max(10_000).optional(),
-  /** base64 SHA-256 of the part: signed into the URL, so the store checks the part's bytes */
-  partSha256: ZBase64Sha256.optional(),
+  /** base64 CRC32 of the part: signed into the URL, so the store checks the part's bytes */
+  partCrc32: ZBase64Crc32.optional(),
 });
 
-export const ZCompletedPart = z.object({ partNumber: z.number().int().min(1).max(10_000), etag: z.string().min(1).max(200), checksumSha256: ZBase64Sha256.optional() });
+export const ZCompletedPart = z.object({ partNumber: z.number().int().min(1).max(10_000), etag: z.string().min(1).max(200), checksumCrc32: ZBase64Crc32.optional() });
 export const ZCompleteFile = z.object({ upload: ZUuid, file: ZUuid, parts: z.array(ZCompletedPart).max(10_000).optional() });
 export type TCompletedPart = z.infer<typeof ZCompletedPart>;
 
@@ -70,7 +71,7 @@ export interface SignedPart {
 export interface PartsDto {
   /** false when the store cannot list parts (the embedded s3rver): the client's own record stands */
   supported: boolean;
-  parts: { partNumber: number; etag: string; size: number; checksumSha256?: string }[];
+  parts: { partNumber: number; etag: string; size: number; checksumCrc32?: string }[];
 }
 
 export interface StudySummary {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import zlib from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db';
 import { headObject, putObject } from '@/lib/storage/objects';
@@ -122,8 +123,16 @@ describe('what the upload API refuses', () => {
     const file = await api.registerFile(upload.id, { name: 'parts.nii', size: bytes.length, sha256: sha(bytes) });
     const body = bytes.subarray(0, file.partSize);
     const checksum = await partChecksum(body);
-    const signed = await api.sign(upload.id, file.id, { partNumber: 1, partSha256: checksum });
-    expect(signed.headers['x-amz-checksum-sha256']).toBe(checksum);
+    expect(checksum).toBe(Buffer.from(zlib.crc32(body).toString(16).padStart(8, '0'), 'hex').toString('base64'));
+    const signed = await api.sign(upload.id, file.id, { partNumber: 1, partCrc32: checksum });
+    expect(signed.headers['x-amz-checksum-crc32']).toBe(checksum);
+    // a part damaged on the way does not match its signed CRC32: the store keeps nothing
+    const damaged = new Uint8Array(body);
+    damaged[1000] ^= 0x10;
+    const bad = await put(signed.url, signed.headers, damaged);
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/<Code>BadDigest<\/Code>/);
+    expect((await api.parts(upload.id, file.id)).parts).toEqual([]);
     const res = await put(signed.url, signed.headers, body);
     expect(res.ok).toBe(true);
     const out = await call(tp.users.researcher.token, 'POST', `/api/uploads/${upload.id}/files/${file.id}/complete`, { parts: [{ partNumber: 1, etag: res.headers.get('etag') }] });

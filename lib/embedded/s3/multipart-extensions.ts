@@ -1,4 +1,4 @@
-import { readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { S3StoreError, escapeXml } from './s3-error';
 
@@ -7,8 +7,9 @@ import { S3StoreError, escapeXml } from './s3-error';
  * `<bucket>/._S3rver_uploads/<uploadId>/` holding `key`, `metadata` and one file per part (`<n>`,
  * `<n>.md5`). ListParts, ListMultipartUploads and AbortMultipartUpload answer S3's XML; the checks
  * below refuse parts and completions for uploads that do not exist, as S3 does (s3rver would
- * silently recreate an aborted upload's folder). A part's signed SHA-256 is kept beside it
- * (`<n>.sha256`) so ListParts returns it.
+ * silently recreate an aborted upload's folder). A part's signed checksum is kept beside it
+ * (`<n>.sha256` or `<n>.crc32`) so ListParts returns it. Parts are stored and uploads assembled by
+ * `multipart-store.ts`.
  */
 
 export interface UploadsLocator {
@@ -30,7 +31,7 @@ interface UploadInfo {
   initiated: Date;
 }
 
-function noSuchUpload(uploadId: string): S3StoreError {
+export function noSuchUpload(uploadId: string): S3StoreError {
   return new S3StoreError(404, 'NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', { UploadId: uploadId });
 }
 
@@ -60,6 +61,7 @@ interface PartInfo {
   etag: string;
   lastModified: Date;
   sha256?: string;
+  crc32?: string;
 }
 
 async function readParts(dir: string): Promise<PartInfo[]> {
@@ -69,8 +71,8 @@ async function readParts(dir: string): Promise<PartInfo[]> {
     nums.map(async (n): Promise<PartInfo | null> => {
       try {
         const [st, md5] = await Promise.all([stat(join(dir, String(n))), readFile(join(dir, `${n}.md5`), 'utf8')]);
-        const sha256 = await readFile(join(dir, `${n}.sha256`), 'utf8').catch(() => undefined);
-        return { partNumber: n, size: st.size, etag: `"${md5.trim()}"`, lastModified: st.mtime, sha256: sha256?.trim() };
+        const [sha256, crc32] = await Promise.all(['sha256', 'crc32'].map((a) => readFile(join(dir, `${n}.${a}`), 'utf8').then((v) => v.trim(), () => undefined)));
+        return { partNumber: n, size: st.size, etag: `"${md5.trim()}"`, lastModified: st.mtime, sha256, crc32 };
       } catch {
         return null; // a part still being written (no .md5 yet) is not listed
       }
@@ -104,7 +106,7 @@ export async function listParts(loc: UploadsLocator, bucket: string, key: string
   const parts = page
     .map(
       (p) =>
-        `<Part><PartNumber>${p.partNumber}</PartNumber><LastModified>${p.lastModified.toISOString()}</LastModified><ETag>${escapeXml(p.etag)}</ETag><Size>${p.size}</Size>${p.sha256 ? `<ChecksumSHA256>${escapeXml(p.sha256)}</ChecksumSHA256>` : ''}</Part>`,
+        `<Part><PartNumber>${p.partNumber}</PartNumber><LastModified>${p.lastModified.toISOString()}</LastModified><ETag>${escapeXml(p.etag)}</ETag><Size>${p.size}</Size>${p.sha256 ? `<ChecksumSHA256>${escapeXml(p.sha256)}</ChecksumSHA256>` : ''}${p.crc32 ? `<ChecksumCRC32>${escapeXml(p.crc32)}</ChecksumCRC32>` : ''}</Part>`,
     )
     .join('');
   return (
@@ -200,30 +202,23 @@ export function checkPartNumber(query: Record<string, string | string[]>): numbe
   return n;
 }
 
-/** After s3rver stored a part: keep its signed SHA-256; if the upload was aborted meanwhile, drop the part. */
-export async function afterPartStored(loc: UploadsLocator, bucket: string, key: string, uploadId: string, partNumber: number, sha256?: string): Promise<void> {
-  const info = await readUploadInfo(loc, bucket, uploadId);
-  if (!info || info.key !== key) {
-    // aborted while the part was sent: s3rver recreated the folder for the part alone
-    await rm(join(loc.uploadsDir(bucket), uploadId), { recursive: true, force: true });
-    throw noSuchUpload(uploadId);
-  }
-  const file = join(info.dir, `${partNumber}.sha256`);
-  if (sha256) await writeFile(file, sha256);
-  else await rm(file, { force: true });
-}
-
 /**
  * CompleteMultipartUpload: the parts named are in ascending order, each was uploaded with that ETag,
  * and all but the last are at least 5 MiB (S3's InvalidPartOrder, InvalidPart, EntityTooSmall).
  */
-export async function checkCompletion(loc: UploadsLocator, bucket: string, key: string, uploadId: string, bodyXml: string): Promise<void> {
+export async function checkCompletion(
+  loc: UploadsLocator,
+  bucket: string,
+  key: string,
+  uploadId: string,
+  bodyXml: string,
+): Promise<{ uploadDir: string; parts: { partNumber: number; md5: string }[] } | null> {
   const info = await requireUpload(loc, bucket, key, uploadId);
   const named = [...bodyXml.matchAll(/<Part>([\s\S]*?)<\/Part>/g)].map((m) => ({
     partNumber: Number(/<PartNumber>\s*(\d+)\s*<\/PartNumber>/.exec(m[1])?.[1] ?? NaN),
     etag: (/<ETag>([\s\S]*?)<\/ETag>/.exec(m[1])?.[1] ?? '').replace(/&quot;|&#34;|"/g, '').trim(),
   }));
-  if (!named.length) return; // s3rver answers MalformedXML
+  if (!named.length) return null; // s3rver answers MalformedXML
   const stored = new Map((await readParts(info.dir)).map((p) => [p.partNumber, p]));
   for (let i = 0; i < named.length; i++) {
     const n = named[i];
@@ -238,4 +233,5 @@ export async function checkCompletion(loc: UploadsLocator, bucket: string, key: 
       throw new S3StoreError(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed size', { ProposedSize: part.size, MinSizeAllowed: MIN_PART_BYTES, PartNumber: n.partNumber, ETag: n.etag });
     }
   }
+  return { uploadDir: info.dir, parts: named.map((n) => ({ partNumber: n.partNumber, md5: n.etag })) };
 }

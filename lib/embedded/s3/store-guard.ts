@@ -1,7 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import {
   abortMultipartUpload,
-  afterPartStored,
   checkCompletion,
   checkPartNumber,
   listMultipartUploads,
@@ -9,7 +8,8 @@ import {
   requireUpload,
   type UploadsLocator,
 } from './multipart-extensions';
-import { ReceivedBody, checkBody } from './request-body';
+import { assembleUpload, storePart, type ObjectStoreLike, type PartChecksum } from './multipart-store';
+import { ReceivedBody, checkBody, digestsFor, uncheckedChecksum } from './request-body';
 import { S3StoreError } from './s3-error';
 import { headerMap, parseQuery, verifySigV4 } from './verify-sigv4';
 
@@ -28,8 +28,7 @@ interface CorsRule {
   hasWildcardOrigin: boolean;
   exposeHeaders: string[];
 }
-export interface S3rverStoreLike {
-  getResourcePath(bucket: string, key: string | undefined, resource: string): string;
+export interface S3rverStoreLike extends ObjectStoreLike {
   getBucket(bucket: string): Promise<unknown>;
   getSubresource(bucket: string, key: undefined, type: 'cors'): Promise<{ matchRule(origin: string, method: string): CorsRule | undefined } | null>;
 }
@@ -64,8 +63,9 @@ function caseless(obj: Record<string, string | string[]>, name: string): string 
 
 /**
  * Koa middleware put in front of s3rver's routes: verifies SigV4 (presigned and header-signed),
- * checks bodies against their signed length and checksums before anything is stored, and answers
- * the multipart operations s3rver lacks. CORS preflights pass untouched; refusals carry the bucket's
+ * checks bodies against their signed length and checksums before anything is stored, answers
+ * the multipart operations s3rver lacks, and stores parts and assembles uploads itself
+ * (`multipart-store.ts`: written once with the hashes already made here, atomically). CORS preflights pass untouched; refusals carry the bucket's
  * CORS headers so a browser sees the S3 error rather than a CORS failure.
  */
 export function storeGuard(opts: StoreGuardOptions) {
@@ -98,6 +98,7 @@ export function storeGuard(opts: StoreGuardOptions) {
     const url = ctx.req.url ?? '/';
     let bucket = '';
     let body: ReceivedBody | undefined;
+    let uploadDir = '';
     try {
       ({ bucket } = route(url));
       const { key } = route(url);
@@ -118,12 +119,16 @@ export function storeGuard(opts: StoreGuardOptions) {
           await abortMultipartUpload(loc, bucket, key, uploadId);
           return xml(ctx, 204, null);
         }
-        if (method === 'PUT' || method === 'POST') await requireUpload(loc, bucket, key, uploadId);
+        if (method === 'PUT' || method === 'POST') uploadDir = (await requireUpload(loc, bucket, key, uploadId)).dir;
       }
       const partNumber = bucket && key && uploadId !== undefined && method === 'PUT' ? checkPartNumber(query) : undefined;
 
       const checksumSha256 = headers['x-amz-checksum-sha256'] ?? caseless(query, 'x-amz-checksum-sha256');
+      const checksumCrc32 = headers['x-amz-checksum-crc32'] ?? caseless(query, 'x-amz-checksum-crc32');
+      const checksum: PartChecksum | undefined = checksumSha256 !== undefined ? { algorithm: 'sha256', value: checksumSha256 } : checksumCrc32 !== undefined ? { algorithm: 'crc32', value: checksumCrc32 } : undefined;
       if (method === 'PUT' || method === 'POST') {
+        const unchecked = uncheckedChecksum({ ...Object.fromEntries(Object.keys(query).map((k) => [k.toLowerCase(), String(query[k])])), ...headers });
+        if (unchecked) throw new S3StoreError(501, 'NotImplemented', `x-amz-checksum-${unchecked} is not checked by the embedded store; use SHA256 or CRC32`);
         const payloadHash = auth.kind === 'v4' ? auth.payloadHash : headers['x-amz-content-sha256'];
         if (/^STREAMING-/.test(payloadHash ?? '') || /aws-chunked/i.test(headers['content-encoding'] ?? '')) {
           throw new S3StoreError(501, 'NotImplemented', 'aws-chunked (streaming) payloads are not supported by the embedded store; send a Content-Length body');
@@ -131,19 +136,32 @@ export function storeGuard(opts: StoreGuardOptions) {
         if (method === 'PUT' && headers['content-length'] === undefined) {
           throw new S3StoreError(411, 'MissingContentLength', 'You must provide the Content-Length HTTP header.');
         }
-        body = await ReceivedBody.read(ctx.req, opts.spoolDir);
-        checkBody(body, { contentLength: headers['content-length'], payloadHash, checksumSha256, contentMd5: headers['content-md5'] });
-        if (method === 'POST' && bucket && key && uploadId !== undefined) await checkCompletion(loc, bucket, key, uploadId, body.text());
+        body = await ReceivedBody.read(ctx.req, opts.spoolDir, digestsFor({ payloadHash, checksumSha256, checksumCrc32 }));
+        checkBody(body, { contentLength: headers['content-length'], payloadHash, checksumSha256, checksumCrc32, contentMd5: headers['content-md5'] });
+        if (partNumber !== undefined) {
+          const etag = await storePart(uploadDir, uploadId!, partNumber, body, checksum);
+          await corsHeaders(ctx, bucket);
+          ctx.set('ETag', etag);
+          if (checksum) ctx.set(`x-amz-checksum-${checksum.algorithm}`, checksum.value);
+          ctx.status = 200;
+          ctx.body = '';
+          return;
+        }
+        if (method === 'POST' && bucket && key && uploadId !== undefined) {
+          const checked = await checkCompletion(loc, bucket, key, uploadId, body.text());
+          if (checked) {
+            const location = `http://${ctx.get('host')}${url.split('?')[0]}`;
+            await corsHeaders(ctx, bucket);
+            return xml(ctx, 200, await assembleUpload(opts.store, { bucket, key, uploadId, location, ...checked }));
+          }
+        }
         // s3rver reads the body from ctx.req: give it the checked bytes
         ctx.req = Object.assign(body.stream(), { headers: ctx.req.headers, url: ctx.req.url, method: ctx.req.method }) as unknown as IncomingMessage;
       }
 
       await next();
 
-      if (method === 'PUT' && ctx.status === 200) {
-        if (partNumber !== undefined) await afterPartStored(loc, bucket, key, uploadId!, partNumber, checksumSha256);
-        if (checksumSha256) ctx.set('x-amz-checksum-sha256', checksumSha256);
-      }
+      if (method === 'PUT' && ctx.status === 200 && checksum) ctx.set(`x-amz-checksum-${checksum.algorithm}`, checksum.value);
     } catch (err) {
       if (!(err instanceof S3StoreError)) throw err;
       await corsHeaders(ctx, bucket);

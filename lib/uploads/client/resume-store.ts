@@ -11,9 +11,9 @@ export interface ResumeRecord {
     {
       fileId: string;
       sha256: string;
-      /** base64 SHA-256 of every part, from the hashing pass: a resumed part is signed without re-reading the file first */
-      partSha256?: string[];
-      parts: Record<number, { etag: string; checksumSha256?: string }>;
+      /** base64 CRC32 of every part, from the hashing pass: a resumed part is signed without re-reading the file first */
+      partCrc32?: string[];
+      parts: Record<number, { etag: string; checksumCrc32?: string }>;
     }
   >;
 }

@@ -71,13 +71,13 @@ export async function sendFile(x: SendFileInput): Promise<UploadFileDto> {
         const controller = engine.track(new AbortController());
         fileControllers.add(controller);
         try {
-          let checksum = partNumber ? x.known.partSha256?.[partNumber - 1] : undefined;
+          let checksum = partNumber ? x.known.partCrc32?.[partNumber - 1] : undefined;
           if (partNumber && !checksum) checksum = await partChecksum(await source.slice(start, end));
-          const signed = await api.sign(x.uploadId, file.id, partNumber ? { partNumber, partSha256: checksum } : undefined);
+          const signed = await api.sign(x.uploadId, file.id, partNumber ? { partNumber, partCrc32: checksum } : undefined);
           const res = await x.putBytes({ url: signed.url, headers: signed.headers, body: await body(start, end), signal: controller.signal, onProgress: (n) => (inFlight.set(key, n), report()) });
           if (res.status >= 200 && res.status < 300) {
             if (partNumber) {
-              x.known.parts[partNumber] = { etag: res.etag ?? '', checksumSha256: checksum };
+              x.known.parts[partNumber] = { etag: res.etag ?? '', checksumCrc32: checksum };
               engine.save();
             }
             progress.sentParts++;
@@ -132,7 +132,7 @@ export async function sendFile(x: SendFileInput): Promise<UploadFileDto> {
   const stored = await api.parts(x.uploadId, file.id);
   if (stored.supported) {
     // the store is the truth: parts it lists are kept, anything else recorded here is resent
-    x.known.parts = Object.fromEntries(stored.parts.map((sp) => [sp.partNumber, { etag: sp.etag, checksumSha256: sp.checksumSha256 }]));
+    x.known.parts = Object.fromEntries(stored.parts.map((sp) => [sp.partNumber, { etag: sp.etag, checksumCrc32: sp.checksumCrc32 }]));
     engine.save();
   }
   progress.resumedParts = Object.keys(x.known.parts).length;
@@ -142,6 +142,6 @@ export async function sendFile(x: SendFileInput): Promise<UploadFileDto> {
   await sendAll(missing);
   progress.phase = 'completing';
   engine.emit();
-  const parts: TCompletedPart[] = Object.entries(x.known.parts).map(([n, v]) => ({ partNumber: Number(n), etag: v.etag, ...(v.checksumSha256 ? { checksumSha256: v.checksumSha256 } : {}) }));
+  const parts: TCompletedPart[] = Object.entries(x.known.parts).map(([n, v]) => ({ partNumber: Number(n), etag: v.etag, ...(v.checksumCrc32 ? { checksumCrc32: v.checksumCrc32 } : {}) }));
   return api.completeFile(x.uploadId, file.id, parts.sort((a, b) => a.partNumber - b.partNumber));
 }

@@ -55,7 +55,7 @@ export class UploadApi {
   async registerFile(upload: string, f: { name: string; size: number; sha256: string }): Promise<UploadFileDto> {
     return (await this.call<{ file: UploadFileDto }>('POST', `/api/uploads/${upload}/files`, f)).data.file;
   }
-  async sign(upload: string, file: string, part?: { partNumber: number; partSha256?: string }): Promise<SignedPart> {
+  async sign(upload: string, file: string, part?: { partNumber: number; partCrc32?: string }): Promise<SignedPart> {
     return (await this.call<SignedPart>('POST', `/api/uploads/${upload}/files/${file}/sign`, part ?? {})).data;
   }
   async parts(upload: string, file: string): Promise<PartsDto> {

@@ -62,7 +62,7 @@ export interface FileJob {
 
 /**
  * The one upload engine of the browser and the CLI: hashes each file once (one pass gives the
- * whole-file SHA-256 the server checks and every part's SHA-256 the store checks), declares it,
+ * whole-file SHA-256 the server checks and every part's CRC32 the store checks), declares it,
  * sends it straight to the store with presigned URLs (parts signed just in time, several in flight,
  * each retried), completes it, and keeps a resume record so a reload or a dropped connection
  * resends only what the store does not hold. Framework-free: React subscribes to snapshots.
@@ -220,10 +220,10 @@ export class UploadEngine {
         const controller = new AbortController();
         this.hashing.add(controller);
         const hashes: FileHashes = known
-          ? { sha256: known.sha256, parts: known.partSha256 }
+          ? { sha256: known.sha256, parts: known.partCrc32 }
           : await (this.opts.hasher ?? hashInPlace)(src, (n) => ((p.hashed = n), this.emit()), controller.signal).finally(() => this.hashing.delete(controller));
         dto = await this.opts.api.registerFile(this.rec!.uploadId, { name: src.name, size: src.size, sha256: hashes.sha256 });
-        known = { fileId: dto.id, sha256: hashes.sha256, ...(hashes.parts ? { partSha256: hashes.parts } : {}), parts: {} };
+        known = { fileId: dto.id, sha256: hashes.sha256, ...(hashes.parts ? { partCrc32: hashes.parts } : {}), parts: {} };
         this.rec!.files[fp] = known;
         this.save();
       }

@@ -9,7 +9,7 @@ export const POST = route(
   { action: 'upload.presign', permission: 'study:upload', input: ZSignPart, project: (i, db) => projectOfUpload(db, i.upload), target: (i) => ({ type: 'upload_file', id: i.file }) },
   async (ctx) => {
     const { file } = await loadUploadFile(ctx.tx, { uploadId: ctx.input.upload, fileId: ctx.input.file, projectId: ctx.project!.id });
-    const signed = await presignFilePart({ file, partNumber: ctx.input.partNumber, partSha256: ctx.input.partSha256, caller: { role: ctx.role, projectId: ctx.project!.id } });
+    const signed = await presignFilePart({ file, partNumber: ctx.input.partNumber, partCrc32: ctx.input.partCrc32, caller: { role: ctx.role, projectId: ctx.project!.id } });
     await markFileSending(ctx.tx, { fileId: file.id });
     Object.assign(ctx.auditDetails, { key: file.key, part: signed.partNumber, expiresAt: signed.expiresAt });
     return signed;
