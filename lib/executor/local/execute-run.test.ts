@@ -1,0 +1,137 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { comparisons, runSteps } from '@/db/schema';
+import { getDb } from '@/lib/db';
+import { readNiftiWithHeader } from '@/lib/imaging/nifti/read-nifti';
+import { ZSignedManifest } from '@/lib/manifests/sign-manifest';
+import { verifyManifest } from '@/lib/manifests/verify-manifest';
+import { rawPublicKey, loadSigningKey } from '@/lib/manifests/signing-key';
+import { registerModelVersion } from '@/lib/models/register-model-version';
+import { setSlotVersion } from '@/lib/models/set-slot-version';
+import { submitRun } from '@/lib/pipeline/submit-run';
+import type { TStepInvocation } from '@/lib/pipeline/step-contract';
+import { getObjectBytes } from '@/lib/storage/objects';
+import { UploadApi } from '@/lib/uploads/client/upload-api';
+import { UploadEngine } from '@/lib/uploads/client/upload-engine';
+import { dispatchFetch } from '@/lib/uploads/test/dispatch-api';
+import { fileSource, T1_NIFTI } from '@/lib/uploads/test/fixtures';
+import { createTestProject, type TestProject } from '@/test/test-project';
+import { runStep } from '@/workers/run-step';
+import { executeRun } from './execute-run';
+
+let tp: TestProject;
+let seriesId: string;
+const modelName = `bt-${randomBytes(3).toString('hex')}`;
+
+async function register(dir: string, stage: 'live' | 'shadow') {
+  const spec = { ...JSON.parse(readFileSync(join(process.cwd(), 'models', dir, 'spec.json'), 'utf8')), name: modelName };
+  const { version } = await registerModelVersion(getDb(), { model: readFileSync(join(process.cwd(), 'models', dir, 'model.onnx')), spec });
+  await setSlotVersion(getDb(), { modelId: version.modelId, versionId: version.id, stage, reason: 'test' });
+  return version;
+}
+
+beforeAll(async () => {
+  process.env.SEGFLOW_MANIFEST_SIGNING_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  tp = await createTestProject(getDb());
+  const api = new UploadApi({ baseUrl: 'http://segflow.test', token: tp.users.researcher.token, fetch: dispatchFetch() });
+  const engine = new UploadEngine({ api, project: tp.slug });
+  engine.add([fileSource(T1_NIFTI)]);
+  const summary = await engine.run();
+  seriesId = summary.volumes[0].id;
+  await register('brain-tissue', 'live');
+  await register('brain-tissue-fp16', 'shadow');
+}, 120_000);
+
+const submit = () => getDb().transaction((tx) => submitRun(tx, { projectId: tp.id, seriesId, model: modelName, submittedBy: tp.users.researcher.id }));
+
+describe('a run through the local executor (child processes, real store, real model)', () => {
+  it('segments with the live and the shadow model, compares them, and signs a manifest; the same submission returns the same run', async () => {
+    const { run, created } = await submit();
+    expect(created).toBe(true);
+    expect((await submit()).run.id).toBe(run.id);
+
+    const done = await executeRun(run.id);
+    expect(done.error).toBeNull();
+    expect(done.status).toBe('succeeded');
+    const steps = await getDb().select().from(runSteps).where(eq(runSteps.runId, run.id));
+    expect(Object.fromEntries(steps.map((s) => [s.name, [s.status, s.attempts]]))).toEqual({
+      ingest: ['succeeded', 1],
+      deidentify: ['succeeded', 1],
+      convert: ['succeeded', 1],
+      'infer-live': ['succeeded', 1],
+      'infer-shadow': ['succeeded', 1],
+      compare: ['succeeded', 1],
+      manifest: ['succeeded', 1],
+    });
+
+    // the de-identified copy is a fresh NIfTI: no free-text header fields carried over
+    const deid = steps.find((s) => s.name === 'deidentify')!.outputs as { key: string }[];
+    expect(deid[0].key).toBe(`derived/${tp.id}/${run.studyId}/runs/${run.id}/deidentify/volume.nii.gz`);
+    const { header } = readNiftiWithHeader(await getObjectBytes({ key: deid[0].key }));
+    expect(header.descrip ?? '').toBe('');
+
+    // fp16 shadow vs fp32 live: near-identical masks
+    const [cmp] = await getDb().select().from(comparisons).where(eq(comparisons.runId, run.id));
+    const labels = cmp.metrics as { name: string; dice: number }[];
+    expect(labels.map((l) => l.name)).toEqual(['White Matter', 'Grey Matter']);
+    for (const l of labels) expect(l.dice).toBeGreaterThan(0.99);
+
+    // the manifest: signed by the platform key, every step output listed with its hash
+    expect(done.manifestKey).toBe(`manifests/${tp.id}/${run.id}.json`);
+    const envelope = JSON.parse(new TextDecoder().decode(await getObjectBytes({ key: done.manifestKey! })));
+    const trusted = rawPublicKey(loadSigningKey()).toString('base64');
+    expect(verifyManifest(envelope, { trustedPublicKeys: [trusted] })).toMatchObject({ ok: true, sha256: done.manifestSha256 });
+    const m = ZSignedManifest.parse(envelope).manifest;
+    expect(m.run).toMatchObject({ id: run.id, key: run.runKey, status: 'succeeded', submittedBy: { email: tp.users.researcher.email } });
+    expect(m.inputs).toHaveLength(1);
+    expect(m.inputs[0].key).toMatch(new RegExp(`^raw-phi/${tp.id}/`));
+    expect(m.models.map((x) => [x.role, x.version])).toEqual([
+      ['live', '1.0.0'],
+      ['shadow', '1.0.0-fp16'],
+    ]);
+    const live = m.steps.find((s) => s.name === 'infer-live')!;
+    expect(live.outputs.map((o) => o.key.split('/').pop())).toEqual(['mask.nii.gz', 'volumes.json']);
+    // outputs are what the manifest says they are
+    for (const o of live.outputs) {
+      const bytes = await getObjectBytes({ key: o.key });
+      expect(bytes.byteLength).toBe(o.size);
+    }
+    // tampering with the stored manifest is detected
+    envelope.manifest.steps[0].attempts = 2;
+    expect(verifyManifest(envelope, { trustedPublicKeys: [trusted] }).ok).toBe(false);
+  }, 300_000);
+
+  it('retries a failing step, and a step that keeps failing fails the run with the task named and skips the rest', async () => {
+    // another model (live only, no shadow): a different run key, a new run, a DAG without compare
+    const other = `${modelName}-solo`;
+    const spec = { ...JSON.parse(readFileSync(join(process.cwd(), 'models/brain-tissue/spec.json'), 'utf8')), name: other };
+    const { version } = await registerModelVersion(getDb(), { model: readFileSync(join(process.cwd(), 'models/brain-tissue/model.onnx')), spec });
+    await setSlotVersion(getDb(), { modelId: version.modelId, versionId: version.id, stage: 'live', reason: 'test' });
+    const submitOther = () => getDb().transaction((tx) => submitRun(tx, { projectId: tp.id, seriesId, model: other, submittedBy: tp.users.researcher.id }));
+    const { run, created } = await submitOther();
+    expect(created).toBe(true);
+    const calls: string[] = [];
+    const failing = async (inv: TStepInvocation, env: Record<string, string>) => {
+      calls.push(inv.task);
+      if (inv.task === 'convert') throw new Error('disk full');
+      Object.assign(process.env, env);
+      return runStep(inv);
+    };
+    const failed = await executeRun(run.id, { runWorkerStep: failing, retryDelayMs: 1 });
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toBe('convert: disk full');
+    expect(calls).toEqual(['ingest', 'deidentify', 'convert', 'convert', 'convert']);
+    const steps = await getDb().select().from(runSteps).where(and(eq(runSteps.runId, run.id)));
+    const by = Object.fromEntries(steps.map((s) => [s.name, s]));
+    expect(by.convert).toMatchObject({ status: 'failed', attempts: 3, error: 'disk full' });
+    expect(Object.keys(by).sort()).toEqual(['convert', 'deidentify', 'infer-live', 'ingest', 'manifest']);
+    expect([by['infer-live'].status, by.manifest.status]).toEqual(['skipped', 'skipped']);
+    // submitting it again queues the same run again (a retry, not a new run)
+    const again = await submitOther();
+    expect(again).toMatchObject({ created: false, run: { id: run.id, status: 'queued' } });
+  }, 120_000);
+});

@@ -1,0 +1,65 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { projects, runs, series, storedObjects, type Run } from '@/db/schema';
+import type { Tx } from '../db';
+import { AppError } from '../errors';
+import { chooseModels } from './choose-models';
+import { PIPELINE_VERSION } from './definition';
+import { runKey } from './run-key';
+
+export interface SubmitRunInput {
+  projectId: string;
+  /** a DICOM series or a NIfTI volume of one of the project's studies */
+  seriesId: string;
+  model: string;
+  submittedBy: string;
+  executor?: 'local' | 'argo';
+}
+
+/**
+ * Submits a run of one series through the pipeline, or returns the existing run when the same
+ * thing was submitted before (same input content, pipeline version, model versions, parameters →
+ * same run key; the unique (project, run_key) index settles two submissions racing). A failed or
+ * cancelled run is queued again under the same key: a retry, not a new run.
+ */
+export async function submitRun(tx: Tx, p: SubmitRunInput): Promise<{ run: Run; created: boolean }> {
+  const [target] = await tx.select().from(series).where(and(eq(series.id, p.seriesId), eq(series.projectId, p.projectId))).limit(1);
+  if (!target) throw new AppError('not_found', `series ${p.seriesId} not found`);
+  const inputs = await tx
+    .select({ sha256: storedObjects.sha256 })
+    .from(storedObjects)
+    .where(and(eq(storedObjects.seriesId, target.id), eq(storedObjects.class, 'phi')))
+    .orderBy(asc(storedObjects.key));
+  if (!inputs.length) throw new AppError('conflict', `series ${p.seriesId} has no uploaded objects to run on`);
+  const [project] = await tx.select({ deidOptions: projects.deidOptions }).from(projects).where(eq(projects.id, p.projectId));
+  const chosen = await chooseModels(tx, { model: p.model, studyId: target.studyId });
+  const params = { model: p.model, seriesId: target.id, kind: target.kind, deidOptions: project?.deidOptions ?? {} };
+  const key = runKey({
+    inputs: inputs.map((i) => i.sha256),
+    pipelineVersion: PIPELINE_VERSION,
+    models: [chosen.serving, ...(chosen.shadow ? [chosen.shadow] : [])].map((m) => ({ role: m.role, sha256: m.sha256 })),
+    params,
+  });
+  const [inserted] = await tx
+    .insert(runs)
+    .values({
+      projectId: p.projectId,
+      studyId: target.studyId,
+      runKey: key,
+      pipelineVersion: PIPELINE_VERSION,
+      modelVersionId: chosen.serving.versionId,
+      shadowVersionId: chosen.shadow?.versionId ?? null,
+      servedBy: chosen.serving.role === 'canary' ? 'canary' : 'live',
+      params: { ...params, serving: chosen.serving, ...(chosen.shadow ? { shadow: chosen.shadow } : {}) },
+      executor: p.executor ?? 'local',
+      submittedBy: p.submittedBy,
+    })
+    .onConflictDoNothing({ target: [runs.projectId, runs.runKey] })
+    .returning();
+  if (inserted) return { run: inserted, created: true };
+  const [existing] = await tx.select().from(runs).where(and(eq(runs.projectId, p.projectId), eq(runs.runKey, key))).for('update');
+  if (existing.status === 'failed' || existing.status === 'cancelled') {
+    const [again] = await tx.update(runs).set({ status: 'queued', error: null, finishedAt: null }).where(eq(runs.id, existing.id)).returning();
+    return { run: again, created: false };
+  }
+  return { run: existing, created: false };
+}

@@ -1,0 +1,24 @@
+import { AppError } from '@/lib/errors';
+import { readNifti } from '@/lib/imaging/nifti/read-nifti';
+import type { Volume } from '@/lib/imaging/volume';
+import { compareLabelmaps } from '@/lib/metrics/compare-labelmaps';
+import { parseModelSpec } from '@/lib/models/model-spec';
+import type { TStepInvocation, TStepResult } from '@/lib/pipeline/step-contract';
+import { readChecked, writeOutput } from './step-io';
+
+/**
+ * compare: the shadow mask against the serving (live or canary) mask of the same run: Dice, HD95
+ * and volume difference per label (lib/metrics), written as metrics.json; the platform records it
+ * as the run's comparison, which promotion gates and reviewers read.
+ */
+export async function compare(inv: TStepInvocation): Promise<TStepResult> {
+  const servingTask = Object.keys(inv.upstream).find((t) => t === 'infer-live' || t === 'infer-canary');
+  const serving = servingTask ? inv.upstream[servingTask].find((o) => o.name === 'mask.nii.gz') : undefined;
+  const shadow = inv.upstream['infer-shadow']?.find((o) => o.name === 'mask.nii.gz');
+  if (!serving || !shadow) throw new AppError('invalid_input', 'compare: needs the serving and the shadow mask');
+  const labels = parseModelSpec(inv.params.labelsFrom ?? {}, 'serving model spec').labels;
+  const [a, b] = await Promise.all([readChecked(serving, 'serving mask'), readChecked(shadow, 'shadow mask')]);
+  const metrics = compareLabelmaps(readNifti(a, 'serving mask') as Volume<Uint8Array>, readNifti(b, 'shadow mask') as Volume<Uint8Array>, labels.filter((l) => l.value !== 0));
+  const out = await writeOutput(inv, 'metrics.json', new TextEncoder().encode(`${JSON.stringify(metrics, null, 2)}\n`), 'application/json');
+  return { outputs: [out], info: { meanDice: metrics.meanDice, metrics } };
+}
