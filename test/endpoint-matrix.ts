@@ -137,3 +137,47 @@ matrix['app/(app)/studies/[study]/actions.ts#revealStudyIdentityAction'] = {
     return { method: 'POST', path: '', body: { study: studyId } };
   },
 };
+
+// ---- runs (pipeline engine) ----
+const RUN_READERS: Role[] = ['researcher', 'operator', 'admin'];
+
+async function newRun(db: Db, project: TestProject) {
+  const { runs } = await import('../db/schema');
+  const { randomBytes, randomUUID } = await import('node:crypto');
+  const { studyId } = await newUpload(db, project);
+  const [run] = await db
+    .insert(runs)
+    .values({
+      projectId: project.id,
+      studyId,
+      runKey: randomBytes(32).toString('hex'),
+      pipelineVersion: 'segflow-pipeline/1',
+      params: { model: 'm', seriesId: randomUUID(), kind: 'nifti', serving: { role: 'live', version: '1' } },
+      submittedBy: project.users.researcher.id,
+    })
+    .returning();
+  return run;
+}
+
+matrix['app/api/projects/[project]/runs/route.ts#GET'] = {
+  permission: 'run:read',
+  allowed: RUN_READERS,
+  projectScoped: true,
+  input: async (_db, project) => ({ method: 'GET', path: `/api/projects/${project.slug}/runs`, params: { project: project.slug } }),
+};
+matrix['app/api/projects/[project]/runs/route.ts#POST'] = {
+  permission: 'run:submit',
+  allowed: ['researcher', 'admin'],
+  projectScoped: true,
+  // a series that does not exist: allowed roles get 404 from the work, the others 403 from the guard
+  input: async (_db, project) => ({ method: 'POST', path: `/api/projects/${project.slug}/runs`, params: { project: project.slug }, body: { series: '00000000-0000-4000-8000-000000000000', model: 'brain-tissue' } }),
+};
+matrix['app/api/runs/[run]/route.ts#GET'] = {
+  permission: 'run:read',
+  allowed: RUN_READERS,
+  projectScoped: true,
+  input: async (db, project) => {
+    const run = await newRun(db, project);
+    return { method: 'GET', path: `/api/runs/${run.id}`, params: { run: run.id } };
+  },
+};

@@ -21,7 +21,7 @@ export const comparisons = pgTable(
     shadowVersionId: uuid('shadow_version_id')
       .notNull()
       .references(() => modelVersions.id),
-    /** [{ label, name, dice, hd95Mm, volumeDiffMl }] */
+    /** per label, lib/metrics ZLabelComparison: [{ value, name, dice, hd95Mm, assdMm, liveMl, shadowMl, volumeDiffMl, volumeDiffPct }] */
     metrics: jsonb('metrics').$type<Record<string, unknown>[]>().notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -51,11 +51,7 @@ export function compareLabelmaps(
       throw new AppError('invalid_input', `label "${l.name}" has value ${l.value}; labelmap values are integers 0..255`);
 
   const counts = countLabelOverlap(live.data, shadow.data);
-  const distances = measureSurfaceDistances(
-    live,
-    shadow,
-    labels.map((l) => l.value),
-  );
+  const distances = measureSurfaceDistances(live, shadow, labels.map((l) => l.value));
   const voxelMl = voxelVolumeMl(live.affine);
   const rows = labels.map(
     ({ value, name }, i): TLabelComparison => ({

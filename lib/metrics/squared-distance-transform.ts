@@ -42,54 +42,61 @@ export function squaredDistanceTransform(grid: Float32Array, dims: Vec3, spacing
 }
 
 interface Scratch {
-  /** the line's input values */
-  f: Float64Array;
-  /** positions of the parabolas in the lower envelope */
+  /** per envelope parabola: its root, its sample value, its height term f + w·root², where it starts */
   v: Int32Array;
-  /** boundaries between envelope parabolas */
+  f: Float64Array;
+  h: Float64Array;
   z: Float64Array;
 }
 
 function makeScratch(n: number): Scratch {
-  return { f: new Float64Array(n), v: new Int32Array(n), z: new Float64Array(n + 1) };
+  return { v: new Int32Array(n), f: new Float64Array(n), h: new Float64Array(n), z: new Float64Array(n + 1) };
 }
 
 /** 1-D transform of n samples at a[offset + q*stride]: d(q) = min_p w(q − p)² + f(p), written back in place. */
 function transformLine(a: Float32Array, offset: number, stride: number, n: number, w: number, s: Scratch): void {
-  const { f, v, z } = s;
+  const { v, f, h, z } = s;
+  const w2 = 2 * w;
   let k = -1;
-  for (let q = 0; q < n; q++) {
-    const fq = a[offset + q * stride];
-    f[q] = fq;
+  for (let q = 0, i = offset; q < n; q++, i += stride) {
+    const fq = a[i];
     // Infinite samples add no parabola; skipping them also keeps Infinity − Infinity out of the intersections.
     if (fq === Infinity) continue;
+    const hq = fq + w * q * q;
     if (k < 0) {
       k = 0;
       v[0] = q;
+      f[0] = fq;
+      h[0] = hq;
       z[0] = -Infinity;
       continue;
     }
-    const hq = fq + w * q * q;
-    let sq: number;
-    for (;;) {
-      const p = v[k];
-      // where the parabola rooted at q overtakes the one rooted at p
-      sq = (hq - (f[p] + w * p * p)) / (2 * w * (q - p));
-      // z[0] is −∞, so k never drops below 0
-      if (sq <= z[k]) k--;
-      else break;
+    // where the parabola rooted at q overtakes the envelope's last one; z[0] = −∞ keeps k ≥ 0
+    let sq = (hq - h[k]) / (w2 * (q - v[k]));
+    while (sq <= z[k]) {
+      k--;
+      sq = (hq - h[k]) / (w2 * (q - v[k]));
     }
     k++;
     v[k] = q;
+    f[k] = fq;
+    h[k] = hq;
     z[k] = sq;
   }
   if (k < 0) return; // no finite sample: the line stays Infinity
   z[k + 1] = Infinity;
   let j = 0;
-  for (let q = 0; q < n; q++) {
-    while (z[j + 1] < q) j++;
-    const p = v[j];
+  let p = v[0];
+  let fp = f[0];
+  let next = z[1];
+  for (let q = 0, i = offset; q < n; q++, i += stride) {
+    while (next < q) {
+      j++;
+      p = v[j];
+      fp = f[j];
+      next = z[j + 1];
+    }
     const d = q - p;
-    a[offset + q * stride] = w * d * d + f[p];
+    a[i] = w * d * d + fp;
   }
 }

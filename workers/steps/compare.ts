@@ -18,7 +18,12 @@ export async function compare(inv: TStepInvocation): Promise<TStepResult> {
   if (!serving || !shadow) throw new AppError('invalid_input', 'compare: needs the serving and the shadow mask');
   const labels = parseModelSpec(inv.params.labelsFrom ?? {}, 'serving model spec').labels;
   const [a, b] = await Promise.all([readChecked(serving, 'serving mask'), readChecked(shadow, 'shadow mask')]);
-  const metrics = compareLabelmaps(readNifti(a, 'serving mask') as Volume<Uint8Array>, readNifti(b, 'shadow mask') as Volume<Uint8Array>, labels.filter((l) => l.value !== 0));
+  const mask = (bytes: Uint8Array, what: string): Volume<Uint8Array> => {
+    const v = readNifti(bytes, what);
+    if (!(v.data instanceof Uint8Array)) throw new AppError('invalid_input', `compare: the ${what} is ${v.data.constructor.name}, expected an 8-bit labelmap`);
+    return v as Volume<Uint8Array>;
+  };
+  const metrics = compareLabelmaps(mask(a, 'serving mask'), mask(b, 'shadow mask'), labels.filter((l) => l.value !== 0));
   const out = await writeOutput(inv, 'metrics.json', new TextEncoder().encode(`${JSON.stringify(metrics, null, 2)}\n`), 'application/json');
   return { outputs: [out], info: { meanDice: metrics.meanDice, metrics } };
 }

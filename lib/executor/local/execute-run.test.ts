@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { comparisons, runSteps } from '@/db/schema';
+import * as runsRoute from '@/app/api/projects/[project]/runs/route';
+import * as runRoute from '@/app/api/runs/[run]/route';
+import { comparisons, runs, runSteps } from '@/db/schema';
+import type { RunDetailDto } from '@/lib/runs/schemas';
+import { routeRequest, type RouteTable } from '@/test/route-server';
 import { getDb } from '@/lib/db';
 import { readNiftiWithHeader } from '@/lib/imaging/nifti/read-nifti';
 import { ZSignedManifest } from '@/lib/manifests/sign-manifest';
@@ -46,13 +50,24 @@ beforeAll(async () => {
   await register('brain-tissue-fp16', 'shadow');
 }, 120_000);
 
-const submit = () => getDb().transaction((tx) => submitRun(tx, { projectId: tp.id, seriesId, model: modelName, submittedBy: tp.users.researcher.id }));
+const RUN_ROUTES: RouteTable = [
+  ['POST', /^\/api\/projects\/([^/]+)\/runs$/, ['project'], runsRoute.POST],
+  ['GET', /^\/api\/runs\/([^/]+)$/, ['run'], runRoute.GET],
+];
+async function call(token: string, method: string, path: string, body?: unknown) {
+  const res = await routeRequest(RUN_ROUTES, new Request(`http://segflow.test${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined }));
+  return { status: res.status, body: (await res.json()) as { run: RunDetailDto; created?: boolean } };
+}
+const submit = () => call(tp.users.researcher.token, 'POST', `/api/projects/${tp.slug}/runs`, { series: seriesId, model: modelName });
 
 describe('a run through the local executor (child processes, real store, real model)', () => {
   it('segments with the live and the shadow model, compares them, and signs a manifest; the same submission returns the same run', async () => {
-    const { run, created } = await submit();
-    expect(created).toBe(true);
-    expect((await submit()).run.id).toBe(run.id);
+    const first = await submit();
+    expect(first.status).toBe(201);
+    const again = await submit();
+    expect(again.status).toBe(200);
+    expect(again.body.run.id).toBe(first.body.run.id);
+    const [run] = await getDb().select().from(runs).where(eq(runs.id, first.body.run.id));
 
     const done = await executeRun(run.id);
     expect(done.error).toBeNull();
@@ -72,7 +87,8 @@ describe('a run through the local executor (child processes, real store, real mo
     const deid = steps.find((s) => s.name === 'deidentify')!.outputs as { key: string }[];
     expect(deid[0].key).toBe(`derived/${tp.id}/${run.studyId}/runs/${run.id}/deidentify/volume.nii.gz`);
     const { header } = readNiftiWithHeader(await getObjectBytes({ key: deid[0].key }));
-    expect(header.descrip ?? '').toBe('');
+    expect(header.description).toBe('segflow'); // writeNifti's own, nothing carried over
+    expect(header.voxOffset).toBe(352); // no extensions
 
     // fp16 shadow vs fp32 live: near-identical masks
     const [cmp] = await getDb().select().from(comparisons).where(eq(comparisons.runId, run.id));
@@ -100,6 +116,18 @@ describe('a run through the local executor (child processes, real store, real mo
       const bytes = await getObjectBytes({ key: o.key });
       expect(bytes.byteLength).toBe(o.size);
     }
+    // through the API: a researcher sees the serving model's steps only, an operator also the shadow and the comparison
+    const asResearcher = (await call(tp.users.researcher.token, 'GET', `/api/runs/${run.id}`)).body.run;
+    expect(asResearcher.steps.map((x) => x.name)).toEqual(['ingest', 'deidentify', 'convert', 'infer-live', 'manifest']);
+    expect(asResearcher.shadow).toBeUndefined();
+    expect(asResearcher.comparison).toBeUndefined();
+    expect(JSON.stringify(asResearcher)).not.toContain('1.0.0-fp16');
+    const asOperator = (await call(tp.users.operator.token, 'GET', `/api/runs/${run.id}`)).body.run;
+    expect(asOperator.steps.map((x) => x.name)).toContain('infer-shadow');
+    expect(asOperator.shadow).toEqual({ version: '1.0.0-fp16' });
+    expect(asOperator.comparison?.map((c) => c.name)).toEqual(['White Matter', 'Grey Matter']);
+    expect((await call(tp.users.reviewer.token, 'GET', `/api/runs/${run.id}`)).status).toBe(403);
+
     // tampering with the stored manifest is detected
     envelope.manifest.steps[0].attempts = 2;
     expect(verifyManifest(envelope, { trustedPublicKeys: [trusted] }).ok).toBe(false);
@@ -131,7 +159,7 @@ describe('a run through the local executor (child processes, real store, real mo
     expect(Object.keys(by).sort()).toEqual(['convert', 'deidentify', 'infer-live', 'ingest', 'manifest']);
     expect([by['infer-live'].status, by.manifest.status]).toEqual(['skipped', 'skipped']);
     // submitting it again queues the same run again (a retry, not a new run)
-    const again = await submitOther();
+    const again = await getDb().transaction((tx) => submitRun(tx, { projectId: tp.id, seriesId, model: other, submittedBy: tp.users.researcher.id }));
     expect(again).toMatchObject({ created: false, run: { id: run.id, status: 'queued' } });
   }, 120_000);
 });

@@ -1,0 +1,31 @@
+import { NextResponse } from 'next/server';
+import { route } from '@/lib/auth/route';
+import { can } from '@/lib/auth/permissions';
+import { startRunAfterResponse } from '@/lib/executor/after-submit';
+import { submitRun } from '@/lib/pipeline/submit-run';
+import { runDto } from '@/lib/runs/run-dto';
+import { listRuns } from '@/lib/runs/list-runs';
+import { ZProjectRuns, ZSubmitRun } from '@/lib/runs/schemas';
+import { studies } from '@/db/schema';
+import { eq } from 'drizzle-orm';
+
+/** Runs of the project (optionally of one study), newest first. */
+export const GET = route(
+  { action: 'run.list', permission: 'run:read', input: ZProjectRuns, project: (i) => i.project },
+  async (ctx) => ({ runs: await listRuns(ctx.tx, { projectId: ctx.project!.id, studyId: ctx.input.study, seeShadow: can(ctx.role, 'promotion:read') }) }),
+);
+
+/**
+ * Submits a series to a model: 201 with a new run, or 200 with the existing run when the same input,
+ * pipeline, model versions and parameters were submitted before (a failed one is queued again).
+ */
+export const POST = route(
+  { action: 'run.submit', permission: 'run:submit', input: ZSubmitRun, project: (i) => i.project, target: (i) => ({ type: 'series', id: i.series }) },
+  async (ctx) => {
+    const { run, created } = await submitRun(ctx.tx, { projectId: ctx.project!.id, seriesId: ctx.input.series, model: ctx.input.model, submittedBy: ctx.actor.userId });
+    const [study] = await ctx.tx.select({ label: studies.label }).from(studies).where(eq(studies.id, run.studyId));
+    Object.assign(ctx.auditDetails, { run: run.id, runKey: run.runKey, created });
+    if (run.status === 'queued') startRunAfterResponse();
+    return NextResponse.json({ run: runDto(run, study.label, can(ctx.role, 'promotion:read')), created }, { status: created ? 201 : 200 });
+  },
+);

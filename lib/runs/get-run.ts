@@ -1,0 +1,53 @@
+import { and, eq } from 'drizzle-orm';
+import { comparisons, runs, runSteps, studies } from '@/db/schema';
+import type { DbOrTx } from '../db';
+import { AppError } from '../errors';
+import { planRun, topologicalOrder } from '../pipeline/definition';
+import { runDto } from './run-dto';
+import type { RunDetailDto, RunStepDto } from './schemas';
+
+/** The project a run belongs to: what the guard checks the caller's role against. */
+export async function projectOfRun(db: DbOrTx, runId: string): Promise<string> {
+  const [row] = await db.select({ projectId: runs.projectId }).from(runs).where(eq(runs.id, runId)).limit(1);
+  if (!row) throw new AppError('not_found', `run ${runId} not found`);
+  return row.projectId;
+}
+
+/**
+ * One run with its steps in DAG order (tasks not started yet are listed as pending). Roles that may
+ * not see shadow results (researchers) get neither the shadow task nor the comparison (ADR-03).
+ */
+export async function getRun(db: DbOrTx, p: { runId: string; projectId: string; seeShadow: boolean }): Promise<RunDetailDto> {
+  const [row] = await db
+    .select({ run: runs, label: studies.label })
+    .from(runs)
+    .innerJoin(studies, eq(studies.id, runs.studyId))
+    .where(and(eq(runs.id, p.runId), eq(runs.projectId, p.projectId)))
+    .limit(1);
+  if (!row) throw new AppError('not_found', `run ${p.runId} not found`);
+  const dto = runDto(row.run, row.label, p.seeShadow);
+  const params = row.run.params as { serving: { role: string }; shadow?: unknown };
+  const plan = topologicalOrder(planRun({ serving: params.serving.role === 'canary' ? 'canary' : 'live', shadow: Boolean(params.shadow) }));
+  const recorded = new Map((await db.select().from(runSteps).where(eq(runSteps.runId, row.run.id))).map((s) => [s.name, s]));
+  const hidden = (name: string) => !p.seeShadow && (name === 'infer-shadow' || name === 'compare');
+  const steps: RunStepDto[] = plan
+    .filter((t) => !hidden(t.id))
+    .map((t) => {
+      const s = recorded.get(t.id);
+      return {
+        name: t.id,
+        status: s?.status ?? 'pending',
+        attempts: s?.attempts ?? 0,
+        startedAt: s?.startedAt?.toISOString() ?? null,
+        finishedAt: s?.finishedAt?.toISOString() ?? null,
+        error: s?.error ?? null,
+        outputs: ((s?.outputs ?? []) as RunStepDto['outputs']).map((o) => ({ name: o.name, key: o.key, sha256: o.sha256, size: o.size })),
+      };
+    });
+  const out: RunDetailDto = { ...dto, steps };
+  if (p.seeShadow) {
+    const [cmp] = await db.select().from(comparisons).where(eq(comparisons.runId, row.run.id)).limit(1);
+    if (cmp) out.comparison = (cmp.metrics as { name: string; dice: number; hd95Mm: number | null; volumeDiffMl: number }[]).map((m) => ({ name: m.name, dice: m.dice, hd95Mm: m.hd95Mm, volumeDiffMl: m.volumeDiffMl }));
+  }
+  return out;
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+export const ZSubmitRun = z.object({ project: z.string().min(1), series: z.uuid(), model: z.string().min(1).max(128) });
+export const ZRunRef = z.object({ run: z.uuid() });
+export const ZProjectRuns = z.object({ project: z.string().min(1), study: z.uuid().optional() });
+
+export interface RunStepDto {
+  name: string;
+  status: string;
+  attempts: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  error: string | null;
+  outputs: { name: string; key: string; sha256: string; size: number }[];
+  info?: Record<string, unknown>;
+}
+
+export interface RunDto {
+  id: string;
+  runKey: string;
+  status: string;
+  studyId: string;
+  studyLabel: string;
+  seriesId: string;
+  kind: string;
+  model: string;
+  /** the version whose mask researchers see */
+  serving: { role: string; version: string };
+  /** present only for roles that may see shadow results (operators, admins) */
+  shadow?: { version: string };
+  pipelineVersion: string;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  manifestKey: string | null;
+  manifestSha256: string | null;
+}
+
+export interface RunDetailDto extends RunDto {
+  steps: RunStepDto[];
+  /** shadow vs serving, per label (operators, admins) */
+  comparison?: { name: string; dice: number; hd95Mm: number | null; volumeDiffMl: number }[];
+}
