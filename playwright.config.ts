@@ -44,6 +44,8 @@ export default defineConfig({
       SEGFLOW_PG_PORT: process.env.E2E_PG_PORT ?? '54339',
       SEGFLOW_S3_PORT: process.env.E2E_S3_PORT ?? '4579',
       SEGFLOW_DEMO: 'true',
+      // the run e2e starts its own run from the study page
+      SEGFLOW_DEMO_RUN: 'false',
       NEXTAUTH_URL: BASE_URL,
     },
   },

@@ -5,6 +5,7 @@ import { register as deidentify } from './commands/deidentify';
 import { register as infer } from './commands/infer';
 import { register as manifestVerify } from './commands/manifest-verify';
 import { register as migrate } from './commands/migrate';
+import { register as run } from './commands/run';
 import { register as seed } from './commands/seed';
 import { register as seg } from './commands/seg';
 import { register as start } from './commands/start';
@@ -14,4 +15,4 @@ import { register as upload } from './commands/upload';
 type Register = (program: Command) => void;
 
 // Each subcommand lives in cli/commands/<name>.ts. Add one line here per subcommand.
-export const commands: Register[] = [start, migrate, seed, audit, deidentify, infer, convert, seg, upload, manifestVerify, step];
+export const commands: Register[] = [start, migrate, seed, audit, deidentify, infer, convert, seg, upload, manifestVerify, step, run];

@@ -69,6 +69,22 @@ async function signIn(email: string, password: string): Promise<string | null> {
   return body.user?.email ?? null;
 }
 
+type DemoRun = { status: string; error: string | null; manifestKey: string | null };
+
+/** polls the demo project's runs until the first one is finished (about a minute on two CPU cores) */
+async function waitDemoRun(token: string): Promise<DemoRun | null> {
+  let last: DemoRun | null = null;
+  for (let i = 0; i < 300; i++) {
+    const res = await fetch(`${BASE}/api/projects/demo/runs`, { headers: { authorization: `Bearer ${token}` } });
+    if (res.ok) {
+      last = ((await res.json()) as { runs: DemoRun[] }).runs[0] ?? null;
+      if (last && (last.status === 'succeeded' || last.status === 'failed')) return last;
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return last;
+}
+
 async function portAnswers(): Promise<boolean> {
   try {
     await fetch(`${BASE}/api/health`, { signal: AbortSignal.timeout(2000) });
@@ -102,6 +118,10 @@ async function main(): Promise<void> {
     check('second start is healthy', (await waitHealthy(app)) === 200);
     const after = await fetch(`${BASE}/api/tokens`, { headers: { authorization: `Bearer ${tokens.researcher}` } });
     check('second start keeps the data of the first', after.status === 200, `status ${after.status}`);
+    // the demo run queued at the first start (and cut off by its stop, perhaps) finishes on this one
+    const run = await waitDemoRun(tokens.researcher);
+    check('the demo run finishes on the local executor', run?.status === 'succeeded', run ? `${run.status}${run.error ? `: ${run.error}` : ''}` : 'no run listed');
+    check('the demo run has a signed manifest', Boolean(run?.manifestKey), run?.manifestKey ?? '');
   } finally {
     await stop(app);
   }

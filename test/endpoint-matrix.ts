@@ -181,3 +181,13 @@ matrix['app/api/runs/[run]/route.ts#GET'] = {
     return { method: 'GET', path: `/api/runs/${run.id}`, params: { run: run.id } };
   },
 };
+matrix['app/(app)/studies/[study]/actions.ts#startRunAction'] = {
+  permission: 'run:submit',
+  allowed: ['researcher', 'admin'],
+  projectScoped: true,
+  // a series that does not exist: allowed roles get 404 from the work, the others 403 from the guard
+  input: async (db, project) => {
+    const { studyId } = await newUpload(db, project);
+    return { method: 'POST', path: '', body: { study: studyId, series: '00000000-0000-4000-8000-000000000000', model: 'brain-tissue' } };
+  },
+};

@@ -21,3 +21,23 @@ export async function runStep(raw: unknown): Promise<TStepResult> {
   }
   return ZStepResult.parse(await STEP_FUNCTIONS[parsed.data.step](parsed.data));
 }
+
+/**
+ * Under Argo a step's invocation arrives with an empty `upstream`, and the results of the tasks before
+ * it arrive as separate files (`segflow step --upstream <task>=<file>`): each result's outputs become
+ * `upstream[<task>]`, as the local executor passes them.
+ */
+export function withUpstream(raw: unknown, results: Record<string, unknown>): unknown {
+  if (!Object.keys(results).length) return raw;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('step invocation: (root): expected an object');
+  const upstream: Record<string, unknown> = { ...((raw as { upstream?: Record<string, unknown> }).upstream ?? {}) };
+  for (const [task, result] of Object.entries(results)) {
+    const parsed = ZStepResult.safeParse(result);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new Error(`upstream result of ${task}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    }
+    upstream[task] = parsed.data.outputs;
+  }
+  return { ...raw, upstream };
+}

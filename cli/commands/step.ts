@@ -1,30 +1,43 @@
 /**
- * `segflow step <invocation.json> [--result <file>]`: runs one pipeline step (workers/run-step.ts).
- * Used by the local executor (one child process per step) and as the worker image's command under
- * Argo. The result is written atomically to --result, or printed as the last stdout line; a failed
+ * `segflow step <invocation.json> [--result <file>] [--upstream <task>=<result.json> ...]`: runs one
+ * pipeline step (workers/run-step.ts). Used by the local executor (one child process per step) and as
+ * the worker image's command under Argo, where the results of the tasks before it arrive as --upstream
+ * files and are merged into the invocation's `upstream`. The result is written atomically to --result,
+ * or printed as the last stdout line (JSON, kept safe for Argo's parameter substitution); a failed
  * step prints `{ "error": ... }` to stderr and exits 1 (2 for an invocation that is not valid).
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { argoParameterJson } from '@/lib/executor/argo/render-workflow-template';
 import { writeFileAtomic } from '@/lib/util/write-file-atomic';
-import { runStep } from '@/workers/run-step';
+import { runStep, withUpstream } from '@/workers/run-step';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function register(program: Command): void {
   program
     .command('step <invocation>')
     .description('run one pipeline step (used by the executors)')
     .option('--result <file>', 'where to write the step result (JSON)')
-    .action(async (invocation: string, opts: { result?: string }) => {
+    .option('--upstream <task=file>', "an upstream task's result (JSON), merged into the invocation's upstream (repeatable)", collect, [])
+    .action(async (invocation: string, opts: { result?: string; upstream: string[] }) => {
       let raw: unknown;
+      let where = invocation;
       try {
         raw = JSON.parse(await readFile(invocation, 'utf8'));
+        for (const spec of opts.upstream) {
+          where = `--upstream ${spec}`;
+          const eq = spec.indexOf('=');
+          if (eq < 1) throw new Error('expected <task>=<file>');
+          raw = withUpstream(raw, { [spec.slice(0, eq)]: JSON.parse(await readFile(spec.slice(eq + 1), 'utf8')) });
+        }
       } catch (err) {
-        process.stderr.write(`${JSON.stringify({ error: `${invocation}: ${err instanceof Error ? err.message : String(err)}` })}\n`);
+        process.stderr.write(`${JSON.stringify({ error: `${where}: ${err instanceof Error ? err.message : String(err)}` })}\n`);
         process.exit(2);
       }
       try {
         const result = await runStep(raw);
-        const text = `${JSON.stringify(result)}\n`;
+        const text = `${argoParameterJson(result)}\n`;
         if (opts.result) await writeFileAtomic(opts.result, text);
         else process.stdout.write(text);
         process.exit(0);

@@ -1,11 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deploymentSlots } from '@/db/schema';
+import { deploymentSlots, runs, series } from '@/db/schema';
 import type { Db } from '../db';
 import { registerModelVersion } from '../models/register-model-version';
 import { setSlotVersion } from '../models/set-slot-version';
 import { seedDemoStudy } from './seed-demo-study';
+import { submitRun } from '../pipeline/submit-run';
 
 /** The model versions shipped in models/, and the stage each takes in the demo. */
 const SHIPPED = [
@@ -35,4 +36,19 @@ export async function seedDemoModels(db: Db, root = process.cwd()): Promise<void
 export async function seedDemoContent(db: Db, p: { projectId: string; researcherId: string }): Promise<void> {
   await seedDemoModels(db);
   await seedDemoStudy(db, p);
+  await seedDemoRun(db, p);
+}
+
+/**
+ * Queues one run of the demo volume with brain-tissue (live, and the fp16 variant as shadow) the
+ * first time, so a fresh start shows a finished run, its masks, comparison and manifest after a
+ * minute on the CPU. SEGFLOW_DEMO_RUN=false leaves it out (the e2e suite starts its own from the UI).
+ */
+export async function seedDemoRun(db: Db, p: { projectId: string; researcherId: string }): Promise<void> {
+  if (process.env.SEGFLOW_DEMO_RUN === 'false') return;
+  const [volume] = await db.select({ id: series.id, studyId: series.studyId }).from(series).where(eq(series.projectId, p.projectId)).limit(1);
+  if (!volume) return;
+  const [already] = await db.select({ id: runs.id }).from(runs).where(eq(runs.studyId, volume.studyId)).limit(1);
+  if (already) return;
+  await db.transaction((tx) => submitRun(tx, { projectId: p.projectId, seriesId: volume.id, model: 'brain-tissue', submittedBy: p.researcherId }));
 }

@@ -6,6 +6,10 @@ import { Forbidden } from '@/components/ui/forbidden';
 import { loadGuarded } from '@/lib/auth/page';
 import { can } from '@/lib/auth/permissions';
 import { getStudySummary, projectOfStudy } from '@/lib/uploads/get-study-summary';
+import { StartRunForm } from '@/components/runs/start-run-form';
+import { RunsTable } from '@/components/runs/runs-table';
+import { listModels } from '@/lib/models/list-models';
+import { listRuns } from '@/lib/runs/list-runs';
 
 export default async function StudyPage({ params }: { params: Promise<{ study: string }> }) {
   const { study } = await params;
@@ -16,10 +20,13 @@ export default async function StudyPage({ params }: { params: Promise<{ study: s
       summary: await getStudySummary(ctx.tx, { studyId: ctx.input.study, projectId: ctx.project!.id }),
       slug: ctx.project!.slug,
       canSeePhi: can(ctx.role, 'phi:read'),
+      canRun: can(ctx.role, 'run:submit'),
+      models: can(ctx.role, 'run:submit') ? (await listModels(ctx.tx)).filter((m) => m.versions.some((v) => v.stage === 'live')).map((m) => m.name) : [],
+      runs: can(ctx.role, 'run:read') ? await listRuns(ctx.tx, { projectId: ctx.project!.id, studyId: ctx.input.study, seeShadow: can(ctx.role, 'promotion:read'), limit: 20 }) : [],
     }),
   );
   if (!res.ok) return <Forbidden message={res.message} />;
-  const { summary: s, slug, canSeePhi } = res.data;
+  const { summary: s, slug, canSeePhi, canRun, models, runs } = res.data;
   return (
     <>
       <h1>Study {s.label}</h1>
@@ -43,6 +50,7 @@ export default async function StudyPage({ params }: { params: Promise<{ study: s
             <th>Instances</th>
             <th>Dimensions</th>
             <th>Spacing (mm)</th>
+            {canRun && <th>Segmentation</th>}
           </tr>
         </thead>
         <tbody>
@@ -53,6 +61,11 @@ export default async function StudyPage({ params }: { params: Promise<{ study: s
               <td data-testid="series-instances">{x.instances}</td>
               <td data-testid="series-dims">{x.rows && x.columns ? `${x.columns}×${x.rows}` : '—'}</td>
               <td>{x.spacing?.map((v) => v.toFixed(2)).join(' × ') ?? '—'}</td>
+              {canRun && (
+                <td>
+                  <StartRunForm studyId={s.study} seriesId={x.id} models={models} label={`${x.modality ?? ''} ${x.description ?? 'series'}`.trim()} />
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
@@ -68,6 +81,7 @@ export default async function StudyPage({ params }: { params: Promise<{ study: s
             <th>Volume</th>
             <th>Dimensions</th>
             <th>Spacing (mm)</th>
+            {canRun && <th>Segmentation</th>}
           </tr>
         </thead>
         <tbody>
@@ -76,11 +90,22 @@ export default async function StudyPage({ params }: { params: Promise<{ study: s
               <td>{v.description ?? 'NIfTI'}</td>
               <td data-testid="volume-dims">{v.dims.join('×')}</td>
               <td>{v.spacing?.map((x) => x.toFixed(2)).join(' × ') ?? '—'}</td>
+              {canRun && (
+                <td>
+                  <StartRunForm studyId={s.study} seriesId={v.id} models={models} label={v.description ?? 'volume'} />
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
       </table>
       </>
+      )}
+      {runs.length > 0 && (
+        <>
+          <h2>Runs</h2>
+          <RunsTable runs={runs} showStudy={false} />
+        </>
       )}
     </>
   );

@@ -1,0 +1,122 @@
+import Link from 'next/link';
+import { z } from 'zod';
+import { RefreshWhile } from '@/components/runs/refresh-while';
+import { RunStatus } from '@/components/runs/run-status';
+import { Forbidden } from '@/components/ui/forbidden';
+import { loadGuarded } from '@/lib/auth/page';
+import { getRun, projectOfRun } from '@/lib/runs/get-run';
+import { can } from '@/lib/auth/permissions';
+
+function seconds(a: string | null, b: string | null): string {
+  return a && b ? `${((Date.parse(b) - Date.parse(a)) / 1000).toFixed(1)} s` : '—';
+}
+
+function size(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`;
+}
+
+export default async function RunPage({ params }: { params: Promise<{ run: string }> }) {
+  const { run } = await params;
+  const res = await loadGuarded(
+    { action: 'run.read', permission: 'run:read', input: z.object({ run: z.uuid() }), project: (i, db) => projectOfRun(db, i.run), target: (i) => ({ type: 'run', id: i.run }) },
+    { run },
+    async (ctx) => getRun(ctx.tx, { runId: ctx.input.run, projectId: ctx.project!.id, seeShadow: can(ctx.role, 'promotion:read') }),
+  );
+  if (!res.ok) return <Forbidden message={res.message} />;
+  const r = res.data;
+  return (
+    <>
+      <RefreshWhile active={r.status === 'queued' || r.status === 'running'} />
+      <h1>
+        Run <span className="mono">{r.id.slice(0, 8)}</span> <RunStatus status={r.status} />
+      </h1>
+      <dl className="facts">
+        <dt>Study</dt>
+        <dd>
+          <Link href={`/studies/${r.studyId}`}>{r.studyLabel}</Link> ({r.kind === 'dicom' ? 'DICOM series' : 'NIfTI volume'})
+        </dd>
+        <dt>Model</dt>
+        <dd>
+          {r.model}@{r.serving.version} ({r.serving.role})
+          {r.shadow && <> · shadow {r.shadow.version}</>}
+        </dd>
+        <dt>Pipeline</dt>
+        <dd className="mono">{r.pipelineVersion}</dd>
+        <dt>Run key</dt>
+        <dd className="mono" title="SHA-256 of input content, pipeline version, model versions and parameters: the same submission is the same run">
+          {r.runKey.slice(0, 16)}…
+        </dd>
+        {r.manifestKey && (
+          <>
+            <dt>Manifest</dt>
+            <dd className="mono" data-testid="manifest">
+              {r.manifestKey} · sha256 {r.manifestSha256?.slice(0, 16)}… (signed; check with <code>segflow manifest verify</code>)
+            </dd>
+          </>
+        )}
+      </dl>
+      {r.error && <p className="error" data-testid="run-error">{r.error}</p>}
+      <h2>Steps</h2>
+      <table aria-label="Steps">
+        <thead>
+          <tr>
+            <th>Step</th>
+            <th>Status</th>
+            <th>Attempts</th>
+            <th>Took</th>
+            <th>Outputs</th>
+          </tr>
+        </thead>
+        <tbody>
+          {r.steps.map((s) => (
+            <tr key={s.name} data-testid="step-row">
+              <td>{s.name}</td>
+              <td>
+                <RunStatus status={s.status} />
+                {s.error && <div className="error">{s.error}</div>}
+              </td>
+              <td>{s.attempts}</td>
+              <td>{seconds(s.startedAt, s.finishedAt)}</td>
+              <td>
+                {s.outputs.length === 0
+                  ? '—'
+                  : s.outputs.length > 4
+                    ? `${s.outputs.length} objects`
+                    : s.outputs.map((o) => (
+                        <div key={o.key} className="mono" title={`${o.key}\nsha256 ${o.sha256}`}>
+                          {o.name} · {size(o.size)}
+                        </div>
+                      ))}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {r.comparison && (
+        <>
+          <h2>Shadow vs {r.serving.role}</h2>
+          <table aria-label="Comparison">
+            <thead>
+              <tr>
+                <th>Label</th>
+                <th>Dice</th>
+                <th>HD95 (mm)</th>
+                <th>Volume difference (ml)</th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.comparison.map((c) => (
+                <tr key={c.name} data-testid="comparison-row">
+                  <td>{c.name}</td>
+                  <td>{c.dice.toFixed(4)}</td>
+                  <td>{c.hd95Mm === null ? '—' : c.hd95Mm.toFixed(2)}</td>
+                  <td>{c.volumeDiffMl.toFixed(2)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </>
+  );
+}

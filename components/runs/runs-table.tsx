@@ -1,0 +1,55 @@
+import Link from 'next/link';
+import type { RunDto } from '@/lib/runs/schemas';
+import { RunStatus } from './run-status';
+
+function when(iso: string | null): string {
+  return iso ? iso.slice(0, 16).replace('T', ' ') : '—';
+}
+
+function took(r: RunDto): string {
+  if (!r.startedAt || !r.finishedAt) return '—';
+  return `${Math.round((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000)} s`;
+}
+
+export function RunsTable({ runs, showStudy = true }: { runs: RunDto[]; showStudy?: boolean }) {
+  return (
+    <table aria-label="Runs">
+      <thead>
+        <tr>
+          <th>Run</th>
+          {showStudy && <th>Study</th>}
+          <th>Model</th>
+          <th>Status</th>
+          <th>Submitted</th>
+          <th>Took</th>
+        </tr>
+      </thead>
+      <tbody>
+        {runs.map((r) => (
+          <tr key={r.id} data-testid="run-row">
+            <td>
+              <Link className="mono" href={`/runs/${r.id}`}>
+                {r.id.slice(0, 8)}
+              </Link>
+            </td>
+            {showStudy && (
+              <td>
+                <Link href={`/studies/${r.studyId}`}>{r.studyLabel}</Link>
+              </td>
+            )}
+            <td>
+              {r.model}@{r.serving.version}
+              {r.serving.role === 'canary' && ' (canary)'}
+              {r.shadow && <span className="muted"> · shadow {r.shadow.version}</span>}
+            </td>
+            <td>
+              <RunStatus status={r.status} />
+            </td>
+            <td>{when(r.createdAt)}</td>
+            <td>{took(r)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,42 @@
+'use client';
+import { useRouter } from 'next/navigation';
+import { useState, useTransition } from 'react';
+import { startRunAction } from '@/app/(app)/studies/[study]/actions';
+
+/**
+ * Starts a segmentation run of one series or volume. The model's deployment slot picks the version
+ * (live, or canary for a share of studies); submitting the same thing again opens the existing run.
+ */
+export function StartRunForm({ studyId, seriesId, models, label }: { studyId: string; seriesId: string; models: string[]; label: string }) {
+  const router = useRouter();
+  const [model, setModel] = useState(models[0] ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [pending, start] = useTransition();
+  if (!models.length) return <span className="muted">no model is live</span>;
+  return (
+    <form
+      className="inline"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setError(null);
+        start(async () => {
+          const res = await startRunAction({ study: studyId, series: seriesId, model });
+          if (res.ok) router.push(`/runs/${res.data.run}`);
+          else setError(res.error.message);
+        });
+      }}
+    >
+      {models.length > 1 && (
+        <select aria-label={`Model for ${label}`} value={model} onChange={(e) => setModel(e.target.value)}>
+          {models.map((m) => (
+            <option key={m}>{m}</option>
+          ))}
+        </select>
+      )}
+      <button type="submit" disabled={pending} aria-label={`Segment ${label}`}>
+        {pending ? 'Starting…' : `Segment with ${models.length > 1 ? 'model' : model}`}
+      </button>
+      {error && <span className="error"> {error}</span>}
+    </form>
+  );
+}
