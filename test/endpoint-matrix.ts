@@ -2,6 +2,8 @@ import type { Permission, Role } from '../lib/auth/permissions';
 import { createApiToken } from '../lib/auth/api-tokens';
 import type { Db } from '../lib/db';
 import type { TestProject } from './test-project';
+import { addRolloutRows } from './endpoint-matrix-rollout';
+import { addViewerRows } from './endpoint-matrix-viewer';
 
 /**
  * The expected answer of every guarded endpoint, written down independently of the permission map:
@@ -44,12 +46,12 @@ matrix['app/api/tokens/route.ts#GET'] = {
 // ---- uploads (issue: uploads) ----
 const UPLOADERS: Role[] = ['researcher', 'admin'];
 
-async function newUpload(db: Db, project: TestProject) {
+export async function newUpload(db: Db, project: TestProject) {
   const { createUpload } = await import('../lib/uploads/create-upload');
   return db.transaction((tx) => createUpload(tx, { projectId: project.id, userId: project.users.researcher.id }));
 }
 
-async function newUploadFile(db: Db, project: TestProject) {
+export async function newUploadFile(db: Db, project: TestProject) {
   const { registerUploadFile } = await import('../lib/uploads/register-upload-file');
   const upload = await newUpload(db, project);
   const sha256 = Math.random().toString(16).slice(2).padEnd(64, '0').slice(0, 64);
@@ -141,7 +143,7 @@ matrix['app/(app)/studies/[study]/actions.ts#revealStudyIdentityAction'] = {
 // ---- runs (pipeline engine) ----
 const RUN_READERS: Role[] = ['researcher', 'operator', 'admin'];
 
-async function newRun(db: Db, project: TestProject) {
+export async function newRun(db: Db, project: TestProject) {
   const { runs } = await import('../db/schema');
   const { randomBytes, randomUUID } = await import('node:crypto');
   const { studyId } = await newUpload(db, project);
@@ -191,3 +193,6 @@ matrix['app/(app)/studies/[study]/actions.ts#startRunAction'] = {
     return { method: 'POST', path: '', body: { study: studyId, series: '00000000-0000-4000-8000-000000000000', model: 'brain-tissue' } };
   },
 };
+
+addViewerRows(matrix);
+addRolloutRows(matrix);

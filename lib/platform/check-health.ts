@@ -56,7 +56,9 @@ async function checkExecutor(): Promise<Health['executor']> {
   }
   try {
     createRequire(import.meta.url).resolve('onnxruntime-node');
-    return { kind: 'local', ok: true, detail: 'local executor: worker runtime present' };
+    const rows = (await getDb().execute(sql`select status::text as status, count(*)::int as n from runs where executor = 'local' and status in ('queued', 'running') group by status`)) as unknown as { status: string; n: number }[];
+    const n = (s: string) => rows.find((r) => r.status === s)?.n ?? 0;
+    return { kind: 'local', ok: true, detail: `local executor: worker runtime present; ${n('running')} running, ${n('queued')} queued` };
   } catch (err) {
     return { kind: 'local', ok: false, detail: message(err) };
   }

@@ -5,6 +5,7 @@ import type { ChosenModel } from '@/lib/pipeline/choose-models';
 import { planRun, STEPS, topologicalOrder, type PlannedTask } from '@/lib/pipeline/definition';
 import type { TObjectRef, TStepInvocation, TStepOutput, TStepResult } from '@/lib/pipeline/step-contract';
 import { writeRunManifest } from '@/lib/pipeline/write-run-manifest';
+import { afterRunFinished } from '@/lib/rollout/after-run';
 import { DEID_SECRET_ENV } from '@/workers/steps/deid-secret';
 import { spawnStep } from './spawn-step';
 
@@ -67,11 +68,13 @@ export async function executeRun(runId: string, opts: ExecuteOptions = {}): Prom
         }
         await db.update(runSteps).set({ status: 'skipped' }).where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ['pending', 'running'])));
         const [failed] = await db.update(runs).set({ status: 'failed', error: `${task.id}: ${message}`, finishedAt: new Date() }).where(eq(runs.id, runId)).returning();
+        await afterRunFinished(db, failed);
         return failed;
       }
     }
   }
   const [done] = await db.update(runs).set({ status: 'succeeded', finishedAt: new Date() }).where(eq(runs.id, runId)).returning();
+  await afterRunFinished(db, done);
   return done;
 
   async function runTask(
