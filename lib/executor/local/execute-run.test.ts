@@ -17,7 +17,7 @@ import { rawPublicKey, loadSigningKey } from '@/lib/manifests/signing-key';
 import { registerModelVersion } from '@/lib/models/register-model-version';
 import { setSlotVersion } from '@/lib/models/set-slot-version';
 import { submitRun } from '@/lib/pipeline/submit-run';
-import type { TStepInvocation } from '@/lib/pipeline/step-contract';
+import type { TStepInvocation, TStepResult } from '@/lib/pipeline/step-contract';
 import { getObjectBytes } from '@/lib/storage/objects';
 import { UploadApi } from '@/lib/uploads/client/upload-api';
 import { UploadEngine } from '@/lib/uploads/client/upload-engine';
@@ -143,21 +143,38 @@ describe('a run through the local executor (child processes, real store, real mo
     const { run, created } = await submitOther();
     expect(created).toBe(true);
     const calls: string[] = [];
+    const deidResults: TStepResult[] = [];
     const failing = async (inv: TStepInvocation, env: Record<string, string>) => {
       calls.push(inv.task);
       if (inv.task === 'convert') throw new Error('disk full');
       Object.assign(process.env, env);
-      return runStep(inv);
+      const result = await runStep(inv);
+      if (inv.task === 'deidentify') {
+        deidResults.push(result);
+        // dies after writing its outputs, the first time: the retry writes the same bytes to the same keys
+        if (deidResults.length === 1) throw new Error('killed after writing');
+      }
+      return result;
     };
     const failed = await executeRun(run.id, { runWorkerStep: failing, retryDelayMs: 1 });
     expect(failed.status).toBe('failed');
     expect(failed.error).toBe('convert: disk full');
-    expect(calls).toEqual(['ingest', 'deidentify', 'convert', 'convert', 'convert']);
+    expect(calls).toEqual(['ingest', 'deidentify', 'deidentify', 'convert', 'convert', 'convert']);
+    expect(deidResults).toHaveLength(2);
+    expect(deidResults[1].outputs).toEqual(deidResults[0].outputs);
     const steps = await getDb().select().from(runSteps).where(and(eq(runSteps.runId, run.id)));
     const by = Object.fromEntries(steps.map((s) => [s.name, s]));
     expect(by.convert).toMatchObject({ status: 'failed', attempts: 3, error: 'disk full' });
     expect(Object.keys(by).sort()).toEqual(['convert', 'deidentify', 'infer-live', 'ingest', 'manifest']);
     expect([by['infer-live'].status, by.manifest.status]).toEqual(['skipped', 'skipped']);
+    expect(by.deidentify).toMatchObject({ status: 'succeeded', attempts: 2 });
+    // the failed run's manifest says so, with the attempts and the error
+    const envelope = JSON.parse(new TextDecoder().decode(await getObjectBytes({ key: failed.manifestKey! })));
+    expect(verifyManifest(envelope).ok).toBe(true);
+    const m = ZSignedManifest.parse(envelope).manifest;
+    expect(m.run.status).toBe('failed');
+    expect(m.steps.find((x) => x.name === 'convert')).toMatchObject({ status: 'failed', attempts: 3, error: 'disk full' });
+    expect(m.steps.find((x) => x.name === 'deidentify')).toMatchObject({ status: 'succeeded', attempts: 2 });
     // submitting it again queues the same run again (a retry, not a new run)
     const again = await getDb().transaction((tx) => submitRun(tx, { projectId: tp.id, seriesId, model: other, submittedBy: tp.users.researcher.id }));
     expect(again).toMatchObject({ created: false, run: { id: run.id, status: 'queued' } });

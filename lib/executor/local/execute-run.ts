@@ -67,7 +67,16 @@ export async function executeRun(runId: string, opts: ExecuteOptions = {}): Prom
           continue;
         }
         await db.update(runSteps).set({ status: 'skipped' }).where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ['pending', 'running'])));
-        const [failed] = await db.update(runs).set({ status: 'failed', error: `${task.id}: ${message}`, finishedAt: new Date() }).where(eq(runs.id, runId)).returning();
+        let [failed] = await db.update(runs).set({ status: 'failed', error: `${task.id}: ${message}`, finishedAt: new Date() }).where(eq(runs.id, runId)).returning();
+        // a failed run gets its provenance record too: what ran, how often, what it wrote, why it stopped
+        if (task.step !== 'manifest') {
+          try {
+            const written = await writeRunManifest(db, { run: failed, inputs, status: 'failed', skipTask: 'manifest' });
+            [failed] = await db.update(runs).set({ manifestKey: written.key, manifestSha256: written.sha256 }).where(eq(runs.id, runId)).returning();
+          } catch (err) {
+            console.error(`[executor] run ${runId}: the failure manifest could not be written:`, err);
+          }
+        }
         await afterRunFinished(db, failed);
         return failed;
       }
