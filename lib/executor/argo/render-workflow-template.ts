@@ -186,6 +186,9 @@ function stepTemplate(step: StepName, upstreams: string[], o: Required<RenderOpt
       workingDir: '/app',
       command: ['node', 'bin/segflow.mjs'],
       args: ['step', INVOCATION_PATH, '--result', RESULT_PATH, ...upstreams.flatMap((u) => ['--upstream', `${upstreamKey(u)}=${upstreamPath(u)}`])],
+      // a failed step's last stderr line (`{"error": …}`) becomes the pod's termination message, which
+      // Argo shows as the node's message
+      terminationMessagePolicy: 'FallbackToLogsOnError',
       envFrom: [{ configMapRef: { name: o.workerConfigMap } }],
       ...(step === 'deidentify'
         ? { env: [{ name: DEID_SECRET_ENV, valueFrom: { secretKeyRef: { name: '{{workflow.parameters.deid-secret-name}}', key: DEID_SECRET_KEY } } }] }

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
@@ -22,7 +22,9 @@ import { getObjectBytes } from '@/lib/storage/objects';
 import { UploadApi } from '@/lib/uploads/client/upload-api';
 import { UploadEngine } from '@/lib/uploads/client/upload-engine';
 import { dispatchFetch } from '@/lib/uploads/test/dispatch-api';
-import { fileSource, T1_NIFTI } from '@/lib/uploads/test/fixtures';
+import { CT_SERIES_DIR, ctSeriesSources, fileSource, T1_NIFTI } from '@/lib/uploads/test/fixtures';
+import { readDicomHeader } from '@/lib/imaging/dicom/read-dicom-header';
+import { readNifti } from '@/lib/imaging/nifti/read-nifti';
 import { createTestProject, type TestProject } from '@/test/test-project';
 import { runStep } from '@/workers/run-step';
 import { executeRun } from './execute-run';
@@ -179,4 +181,36 @@ describe('a run through the local executor (child processes, real store, real mo
     const again = await getDb().transaction((tx) => submitRun(tx, { projectId: tp.id, seriesId, model: other, submittedBy: tp.users.researcher.id }));
     expect(again).toMatchObject({ created: false, run: { id: run.id, status: 'queued' } });
   }, 120_000);
+  it('takes a DICOM series through de-identification and conversion, and writes a DICOM SEG that references only the de-identified instances', async () => {
+    const api = new UploadApi({ baseUrl: 'http://segflow.test', token: tp.users.researcher.token, fetch: dispatchFetch() });
+    const engine = new UploadEngine({ api, project: tp.slug });
+    engine.add(ctSeriesSources());
+    const summary = await engine.run();
+    const ct = summary.series[0];
+    const original = readDicomHeader(readFileSync(join(CT_SERIES_DIR, readdirSync(CT_SERIES_DIR).filter((f) => f.endsWith('.dcm')).sort()[0])), 'ct');
+    expect(original.identity.patientId?.length).toBeGreaterThan(3);
+    const other = `${modelName}-ct`;
+    const spec = { ...JSON.parse(readFileSync(join(process.cwd(), 'models/brain-tissue/spec.json'), 'utf8')), name: other };
+    const { version } = await registerModelVersion(getDb(), { model: readFileSync(join(process.cwd(), 'models/brain-tissue/model.onnx')), spec });
+    await setSlotVersion(getDb(), { modelId: version.modelId, versionId: version.id, stage: 'live', reason: 'test' });
+    const { run } = await getDb().transaction((tx) => submitRun(tx, { projectId: tp.id, seriesId: ct.id, model: other, submittedBy: tp.users.researcher.id }));
+
+    const done = await executeRun(run.id);
+    expect(done.error).toBeNull();
+    const steps = Object.fromEntries((await getDb().select().from(runSteps).where(eq(runSteps.runId, run.id))).map((x) => [x.name, x.outputs as { name: string; key: string }[]]));
+    expect(steps.deidentify).toHaveLength(30);
+    const deidHeaders = await Promise.all(steps.deidentify.map(async (o) => readDicomHeader(await getObjectBytes({ key: o.key }), o.name)));
+    for (const h of deidHeaders) {
+      expect(h.identity.patientId).not.toBe(original.identity.patientId);
+      expect(h.studyInstanceUid).not.toBe(original.studyInstanceUid);
+      expect(h.sopInstanceUid).toMatch(/^2\.25\./);
+    }
+    const volume = readNifti(await getObjectBytes({ key: steps.convert[0].key }));
+    expect(volume.dims).toEqual([512, 512, 30]);
+    const seg = Buffer.from(await getObjectBytes({ key: steps['infer-live'].find((o) => o.name === 'seg.dcm')!.key }));
+    // the SEG points at the de-identified instances, never at the originals or the patient
+    expect(seg.includes(deidHeaders[0].sopInstanceUid)).toBe(true);
+    expect(seg.includes(original.sopInstanceUid)).toBe(false);
+    expect(seg.includes(original.identity.patientId!)).toBe(false);
+  }, 300_000);
 });

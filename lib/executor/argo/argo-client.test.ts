@@ -1,0 +1,379 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { TStepResult } from '@/lib/pipeline/step-contract';
+import { freePort } from '@/test/free-port';
+import { ArgoError, getWorkflow, submitWorkflow } from './argo-client';
+
+/**
+ * A mock Argo Server driven by Argo's OpenAPI spec (fixtures/argo/api/openapi-spec/swagger.json,
+ * argoproj/argo-workflows@f016ad89): each request is routed to the spec's operation for its method and
+ * path, its body is validated against the operation's body schema, and every answer is validated
+ * against the operation's response schema before it is sent. The spec's object schemas allow any extra
+ * field; Argo Server's JSON decoding does not, so they are closed here (a misspelt field fails).
+ */
+interface SwaggerOp {
+  operationId: string;
+  parameters?: { in: string; name: string; schema?: { $ref: string } }[];
+  responses: Record<string, { schema?: { $ref: string } }>;
+}
+const spec = JSON.parse(readFileSync(join(process.cwd(), 'fixtures', 'argo', 'api', 'openapi-spec', 'swagger.json'), 'utf8')) as {
+  paths: Record<string, Record<string, SwaggerOp>>;
+  definitions: Record<string, unknown>;
+};
+
+function closeObjects(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(closeObjects);
+  if (typeof node !== 'object' || node === null) return;
+  const o = node as Record<string, unknown>;
+  if (o.properties && typeof o.properties === 'object' && o.additionalProperties === undefined) o.additionalProperties = false;
+  for (const v of Object.values(o)) closeObjects(v);
+}
+
+const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
+addFormats(ajv);
+ajv.addFormat('uint64', /^\d+$/);
+ajv.addVocabulary(['x-kubernetes-group-version-kind', 'x-kubernetes-list-map-keys', 'x-kubernetes-list-type', 'x-kubernetes-map-type', 'x-kubernetes-patch-merge-key', 'x-kubernetes-patch-strategy', 'x-kubernetes-unions']);
+const definitions = structuredClone(spec.definitions);
+closeObjects(definitions);
+ajv.addSchema({ $id: 'argo-openapi', definitions });
+
+/** errors of a value against a `#/definitions/…` $ref of the spec */
+function validateRef(ref: string, value: unknown): string[] {
+  const v = ajv.getSchema(`argo-openapi${ref}`);
+  if (!v) throw new Error(`no schema ${ref}`);
+  return v(value) ? [] : (v.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message} ${JSON.stringify(e.params)}`);
+}
+
+/** the spec's operation for a request: the matching path template with the most literal segments */
+function operationFor(method: string, path: string): { template: string; op: SwaggerOp; params: Record<string, string> } | null {
+  const segs = path.split('/');
+  let best: { template: string; op: SwaggerOp; params: Record<string, string>; literal: number } | null = null;
+  for (const [template, ops] of Object.entries(spec.paths)) {
+    const op = ops[method.toLowerCase()];
+    const t = template.split('/');
+    if (!op || t.length !== segs.length) continue;
+    const params: Record<string, string> = {};
+    let literal = 0;
+    let ok = true;
+    t.forEach((s, i) => {
+      const m = /^\{(.+)\}$/.exec(s);
+      if (m) params[m[1]] = decodeURIComponent(segs[i]);
+      else if (s === segs[i]) literal++;
+      else ok = false;
+    });
+    if (ok && (!best || literal > best.literal)) best = { template, op, params, literal };
+  }
+  return best;
+}
+
+type Handler = (req: { params: Record<string, string>; body: unknown }) => { status: number; body: unknown };
+
+const TOKEN = 'test-token';
+const requests: { method: string; path: string; operationId: string; auth?: string; body: unknown; bodyErrors: string[] }[] = [];
+const responseErrors: string[] = [];
+let handlers: Record<string, Handler> = {};
+let server: Server;
+let base: string;
+
+const readBody = (req: IncomingMessage) =>
+  new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+
+beforeAll(async () => {
+  server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const text = await readBody(req);
+    const send = (status: number, body: unknown, schemaRef?: string) => {
+      if (schemaRef) responseErrors.push(...validateRef(schemaRef, body).map((e) => `${req.method} ${url.pathname} → ${status}: ${e}`));
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    };
+    const found = operationFor(req.method ?? 'GET', url.pathname);
+    if (!found) return send(404, { code: 5, message: `Not Found: ${url.pathname}` });
+    const { op, params } = found;
+    const errorRef = op.responses.default.schema!.$ref;
+    const bodyParam = op.parameters?.find((p) => p.in === 'body');
+    let body: unknown;
+    let bodyErrors: string[] = [];
+    if (bodyParam) {
+      try {
+        body = JSON.parse(text);
+        bodyErrors = validateRef(bodyParam.schema!.$ref, body);
+      } catch {
+        bodyErrors = ['body is not JSON'];
+      }
+    }
+    requests.push({ method: req.method!, path: url.pathname, operationId: op.operationId, auth: req.headers.authorization, body, bodyErrors });
+    if (req.headers.authorization !== `Bearer ${TOKEN}`) return send(401, { code: 16, message: 'token not valid. see https://argo-workflows.readthedocs.io/en/latest/faq/' }, errorRef);
+    if (req.headers['content-type'] !== undefined && req.headers['content-type'] !== 'application/json') return send(400, { code: 3, message: 'content type' }, errorRef);
+    if (bodyErrors.length) return send(400, { code: 3, message: bodyErrors.join('; ') }, errorRef);
+    const handler = handlers[op.operationId];
+    if (!handler) return send(501, { code: 12, message: `${op.operationId} not mocked` }, errorRef);
+    const out = handler({ params, body });
+    send(out.status, out.body, out.status === 200 ? op.responses['200'].schema!.$ref : errorRef);
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${port}`;
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+beforeEach(() => {
+  requests.length = 0;
+  responseErrors.length = 0;
+  handlers = {};
+});
+
+const conn = () => ({ server: base, token: TOKEN, namespace: 'segflow' });
+const T0 = '2026-03-01T10:00:00Z';
+const at = (s: number) => new Date(Date.parse(T0) + s * 1000).toISOString().replace('.000Z', 'Z');
+const sha = (c: string) => c.repeat(64);
+const stepResult = (task: string, name: string): TStepResult => ({
+  outputs: [{ name, key: `derived/p/s/runs/r/${task}/${name}`, versionId: `v-${task}`, sha256: sha('e'), size: 42 }],
+  info: { task },
+});
+
+/** a workflow created from the template, as Argo Server returns it */
+function workflow(name: string, parameters: { name: string; value: string }[], status?: Record<string, unknown>) {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Workflow',
+    metadata: { name, namespace: 'segflow', uid: '5f0c1d8e-0000-4000-8000-000000000001', creationTimestamp: T0, labels: { 'workflows.argoproj.io/workflow-template': 'segflow-pipeline' } },
+    spec: { workflowTemplateRef: { name: 'segflow-pipeline' }, arguments: { parameters } },
+    ...(status ? { status } : {}),
+  };
+}
+
+type Node = Record<string, unknown> & { id: string; name: string; type: string };
+
+/** the nodes of a DAG task with a retry strategy: a Retry node and one Pod per attempt */
+function retryTask(wf: string, task: string, template: string, attempts: { phase: string; message?: string; exitCode: string; result?: TStepResult }[], start: number): Node[] {
+  const id = `${wf}-${task}`;
+  const pods = attempts.map((a, i) => ({
+    id: `${id}-${i}`,
+    name: `${wf}.${task}(${i})`,
+    displayName: `${task}(${i})`,
+    type: 'Pod',
+    templateName: template,
+    boundaryID: wf,
+    phase: a.phase,
+    ...(a.message ? { message: a.message } : {}),
+    startedAt: at(start + i * 20),
+    finishedAt: at(start + i * 20 + 15),
+    outputs: { exitCode: a.exitCode, ...(a.result ? { parameters: [{ name: 'result', value: JSON.stringify(a.result) }] } : {}) },
+  }));
+  const last = attempts.at(-1)!;
+  return [
+    {
+      id,
+      name: `${wf}.${task}`,
+      displayName: task,
+      type: 'Retry',
+      templateName: template,
+      boundaryID: wf,
+      phase: last.phase,
+      ...(last.phase === 'Failed' ? { message: 'No more retries left' } : {}),
+      startedAt: at(start),
+      finishedAt: at(start + (attempts.length - 1) * 20 + 15),
+      children: pods.map((p) => p.id),
+      outputs: { exitCode: last.exitCode, ...(last.result ? { parameters: [{ name: 'result', value: JSON.stringify(last.result) }] } : {}) },
+    },
+    ...pods,
+  ];
+}
+
+const nodeMap = (nodes: Node[]) => Object.fromEntries(nodes.map((n) => [n.id, n]));
+
+describe('submitWorkflow', () => {
+  it('POSTs a WorkflowSubmitRequest the spec accepts and returns the created workflow', async () => {
+    handlers.WorkflowService_SubmitWorkflow = ({ params, body }) => {
+      const b = body as { resourceName: string; submitOptions: { generateName: string; parameters: string[]; labels?: string } };
+      const parameters = b.submitOptions.parameters.map((p) => ({ name: p.slice(0, p.indexOf('=')), value: p.slice(p.indexOf('=') + 1) }));
+      const wf = workflow(`${b.submitOptions.generateName}x7k2p`, parameters);
+      wf.metadata.namespace = params.namespace;
+      Object.assign(wf.metadata.labels, Object.fromEntries((b.submitOptions.labels ?? '').split(',').filter(Boolean).map((kv) => kv.split('='))));
+      return { status: 200, body: wf };
+    };
+    const invocation = JSON.stringify({ step: 'ingest', task: 'ingest', note: 'a=b, c' });
+    const created = await submitWorkflow({
+      ...conn(),
+      templateName: 'segflow-pipeline',
+      parameters: { serving: 'live', shadow: 'false', 'deid-secret-name': 'segflow-deid-p1', 'invocation-ingest': invocation },
+      labels: { 'segflow.io/run': '6b8f2f0e-1111-4111-8111-111111111111', 'segflow.io/project': 'p1' },
+    });
+    expect(created).toEqual({ name: 'segflow-pipeline-x7k2p', namespace: 'segflow', uid: '5f0c1d8e-0000-4000-8000-000000000001' });
+
+    expect(requests).toHaveLength(1);
+    const [r] = requests;
+    expect(r).toMatchObject({ method: 'POST', path: '/api/v1/workflows/segflow/submit', operationId: 'WorkflowService_SubmitWorkflow', auth: `Bearer ${TOKEN}`, bodyErrors: [] });
+    expect(r.body).toEqual({
+      namespace: 'segflow',
+      resourceKind: 'WorkflowTemplate',
+      resourceName: 'segflow-pipeline',
+      submitOptions: {
+        generateName: 'segflow-pipeline-',
+        parameters: ['serving=live', 'shadow=false', 'deid-secret-name=segflow-deid-p1', `invocation-ingest=${invocation}`],
+        labels: 'segflow.io/run=6b8f2f0e-1111-4111-8111-111111111111,segflow.io/project=p1',
+      },
+    });
+    expect(responseErrors).toEqual([]);
+  });
+
+  it("the mock's validation has teeth: a body the spec does not allow is refused", () => {
+    const ref = '#/definitions/io.argoproj.workflow.v1alpha1.WorkflowSubmitRequest';
+    expect(validateRef(ref, { resourceKind: 'WorkflowTemplate', resourceName: 'x', submitOptions: { parameters: ['a=b'] } })).toEqual([]);
+    expect(validateRef(ref, { resourceKind: 'WorkflowTemplate', submitOptions: { parameters: 'a=b' } }).join()).toContain('/submitOptions/parameters must be array');
+    expect(validateRef(ref, { resourceKind: 'WorkflowTemplate', submitOption: {} }).join()).toContain('"additionalProperty":"submitOption"');
+    expect(validateRef(ref, { submitOptions: { labels: { a: 'b' } } }).join()).toContain('/submitOptions/labels must be string');
+  });
+
+  it('takes a token with its Bearer prefix and a server without a scheme as https', async () => {
+    handlers.WorkflowService_SubmitWorkflow = () => ({ status: 200, body: workflow('w1', []) });
+    await submitWorkflow({ ...conn(), token: `Bearer ${TOKEN}`, parameters: {} });
+    expect(requests[0].auth).toBe(`Bearer ${TOKEN}`);
+    // https to a plain-HTTP server: the TLS handshake fails, and the error says where it went
+    await expect(submitWorkflow({ ...conn(), server: base.replace('http://', ''), parameters: {} })).rejects.toThrow(/could not reach https:\/\/127\.0\.0\.1:\d+/);
+  });
+
+  it('refuses labels and parameter names Argo would misread, before sending anything', async () => {
+    await expect(submitWorkflow({ ...conn(), parameters: {}, labels: { run: 'a,b=c' } })).rejects.toThrow(/label run=a,b=c: not a valid Kubernetes label/);
+    await expect(submitWorkflow({ ...conn(), parameters: { 'a=b': 'c' } })).rejects.toThrow(/parameter name "a=b"/);
+    expect(requests).toHaveLength(0);
+  });
+
+  it("names the HTTP status and Argo's message: 401 for a bad token, 404 for a missing template", async () => {
+    const bad = await submitWorkflow({ ...conn(), token: 'stale-token-4f2a', parameters: {} }).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(ArgoError);
+    expect((bad as ArgoError).status).toBe(401);
+    expect((bad as ArgoError).argoMessage).toBe('token not valid. see https://argo-workflows.readthedocs.io/en/latest/faq/');
+    expect((bad as Error).message).toBe(
+      'Argo Server POST /api/v1/workflows/segflow/submit: HTTP 401 Unauthorized: token not valid. see https://argo-workflows.readthedocs.io/en/latest/faq/ (is ARGO_TOKEN valid and not expired?)',
+    );
+    expect((bad as Error).message).not.toContain('stale-token-4f2a');
+
+    handlers.WorkflowService_SubmitWorkflow = ({ body }) => ({ status: 404, body: { code: 5, message: `workflowtemplates.argoproj.io "${(body as { resourceName: string }).resourceName}" not found` } });
+    await expect(submitWorkflow({ ...conn(), templateName: 'segflow-pipeline-v9', parameters: {} })).rejects.toThrow(
+      'Argo Server POST /api/v1/workflows/segflow/submit: HTTP 404 Not Found: workflowtemplates.argoproj.io "segflow-pipeline-v9" not found',
+    );
+    expect(responseErrors).toEqual([]);
+  });
+
+  it('says when the server cannot be reached', async () => {
+    const closed = await freePort();
+    await expect(submitWorkflow({ ...conn(), server: `http://127.0.0.1:${closed}`, parameters: {} })).rejects.toThrow(new RegExp(`could not reach http://127\\.0\\.0\\.1:${closed}: .*ECONNREFUSED`));
+  });
+});
+
+describe('getWorkflow', () => {
+  const wf = 'segflow-pipeline-x7k2p';
+
+  it('maps a succeeded canary run with a shadow to per-task statuses with results and attempts', async () => {
+    const results = {
+      ingest: stepResult('ingest', 'inputs.json'),
+      deidentify: stepResult('deidentify', 'volume.nii.gz'),
+      convert: stepResult('convert', 'volume.nii.gz'),
+      'infer-serving': stepResult('infer-canary', 'mask.nii.gz'),
+      'infer-shadow': stepResult('infer-shadow', 'mask.nii.gz'),
+      compare: stepResult('compare', 'metrics.json'),
+    };
+    const nodes: Node[] = [
+      { id: wf, name: wf, displayName: wf, type: 'DAG', templateName: 'pipeline', phase: 'Succeeded', startedAt: at(0), finishedAt: at(300), children: [`${wf}-ingest`] },
+      // ingest failed once (an S3 hiccup), then succeeded
+      ...retryTask(wf, 'ingest', 'ingest', [{ phase: 'Failed', exitCode: '1', message: 'main: Error (exit code 1): ...\n{"error":"raw-phi/p/s/0: socket hang up"}' }, { phase: 'Succeeded', exitCode: '0', result: results.ingest }], 1),
+      ...retryTask(wf, 'deidentify', 'deidentify', [{ phase: 'Succeeded', exitCode: '0', result: results.deidentify }], 60),
+      ...retryTask(wf, 'convert', 'convert', [{ phase: 'Succeeded', exitCode: '0', result: results.convert }], 90),
+      ...retryTask(wf, 'infer-serving', 'infer', [{ phase: 'Succeeded', exitCode: '0', result: results['infer-serving'] }], 120),
+      ...retryTask(wf, 'infer-shadow', 'infer', [{ phase: 'Succeeded', exitCode: '0', result: results['infer-shadow'] }], 120),
+      ...retryTask(wf, 'compare', 'compare', [{ phase: 'Succeeded', exitCode: '0', result: results.compare }], 250),
+    ];
+    handlers.WorkflowService_GetWorkflow = ({ params }) =>
+      params.name === wf
+        ? {
+            status: 200,
+            body: workflow(wf, [{ name: 'serving', value: 'canary' }, { name: 'shadow', value: 'true' }, { name: 'deid-secret-name', value: 'segflow-deid-p1' }], {
+              phase: 'Succeeded',
+              startedAt: at(0),
+              finishedAt: at(300),
+              progress: '7/7',
+              nodes: nodeMap(nodes),
+            }),
+          }
+        : { status: 404, body: { code: 5, message: `workflows.argoproj.io "${params.name}" not found` } };
+
+    const status = await getWorkflow({ ...conn(), name: wf });
+    expect(responseErrors).toEqual([]);
+    expect(requests[0]).toMatchObject({ method: 'GET', path: `/api/v1/workflows/segflow/${wf}`, operationId: 'WorkflowService_GetWorkflow' });
+    expect(status).toMatchObject({ name: wf, phase: 'Succeeded', startedAt: at(0), finishedAt: at(300) });
+    expect(status.tasks.map((t) => t.task)).toEqual(['ingest', 'deidentify', 'convert', 'infer-canary', 'infer-shadow', 'compare']);
+    expect(status.tasks[0]).toEqual({ task: 'ingest', phase: 'Succeeded', startedAt: at(1), finishedAt: at(36), attempts: 2, result: results.ingest });
+    expect(status.tasks.find((t) => t.task === 'infer-canary')).toEqual({ task: 'infer-canary', phase: 'Succeeded', startedAt: at(120), finishedAt: at(135), attempts: 1, result: results['infer-serving'] });
+    for (const t of status.tasks) expect(t.result).toEqual(results[t.task === 'infer-canary' ? 'infer-serving' : (t.task as keyof typeof results)]);
+  });
+
+  it("maps a failed live run without a shadow: the step's error, skipped shadow tasks, tasks not reached left out", async () => {
+    const nodes: Node[] = [
+      { id: wf, name: wf, displayName: wf, type: 'DAG', templateName: 'pipeline', phase: 'Failed', startedAt: at(0), finishedAt: at(200), message: 'child failed' },
+      ...retryTask(wf, 'ingest', 'ingest', [{ phase: 'Succeeded', exitCode: '0', result: stepResult('ingest', 'inputs.json') }], 1),
+      ...retryTask(wf, 'deidentify', 'deidentify', [{ phase: 'Succeeded', exitCode: '0', result: stepResult('deidentify', 'volume.nii.gz') }], 30),
+      ...retryTask(
+        wf,
+        'convert',
+        'convert',
+        [1, 2, 3].map(() => ({ phase: 'Failed', exitCode: '1', message: 'main: Error (exit code 1): tsx loaded\n{"error":"convert: deidentify wrote no volume.nii.gz"}' })),
+        60,
+      ),
+      { id: `${wf}-infer-shadow`, name: `${wf}.infer-shadow`, displayName: 'infer-shadow', type: 'Skipped', templateName: 'infer', boundaryID: wf, phase: 'Skipped', message: "when 'false == true' evaluated false", startedAt: at(61), finishedAt: at(61) },
+    ];
+    handlers.WorkflowService_GetWorkflow = () => ({
+      status: 200,
+      body: workflow(wf, [{ name: 'serving', value: 'live' }, { name: 'shadow', value: 'false' }], { phase: 'Failed', message: 'child failed', startedAt: at(0), finishedAt: at(200), nodes: nodeMap(nodes) }),
+    });
+    const status = await getWorkflow({ ...conn(), name: wf });
+    expect(responseErrors).toEqual([]);
+    expect(status.phase).toBe('Failed');
+    expect(status.message).toBe('child failed');
+    expect(status.tasks.map((t) => [t.task, t.phase, t.attempts])).toEqual([
+      ['ingest', 'Succeeded', 1],
+      ['deidentify', 'Succeeded', 1],
+      ['convert', 'Failed', 3],
+      ['infer-shadow', 'Skipped', 0],
+    ]);
+    expect(status.tasks[2].message).toBe('convert: deidentify wrote no volume.nii.gz');
+    expect(status.tasks[2].result).toBeUndefined();
+    expect(status.tasks[3].message).toBe("when 'false == true' evaluated false");
+  });
+
+  it('reads a workflow the controller has not picked up yet as Pending with no tasks', async () => {
+    handlers.WorkflowService_GetWorkflow = () => ({ status: 200, body: workflow(wf, [{ name: 'serving', value: 'live' }]) });
+    expect(await getWorkflow({ ...conn(), name: wf })).toEqual({ name: wf, phase: 'Pending', tasks: [] });
+  });
+
+  it("names the HTTP status and Argo's message for a workflow that is not there", async () => {
+    handlers.WorkflowService_GetWorkflow = ({ params }) => ({ status: 404, body: { code: 5, message: `workflows.argoproj.io "${params.name}" not found` } });
+    const err = await getWorkflow({ ...conn(), name: 'gone' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ArgoError);
+    expect(err).toMatchObject({ status: 404, argoMessage: 'workflows.argoproj.io "gone" not found' });
+    expect((err as Error).message).toBe('Argo Server GET /api/v1/workflows/segflow/gone: HTTP 404 Not Found: workflows.argoproj.io "gone" not found');
+    const unauthorized = await getWorkflow({ ...conn(), token: 'nope', name: wf }).catch((e: unknown) => e);
+    expect((unauthorized as Error).message).toMatch(/^Argo Server GET \/api\/v1\/workflows\/segflow\/segflow-pipeline-x7k2p: HTTP 401 Unauthorized: token not valid/);
+    expect(responseErrors).toEqual([]);
+  });
+
+  it('refuses a succeeded task whose result is not a step result', async () => {
+    const nodes = retryTask(wf, 'ingest', 'ingest', [{ phase: 'Succeeded', exitCode: '0' }], 1);
+    (nodes[0].outputs as { parameters?: unknown }).parameters = [{ name: 'result', value: '{"outputs":[{"key":"x"}]}' }];
+    handlers.WorkflowService_GetWorkflow = () => ({ status: 200, body: workflow(wf, [], { phase: 'Running', nodes: nodeMap(nodes) }) });
+    await expect(getWorkflow({ ...conn(), name: wf })).rejects.toThrow(/^Argo Server GET \/api\/v1\/workflows\/segflow\/segflow-pipeline-x7k2p: task ingest: result is not a step result: outputs\.0\./);
+    (nodes[0].outputs as { parameters?: unknown }).parameters = [{ name: 'result', value: 'Killed' }];
+    await expect(getWorkflow({ ...conn(), name: wf })).rejects.toThrow(/task ingest: result is not JSON: Killed/);
+    expect(responseErrors).toEqual([]);
+  });
+});
