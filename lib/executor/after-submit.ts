@@ -1,13 +1,14 @@
 import { after } from 'next/server';
+import { executorKind } from './argo/argo-executor';
 import { localExecutor } from './local/local-executor';
 
 /**
- * Starts the executor on a run once the submitting request has committed and answered (Next's
- * after()): the local executor drains its queue; under Argo the submission is made there (pipeline
- * issue: Argo executor). Outside a request (tests, CLI) the caller runs the executor itself.
+ * Starts the local executor on a run once the submitting request has committed and answered
+ * (Next's after()). The Argo executor's loop submits queued runs on its next tick. Outside a request
+ * (tests, CLI) the caller runs the executor itself.
  */
 export function startRunAfterResponse(): void {
-  if ((process.env.SEGFLOW_EXECUTOR ?? 'local') !== 'local') return;
+  if (executorKind() !== 'local' || process.env.SEGFLOW_EXECUTOR === 'none') return;
   try {
     after(() => localExecutor().kick());
   } catch {

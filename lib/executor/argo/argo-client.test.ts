@@ -1,135 +1,26 @@
-import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { join } from 'node:path';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TStepResult } from '@/lib/pipeline/step-contract';
 import { freePort } from '@/test/free-port';
+import { ARGO_TEST_TOKEN, startMockArgoServer, validateArgoRef, type MockArgoServer } from '@/test/mock-argo-server';
 import { ArgoError, getWorkflow, submitWorkflow } from './argo-client';
 
-/**
- * A mock Argo Server driven by Argo's OpenAPI spec (fixtures/argo/api/openapi-spec/swagger.json,
- * argoproj/argo-workflows@f016ad89): each request is routed to the spec's operation for its method and
- * path, its body is validated against the operation's body schema, and every answer is validated
- * against the operation's response schema before it is sent. The spec's object schemas allow any extra
- * field; Argo Server's JSON decoding does not, so they are closed here (a misspelt field fails).
- */
-interface SwaggerOp {
-  operationId: string;
-  parameters?: { in: string; name: string; schema?: { $ref: string } }[];
-  responses: Record<string, { schema?: { $ref: string } }>;
-}
-const spec = JSON.parse(readFileSync(join(process.cwd(), 'fixtures', 'argo', 'api', 'openapi-spec', 'swagger.json'), 'utf8')) as {
-  paths: Record<string, Record<string, SwaggerOp>>;
-  definitions: Record<string, unknown>;
-};
-
-function closeObjects(node: unknown): void {
-  if (Array.isArray(node)) return node.forEach(closeObjects);
-  if (typeof node !== 'object' || node === null) return;
-  const o = node as Record<string, unknown>;
-  if (o.properties && typeof o.properties === 'object' && o.additionalProperties === undefined) o.additionalProperties = false;
-  for (const v of Object.values(o)) closeObjects(v);
-}
-
-const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
-addFormats(ajv);
-ajv.addFormat('uint64', /^\d+$/);
-ajv.addVocabulary(['x-kubernetes-group-version-kind', 'x-kubernetes-list-map-keys', 'x-kubernetes-list-type', 'x-kubernetes-map-type', 'x-kubernetes-patch-merge-key', 'x-kubernetes-patch-strategy', 'x-kubernetes-unions']);
-const definitions = structuredClone(spec.definitions);
-closeObjects(definitions);
-ajv.addSchema({ $id: 'argo-openapi', definitions });
-
-/** errors of a value against a `#/definitions/…` $ref of the spec */
-function validateRef(ref: string, value: unknown): string[] {
-  const v = ajv.getSchema(`argo-openapi${ref}`);
-  if (!v) throw new Error(`no schema ${ref}`);
-  return v(value) ? [] : (v.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message} ${JSON.stringify(e.params)}`);
-}
-
-/** the spec's operation for a request: the matching path template with the most literal segments */
-function operationFor(method: string, path: string): { template: string; op: SwaggerOp; params: Record<string, string> } | null {
-  const segs = path.split('/');
-  let best: { template: string; op: SwaggerOp; params: Record<string, string>; literal: number } | null = null;
-  for (const [template, ops] of Object.entries(spec.paths)) {
-    const op = ops[method.toLowerCase()];
-    const t = template.split('/');
-    if (!op || t.length !== segs.length) continue;
-    const params: Record<string, string> = {};
-    let literal = 0;
-    let ok = true;
-    t.forEach((s, i) => {
-      const m = /^\{(.+)\}$/.exec(s);
-      if (m) params[m[1]] = decodeURIComponent(segs[i]);
-      else if (s === segs[i]) literal++;
-      else ok = false;
-    });
-    if (ok && (!best || literal > best.literal)) best = { template, op, params, literal };
-  }
-  return best;
-}
-
-type Handler = (req: { params: Record<string, string>; body: unknown }) => { status: number; body: unknown };
-
-const TOKEN = 'test-token';
-const requests: { method: string; path: string; operationId: string; auth?: string; body: unknown; bodyErrors: string[] }[] = [];
-const responseErrors: string[] = [];
-let handlers: Record<string, Handler> = {};
-let server: Server;
+let argo: MockArgoServer;
+let requests: MockArgoServer['requests'];
+let responseErrors: string[];
+let handlers: MockArgoServer['handlers'];
 let base: string;
-
-const readBody = (req: IncomingMessage) =>
-  new Promise<string>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+const TOKEN = ARGO_TEST_TOKEN;
 
 beforeAll(async () => {
-  server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const text = await readBody(req);
-    const send = (status: number, body: unknown, schemaRef?: string) => {
-      if (schemaRef) responseErrors.push(...validateRef(schemaRef, body).map((e) => `${req.method} ${url.pathname} → ${status}: ${e}`));
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    };
-    const found = operationFor(req.method ?? 'GET', url.pathname);
-    if (!found) return send(404, { code: 5, message: `Not Found: ${url.pathname}` });
-    const { op, params } = found;
-    const errorRef = op.responses.default.schema!.$ref;
-    const bodyParam = op.parameters?.find((p) => p.in === 'body');
-    let body: unknown;
-    let bodyErrors: string[] = [];
-    if (bodyParam) {
-      try {
-        body = JSON.parse(text);
-        bodyErrors = validateRef(bodyParam.schema!.$ref, body);
-      } catch {
-        bodyErrors = ['body is not JSON'];
-      }
-    }
-    requests.push({ method: req.method!, path: url.pathname, operationId: op.operationId, auth: req.headers.authorization, body, bodyErrors });
-    if (req.headers.authorization !== `Bearer ${TOKEN}`) return send(401, { code: 16, message: 'token not valid. see https://argo-workflows.readthedocs.io/en/latest/faq/' }, errorRef);
-    if (req.headers['content-type'] !== undefined && req.headers['content-type'] !== 'application/json') return send(400, { code: 3, message: 'content type' }, errorRef);
-    if (bodyErrors.length) return send(400, { code: 3, message: bodyErrors.join('; ') }, errorRef);
-    const handler = handlers[op.operationId];
-    if (!handler) return send(501, { code: 12, message: `${op.operationId} not mocked` }, errorRef);
-    const out = handler({ params, body });
-    send(out.status, out.body, out.status === 200 ? op.responses['200'].schema!.$ref : errorRef);
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${port}`;
+  argo = await startMockArgoServer();
+  ({ base, requests, responseErrors } = argo);
 });
 
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => argo.close());
 
 beforeEach(() => {
-  requests.length = 0;
-  responseErrors.length = 0;
-  handlers = {};
+  argo.reset();
+  handlers = argo.handlers;
 });
 
 const conn = () => ({ server: base, token: TOKEN, namespace: 'segflow' });
@@ -229,10 +120,10 @@ describe('submitWorkflow', () => {
 
   it("the mock's validation has teeth: a body the spec does not allow is refused", () => {
     const ref = '#/definitions/io.argoproj.workflow.v1alpha1.WorkflowSubmitRequest';
-    expect(validateRef(ref, { resourceKind: 'WorkflowTemplate', resourceName: 'x', submitOptions: { parameters: ['a=b'] } })).toEqual([]);
-    expect(validateRef(ref, { resourceKind: 'WorkflowTemplate', submitOptions: { parameters: 'a=b' } }).join()).toContain('/submitOptions/parameters must be array');
-    expect(validateRef(ref, { resourceKind: 'WorkflowTemplate', submitOption: {} }).join()).toContain('"additionalProperty":"submitOption"');
-    expect(validateRef(ref, { submitOptions: { labels: { a: 'b' } } }).join()).toContain('/submitOptions/labels must be string');
+    expect(validateArgoRef(ref, { resourceKind: 'WorkflowTemplate', resourceName: 'x', submitOptions: { parameters: ['a=b'] } })).toEqual([]);
+    expect(validateArgoRef(ref, { resourceKind: 'WorkflowTemplate', submitOptions: { parameters: 'a=b' } }).join()).toContain('/submitOptions/parameters must be array');
+    expect(validateArgoRef(ref, { resourceKind: 'WorkflowTemplate', submitOption: {} }).join()).toContain('"additionalProperty":"submitOption"');
+    expect(validateArgoRef(ref, { submitOptions: { labels: { a: 'b' } } }).join()).toContain('/submitOptions/labels must be string');
   });
 
   it('takes a token with its Bearer prefix and a server without a scheme as https', async () => {

@@ -1,0 +1,160 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { runs, runSteps, type Run } from '@/db/schema';
+import { getDb, type DbOrTx } from '@/lib/db';
+import { STEPS } from '@/lib/pipeline/definition';
+import type { TStepInvocation } from '@/lib/pipeline/step-contract';
+import { finishRun, writeSucceededManifest } from '../finish-run';
+import { buildInvocation, loadRunContext, recordStepResult } from '../run-context';
+import { getWorkflow, submitWorkflow, type ArgoConnection, type ArgoTaskStatus } from './argo-client';
+import { argoWorkflowParameters, deidSecretName, labelValue, WORKFLOW_TEMPLATE_NAME } from './render-workflow-template';
+
+/** ARGO_SERVER, ARGO_TOKEN and ARGO_NAMESPACE (default `segflow`), or null when Argo is not configured. */
+export function argoConnection(env: NodeJS.ProcessEnv = process.env): ArgoConnection | null {
+  if (!env.ARGO_SERVER) return null;
+  return { server: env.ARGO_SERVER, token: env.ARGO_TOKEN ?? '', namespace: env.ARGO_NAMESPACE ?? 'segflow' };
+}
+
+/** the executor runs are submitted to: Argo when configured (or SEGFLOW_EXECUTOR=argo), else this machine */
+export function executorKind(env: NodeJS.ProcessEnv = process.env): 'local' | 'argo' {
+  return env.SEGFLOW_EXECUTOR === 'argo' || (env.SEGFLOW_EXECUTOR === undefined && env.ARGO_SERVER) ? 'argo' : 'local';
+}
+
+const WORKFLOW_REF = /^argo:([^/]+)\/(.+)$/;
+
+/**
+ * Submits a queued run to Argo: every worker task's invocation is prepared here (inputs, model,
+ * parameters; upstream outputs are filled in by the steps from their upstream tasks' results), the
+ * project's de-identification secret stays in Kubernetes (the workflow names the Secret, never its
+ * value), and the workflow is labelled with the run and project ids.
+ */
+export async function submitToArgo(db: DbOrTx, runId: string, conn: ArgoConnection): Promise<Run> {
+  const c = await loadRunContext(db, runId);
+  if (c.run.status !== 'queued') throw new Error(`run ${runId} is ${c.run.status}, not queued: it is not submitted again`);
+  const invocations: Record<string, TStepInvocation> = {};
+  for (const t of c.tasks) if (STEPS[t.step].runsOn === 'worker') invocations[t.id] = buildInvocation(c, t, {});
+  const parameters = argoWorkflowParameters({ serving: c.params.serving.role === 'canary' ? 'canary' : 'live', invocations, deidSecretName: deidSecretName(c.run.projectId) });
+  const wf = await submitWorkflow({
+    ...conn,
+    templateName: WORKFLOW_TEMPLATE_NAME,
+    parameters,
+    labels: { 'segflow.io/run': labelValue(c.run.id), 'segflow.io/project': labelValue(c.run.projectId) },
+    generateName: 'segflow-run-',
+  });
+  await db.insert(runSteps).values(c.tasks.map((t) => ({ runId, name: t.id }))).onConflictDoNothing();
+  const [row] = await db
+    .update(runs)
+    .set({ status: 'running', startedAt: c.run.startedAt ?? new Date(), externalId: `argo:${wf.namespace}/${wf.name}` })
+    .where(eq(runs.id, runId))
+    .returning();
+  return row;
+}
+
+const STEP_STATUS: Record<ArgoTaskStatus['phase'], 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped'> = {
+  Pending: 'running',
+  Running: 'running',
+  Succeeded: 'succeeded',
+  Failed: 'failed',
+  Error: 'failed',
+  Skipped: 'skipped',
+  Omitted: 'skipped',
+};
+
+/**
+ * Brings a running Argo run's record up to date from its workflow: each task's status, attempts,
+ * timings and outputs (recorded once, when it first succeeds); when the workflow has succeeded the
+ * platform writes the signed manifest and the run is done; when it failed, the first failed task
+ * names the error and a failure manifest is written.
+ */
+export async function syncArgoRun(db: DbOrTx, runId: string, conn: ArgoConnection): Promise<Run> {
+  const c = await loadRunContext(db, runId);
+  const ref = WORKFLOW_REF.exec(c.run.externalId ?? '');
+  if (!ref) throw new Error(`run ${runId} has no Argo workflow (external id ${c.run.externalId ?? 'none'})`);
+  const wf = await getWorkflow({ ...conn, namespace: ref[1], name: ref[2] });
+  const recorded = new Map((await db.select().from(runSteps).where(eq(runSteps.runId, runId))).map((s) => [s.name, s]));
+  for (const t of wf.tasks) {
+    const task = c.tasks.find((x) => x.id === t.task);
+    const row = recorded.get(t.task);
+    if (!task || !row || row.status === 'succeeded') continue;
+    const status = STEP_STATUS[t.phase];
+    if (status === 'succeeded' && t.result) await recordStepResult(db, c, task, t.result);
+    await db
+      .update(runSteps)
+      .set({
+        status,
+        attempts: t.attempts,
+        startedAt: t.startedAt ? new Date(t.startedAt) : null,
+        finishedAt: t.finishedAt ? new Date(t.finishedAt) : null,
+        outputs: t.result?.outputs ?? [],
+        error: status === 'failed' ? (t.message ?? 'failed') : null,
+      })
+      .where(eq(runSteps.id, row.id));
+  }
+  if (wf.phase === 'Succeeded') {
+    const [manifestRow] = await db.select().from(runSteps).where(and(eq(runSteps.runId, runId), eq(runSteps.name, 'manifest')));
+    await db.update(runSteps).set({ status: 'running', attempts: manifestRow.attempts + 1, startedAt: new Date() }).where(eq(runSteps.id, manifestRow.id));
+    try {
+      await writeSucceededManifest(db, c);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      await db.update(runSteps).set({ status: 'failed', finishedAt: new Date(), error: message }).where(eq(runSteps.id, manifestRow.id));
+      return finishRun(db, c, { status: 'failed', error: `manifest: ${message}`, failedTask: 'manifest' });
+    }
+    await db.update(runSteps).set({ status: 'succeeded', finishedAt: new Date() }).where(eq(runSteps.id, manifestRow.id));
+    return finishRun(db, c, { status: 'succeeded' });
+  }
+  if (wf.phase === 'Failed' || wf.phase === 'Error') {
+    await db.update(runSteps).set({ status: 'skipped' }).where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ['pending', 'running'])));
+    const failed = wf.tasks.find((t) => t.phase === 'Failed' || t.phase === 'Error');
+    const error = failed ? `${failed.task}: ${failed.message ?? 'failed'}` : `workflow ${wf.name}: ${wf.message ?? wf.phase}`;
+    return finishRun(db, c, { status: 'failed', error, failedTask: failed?.task ?? 'workflow' });
+  }
+  const [row] = await db.select().from(runs).where(eq(runs.id, runId));
+  return row;
+}
+
+/**
+ * The production executor loop (in the app process, like the local one): submits queued Argo runs
+ * and follows running ones until they finish. Argo does the scheduling, retries and GPU placement;
+ * this only mirrors state into PostgreSQL and writes manifests, so two app replicas may both run it
+ * (a submission claims its run with FOR UPDATE SKIP LOCKED).
+ */
+class ArgoExecutor {
+  private timer: NodeJS.Timeout | null = null;
+  private busy = false;
+
+  start(conn: ArgoConnection, pollMs = 5000): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.tick(conn), pollMs);
+    this.timer.unref();
+    void this.tick(conn);
+  }
+
+  async tick(conn: ArgoConnection): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    const db = getDb();
+    try {
+      for (;;) {
+        const id = await db.transaction(async (tx) => {
+          const rows = (await tx.execute(sql`SELECT id FROM runs WHERE status = 'queued' AND executor = 'argo' ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED`)) as unknown as { id: string }[];
+          if (!rows[0]) return null;
+          await submitToArgo(tx, rows[0].id, conn).catch(async (err) => {
+            await tx.update(runs).set({ status: 'failed', error: `submit to Argo: ${err instanceof Error ? err.message : String(err)}`, finishedAt: new Date() }).where(eq(runs.id, rows[0].id));
+          });
+          return rows[0].id;
+        });
+        if (!id) break;
+      }
+      const running = await db.select({ id: runs.id }).from(runs).where(and(eq(runs.executor, 'argo'), eq(runs.status, 'running'))).orderBy(asc(runs.startedAt));
+      for (const r of running) await syncArgoRun(db, r.id, conn).catch((err) => console.error(`[argo] run ${r.id}:`, err instanceof Error ? err.message : err));
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
+const g = globalThis as { __segflowArgoExecutor?: ArgoExecutor };
+export function argoExecutor(): ArgoExecutor {
+  g.__segflowArgoExecutor ??= new ArgoExecutor();
+  return g.__segflowArgoExecutor;
+}
