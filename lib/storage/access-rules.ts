@@ -44,11 +44,11 @@ export const STEP_RULES: Record<string, AccessRule[]> = {
     { prefix: 'derived/{project}/', actions: ['put'], why: 'WriteDeidentifiedCopy' },
   ],
   convert: [{ prefix: 'derived/{project}/', actions: ['get', 'put'], why: 'SeriesToVolume' }],
+  // infer also postprocesses (labelmap on the source grid, NIfTI and DICOM SEG): lib/pipeline/definition.ts
   infer: [
     { prefix: 'derived/{project}/', actions: ['get', 'put'], why: 'ReadVolumeWriteMasks' },
     { prefix: 'models/', actions: ['get'], why: 'LoadModel' },
   ],
-  postprocess: [{ prefix: 'derived/{project}/', actions: ['get', 'put'], why: 'WriteNiftiAndSeg' }],
   compare: [{ prefix: 'derived/{project}/', actions: ['get', 'put'], why: 'CompareMasks' }],
   // manifests are written once: put without delete; the bucket's object lock / versioning keeps them
   manifest: [
