@@ -36,6 +36,12 @@ export interface PlannedTask {
   step: StepName;
   role?: ModelRole;
   after: string[];
+  /**
+   * Shadow work (the shadow's infer and the comparison): its failure is recorded — it counts against
+   * the shadow's promotion gate — but never fails the run or holds back the serving model's mask
+   * (ADR-03: the shadow has no effect on researchers).
+   */
+  optional?: boolean;
 }
 
 /**
@@ -44,8 +50,8 @@ export interface PlannedTask {
  */
 export function planRun(p: { serving: 'live' | 'canary'; shadow: boolean }): PlannedTask[] {
   const infer: PlannedTask[] = [{ id: `infer-${p.serving}`, step: 'infer', role: p.serving, after: ['convert'] }];
-  if (p.shadow) infer.push({ id: 'infer-shadow', step: 'infer', role: 'shadow', after: ['convert'] });
-  const compare: PlannedTask[] = p.shadow ? [{ id: 'compare', step: 'compare', after: infer.map((t) => t.id) }] : [];
+  if (p.shadow) infer.push({ id: 'infer-shadow', step: 'infer', role: 'shadow', after: ['convert'], optional: true });
+  const compare: PlannedTask[] = p.shadow ? [{ id: 'compare', step: 'compare', after: infer.map((t) => t.id), optional: true }] : [];
   const body: PlannedTask[] = [
     { id: 'ingest', step: 'ingest', after: [] },
     { id: 'deidentify', step: 'deidentify', after: ['ingest'] },

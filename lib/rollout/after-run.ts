@@ -1,11 +1,17 @@
 import type { Run } from '@/db/schema';
 import type { DbOrTx } from '../db';
+import { rollBackFailingCanary } from './roll-back-failing-canary';
 
 /**
- * Called by the executors once a run has finished (succeeded or failed): where canary gates are
- * re-evaluated (and a failing canary rolled back). Must not throw for an unrelated run.
+ * Called by the executors once a run has finished (succeeded or failed): a run the canary served
+ * re-evaluates the canary gate, and a canary failing it is rolled back. Never throws: the run itself
+ * is done whatever happens here, and an error is logged for the operator.
  */
 export async function afterRunFinished(db: DbOrTx, run: Run): Promise<void> {
-  void db;
-  void run;
+  try {
+    const event = await rollBackFailingCanary(db, run);
+    if (event) console.warn(`[segflow] ${event.reason}`);
+  } catch (err) {
+    console.error('[segflow] canary gate check after run', run.id, 'failed:', err);
+  }
 }

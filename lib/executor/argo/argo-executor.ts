@@ -9,13 +9,13 @@ import { getWorkflow, submitWorkflow, type ArgoConnection, type ArgoTaskStatus }
 import { argoWorkflowParameters, deidSecretName, labelValue, WORKFLOW_TEMPLATE_NAME } from './render-workflow-template';
 
 /** ARGO_SERVER, ARGO_TOKEN and ARGO_NAMESPACE (default `segflow`), or null when Argo is not configured. */
-export function argoConnection(env: NodeJS.ProcessEnv = process.env): ArgoConnection | null {
+export function argoConnection(env: Record<string, string | undefined> = process.env): ArgoConnection | null {
   if (!env.ARGO_SERVER) return null;
   return { server: env.ARGO_SERVER, token: env.ARGO_TOKEN ?? '', namespace: env.ARGO_NAMESPACE ?? 'segflow' };
 }
 
 /** the executor runs are submitted to: Argo when configured (or SEGFLOW_EXECUTOR=argo), else this machine */
-export function executorKind(env: NodeJS.ProcessEnv = process.env): 'local' | 'argo' {
+export function executorKind(env: Record<string, string | undefined> = process.env): 'local' | 'argo' {
   return env.SEGFLOW_EXECUTOR === 'argo' || (env.SEGFLOW_EXECUTOR === undefined && env.ARGO_SERVER) ? 'argo' : 'local';
 }
 

@@ -222,6 +222,8 @@ export function renderWorkflowTemplate(opts: RenderOptions): Record<string, unkn
       template: t.step,
       ...(t.argoAfter.length ? { dependencies: t.argoAfter } : {}),
       ...(when ? { when } : {}),
+      // shadow work never fails the workflow (ADR-03): its failure is recorded, the serving path goes on
+      ...(t.optional ? { continueOn: { failed: true, error: true } } : {}),
       arguments: {
         parameters: [
           { name: 'invocation', value: `{{workflow.parameters.invocation-${t.argoName}}}` },

@@ -213,4 +213,33 @@ describe('a run through the local executor (child processes, real store, real mo
     expect(seg.includes(original.sopInstanceUid)).toBe(false);
     expect(seg.includes(original.identity.patientId!)).toBe(false);
   }, 300_000);
+  it('a shadow model that keeps failing fails neither the run nor the serving mask: its failure is recorded, compare is skipped', async () => {
+    const other = `${modelName}-badshadow`;
+    for (const [dir, stage] of [['brain-tissue', 'live'], ['brain-tissue-fp16', 'shadow']] as const) {
+      const spec = { ...JSON.parse(readFileSync(join(process.cwd(), 'models', dir, 'spec.json'), 'utf8')), name: other };
+      const { version } = await registerModelVersion(getDb(), { model: readFileSync(join(process.cwd(), 'models', dir, 'model.onnx')), spec });
+      await setSlotVersion(getDb(), { modelId: version.modelId, versionId: version.id, stage, reason: 'test' });
+    }
+    const { run } = await getDb().transaction((tx) => submitRun(tx, { projectId: tp.id, seriesId, model: other, submittedBy: tp.users.researcher.id }));
+    const calls: string[] = [];
+    const worker = async (inv: TStepInvocation, env: Record<string, string>): Promise<TStepResult> => {
+      calls.push(inv.task);
+      if (inv.task === 'infer-shadow') throw new Error('CUDA out of memory');
+      // the serving model's outputs, without spending a minute of CPU on them here
+      if (inv.task === 'infer-live') return { outputs: [{ name: 'mask.nii.gz', key: `derived/${tp.id}/${run.studyId}/runs/${run.id}/infer-live/mask.nii.gz`, versionId: null, sha256: 'a'.repeat(64), size: 1 }], info: {} };
+      Object.assign(process.env, env);
+      return runStep(inv);
+    };
+    const done = await executeRun(run.id, { runWorkerStep: worker, retryDelayMs: 1 });
+    expect(done.status).toBe('succeeded');
+    expect(calls.filter((c) => c === 'infer-shadow')).toHaveLength(3);
+    expect(calls).not.toContain('compare');
+    const by = Object.fromEntries((await getDb().select().from(runSteps).where(eq(runSteps.runId, run.id))).map((x) => [x.name, x]));
+    expect(by['infer-shadow']).toMatchObject({ status: 'failed', attempts: 3, error: 'CUDA out of memory' });
+    expect(by.compare.status).toBe('skipped');
+    expect(by['infer-live'].status).toBe('succeeded');
+    const m = ZSignedManifest.parse(JSON.parse(new TextDecoder().decode(await getObjectBytes({ key: done.manifestKey! })))).manifest;
+    expect(m.run.status).toBe('succeeded');
+    expect(m.steps.find((x) => x.name === 'infer-shadow')).toMatchObject({ status: 'failed', error: 'CUDA out of memory' });
+  }, 120_000);
 });

@@ -22,7 +22,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * (two cores: the infer tasks would only fight over them). Each task is a run_steps row: attempts,
  * timings, outputs and error are recorded as they happen, so a run interrupted by a restart resumes
  * after its last finished task. A failing task is retried with backoff up to its step's limit; a
- * task that still fails fails the run and the tasks after it are skipped. Steps write the same bytes
+ * task that still fails fails the run and the tasks after it are skipped — except shadow work (an
+ * optional task), whose failure is recorded while the serving path goes on. Steps write the same bytes
  * to the same keys on a retry, so a retry never leaves two versions of an output behind.
  */
 export async function executeRun(runId: string, opts: ExecuteOptions = {}): Promise<Run> {
@@ -33,10 +34,17 @@ export async function executeRun(runId: string, opts: ExecuteOptions = {}): Prom
   await db.update(runs).set({ status: 'running', startedAt: c.run.startedAt ?? new Date(), externalId: `local:${process.pid}` }).where(eq(runs.id, runId));
 
   const upstream: Record<string, TStepOutput[]> = {};
+  const missed = new Set<string>(); // optional tasks that failed or were skipped
   for (const task of c.tasks) {
     const [row] = await db.select().from(runSteps).where(and(eq(runSteps.runId, runId), eq(runSteps.name, task.id)));
     if (row.status === 'succeeded') {
       upstream[task.id] = row.outputs as TStepOutput[];
+      continue;
+    }
+    // shadow work after failed shadow work cannot run; the serving path and the manifest go on
+    if (task.optional && task.after.some((d) => missed.has(d))) {
+      await db.update(runSteps).set({ status: 'skipped' }).where(eq(runSteps.id, row.id));
+      missed.add(task.id);
       continue;
     }
     const max = STEPS[task.step].maxAttempts;
@@ -54,6 +62,10 @@ export async function executeRun(runId: string, opts: ExecuteOptions = {}): Prom
         if (attempt < max) {
           await sleep((opts.retryDelayMs ?? 1000) * 2 ** (attempt - 1));
           continue;
+        }
+        if (task.optional) {
+          missed.add(task.id);
+          break;
         }
         await db.update(runSteps).set({ status: 'skipped' }).where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ['pending', 'running'])));
         return finishRun(db, c, { status: 'failed', error: `${task.id}: ${message}`, failedTask: task.id });

@@ -1,0 +1,57 @@
+'use server';
+import { z } from 'zod';
+import { action } from '@/lib/auth/action';
+import { approvePromotion } from '@/lib/rollout/approve-promotion';
+import { requestPromotion } from '@/lib/rollout/request-promotion';
+import { rollBackCandidate } from '@/lib/rollout/roll-back-candidate';
+
+const ZStage = z.enum(['shadow', 'canary']);
+const ZReason = z.string().trim().min(1, 'a reason is required').max(2000);
+
+/** Evaluates a candidate's gate and, when it passes, records the request for another operator's approval. */
+export const requestPromotionAction = action(
+  {
+    action: 'promotion.request',
+    permission: 'promotion:approve',
+    input: z.object({ model: z.uuid(), stage: ZStage, note: z.string().trim().max(2000).optional() }),
+    project: () => null,
+    target: (i) => ({ type: 'model', id: i.model }),
+  },
+  async (ctx) => {
+    const { evaluation, event } = await requestPromotion(ctx.tx, { modelId: ctx.input.model, stage: ctx.input.stage, actorId: ctx.actor.userId, note: ctx.input.note });
+    Object.assign(ctx.auditDetails, { version: evaluation.version, stage: evaluation.stage, percent: evaluation.percent, target: evaluation.target, event: event.id });
+    return { event: event.id, target: evaluation.target };
+  },
+);
+
+/** Approves a requested promotion (not by its registrant or requester) and moves the candidate one step. */
+export const approvePromotionAction = action(
+  {
+    action: 'promotion.approve',
+    permission: 'promotion:approve',
+    input: z.object({ model: z.uuid(), stage: ZStage, reason: ZReason }),
+    project: () => null,
+    target: (i) => ({ type: 'model', id: i.model }),
+  },
+  async (ctx) => {
+    const { evaluation, to } = await approvePromotion(ctx.tx, { modelId: ctx.input.model, stage: ctx.input.stage, actorId: ctx.actor.userId, reason: ctx.input.reason });
+    Object.assign(ctx.auditDetails, { version: evaluation.version, from: { stage: evaluation.stage, percent: evaluation.percent }, to });
+    return { to };
+  },
+);
+
+/** Takes the canary or the shadow off the slot in one step; the live version keeps serving. */
+export const rollbackAction = action(
+  {
+    action: 'promotion.rollback',
+    permission: 'promotion:approve',
+    input: z.object({ model: z.uuid(), stage: ZStage, reason: ZReason }),
+    project: () => null,
+    target: (i) => ({ type: 'model', id: i.model }),
+  },
+  async (ctx) => {
+    const event = await rollBackCandidate(ctx.tx, { modelId: ctx.input.model, stage: ctx.input.stage, actorId: ctx.actor.userId, reason: ctx.input.reason });
+    Object.assign(ctx.auditDetails, { stage: ctx.input.stage, version: event.versionId, event: event.id });
+    return { event: event.id };
+  },
+);

@@ -1,0 +1,110 @@
+import { mean, quantile } from './quantile';
+import type { TCanaryGatePolicy, TShadowGatePolicy } from './gate-policy';
+
+/** One criterion of a gate: the observed value against its threshold. */
+export interface GateCheck {
+  name: string;
+  /** the label a Dice check is about */
+  label?: string;
+  /** null when it cannot be measured yet (no runs, no timings) */
+  value: number | null;
+  threshold: number;
+  /** how value must compare with threshold to pass */
+  op: '>=' | '<=';
+  passed: boolean;
+  detail: string;
+}
+
+export interface ShadowCases {
+  /** per compared run: the per-label Dice of shadow vs serving */
+  comparisons: { runId: string; labels: { name: string; dice: number }[] }[];
+  /** finished runs whose infer-shadow ran (succeeded or failed) */
+  shadowRan: number;
+  shadowFailed: number;
+  /** durations (ms) of succeeded infer-shadow steps, and of the serving infer in the same runs */
+  shadowLatencyMs: number[];
+  servingLatencyMs: number[];
+}
+
+export interface CanaryCases {
+  /** finished runs the canary served whose infer-canary ran (succeeded or failed) */
+  canaryRan: number;
+  canaryFailed: number;
+  canaryLatencyMs: number[];
+  /** infer-live durations of the live version's runs (the baseline) */
+  liveLatencyMs: number[];
+}
+
+const fmt = (x: number, digits = 3) => (Number.isInteger(x) ? String(x) : x.toFixed(digits));
+const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function check(c: Omit<GateCheck, 'passed'>): GateCheck {
+  const passed = c.value !== null && (c.op === '>=' ? c.value >= c.threshold : c.value <= c.threshold);
+  return { ...c, passed };
+}
+
+function countCheck(name: string, n: number, min: number, what: string): GateCheck {
+  return check({ name, value: n, threshold: min, op: '>=', detail: n >= min ? `${n} ${what}` : `not enough cases yet: ${n}/${min} ${what}` });
+}
+
+function failureRateCheck(name: string, failed: number, ran: number, max: number, what: string): GateCheck {
+  const value = ran === 0 ? null : failed / ran;
+  return check({ name, value, threshold: max, op: '<=', detail: ran === 0 ? `no ${what} has run yet` : `${failed}/${ran} ${what} failed` });
+}
+
+function latencyCheck(name: string, candidateMs: number[], baselineMs: number[], maxRatio: number, who: [string, string]): GateCheck {
+  const c = quantile(candidateMs, 0.95);
+  const b = quantile(baselineMs, 0.95);
+  if (c === null || b === null) {
+    return check({ name, value: null, threshold: maxRatio, op: '<=', detail: `no timings yet (${who[0]} ${candidateMs.length}, ${who[1]} ${baselineMs.length})` });
+  }
+  // a baseline of 0 ms (clock resolution) must not divide by zero: treat it as 1 ms
+  const value = c / Math.max(b, 1);
+  return check({ name, value, threshold: maxRatio, op: '<=', detail: `p95 ${who[0]} ${sec(c)} vs ${who[1]} ${sec(b)} (${candidateMs.length}/${baselineMs.length} runs)` });
+}
+
+/** Per-label Dice values across cases, in the order labels first appear. */
+export function diceByLabel(comparisons: ShadowCases['comparisons']): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const c of comparisons) {
+    for (const l of c.labels) {
+      if (!out.has(l.name)) out.set(l.name, []);
+      out.get(l.name)!.push(l.dice);
+    }
+  }
+  return out;
+}
+
+/** The shadow → canary gate: enough compared cases, Dice distribution per label, failures, latency. */
+export function shadowGateChecks(cases: ShadowCases, policy: TShadowGatePolicy): GateCheck[] {
+  const checks = [countCheck('compared-cases', cases.comparisons.length, policy.minComparedCases, 'compared cases')];
+  for (const [label, dice] of diceByLabel(cases.comparisons)) {
+    const m = mean(dice)!;
+    const p10 = quantile(dice, 0.1)!;
+    const below = dice.filter((d) => d < policy.diceP10Min).length;
+    checks.push(
+      check({ name: 'dice-p10', label, value: p10, threshold: policy.diceP10Min, op: '>=', detail: `${label}: 10th percentile of ${dice.length} cases (mean ${fmt(m)}; ${below} below ${fmt(policy.diceP10Min)})` }),
+      check({ name: 'dice-median', label, value: quantile(dice, 0.5), threshold: policy.diceMedianMin, op: '>=', detail: `${label}: median of ${dice.length} cases (min ${fmt(Math.min(...dice))})` }),
+    );
+  }
+  if (cases.comparisons.length === 0) {
+    checks.push(check({ name: 'dice-p10', value: null, threshold: policy.diceP10Min, op: '>=', detail: 'no compared cases yet' }));
+  }
+  checks.push(
+    failureRateCheck('shadow-failure-rate', cases.shadowFailed, cases.shadowRan, policy.maxFailureRate, 'shadow inferences'),
+    latencyCheck('shadow-latency-p95-ratio', cases.shadowLatencyMs, cases.servingLatencyMs, policy.maxLatencyRatio, ['shadow', 'serving']),
+  );
+  return checks;
+}
+
+/** The canary gate (next percent step or live): enough canary runs, failures, latency against live. */
+export function canaryGateChecks(cases: CanaryCases, policy: TCanaryGatePolicy): GateCheck[] {
+  return [
+    countCheck('canary-runs', cases.canaryRan, policy.minRuns, 'canary runs'),
+    failureRateCheck('canary-failure-rate', cases.canaryFailed, cases.canaryRan, policy.maxFailureRate, 'canary inferences'),
+    latencyCheck('canary-latency-p95-ratio', cases.canaryLatencyMs, cases.liveLatencyMs, policy.maxLatencyRatio, ['canary', 'live']),
+  ];
+}
+
+/** The checks an automatic rollback acts on: measured, failing, and not about sample size or Dice. */
+export const AUTO_ROLLBACK_CHECKS = ['canary-failure-rate', 'canary-latency-p95-ratio'] as const;

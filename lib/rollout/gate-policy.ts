@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+/**
+ * What a candidate version must show before an operator may promote it (ADR-03). Two gates:
+ *
+ * shadow → canary, over the shadow's runs since it entered shadow:
+ *   - minComparedCases (20): runs with a shadow-vs-serving comparison;
+ *   - Dice agreement with the serving model, per label, as a distribution: the 10th percentile of
+ *     per-case Dice ≥ diceP10Min (0.80) and the median ≥ diceMedianMin (0.90), so a tail of bad cases
+ *     fails the gate even when the mean looks fine;
+ *   - maxFailureRate (0.05): runs whose infer-shadow failed / runs whose infer-shadow ran;
+ *   - maxLatencyRatio (1.5): p95 of infer-shadow ≤ 1.5 × p95 of the serving infer in the same runs.
+ *
+ * canary (each percent step, and the last step → live), over the canary's runs since its current step:
+ *   - minRuns (20): runs the canary served whose infer-canary ran;
+ *   - maxFailureRate (0.05): of those, infer-canary failed;
+ *   - maxLatencyRatio (1.5): p95 of infer-canary ≤ 1.5 × p95 of infer-live of the live version's runs
+ *     in the same window (its most recent `latencyBaselineRuns` (50) when it served none there).
+ *   A failing failure-rate or latency check rolls the canary back automatically once minRuns is reached.
+ *
+ * canarySteps ([10, 25, 50]): the canary's share of studies at each step; after the last, live.
+ *
+ * Defaults live here; SEGFLOW_GATE_POLICY (JSON, any subset, e.g. `{"shadow":{"minComparedCases":3}}`)
+ * overrides them for a deployment, e.g. the demo with its handful of runs.
+ */
+const ratio = z.number().min(0).max(1);
+
+export const ZShadowGatePolicy = z.object({
+  minComparedCases: z.number().int().min(1).default(20),
+  diceP10Min: ratio.default(0.8),
+  diceMedianMin: ratio.default(0.9),
+  maxFailureRate: ratio.default(0.05),
+  maxLatencyRatio: z.number().positive().default(1.5),
+});
+
+export const ZCanaryGatePolicy = z.object({
+  minRuns: z.number().int().min(1).default(20),
+  maxFailureRate: ratio.default(0.05),
+  maxLatencyRatio: z.number().positive().default(1.5),
+  latencyBaselineRuns: z.number().int().min(1).default(50),
+});
+
+export const ZGatePolicy = z.object({
+  shadow: ZShadowGatePolicy.prefault({}),
+  canary: ZCanaryGatePolicy.prefault({}),
+  canarySteps: z
+    .array(z.number().int().min(1).max(99))
+    .min(1)
+    .refine((s) => s.every((p, i) => i === 0 || p > s[i - 1]), 'canary steps must increase')
+    .default([10, 25, 50]),
+});
+export type TGatePolicy = z.infer<typeof ZGatePolicy>;
+export type TShadowGatePolicy = z.infer<typeof ZShadowGatePolicy>;
+export type TCanaryGatePolicy = z.infer<typeof ZCanaryGatePolicy>;
+
+export const DEFAULT_GATE_POLICY: TGatePolicy = ZGatePolicy.parse({});
+
+/** The policy in force: the defaults above, with SEGFLOW_GATE_POLICY's fields over them. */
+export function gatePolicy(env: string | undefined = process.env.SEGFLOW_GATE_POLICY): TGatePolicy {
+  if (!env) return DEFAULT_GATE_POLICY;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(env);
+  } catch {
+    throw new Error('SEGFLOW_GATE_POLICY is not JSON');
+  }
+  const parsed = ZGatePolicy.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`SEGFLOW_GATE_POLICY ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** Where approving a candidate moves it: shadow → first step; canary p → next step; last step → live. */
+export function nextStage(
+  policy: TGatePolicy,
+  from: { stage: 'shadow' } | { stage: 'canary'; percent: number },
+): { stage: 'canary'; percent: number } | { stage: 'live' } {
+  if (from.stage === 'shadow') return { stage: 'canary', percent: policy.canarySteps[0] };
+  const next = policy.canarySteps.find((p) => p > from.percent);
+  return next === undefined ? { stage: 'live' } : { stage: 'canary', percent: next };
+}

@@ -1,0 +1,92 @@
+import { and, desc, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { comparisons, runs, runSteps, slotEvents } from '@/db/schema';
+import type { DbOrTx } from '../db';
+import type { CanaryCases, ShadowCases } from './gate-checks';
+import type { Candidate } from './get-candidate';
+
+const ZDiceRows = z.array(z.object({ name: z.string(), dice: z.number().min(0).max(1) }));
+const FINISHED = inArray(runs.status, ['succeeded', 'failed']);
+const RAN = ['succeeded', 'failed'] as const;
+/** a bound on the in-window live baseline, so a long canary step does not read every live run */
+const MAX_BASELINE_RUNS = 10_000;
+
+/** Runs submitted since the candidate entered its stage (compared in SQL, at the database's precision). */
+function sinceEntry(c: Candidate): SQL | undefined {
+  return c.entry ? gte(runs.createdAt, sql`(select ${slotEvents.createdAt} from ${slotEvents} where ${slotEvents.id} = ${c.entry.id})`) : undefined;
+}
+
+function durationMs(s: { startedAt: Date | null; finishedAt: Date | null }): number | null {
+  return s.startedAt && s.finishedAt ? s.finishedAt.getTime() - s.startedAt.getTime() : null;
+}
+
+const notNull = (x: number | null): x is number => x !== null;
+
+/**
+ * What the shadow gate looks at: the comparisons of the shadow's runs, whether its inference
+ * failed, and how long it took next to the serving model's inference in the same runs.
+ */
+export async function gatherShadowCases(db: DbOrTx, c: Candidate): Promise<ShadowCases> {
+  const window = and(eq(runs.shadowVersionId, c.version.id), sinceEntry(c));
+  const compared = await db
+    .select({ runId: comparisons.runId, metrics: comparisons.metrics })
+    .from(comparisons)
+    .innerJoin(runs, eq(runs.id, comparisons.runId))
+    .where(and(eq(comparisons.shadowVersionId, c.version.id), window))
+    .orderBy(comparisons.createdAt);
+  const steps = await db
+    .select({ runId: runSteps.runId, name: runSteps.name, status: runSteps.status, startedAt: runSteps.startedAt, finishedAt: runSteps.finishedAt })
+    .from(runSteps)
+    .innerJoin(runs, eq(runs.id, runSteps.runId))
+    .where(and(window, FINISHED, inArray(runSteps.name, ['infer-live', 'infer-canary', 'infer-shadow'])));
+  const shadow = steps.filter((s) => s.name === 'infer-shadow' && (RAN as readonly string[]).includes(s.status));
+  const ok = (s: (typeof steps)[number]) => s.status === 'succeeded';
+  return {
+    comparisons: compared.flatMap((row) => {
+      const parsed = ZDiceRows.safeParse(row.metrics);
+      return parsed.success ? [{ runId: row.runId, labels: parsed.data }] : [];
+    }),
+    shadowRan: shadow.length,
+    shadowFailed: shadow.filter((s) => s.status === 'failed').length,
+    shadowLatencyMs: shadow.filter(ok).map(durationMs).filter(notNull),
+    servingLatencyMs: steps
+      .filter((s) => s.name !== 'infer-shadow' && ok(s))
+      .map(durationMs)
+      .filter(notNull),
+  };
+}
+
+/**
+ * What the canary gate looks at: the canary's own inferences since its current step, and the live
+ * version's inference times over the same window (its most recent ones when it served none there).
+ */
+export async function gatherCanaryCases(db: DbOrTx, c: Candidate, p: { latencyBaselineRuns: number }): Promise<CanaryCases> {
+  const since = sinceEntry(c);
+  const canary = await db
+    .select({ status: runSteps.status, startedAt: runSteps.startedAt, finishedAt: runSteps.finishedAt })
+    .from(runSteps)
+    .innerJoin(runs, eq(runs.id, runSteps.runId))
+    .where(and(eq(runs.modelVersionId, c.version.id), eq(runs.servedBy, 'canary'), since, FINISHED, eq(runSteps.name, 'infer-canary'), inArray(runSteps.status, [...RAN])));
+
+  let liveLatencyMs: number[] = [];
+  const liveId = c.slot.liveVersionId;
+  if (liveId) {
+    const liveSteps = (extra: SQL | undefined, limit: number) =>
+      db
+        .select({ startedAt: runSteps.startedAt, finishedAt: runSteps.finishedAt })
+        .from(runSteps)
+        .innerJoin(runs, eq(runs.id, runSteps.runId))
+        .where(and(eq(runs.modelVersionId, liveId), eq(runs.servedBy, 'live'), extra, eq(runSteps.name, 'infer-live'), eq(runSteps.status, 'succeeded')))
+        .orderBy(desc(runSteps.finishedAt))
+        .limit(limit);
+    let rows = await liveSteps(since, MAX_BASELINE_RUNS);
+    if (rows.length === 0) rows = await liveSteps(undefined, p.latencyBaselineRuns);
+    liveLatencyMs = rows.map(durationMs).filter(notNull);
+  }
+  return {
+    canaryRan: canary.length,
+    canaryFailed: canary.filter((s) => s.status === 'failed').length,
+    canaryLatencyMs: canary.filter((s) => s.status === 'succeeded').map(durationMs).filter(notNull),
+    liveLatencyMs,
+  };
+}
