@@ -1,0 +1,26 @@
+import { expect, test } from '@playwright/test';
+import { SignInPage } from './pages/sign-in-page';
+
+test('an operator sees the demo slot, the shadow candidate held by its gate, and the slot history; researchers are refused', async ({ page }) => {
+  await new SignInPage(page).signIn('operator');
+  await page.goto('/promotions');
+  await expect(page.getByRole('heading', { name: 'Promotions' })).toBeVisible();
+  const model = page.getByTestId('promotion-brain-tissue');
+  const slot = model.getByRole('definition');
+  await expect(slot.nth(0)).toHaveText('1.0.0');
+  await expect(slot.nth(2)).toHaveText('1.0.0-fp16');
+  const shadow = model.getByTestId('candidate-shadow');
+  await expect(shadow).toContainText('gate not passed');
+  // the case count is the first check: the demo has far fewer than 20 compared cases
+  await expect(shadow.getByTestId('gate-check').first()).toContainText('not enough cases yet');
+  await expect(shadow.getByRole('button', { name: /^Request promotion/ })).toBeDisabled();
+  // approving or rolling back needs a reason
+  await expect(shadow.getByRole('button', { name: 'Roll back' })).toBeDisabled();
+  await expect(model.getByTestId('history-row').first()).toBeVisible();
+
+  await page.context().clearCookies();
+  await new SignInPage(page).signIn('researcher');
+  await page.goto('/promotions');
+  await expect(page.getByTestId('forbidden')).toBeVisible();
+  await expect(page.getByTestId('promotion-brain-tissue')).toHaveCount(0);
+});
