@@ -1,19 +1,33 @@
 import { z } from 'zod';
+import { ReviewQueueTable } from '@/components/review/review-queue-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Forbidden } from '@/components/ui/forbidden';
 import { loadGuarded } from '@/lib/auth/page';
+import { listReviewQueue } from '@/lib/reviews/list-review-queue';
+import { reviewProjectIds } from '@/lib/reviews/review-projects';
 
 export default async function ReviewsPage() {
   const res = await loadGuarded(
     { action: 'reviews.view', permission: 'review:read', input: z.object({}), project: () => null },
     {},
-    async () => ({}),
+    async (ctx) => listReviewQueue(ctx.tx, { projectIds: reviewProjectIds(ctx.actor), reviewerId: ctx.actor.userId }),
   );
   if (!res.ok) return <Forbidden message={res.message} />;
+  const items = res.data;
+  const open = items.filter((i) => !i.myVerdict).length;
   return (
     <>
       <h1>Reviews</h1>
-      <EmptyState title="Nothing to review">Cases where a shadow model ran beside the live one appear here for a side-by-side verdict. You only ever see de-identified data.</EmptyState>
+      {items.length === 0 ? (
+        <EmptyState title="Nothing to review">Cases where a shadow model ran beside the live one appear here for a side-by-side verdict. You only ever see de-identified data.</EmptyState>
+      ) : (
+        <>
+          <p className="muted">
+            {items.length} case{items.length === 1 ? '' : 's'}, {open} without your verdict. Each compares the live model&apos;s mask with the shadow model&apos;s on de-identified images.
+          </p>
+          <ReviewQueueTable items={items} />
+        </>
+      )}
     </>
   );
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { RefreshWhile } from '@/components/runs/refresh-while';
 import { RunStatus } from '@/components/runs/run-status';
 import { Forbidden } from '@/components/ui/forbidden';
+import { RunImagesPanel } from '@/components/viewer/run-images-panel';
 import { loadGuarded } from '@/lib/auth/page';
 import { getRun, projectOfRun } from '@/lib/runs/get-run';
 import { can } from '@/lib/auth/permissions';
@@ -56,6 +57,12 @@ export default async function RunPage({ params }: { params: Promise<{ run: strin
         )}
       </dl>
       {r.error && <p className="error" data-testid="run-error">{r.error}</p>}
+      {r.status === 'succeeded' && (
+        <>
+          <h2>Images</h2>
+          <RunImagesPanel runId={r.id} canCompare={Boolean(r.shadow)} />
+        </>
+      )}
       <h2>Steps</h2>
       <table aria-label="Steps">
         <thead>

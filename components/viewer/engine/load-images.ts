@@ -1,0 +1,164 @@
+import type { Types } from '@cornerstonejs/core';
+import type { ViewerLabel } from '@/lib/viewer/schemas';
+import { colorLut } from '../color-lut';
+import { cornerstoneRuntime, type CornerstoneRuntime } from './cornerstone-runtime';
+import { fetchNifti, ViewerLoadError } from './fetch-nifti';
+
+export interface LoadedMask {
+  id: string;
+  segmentationId: string;
+  colorLUTIndex: number;
+}
+
+/**
+ * One viewer's data in Cornerstone's cache: the volume and one labelmap segmentation per mask.
+ * Everything it created is released by dispose(), after the viewports showing it (registered with
+ * onDispose) are destroyed.
+ */
+export interface LoadedImages {
+  runtime: CornerstoneRuntime;
+  volumeId: string;
+  masks: LoadedMask[];
+  onDispose(fn: () => void): () => void;
+  dispose(): void;
+}
+
+type LoadEvent = { framesLoaded?: number; totalNumFrames?: number };
+
+/** Creates a streaming volume from a NIfTI blob: URL and waits until every slice is in. */
+async function volumeFromNifti(rt: CornerstoneRuntime, blobUrl: string, what: string, volumeId: string): Promise<Types.IImageVolume> {
+  const imageIds = await rt.nifti.createNiftiImageIdsAndCacheMetadata({ url: blobUrl });
+  if (!imageIds?.length) throw new ViewerLoadError(`the ${what} is not a readable NIfTI file`);
+  const volume = await rt.core.volumeLoader.createAndCacheVolume(volumeId, { imageIds });
+  await new Promise<void>((resolve, reject) => {
+    // the streaming volume's load takes a completion callback (its d.ts omits the parameter)
+    (volume as unknown as { load(cb: (evt: unknown) => void): void }).load((evt: unknown) => {
+      const e = evt as LoadEvent;
+      if (e.framesLoaded === e.totalNumFrames) resolve();
+      else reject(new ViewerLoadError(`the ${what} could not be decoded (${e.framesLoaded ?? 0} of ${e.totalNumFrames ?? '?'} slices)`));
+    });
+  });
+  return volume;
+}
+
+function removeVolume(rt: CornerstoneRuntime, volumeId: string): void {
+  const volume = rt.core.cache.getVolume(volumeId);
+  if (!volume) return;
+  const imageIds = [...(volume.imageIds ?? [])];
+  rt.core.cache.removeVolumeLoadObject(volumeId);
+  for (const id of imageIds) if (rt.core.cache.getImageLoadObject(id)) rt.core.cache.removeImageLoadObject(id, { force: true });
+}
+
+/**
+ * Downloads the volume and the masks, builds the volume, and turns each mask into a labelmap
+ * segmentation on the volume's own grid (a mask on another grid is refused: it would be drawn in the
+ * wrong place). `isCancelled` lets a viewer that went away stop between steps.
+ */
+export async function loadImages(p: {
+  volumeUrl: string;
+  masks: { id: string; title: string; url: string; labels: ViewerLabel[] }[];
+  isCancelled: () => boolean;
+  onProgress: (fraction: number) => void;
+}): Promise<LoadedImages> {
+  const rt = await cornerstoneRuntime();
+  const { core, tools } = rt;
+  const tag = core.utilities.uuidv4();
+  const abort = new AbortController();
+  const blobUrls: string[] = [];
+  const volumeIds: string[] = [];
+  const segmentationIds: string[] = [];
+  const lutIndexes: number[] = [];
+  const hooks = new Set<() => void>();
+  let disposed = false;
+  const dispose = () => {
+    if (disposed) return;
+    disposed = true;
+    abort.abort();
+    for (const fn of [...hooks]) fn();
+    hooks.clear();
+    for (const id of segmentationIds) tools.segmentation.removeSegmentation(id);
+    for (const i of lutIndexes) tools.segmentation.state.removeColorLUT(i);
+    for (const id of volumeIds.reverse()) removeVolume(rt, id);
+    for (const url of blobUrls) {
+      rt.releaseNiftiFile(url);
+      URL.revokeObjectURL(url);
+    }
+  };
+  const cancelled = () => {
+    if (p.isCancelled()) throw new DOMException('viewer unmounted', 'AbortError');
+  };
+
+  try {
+    const files = [{ what: 'volume', url: p.volumeUrl }, ...p.masks.map((m) => ({ what: `mask "${m.title}"`, url: m.url }))];
+    const fractions = files.map(() => 0);
+    const blobs = await Promise.all(
+      files.map((f, i) =>
+        fetchNifti({
+          url: f.url,
+          what: f.what,
+          signal: abort.signal,
+          onProgress: (x) => {
+            fractions[i] = x;
+            p.onProgress(fractions.reduce((a, b) => a + b, 0) / files.length);
+          },
+        }),
+      ),
+    );
+    cancelled();
+    const urls = blobs.map((b) => {
+      const u = URL.createObjectURL(b);
+      blobUrls.push(u);
+      return u;
+    });
+
+    const volumeId = `cornerstoneStreamingImageVolume:segflow-${tag}`;
+    volumeIds.push(volumeId);
+    const volume = await volumeFromNifti(rt, urls[0], 'volume', volumeId);
+    cancelled();
+
+    const masks: LoadedMask[] = [];
+    for (const [i, m] of p.masks.entries()) {
+      const sourceId = `cornerstoneStreamingImageVolume:segflow-${tag}-source-${i}`;
+      volumeIds.push(sourceId);
+      const source = await volumeFromNifti(rt, urls[i + 1], `mask "${m.title}"`, sourceId);
+      cancelled();
+      const same = source.dimensions.every((d, k) => d === volume.dimensions[k]);
+      if (!same) throw new ViewerLoadError(`mask "${m.title}" is ${source.dimensions.join('×')} voxels but the volume is ${volume.dimensions.join('×')}: it is not on the volume's grid`);
+      // a labelmap derived from the volume shares its geometry exactly; the mask's voxels are copied in
+      const labelmapId = `segflow-${tag}-labelmap-${i}`;
+      volumeIds.push(labelmapId);
+      const labelmap = core.volumeLoader.createAndCacheDerivedLabelmapVolume(volumeId, { volumeId: labelmapId });
+      const voxels = source.voxelManager?.getCompleteScalarDataArray?.();
+      const write = labelmap.voxelManager?.setCompleteScalarDataArray;
+      if (!voxels || !write) throw new ViewerLoadError(`mask "${m.title}" could not be read into a labelmap`);
+      write.call(labelmap.voxelManager, voxels);
+      removeVolume(rt, sourceId);
+      volumeIds.splice(volumeIds.indexOf(sourceId), 1);
+      const segmentationId = `segflow-${tag}-seg-${i}`;
+      tools.segmentation.addSegmentations([
+        {
+          segmentationId,
+          representation: { type: tools.Enums.SegmentationRepresentations.Labelmap, data: { volumeId: labelmapId } },
+          config: { label: m.title, segments: Object.fromEntries(m.labels.map((l) => [l.value, { segmentIndex: l.value, label: l.name }])) },
+        },
+      ]);
+      segmentationIds.push(segmentationId);
+      const colorLUTIndex = tools.segmentation.state.addColorLUT(colorLut(m.labels));
+      lutIndexes.push(colorLUTIndex);
+      masks.push({ id: m.id, segmentationId, colorLUTIndex });
+    }
+    return {
+      runtime: rt,
+      volumeId,
+      masks,
+      onDispose(fn) {
+        hooks.add(fn);
+        return () => hooks.delete(fn);
+      },
+      dispose,
+    };
+  } catch (err) {
+    dispose();
+    throw err;
+  }
+}

@@ -1,0 +1,22 @@
+import type { ViewerLabel } from '@/lib/viewer/schemas';
+
+export interface MaskViewerMask {
+  /** unique among the masks of one viewer */
+  id: string;
+  title: string;
+  /** a GET URL of the mask NIfTI (uint8 labelmap on the volume's grid) */
+  url: string;
+  labels: ViewerLabel[];
+}
+
+export type MaskViewerLayout = 'overlay' | 'side-by-side';
+
+export interface MaskViewerProps {
+  /** a GET URL of the volume NIfTI (.nii or .nii.gz) */
+  volumeUrl: string;
+  masks: MaskViewerMask[];
+  /** overlay: every mask over one viewport; side-by-side: one viewport per mask, slices in step */
+  layout: MaskViewerLayout;
+}
+
+export type MaskViewerState = 'loading' | 'ready' | 'error';

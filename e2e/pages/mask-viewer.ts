@@ -1,0 +1,66 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export interface CanvasStats {
+  width: number;
+  height: number;
+  /** pixels brighter than near-black: the volume is drawn */
+  lit: number;
+  /** pixels whose red clearly exceeds green and blue: the grey-matter label colour (205, 62, 78) over grey */
+  labelRed: number;
+  /** a cheap fingerprint of the pixels, to tell two renderings apart */
+  hash: number;
+}
+
+/** The mask viewer (components/viewer/mask-viewer.tsx) as a test sees it: state, slice, canvas pixels. */
+export class MaskViewerPanel {
+  readonly root: Locator;
+  constructor(private readonly page: Page) {
+    this.root = page.getByTestId('mask-viewer');
+  }
+
+  viewports(): Locator {
+    return this.root.getByTestId('mask-viewport');
+  }
+
+  async waitReady(timeout = 90_000): Promise<void> {
+    await expect(this.root).toHaveAttribute('data-state', /ready|error/, { timeout });
+    const error = this.root.getByTestId('viewer-error');
+    if (await error.count()) throw new Error(`viewer error: ${await error.textContent()}`);
+    await expect(this.root).toHaveAttribute('data-state', 'ready');
+  }
+
+  async slice(): Promise<number> {
+    return Number(await this.root.getAttribute('data-slice'));
+  }
+
+  async sliceCount(): Promise<number> {
+    return Number(await this.root.getAttribute('data-slice-count'));
+  }
+
+  /** Reads back the pixels Cornerstone drew into each viewport's canvas. */
+  async canvasStats(): Promise<CanvasStats[]> {
+    return this.viewports().evaluateAll((stages) =>
+      stages.map((stage) => {
+        const canvas = stage.querySelector('canvas');
+        const ctx = canvas?.getContext('2d', { willReadFrequently: true });
+        if (!canvas || !ctx) return { width: 0, height: 0, lit: 0, labelRed: 0, hash: 0 };
+        const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+        let lit = 0;
+        let labelRed = 0;
+        let hash = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          const [r, g, b] = [d[i], d[i + 1], d[i + 2]];
+          if (r + g + b > 45) lit++;
+          if (r - g > 40 && r - b > 30) labelRed++;
+          hash = (hash * 31 + r + 3 * g + 7 * b) | 0;
+        }
+        return { width: canvas.width, height: canvas.height, lit, labelRed, hash };
+      }),
+    );
+  }
+
+  async wheel(steps: number): Promise<void> {
+    await this.viewports().first().hover();
+    for (let i = 0; i < Math.abs(steps); i++) await this.page.mouse.wheel(0, steps > 0 ? 100 : -100);
+  }
+}

@@ -1,0 +1,144 @@
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MaskViewerPanel, type CanvasStats } from './pages/mask-viewer';
+import { SignInPage } from './pages/sign-in-page';
+
+test.describe.configure({ timeout: 420_000 });
+
+type Tokens = Record<'researcher' | 'reviewer' | 'operator' | 'admin', string>;
+type RunBody = { run: { id: string; status: string; studyLabel: string; kind: string; seriesId: string; error: string | null } };
+
+function tokens(): Tokens {
+  return JSON.parse(readFileSync(join(process.cwd(), '.data/e2e/demo-tokens.json'), 'utf8')) as Tokens;
+}
+
+const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/**
+ * The demo volume: the one NIfTI volume of the project's oldest study (seeded before any upload), so
+ * this spec submits exactly what e2e/runs.spec.ts submits from the study page and shares its run.
+ */
+async function demoVolume(page: Page, request: APIRequestContext, token: string): Promise<string> {
+  await new SignInPage(page).signIn('researcher');
+  await page.goto('/studies?project=demo');
+  const hrefs = await page.getByRole('table').getByRole('link').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+  const studyId = hrefs[hrefs.length - 1].split('/').pop()!; // newest first: the last one is the demo study
+  const res = await request.get(`/api/studies/${studyId}`, { headers: auth(token) });
+  expect(res.status()).toBe(200);
+  const study = (await res.json()) as { volumes: { id: string }[] };
+  await page.context().clearCookies();
+  return study.volumes[0].id;
+}
+
+async function finishedRun(page: Page, request: APIRequestContext, token: string): Promise<RunBody['run']> {
+  const series = await demoVolume(page, request, token);
+  const submitted = await request.post('/api/projects/demo/runs', { headers: auth(token), data: { series, model: 'brain-tissue' } });
+  expect([200, 201]).toContain(submitted.status());
+  const { run } = (await submitted.json()) as RunBody;
+  let current = run;
+  await expect
+    .poll(
+      async () => {
+        current = ((await (await request.get(`/api/runs/${run.id}`, { headers: auth(token) })).json()) as RunBody).run;
+        return current.status;
+      },
+      { timeout: 240_000, intervals: [2_000] },
+    )
+    .toMatch(/succeeded|failed|cancelled/);
+  expect(current.error).toBeNull();
+  expect(current.status).toBe('succeeded');
+  return current;
+}
+
+function expectDrawn(s: CanvasStats, what: string) {
+  expect(s.width * s.height, `${what}: canvas size`).toBeGreaterThan(10_000);
+  expect(s.lit / (s.width * s.height), `${what}: share of lit pixels`).toBeGreaterThan(0.05);
+  expect(s.labelRed, `${what}: grey-matter coloured pixels`).toBeGreaterThan(500);
+}
+
+test('the run page shows the serving mask over the volume; a reviewer compares live and shadow side by side and records a verdict', async ({ page, browser, request }) => {
+  const t = tokens();
+  const run = await finishedRun(page, request, t.researcher);
+
+  // the API: researchers get the serving mask only, reviewers nothing (they go through review cases)
+  const researcherImages = await request.get(`/api/runs/${run.id}/images`, { headers: auth(t.researcher) });
+  expect(researcherImages.status()).toBe(200);
+  const body = (await researcherImages.json()) as { masks: { id: string; url: string }[]; volume: { url: string } };
+  expect(body.masks.map((m) => m.id)).toEqual(['serving']);
+  for (const url of [body.volume.url, ...body.masks.map((m) => m.url)]) expect(decodeURIComponent(new URL(url).pathname)).toMatch(/^\/[^/]+\/derived\//);
+  if (t.reviewer) expect((await request.get(`/api/runs/${run.id}/images`, { headers: auth(t.reviewer) })).status()).toBe(403);
+
+  // researcher: overlay on the run page
+  await new SignInPage(page).signIn('researcher');
+  await page.goto(`/runs/${run.id}`);
+  const viewer = new MaskViewerPanel(page);
+  await viewer.waitReady();
+  await expect(viewer.viewports()).toHaveCount(1);
+  await expect(viewer.root.getByTestId('legend-label')).toHaveText(['White Matter', 'Grey Matter']);
+  let before: CanvasStats[] = [];
+  await expect.poll(async () => (before = await viewer.canvasStats())[0].labelRed, { timeout: 20_000 }).toBeGreaterThan(500);
+  expectDrawn(before[0], 'researcher overlay');
+  const first = await viewer.slice();
+  expect(await viewer.sliceCount()).toBe(256);
+  await viewer.wheel(5);
+  await expect.poll(() => viewer.slice()).not.toBe(first);
+  await expect.poll(async () => (await viewer.canvasStats())[0].hash).not.toBe(before[0].hash);
+  // keyboard: the viewport takes focus and the arrow keys move one slice
+  const afterWheel = await viewer.slice();
+  await viewer.viewports().first().focus();
+  await page.keyboard.press('ArrowDown');
+  await expect.poll(() => viewer.slice()).toBe(afterWheel - 1);
+  // researchers never see the shadow mask nor a switch to it
+  await expect(page.getByRole('radiogroup', { name: 'Masks shown' })).toHaveCount(0);
+  // nor the review pages
+  await page.goto('/reviews');
+  await expect(page.getByTestId('forbidden')).toContainText('review:read');
+
+  // operator: the serving/shadow switch shows both masks side by side
+  const operator = await browser.newPage();
+  await new SignInPage(operator).signIn('operator');
+  await operator.goto(`/runs/${run.id}`);
+  const opViewer = new MaskViewerPanel(operator);
+  await opViewer.waitReady();
+  await operator.getByRole('radio', { name: /side by side/ }).check();
+  await expect(opViewer.viewports()).toHaveCount(2);
+  await opViewer.waitReady();
+  await operator.close();
+
+  // reviewer: the case of this run in the queue, then side by side with the metrics and a verdict
+  const reviewer = await browser.newPage();
+  await new SignInPage(reviewer).signIn('reviewer');
+  await reviewer.goto('/reviews');
+  const row = reviewer.getByTestId('review-row').filter({ hasText: run.studyLabel }).first();
+  await expect(row).toBeVisible();
+  await row.getByRole('link').click();
+  await expect(reviewer.getByRole('heading', { name: new RegExp(`Review of study ${run.studyLabel}`) })).toBeVisible();
+  const cmp = new MaskViewerPanel(reviewer);
+  await cmp.waitReady();
+  await expect(cmp.viewports()).toHaveCount(2);
+  await expect(reviewer.getByText('Live', { exact: true })).toBeVisible();
+  await expect(reviewer.getByText('Shadow', { exact: true })).toBeVisible();
+  await expect.poll(async () => (await cmp.canvasStats()).map((s) => s.labelRed > 500), { timeout: 20_000 }).toEqual([true, true]);
+  for (const [i, s] of (await cmp.canvasStats()).entries()) expectDrawn(s, `review viewport ${i}`);
+  // both viewports follow one slice
+  const start = await cmp.slice();
+  const hashes = (await cmp.canvasStats()).map((s) => s.hash);
+  await cmp.wheel(-4);
+  await expect.poll(() => cmp.slice()).toBe(start - 4);
+  await expect.poll(async () => (await cmp.canvasStats()).map((s, i) => s.hash !== hashes[i])).toEqual([true, true]);
+  await expect(reviewer.getByTestId('metric-row')).toHaveCount(2);
+  await expect(reviewer.getByTestId('metric-row').first()).toContainText('White Matter');
+
+  await reviewer.getByRole('radio', { name: 'Shadow is better' }).check();
+  await reviewer.getByLabel('Comment (optional)').fill('e2e: cortex boundary');
+  await reviewer.getByRole('button', { name: /verdict/ }).click();
+  await expect(reviewer.getByTestId('verdict-saved')).toHaveAttribute('data-verdict', 'shadow_better');
+  // it is stored: after a reload the page shows it, and so does the queue
+  await reviewer.reload();
+  await expect(reviewer.getByRole('radio', { name: 'Shadow is better' })).toBeChecked();
+  await expect(reviewer.getByTestId('verdict-saved')).toContainText('Shadow is better');
+  await reviewer.goto('/reviews');
+  await expect(reviewer.getByTestId('review-row').filter({ hasText: run.studyLabel }).first().getByTestId('review-verdict')).toHaveText('Shadow is better');
+  await reviewer.close();
+});

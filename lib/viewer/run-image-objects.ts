@@ -1,0 +1,82 @@
+import { and, eq } from 'drizzle-orm';
+import { runs, runSteps } from '@/db/schema';
+import type { DbOrTx } from '../db';
+import { AppError } from '../errors';
+import { labelTable } from './label-table';
+import type { MaskSource, ViewerLabel } from './schemas';
+
+/** One stored step output, as run_steps.outputs records it. */
+export interface ImageObjectRef {
+  key: string;
+  versionId: string | null;
+  sha256: string;
+  size: number;
+}
+
+export interface MaskObject {
+  id: MaskSource;
+  role: 'live' | 'canary' | 'shadow';
+  model: string;
+  version: string;
+  labels: ViewerLabel[];
+  ref: ImageObjectRef;
+}
+
+export interface RunImageObjects {
+  runId: string;
+  studyId: string;
+  volume: ImageObjectRef;
+  serving: MaskObject;
+  /** null when the run has no shadow model, or its mask is not written yet */
+  shadow: MaskObject | null;
+}
+
+type RunParams = {
+  model: string;
+  serving: { role: 'live' | 'canary'; version: string; spec?: unknown };
+  shadow?: { version: string; spec?: unknown };
+};
+
+type StoredOutput = { name?: string; key?: string; versionId?: string | null; sha256?: string; size?: number };
+
+function outputOf(steps: Map<string, StoredOutput[]>, task: string, name: string): ImageObjectRef | null {
+  const o = steps.get(task)?.find((x) => x.name === name);
+  if (!o?.key || !o.sha256) return null;
+  return { key: o.key, versionId: o.versionId ?? null, sha256: o.sha256, size: o.size ?? 0 };
+}
+
+/**
+ * The objects a viewer shows for one run: the de-identified volume the convert step wrote (for DICOM
+ * and NIfTI inputs alike) and the masks the infer tasks wrote on the same grid. Only succeeded steps
+ * count. A run whose volume or serving mask is not there yet answers not_found with what is missing.
+ */
+export async function findRunImageObjects(db: DbOrTx, p: { runId: string; projectId: string }): Promise<RunImageObjects> {
+  const [run] = await db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.id, p.runId), eq(runs.projectId, p.projectId)))
+    .limit(1);
+  if (!run) throw new AppError('not_found', `run ${p.runId} not found`);
+  const params = run.params as RunParams;
+  const rows = await db.select().from(runSteps).where(eq(runSteps.runId, run.id));
+  const steps = new Map(rows.filter((s) => s.status === 'succeeded').map((s) => [s.name, s.outputs as StoredOutput[]]));
+
+  const volume = outputOf(steps, 'convert', 'volume.nii.gz');
+  const servingTask = `infer-${params.serving.role}`;
+  const servingMask = outputOf(steps, servingTask, 'mask.nii.gz');
+  if (!volume || !servingMask) {
+    const missing = !volume ? 'the de-identified volume (convert step)' : `the mask (${servingTask} step)`;
+    throw new AppError('not_found', `run ${run.id} has no images yet: ${missing} is not written (run status: ${run.status})`);
+  }
+  const shadowMask = params.shadow ? outputOf(steps, 'infer-shadow', 'mask.nii.gz') : null;
+  return {
+    runId: run.id,
+    studyId: run.studyId,
+    volume,
+    serving: { id: 'serving', role: params.serving.role, model: params.model, version: params.serving.version, labels: labelTable(params.serving.spec), ref: servingMask },
+    shadow:
+      params.shadow && shadowMask
+        ? { id: 'shadow', role: 'shadow', model: params.model, version: params.shadow.version, labels: labelTable(params.shadow.spec), ref: shadowMask }
+        : null,
+  };
+}

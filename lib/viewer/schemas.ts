@@ -1,0 +1,38 @@
+/**
+ * What the viewer is given: short-lived GET URLs for a run's de-identified volume and its masks,
+ * each mask with the label table of the model that produced it. Shared by the run images route and
+ * the reviewer's loader (lib/reviews), and by the client viewer.
+ */
+export interface ViewerLabel {
+  /** voxel value in the mask */
+  value: number;
+  name: string;
+  color: [number, number, number];
+}
+
+export interface ViewerImageLink {
+  /** presigned GET, valid until expiresAt (≤ 5 minutes) */
+  url: string;
+  expiresAt: string;
+  sha256: string;
+  size: number;
+}
+
+export type MaskSource = 'serving' | 'shadow';
+
+export interface ViewerMask extends ViewerImageLink {
+  /** 'serving': the live or canary version's mask; 'shadow': the shadow version's (never shown to researchers) */
+  id: MaskSource;
+  /** the model role that produced it */
+  role: 'live' | 'canary' | 'shadow';
+  model: string;
+  version: string;
+  /** labels drawn (background, value 0, is never drawn and not listed) */
+  labels: ViewerLabel[];
+}
+
+export interface RunImagesDto {
+  run: string;
+  volume: ViewerImageLink;
+  masks: ViewerMask[];
+}
