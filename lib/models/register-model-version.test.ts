@@ -4,7 +4,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { deploymentSlots, modelVersions, models, slotEvents } from '../../db/schema';
 import { closeDb, getDb } from '../db';
 import { seedDemoModels } from '../platform/seed-demo-content';
-import { getObjectBytes } from '../storage/objects';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { getObjectBytes, headObject } from '../storage/objects';
+import { getStorage } from '../storage/s3-client';
 import { listModels } from './list-models';
 import { registerModelVersion } from './register-model-version';
 
@@ -40,5 +42,16 @@ describe('model registry', () => {
     const bytes = readFileSync(`${root}models/brain-tissue-degraded/model.onnx`);
     const spec = JSON.parse(readFileSync(`${root}models/brain-tissue/spec.json`, 'utf8'));
     await expect(registerModelVersion(getDb(), { model: bytes, spec })).rejects.toMatchObject({ code: 'conflict' });
+  });
+  it('puts the artifact back when the same bytes are registered again and the store lost them', async () => {
+    const bytes = readFileSync(`${root}models/brain-tissue/model.onnx`);
+    const spec = { ...JSON.parse(readFileSync(`${root}models/brain-tissue/spec.json`, 'utf8')), name: `lost-${Date.now()}` };
+    const { version } = await registerModelVersion(getDb(), { model: bytes, spec });
+    const { client, settings } = getStorage();
+    await client.send(new DeleteObjectCommand({ Bucket: settings.bucket, Key: version.artifactKey }));
+    expect(await headObject(version.artifactKey)).toBeNull();
+    const again = await registerModelVersion(getDb(), { model: bytes, spec });
+    expect(again).toMatchObject({ created: false, version: { id: version.id } });
+    expect(Buffer.from(await getObjectBytes({ key: version.artifactKey })).equals(bytes)).toBe(true);
   });
 });

@@ -12,7 +12,8 @@ import { validateModel } from './validate-model';
  * Registers one model version: validates the ONNX file against its spec (opset, names, shapes, a run
  * on a tiny input), stores it at models/<model>/<version>/model.onnx and records its SHA-256, which
  * the worker checks before it loads the artifact. Registering the same bytes again returns the
- * existing version; different bytes under an existing version number are refused.
+ * existing version (and puts the artifact back if the store lost it); different bytes under an
+ * existing version number are refused.
  */
 export async function registerModelVersion(
   db: DbOrTx,
@@ -31,6 +32,8 @@ export async function registerModelVersion(
       if (existing.sha256 !== sha256) {
         throw new AppError('conflict', `${spec.name}@${spec.version} is already registered with different content (sha256 ${existing.sha256.slice(0, 12)}…)`);
       }
+      // the same bytes again: make sure the store still has them (a restored database, a new bucket)
+      if (!(await headObject(existing.artifactKey))) await putObject({ key: existing.artifactKey, body: p.model, contentType: 'application/octet-stream' });
       return { version: existing, created: false };
     }
   }

@@ -180,6 +180,8 @@ describe('a run through the local executor (child processes, real store, real mo
     // submitting it again queues the same run again (a retry, not a new run)
     const again = await getDb().transaction((tx) => submitRun(tx, { projectId: tp.id, seriesId, model: other, submittedBy: tp.users.researcher.id }));
     expect(again).toMatchObject({ created: false, run: { id: run.id, status: 'queued' } });
+    // not left queued: an executor sharing this database (CI's e2e app) would take it
+    await getDb().update(runs).set({ status: 'cancelled' }).where(eq(runs.id, run.id));
   }, 120_000);
   it('takes a DICOM series through de-identification and conversion, and writes a DICOM SEG that references only the de-identified instances', async () => {
     const api = new UploadApi({ baseUrl: 'http://segflow.test', token: tp.users.researcher.token, fetch: dispatchFetch() });
