@@ -1,10 +1,10 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { studies, uploadFiles, uploads } from '@/db/schema';
+import { storedObjects, studies, uploadFiles, uploads } from '@/db/schema';
 import type { Db } from '../db';
-import { putObject } from '../storage/objects';
+import { headObject, putObject } from '../storage/objects';
 import { completeUploadFile } from '../uploads/complete-upload-file';
 import { createUpload } from '../uploads/create-upload';
 import { finishUpload } from '../uploads/finish-upload';
@@ -16,13 +16,22 @@ export const DEMO_STUDY_FILE = join('fixtures', 'nifti', 'brainchop-t1', 't1_cro
 /**
  * Puts the demo T1 volume into the demo project through the same ingest path as a browser upload
  * (declared size and SHA-256, server-made key, completion checks, header indexing). Only when the
- * project has no study yet, so a second start changes nothing.
+ * project has no study yet, so a second start changes nothing — except that a demo object the store
+ * lost (a database kept, a bucket replaced) is put back at its recorded key when its bytes are the
+ * demo file's (same SHA-256).
  */
 export async function seedDemoStudy(db: Db, p: { projectId: string; researcherId: string; root?: string }): Promise<void> {
-  const [existing] = await db.select({ id: studies.id }).from(studies).where(eq(studies.projectId, p.projectId)).limit(1);
-  if (existing) return;
   const bytes = readFileSync(join(p.root ?? process.cwd(), DEMO_STUDY_FILE));
   const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const [existing] = await db.select({ id: studies.id }).from(studies).where(eq(studies.projectId, p.projectId)).limit(1);
+  if (existing) {
+    const recorded = await db
+      .select({ key: storedObjects.key })
+      .from(storedObjects)
+      .where(and(eq(storedObjects.projectId, p.projectId), eq(storedObjects.class, 'phi'), eq(storedObjects.sha256, sha256)));
+    for (const o of recorded) if (!(await headObject(o.key))) await putObject({ key: o.key, body: bytes, contentType: 'application/octet-stream' });
+    return;
+  }
   await db.transaction(async (tx) => {
     const { uploadId } = await createUpload(tx, { projectId: p.projectId, userId: p.researcherId });
     const dto = await registerUploadFile(tx, { projectId: p.projectId, uploadId, name: 't1_crop.nii.gz', size: bytes.length, sha256 });

@@ -2,7 +2,11 @@ import { eq } from 'drizzle-orm';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { projects, series, studies } from '../../db/schema';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import { projects, runs, series, storedObjects, studies } from '../../db/schema';
+import { getObjectBytes } from '../storage/objects';
+import { getStorage } from '../storage/s3-client';
 import { findUserIdByToken } from '../auth/api-tokens';
 import { closeDb, getDb } from '../db';
 import { dataDir } from './config';
@@ -33,5 +37,17 @@ describe('demo seed', () => {
     expect(vols).toHaveLength(1);
     expect(vols[0].kind).toBe('nifti');
     expect(vols[0].dims).toEqual([256, 256, 256]);
+
+    // one demo run queued, once; not left queued for an executor sharing this database
+    const demoRuns = await db.select().from(runs).where(eq(runs.studyId, demoStudies[0].id));
+    expect(demoRuns).toHaveLength(1);
+    if (demoRuns[0].status === 'queued') await db.update(runs).set({ status: 'cancelled' }).where(eq(runs.id, demoRuns[0].id));
+
+    // a store that lost the demo object (the database kept, the bucket replaced) gets it back
+    const [object] = await db.select().from(storedObjects).where(eq(storedObjects.seriesId, vols[0].id));
+    const { client, settings } = getStorage();
+    await client.send(new DeleteObjectCommand({ Bucket: settings.bucket, Key: object.key }));
+    await seedDemoContent(db, { projectId: second.projectId, researcherId: second.userIds.researcher });
+    expect(createHash('sha256').update(await getObjectBytes({ key: object.key })).digest('hex')).toBe(object.sha256);
   });
 });
