@@ -18,6 +18,13 @@ test('an operator sees the demo slot, the shadow candidate held by its gate, and
   await expect(shadow.getByRole('button', { name: 'Roll back' })).toBeDisabled();
   await expect(model.getByTestId('history-row').first()).toBeVisible();
 
+  // a registered version without a stage can be put into shadow, with a reason, from the models page
+  await page.goto('/models');
+  const degraded = page.getByTestId('model-brain-tissue').getByRole('row', { name: /1\.0\.0-degraded/ });
+  await expect(degraded.getByRole('button', { name: 'Deploy as shadow' })).toBeDisabled();
+  await degraded.getByLabel(/Reason to put/).fill('compare the degraded variant');
+  await expect(degraded.getByRole('button', { name: 'Deploy as shadow' })).toBeEnabled();
+
   await page.context().clearCookies();
   await new SignInPage(page).signIn('researcher');
   await page.goto('/promotions');

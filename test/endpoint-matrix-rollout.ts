@@ -22,4 +22,9 @@ export function addRolloutRows(matrix: Record<string, MatrixRow>): void {
     allowed: APPROVERS,
     input: async () => ({ method: 'POST', path: '', body: { model: NO_MODEL, stage: 'canary', reason: 'matrix' } }),
   };
+  matrix['app/(app)/models/actions.ts#deployShadowAction'] = {
+    permission: 'model:register',
+    allowed: APPROVERS,
+    input: async () => ({ method: 'POST', path: '', body: { model: NO_MODEL, version: NO_MODEL, reason: 'matrix' } }),
+  };
 }

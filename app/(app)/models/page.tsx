@@ -3,23 +3,26 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Forbidden } from '@/components/ui/forbidden';
 import { loadGuarded } from '@/lib/auth/page';
 import { listModels } from '@/lib/models/list-models';
+import { can } from '@/lib/auth/permissions';
+import { DeployShadowForm } from '@/components/rollout/deploy-shadow-form';
 
 export default async function ModelsPage() {
   const res = await loadGuarded(
     { action: 'model.list', permission: 'model:read', input: z.object({}), project: () => null },
     {},
-    async (ctx) => listModels(ctx.tx),
+    async (ctx) => ({ models: await listModels(ctx.tx), canDeploy: can(ctx.role, 'model:register') }),
   );
   if (!res.ok) return <Forbidden message={res.message} />;
+  const { models, canDeploy } = res.data;
   return (
     <>
       <h1>Models</h1>
-      {res.data.length === 0 ? (
+      {models.length === 0 ? (
         <EmptyState title="No models registered">
           Operators register model versions (ONNX + input spec); each is validated and stored by content hash.
         </EmptyState>
       ) : (
-        res.data.map((m) => (
+        models.map((m) => (
           <div className="card" key={m.id} data-testid={`model-${m.name}`}>
             <h2 style={{ margin: 0, fontSize: 16 }}>{m.name}</h2>
             {m.description && <p className="muted">{m.description}</p>}
@@ -31,6 +34,7 @@ export default async function ModelsPage() {
                   <th>Status</th>
                   <th>SHA-256</th>
                   <th>Registered</th>
+                  {canDeploy && <th />}
                 </tr>
               </thead>
               <tbody>
@@ -43,6 +47,9 @@ export default async function ModelsPage() {
                       {v.sha256.slice(0, 16)}…
                     </td>
                     <td>{v.createdAt.toISOString().slice(0, 10)}</td>
+                    {canDeploy && (
+                      <td>{!v.stage && v.status !== 'retired' && v.status !== 'rejected' && <DeployShadowForm modelId={m.id} versionId={v.id} label={`${m.name}@${v.version}`} />}</td>
+                    )}
                   </tr>
                 ))}
               </tbody>
