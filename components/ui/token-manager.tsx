@@ -3,12 +3,15 @@ import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { createTokenAction, revokeTokenAction } from '@/app/(app)/settings/tokens/actions';
 
-export function TokenManager({ tokens }: { tokens: { id: string; name: string; createdAt: string }[] }) {
+const LIFETIMES = [30, 90, 365] as const;
+
+export function TokenManager({ tokens }: { tokens: { id: string; name: string; createdAt: string; expiresAt: string | null }[] }) {
   const router = useRouter();
   const [created, setCreated] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();
   const [name, setName] = useState('');
+  const [days, setDays] = useState<(typeof LIFETIMES)[number]>(90);
 
   return (
     <div className="card">
@@ -16,7 +19,7 @@ export function TokenManager({ tokens }: { tokens: { id: string; name: string; c
         onSubmit={(e) => {
           e.preventDefault();
           start(async () => {
-            const res = await createTokenAction({ name });
+            const res = await createTokenAction({ name, expiresInDays: days });
             if (res.ok) {
               setCreated(res.data.token);
               setName('');
@@ -27,6 +30,13 @@ export function TokenManager({ tokens }: { tokens: { id: string; name: string; c
         }}
       >
         <input aria-label="Token name" placeholder="name, e.g. laptop" value={name} onChange={(e) => setName(e.target.value)} />{' '}
+        <select aria-label="Expires after" value={days} onChange={(e) => setDays(Number(e.target.value) as (typeof LIFETIMES)[number])}>
+          {LIFETIMES.map((d) => (
+            <option key={d} value={d}>
+              expires in {d} days
+            </option>
+          ))}
+        </select>{' '}
         <button disabled={pending || !name.trim()}>Create token</button>
       </form>
       {created && (
@@ -41,6 +51,7 @@ export function TokenManager({ tokens }: { tokens: { id: string; name: string; c
             <tr key={t.id}>
               <td>{t.name}</td>
               <td>{t.createdAt.slice(0, 16).replace('T', ' ')}</td>
+              <td data-testid="token-expiry">{t.expiresAt ? `expires ${t.expiresAt.slice(0, 10)}` : 'never expires'}</td>
               <td>
                 <button
                   className="secondary"

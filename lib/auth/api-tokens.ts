@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import { createHash, randomBytes } from 'node:crypto';
 import { apiTokens } from '@/db/schema';
 import type { DbOrTx } from '../db';
@@ -9,14 +9,21 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** Creates a token; the plain value is returned once and only its hash is stored. */
-export async function createApiToken(db: DbOrTx, p: { userId: string; name: string }): Promise<{ id: string; token: string }> {
+/** the lifetimes a user may choose for a token, in days */
+export const TOKEN_LIFETIMES_DAYS = [30, 90, 365] as const;
+
+/**
+ * Creates a token; the plain value is returned once and only its hash is stored. Tokens expire
+ * (`expiresInDays`); only the platform's own seeding creates tokens without an end.
+ */
+export async function createApiToken(db: DbOrTx, p: { userId: string; name: string; expiresInDays?: number | null }): Promise<{ id: string; token: string; expiresAt: Date | null }> {
   const token = TOKEN_PREFIX + randomBytes(24).toString('base64url');
+  const expiresAt = p.expiresInDays ? new Date(Date.now() + p.expiresInDays * 86_400_000) : null;
   const [row] = await db
     .insert(apiTokens)
-    .values({ userId: p.userId, name: p.name, tokenHash: hashToken(token) })
+    .values({ userId: p.userId, name: p.name, tokenHash: hashToken(token), expiresAt })
     .returning({ id: apiTokens.id });
-  return { id: row.id, token };
+  return { id: row.id, token, expiresAt };
 }
 
 export async function findUserIdByToken(db: DbOrTx, token: string): Promise<string | null> {
@@ -24,7 +31,7 @@ export async function findUserIdByToken(db: DbOrTx, token: string): Promise<stri
   const [row] = await db
     .select({ userId: apiTokens.userId, id: apiTokens.id })
     .from(apiTokens)
-    .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt)))
+    .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, sql`now()`))))
     .limit(1);
   if (!row) return null;
   await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.id));

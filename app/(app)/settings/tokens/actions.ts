@@ -1,20 +1,23 @@
 'use server';
 import { z } from 'zod';
 import { action } from '@/lib/auth/action';
-import { createApiToken, revokeApiToken } from '@/lib/auth/api-tokens';
+import { createApiToken, revokeApiToken, TOKEN_LIFETIMES_DAYS } from '@/lib/auth/api-tokens';
 import { AppError } from '@/lib/errors';
 
 export const createTokenAction = action(
   {
     action: 'token.create',
     permission: 'token:manage',
-    input: z.object({ name: z.string().trim().min(1).max(80) }),
+    input: z.object({
+      name: z.string().trim().min(1).max(80),
+      expiresInDays: z.union(TOKEN_LIFETIMES_DAYS.map((d) => z.literal(d))).default(90),
+    }),
     project: () => null,
   },
   async (ctx) => {
-    const { id, token } = await createApiToken(ctx.tx, { userId: ctx.actor.userId, name: ctx.input.name });
-    ctx.auditDetails.tokenId = id;
-    return { id, token };
+    const { id, token, expiresAt } = await createApiToken(ctx.tx, { userId: ctx.actor.userId, name: ctx.input.name, expiresInDays: ctx.input.expiresInDays });
+    Object.assign(ctx.auditDetails, { tokenId: id, expiresAt: expiresAt?.toISOString() ?? null });
+    return { id, token, expiresAt: expiresAt?.toISOString() ?? null };
   },
 );
 

@@ -16,9 +16,9 @@ export default async function TokensPage() {
       <h1>API tokens</h1>
       <p className="muted">
         For the <span className="mono">segflow</span> CLI and scripts: set <span className="mono">SEGFLOW_URL</span> and{' '}
-        <span className="mono">SEGFLOW_TOKEN</span>. A token acts with your roles; it is shown once.
+        <span className="mono">SEGFLOW_TOKEN</span>. A token acts with your roles; it is shown once, and it stops working when it expires.
       </p>
-      <TokenManager tokens={res.data.map((t) => ({ id: t.id, name: t.name, createdAt: t.createdAt.toISOString() }))} />
+      <TokenManager tokens={res.data.map((t) => ({ id: t.id, name: t.name, createdAt: t.createdAt.toISOString(), expiresAt: t.expiresAt?.toISOString() ?? null }))} />
     </>
   );
 }
