@@ -27,10 +27,13 @@ export function register(program: Command): void {
       const submitted = await api<{ run: RunDetailDto; created: boolean }>('POST', `/api/projects/${encodeURIComponent(opts.project)}/runs`, { series: opts.series, model: opts.model });
       let run: RunDetailDto = submitted.run;
       process.stderr.write(`${submitted.created ? 'submitted' : 'already submitted'}: run ${run.id} (${run.status})\n`);
-      while (opts.wait && (run.status === 'queued' || run.status === 'running')) {
-        await new Promise((r) => setTimeout(r, 2000));
-        run = (await api<{ run: RunDetailDto }>('GET', `/api/runs/${run.id}`)).run;
-        if (process.stderr.isTTY) process.stderr.write(`\r${run.status}: ${run.steps.filter((s) => s.status === 'succeeded').length}/${run.steps.length} steps`);
+      if (opts.wait) {
+        for (;;) {
+          run = (await api<{ run: RunDetailDto }>('GET', `/api/runs/${run.id}`)).run;
+          if (process.stderr.isTTY) process.stderr.write(`\r${run.status}: ${run.steps.filter((s) => s.status === 'succeeded').length}/${run.steps.length} steps`);
+          if (run.status !== 'queued' && run.status !== 'running') break;
+          await new Promise((r) => setTimeout(r, 2000));
+        }
       }
       if (process.stderr.isTTY && opts.wait) process.stderr.write('\n');
       process.stdout.write(`${JSON.stringify(run)}\n`);
