@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { inArray } from 'drizzle-orm';
+import { comparisons, reviewVerdicts, users } from '@/db/schema';
 import { getDb } from '@/lib/db';
 import { setSlotVersion } from '@/lib/models/set-slot-version';
 import { createTestProject, type TestProject } from '@/test/test-project';
@@ -45,6 +47,23 @@ describe('evaluateGate (shadow → canary), from the database', () => {
     expect(check(e, 'dice-median', 'Grey Matter').passed).toBe(true);
     expect(check(e, 'dice-p10', 'White Matter').passed).toBe(true);
     expect(e.checks.filter((c) => !c.passed).map((c) => `${c.name}:${c.label}`)).toEqual(['dice-p10:Grey Matter']);
+  });
+
+  it("counts reviewers' verdicts on the candidate's comparisons", async () => {
+    const db = getDb();
+    const d = await createDeployment(db, { registeredBy: tp.users.operator.id });
+    const made = await addRuns(db, tp, studyId, 20, { served: { versionId: d.live.id, role: 'live' }, shadowVersionId: d.candidate.id });
+    const cmp = await db.select({ id: comparisons.id }).from(comparisons).where(inArray(comparisons.runId, made.map((r) => r.id)));
+    const reviewer = tp.users.reviewer.id;
+    const second = (await db.insert(users).values({ email: `second-${d.name}@test.segflow`, name: 'second reviewer' }).returning())[0].id;
+    // 5 cases reviewed by one reviewer, 1 of them by a second: 3 of 6 verdicts say live is better
+    await db.insert(reviewVerdicts).values([
+      ...cmp.slice(0, 5).map((c, i) => ({ comparisonId: c.id, reviewerId: reviewer, verdict: (i < 2 ? 'live_better' : 'equivalent') as 'live_better' | 'equivalent' })),
+      { comparisonId: cmp[0].id, reviewerId: second, verdict: 'live_better' as const },
+    ]);
+    const e = await evaluateGate(db, { modelId: d.modelId, stage: 'shadow' });
+    expect(check(e, 'reviewers-live-better-share')).toMatchObject({ passed: false, value: 0.5, detail: '3/6 verdicts say the live mask is better (5 cases reviewed)' });
+    expect(e.passed).toBe(false);
   });
 
   it('measures the shadow failure rate and its latency against the serving model', async () => {

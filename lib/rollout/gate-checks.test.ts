@@ -31,7 +31,20 @@ describe('shadow gate checks', () => {
   it('passes a shadow that agrees with the serving model on enough cases', () => {
     const checks = shadowGateChecks(shadowCases(Array.from({ length: 20 }, () => 0.97)), policy.shadow);
     expect(checks.every((c) => c.passed)).toBe(true);
-    expect(checks.map((c) => c.name)).toEqual(['compared-cases', 'dice-p10', 'dice-median', 'shadow-failure-rate', 'shadow-latency-p95-ratio']);
+    expect(checks.map((c) => c.name)).toEqual(['compared-cases', 'dice-p10', 'dice-median', 'shadow-failure-rate', 'shadow-latency-p95-ratio', 'reviewers-live-better-share']);
+  });
+
+  it("weighs reviewers' verdicts: too many 'live better' fails, and reviews can be required", () => {
+    const dice = Array.from({ length: 20 }, () => 0.97);
+    const split = shadowGateChecks(shadowCases(dice, { reviews: { reviewedCases: 8, verdicts: 10, liveBetter: 4 } }), policy.shadow);
+    expect(byName(split, 'reviewers-live-better-share')).toMatchObject({ passed: false, value: 0.4, detail: '4/10 verdicts say the live mask is better (8 cases reviewed)' });
+    const fine = shadowGateChecks(shadowCases(dice, { reviews: { reviewedCases: 10, verdicts: 10, liveBetter: 1 } }), policy.shadow);
+    expect(byName(fine, 'reviewers-live-better-share').passed).toBe(true);
+    const required = { ...policy.shadow, minReviewedCases: 5 };
+    const few = shadowGateChecks(shadowCases(dice, { reviews: { reviewedCases: 3, verdicts: 3, liveBetter: 0 } }), required);
+    expect(byName(few, 'reviewed-cases')).toMatchObject({ passed: false, detail: 'not enough cases yet: 3/5 reviewed cases' });
+    const none = shadowGateChecks(shadowCases(dice), required);
+    expect(byName(none, 'reviewers-live-better-share')).toMatchObject({ passed: false, value: null });
   });
 
   it('names the count when there are too few compared cases', () => {
@@ -63,7 +76,9 @@ describe('shadow gate checks', () => {
 
   it('does not pass what it cannot measure', () => {
     const checks = shadowGateChecks({ comparisons: [], shadowRan: 0, shadowFailed: 0, shadowLatencyMs: [], servingLatencyMs: [] }, policy.shadow);
-    expect(checks.every((c) => !c.passed)).toBe(true);
+    expect(checks.filter((c) => c.name !== 'reviewers-live-better-share').every((c) => !c.passed)).toBe(true);
+    // reviews are not required by default: none is not a failure
+    expect(byName(checks, 'reviewers-live-better-share')).toMatchObject({ passed: true, value: null, detail: 'no reviewer verdicts yet' });
     expect(byName(checks, 'shadow-latency-p95-ratio').value).toBeNull();
   });
 });
@@ -85,7 +100,7 @@ describe('canary gate checks', () => {
 describe('gate policy', () => {
   it('has the documented defaults, and SEGFLOW_GATE_POLICY overrides a subset', () => {
     expect(DEFAULT_GATE_POLICY).toEqual({
-      shadow: { minComparedCases: 20, diceP10Min: 0.8, diceMedianMin: 0.9, maxFailureRate: 0.05, maxLatencyRatio: 1.5 },
+      shadow: { minComparedCases: 20, diceP10Min: 0.8, diceMedianMin: 0.9, maxFailureRate: 0.05, maxLatencyRatio: 1.5, minReviewedCases: 0, maxLiveBetterShare: 0.2 },
       canary: { minRuns: 20, maxFailureRate: 0.05, maxLatencyRatio: 1.5, latencyBaselineRuns: 50 },
       canarySteps: [10, 25, 50],
     });

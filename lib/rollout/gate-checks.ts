@@ -24,6 +24,8 @@ export interface ShadowCases {
   /** durations (ms) of succeeded infer-shadow steps, and of the serving infer in the same runs */
   shadowLatencyMs: number[];
   servingLatencyMs: number[];
+  /** reviewers' verdicts on those comparisons: how many cases were reviewed, and verdicts saying live is better */
+  reviews?: { reviewedCases: number; verdicts: number; liveBetter: number };
 }
 
 export interface CanaryCases {
@@ -93,8 +95,24 @@ export function shadowGateChecks(cases: ShadowCases, policy: TShadowGatePolicy):
   checks.push(
     failureRateCheck('shadow-failure-rate', cases.shadowFailed, cases.shadowRan, policy.maxFailureRate, 'shadow inferences'),
     latencyCheck('shadow-latency-p95-ratio', cases.shadowLatencyMs, cases.servingLatencyMs, policy.maxLatencyRatio, ['shadow', 'serving']),
+    ...reviewChecks(cases.reviews ?? { reviewedCases: 0, verdicts: 0, liveBetter: 0 }, policy),
   );
   return checks;
+}
+
+/**
+ * What reviewers said, side by side: enough reviewed cases (when the policy asks for any), and not
+ * too many verdicts that the live mask is better. No reviews at all passes only when none are required.
+ */
+function reviewChecks(r: NonNullable<ShadowCases['reviews']>, policy: TShadowGatePolicy): GateCheck[] {
+  const out: GateCheck[] = [];
+  if (policy.minReviewedCases > 0) out.push(countCheck('reviewed-cases', r.reviewedCases, policy.minReviewedCases, 'reviewed cases'));
+  if (r.verdicts === 0) {
+    out.push({ name: 'reviewers-live-better-share', value: null, threshold: policy.maxLiveBetterShare, op: '<=', passed: policy.minReviewedCases === 0, detail: 'no reviewer verdicts yet' });
+  } else {
+    out.push(check({ name: 'reviewers-live-better-share', value: r.liveBetter / r.verdicts, threshold: policy.maxLiveBetterShare, op: '<=', detail: `${r.liveBetter}/${r.verdicts} verdicts say the live mask is better (${r.reviewedCases} cases reviewed)` }));
+  }
+  return out;
 }
 
 /** The canary gate (next percent step or live): enough canary runs, failures, latency against live. */

@@ -9,7 +9,9 @@ import { z } from 'zod';
  *     per-case Dice ≥ diceP10Min (0.80) and the median ≥ diceMedianMin (0.90), so a tail of bad cases
  *     fails the gate even when the mean looks fine;
  *   - maxFailureRate (0.05): runs whose infer-shadow failed / runs whose infer-shadow ran;
- *   - maxLatencyRatio (1.5): p95 of infer-shadow ≤ 1.5 × p95 of the serving infer in the same runs.
+ *   - maxLatencyRatio (1.5): p95 of infer-shadow ≤ 1.5 × p95 of the serving infer in the same runs;
+ *   - reviewers' verdicts on those comparisons: at least minReviewedCases (0: reviews inform but are
+ *     not required) and the share of verdicts "live better" ≤ maxLiveBetterShare (0.2).
  *
  * canary (each percent step, and the last step → live), over the canary's runs since its current step:
  *   - minRuns (20): runs the canary served whose infer-canary ran;
@@ -31,6 +33,8 @@ export const ZShadowGatePolicy = z.object({
   diceMedianMin: ratio.default(0.9),
   maxFailureRate: ratio.default(0.05),
   maxLatencyRatio: z.number().positive().default(1.5),
+  minReviewedCases: z.number().int().min(0).default(0),
+  maxLiveBetterShare: ratio.default(0.2),
 });
 
 export const ZCanaryGatePolicy = z.object({

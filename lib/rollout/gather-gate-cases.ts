@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { comparisons, runs, runSteps, slotEvents } from '@/db/schema';
+import { comparisons, reviewVerdicts, runs, runSteps, slotEvents } from '@/db/schema';
 import type { DbOrTx } from '../db';
 import type { CanaryCases, ShadowCases } from './gate-checks';
 import type { Candidate } from './get-candidate';
@@ -40,6 +40,12 @@ export async function gatherShadowCases(db: DbOrTx, c: Candidate): Promise<Shado
     .innerJoin(runs, eq(runs.id, runSteps.runId))
     .where(and(window, FINISHED, inArray(runSteps.name, ['infer-live', 'infer-canary', 'infer-shadow'])));
   const shadow = steps.filter((s) => s.name === 'infer-shadow' && (RAN as readonly string[]).includes(s.status));
+  const verdicts = await db
+    .select({ comparisonId: reviewVerdicts.comparisonId, verdict: reviewVerdicts.verdict })
+    .from(reviewVerdicts)
+    .innerJoin(comparisons, eq(comparisons.id, reviewVerdicts.comparisonId))
+    .innerJoin(runs, eq(runs.id, comparisons.runId))
+    .where(and(eq(comparisons.shadowVersionId, c.version.id), window));
   const ok = (s: (typeof steps)[number]) => s.status === 'succeeded';
   return {
     comparisons: compared.flatMap((row) => {
@@ -53,6 +59,7 @@ export async function gatherShadowCases(db: DbOrTx, c: Candidate): Promise<Shado
       .filter((s) => s.name !== 'infer-shadow' && ok(s))
       .map(durationMs)
       .filter(notNull),
+    reviews: { reviewedCases: new Set(verdicts.map((v) => v.comparisonId)).size, verdicts: verdicts.length, liveBetter: verdicts.filter((v) => v.verdict === 'live_better').length },
   };
 }
 
