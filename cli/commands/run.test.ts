@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as runsRoute from '@/app/api/projects/[project]/runs/route';
 import * as runRoute from '@/app/api/runs/[run]/route';
@@ -16,21 +14,9 @@ import { UploadEngine } from '@/lib/uploads/client/upload-engine';
 import { dispatchFetch } from '@/lib/uploads/test/dispatch-api';
 import { fileSource, T1_NIFTI } from '@/lib/uploads/test/fixtures';
 import { startRouteServer } from '@/test/route-server';
+import { REPO_ROOT, runCli } from '@/test/run-cli';
 import { createTestProject, type TestProject } from '@/test/test-project';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/segflow.mjs'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 let tp: TestProject;
 let server: Awaited<ReturnType<typeof startRouteServer>>;
@@ -42,8 +28,8 @@ beforeAll(async () => {
   const engine = new UploadEngine({ api: new UploadApi({ baseUrl: 'http://segflow.test', token: tp.users.researcher.token, fetch: dispatchFetch() }), project: tp.slug });
   engine.add([fileSource(T1_NIFTI)]);
   seriesId = (await engine.run()).volumes[0].id;
-  const spec = { ...JSON.parse(readFileSync(join(ROOT, 'models/brain-tissue/spec.json'), 'utf8')), name: model };
-  const { version } = await registerModelVersion(getDb(), { model: readFileSync(join(ROOT, 'models/brain-tissue/model.onnx')), spec });
+  const spec = { ...JSON.parse(readFileSync(join(REPO_ROOT, 'models/brain-tissue/spec.json'), 'utf8')), name: model };
+  const { version } = await registerModelVersion(getDb(), { model: readFileSync(join(REPO_ROOT, 'models/brain-tissue/model.onnx')), spec });
   await setSlotVersion(getDb(), { modelId: version.modelId, versionId: version.id, stage: 'live', reason: 'test' });
   server = await startRouteServer([
     ['POST', /^\/api\/projects\/([^/]+)\/runs$/, ['project'], runsRoute.POST],

@@ -1,28 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/lib/db';
 import { CT_SERIES_DIR, T1_NIFTI } from '@/lib/uploads/test/fixtures';
 import { serveUploadApi } from '@/lib/uploads/test/dispatch-api';
+import { runCli } from '@/test/run-cli';
 import { createTestProject, type TestProject } from '@/test/test-project';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/** Runs the CLI as a child process without blocking this one: the API it calls is served from here. */
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/segflow.mjs'), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 let tp: TestProject;
 let api: Awaited<ReturnType<typeof serveUploadApi>>;
