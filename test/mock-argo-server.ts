@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { freePort } from './free-port';
+import { closeObjects, K8S_VOCABULARY } from './argo-schema-utils';
 
 /**
  * A mock Argo Server driven by Argo's OpenAPI spec (fixtures/argo/api/openapi-spec/swagger.json,
@@ -22,18 +23,11 @@ const spec = JSON.parse(readFileSync(join(process.cwd(), 'fixtures', 'argo', 'ap
   definitions: Record<string, unknown>;
 };
 
-export function closeObjects(node: unknown): void {
-  if (Array.isArray(node)) return node.forEach(closeObjects);
-  if (typeof node !== 'object' || node === null) return;
-  const o = node as Record<string, unknown>;
-  if (o.properties && typeof o.properties === 'object' && o.additionalProperties === undefined) o.additionalProperties = false;
-  for (const v of Object.values(o)) closeObjects(v);
-}
 
 const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
 addFormats(ajv);
 ajv.addFormat('uint64', /^\d+$/);
-ajv.addVocabulary(['x-kubernetes-group-version-kind', 'x-kubernetes-list-map-keys', 'x-kubernetes-list-type', 'x-kubernetes-map-type', 'x-kubernetes-patch-merge-key', 'x-kubernetes-patch-strategy', 'x-kubernetes-unions']);
+ajv.addVocabulary(K8S_VOCABULARY);
 const definitions = structuredClone(spec.definitions);
 closeObjects(definitions);
 ajv.addSchema({ $id: 'argo-openapi', definitions });

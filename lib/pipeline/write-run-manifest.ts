@@ -26,12 +26,10 @@ function localBuildId(): string {
 export async function writeRunManifest(db: DbOrTx, p: { run: Run; inputs: TObjectRef[]; status: 'succeeded' | 'failed'; skipTask: string }): Promise<{ key: string; sha256: string; versionId: string | null; size: number }> {
   const { run } = p;
   const key = manifestKey({ projectId: run.projectId, runId: run.id });
-  if (await headObject(key)) {
-    const existing = ZSignedManifest.safeParse(JSON.parse(new TextDecoder().decode(await getObjectBytes({ key }))));
-    if (existing.success && existing.data.manifest.run.id === run.id) {
-      const head = await headObject(key);
-      return { key, sha256: existing.data.sha256, versionId: head?.versionId ?? null, size: head?.size ?? 0 };
-    }
+  const head = await headObject(key);
+  if (head) {
+    const existing = ZSignedManifest.safeParse(JSON.parse(new TextDecoder().decode(await getObjectBytes({ key, versionId: head.versionId }))));
+    if (existing.success && existing.data.manifest.run.id === run.id) return { key, sha256: existing.data.sha256, versionId: head.versionId, size: head.size };
     throw new Error(`${key} exists and is not this run's manifest: manifests are never overwritten`);
   }
   const [submitter] = await db.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, run.submittedBy!));

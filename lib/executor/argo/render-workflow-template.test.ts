@@ -9,6 +9,7 @@ import { planRun, STEPS } from '@/lib/pipeline/definition';
 import type { TStepInvocation, TStepResult } from '@/lib/pipeline/step-contract';
 import { STEP_RULES } from '@/lib/storage/access-rules';
 import { withUpstream } from '@/workers/run-step';
+import { closeObjects, K8S_VOCABULARY } from '@/test/argo-schema-utils';
 import {
   ARGO_TEMPLATE_PLACEHOLDERS,
   argoParameterJson,
@@ -29,21 +30,13 @@ import {
  */
 const SCHEMA_PATH = join(process.cwd(), 'fixtures', 'argo', 'api', 'jsonschema', 'schema.json');
 
-function closeObjects(node: unknown): void {
-  if (Array.isArray(node)) return node.forEach(closeObjects);
-  if (typeof node !== 'object' || node === null) return;
-  const o = node as Record<string, unknown>;
-  if (o.properties && typeof o.properties === 'object' && o.additionalProperties === undefined) o.additionalProperties = false;
-  for (const v of Object.values(o)) closeObjects(v);
-}
-
 function argoValidator() {
   const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as Record<string, unknown>;
   closeObjects(schema.definitions);
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false });
   addFormats(ajv);
   ajv.addFormat('uint64', /^\d+$/);
-  ajv.addVocabulary(['x-kubernetes-group-version-kind', 'x-kubernetes-list-map-keys', 'x-kubernetes-list-type', 'x-kubernetes-map-type', 'x-kubernetes-patch-merge-key', 'x-kubernetes-patch-strategy', 'x-kubernetes-unions']);
+  ajv.addVocabulary(K8S_VOCABULARY);
   ajv.addSchema(schema);
   const id = schema.$id as string;
   const root = ajv.getSchema(id)!;
