@@ -5,6 +5,11 @@
  *   derived/<project>/<study>/...                   de-identified images, volumes, masks, SEG, metrics
  *   manifests/<project>/<run>.json                  run manifests, written once
  *   models/<model>/<version>/model.onnx             model artifacts
+ *   pipeline/<project>/invocations/<run>/<task>.json           a step's invocation, written by the platform (Argo)
+ *   pipeline/<project>/results/<step>/<run>/<task>.json       a step's result, written by the step (Argo)
+ * pipeline/ is how Argo steps exchange object lists: the workflow carries only references to these
+ * (Argo keeps parameters in etcd, per node); the step is in the results key so that each step's
+ * service account may write under its own prefix only.
  */
 const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -19,6 +24,7 @@ export const PREFIXES = {
   derived: 'derived/',
   manifests: 'manifests/',
   models: 'models/',
+  pipeline: 'pipeline/',
 } as const;
 
 export function rawPhiKey(p: { projectId: string; studyId: string; uploadId: string; index: number }): string {
@@ -40,4 +46,12 @@ export function manifestKey(p: { projectId: string; runId: string }): string {
 
 export function modelKey(p: { model: string; version: string }): string {
   return `models/${seg('model', p.model)}/${seg('version', p.version)}/model.onnx`;
+}
+
+export function invocationKey(p: { projectId: string; runId: string; task: string }): string {
+  return `pipeline/${seg('project', p.projectId)}/invocations/${seg('run', p.runId)}/${seg('task', p.task)}.json`;
+}
+
+export function stepResultKey(p: { projectId: string; step: string; runId: string; task: string }): string {
+  return `pipeline/${seg('project', p.projectId)}/results/${seg('step', p.step)}/${seg('run', p.runId)}/${seg('task', p.task)}.json`;
 }

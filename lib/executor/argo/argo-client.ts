@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { ZStepResult, type TStepResult } from '@/lib/pipeline/step-contract';
-import { argoTasks, plannedTaskId, WORKFLOW_TEMPLATE_NAME } from './render-workflow-template';
+import { argoTasks, plannedTaskId } from './argo-parameters';
+import { WORKFLOW_TEMPLATE_NAME } from './render-workflow-template';
 
 export interface ArgoConnection {
   /** the Argo Server's URL (`https://argo.example:2746`); a bare `host:port` means https */

@@ -2,11 +2,13 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { runs, runSteps, type Run } from '@/db/schema';
 import { getDb, type DbOrTx } from '@/lib/db';
 import { STEPS } from '@/lib/pipeline/definition';
-import type { TStepInvocation } from '@/lib/pipeline/step-contract';
 import { finishRun, writeSucceededManifest } from '../finish-run';
 import { buildInvocation, loadRunContext, recordStepResult } from '../run-context';
 import { getWorkflow, submitWorkflow, type ArgoConnection, type ArgoTaskStatus } from './argo-client';
-import { argoWorkflowParameters, deidSecretName, labelValue, WORKFLOW_TEMPLATE_NAME } from './render-workflow-template';
+import { storeInvocation } from '@/lib/pipeline/step-exchange';
+import type { TObjectRef } from '@/lib/pipeline/step-contract';
+import { argoWorkflowParameters, deidSecretName, labelValue } from './argo-parameters';
+import { WORKFLOW_TEMPLATE_NAME } from './render-workflow-template';
 
 /** ARGO_SERVER, ARGO_TOKEN and ARGO_NAMESPACE (default `segflow`), or null when Argo is not configured. */
 export function argoConnection(env: Record<string, string | undefined> = process.env): ArgoConnection | null {
@@ -30,9 +32,9 @@ const WORKFLOW_REF = /^argo:([^/]+)\/(.+)$/;
 export async function submitToArgo(db: DbOrTx, runId: string, conn: ArgoConnection): Promise<Run> {
   const c = await loadRunContext(db, runId);
   if (c.run.status !== 'queued') throw new Error(`run ${runId} is ${c.run.status}, not queued: it is not submitted again`);
-  const invocations: Record<string, TStepInvocation> = {};
-  for (const t of c.tasks) if (STEPS[t.step].runsOn === 'worker') invocations[t.id] = buildInvocation(c, t, {});
-  const parameters = argoWorkflowParameters({ serving: c.params.serving.role === 'canary' ? 'canary' : 'live', invocations, deidSecretName: deidSecretName(c.run.projectId) });
+  const invocations: Record<string, TObjectRef> = {};
+  for (const t of c.tasks) if (STEPS[t.step].runsOn === 'worker') invocations[t.id] = await storeInvocation(buildInvocation(c, t, {}));
+  const parameters = argoWorkflowParameters({ serving: c.params.serving.role === 'canary' ? 'canary' : 'live', shadow: Boolean(c.params.shadow), invocations, deidSecretName: deidSecretName(c.run.projectId) });
   const wf = await submitWorkflow({
     ...conn,
     templateName: WORKFLOW_TEMPLATE_NAME,

@@ -1,27 +1,23 @@
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readClusterConfig } from '@/lib/deploy/cluster-config';
 import { planRun, STEPS } from '@/lib/pipeline/definition';
-import type { TStepInvocation, TStepResult } from '@/lib/pipeline/step-contract';
+import type { TObjectRef, TStepInvocation, TStepResult } from '@/lib/pipeline/step-contract';
+import { storeInvocation, storeStepResult } from '@/lib/pipeline/step-exchange';
 import { STEP_RULES } from '@/lib/storage/access-rules';
+import { putObject } from '@/lib/storage/objects';
 import { withUpstream } from '@/workers/run-step';
+import { argoValidationErrors, simulateDag, type SimTask } from '@/test/argo-dag-sim';
 import { closeObjects, K8S_VOCABULARY } from '@/test/argo-schema-utils';
-import {
-  ARGO_TEMPLATE_PLACEHOLDERS,
-  argoParameterJson,
-  argoTaskName,
-  argoWorkflowParameters,
-  deidSecretName,
-  labelValue,
-  plannedTaskId,
-  renderWorkflowTemplate,
-  SERVING_INFER_TASK,
-  workflowTemplateJson,
-} from './render-workflow-template';
+import { argoParameterJson, argoTaskName, argoWorkflowParameters, deidSecretName, labelValue, plannedTaskId, SERVING_INFER_TASK } from './argo-parameters';
+import { renderOptionsFrom, renderWorkflowTemplate, workflowDeadlineSeconds, workflowTemplateJson } from './render-workflow-template';
+import { STEP_RUNTIME } from './step-runtime';
 
 /**
  * Argo's published JSON Schema (fixtures/argo, argoproj/argo-workflows@f016ad89, draft 2020-12). Its
@@ -50,34 +46,48 @@ interface Param {
   value?: string;
   valueFrom?: { path: string };
 }
-interface DagTask {
-  name: string;
+interface DagTask extends SimTask {
   template: string;
-  dependencies?: string[];
-  when?: string;
-  arguments: { parameters: Param[] };
+  arguments: { parameters: { name: string; value: string }[] };
 }
 interface Tmpl {
   name: string;
   dag?: { tasks: DagTask[] };
+  metadata?: { labels: Record<string, string> };
   inputs?: { parameters: Param[]; artifacts: { name: string; path: string; raw: { data: string } }[] };
   outputs?: { parameters: Param[] };
   serviceAccountName?: string;
-  retryStrategy?: { limit: string; backoff: { duration: string; factor: string } };
+  securityContext?: Record<string, unknown>;
+  timeout?: string;
+  priorityClassName?: string;
+  synchronization?: { semaphores: { configMapKeyRef: { name: string; key: string } }[] };
+  retryStrategy?: { limit: string; expression: string; backoff: { duration: string; factor: string; cap: string; maxDuration: string } };
   nodeSelector?: Record<string, string>;
   tolerations?: unknown[];
-  container?: { image: string; command: string[]; args: string[]; env?: { name: string; valueFrom: { secretKeyRef: { name: string; key: string } } }[]; resources?: { limits: Record<string, string> } };
+  metrics?: { prometheus: { name: string; labels: { key: string; value: string }[] }[] };
+  container?: {
+    image: string;
+    command: string[];
+    args: string[];
+    env?: { name: string; valueFrom: { secretKeyRef: { name: string; key: string } } }[];
+    resources: { requests: Record<string, string>; limits: Record<string, string> };
+    securityContext: Record<string, unknown>;
+    volumeMounts: { name: string; mountPath: string }[];
+  };
 }
 interface Rendered {
   metadata: { name: string; namespace: string; labels: Record<string, string> };
-  spec: { entrypoint: string; arguments: { parameters: Param[] }; templates: Tmpl[] };
+  spec: { entrypoint: string; activeDeadlineSeconds: number; podGC: unknown; ttlStrategy: unknown; podPriorityClassName: string; arguments: { parameters: Param[] }; templates: Tmpl[] };
 }
 
-const rendered = renderWorkflowTemplate({ namespace: 'research', image: `registry.example/segflow-worker@sha256:${'ab'.repeat(32)}` }) as unknown as Rendered;
+const cluster = readClusterConfig();
+const IMAGE = `registry.example/segflow-worker@sha256:${'ab'.repeat(32)}`;
+const rendered = renderWorkflowTemplate({ ...renderOptionsFrom(cluster), namespace: 'research', image: IMAGE }) as unknown as Rendered;
 const templates = new Map(rendered.spec.templates.map((t) => [t.name, t]));
 const dag = templates.get(rendered.spec.entrypoint)!.dag!.tasks;
 const stepTemplates = rendered.spec.templates.filter((t) => t.container);
 const workerSteps = Object.values(STEPS).filter((s) => s.runsOn === 'worker').map((s) => s.name);
+const stepOf = (t: Tmpl) => t.metadata!.labels['segflow.io/step'] as keyof typeof STEP_RUNTIME;
 
 describe('renderWorkflowTemplate', () => {
   const validate = argoValidator();
@@ -95,21 +105,30 @@ describe('renderWorkflowTemplate', () => {
     expect(validate.template(intLimit).join('\n')).toContain('/retryStrategy/limit must be string');
   });
 
+  it("passes Argo's validation of DAG task groups (depends only, no continueOn beside it)", () => {
+    expect(argoValidationErrors(dag)).toEqual([]);
+    expect(dag.every((d) => d.dependencies === undefined && d.continueOn === undefined)).toBe(true);
+    expect(argoValidationErrors([{ name: 'a' }, { name: 'b', depends: 'a', continueOn: { failed: true } }])).toHaveLength(1);
+  });
+
   it('refers only to parameters and task outputs Argo can resolve where they are used', () => {
     const workflowParams = new Set(rendered.spec.arguments.parameters.map((p) => p.name));
     const refs = (value: unknown) => [...JSON.stringify(value).matchAll(/\{\{([^}]+)\}\}/g)].map((m) => m[1]);
+    const argoVars = new Set(['status', 'duration']); // template metrics' own variables
     for (const t of stepTemplates) {
       const inputs = new Set(t.inputs!.parameters.map((p) => p.name));
       for (const ref of refs(t)) {
         const [scope, kind, name] = ref.split('.');
+        if (argoVars.has(ref)) continue;
         if (scope === 'workflow') expect(workflowParams.has(name), `${t.name}: ${ref}`).toBe(true);
         else expect(scope === 'inputs' && kind === 'parameters' && inputs.has(name), `${t.name}: ${ref}`).toBe(true);
       }
-      // every input parameter is passed by every task that runs the template
+      // every input parameter is passed by the task that runs the template
       for (const task of dag.filter((d) => d.template === t.name)) expect(task.arguments.parameters.map((p) => p.name).sort()).toEqual([...inputs].sort());
     }
     const byName = new Map(dag.map((d) => [d.name, d]));
-    const ancestors = (name: string): Set<string> => new Set((byName.get(name)!.dependencies ?? []).flatMap((d) => [d, ...ancestors(d)]));
+    const deps = (d: DagTask) => [...(d.depends ?? '').matchAll(/([a-z][-a-z]*)\.[A-Z]/g)].map((m) => m[1]);
+    const ancestors = (name: string): Set<string> => new Set(deps(byName.get(name)!).flatMap((d) => [d, ...ancestors(d)]));
     for (const task of dag) {
       for (const ref of refs(task)) {
         const [scope, a, b, c, d] = ref.split('.');
@@ -117,6 +136,7 @@ describe('renderWorkflowTemplate', () => {
         else {
           expect(scope).toBe('tasks');
           expect(ancestors(task.name).has(a), `${task.name}: ${ref} (not an upstream task)`).toBe(true);
+          if (b === 'status') continue;
           expect([b, c, d]).toEqual(['outputs', 'parameters', 'result']);
           expect(templates.get(byName.get(a)!.template)!.outputs!.parameters.map((p) => p.name)).toContain('result');
         }
@@ -130,8 +150,9 @@ describe('renderWorkflowTemplate', () => {
       expect(dag.map((d) => plannedTaskId(d.name, serving))).toEqual(planned.map((t) => t.id));
       for (const t of planned) {
         const task = dag.find((d) => d.name === argoTaskName(t.id))!;
-        expect((task.dependencies ?? []).map((d) => plannedTaskId(d, serving)), t.id).toEqual(t.after);
-        expect(task.template).toBe(t.step);
+        const deps = [...(task.depends ?? '').matchAll(/([a-z][-a-z]*)\.Succeeded/g)].map((m) => plannedTaskId(m[1], serving));
+        expect(deps, t.id).toEqual(t.after);
+        expect(stepOf(templates.get(task.template)!)).toBe(t.step);
       }
     }
     expect(STEPS.manifest.runsOn).toBe('platform');
@@ -139,10 +160,13 @@ describe('renderWorkflowTemplate', () => {
     expect(JSON.stringify(rendered)).not.toContain('invocation-manifest');
   });
 
-  it('runs the shadow infer and compare only when the shadow parameter is "true"', () => {
-    const conditional = dag.filter((d) => d.when).map((d) => d.name);
-    expect(conditional).toEqual(['infer-shadow', 'compare']);
-    for (const d of dag.filter((x) => x.when)) expect(d.when).toBe("'{{workflow.parameters.shadow}}' == 'true'");
+  it('runs the shadow infer and compare only with a shadow, and compare only after the shadow succeeded', () => {
+    expect(dag.filter((d) => d.when).map((d) => d.name)).toEqual(['infer-shadow', 'compare']);
+    expect(dag.find((d) => d.name === 'infer-shadow')!.when).toBe("'{{workflow.parameters.shadow}}' == 'true'");
+    expect(dag.find((d) => d.name === 'compare')).toMatchObject({
+      depends: 'infer-serving.Succeeded && (infer-shadow.Succeeded || infer-shadow.Skipped || infer-shadow.Failed || infer-shadow.Errored)',
+      when: "'{{workflow.parameters.shadow}}' == 'true' && '{{tasks.infer-shadow.status}}' == 'Succeeded'",
+    });
     const params = Object.fromEntries(rendered.spec.arguments.parameters.map((p) => [p.name, p]));
     expect(params.shadow).toMatchObject({ value: 'false', enum: ['true', 'false'] });
     expect(params.serving).toMatchObject({ value: 'live', enum: ['live', 'canary'] });
@@ -158,47 +182,102 @@ describe('renderWorkflowTemplate', () => {
     expect(templates.get('compare')!.container!.args).toContain('infer-{{workflow.parameters.serving}}=/work/upstream/infer-serving.json');
   });
 
-  it('runs every worker step with `segflow step`, its invocation and upstream results as files, its result as the output parameter', () => {
-    expect(stepTemplates.map((t) => t.name).sort()).toEqual([...workerSteps].sort());
+  describe("on Argo's DAG semantics (test/argo-dag-sim.ts)", () => {
+    const run = (shadow: boolean, failing: Record<string, 'Failed' | 'Error'> = {}) => simulateDag(dag, { shadow: String(shadow), serving: 'live' }, (t) => failing[t] ?? 'Succeeded');
+
+    it('a run with a shadow runs every task and succeeds; without one, the shadow tasks are skipped', () => {
+      expect(run(true)).toEqual({ phases: Object.fromEntries(dag.map((d) => [d.name, 'Succeeded'])), dagPhase: 'Succeeded', unresolved: [] });
+      expect(run(false)).toMatchObject({ phases: { 'infer-serving': 'Succeeded', 'infer-shadow': 'Skipped', compare: 'Skipped' }, dagPhase: 'Succeeded', unresolved: [] });
+    });
+
+    it('a failed shadow neither hangs nor fails the workflow: compare is skipped and never reads its output', () => {
+      for (const how of ['Failed', 'Error'] as const) {
+        expect(run(true, { 'infer-shadow': how })).toMatchObject({ phases: { 'infer-serving': 'Succeeded', 'infer-shadow': how, compare: 'Skipped' }, dagPhase: 'Succeeded', unresolved: [] });
+      }
+      expect(run(true, { compare: 'Failed' })).toMatchObject({ dagPhase: 'Failed' });
+      // the template before this fix (dependencies + continueOn) made Argo wait forever for the failed shadow's result
+      const before = dag.map(({ depends, when, ...d }) => ({ ...d, when: when?.replace(/ && '\{\{tasks[^&]*$/, ''), dependencies: [...(depends ?? '').matchAll(/([a-z][-a-z]*)\.Succeeded/g)].map((m) => m[1]), ...(d.name.includes('shadow') || d.name === 'compare' ? { continueOn: { failed: true, error: true } } : {}) }));
+      expect(simulateDag(before, { shadow: 'true' }, (t) => (t === 'infer-shadow' ? 'Failed' : 'Succeeded'))).toMatchObject({ dagPhase: 'Hung', unresolved: [expect.stringContaining('compare: {{tasks.infer-shadow.outputs.parameters.result}}')] });
+    });
+
+    it('a failed serving path fails the workflow, whatever the shadow did', () => {
+      expect(run(true, { 'infer-serving': 'Failed' })).toMatchObject({ phases: { 'infer-shadow': 'Succeeded', compare: 'Omitted' }, dagPhase: 'Failed', unresolved: [] });
+      expect(run(false, { 'infer-serving': 'Error' })).toMatchObject({ dagPhase: 'Error' });
+      expect(run(true, { deidentify: 'Failed' })).toMatchObject({ phases: { convert: 'Omitted', 'infer-serving': 'Omitted', 'infer-shadow': 'Omitted', compare: 'Omitted' }, dagPhase: 'Failed' });
+    });
+  });
+
+  it('runs every worker task with `segflow step --by-ref`, its invocation and upstream results as reference files, its result reference as the output parameter', () => {
+    expect(stepTemplates.map((t) => t.name)).toEqual(dag.map((d) => d.name));
+    expect([...new Set(stepTemplates.map(stepOf))].sort()).toEqual([...workerSteps].sort());
     for (const t of stepTemplates) {
-      expect(t.container!.image).toBe(`registry.example/segflow-worker@sha256:${'ab'.repeat(32)}`);
-      expect([...t.container!.command, ...t.container!.args.slice(0, 4)].join(' ')).toBe('node bin/segflow.mjs step /work/invocation.json --result /tmp/result.json');
+      expect(t.container!.image).toBe(IMAGE);
+      expect([...t.container!.command, ...t.container!.args.slice(0, 5)].join(' ')).toBe('node bin/segflow.mjs step /work/invocation.json --by-ref --result /tmp/result.json');
       expect(t.inputs!.artifacts[0]).toEqual({ name: 'invocation', path: '/work/invocation.json', raw: { data: '{{inputs.parameters.invocation}}' } });
       expect(t.outputs!.parameters).toEqual([{ name: 'result', valueFrom: { path: '/tmp/result.json' } }]);
       for (const a of t.inputs!.artifacts.slice(1)) expect(t.container!.args).toContain(`${a.name === `upstream-${SERVING_INFER_TASK}` ? 'infer-{{workflow.parameters.serving}}' : a.name.slice('upstream-'.length)}=${a.path}`);
     }
     // a task receives the results of every task before it, as the local executor passes them
-    expect(templates.get('infer')!.inputs!.parameters.map((p) => p.name)).toEqual(['invocation', 'upstream-ingest', 'upstream-deidentify', 'upstream-convert']);
+    expect(templates.get('infer-serving')!.inputs!.parameters.map((p) => p.name)).toEqual(['invocation', 'upstream-ingest', 'upstream-deidentify', 'upstream-convert']);
   });
 
-  it('retries each step as often as STEPS says, with backoff', () => {
+  it('retries each step as often as STEPS says, with capped backoff, and ends a stuck step and a stuck run', () => {
     for (const t of stepTemplates) {
-      expect(t.retryStrategy!.limit).toBe(String(STEPS[t.name as keyof typeof STEPS].maxAttempts - 1));
-      expect(t.retryStrategy!.backoff).toMatchObject({ duration: expect.stringMatching(/^\d+[smh]?$/), factor: '2' });
+      const rt = STEP_RUNTIME[stepOf(t)];
+      expect(t.retryStrategy!.limit).toBe(String(STEPS[stepOf(t)].maxAttempts - 1));
+      expect(t.retryStrategy!.expression).toBe('asInt(lastRetry.exitCode) != 2');
+      expect(t.retryStrategy!.backoff).toEqual({ duration: rt.backoff.duration, factor: String(rt.backoff.factor), cap: rt.backoff.cap, maxDuration: rt.backoff.maxDuration });
+      // counted from the pod's creation: a pod Pending on a missing GPU, image or Secret fails
+      expect(t.timeout).toBe(`${rt.timeoutSeconds}s`);
     }
+    // the slowest path at its worst: ingest, deidentify, convert, the shadow infer (or serving), compare
+    expect(rendered.spec.activeDeadlineSeconds).toBe(workflowDeadlineSeconds());
+    expect(workflowDeadlineSeconds()).toBe(21_600);
+    expect(rendered.spec.podGC).toEqual({ strategy: 'OnPodSuccess' });
+    expect(rendered.spec.ttlStrategy).toEqual({ secondsAfterSuccess: 86_400, secondsAfterFailure: 604_800 });
   });
 
   it('runs each step under its own service account, one per STEP_RULES policy', () => {
-    const accounts = stepTemplates.map((t) => t.serviceAccountName);
-    expect(accounts).toEqual(stepTemplates.map((t) => `segflow-step-${t.name}`));
-    for (const t of stepTemplates) expect(Object.keys(STEP_RULES)).toContain(t.name);
-    // the policies without a template are for steps that do not run in a worker container
-    const untemplated = Object.keys(STEP_RULES).filter((k) => !templates.has(k));
-    for (const k of untemplated) expect(workerSteps, k).not.toContain(k);
-    const custom = renderWorkflowTemplate({ ...ARGO_TEMPLATE_PLACEHOLDERS, serviceAccountPrefix: 'sf' }) as unknown as Rendered;
-    expect(custom.spec.templates.filter((t) => t.container).map((t) => t.serviceAccountName)).toEqual(workerSteps.map((s) => `sf-${s}`));
+    for (const t of stepTemplates) expect(t.serviceAccountName).toBe(`segflow-step-${stepOf(t)}`);
+    for (const t of stepTemplates) expect(Object.keys(STEP_RULES)).toContain(stepOf(t));
+    const custom = renderWorkflowTemplate({ ...renderOptionsFrom(cluster), serviceAccountPrefix: 'sf' }) as unknown as Rendered;
+    expect(new Set(custom.spec.templates.filter((t) => t.container).map((t) => t.serviceAccountName))).toEqual(new Set(workerSteps.map((s) => `sf-${s}`)));
   });
 
-  it('gives the GPU to the infer step only, and the de-identification secret to the deidentify step only', () => {
-    const gpu = stepTemplates.filter((t) => t.container!.resources?.limits['nvidia.com/gpu']).map((t) => t.name);
-    expect(gpu).toEqual(['infer']);
-    expect(gpu).toEqual(workerSteps.filter((s) => STEPS[s].gpu));
-    const infer = templates.get('infer')!;
-    expect(infer.container!.resources!.limits['nvidia.com/gpu']).toBe('1');
-    expect(infer.nodeSelector).toBeDefined();
-    expect(infer.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
-    for (const t of stepTemplates.filter((x) => x.name !== 'infer')) expect(t.nodeSelector ?? t.tolerations).toBeUndefined();
+  it('gives requests and limits to every step, the restricted Pod Security profile, and a writable /tmp only', () => {
+    for (const t of stepTemplates) {
+      const rt = STEP_RUNTIME[stepOf(t)];
+      expect(t.container!.resources.requests, t.name).toEqual(rt.requests);
+      expect(t.container!.resources.limits, t.name).toMatchObject(rt.limits);
+      expect(t.securityContext, t.name).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(t.container!.securityContext, t.name).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(t.container!.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+      expect(t.metrics!.prometheus.map((m) => m.name)).toEqual(['segflow_step_duration_seconds', 'segflow_step_results_total']);
+      expect(t.metrics!.prometheus[0].labels).toContainEqual({ key: 'status', value: '{{status}}' });
+    }
+  });
 
+  it('gives a GPU to the infer tasks only, capped by semaphores, and puts shadow work after the serving path', () => {
+    const gpu = stepTemplates.filter((t) => t.container!.resources.limits[cluster.gpu.resource]).map((t) => t.name);
+    expect(gpu).toEqual(['infer-serving', 'infer-shadow']);
+    for (const name of gpu) {
+      const t = templates.get(name)!;
+      expect(t.container!.resources.limits[cluster.gpu.resource]).toBe('1');
+      expect(t.nodeSelector).toEqual(cluster.gpu.nodeSelector);
+      expect(t.tolerations).toEqual(cluster.gpu.tolerations);
+    }
+    for (const t of stepTemplates.filter((x) => !gpu.includes(x.name))) expect(t.nodeSelector ?? t.tolerations ?? t.synchronization).toBeUndefined();
+    const keys = (n: string) => templates.get(n)!.synchronization!.semaphores.map((s) => `${s.configMapKeyRef.name}/${s.configMapKeyRef.key}`);
+    expect(keys('infer-serving')).toEqual(['segflow-synchronization/gpu']);
+    expect(keys('infer-shadow')).toEqual(['segflow-synchronization/gpu', 'segflow-synchronization/gpu-shadow']);
+    expect(rendered.spec.podPriorityClassName).toBe(cluster.priorityClasses.live.name);
+    expect(stepTemplates.filter((t) => t.priorityClassName).map((t) => [t.name, t.priorityClassName])).toEqual([
+      ['infer-shadow', cluster.priorityClasses.shadow.name],
+      ['compare', cluster.priorityClasses.shadow.name],
+    ]);
+  });
+
+  it('gives the de-identification secret to the deidentify step only', () => {
     const withSecret = stepTemplates.filter((t) => JSON.stringify(t).includes('secretKeyRef')).map((t) => t.name);
     expect(withSecret).toEqual(['deidentify']);
     expect(templates.get('deidentify')!.container!.env).toEqual([
@@ -208,7 +287,7 @@ describe('renderWorkflowTemplate', () => {
   });
 
   it('refuses an image that is not pinned by digest', () => {
-    expect(() => renderWorkflowTemplate({ namespace: 'segflow', image: 'ghcr.io/segflow/worker:latest' })).toThrow(/pinned by digest/);
+    expect(() => renderWorkflowTemplate({ ...renderOptionsFrom(cluster), image: 'ghcr.io/segflow/worker:latest' })).toThrow(/pinned by digest/);
   });
 
   it('sanitizes label values', () => {
@@ -217,10 +296,9 @@ describe('renderWorkflowTemplate', () => {
     expect(labelValue('a'.repeat(80))).toHaveLength(63);
   });
 
-  it('deploy/argo/workflow-template.json is the rendering with the placeholder values (run scripts/generate-argo-template.ts)', () => {
-    expect(ARGO_TEMPLATE_PLACEHOLDERS).toEqual({ namespace: 'segflow', image: `ghcr.io/segflow/worker@sha256:${'0'.repeat(64)}` });
+  it('deploy/argo/workflow-template.json is the rendering with deploy/cluster.json (run scripts/generate-deploy.ts)', () => {
     const file = readFileSync(join(process.cwd(), 'deploy', 'argo', 'workflow-template.json'), 'utf8');
-    expect(file).toBe(workflowTemplateJson());
+    expect(file).toBe(workflowTemplateJson(cluster));
     expect(validate.template(JSON.parse(file))).toEqual([]);
   });
 });
@@ -248,22 +326,43 @@ describe('invocations and upstream results through Argo parameters', () => {
         ]),
     );
 
-  it('puts every invocation (upstream left empty) in a workflow parameter of its DAG task', () => {
-    const invs = invocations('canary', true);
-    const params = argoWorkflowParameters({ serving: 'canary', invocations: invs, deidSecretName: deidSecretName(run.projectId) });
+  const ref = (task: string): TObjectRef => ({ key: `pipeline/${run.projectId}/invocations/${run.id}/${task}.json`, versionId: null, sha256: sha('f'), size: 900 });
+  const refs = (serving: 'live' | 'canary', shadow: boolean) => Object.fromEntries(Object.keys(invocations(serving, shadow)).map((id) => [id, ref(id)]));
+
+  it('puts a reference to every stored invocation in a workflow parameter of its DAG task', () => {
+    const params = argoWorkflowParameters({ serving: 'canary', shadow: true, invocations: refs('canary', true), deidSecretName: deidSecretName(run.projectId) });
     expect(Object.keys(params).sort()).toEqual(
       ['serving', 'shadow', 'deid-secret-name', ...['ingest', 'deidentify', 'convert', 'infer-serving', 'infer-shadow', 'compare'].map((t) => `invocation-${t}`)].sort(),
     );
     expect(params).toMatchObject({ serving: 'canary', shadow: 'true', 'deid-secret-name': `segflow-deid-${run.projectId}` });
-    expect(JSON.parse(params['invocation-infer-serving'])).toEqual({ ...invs['infer-canary'], upstream: {} });
+    expect(JSON.parse(params['invocation-infer-serving'])).toEqual(ref('infer-canary'));
     // every parameter the template requires is supplied
     const required = rendered.spec.arguments.parameters.filter((p) => p.value === undefined).map((p) => p.name);
     for (const name of required) expect(params[name], name).toBeDefined();
 
-    const noShadow = argoWorkflowParameters({ serving: 'live', invocations: invocations('live', false), deidSecretName: 'segflow-deid-x' });
+    const noShadow = argoWorkflowParameters({ serving: 'live', shadow: false, invocations: refs('live', false), deidSecretName: 'segflow-deid-x' });
     expect(noShadow.shadow).toBe('false');
     expect(noShadow['invocation-infer-shadow']).toBeUndefined();
-    expect(() => argoWorkflowParameters({ serving: 'live', invocations: invocations('canary', false), deidSecretName: 'x' })).toThrow(/missing infer-live; not in the plan: infer-canary/);
+    expect(() => argoWorkflowParameters({ serving: 'live', shadow: false, invocations: refs('canary', false), deidSecretName: 'x' })).toThrow(/missing infer-live; not in the plan: infer-canary/);
+  });
+
+  it("keeps a 1,000-instance run far under Argo's limits: every parameter, the workflow and each node stay small", () => {
+    // the largest series tested: 1,000 DICOM instances; what the workflow holds does not grow with it
+    const params = argoWorkflowParameters({ serving: 'live', shadow: true, invocations: refs('live', true), deidSecretName: deidSecretName(run.projectId) });
+    const inputs = Array.from({ length: 1000 }, (_, i) => ({ key: `raw-phi/${run.projectId}/${run.studyId}/${'5'.repeat(36)}/${i}`, versionId: '3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf3vjVBH40Nr8X8gdRQBpUMLUo', sha256: sha('a'), size: 525_000 }));
+    const big = { ...invocations('live', true).ingest, kind: 'dicom' as const, inputs };
+    expect(JSON.stringify(big).length).toBeGreaterThan(200_000); // what a parameter would have carried before
+    const resultRef = argoParameterJson({ key: `pipeline/${run.projectId}/results/deidentify/${run.id}/deidentify.json`, versionId: '3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf3vjVBH40Nr8X8gdRQBpUMLUo', sha256: sha('b'), size: 400_000 });
+    for (const [name, value] of Object.entries(params)) expect(value.length, name).toBeLessThan(1_024);
+    // the submitted Workflow: the template's spec (Argo stores it in status.storedWorkflowTemplateSpec) and the arguments
+    const workflow = JSON.stringify({ spec: { arguments: { parameters: Object.entries(params).map(([name, value]) => ({ name, value })) } }, status: { storedWorkflowTemplateSpec: rendered.spec } });
+    // each node holds its inputs (invocation + every upstream result reference) and its output reference
+    const nodes = dag.map((d) => JSON.stringify({ id: `segflow-run-x-${'9'.repeat(10)}`, name: `segflow-run-x.${d.name}`, inputs: { parameters: d.arguments.parameters.map((p) => ({ name: p.name, value: p.name === 'invocation' ? params[`invocation-${d.name}`] : resultRef })) }, outputs: { parameters: [{ name: 'result', value: resultRef }] } }));
+    const total = workflow.length + nodes.reduce((n, x) => n + x.length, 0);
+    // etcd's object limit is ~1.5 MB; Argo's node status offloading starts near 1 MB; a pod's template env var has 128 KB (v3.5)
+    expect(total).toBeLessThan(100_000);
+    for (const n of nodes) expect(n.length).toBeLessThan(8_000);
+    for (const t of stepTemplates) expect(JSON.stringify(t).length + t.inputs!.parameters.length * resultRef.length).toBeLessThan(16_000);
   });
 
   it('encodes JSON so that Argo substitution leaves it alone: ASCII only, no {{', () => {
@@ -288,8 +387,7 @@ describe('invocations and upstream results through Argo parameters', () => {
 
     it('hands the merged invocation to the step, and writes an Argo-safe result', () => {
       // what the raw input artifact writes to /work/invocation.json: the workflow parameter's text
-      const params = argoWorkflowParameters({ serving: 'live', invocations: invocations('live', false), deidSecretName: 'x' });
-      writeFileSync(join(dir, 'invocation.json'), params['invocation-convert']);
+      writeFileSync(join(dir, 'invocation.json'), argoParameterJson({ ...invocations('live', false).convert, upstream: {} }));
       writeFileSync(join(dir, 'deidentify.json'), argoParameterJson(volume));
       writeFileSync(join(dir, 'ingest.json'), argoParameterJson({ outputs: [], info: {} }));
       const segflow = (args: string[]) => spawnSync(process.execPath, [join(process.cwd(), 'bin', 'segflow.mjs'), 'step', join(dir, 'invocation.json'), ...args], { encoding: 'utf8', timeout: 120_000 });
@@ -309,6 +407,36 @@ describe('invocations and upstream results through Argo parameters', () => {
       const bad = segflow(['--upstream', `deidentify=${join(dir, 'missing.json')}`]);
       expect(bad.status).toBe(2);
       expect(JSON.parse(bad.stderr.trim().split('\n').at(-1)!).error).toMatch(/^--upstream deidentify=.*missing\.json: ENOENT/);
+    }, 240_000);
+  });
+
+  describe('segflow step --by-ref (child process, as the Argo container runs it)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'segflow-argo-ref-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const segflow = (args: string[]) => spawnSync(process.execPath, [join(process.cwd(), 'bin', 'segflow.mjs'), 'step', ...args], { encoding: 'utf8', timeout: 120_000, env: process.env });
+
+    it('reads its invocation and upstream results from the bucket, checks them, and stores its result there', async () => {
+      const inv = { ...invocations('live', false).convert, run: { ...run, id: randomUUID() }, upstream: {} };
+      const volume: TStepResult = { outputs: [{ name: 'volume.nii.gz', key: `derived/${run.projectId}/${run.studyId}/runs/${inv.run.id}/deidentify/volume.nii.gz`, versionId: null, sha256: sha('d'), size: 1234 }], info: { note: 'Zoë {{x}}' } };
+      writeFileSync(join(dir, 'invocation.json'), argoParameterJson(await storeInvocation(inv)));
+      writeFileSync(join(dir, 'ingest.json'), argoParameterJson(await storeStepResult({ ...inv, step: 'ingest', task: 'ingest' }, { outputs: [], info: {} })));
+      const deidRef = await storeStepResult({ ...inv, step: 'deidentify', task: 'deidentify' }, volume);
+      writeFileSync(join(dir, 'deidentify.json'), argoParameterJson(deidRef));
+      const args = [join(dir, 'invocation.json'), '--by-ref', '--result', join(dir, 'result.json'), '--upstream', `ingest=${join(dir, 'ingest.json')}`, '--upstream', `deidentify=${join(dir, 'deidentify.json')}`];
+
+      const res = segflow(args);
+      expect(res.stderr).toBe('');
+      expect(res.status).toBe(0);
+      const out = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as TObjectRef;
+      expect(out).toMatchObject({ key: `pipeline/${run.projectId}/results/convert/${inv.run.id}/convert.json`, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      const { loadStepResult } = await import('@/lib/pipeline/step-exchange');
+      expect(await loadStepResult(out, 'convert')).toEqual({ outputs: volume.outputs, info: { passedThrough: true } });
+
+      // an upstream result changed after its reference was taken is refused, not run on (exit 2: not retried)
+      await putObject({ key: deidRef.key, body: new TextEncoder().encode(argoParameterJson({ outputs: [], info: {} })) });
+      const tampered = segflow(args);
+      expect(tampered.status).toBe(2);
+      expect(JSON.parse(tampered.stderr.trim().split('\n').at(-1)!).error).toMatch(/^--upstream deidentify=.*: upstream result of deidentify \(pipeline\/.*\): SHA-256 is [0-9a-f]{64}, the reference says/);
     }, 240_000);
   });
 });
