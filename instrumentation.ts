@@ -11,7 +11,7 @@ export async function register(): Promise<void> {
     const conn = argoConnection();
     if (!conn) throw new Error('SEGFLOW_EXECUTOR=argo needs ARGO_SERVER (and ARGO_TOKEN, ARGO_NAMESPACE)');
     const { argoExecutor } = await import('./lib/executor/argo/argo-executor');
-    argoExecutor().start(conn);
+    argoExecutor(conn).start();
     return;
   }
   const { localExecutor } = await import('./lib/executor/local/local-executor');

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
@@ -61,7 +62,31 @@ function operationFor(method: string, path: string): { template: string; op: Swa
   return best;
 }
 
-export type ArgoHandler = (req: { params: Record<string, string>; body: unknown }) => { status: number; body: unknown };
+export type ArgoHandler = (req: { params: Record<string, string>; query: URLSearchParams; body: unknown }) => { status: number; body: unknown };
+
+/**
+ * What Argo Server's `fields` query parameter does to an answer (server/workflow/workflow_server.go,
+ * util/fields): keeps only the listed dotted paths (and everything below them).
+ */
+export function applyFields(value: unknown, fields: string | null): unknown {
+  if (!fields) return value;
+  const paths = fields.split(',').map((f) => f.trim().split('.'));
+  const pick = (v: unknown, rest: string[][]): unknown => {
+    if (rest.some((p) => p.length === 0)) return v;
+    if (Array.isArray(v)) return v.map((x) => pick(x, rest));
+    if (typeof v !== 'object' || v === null) return undefined;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      const below = rest.filter((p) => p[0] === k).map((p) => p.slice(1));
+      if (below.length) {
+        const picked = pick(x, below);
+        if (picked !== undefined) out[k] = picked;
+      }
+    }
+    return out;
+  };
+  return pick(value, paths);
+}
 
 export const ARGO_TEST_TOKEN = 'test-token';
 
@@ -76,7 +101,7 @@ const readBody = (req: IncomingMessage) =>
 export interface MockArgoServer {
   base: string;
   /** every request, with its operation and the errors of its body against the spec */
-  requests: { method: string; path: string; operationId: string; auth?: string; body: unknown; bodyErrors: string[] }[];
+  requests: { method: string; path: string; query: Record<string, string>; operationId: string; auth?: string; body: unknown; bodyErrors: string[] }[];
   /** answers that did not match the spec's response schema (a test should expect none) */
   responseErrors: string[];
   /** operationId → handler; an operation without one answers 501 */
@@ -85,8 +110,8 @@ export interface MockArgoServer {
   close(): Promise<void>;
 }
 
-/** Starts the spec-driven mock Argo Server on a free port (bearer token ARGO_TEST_TOKEN). */
-export async function startMockArgoServer(): Promise<MockArgoServer> {
+/** Starts the spec-driven mock Argo Server on a free port (bearer token ARGO_TEST_TOKEN); HTTPS with `tls`. */
+export async function startMockArgoServer(opts: { tls?: { key: string; cert: string } } = {}): Promise<MockArgoServer> {
   const TOKEN = ARGO_TEST_TOKEN;
   const requests: MockArgoServer['requests'] = [];
   const responseErrors: string[] = [];
@@ -100,10 +125,13 @@ export async function startMockArgoServer(): Promise<MockArgoServer> {
       responseErrors.length = 0;
       mock.handlers = {};
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
   };
 
-  const server = createServer(async (req, res) => {
+  const listener: RequestListener = async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const text = await readBody(req);
     const send = (status: number, body: unknown, schemaRef?: string) => {
@@ -125,18 +153,22 @@ export async function startMockArgoServer(): Promise<MockArgoServer> {
         bodyErrors = ['body is not JSON'];
       }
     }
-    requests.push({ method: req.method!, path: url.pathname, operationId: op.operationId, auth: req.headers.authorization, body, bodyErrors });
+    // a query parameter the operation does not declare is one Argo Server would ignore: a client bug
+    const declared = new Set((op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name));
+    for (const k of url.searchParams.keys()) if (!declared.has(k)) bodyErrors.push(`query parameter ${k} is not one of ${op.operationId}'s`);
+    requests.push({ method: req.method!, path: url.pathname, query: Object.fromEntries(url.searchParams), operationId: op.operationId, auth: req.headers.authorization, body, bodyErrors });
     if (req.headers.authorization !== `Bearer ${TOKEN}`) return send(401, { code: 16, message: 'token not valid. see https://argo-workflows.readthedocs.io/en/latest/faq/' }, errorRef);
     if (req.headers['content-type'] !== undefined && req.headers['content-type'] !== 'application/json') return send(400, { code: 3, message: 'content type' }, errorRef);
     if (bodyErrors.length) return send(400, { code: 3, message: bodyErrors.join('; ') }, errorRef);
     const handler = mock.handlers[op.operationId];
     if (!handler) return send(501, { code: 12, message: `${op.operationId} not mocked` }, errorRef);
-    const out = handler({ params, body });
+    const out = handler({ params, query: url.searchParams, body });
     send(out.status, out.body, out.status === 200 ? op.responses['200'].schema!.$ref : errorRef);
-  });
+  };
+  const server = opts.tls ? createTlsServer(opts.tls, listener) : createServer(listener);
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  mock.base = `http://127.0.0.1:${port}`;
+  mock.base = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 
   return mock;
 }

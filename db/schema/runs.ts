@@ -60,6 +60,8 @@ export const runSteps = pgTable(
     /** outputs: [{ key, versionId, sha256 }], recorded in the manifest */
     outputs: jsonb('outputs').$type<Record<string, unknown>[]>().notNull().default([]),
     error: text('error'),
+    /** what the step waits for while it is pending on a cluster ("waiting for a GPU node"), for the run page */
+    detail: text('detail'),
   },
   (t) => [uniqueIndex('run_steps_run_name_uq').on(t.runId, t.name)],
 );

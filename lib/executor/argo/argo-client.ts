@@ -1,36 +1,18 @@
 /**
  * A small client for the Argo Server REST API (fixtures/argo/api/openapi-spec/swagger.json): submit a
- * workflow from the `segflow-pipeline` WorkflowTemplate, and read a workflow back as per-task statuses.
- * Bearer token auth (the `argo auth token` of a service account allowed to submit and read workflows).
- * Everything read back is checked with zod; errors name the request, the HTTP status and Argo's message.
+ * workflow from the `segflow-pipeline` WorkflowTemplate under the run's own name, list segflow's
+ * workflows in one call, read one back as per-task statuses, and stop, terminate, retry or resubmit
+ * it. Everything read back is checked with zod; errors name the request, the HTTP status and Argo's
+ * message (argo-http.ts).
  */
 import { z } from 'zod';
-import { ZStepResult, type TStepResult } from '@/lib/pipeline/step-contract';
+import { ZObjectRef, type TObjectRef } from '@/lib/pipeline/step-contract';
+import { STEPS } from '@/lib/pipeline/definition';
 import { argoTasks, plannedTaskId } from './argo-parameters';
+import { argoRequest, ArgoError, type ArgoConnection } from './argo-http';
 import { WORKFLOW_TEMPLATE_NAME } from './render-workflow-template';
 
-export interface ArgoConnection {
-  /** the Argo Server's URL (`https://argo.example:2746`); a bare `host:port` means https */
-  server: string;
-  /** a bearer token, with or without the `Bearer ` prefix */
-  token: string;
-  namespace: string;
-  /** default 30 s */
-  timeoutMs?: number;
-}
-
-export class ArgoError extends Error {
-  constructor(
-    message: string,
-    /** the HTTP status; 0 when the server could not be reached or answered something unreadable */
-    readonly status: number,
-    /** Argo's own message (grpc-gateway error body), when it sent one */
-    readonly argoMessage?: string,
-  ) {
-    super(message);
-    this.name = 'ArgoError';
-  }
-}
+export { ArgoError, type ArgoConnection } from './argo-http';
 
 const ZTime = z.string().nullish();
 const ZParameter = z.object({ name: z.string(), value: z.string().nullish() });
@@ -45,10 +27,11 @@ const ZNode = z.object({
   startedAt: ZTime,
   finishedAt: ZTime,
   children: z.array(z.string()).nullish(),
+  synchronizationStatus: z.object({ waiting: z.string().nullish() }).nullish(),
   outputs: z.object({ parameters: z.array(ZParameter).nullish(), exitCode: z.string().nullish() }).nullish(),
 });
 const ZWorkflow = z.object({
-  metadata: z.object({ name: z.string(), namespace: z.string().nullish(), uid: z.string().nullish() }),
+  metadata: z.object({ name: z.string(), namespace: z.string().nullish(), uid: z.string().nullish(), labels: z.record(z.string(), z.string()).nullish() }),
   spec: z.object({ arguments: z.object({ parameters: z.array(ZParameter).nullish() }).nullish() }).nullish(),
   status: z
     .object({
@@ -57,10 +40,12 @@ const ZWorkflow = z.object({
       startedAt: ZTime,
       finishedAt: ZTime,
       nodes: z.record(z.string(), ZNode).nullish(),
+      /** set when the controller keeps the nodes in its offload database: a list leaves them out, a GET has them */
+      offloadNodeStatusVersion: z.string().nullish(),
     })
     .nullish(),
 });
-const ZArgoErrorBody = z.object({ code: z.number().optional(), message: z.string().optional(), error: z.string().optional() });
+const ZWorkflowList = z.object({ items: z.array(ZWorkflow).nullish(), metadata: z.object({ continue: z.string().nullish() }).nullish() });
 
 export type ArgoWorkflowPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Error';
 export type ArgoNodePhase = 'Pending' | 'Running' | 'Succeeded' | 'Skipped' | 'Failed' | 'Error' | 'Omitted';
@@ -73,13 +58,16 @@ export interface ArgoTaskStatus {
   finishedAt?: string;
   /** pods run for it: 1 + retries (0 for a skipped task) */
   attempts: number;
-  /** the step's result (its `result` output parameter), once it has succeeded */
-  result?: TStepResult;
+  /** the reference to the step's stored result (its `result` output parameter), once it has succeeded */
+  resultRef?: TObjectRef;
   message?: string;
+  /** why a task that should be running is not yet: "waiting for a GPU node", … (Pending pods, semaphores) */
+  waiting?: string;
 }
 
 export interface ArgoWorkflowStatus {
   name: string;
+  labels: Record<string, string>;
   /** '' (just created, not yet seen by the controller) reads as Pending */
   phase: ArgoWorkflowPhase;
   message?: string;
@@ -87,53 +75,13 @@ export interface ArgoWorkflowStatus {
   finishedAt?: string;
   /** the DAG's tasks that have a node yet, in dependency order */
   tasks: ArgoTaskStatus[];
+  /** the list left the nodes out (node status offloading): GET the workflow for its tasks */
+  nodesOffloaded: boolean;
 }
 
-function baseUrl(server: string): string {
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(server) ? server : `https://${server}`;
-  const url = new URL(withScheme);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ArgoError(`Argo Server URL ${server}: expected http(s)`, 0);
-  return url.toString().replace(/\/+$/, '');
-}
-
-async function request(c: ArgoConnection, method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-  const url = `${baseUrl(c.server)}${path}`;
-  const what = `Argo Server ${method} ${path}`;
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method,
-      headers: {
-        accept: 'application/json',
-        authorization: /^bearer /i.test(c.token) ? c.token : `Bearer ${c.token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(c.timeoutMs ?? 30_000),
-    });
-  } catch (err) {
-    const cause = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
-    throw new ArgoError(`${what}: could not reach ${baseUrl(c.server)}: ${cause}`, 0);
-  }
-  const text = await res.text();
-  if (!res.ok) {
-    let argoMessage: string | undefined;
-    try {
-      const parsed = ZArgoErrorBody.safeParse(JSON.parse(text));
-      if (parsed.success) argoMessage = parsed.data.message || parsed.data.error;
-    } catch {
-      // not JSON: a proxy's page, say
-    }
-    const detail = argoMessage ?? (text.trim().slice(0, 300) || '(empty body)');
-    const hint = res.status === 401 ? ' (is ARGO_TOKEN valid and not expired?)' : res.status === 403 ? ' (the token may not do this in this namespace)' : '';
-    throw new ArgoError(`${what}: HTTP ${res.status} ${res.statusText}: ${detail}${hint}`, res.status, argoMessage);
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ArgoError(`${what}: HTTP ${res.status} but the body is not JSON: ${text.slice(0, 200)}`, res.status);
-  }
-}
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+const enc = encodeURIComponent;
 
 function parseWorkflow(raw: unknown, what: string): z.infer<typeof ZWorkflow> {
   const parsed = ZWorkflow.safeParse(raw);
@@ -144,37 +92,35 @@ function parseWorkflow(raw: unknown, what: string): z.infer<typeof ZWorkflow> {
   return parsed.data;
 }
 
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
-const enc = encodeURIComponent;
-
 /**
  * POST /api/v1/workflows/{namespace}/submit (WorkflowService_SubmitWorkflow): a Workflow from the
- * WorkflowTemplate, with its parameters (`name=value`) and labels. Returns the created workflow's name.
+ * WorkflowTemplate, named `name` (so a second submission of the same run is refused with 409, never
+ * run twice), with its parameters (`name=value`) and labels. Returns the created workflow's name.
  */
 export async function submitWorkflow(p: ArgoConnection & {
   templateName?: string;
   parameters: Record<string, string>;
   labels?: Record<string, string>;
-  /** metadata.generateName of the workflow (default: the template's name and a dash) */
-  generateName?: string;
+  /** metadata.name of the workflow; without it, generateName `<template>-` */
+  name?: string;
 }): Promise<{ name: string; namespace: string; uid?: string }> {
   const templateName = p.templateName ?? WORKFLOW_TEMPLATE_NAME;
   for (const name of Object.keys(p.parameters)) if (!name || name.includes('=')) throw new ArgoError(`workflow parameter name ${JSON.stringify(name)}: must be non-empty, without "="`, 0);
   const labels = Object.entries(p.labels ?? {});
   for (const [k, v] of labels) if (!LABEL_KEY.test(k) || !LABEL_VALUE.test(v)) throw new ArgoError(`label ${k}=${v}: not a valid Kubernetes label`, 0);
+  if (p.name !== undefined && !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(p.name)) throw new ArgoError(`workflow name ${JSON.stringify(p.name)}: not a valid Kubernetes name`, 0);
   const body = {
     namespace: p.namespace,
     resourceKind: 'WorkflowTemplate',
     resourceName: templateName,
     submitOptions: {
-      generateName: p.generateName ?? `${templateName}-`,
+      ...(p.name ? { name: p.name } : { generateName: `${templateName}-` }),
       parameters: Object.entries(p.parameters).map(([k, v]) => `${k}=${v}`),
       ...(labels.length ? { labels: labels.map(([k, v]) => `${k}=${v}`).join(',') } : {}),
     },
   };
   const path = `/api/v1/workflows/${enc(p.namespace)}/submit`;
-  const wf = parseWorkflow(await request(p, 'POST', path, body), `Argo Server POST ${path}`);
+  const wf = parseWorkflow(await argoRequest(p, 'POST', path, body), `Argo Server POST ${path}`);
   return { name: wf.metadata.name, namespace: wf.metadata.namespace ?? p.namespace, ...(wf.metadata.uid ? { uid: wf.metadata.uid } : {}) };
 }
 
@@ -197,18 +143,24 @@ function stepError(message: string | null | undefined): string | undefined {
   return message;
 }
 
+/**
+ * Why a pending pod or task waits, in the words of the run page: the scheduler's and kubelet's
+ * reasons as Argo copies them into the node's message, and Argo's own semaphore wait.
+ */
+export function waitingReason(message: string | null | undefined, syncWaiting: string | null | undefined, gpu: boolean): string | undefined {
+  if (syncWaiting || /Waiting for .* lock/i.test(message ?? '')) return gpu ? 'waiting for a free GPU slot (other inference runs hold them)' : 'waiting for a free slot';
+  if (!message) return undefined;
+  if (/Unschedulable|didn't match|Insufficient|untolerated taint|nodes are available/i.test(message)) return gpu ? 'waiting for a GPU node' : 'waiting for a node with room for the step';
+  if (/ImagePullBackOff|ErrImagePull|InvalidImageName/.test(message)) return 'waiting: the worker image cannot be pulled (check its digest and the registry)';
+  if (/CreateContainerConfigError|secret .* not found|configmap .* not found/i.test(message)) return 'waiting: a Secret or ConfigMap the step needs is missing';
+  return undefined;
+}
+
 const WORKFLOW_PHASES: ArgoWorkflowPhase[] = ['Pending', 'Running', 'Succeeded', 'Failed', 'Error'];
 const NODE_PHASES: ArgoNodePhase[] = ['Pending', 'Running', 'Succeeded', 'Skipped', 'Failed', 'Error', 'Omitted'];
 
-/**
- * GET /api/v1/workflows/{namespace}/{name} (WorkflowService_GetWorkflow): the workflow's phase and one
- * status per DAG task that has a node. A task with a retry strategy is a Retry node (its outputs are
- * its last pod's) whose children are the attempts' pods.
- */
-export async function getWorkflow(p: ArgoConnection & { name: string }): Promise<ArgoWorkflowStatus> {
-  const path = `/api/v1/workflows/${enc(p.namespace)}/${enc(p.name)}`;
-  const what = `Argo Server GET ${path}`;
-  const wf = parseWorkflow(await request(p, 'GET', path), what);
+/** A workflow as per-task statuses. A task with a retry strategy is a Retry node (its outputs are its last pod's) whose children are the attempts' pods. */
+function toStatus(wf: z.infer<typeof ZWorkflow>, what: string): ArgoWorkflowStatus {
   const servingParam = wf.spec?.arguments?.parameters?.find((x) => x.name === 'serving')?.value;
   const serving = servingParam === 'canary' ? 'canary' : 'live';
   const status = wf.status ?? {};
@@ -223,7 +175,7 @@ export async function getWorkflow(p: ArgoConnection & { name: string }): Promise
     const task = plannedTaskId(t.argoName, serving);
     const attempts = node.type === 'Retry' ? (node.children ?? []).length : node.type === 'Pod' ? 1 : 0;
     const resultText = node.outputs?.parameters?.find((x) => x.name === 'result')?.value;
-    let result: TStepResult | undefined;
+    let resultRef: TObjectRef | undefined;
     if (resultText != null && phase === 'Succeeded') {
       let json: unknown;
       try {
@@ -231,32 +183,98 @@ export async function getWorkflow(p: ArgoConnection & { name: string }): Promise
       } catch {
         throw new ArgoError(`${what}: task ${task}: result is not JSON: ${resultText.slice(0, 200)}`, 200);
       }
-      const parsed = ZStepResult.safeParse(json);
+      const parsed = ZObjectRef.strict().safeParse(json);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new ArgoError(`${what}: task ${task}: result is not a step result: ${issue.path.join('.') || '(root)'}: ${issue.message}`, 200);
+        throw new ArgoError(`${what}: task ${task}: result is not a stored result's reference: ${issue.path.join('.') || '(root)'}: ${issue.message}`, 200);
       }
-      result = parsed.data;
+      resultRef = parsed.data;
     }
     // a retried task's own message is Argo's ("No more retries left"); its last attempt's says why
     const last = node.type === 'Retry' ? nodes.find((n) => n.id === node.children?.at(-1)) : undefined;
     const message = stepError(last?.message ?? node.message) ?? stepError(node.message);
+    const waiting = phase === 'Pending' || phase === 'Running' ? waitingReason(last?.message ?? node.message, (last ?? node).synchronizationStatus?.waiting ?? node.synchronizationStatus?.waiting, STEPS[t.step].gpu) : undefined;
+    const pending = phase === 'Pending' || (phase === 'Running' && last?.phase === 'Pending');
     tasks.push({
       task,
       phase,
       ...(node.startedAt ? { startedAt: node.startedAt } : {}),
       ...(node.finishedAt ? { finishedAt: node.finishedAt } : {}),
       attempts,
-      ...(result ? { result } : {}),
-      ...(message ? { message } : {}),
+      ...(resultRef ? { resultRef } : {}),
+      ...(message && !waiting ? { message } : {}),
+      ...(waiting && pending ? { waiting } : {}),
     });
   }
   return {
     name: wf.metadata.name,
+    labels: wf.metadata.labels ?? {},
     phase: WORKFLOW_PHASES.find((x) => x === status.phase) ?? 'Pending',
     ...(status.message ? { message: status.message } : {}),
     ...(status.startedAt ? { startedAt: status.startedAt } : {}),
     ...(status.finishedAt ? { finishedAt: status.finishedAt } : {}),
     tasks,
+    nodesOffloaded: Boolean(status.offloadNodeStatusVersion) && !status.nodes,
   };
+}
+
+/** GET /api/v1/workflows/{namespace}/{name} (WorkflowService_GetWorkflow): the workflow's phase and one status per DAG task that has a node. */
+export async function getWorkflow(p: ArgoConnection & { name: string }): Promise<ArgoWorkflowStatus> {
+  const path = `/api/v1/workflows/${enc(p.namespace)}/${enc(p.name)}`;
+  const what = `Argo Server GET ${path}`;
+  return toStatus(parseWorkflow(await argoRequest(p, 'GET', path), what), what);
+}
+
+/** the parts of each workflow a list returns (`fields`): what toStatus() reads, not the stored template */
+export const LIST_FIELDS = [
+  'metadata.continue',
+  'items.metadata.name',
+  'items.metadata.namespace',
+  'items.metadata.labels',
+  'items.spec.arguments',
+  'items.status.phase',
+  'items.status.message',
+  'items.status.startedAt',
+  'items.status.finishedAt',
+  'items.status.nodes',
+  'items.status.offloadNodeStatusVersion',
+];
+
+/**
+ * GET /api/v1/workflows/{namespace} (WorkflowService_ListWorkflows): every workflow matching the label
+ * selector, only the fields the executor reads, page by page (`limit` each).
+ */
+export async function listWorkflows(p: ArgoConnection & { labelSelector: string; limit?: number }): Promise<ArgoWorkflowStatus[]> {
+  const out: ArgoWorkflowStatus[] = [];
+  let cont: string | undefined;
+  do {
+    const q = new URLSearchParams({ 'listOptions.labelSelector': p.labelSelector, 'listOptions.limit': String(p.limit ?? 500), fields: LIST_FIELDS.join(',') });
+    if (cont) q.set('listOptions.continue', cont);
+    const path = `/api/v1/workflows/${enc(p.namespace)}`;
+    const what = `Argo Server GET ${path}`;
+    const parsed = ZWorkflowList.safeParse(await argoRequest(p, 'GET', `${path}?${q}`));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ArgoError(`${what}: not a WorkflowList: ${issue.path.join('.') || '(root)'}: ${issue.message}`, 200);
+    }
+    for (const wf of parsed.data.items ?? []) out.push(toStatus(wf, `${what} (${wf.metadata.name})`));
+    cont = parsed.data.metadata?.continue || undefined;
+  } while (cont);
+  return out;
+}
+
+export type WorkflowAction = 'stop' | 'terminate' | 'retry' | 'resubmit';
+
+/**
+ * PUT /api/v1/workflows/{namespace}/{name}/{stop|terminate|retry|resubmit}:
+ * - stop: no new steps start, running ones finish, exit handlers run (the workflow ends Failed);
+ * - terminate: running pods are killed now, no exit handlers;
+ * - retry: the same workflow runs again from its failed nodes (succeeded steps are kept);
+ * - resubmit: a new workflow from this one's spec (Argo names it; returned here).
+ */
+export async function actOnWorkflow(p: ArgoConnection & { name: string; action: WorkflowAction; message?: string }): Promise<{ name: string }> {
+  const path = `/api/v1/workflows/${enc(p.namespace)}/${enc(p.name)}/${p.action}`;
+  const body = { name: p.name, namespace: p.namespace, ...(p.action === 'stop' && p.message ? { message: p.message } : {}) };
+  const wf = parseWorkflow(await argoRequest(p, 'PUT', path, body), `Argo Server PUT ${path}`);
+  return { name: wf.metadata.name };
 }

@@ -1,162 +1,176 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { runs, runSteps, type Run } from '@/db/schema';
-import { getDb, type DbOrTx } from '@/lib/db';
-import { STEPS } from '@/lib/pipeline/definition';
-import { finishRun, writeSucceededManifest } from '../finish-run';
-import { buildInvocation, loadRunContext, recordStepResult } from '../run-context';
-import { getWorkflow, submitWorkflow, type ArgoConnection, type ArgoTaskStatus } from './argo-client';
-import { storeInvocation } from '@/lib/pipeline/step-exchange';
-import type { TObjectRef } from '@/lib/pipeline/step-contract';
-import { argoWorkflowParameters, deidSecretName, labelValue } from './argo-parameters';
-import { WORKFLOW_TEMPLATE_NAME } from './render-workflow-template';
+import { getDb } from '@/lib/db';
+import { actOnWorkflow, ArgoError, getWorkflow, listWorkflows, type ArgoConnection, type ArgoWorkflowStatus } from './argo-client';
+import { parseWorkflowRef, RUN_LABEL, submitToArgo, workflowRef } from './submit-to-argo';
+import { syncArgoRun } from './sync-argo-run';
 
-/** ARGO_SERVER, ARGO_TOKEN and ARGO_NAMESPACE (default `segflow`), or null when Argo is not configured. */
-export function argoConnection(env: Record<string, string | undefined> = process.env): ArgoConnection | null {
-  if (!env.ARGO_SERVER) return null;
-  return { server: env.ARGO_SERVER, token: env.ARGO_TOKEN ?? '', namespace: env.ARGO_NAMESPACE ?? 'segflow' };
-}
+export { argoConnection, executorKind } from './argo-connection';
+export { submitToArgo } from './submit-to-argo';
+export { syncArgoRun } from './sync-argo-run';
 
-/** the executor runs are submitted to: Argo when configured (or SEGFLOW_EXECUTOR=argo), else this machine */
-export function executorKind(env: Record<string, string | undefined> = process.env): 'local' | 'argo' {
-  return env.SEGFLOW_EXECUTOR === 'argo' || (env.SEGFLOW_EXECUTOR === undefined && env.ARGO_SERVER) ? 'argo' : 'local';
-}
-
-const WORKFLOW_REF = /^argo:([^/]+)\/(.+)$/;
+/** the workflows a tick lists: segflow's, not yet completed (a completed one leaves the list and is read once by name) */
+export const IN_PROGRESS_SELECTOR = `${RUN_LABEL},workflows.argoproj.io/completed!=true`;
 
 /**
- * Submits a queued run to Argo: every worker task's invocation is prepared here (inputs, model,
- * parameters; upstream outputs are filled in by the steps from their upstream tasks' results), the
- * project's de-identification secret stays in Kubernetes (the workflow names the Secret, never its
- * value), and the workflow is labelled with the run and project ids.
+ * The production executor: submits queued Argo runs and mirrors their workflows into PostgreSQL until
+ * they finish. Argo does the scheduling, retries and GPU placement; this claims runs (FOR UPDATE SKIP
+ * LOCKED, so several executors never take the same run), submits each outside the claim's
+ * transaction under a name taken from the run (a second submission adopts the first), reads every
+ * in-progress workflow with ONE list call per tick, reads by name only the few that left that list
+ * (finished, or gone), and writes manifests. Run control for the run pages: cancel, retry, resubmit.
  */
-export async function submitToArgo(db: DbOrTx, runId: string, conn: ArgoConnection): Promise<Run> {
-  const c = await loadRunContext(db, runId);
-  if (c.run.status !== 'queued') throw new Error(`run ${runId} is ${c.run.status}, not queued: it is not submitted again`);
-  const invocations: Record<string, TObjectRef> = {};
-  for (const t of c.tasks) if (STEPS[t.step].runsOn === 'worker') invocations[t.id] = await storeInvocation(buildInvocation(c, t, {}));
-  const parameters = argoWorkflowParameters({ serving: c.params.serving.role === 'canary' ? 'canary' : 'live', shadow: Boolean(c.params.shadow), invocations, deidSecretName: deidSecretName(c.run.projectId) });
-  const wf = await submitWorkflow({
-    ...conn,
-    templateName: WORKFLOW_TEMPLATE_NAME,
-    parameters,
-    labels: { 'segflow.io/run': labelValue(c.run.id), 'segflow.io/project': labelValue(c.run.projectId) },
-    generateName: 'segflow-run-',
-  });
-  await db.insert(runSteps).values(c.tasks.map((t) => ({ runId, name: t.id }))).onConflictDoNothing();
-  const [row] = await db
-    .update(runs)
-    .set({ status: 'running', startedAt: c.run.startedAt ?? new Date(), externalId: `argo:${wf.namespace}/${wf.name}` })
-    .where(eq(runs.id, runId))
-    .returning();
-  return row;
-}
+export class ArgoExecutor {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
 
-const STEP_STATUS: Record<ArgoTaskStatus['phase'], 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped'> = {
-  Pending: 'running',
-  Running: 'running',
-  Succeeded: 'succeeded',
-  Failed: 'failed',
-  Error: 'failed',
-  Skipped: 'skipped',
-  Omitted: 'skipped',
-};
+  constructor(
+    private readonly conn: ArgoConnection,
+    private readonly pollMs = 5000,
+  ) {}
 
-/**
- * Brings a running Argo run's record up to date from its workflow: each task's status, attempts,
- * timings and outputs (recorded once, when it first succeeds); when the workflow has succeeded the
- * platform writes the signed manifest and the run is done; when it failed, the first failed task
- * names the error and a failure manifest is written.
- */
-export async function syncArgoRun(db: DbOrTx, runId: string, conn: ArgoConnection): Promise<Run> {
-  const c = await loadRunContext(db, runId);
-  const ref = WORKFLOW_REF.exec(c.run.externalId ?? '');
-  if (!ref) throw new Error(`run ${runId} has no Argo workflow (external id ${c.run.externalId ?? 'none'})`);
-  const wf = await getWorkflow({ ...conn, namespace: ref[1], name: ref[2] });
-  const recorded = new Map((await db.select().from(runSteps).where(eq(runSteps.runId, runId))).map((s) => [s.name, s]));
-  for (const t of wf.tasks) {
-    const task = c.tasks.find((x) => x.id === t.task);
-    const row = recorded.get(t.task);
-    if (!task || !row || row.status === 'succeeded') continue;
-    const status = STEP_STATUS[t.phase];
-    if (status === 'succeeded' && t.result) await recordStepResult(db, c, task, t.result);
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.kick(), this.pollMs);
+    this.timer.unref();
+    void this.kick();
+  }
+
+  /** stops polling and waits for the tick in progress (nothing is held between ticks: all state is in the database and Argo) */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** one tick now (or right after the one in progress) */
+  kick(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.tick().catch((err) => console.error('[argo] tick:', err instanceof Error ? err.message : err));
+      } while (this.again);
+    })().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  async tick(): Promise<void> {
+    const db = getDb();
+    // claimed runs whose submission got no answer (a timeout, the Argo Server down): again, idempotently
+    const unsubmitted = await db.select({ id: runs.id }).from(runs).where(and(eq(runs.executor, 'argo'), eq(runs.status, 'running'), isNull(runs.externalId)));
+    for (const r of unsubmitted) await this.submit(r.id);
+    // queued runs: claim (a short transaction of its own), then submit outside it
+    for (let id = await claimNext(); id; id = await claimNext()) await this.submit(id);
+
+    const active = await db.select({ id: runs.id, externalId: runs.externalId }).from(runs).where(and(eq(runs.executor, 'argo'), eq(runs.status, 'running'), isNotNull(runs.externalId))).orderBy(asc(runs.startedAt));
+    if (!active.length) return;
+    const listed = new Map((await listWorkflows({ ...this.conn, labelSelector: IN_PROGRESS_SELECTOR })).map((w) => [w.name, w]));
+    for (const r of active) {
+      const ref = parseWorkflowRef(r.externalId);
+      if (!ref) continue;
+      try {
+        let wf: ArgoWorkflowStatus | { gone: string } | undefined = listed.get(ref.name);
+        // not in the list: finished since the last tick, or gone; a list without nodes (offloaded): GET it
+        if (!wf || wf.nodesOffloaded) wf = await getWorkflow({ ...this.conn, namespace: ref.namespace, name: ref.name }).catch((err: unknown) => {
+          if (err instanceof ArgoError && err.status === 404) return { gone: ref.name };
+          throw err;
+        });
+        await syncArgoRun(db, r.id, wf);
+      } catch (err) {
+        console.error(`[argo] run ${r.id}:`, err instanceof Error ? err.message : err);
+      }
+    }
+  }
+
+  private async submit(runId: string): Promise<void> {
+    try {
+      await submitToArgo(getDb(), runId, this.conn);
+    } catch (err) {
+      // no answer (it may have been created: the next tick's submission adopts it), or Argo / the token
+      // not working right now: the run waits; anything else (a template that does not exist, a request
+      // Argo refuses) fails the run, saying why
+      const transient = err instanceof ArgoError && (err.status === 0 || err.status === 401 || err.status === 403 || err.status === 429 || err.status >= 500);
+      const message = err instanceof Error ? err.message : String(err);
+      if (transient) return void console.error(`[argo] run ${runId}: submission will be tried again: ${message}`);
+      await getDb().update(runs).set({ status: 'failed', error: `submit to Argo: ${message}`, finishedAt: new Date() }).where(and(eq(runs.id, runId), eq(runs.status, 'running')));
+    }
+  }
+
+  /**
+   * Cancels a run: a queued one at once; a submitted one by stopping its workflow (no new step starts,
+   * running ones finish — or, with `force`, terminating it: its pods are killed now). The run becomes
+   * `cancelled` when the workflow has ended (the next ticks), with the reason.
+   */
+  async cancel(runId: string, opts: { force?: boolean; reason?: string } = {}): Promise<Run> {
+    const db = getDb();
+    const [queued] = await db.update(runs).set({ status: 'cancelled', error: `cancelled: ${opts.reason ?? 'before it started'}`, finishedAt: new Date() }).where(and(eq(runs.id, runId), eq(runs.executor, 'argo'), eq(runs.status, 'queued'))).returning();
+    if (queued) return queued;
+    const run = await this.argoRun(runId, ['running']);
+    const ref = parseWorkflowRef(run.externalId);
+    if (!ref) {
+      const [row] = await db.update(runs).set({ status: 'cancelled', error: `cancelled: ${opts.reason ?? 'before its workflow was submitted'}`, finishedAt: new Date() }).where(and(eq(runs.id, runId), eq(runs.status, 'running'), isNull(runs.externalId))).returning();
+      return row ?? this.argoRun(runId);
+    }
+    await actOnWorkflow({ ...this.conn, namespace: ref.namespace, name: ref.name, action: opts.force ? 'terminate' : 'stop', ...(opts.reason ? { message: opts.reason } : {}) });
+    void this.kick();
+    return run;
+  }
+
+  /**
+   * Runs a failed or cancelled run again. `retry` reruns its workflow from the failed steps (the
+   * succeeded ones keep their outputs); `resubmit` runs the whole pipeline again as a new workflow.
+   * When the workflow is gone from Argo, both submit the run again from its record.
+   */
+  async retry(runId: string, opts: { mode?: 'retry' | 'resubmit' } = {}): Promise<Run> {
+    const db = getDb();
+    const run = await this.argoRun(runId, ['failed', 'cancelled']);
+    const ref = parseWorkflowRef(run.externalId);
+    let externalId: string | null = run.externalId;
+    if (ref) {
+      try {
+        const done = await actOnWorkflow({ ...this.conn, namespace: ref.namespace, name: ref.name, action: opts.mode ?? 'retry' });
+        externalId = workflowRef(ref.namespace, done.name);
+      } catch (err) {
+        if (!(err instanceof ArgoError && err.status === 404)) throw err;
+        externalId = null;
+      }
+    }
+    // steps that did not succeed run again (a resubmitted or new workflow runs them all)
+    const again = opts.mode === 'resubmit' || externalId === null ? undefined : (['failed', 'skipped', 'cancelled'] as const);
     await db
       .update(runSteps)
-      .set({
-        status,
-        attempts: t.attempts,
-        startedAt: t.startedAt ? new Date(t.startedAt) : null,
-        finishedAt: t.finishedAt ? new Date(t.finishedAt) : null,
-        outputs: t.result?.outputs ?? [],
-        error: status === 'failed' ? (t.message ?? 'failed') : null,
-      })
-      .where(eq(runSteps.id, row.id));
+      .set({ status: 'pending', error: null, detail: null, finishedAt: null, ...(again ? {} : { outputs: [], startedAt: null }) })
+      .where(again ? and(eq(runSteps.runId, runId), inArray(runSteps.status, [...again])) : eq(runSteps.runId, runId));
+    const [row] = await db.update(runs).set({ status: 'running', error: null, finishedAt: null, externalId }).where(eq(runs.id, runId)).returning();
+    void this.kick();
+    return row;
   }
-  if (wf.phase === 'Succeeded') {
-    const [manifestRow] = await db.select().from(runSteps).where(and(eq(runSteps.runId, runId), eq(runSteps.name, 'manifest')));
-    await db.update(runSteps).set({ status: 'running', attempts: manifestRow.attempts + 1, startedAt: new Date() }).where(eq(runSteps.id, manifestRow.id));
-    try {
-      await writeSucceededManifest(db, c);
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      await db.update(runSteps).set({ status: 'failed', finishedAt: new Date(), error: message }).where(eq(runSteps.id, manifestRow.id));
-      return finishRun(db, c, { status: 'failed', error: `manifest: ${message}`, failedTask: 'manifest' });
-    }
-    await db.update(runSteps).set({ status: 'succeeded', finishedAt: new Date() }).where(eq(runSteps.id, manifestRow.id));
-    return finishRun(db, c, { status: 'succeeded' });
+
+  private async argoRun(runId: string, statuses?: Run['status'][]): Promise<Run> {
+    const [run] = await getDb().select().from(runs).where(eq(runs.id, runId));
+    if (!run || run.executor !== 'argo') throw new Error(`run ${runId}: not an Argo run`);
+    if (statuses && !statuses.includes(run.status)) throw new Error(`run ${runId} is ${run.status}: expected ${statuses.join(' or ')}`);
+    return run;
   }
-  if (wf.phase === 'Failed' || wf.phase === 'Error') {
-    await db.update(runSteps).set({ status: 'skipped' }).where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ['pending', 'running'])));
-    const failed = wf.tasks.find((t) => t.phase === 'Failed' || t.phase === 'Error');
-    const error = failed ? `${failed.task}: ${failed.message ?? 'failed'}` : `workflow ${wf.name}: ${wf.message ?? wf.phase}`;
-    return finishRun(db, c, { status: 'failed', error, failedTask: failed?.task ?? 'workflow' });
-  }
-  const [row] = await db.select().from(runs).where(eq(runs.id, runId));
-  return row;
 }
 
-/**
- * The production executor loop (in the app process, like the local one): submits queued Argo runs
- * and follows running ones until they finish. Argo does the scheduling, retries and GPU placement;
- * this only mirrors state into PostgreSQL and writes manifests, so two app replicas may both run it
- * (a submission claims its run with FOR UPDATE SKIP LOCKED).
- */
-class ArgoExecutor {
-  private timer: NodeJS.Timeout | null = null;
-  private busy = false;
-
-  start(conn: ArgoConnection, pollMs = 5000): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.tick(conn), pollMs);
-    this.timer.unref();
-    void this.tick(conn);
-  }
-
-  async tick(conn: ArgoConnection): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    const db = getDb();
-    try {
-      for (;;) {
-        const id = await db.transaction(async (tx) => {
-          const rows = (await tx.execute(sql`SELECT id FROM runs WHERE status = 'queued' AND executor = 'argo' ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED`)) as unknown as { id: string }[];
-          if (!rows[0]) return null;
-          await submitToArgo(tx, rows[0].id, conn).catch(async (err) => {
-            await tx.update(runs).set({ status: 'failed', error: `submit to Argo: ${err instanceof Error ? err.message : String(err)}`, finishedAt: new Date() }).where(eq(runs.id, rows[0].id));
-          });
-          return rows[0].id;
-        });
-        if (!id) break;
-      }
-      const running = await db.select({ id: runs.id }).from(runs).where(and(eq(runs.executor, 'argo'), eq(runs.status, 'running'))).orderBy(asc(runs.startedAt));
-      for (const r of running) await syncArgoRun(db, r.id, conn).catch((err) => console.error(`[argo] run ${r.id}:`, err instanceof Error ? err.message : err));
-    } finally {
-      this.busy = false;
-    }
-  }
+/** claims the oldest queued Argo run: `running`, no workflow yet */
+async function claimNext(): Promise<string | null> {
+  const rows = await getDb().execute<{ id: string }>(sql`
+    UPDATE runs SET status = 'running', started_at = coalesce(started_at, now())
+    WHERE id = (SELECT id FROM runs WHERE status = 'queued' AND executor = 'argo' ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+    RETURNING id`);
+  return (rows as unknown as { id: string }[])[0]?.id ?? null;
 }
 
 const g = globalThis as { __segflowArgoExecutor?: ArgoExecutor };
-export function argoExecutor(): ArgoExecutor {
-  g.__segflowArgoExecutor ??= new ArgoExecutor();
+/** the process's Argo executor (one per process, whichever bundle asks) */
+export function argoExecutor(conn: ArgoConnection): ArgoExecutor {
+  g.__segflowArgoExecutor ??= new ArgoExecutor(conn);
   return g.__segflowArgoExecutor;
 }
