@@ -62,7 +62,7 @@ function operationFor(method: string, path: string): { template: string; op: Swa
   return best;
 }
 
-export type ArgoHandler = (req: { params: Record<string, string>; query: URLSearchParams; body: unknown }) => { status: number; body: unknown };
+export type ArgoHandler = (req: { params: Record<string, string>; query: URLSearchParams; body: unknown }) => { status: number; body: unknown } | Promise<{ status: number; body: unknown }>;
 
 /**
  * What Argo Server's `fields` query parameter does to an answer (server/workflow/workflow_server.go,
@@ -162,7 +162,7 @@ export async function startMockArgoServer(opts: { tls?: { key: string; cert: str
     if (bodyErrors.length) return send(400, { code: 3, message: bodyErrors.join('; ') }, errorRef);
     const handler = mock.handlers[op.operationId];
     if (!handler) return send(501, { code: 12, message: `${op.operationId} not mocked` }, errorRef);
-    const out = handler({ params, query: url.searchParams, body });
+    const out = await handler({ params, query: url.searchParams, body });
     send(out.status, out.body, out.status === 200 ? op.responses['200'].schema!.$ref : errorRef);
   };
   const server = opts.tls ? createTlsServer(opts.tls, listener) : createServer(listener);

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { comparisons, projects, runs, runSteps } from '@/db/schema';
 import { getDb } from '@/lib/db';
@@ -10,7 +10,7 @@ import { verifyManifest } from '@/lib/manifests/verify-manifest';
 import { registerModelVersion } from '@/lib/models/register-model-version';
 import { setSlotVersion } from '@/lib/models/set-slot-version';
 import { submitRun } from '@/lib/pipeline/submit-run';
-import type { TStepInvocation, TStepResult } from '@/lib/pipeline/step-contract';
+import type { TObjectRef, TStepInvocation, TStepResult } from '@/lib/pipeline/step-contract';
 import { getObjectBytes } from '@/lib/storage/objects';
 import { UploadApi } from '@/lib/uploads/client/upload-api';
 import { UploadEngine } from '@/lib/uploads/client/upload-engine';
@@ -18,7 +18,8 @@ import { dispatchFetch } from '@/lib/uploads/test/dispatch-api';
 import { fileSource, T1_NIFTI } from '@/lib/uploads/test/fixtures';
 import { ARGO_TEST_TOKEN, startMockArgoServer, type MockArgoServer } from '@/test/mock-argo-server';
 import { createTestProject, type TestProject } from '@/test/test-project';
-import { argoConnection, executorKind, submitToArgo, syncArgoRun } from './argo-executor';
+import { storeStepResult } from '@/lib/pipeline/step-exchange';
+import { ArgoExecutor, executorKind, IN_PROGRESS_SELECTOR } from './argo-executor';
 
 /**
  * The Argo executor against a mock Argo Server that checks every request and answer with Argo's
@@ -48,7 +49,11 @@ beforeAll(async () => {
   seriesId = (await engine.run()).volumes[0].id;
 }, 120_000);
 
-afterAll(() => argo.close());
+afterAll(async () => {
+  // nothing of this file's is left for an executor sharing the database to take or follow
+  await getDb().update(runs).set({ status: 'cancelled', error: 'test over', finishedAt: new Date() }).where(and(eq(runs.projectId, tp.id), eq(runs.executor, 'argo'), inArray(runs.status, ['queued', 'running'])));
+  await argo.close();
+});
 beforeEach(() => argo.reset());
 
 const conn = () => ({ server: argo.base, token: ARGO_TEST_TOKEN, namespace: 'segflow' });
@@ -61,7 +66,7 @@ function result(runId: string, studyId: string, task: string, names: string[], i
 }
 
 /** the workflow Argo would report: one Pod node per DAG task (Argo's task names: infer-serving for the serving model) */
-function workflow(name: string, phase: string, params: { name: string; value: string }[], tasks: { task: string; phase: string; result?: TStepResult; message?: string }[]) {
+function workflow(name: string, phase: string, params: { name: string; value: string }[], tasks: { task: string; phase: string; result?: TObjectRef; message?: string }[], message?: string) {
   const nodes = Object.fromEntries(
     tasks.map((t, i) => [
       `${name}-${i}`,
@@ -82,92 +87,162 @@ function workflow(name: string, phase: string, params: { name: string; value: st
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Workflow',
-    metadata: { name, namespace: 'segflow', uid: '5f0c1d8e-0000-4000-8000-000000000002', creationTimestamp: T0 },
+    metadata: { name, namespace: 'segflow', uid: '5f0c1d8e-0000-4000-8000-000000000002', creationTimestamp: T0, labels: { 'segflow.io/run': name.replace('segflow-run-', '') } },
     spec: { workflowTemplateRef: { name: 'segflow-pipeline' }, arguments: { parameters: params } },
-    status: { phase, startedAt: T0, ...(phase === 'Running' ? {} : { finishedAt: at(100) }), nodes },
+    status: { phase, startedAt: T0, ...(phase === 'Running' ? {} : { finishedAt: at(100) }), ...(message ? { message } : {}), nodes },
   };
 }
 
-/** a new run: the same volume under a model of its own (the same submission would be the same run) */
-async function submitted() {
+/**
+ * Argo's side, as the mock serves it: workflows by name. Submit creates one (409 when the name is
+ * taken), the list answers the in-progress ones (the label selector the executor sends), GET by name.
+ */
+const cluster = new Map<string, ReturnType<typeof workflow>>();
+const submittedParams = new Map<string, Record<string, string>>();
+function serveCluster() {
+  argo.handlers.WorkflowService_SubmitWorkflow = ({ body }) => {
+    const b = body as { submitOptions: { name: string; parameters: string[]; labels: string } };
+    const name = b.submitOptions.name;
+    if (cluster.has(name)) return { status: 409, body: { code: 6, message: `workflows.argoproj.io "${name}" already exists` } };
+    const params = b.submitOptions.parameters.map((p) => ({ name: p.slice(0, p.indexOf('=')), value: p.slice(p.indexOf('=') + 1) }));
+    submittedParams.set(name, Object.fromEntries(params.map((p) => [p.name, p.value])));
+    cluster.set(name, workflow(name, 'Pending', params, []));
+    return { status: 200, body: cluster.get(name)! };
+  };
+  argo.handlers.WorkflowService_ListWorkflows = ({ query }) => {
+    expect(query.get('listOptions.labelSelector')).toBe(IN_PROGRESS_SELECTOR);
+    return { status: 200, body: { metadata: {}, items: [...cluster.values()].filter((w) => !['Succeeded', 'Failed', 'Error'].includes(w.status.phase)) } };
+  };
+  argo.handlers.WorkflowService_GetWorkflow = ({ params }) =>
+    cluster.has(params.name) ? { status: 200, body: cluster.get(params.name)! } : { status: 404, body: { code: 5, message: `workflows.argoproj.io "${params.name}" not found` } };
+  argo.handlers.WorkflowService_TerminateWorkflow = ({ params }) => {
+    const wf = cluster.get(params.name)!;
+    Object.assign(wf.status, { phase: 'Failed', message: "Stopped with strategy 'Terminate'", finishedAt: at(100) });
+    return { status: 200, body: wf };
+  };
+}
+const ops = () => argo.requests.map((r) => r.operationId.replace('WorkflowService_', ''));
+
+/** what Argo would report for a run's workflow now */
+function report(run: { id: string }, phase: string, tasks: Parameters<typeof workflow>[3], message?: string) {
+  const name = `segflow-run-${run.id}`;
+  const params = Object.entries(submittedParams.get(name)!).map(([n, value]) => ({ name: n, value }));
+  cluster.set(name, workflow(name, phase, params, tasks, message));
+}
+
+/** a stored step result and its reference, as the step's container leaves them */
+async function stored(run: { id: string; studyId: string }, step: TStepInvocation['step'], task: string, names: string[], info: Record<string, unknown> = {}): Promise<TObjectRef> {
+  const inv = { step, task, run: { id: run.id, projectId: tp.id, studyId: run.studyId } } as TStepInvocation;
+  return storeStepResult(inv, result(run.id, run.studyId, task, names, info));
+}
+
+/** a new queued run: the same volume under a model of its own (the same submission would be the same run) */
+async function queued(shadow = true) {
   const modelName = `bt-argo-${tag}-${++modelCount}`;
   await register(modelName, 'brain-tissue', 'live');
-  await register(modelName, 'brain-tissue-fp16', 'shadow');
+  if (shadow) await register(modelName, 'brain-tissue-fp16', 'shadow');
   const { run } = await getDb().transaction((tx) => submitRun(tx, { projectId: tp.id, seriesId, model: modelName, submittedBy: tp.users.researcher.id, executor: 'argo' }));
-  let params: { name: string; value: string }[] = [];
-  argo.handlers.WorkflowService_SubmitWorkflow = ({ body }) => {
-    const b = body as { submitOptions: { generateName: string; parameters: string[] } };
-    params = b.submitOptions.parameters.map((p) => ({ name: p.slice(0, p.indexOf('=')), value: p.slice(p.indexOf('=') + 1) }));
-    return { status: 200, body: workflow(`${b.submitOptions.generateName}abc12`, 'Pending', params, []) };
-  };
-  const after = await submitToArgo(getDb(), run.id, conn());
-  return { run: after, params: () => params };
+  return run;
 }
 
+const runRow = async (id: string) => (await getDb().select().from(runs).where(eq(runs.id, id)))[0];
+const stepsOf = async (id: string) => Object.fromEntries((await getDb().select().from(runSteps).where(eq(runSteps.runId, id))).map((s) => [s.name, s]));
+
 describe('Argo executor', () => {
-  it('is chosen by ARGO_SERVER or SEGFLOW_EXECUTOR, and reads its connection from the environment', () => {
+  let exec: ArgoExecutor;
+  beforeEach(() => {
+    serveCluster();
+    exec = new ArgoExecutor(conn(), 60_000);
+  });
+
+  it('is chosen by ARGO_SERVER or SEGFLOW_EXECUTOR', () => {
     expect(executorKind({})).toBe('local');
     expect(executorKind({ ARGO_SERVER: 'argo.example:2746' })).toBe('argo');
     expect(executorKind({ ARGO_SERVER: 'argo.example:2746', SEGFLOW_EXECUTOR: 'local' })).toBe('local');
-    expect(argoConnection({ ARGO_SERVER: 'a:2746', ARGO_TOKEN: 't' })).toEqual({ server: 'a:2746', token: 't', namespace: 'segflow' });
-    expect(argoConnection({})).toBeNull();
   });
 
-  it('submits a run as a workflow of the template: one invocation per worker task, the secret by name only', async () => {
-    const { run, params } = await submitted();
-    // only a queued run is submitted, and a refused one never reaches Argo
-    await expect(submitToArgo(getDb(), run.id, conn())).rejects.toThrow(/is running, not queued/);
-    expect(argo.requests.map((r) => [r.operationId, r.bodyErrors])).toEqual([['WorkflowService_SubmitWorkflow', []]]);
+  it('submits a queued run under its own name, its invocations stored in the bucket and referenced, the secret by name only', async () => {
+    const run = await queued();
+    await exec.kick();
+    const name = `segflow-run-${run.id}`;
     expect(argo.responseErrors).toEqual([]);
-    expect(run).toMatchObject({ status: 'running', externalId: 'argo:segflow/segflow-run-abc12', executor: 'argo' });
-    const p = Object.fromEntries(params().map((x) => [x.name, x.value]));
+    expect(argo.requests.filter((r) => r.operationId === 'WorkflowService_SubmitWorkflow').map((r) => r.bodyErrors)).toEqual([[]]);
+    expect(await runRow(run.id)).toMatchObject({ status: 'running', externalId: `argo:segflow/${name}`, executor: 'argo' });
+    const p = submittedParams.get(name)!;
     expect(p).toMatchObject({ serving: 'live', shadow: 'true', 'deid-secret-name': `segflow-deid-${tp.id}` });
-    const ingest = JSON.parse(p['invocation-ingest']) as TStepInvocation;
+    for (const v of Object.values(p)) expect(v.length).toBeLessThan(1024);
+    const ref = JSON.parse(p['invocation-ingest']) as TObjectRef;
+    expect(ref.key).toBe(`pipeline/${tp.id}/invocations/${run.id}/ingest.json`);
+    const ingest = JSON.parse(new TextDecoder().decode(await getObjectBytes({ key: ref.key, versionId: ref.versionId }))) as TStepInvocation;
     expect(ingest).toMatchObject({ step: 'ingest', task: 'ingest', kind: 'nifti', run: { id: run.id, projectId: tp.id } });
     expect(ingest.inputs[0].key).toMatch(new RegExp(`^raw-phi/${tp.id}/`));
-    expect(JSON.parse(p['invocation-infer-shadow']).model).toMatchObject({ role: 'shadow', version: '1.0.0-fp16' });
+    const shadowInv = JSON.parse(p['invocation-infer-shadow']) as TObjectRef;
+    expect(JSON.parse(new TextDecoder().decode(await getObjectBytes({ key: shadowInv.key }))).model).toMatchObject({ role: 'shadow', version: '1.0.0-fp16' });
     const [project] = await getDb().select({ secret: projects.deidSecret }).from(projects).where(eq(projects.id, tp.id));
     expect(JSON.stringify(argo.requests[0].body)).not.toContain(project.secret);
-    const body = argo.requests[0].body as { submitOptions: { labels: string } };
-    expect(body.submitOptions.labels).toContain(`segflow.io/run=${run.id}`);
+    expect((argo.requests[0].body as { submitOptions: { labels: string } }).submitOptions.labels).toContain(`segflow.io/run=${run.id}`);
   });
 
-  it('mirrors task states, records outputs and the comparison, and writes the signed manifest when the workflow succeeds', async () => {
-    const { run, params } = await submitted();
-    const metrics = { labels: [{ value: 1, name: 'White Matter', dice: 0.998, hd95Mm: 0, assdMm: 0.01, liveMl: 500, shadowMl: 501, volumeDiffMl: 1, volumeDiffPct: 0.2 }], meanDice: 0.998 };
-    const r = (task: string, names: string[], info?: Record<string, unknown>) => result(run.id, run.studyId, task, names, info);
-    // half way: ingest done, deidentify running
-    argo.handlers.WorkflowService_GetWorkflow = ({ params: q }) => ({
-      status: 200,
-      body: workflow(q.name, 'Running', params(), [
-        { task: 'ingest', phase: 'Succeeded', result: r('ingest', []) },
-        { task: 'deidentify', phase: 'Running' },
-      ]),
-    });
-    let now = await syncArgoRun(getDb(), run.id, conn());
-    expect(now.status).toBe('running');
-    let steps = Object.fromEntries((await getDb().select().from(runSteps).where(eq(runSteps.runId, run.id))).map((s) => [s.name, s.status]));
-    expect(steps).toMatchObject({ ingest: 'succeeded', deidentify: 'running', convert: 'pending', manifest: 'pending' });
+  it('adopts the workflow when an answer was lost: a timed-out submission is tried again next tick and its 409 adopted', async () => {
+    const run = await queued(false);
+    const name = `segflow-run-${run.id}`;
+    const create = argo.handlers.WorkflowService_SubmitWorkflow;
+    let release!: () => void;
+    // Argo creates the workflow, but its answer never reaches the executor
+    argo.handlers.WorkflowService_SubmitWorkflow = async (req) => {
+      await create(req);
+      await new Promise<void>((r) => (release = r));
+      return { status: 500, body: { code: 13, message: 'too late' } };
+    };
+    const slow = new ArgoExecutor({ ...conn(), timeoutMs: 300 }, 60_000);
+    await slow.kick();
+    release();
+    expect(await runRow(run.id)).toMatchObject({ status: 'running', externalId: null, error: null });
+    argo.handlers.WorkflowService_SubmitWorkflow = create;
+    await slow.kick();
+    expect(await runRow(run.id)).toMatchObject({ status: 'running', externalId: `argo:segflow/${name}` });
+    expect(argo.requests.filter((r) => r.operationId === 'WorkflowService_SubmitWorkflow')).toHaveLength(2);
+    expect(cluster.has(name)).toBe(true);
+  });
 
-    argo.handlers.WorkflowService_GetWorkflow = ({ params: q }) => ({
-      status: 200,
-      body: workflow(q.name, 'Succeeded', params(), [
-        { task: 'ingest', phase: 'Succeeded', result: r('ingest', []) },
-        { task: 'deidentify', phase: 'Succeeded', result: r('deidentify', ['volume.nii.gz']) },
-        { task: 'convert', phase: 'Succeeded', result: r('convert', ['volume.nii.gz']) },
-        { task: 'infer-serving', phase: 'Succeeded', result: r('infer-live', ['mask.nii.gz', 'volumes.json']) },
-        { task: 'infer-shadow', phase: 'Succeeded', result: r('infer-shadow', ['mask.nii.gz', 'volumes.json']) },
-        { task: 'compare', phase: 'Succeeded', result: r('compare', ['metrics.json'], { metrics }) },
-      ]),
-    });
-    now = await syncArgoRun(getDb(), run.id, conn());
+  it('reads every run in progress with one list call per tick, GETs only a workflow that left the list, and writes the manifest when it succeeded', async () => {
+    const a = await queued();
+    const b = await queued();
+    await exec.kick();
+    report(a, 'Running', [{ task: 'ingest', phase: 'Succeeded', result: await stored(a, 'ingest', 'ingest', []) }, { task: 'deidentify', phase: 'Running' }]);
+    report(b, 'Running', [{ task: 'ingest', phase: 'Running' }]);
+    argo.reset();
+    serveCluster();
+    await exec.kick();
+    // (other runs of this database may be read by name too; these two are not)
+    const about = (r: { id: string }) => argo.requests.filter((q) => q.path.includes(r.id)).map((q) => q.operationId.replace('WorkflowService_', ''));
+    expect(ops().filter((o) => o === 'ListWorkflows')).toHaveLength(1);
+    expect([...about(a), ...about(b)]).toEqual([]);
+    expect(Object.fromEntries(Object.entries(await stepsOf(a.id)).map(([k, v]) => [k, v.status]))).toMatchObject({ ingest: 'succeeded', deidentify: 'running', convert: 'pending', manifest: 'pending' });
+    expect((await stepsOf(b.id)).ingest.status).toBe('running');
+
+    const metrics = { labels: [{ value: 1, name: 'White Matter', dice: 0.998, hd95Mm: 0, assdMm: 0.01, liveMl: 500, shadowMl: 501, volumeDiffMl: 1, volumeDiffPct: 0.2 }], meanDice: 0.998 };
+    report(a, 'Succeeded', [
+      { task: 'ingest', phase: 'Succeeded', result: await stored(a, 'ingest', 'ingest', []) },
+      { task: 'deidentify', phase: 'Succeeded', result: await stored(a, 'deidentify', 'deidentify', ['volume.nii.gz']) },
+      { task: 'convert', phase: 'Succeeded', result: await stored(a, 'convert', 'convert', ['volume.nii.gz']) },
+      { task: 'infer-serving', phase: 'Succeeded', result: await stored(a, 'infer', 'infer-live', ['mask.nii.gz', 'volumes.json']) },
+      { task: 'infer-shadow', phase: 'Succeeded', result: await stored(a, 'infer', 'infer-shadow', ['mask.nii.gz', 'volumes.json']) },
+      { task: 'compare', phase: 'Succeeded', result: await stored(a, 'compare', 'compare', ['metrics.json'], { metrics }) },
+    ]);
+    argo.reset();
+    serveCluster();
+    await exec.kick();
+    expect(ops().filter((o) => o === 'ListWorkflows')).toHaveLength(1);
+    expect(about(a)).toEqual(['GetWorkflow']);
+    expect(about(b)).toEqual([]);
     expect(argo.responseErrors).toEqual([]);
-    expect(now.status).toBe('succeeded');
-    steps = Object.fromEntries((await getDb().select().from(runSteps).where(eq(runSteps.runId, run.id))).map((s) => [s.name, s.status]));
-    expect(Object.values(steps)).toEqual(Array(7).fill('succeeded'));
-    const [cmp] = await getDb().select().from(comparisons).where(eq(comparisons.runId, run.id));
+    const done = await runRow(a.id);
+    expect(done.status).toBe('succeeded');
+    expect(Object.values(await stepsOf(a.id)).map((s) => s.status)).toEqual(Array(7).fill('succeeded'));
+    const [cmp] = await getDb().select().from(comparisons).where(eq(comparisons.runId, a.id));
     expect(cmp.metrics).toEqual(metrics.labels);
-    const envelope = JSON.parse(new TextDecoder().decode(await getObjectBytes({ key: now.manifestKey! })));
+    const envelope = JSON.parse(new TextDecoder().decode(await getObjectBytes({ key: done.manifestKey! })));
     expect(verifyManifest(envelope).ok).toBe(true);
     const m = ZSignedManifest.parse(envelope).manifest;
     expect(m.pipeline.executor).toBe('argo');
@@ -175,24 +250,92 @@ describe('Argo executor', () => {
       ['mask.nii.gz', 'v0'],
       ['volumes.json', 'v1'],
     ]);
+    await exec.cancel(b.id, { force: true });
+    await exec.kick();
+    expect((await runRow(b.id)).status).toBe('cancelled');
   });
 
-  it('fails the run with the failing task and its message, skips the rest, and still writes a manifest', async () => {
-    const { run, params } = await submitted();
-    argo.handlers.WorkflowService_GetWorkflow = ({ params: q }) => ({
-      status: 200,
-      body: workflow(q.name, 'Failed', params(), [
-        { task: 'ingest', phase: 'Succeeded', result: result(run.id, run.studyId, 'ingest', []) },
-        { task: 'deidentify', phase: 'Failed', message: '{"error":"deidentify: every instance was held back (burned-in annotation)"}' },
-      ]),
-    });
-    const now = await syncArgoRun(getDb(), run.id, conn());
-    expect(now.status).toBe('failed');
-    expect(now.error).toMatch(/^deidentify: .*every instance was held back/);
-    const steps = Object.fromEntries((await getDb().select().from(runSteps).where(eq(runSteps.runId, run.id))).map((s) => [s.name, s.status]));
-    expect(steps).toMatchObject({ ingest: 'succeeded', deidentify: 'failed', convert: 'skipped', manifest: 'skipped' });
-    const [row] = await getDb().select().from(runs).where(eq(runs.id, run.id));
-    const m = ZSignedManifest.parse(JSON.parse(new TextDecoder().decode(await getObjectBytes({ key: row.manifestKey! })))).manifest;
+  it('shows what a pending step waits for, a failed shadow does not fail the run, and a workflow gone from Argo ends its run with the reason', async () => {
+    const run = await queued();
+    await exec.kick();
+    const name = `segflow-run-${run.id}`;
+    const params = Object.entries(submittedParams.get(name)!).map(([n, value]) => ({ name: n, value }));
+    const wf = workflow(name, 'Running', params, [
+      { task: 'ingest', phase: 'Succeeded', result: await stored(run, 'ingest', 'ingest', []) },
+      { task: 'deidentify', phase: 'Succeeded', result: await stored(run, 'deidentify', 'deidentify', ['volume.nii.gz']) },
+      { task: 'convert', phase: 'Succeeded', result: await stored(run, 'convert', 'convert', ['volume.nii.gz']) },
+      { task: 'infer-serving', phase: 'Pending', message: 'Unschedulable: 0/3 nodes are available: 3 Insufficient nvidia.com/gpu.' },
+    ]);
+    cluster.set(name, wf);
+    await exec.kick();
+    const infer = (await stepsOf(run.id))['infer-live'];
+    expect(infer).toMatchObject({ status: 'pending', detail: 'waiting for a GPU node', error: null });
+
+    report(run, 'Succeeded', [
+      { task: 'ingest', phase: 'Succeeded', result: await stored(run, 'ingest', 'ingest', []) },
+      { task: 'deidentify', phase: 'Succeeded', result: await stored(run, 'deidentify', 'deidentify', ['volume.nii.gz']) },
+      { task: 'convert', phase: 'Succeeded', result: await stored(run, 'convert', 'convert', ['volume.nii.gz']) },
+      { task: 'infer-serving', phase: 'Succeeded', result: await stored(run, 'infer', 'infer-live', ['mask.nii.gz']) },
+      { task: 'infer-shadow', phase: 'Failed', message: '{"error":"infer: out of memory"}' },
+      { task: 'compare', phase: 'Skipped', message: "when 'false' evaluated false" },
+    ]);
+    await exec.kick();
+    expect(await runRow(run.id)).toMatchObject({ status: 'succeeded', error: null });
+    const steps = await stepsOf(run.id);
+    expect(steps['infer-shadow']).toMatchObject({ status: 'failed', error: 'infer: out of memory' });
+    expect(steps['infer-live']).toMatchObject({ status: 'succeeded', detail: null });
+
+    const lost = await queued(false);
+    await exec.kick();
+    cluster.delete(`segflow-run-${lost.id}`);
+    await exec.kick();
+    expect(await runRow(lost.id)).toMatchObject({ status: 'failed', error: `workflow segflow-run-${lost.id} is gone from Argo (deleted, or removed by its TTL or archived) before segflow saw it finish` });
+  });
+
+  it('fails the run with the failing task and its message, skips the rest, and still writes a manifest; retry runs it again from the failed step', async () => {
+    const run = await queued();
+    await exec.kick();
+    report(run, 'Failed', [
+      { task: 'ingest', phase: 'Succeeded', result: await stored(run, 'ingest', 'ingest', []) },
+      { task: 'deidentify', phase: 'Failed', message: '{"error":"deidentify: every instance was held back (burned-in annotation)"}' },
+    ]);
+    await exec.kick();
+    const failed = await runRow(run.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/^deidentify: .*every instance was held back/);
+    expect(Object.fromEntries(Object.entries(await stepsOf(run.id)).map(([k, v]) => [k, v.status]))).toMatchObject({ ingest: 'succeeded', deidentify: 'failed', convert: 'skipped', manifest: 'skipped' });
+    const m = ZSignedManifest.parse(JSON.parse(new TextDecoder().decode(await getObjectBytes({ key: failed.manifestKey! })))).manifest;
     expect(m.run.status).toBe('failed');
+
+    argo.handlers.WorkflowService_RetryWorkflow = ({ params }) => {
+      report(run, 'Running', [{ task: 'ingest', phase: 'Succeeded' }]);
+      return { status: 200, body: cluster.get(params.name)! };
+    };
+    const again = await exec.retry(run.id);
+    expect(again).toMatchObject({ status: 'running', error: null, finishedAt: null, externalId: `argo:segflow/segflow-run-${run.id}` });
+    expect(argo.requests.find((r) => r.operationId === 'WorkflowService_RetryWorkflow')).toMatchObject({ method: 'PUT', path: `/api/v1/workflows/segflow/segflow-run-${run.id}/retry`, bodyErrors: [] });
+    expect(Object.fromEntries(Object.entries(await stepsOf(run.id)).map(([k, v]) => [k, v.status]))).toMatchObject({ ingest: 'succeeded', deidentify: 'pending', convert: 'pending' });
+    await expect(exec.retry(run.id)).rejects.toThrow(/is running: expected failed or cancelled/);
+    await exec.cancel(run.id, { force: true });
+    await exec.kick();
+    expect((await runRow(run.id)).status).toBe('cancelled');
+  });
+
+  it('cancels a queued run at once, and a running one by stopping its workflow: cancelled when Argo says it stopped', async () => {
+    const waiting = await queued(false);
+    expect(await exec.cancel(waiting.id, { reason: 'wrong series' })).toMatchObject({ status: 'cancelled', error: 'cancelled: wrong series' });
+    const run = await queued(false);
+    await exec.kick();
+    const ingestRef = await stored(run, 'ingest', 'ingest', []);
+    argo.handlers.WorkflowService_StopWorkflow = ({ params, body }) => {
+      report(run, 'Failed', [{ task: 'ingest', phase: 'Succeeded', result: ingestRef }, { task: 'deidentify', phase: 'Failed', message: "Stopped with strategy 'Stop'" }], "Stopped with strategy 'Stop'");
+      expect(body).toEqual({ name: params.name, namespace: 'segflow', message: 'operator asked' });
+      return { status: 200, body: cluster.get(params.name)! };
+    };
+    await exec.cancel(run.id, { reason: 'operator asked' });
+    await exec.kick();
+    expect(await runRow(run.id)).toMatchObject({ status: 'cancelled', error: "cancelled: Stopped with strategy 'Stop'" });
+    expect(Object.values(await stepsOf(run.id)).map((s) => s.status)).not.toContain('running');
+    expect(argo.responseErrors).toEqual([]);
   });
 });
