@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -33,6 +33,31 @@ async function waitForHealth(url: string, child: { exitCode: number | null }): P
     await new Promise((r) => setTimeout(r, 500));
   }
   return false;
+}
+
+/**
+ * The production build of the app (`next build --webpack`): minutes on a small machine the first
+ * time, and next prints nothing for most of them, so say what is happening and how long it has taken.
+ */
+async function buildApp(nextBin: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const started = Date.now();
+  console.log('[segflow] building the app for production (next build --webpack): the first start takes a few minutes, later starts reuse the build until the sources change');
+  const elapsed = () => {
+    const s = Math.round((Date.now() - started) / 1000);
+    return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  };
+  const progress = setInterval(() => console.log(`[segflow] still building… ${elapsed()}`), 20_000);
+  try {
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const build = spawn(process.execPath, [nextBin, 'build', '--webpack'], { stdio: 'inherit', env });
+      build.on('error', reject);
+      build.on('exit', (c) => resolve(c));
+    });
+    if (code !== 0) throw new Error(`next build failed (exit ${code}) after ${elapsed()}: see its output above`);
+  } finally {
+    clearInterval(progress);
+  }
+  console.log(`[segflow] build done in ${elapsed()}`);
 }
 
 /**
@@ -91,10 +116,8 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
 
   const nextBin = require.resolve('next/dist/bin/next');
   if (!opts.dev && !buildIsCurrent(root)) {
-    console.log('[segflow] building the app (next build --webpack)…');
     const stamp = currentBuildStamp(root);
-    const build = spawnSync(process.execPath, [nextBin, 'build', '--webpack'], { stdio: 'inherit', env: childEnv });
-    if (build.status !== 0) throw new Error('next build failed');
+    await buildApp(nextBin, childEnv);
     writeFileSync(join(root, '.next', 'segflow-build-stamp'), stamp);
   }
   const args = opts.dev ? ['dev', '--webpack', '-p', String(opts.port)] : ['start', '-p', String(opts.port)];

@@ -41,6 +41,7 @@ export async function getRun(db: DbOrTx, p: { runId: string; projectId: string; 
         startedAt: s?.startedAt?.toISOString() ?? null,
         finishedAt: s?.finishedAt?.toISOString() ?? null,
         error: s?.error ?? null,
+        ...(s?.detail ? { detail: s.detail } : {}),
         outputs: ((s?.outputs ?? []) as RunStepDto['outputs']).map((o) => ({ name: o.name, key: o.key, sha256: o.sha256, size: o.size })),
       };
     });

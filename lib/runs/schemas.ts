@@ -11,6 +11,8 @@ export interface RunStepDto {
   startedAt: string | null;
   finishedAt: string | null;
   error: string | null;
+  /** what a pending step waits for on a cluster ("waiting for a GPU node"), when it waits */
+  detail?: string;
   outputs: { name: string; key: string; sha256: string; size: number }[];
   info?: Record<string, unknown>;
 }

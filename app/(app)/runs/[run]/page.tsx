@@ -80,6 +80,7 @@ export default async function RunPage({ params }: { params: Promise<{ run: strin
               <td>{s.name}</td>
               <td>
                 <RunStatus status={s.status} />
+                {s.detail && <div className="muted" data-testid="step-detail">{s.detail}</div>}
                 {s.error && <div className="error">{s.error}</div>}
               </td>
               <td>{s.attempts}</td>
