@@ -1,17 +1,16 @@
 /**
- * Runs once when the Next.js server starts: the executor loop of this deployment starts taking runs.
- * On the embedded defaults that is the local executor (picking up any run a previous process left);
- * with ARGO_SERVER (or SEGFLOW_EXECUTOR=argo) the Argo executor, which submits queued runs as
- * workflows and mirrors their state. SEGFLOW_EXECUTOR=none starts neither (an API-only replica).
+ * Runs once when the Next.js server starts. With SEGFLOW_EXECUTOR=none (what `segflow start` gives
+ * the app, whose executor runs as its own `segflow executor` process, and what an API-only replica
+ * sets) this process takes no runs. Otherwise the configured executor starts inside the app, as it
+ * did before the executor had its own process (`next start` on its own).
  */
 export async function register(): Promise<void> {
-  if (process.env.NEXT_RUNTIME !== 'nodejs' || process.env.SEGFLOW_EXECUTOR === 'none') return;
-  const { argoConnection, executorKind } = await import('./lib/executor/argo/argo-executor');
-  if (executorKind() === 'argo') {
-    const conn = argoConnection();
-    if (!conn) throw new Error('SEGFLOW_EXECUTOR=argo needs ARGO_SERVER (and ARGO_TOKEN, ARGO_NAMESPACE)');
-    const { argoExecutor } = await import('./lib/executor/argo/argo-executor');
-    argoExecutor().start(conn);
+  const { config } = await import('./lib/config');
+  const cfg = config();
+  if (cfg.nextRuntime !== 'nodejs' || !cfg.executor.takesRuns) return;
+  const { argoConnection, argoExecutor } = await import('./lib/executor/argo/argo-executor');
+  if (cfg.executor.kind === 'argo') {
+    argoExecutor().start(argoConnection(cfg)!);
     return;
   }
   const { localExecutor } = await import('./lib/executor/local/local-executor');

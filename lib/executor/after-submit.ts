@@ -1,5 +1,5 @@
 import { after } from 'next/server';
-import { executorKind } from './argo/argo-executor';
+import { config } from '@/lib/config';
 import { localExecutor } from './local/local-executor';
 
 /**
@@ -8,7 +8,8 @@ import { localExecutor } from './local/local-executor';
  * (tests, CLI) the caller runs the executor itself.
  */
 export function startRunAfterResponse(): void {
-  if (executorKind() !== 'local' || process.env.SEGFLOW_EXECUTOR === 'none') return;
+  const { kind, takesRuns } = config().executor;
+  if (kind !== 'local' || !takesRuns) return;
   try {
     after(() => localExecutor().kick());
   } catch {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { runSteps, storedObjects, users, type Run } from '@/db/schema';
+import { config } from '../config';
 import type { DbOrTx } from '../db';
 import { ZRunManifest, RUN_MANIFEST_SCHEMA, type TRunManifest } from '../manifests/manifest-schema';
 import { signManifest, ZSignedManifest } from '../manifests/sign-manifest';
@@ -13,7 +14,7 @@ import type { ChosenModel } from './choose-models';
 
 /** the local build: the stamp `segflow start` writes over the sources it built, else "unbuilt" */
 function localBuildId(): string {
-  const stamp = join(process.env.SEGFLOW_ROOT ?? process.cwd(), '.next', 'segflow-build-stamp');
+  const stamp = join(config().root, '.next', 'segflow-build-stamp');
   return existsSync(stamp) ? `local:${readFileSync(stamp, 'utf8').trim().slice(0, 64)}` : 'local:unbuilt';
 }
 

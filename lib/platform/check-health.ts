@@ -1,6 +1,7 @@
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { sql } from 'drizzle-orm';
 import { createRequire } from 'node:module';
+import { config } from '../config';
 import { getDb } from '../db';
 import { getStorage } from '../storage/s3-client';
 
@@ -43,10 +44,11 @@ async function checkStorage(): Promise<ComponentHealth> {
  * Argo: the Argo Server answers its version endpoint.
  */
 async function checkExecutor(): Promise<Health['executor']> {
-  if (process.env.ARGO_SERVER) {
+  const argo = config().argo;
+  if (config().executor.kind === 'argo' && argo) {
     try {
-      const res = await fetch(`${process.env.ARGO_SERVER.replace(/\/$/, '')}/api/v1/version`, {
-        headers: process.env.ARGO_TOKEN ? { authorization: `Bearer ${process.env.ARGO_TOKEN}` } : {},
+      const res = await fetch(`${argo.server.replace(/\/$/, '')}/api/v1/version`, {
+        headers: argo.token ? { authorization: `Bearer ${argo.token}` } : {},
         signal: AbortSignal.timeout(3000),
       });
       return { kind: 'argo', ok: res.ok, detail: `Argo Server answered ${res.status}` };

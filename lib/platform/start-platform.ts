@@ -7,7 +7,7 @@ import { closeDb, getDb } from '../db';
 import { EMBEDDED_S3_CREDENTIALS, startEmbeddedS3 } from '../embedded/s3-server';
 import { startEmbeddedDatabase } from '../embedded/pglite-server';
 import { buildIsCurrent, currentBuildStamp } from './build-stamp';
-import { dataDir, runtimeFilePath, type TRuntimeFile } from './config';
+import { config, runtimeFilePath, type TRuntimeFile } from '../config';
 import { migrateDatabase } from './migrate';
 import { DEMO_USERS, seedDemo } from './seed-demo';
 import { seedDemoContent } from './seed-demo-content';
@@ -16,7 +16,8 @@ import { sweepAbandonedUploads } from '../uploads/sweep-abandoned-uploads';
 const require = createRequire(import.meta.url);
 
 function authSecret(dir: string): string {
-  if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
+  const fromEnv = config().auth.secret;
+  if (fromEnv) return fromEnv;
   const file = join(dir, 'auth-secret');
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
@@ -43,27 +44,28 @@ async function waitForHealth(url: string, child: { exitCode: number | null }): P
  */
 export async function startPlatform(opts: { port: number; dev: boolean }): Promise<void> {
   const root = process.cwd();
-  const dir = dataDir();
+  const cfg = config();
+  const dir = cfg.dataDir;
   mkdirSync(dir, { recursive: true });
-  const appUrl = process.env.NEXTAUTH_URL ?? `http://localhost:${opts.port}`;
+  const appUrl = cfg.auth.url ?? `http://localhost:${opts.port}`;
   const closers: (() => Promise<void>)[] = [];
   const runtime: TRuntimeFile = { appUrl, pid: process.pid };
   // NEXT_TELEMETRY_DISABLED: medical-imaging deployments send nothing home, and this machine cannot.
   const childEnv: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', SEGFLOW_DATA_DIR: dir, NEXTAUTH_URL: appUrl, NEXTAUTH_SECRET: authSecret(dir) };
 
-  let databaseUrl = process.env.DATABASE_URL;
+  let databaseUrl = cfg.database.url;
   if (!databaseUrl) {
-    const pg = await startEmbeddedDatabase({ dir: join(dir, 'pg'), port: Number(process.env.SEGFLOW_PG_PORT ?? 54329) });
+    const pg = await startEmbeddedDatabase({ dir: join(dir, 'pg'), port: cfg.ports.embeddedPg });
     closers.push(pg.close);
     databaseUrl = pg.url;
     runtime.databaseUrl = pg.url;
   }
   childEnv.DATABASE_URL = databaseUrl;
 
-  if (!process.env.S3_ENDPOINT && !process.env.S3_BUCKET) {
+  if (!cfg.s3) {
     const s3 = await startEmbeddedS3({
       dir: join(dir, 's3'),
-      port: Number(process.env.SEGFLOW_S3_PORT ?? 4569),
+      port: cfg.ports.embeddedS3,
       bucket: 'segflow',
       corsOrigins: [appUrl, appUrl.replace('localhost', '127.0.0.1')],
     });
@@ -82,7 +84,7 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
   Object.assign(process.env, { DATABASE_URL: childEnv.DATABASE_URL });
 
   await migrateDatabase(databaseUrl);
-  const demo = runtime.databaseUrl !== undefined || process.env.SEGFLOW_DEMO === 'true';
+  const demo = runtime.databaseUrl !== undefined || cfg.demo.seedExternal;
   if (demo) {
     const seeded = await seedDemo(getDb(), { tokensFile: join(dir, 'demo-tokens.json') });
     await seedDemoContent(getDb(), { projectId: seeded.projectId, researcherId: seeded.userIds.researcher });

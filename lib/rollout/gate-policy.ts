@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { config } from '../config';
 
 /**
  * What a candidate version must show before an operator may promote it (ADR-03). Two gates:
@@ -60,7 +61,7 @@ export type TCanaryGatePolicy = z.infer<typeof ZCanaryGatePolicy>;
 export const DEFAULT_GATE_POLICY: TGatePolicy = ZGatePolicy.parse({});
 
 /** The policy in force: the defaults above, with SEGFLOW_GATE_POLICY's fields over them. */
-export function gatePolicy(env: string | undefined = process.env.SEGFLOW_GATE_POLICY): TGatePolicy {
+export function gatePolicy(env: string | undefined = config().rollout.gatePolicyJson): TGatePolicy {
   if (!env) return DEFAULT_GATE_POLICY;
   let raw: unknown;
   try {

@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import { config } from '@/lib/config';
 import { AppError } from '@/lib/errors';
 import { deidentifyInstance, type DeidentifyOptions } from '@/lib/imaging/dicom/deidentify-instance';
 import { readNifti } from '@/lib/imaging/nifti/read-nifti';
@@ -17,7 +18,7 @@ import { readChecked, writeOutput } from './step-io';
  *   aux_file, intent_name, db_name) and extensions, which can carry DICOM headers, are dropped.
  */
 export async function deidentify(inv: TStepInvocation): Promise<TStepResult> {
-  const secret = process.env[DEID_SECRET_ENV];
+  const secret = config().steps.deidSecret;
   if (!secret) throw new AppError('invalid_input', `deidentify: ${DEID_SECRET_ENV} is not set`);
   const outputs: TStepOutput[] = [];
   if (inv.kind === 'nifti') {

@@ -18,7 +18,8 @@ import { dispatchFetch } from '@/lib/uploads/test/dispatch-api';
 import { fileSource, T1_NIFTI } from '@/lib/uploads/test/fixtures';
 import { ARGO_TEST_TOKEN, startMockArgoServer, type MockArgoServer } from '@/test/mock-argo-server';
 import { createTestProject, type TestProject } from '@/test/test-project';
-import { argoConnection, executorKind, submitToArgo, syncArgoRun } from './argo-executor';
+import { parseConfig } from '@/lib/config';
+import { argoConnection, submitToArgo, syncArgoRun } from './argo-executor';
 
 /**
  * The Argo executor against a mock Argo Server that checks every request and answer with Argo's
@@ -105,12 +106,9 @@ async function submitted() {
 }
 
 describe('Argo executor', () => {
-  it('is chosen by ARGO_SERVER or SEGFLOW_EXECUTOR, and reads its connection from the environment', () => {
-    expect(executorKind({})).toBe('local');
-    expect(executorKind({ ARGO_SERVER: 'argo.example:2746' })).toBe('argo');
-    expect(executorKind({ ARGO_SERVER: 'argo.example:2746', SEGFLOW_EXECUTOR: 'local' })).toBe('local');
-    expect(argoConnection({ ARGO_SERVER: 'a:2746', ARGO_TOKEN: 't' })).toEqual({ server: 'a:2746', token: 't', namespace: 'segflow' });
-    expect(argoConnection({})).toBeNull();
+  it('reads its connection from the configuration', () => {
+    expect(argoConnection(parseConfig({ ARGO_SERVER: 'a:2746', ARGO_TOKEN: 't' }))).toEqual({ server: 'a:2746', token: 't', namespace: 'segflow' });
+    expect(argoConnection(parseConfig({}))).toBeNull();
   });
 
   it('submits a run as a workflow of the template: one invocation per worker task, the secret by name only', async () => {

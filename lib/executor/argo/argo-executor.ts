@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { runs, runSteps, type Run } from '@/db/schema';
+import { config, type Config } from '@/lib/config';
 import { getDb, type DbOrTx } from '@/lib/db';
 import { STEPS } from '@/lib/pipeline/definition';
 import type { TStepInvocation } from '@/lib/pipeline/step-contract';
@@ -9,14 +10,9 @@ import { getWorkflow, submitWorkflow, type ArgoConnection, type ArgoTaskStatus }
 import { argoWorkflowParameters, deidSecretName, labelValue, WORKFLOW_TEMPLATE_NAME } from './render-workflow-template';
 
 /** ARGO_SERVER, ARGO_TOKEN and ARGO_NAMESPACE (default `segflow`), or null when Argo is not configured. */
-export function argoConnection(env: Record<string, string | undefined> = process.env): ArgoConnection | null {
-  if (!env.ARGO_SERVER) return null;
-  return { server: env.ARGO_SERVER, token: env.ARGO_TOKEN ?? '', namespace: env.ARGO_NAMESPACE ?? 'segflow' };
-}
-
-/** the executor runs are submitted to: Argo when configured (or SEGFLOW_EXECUTOR=argo), else this machine */
-export function executorKind(env: Record<string, string | undefined> = process.env): 'local' | 'argo' {
-  return env.SEGFLOW_EXECUTOR === 'argo' || (env.SEGFLOW_EXECUTOR === undefined && env.ARGO_SERVER) ? 'argo' : 'local';
+export function argoConnection(cfg: Config = config()): ArgoConnection | null {
+  if (!cfg.argo) return null;
+  return { server: cfg.argo.server, token: cfg.argo.token ?? '', namespace: cfg.argo.namespace };
 }
 
 const WORKFLOW_REF = /^argo:([^/]+)\/(.+)$/;

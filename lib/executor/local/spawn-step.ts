@@ -2,11 +2,12 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { config } from '@/lib/config';
 import { ZStepResult, type TStepInvocation, type TStepResult } from '@/lib/pipeline/step-contract';
 
 /** The CLI the step runs in: the same `segflow step` the worker image runs under Argo. */
 function segflowBin(): string {
-  return join(process.env.SEGFLOW_ROOT ?? process.cwd(), 'bin', 'segflow.mjs');
+  return join(config().root, 'bin', 'segflow.mjs');
 }
 
 /**

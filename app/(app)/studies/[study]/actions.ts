@@ -5,7 +5,7 @@ import { getStudyIdentity } from '@/lib/studies/get-study-identity';
 import { projectOfStudy } from '@/lib/uploads/get-study-summary';
 import { AppError } from '@/lib/errors';
 import { startRunAfterResponse } from '@/lib/executor/after-submit';
-import { executorKind } from '@/lib/executor/argo/argo-executor';
+import { config } from '@/lib/config';
 import { submitRun } from '@/lib/pipeline/submit-run';
 
 /** Reveals a study's identifying header values (PHI): researchers and admins of its project, audited. */
@@ -30,7 +30,7 @@ export const startRunAction = action(
     target: (i) => ({ type: 'series', id: i.series }),
   },
   async (ctx) => {
-    const { run, created } = await submitRun(ctx.tx, { projectId: ctx.project!.id, seriesId: ctx.input.series, model: ctx.input.model, submittedBy: ctx.actor.userId, executor: executorKind() });
+    const { run, created } = await submitRun(ctx.tx, { projectId: ctx.project!.id, seriesId: ctx.input.series, model: ctx.input.model, submittedBy: ctx.actor.userId, executor: config().executor.kind });
     if (run.studyId !== ctx.input.study) throw new AppError('not_found', `series ${ctx.input.series} is not in study ${ctx.input.study}`);
     Object.assign(ctx.auditDetails, { run: run.id, runKey: run.runKey, created });
     if (run.status === 'queued') startRunAfterResponse();
