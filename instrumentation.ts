@@ -1,18 +1,17 @@
 /**
  * Runs once when the Next.js server starts. With SEGFLOW_EXECUTOR=none (what `segflow start` gives
  * the app, whose executor runs as its own `segflow executor` process, and what an API-only replica
- * sets) this process takes no runs. Otherwise the configured executor starts inside the app, as it
- * did before the executor had its own process (`next start` on its own).
+ * sets) this process takes no runs. Otherwise (`next start` on its own) the configured executor runs
+ * inside the app, and a submission wakes it at once.
  */
 export async function register(): Promise<void> {
   const { config } = await import('./lib/config');
   const cfg = config();
   if (cfg.nextRuntime !== 'nodejs' || !cfg.executor.takesRuns) return;
-  const { argoConnection, argoExecutor } = await import('./lib/executor/argo/argo-executor');
-  if (cfg.executor.kind === 'argo') {
-    argoExecutor().start(argoConnection(cfg)!);
-    return;
-  }
-  const { localExecutor } = await import('./lib/executor/local/local-executor');
-  await localExecutor().start();
+  const { createExecutor } = await import('./lib/executor/create-executor');
+  const { processExecutor, setProcessExecutor } = await import('./lib/executor/executor');
+  if (processExecutor()) return;
+  const executor = createExecutor(cfg);
+  setProcessExecutor(executor);
+  await executor.start();
 }

@@ -7,7 +7,7 @@ import type { Db } from '../db';
 import { registerModelVersion } from '../models/register-model-version';
 import { setSlotVersion } from '../models/set-slot-version';
 import { seedDemoStudy } from './seed-demo-study';
-import { submitRun } from '../pipeline/submit-run';
+import { submitRun } from '../runs/submit-run';
 
 /** The model versions shipped in models/, and the stage each takes in the demo. */
 const SHIPPED = [

@@ -97,7 +97,7 @@ describe('submitWorkflow', () => {
     const created = await submitWorkflow({
       ...conn(),
       templateName: 'segflow-pipeline',
-      parameters: { serving: 'live', shadow: 'false', 'deid-secret-name': 'segflow-deid-p1', 'invocation-ingest': invocation },
+      parameters: { shadow: 'false', 'deid-secret-name': 'segflow-deid-p1', 'invocation-ingest': invocation },
       labels: { 'segflow.io/run': '6b8f2f0e-1111-4111-8111-111111111111', 'segflow.io/project': 'p1' },
     });
     expect(created).toEqual({ name: 'segflow-pipeline-x7k2p', namespace: 'segflow', uid: '5f0c1d8e-0000-4000-8000-000000000001' });
@@ -111,7 +111,7 @@ describe('submitWorkflow', () => {
       resourceName: 'segflow-pipeline',
       submitOptions: {
         generateName: 'segflow-pipeline-',
-        parameters: ['serving=live', 'shadow=false', 'deid-secret-name=segflow-deid-p1', `invocation-ingest=${invocation}`],
+        parameters: ['shadow=false', 'deid-secret-name=segflow-deid-p1', `invocation-ingest=${invocation}`],
         labels: 'segflow.io/run=6b8f2f0e-1111-4111-8111-111111111111,segflow.io/project=p1',
       },
     });
@@ -171,7 +171,7 @@ describe('getWorkflow', () => {
       ingest: stepResult('ingest', 'inputs.json'),
       deidentify: stepResult('deidentify', 'volume.nii.gz'),
       convert: stepResult('convert', 'volume.nii.gz'),
-      'infer-serving': stepResult('infer-canary', 'mask.nii.gz'),
+      'infer-serving': stepResult('infer-serving', 'mask.nii.gz'),
       'infer-shadow': stepResult('infer-shadow', 'mask.nii.gz'),
       compare: stepResult('compare', 'metrics.json'),
     };
@@ -189,7 +189,7 @@ describe('getWorkflow', () => {
       params.name === wf
         ? {
             status: 200,
-            body: workflow(wf, [{ name: 'serving', value: 'canary' }, { name: 'shadow', value: 'true' }, { name: 'deid-secret-name', value: 'segflow-deid-p1' }], {
+            body: workflow(wf, [{ name: 'shadow', value: 'true' }, { name: 'deid-secret-name', value: 'segflow-deid-p1' }], {
               phase: 'Succeeded',
               startedAt: at(0),
               finishedAt: at(300),
@@ -203,10 +203,11 @@ describe('getWorkflow', () => {
     expect(responseErrors).toEqual([]);
     expect(requests[0]).toMatchObject({ method: 'GET', path: `/api/v1/workflows/segflow/${wf}`, operationId: 'WorkflowService_GetWorkflow' });
     expect(status).toMatchObject({ name: wf, phase: 'Succeeded', startedAt: at(0), finishedAt: at(300) });
-    expect(status.tasks.map((t) => t.task)).toEqual(['ingest', 'deidentify', 'convert', 'infer-canary', 'infer-shadow', 'compare']);
+    // task ids are planRun()'s, whichever role serves: nothing to translate
+    expect(status.tasks.map((t) => t.task)).toEqual(['ingest', 'deidentify', 'convert', 'infer-serving', 'infer-shadow', 'compare']);
     expect(status.tasks[0]).toEqual({ task: 'ingest', phase: 'Succeeded', startedAt: at(1), finishedAt: at(36), attempts: 2, result: results.ingest });
-    expect(status.tasks.find((t) => t.task === 'infer-canary')).toEqual({ task: 'infer-canary', phase: 'Succeeded', startedAt: at(120), finishedAt: at(135), attempts: 1, result: results['infer-serving'] });
-    for (const t of status.tasks) expect(t.result).toEqual(results[t.task === 'infer-canary' ? 'infer-serving' : (t.task as keyof typeof results)]);
+    expect(status.tasks.find((t) => t.task === 'infer-serving')).toEqual({ task: 'infer-serving', phase: 'Succeeded', startedAt: at(120), finishedAt: at(135), attempts: 1, result: results['infer-serving'] });
+    for (const t of status.tasks) expect(t.result).toEqual(results[t.task as keyof typeof results]);
   });
 
   it("maps a failed live run without a shadow: the step's error, skipped shadow tasks, tasks not reached left out", async () => {
@@ -225,7 +226,7 @@ describe('getWorkflow', () => {
     ];
     handlers.WorkflowService_GetWorkflow = () => ({
       status: 200,
-      body: workflow(wf, [{ name: 'serving', value: 'live' }, { name: 'shadow', value: 'false' }], { phase: 'Failed', message: 'child failed', startedAt: at(0), finishedAt: at(200), nodes: nodeMap(nodes) }),
+      body: workflow(wf, [{ name: 'shadow', value: 'false' }], { phase: 'Failed', message: 'child failed', startedAt: at(0), finishedAt: at(200), nodes: nodeMap(nodes) }),
     });
     const status = await getWorkflow({ ...conn(), name: wf });
     expect(responseErrors).toEqual([]);
@@ -243,7 +244,7 @@ describe('getWorkflow', () => {
   });
 
   it('reads a workflow the controller has not picked up yet as Pending with no tasks', async () => {
-    handlers.WorkflowService_GetWorkflow = () => ({ status: 200, body: workflow(wf, [{ name: 'serving', value: 'live' }]) });
+    handlers.WorkflowService_GetWorkflow = () => ({ status: 200, body: workflow(wf, [{ name: 'shadow', value: 'false' }]) });
     expect(await getWorkflow({ ...conn(), name: wf })).toEqual({ name: wf, phase: 'Pending', tasks: [] });
   });
 

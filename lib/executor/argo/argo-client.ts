@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { ZStepResult, type TStepResult } from '@/lib/pipeline/step-contract';
-import { argoTasks, plannedTaskId, WORKFLOW_TEMPLATE_NAME } from './render-workflow-template';
+import { argoTasks, WORKFLOW_TEMPLATE_NAME } from './render-workflow-template';
 
 export interface ArgoConnection {
   /** the Argo Server's URL (`https://argo.example:2746`); a bare `host:port` means https */
@@ -65,7 +65,7 @@ export type ArgoWorkflowPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' |
 export type ArgoNodePhase = 'Pending' | 'Running' | 'Succeeded' | 'Skipped' | 'Failed' | 'Error' | 'Omitted';
 
 export interface ArgoTaskStatus {
-  /** the planned task id (lib/pipeline/definition.ts planRun()): `infer-live` / `infer-canary`, not `infer-serving` */
+  /** the task id (lib/pipeline/definition.ts planRun()), which is the DAG task's name */
   task: string;
   phase: ArgoNodePhase;
   startedAt?: string;
@@ -208,18 +208,16 @@ export async function getWorkflow(p: ArgoConnection & { name: string }): Promise
   const path = `/api/v1/workflows/${enc(p.namespace)}/${enc(p.name)}`;
   const what = `Argo Server GET ${path}`;
   const wf = parseWorkflow(await request(p, 'GET', path), what);
-  const servingParam = wf.spec?.arguments?.parameters?.find((x) => x.name === 'serving')?.value;
-  const serving = servingParam === 'canary' ? 'canary' : 'live';
   const status = wf.status ?? {};
   const nodes = Object.values(status.nodes ?? {});
 
   const tasks: ArgoTaskStatus[] = [];
   for (const t of argoTasks()) {
     // the DAG task's node: displayName is the task name (a retry's pods are `<task>(0)`, `<task>(1)`, …)
-    const node = nodes.find((n) => (n.displayName ?? n.name.split('.').at(-1)) === t.argoName);
+    const node = nodes.find((n) => (n.displayName ?? n.name.split('.').at(-1)) === t.id);
     if (!node) continue;
     const phase = NODE_PHASES.find((x) => x === node.phase) ?? 'Pending';
-    const task = plannedTaskId(t.argoName, serving);
+    const task = t.id;
     const attempts = node.type === 'Retry' ? (node.children ?? []).length : node.type === 'Pod' ? 1 : 0;
     const resultText = node.outputs?.parameters?.find((x) => x.name === 'result')?.value;
     let result: TStepResult | undefined;

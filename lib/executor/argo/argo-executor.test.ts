@@ -9,7 +9,7 @@ import { ZSignedManifest } from '@/lib/manifests/sign-manifest';
 import { verifyManifest } from '@/lib/manifests/verify-manifest';
 import { registerModelVersion } from '@/lib/models/register-model-version';
 import { setSlotVersion } from '@/lib/models/set-slot-version';
-import { submitRun } from '@/lib/pipeline/submit-run';
+import { submitRun } from '@/lib/runs/submit-run';
 import type { TStepInvocation, TStepResult } from '@/lib/pipeline/step-contract';
 import { getObjectBytes } from '@/lib/storage/objects';
 import { UploadApi } from '@/lib/uploads/client/upload-api';
@@ -61,7 +61,7 @@ function result(runId: string, studyId: string, task: string, names: string[], i
   };
 }
 
-/** the workflow Argo would report: one Pod node per DAG task (Argo's task names: infer-serving for the serving model) */
+/** the workflow Argo would report: one Pod node per DAG task (named as planRun() names the tasks) */
 function workflow(name: string, phase: string, params: { name: string; value: string }[], tasks: { task: string; phase: string; result?: TStepResult; message?: string }[]) {
   const nodes = Object.fromEntries(
     tasks.map((t, i) => [
@@ -119,7 +119,8 @@ describe('Argo executor', () => {
     expect(argo.responseErrors).toEqual([]);
     expect(run).toMatchObject({ status: 'running', externalId: 'argo:segflow/segflow-run-abc12', executor: 'argo' });
     const p = Object.fromEntries(params().map((x) => [x.name, x.value]));
-    expect(p).toMatchObject({ serving: 'live', shadow: 'true', 'deid-secret-name': `segflow-deid-${tp.id}` });
+    expect(p).toMatchObject({ shadow: 'true', 'deid-secret-name': `segflow-deid-${tp.id}` });
+    expect(JSON.parse(p['invocation-infer-serving']).model).toMatchObject({ role: 'live', version: '1.0.0' });
     const ingest = JSON.parse(p['invocation-ingest']) as TStepInvocation;
     expect(ingest).toMatchObject({ step: 'ingest', task: 'ingest', kind: 'nifti', run: { id: run.id, projectId: tp.id } });
     expect(ingest.inputs[0].key).toMatch(new RegExp(`^raw-phi/${tp.id}/`));
@@ -153,9 +154,9 @@ describe('Argo executor', () => {
         { task: 'ingest', phase: 'Succeeded', result: r('ingest', []) },
         { task: 'deidentify', phase: 'Succeeded', result: r('deidentify', ['volume.nii.gz']) },
         { task: 'convert', phase: 'Succeeded', result: r('convert', ['volume.nii.gz']) },
-        { task: 'infer-serving', phase: 'Succeeded', result: r('infer-live', ['mask.nii.gz', 'volumes.json']) },
+        { task: 'infer-serving', phase: 'Succeeded', result: r('infer-serving', ['mask.nii.gz', 'volumes.json']) },
         { task: 'infer-shadow', phase: 'Succeeded', result: r('infer-shadow', ['mask.nii.gz', 'volumes.json']) },
-        { task: 'compare', phase: 'Succeeded', result: r('compare', ['metrics.json'], { metrics }) },
+        { task: 'compare', phase: 'Succeeded', result: r('compare', ['metrics.json'], { meanDice: metrics.meanDice, metrics }) },
       ]),
     });
     now = await syncArgoRun(getDb(), run.id, conn());
@@ -169,7 +170,7 @@ describe('Argo executor', () => {
     expect(verifyManifest(envelope).ok).toBe(true);
     const m = ZSignedManifest.parse(envelope).manifest;
     expect(m.pipeline.executor).toBe('argo');
-    expect(m.steps.find((s) => s.name === 'infer-live')?.outputs.map((o) => [o.key.split('/').pop(), o.versionId])).toEqual([
+    expect(m.steps.find((s) => s.name === 'infer-serving')?.outputs.map((o) => [o.key.split('/').pop(), o.versionId])).toEqual([
       ['mask.nii.gz', 'v0'],
       ['volumes.json', 'v1'],
     ]);

@@ -1,10 +1,13 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull } from 'drizzle-orm';
 import { runs, runSteps, type Run } from '@/db/schema';
 import { config, type Config } from '@/lib/config';
 import { getDb, type DbOrTx } from '@/lib/db';
-import { STEPS } from '@/lib/pipeline/definition';
+import { STEPS } from '@/lib/pipeline/steps';
 import type { TStepInvocation } from '@/lib/pipeline/step-contract';
-import { finishRun, writeSucceededManifest } from '../finish-run';
+import { finishRun, writeSucceededManifest } from '@/lib/runs/finish-run';
+import { claimNextRun, executorOwner } from '../claim-run';
+import type { Executor } from '../executor';
+import type { ExecutorHeartbeat } from '../health-file';
 import { buildInvocation, loadRunContext, recordStepResult } from '../run-context';
 import { getWorkflow, submitWorkflow, type ArgoConnection, type ArgoTaskStatus } from './argo-client';
 import { argoWorkflowParameters, deidSecretName, labelValue, WORKFLOW_TEMPLATE_NAME } from './render-workflow-template';
@@ -23,12 +26,14 @@ const WORKFLOW_REF = /^argo:([^/]+)\/(.+)$/;
  * project's de-identification secret stays in Kubernetes (the workflow names the Secret, never its
  * value), and the workflow is labelled with the run and project ids.
  */
-export async function submitToArgo(db: DbOrTx, runId: string, conn: ArgoConnection): Promise<Run> {
+export async function submitToArgo(db: DbOrTx, runId: string, conn: ArgoConnection, claim: { owner?: string } = {}): Promise<Run> {
   const c = await loadRunContext(db, runId);
-  if (c.run.status !== 'queued') throw new Error(`run ${runId} is ${c.run.status}, not queued: it is not submitted again`);
+  // queued, or claimed for submission by this executor (claimNextRun) and not submitted yet
+  const claimedHere = c.run.status === 'running' && claim.owner !== undefined && c.run.claimedBy === claim.owner && !c.run.externalId;
+  if (c.run.status !== 'queued' && !claimedHere) throw new Error(`run ${runId} is ${c.run.status}, not queued: it is not submitted again`);
   const invocations: Record<string, TStepInvocation> = {};
   for (const t of c.tasks) if (STEPS[t.step].runsOn === 'worker') invocations[t.id] = buildInvocation(c, t, {});
-  const parameters = argoWorkflowParameters({ serving: c.params.serving.role === 'canary' ? 'canary' : 'live', invocations, deidSecretName: deidSecretName(c.run.projectId) });
+  const parameters = argoWorkflowParameters({ invocations, deidSecretName: deidSecretName(c.run.projectId) });
   const wf = await submitWorkflow({
     ...conn,
     templateName: WORKFLOW_TEMPLATE_NAME,
@@ -39,7 +44,7 @@ export async function submitToArgo(db: DbOrTx, runId: string, conn: ArgoConnecti
   await db.insert(runSteps).values(c.tasks.map((t) => ({ runId, name: t.id }))).onConflictDoNothing();
   const [row] = await db
     .update(runs)
-    .set({ status: 'running', startedAt: c.run.startedAt ?? new Date(), externalId: `argo:${wf.namespace}/${wf.name}` })
+    .set({ status: 'running', startedAt: c.run.startedAt ?? new Date(), externalId: `argo:${wf.namespace}/${wf.name}`, claimedBy: null, leaseExpiresAt: null })
     .where(eq(runs.id, runId))
     .returning();
   return row;
@@ -109,48 +114,62 @@ export async function syncArgoRun(db: DbOrTx, runId: string, conn: ArgoConnectio
 }
 
 /**
- * The production executor loop (in the app process, like the local one): submits queued Argo runs
- * and follows running ones until they finish. Argo does the scheduling, retries and GPU placement;
- * this only mirrors state into PostgreSQL and writes manifests, so two app replicas may both run it
- * (a submission claims its run with FOR UPDATE SKIP LOCKED).
+ * The production executor (Executor, lib/executor/executor.ts): submits queued Argo runs and follows
+ * running ones until they finish. Argo does the scheduling, retries and GPU placement; this only
+ * mirrors state into PostgreSQL and writes manifests. A queued run is taken with the shared claim
+ * (claimNextRun: FOR UPDATE SKIP LOCKED, with a lease), so several executor processes may run it; a
+ * submitted run's lease is dropped (its workflow is followed by whichever executor ticks).
  */
-class ArgoExecutor {
+export class ArgoExecutor implements Executor {
+  readonly kind = 'argo' as const;
+  readonly owner = executorOwner('argo');
   private timer: NodeJS.Timeout | null = null;
-  private busy = false;
+  private ticking: Promise<void> | null = null;
+  private stopping = false;
 
-  start(conn: ArgoConnection, pollMs = 5000): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.tick(conn), pollMs);
+  constructor(
+    private readonly conn: ArgoConnection,
+    private readonly opts: { pollMs: number; leaseS: number; onHeartbeat?: (beat: ExecutorHeartbeat) => void },
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.timer || this.stopping) return;
+    this.timer = setInterval(() => this.kick(), this.opts.pollMs);
     this.timer.unref();
-    void this.tick(conn);
+    this.kick();
   }
 
-  async tick(conn: ArgoConnection): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
+  /** Argo keeps running the workflows: stopping only ends this loop (after its tick). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.ticking;
+  }
+
+  kick(): void {
+    if (this.ticking || this.stopping) return;
+    this.ticking = this.tick()
+      .catch((err) => console.error('[argo] tick failed:', err instanceof Error ? err.message : err))
+      .finally(() => (this.ticking = null));
+  }
+
+  async tick(): Promise<void> {
     const db = getDb();
-    try {
-      for (;;) {
-        const id = await db.transaction(async (tx) => {
-          const rows = (await tx.execute(sql`SELECT id FROM runs WHERE status = 'queued' AND executor = 'argo' ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED`)) as unknown as { id: string }[];
-          if (!rows[0]) return null;
-          await submitToArgo(tx, rows[0].id, conn).catch(async (err) => {
-            await tx.update(runs).set({ status: 'failed', error: `submit to Argo: ${err instanceof Error ? err.message : String(err)}`, finishedAt: new Date() }).where(eq(runs.id, rows[0].id));
-          });
-          return rows[0].id;
-        });
-        if (!id) break;
-      }
-      const running = await db.select({ id: runs.id }).from(runs).where(and(eq(runs.executor, 'argo'), eq(runs.status, 'running'))).orderBy(asc(runs.startedAt));
-      for (const r of running) await syncArgoRun(db, r.id, conn).catch((err) => console.error(`[argo] run ${r.id}:`, err instanceof Error ? err.message : err));
-    } finally {
-      this.busy = false;
+    for (;;) {
+      if (this.stopping) return;
+      const id = await claimNextRun(db, { executor: this.kind, owner: this.owner, leaseS: this.opts.leaseS });
+      if (!id) break;
+      await submitToArgo(db, id, this.conn, { owner: this.owner }).catch(async (err) => {
+        await db.update(runs).set({ status: 'failed', error: `submit to Argo: ${err instanceof Error ? err.message : String(err)}`, finishedAt: new Date(), claimedBy: null, leaseExpiresAt: null }).where(eq(runs.id, id));
+      });
     }
+    const running = await db
+      .select({ id: runs.id })
+      .from(runs)
+      .where(and(eq(runs.executor, 'argo'), eq(runs.status, 'running'), isNotNull(runs.externalId)))
+      .orderBy(asc(runs.startedAt));
+    for (const r of running) await syncArgoRun(db, r.id, this.conn).catch((err) => console.error(`[argo] run ${r.id}:`, err instanceof Error ? err.message : err));
+    this.opts.onHeartbeat?.({ kind: this.kind, owner: this.owner, state: this.stopping ? 'stopping' : 'running', runs: running.map((r) => r.id) });
   }
-}
-
-const g = globalThis as { __segflowArgoExecutor?: ArgoExecutor };
-export function argoExecutor(): ArgoExecutor {
-  g.__segflowArgoExecutor ??= new ArgoExecutor();
-  return g.__segflowArgoExecutor;
 }

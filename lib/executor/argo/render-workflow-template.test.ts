@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { afterAll, describe, expect, it } from 'vitest';
-import { planRun, STEPS } from '@/lib/pipeline/definition';
+import { planRun, SERVING_INFER_TASK } from '@/lib/pipeline/definition';
+import { STEPS, WORKER_STEP_NAMES } from '@/lib/pipeline/steps';
 import type { TStepInvocation, TStepResult } from '@/lib/pipeline/step-contract';
 import { STEP_RULES } from '@/lib/storage/access-rules';
 import { withUpstream } from '@/workers/run-step';
@@ -13,13 +14,10 @@ import { closeObjects, K8S_VOCABULARY } from '@/test/argo-schema-utils';
 import {
   ARGO_TEMPLATE_PLACEHOLDERS,
   argoParameterJson,
-  argoTaskName,
   argoWorkflowParameters,
   deidSecretName,
   labelValue,
-  plannedTaskId,
   renderWorkflowTemplate,
-  SERVING_INFER_TASK,
   workflowTemplateJson,
 } from './render-workflow-template';
 
@@ -77,7 +75,7 @@ const rendered = renderWorkflowTemplate({ namespace: 'research', image: `registr
 const templates = new Map(rendered.spec.templates.map((t) => [t.name, t]));
 const dag = templates.get(rendered.spec.entrypoint)!.dag!.tasks;
 const stepTemplates = rendered.spec.templates.filter((t) => t.container);
-const workerSteps = Object.values(STEPS).filter((s) => s.runsOn === 'worker').map((s) => s.name);
+const workerSteps: string[] = WORKER_STEP_NAMES;
 
 describe('renderWorkflowTemplate', () => {
   const validate = argoValidator();
@@ -124,16 +122,16 @@ describe('renderWorkflowTemplate', () => {
     }
   });
 
-  it("mirrors planRun(): the same tasks and dependencies as a live or canary run with a shadow, without the platform's manifest step", () => {
-    for (const serving of ['live', 'canary'] as const) {
-      const planned = planRun({ serving, shadow: true }).filter((t) => t.step !== 'manifest');
-      expect(dag.map((d) => plannedTaskId(d.name, serving))).toEqual(planned.map((t) => t.id));
-      for (const t of planned) {
-        const task = dag.find((d) => d.name === argoTaskName(t.id))!;
-        expect((task.dependencies ?? []).map((d) => plannedTaskId(d, serving)), t.id).toEqual(t.after);
-        expect(task.template).toBe(t.step);
-      }
+  it("mirrors planRun(): the same task ids and dependencies as a run with a shadow, without the platform's manifest step", () => {
+    const planned = planRun({ shadow: true }).filter((t) => t.step !== 'manifest');
+    expect(dag.map((d) => d.name)).toEqual(planned.map((t) => t.id));
+    for (const t of planned) {
+      const task = dag.find((d) => d.name === t.id)!;
+      expect(task.dependencies ?? [], t.id).toEqual(t.after);
+      expect(task.template).toBe(t.step);
     }
+    // the serving role (live or canary) is data in the invocation, never in a task name
+    expect(JSON.stringify(rendered)).not.toMatch(/infer-(live|canary)|workflow\.parameters\.serving/);
     expect(STEPS.manifest.runsOn).toBe('platform');
     expect(templates.has('manifest')).toBe(false);
     expect(JSON.stringify(rendered)).not.toContain('invocation-manifest');
@@ -145,7 +143,7 @@ describe('renderWorkflowTemplate', () => {
     for (const d of dag.filter((x) => x.when)) expect(d.when).toBe("'{{workflow.parameters.shadow}}' == 'true'");
     const params = Object.fromEntries(rendered.spec.arguments.parameters.map((p) => [p.name, p]));
     expect(params.shadow).toMatchObject({ value: 'false', enum: ['true', 'false'] });
-    expect(params.serving).toMatchObject({ value: 'live', enum: ['live', 'canary'] });
+    expect(params.serving).toBeUndefined();
     // invocations of the always-run tasks and the secret name must be supplied; the shadow ones default
     expect(rendered.spec.arguments.parameters.filter((p) => p.value === undefined).map((p) => p.name)).toEqual([
       'deid-secret-name',
@@ -154,8 +152,8 @@ describe('renderWorkflowTemplate', () => {
       'invocation-convert',
       'invocation-infer-serving',
     ]);
-    // compare sees the serving infer's result under the serving role's task id
-    expect(templates.get('compare')!.container!.args).toContain('infer-{{workflow.parameters.serving}}=/work/upstream/infer-serving.json');
+    // compare sees the serving infer's result under its task id, as the local executor passes it
+    expect(templates.get('compare')!.container!.args).toContain('infer-serving=/work/upstream/infer-serving.json');
   });
 
   it('runs every worker step with `segflow step`, its invocation and upstream results as files, its result as the output parameter', () => {
@@ -165,16 +163,17 @@ describe('renderWorkflowTemplate', () => {
       expect([...t.container!.command, ...t.container!.args.slice(0, 4)].join(' ')).toBe('node bin/segflow.mjs step /work/invocation.json --result /tmp/result.json');
       expect(t.inputs!.artifacts[0]).toEqual({ name: 'invocation', path: '/work/invocation.json', raw: { data: '{{inputs.parameters.invocation}}' } });
       expect(t.outputs!.parameters).toEqual([{ name: 'result', valueFrom: { path: '/tmp/result.json' } }]);
-      for (const a of t.inputs!.artifacts.slice(1)) expect(t.container!.args).toContain(`${a.name === `upstream-${SERVING_INFER_TASK}` ? 'infer-{{workflow.parameters.serving}}' : a.name.slice('upstream-'.length)}=${a.path}`);
+      for (const a of t.inputs!.artifacts.slice(1)) expect(t.container!.args).toContain(`${a.name.slice('upstream-'.length)}=${a.path}`);
     }
     // a task receives the results of every task before it, as the local executor passes them
     expect(templates.get('infer')!.inputs!.parameters.map((p) => p.name)).toEqual(['invocation', 'upstream-ingest', 'upstream-deidentify', 'upstream-convert']);
   });
 
-  it('retries each step as often as STEPS says, with backoff', () => {
+  it('retries each step as often as the step registry says, with its backoff', () => {
     for (const t of stepTemplates) {
-      expect(t.retryStrategy!.limit).toBe(String(STEPS[t.name as keyof typeof STEPS].maxAttempts - 1));
-      expect(t.retryStrategy!.backoff).toMatchObject({ duration: expect.stringMatching(/^\d+[smh]?$/), factor: '2' });
+      const { retry } = STEPS[t.name as keyof typeof STEPS];
+      expect(t.retryStrategy!.limit).toBe(String(retry.maxAttempts - 1));
+      expect(t.retryStrategy!.backoff).toEqual({ duration: `${retry.backoff.initialS}s`, factor: String(retry.backoff.factor), cap: `${retry.backoff.capS / 60}m` });
     }
   });
 
@@ -192,7 +191,7 @@ describe('renderWorkflowTemplate', () => {
   it('gives the GPU to the infer step only, and the de-identification secret to the deidentify step only', () => {
     const gpu = stepTemplates.filter((t) => t.container!.resources?.limits['nvidia.com/gpu']).map((t) => t.name);
     expect(gpu).toEqual(['infer']);
-    expect(gpu).toEqual(workerSteps.filter((s) => STEPS[s].gpu));
+    expect(gpu).toEqual(WORKER_STEP_NAMES.filter((s) => STEPS[s].resources.gpu > 0));
     const infer = templates.get('infer')!;
     expect(infer.container!.resources!.limits['nvidia.com/gpu']).toBe('1');
     expect(infer.nodeSelector).toBeDefined();
@@ -231,39 +230,41 @@ describe('invocations and upstream results through Argo parameters', () => {
   const model = (role: 'live' | 'canary' | 'shadow') => ({ role, model: 'brain-tissue', version: role === 'shadow' ? '2.0.0' : '1.0.0', sha256: sha('c'), artifactKey: 'models/brain-tissue/x/model.onnx', spec: { labels: ['Grey {{Matter}}'] } });
   const invocations = (serving: 'live' | 'canary', shadow: boolean): Record<string, TStepInvocation> =>
     Object.fromEntries(
-      planRun({ serving, shadow })
+      planRun({ shadow })
         .filter((t) => t.step !== 'manifest')
         .map((t): [string, TStepInvocation] => [
           t.id,
           {
-            step: t.step as TStepInvocation['step'],
+            step: t.step,
             task: t.id,
             run,
             kind: 'nifti' as const,
             inputs: [{ key: `raw-phi/${run.projectId}/${run.studyId}/Zoë.nii.gz`, versionId: null, sha256: sha('a'), size: 10 }],
             upstream: t.step === 'ingest' ? {} : { ingest: [] as TStepInvocation['upstream'][string] },
-            ...(t.role ? { model: model(t.role) } : {}),
-            params: {},
-          },
+            ...(t.model ? { model: model(t.model === 'shadow' ? 'shadow' : serving) } : {}),
+            params: t.step === 'deidentify' ? { deidOptions: {} } : t.step === 'compare' ? { labelsFrom: {} } : {},
+          } as TStepInvocation,
         ]),
     );
 
   it('puts every invocation (upstream left empty) in a workflow parameter of its DAG task', () => {
     const invs = invocations('canary', true);
-    const params = argoWorkflowParameters({ serving: 'canary', invocations: invs, deidSecretName: deidSecretName(run.projectId) });
+    const params = argoWorkflowParameters({ invocations: invs, deidSecretName: deidSecretName(run.projectId) });
     expect(Object.keys(params).sort()).toEqual(
-      ['serving', 'shadow', 'deid-secret-name', ...['ingest', 'deidentify', 'convert', 'infer-serving', 'infer-shadow', 'compare'].map((t) => `invocation-${t}`)].sort(),
+      ['shadow', 'deid-secret-name', ...['ingest', 'deidentify', 'convert', 'infer-serving', 'infer-shadow', 'compare'].map((t) => `invocation-${t}`)].sort(),
     );
-    expect(params).toMatchObject({ serving: 'canary', shadow: 'true', 'deid-secret-name': `segflow-deid-${run.projectId}` });
-    expect(JSON.parse(params['invocation-infer-serving'])).toEqual({ ...invs['infer-canary'], upstream: {} });
+    expect(params).toMatchObject({ shadow: 'true', 'deid-secret-name': `segflow-deid-${run.projectId}` });
+    expect(JSON.parse(params[`invocation-${SERVING_INFER_TASK}`])).toEqual({ ...invs[SERVING_INFER_TASK], upstream: {} });
+    expect(JSON.parse(params['invocation-infer-serving']).model.role).toBe('canary');
     // every parameter the template requires is supplied
     const required = rendered.spec.arguments.parameters.filter((p) => p.value === undefined).map((p) => p.name);
     for (const name of required) expect(params[name], name).toBeDefined();
 
-    const noShadow = argoWorkflowParameters({ serving: 'live', invocations: invocations('live', false), deidSecretName: 'segflow-deid-x' });
+    const noShadow = argoWorkflowParameters({ invocations: invocations('live', false), deidSecretName: 'segflow-deid-x' });
     expect(noShadow.shadow).toBe('false');
     expect(noShadow['invocation-infer-shadow']).toBeUndefined();
-    expect(() => argoWorkflowParameters({ serving: 'live', invocations: invocations('canary', false), deidSecretName: 'x' })).toThrow(/missing infer-live; not in the plan: infer-canary/);
+    const { 'infer-serving': _serving, ...withoutServing } = invocations('live', false);
+    expect(() => argoWorkflowParameters({ invocations: { ...withoutServing, 'infer-live': _serving }, deidSecretName: 'x' })).toThrow(/missing infer-serving; not in the plan: infer-live/);
   });
 
   it('encodes JSON so that Argo substitution leaves it alone: ASCII only, no {{', () => {
@@ -288,7 +289,7 @@ describe('invocations and upstream results through Argo parameters', () => {
 
     it('hands the merged invocation to the step, and writes an Argo-safe result', () => {
       // what the raw input artifact writes to /work/invocation.json: the workflow parameter's text
-      const params = argoWorkflowParameters({ serving: 'live', invocations: invocations('live', false), deidSecretName: 'x' });
+      const params = argoWorkflowParameters({ invocations: invocations('live', false), deidSecretName: 'x' });
       writeFileSync(join(dir, 'invocation.json'), params['invocation-convert']);
       writeFileSync(join(dir, 'deidentify.json'), argoParameterJson(volume));
       writeFileSync(join(dir, 'ingest.json'), argoParameterJson({ outputs: [], info: {} }));

@@ -15,10 +15,11 @@
  *   hands a step the outputs of every task finished before it) as input parameters `upstream-<task>`,
  *   written to /work/upstream/<task>.json the same way; `segflow step --upstream <task>=<file>` merges
  *   each result's outputs into the invocation's `upstream` (workers/run-step.ts withUpstream()).
- * - The serving infer task is one DAG task, `infer-serving`, whatever the serving role: its model comes
- *   in its invocation, and the workflow parameter `serving` (live | canary) names its upstream key for
- *   compare (`infer-live` / `infer-canary`, as planRun() names it). The shadow infer and compare run
- *   only when the workflow parameter `shadow` is "true".
+ * - DAG tasks are planRun()'s tasks, by the same ids: the serving model's infer is `infer-serving`
+ *   whether the live or the canary version serves (the role is data, in its invocation's model), so
+ *   nothing is translated. The shadow infer and compare run only when the workflow parameter `shadow`
+ *   is "true".
+ * - Each step template's retries, backoff and GPU come from the step registry (lib/pipeline/steps.ts).
  * - The `manifest` step is not in the template: it runs on the platform (it holds the signing key), so
  *   segflow writes the manifest itself once the workflow has succeeded.
  *
@@ -26,7 +27,8 @@
  * included); an invocation is a few hundred bytes per input object, so a series of a few hundred
  * instances fits, a larger one needs the controller's node status offloading.
  */
-import { planRun, PIPELINE_VERSION, STEPS, topologicalOrder, type PlannedTask, type StepName } from '@/lib/pipeline/definition';
+import { planRun, PIPELINE_VERSION, SERVING_INFER_TASK, SHADOW_INFER_TASK, topologicalOrder, type PlannedTask } from '@/lib/pipeline/definition';
+import { STEPS, type StepRetry, type WorkerStepName } from '@/lib/pipeline/steps';
 import type { TStepInvocation } from '@/lib/pipeline/step-contract';
 import { DEID_SECRET_ENV } from '@/workers/steps/deid-secret';
 
@@ -34,8 +36,6 @@ export const WORKFLOW_TEMPLATE_NAME = 'segflow-pipeline';
 export const PIPELINE_VERSION_LABEL = 'segflow.io/pipeline-version';
 /** the DAG template (the workflow's entrypoint) */
 export const DAG_TEMPLATE_NAME = 'pipeline';
-/** the serving infer task: `infer-live` or `infer-canary` in planRun(), by the `serving` parameter */
-export const SERVING_INFER_TASK = 'infer-serving';
 /** the key of the project's de-identification secret in its Kubernetes Secret `segflow-deid-<project>` */
 export const DEID_SECRET_KEY = 'secret';
 export const DEFAULT_SERVICE_ACCOUNT_PREFIX = 'segflow-step';
@@ -45,16 +45,19 @@ export const DEFAULT_WORKER_CONFIG_MAP = 'segflow-worker';
 /** The values deploy/argo/workflow-template.json is rendered with. */
 export const ARGO_TEMPLATE_PLACEHOLDERS = { namespace: 'segflow', image: `ghcr.io/segflow/worker@sha256:${'0'.repeat(64)}` } as const;
 
-/** Retry backoff between attempts (Argo: duration, then times factor, at most cap). */
-export const RETRY_BACKOFF = { duration: '10s', factor: '2', cap: '5m' } as const;
+/** A step's retry backoff in Argo's terms (duration, then times factor, at most cap). */
+export function argoBackoff(retry: StepRetry): { duration: string; factor: string; cap: string } {
+  const d = (s: number) => (s % 60 === 0 ? `${s / 60}m` : `${s}s`);
+  return { duration: d(retry.backoff.initialS), factor: String(retry.backoff.factor), cap: d(retry.backoff.capS) };
+}
 
 const INVOCATION_PATH = '/work/invocation.json';
 const RESULT_PATH = '/tmp/result.json';
-const upstreamPath = (argoTask: string) => `/work/upstream/${argoTask}.json`;
+const upstreamPath = (task: string) => `/work/upstream/${task}.json`;
 
 /** GPU scheduling: the NVIDIA device plugin's resource, the GPU operator's node label, the usual taint. */
 const GPU = {
-  limits: { 'nvidia.com/gpu': '1' },
+  resource: 'nvidia.com/gpu',
   nodeSelector: { 'nvidia.com/gpu.present': 'true' },
   tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
 };
@@ -81,29 +84,20 @@ export function deidSecretName(projectId: string): string {
   return `segflow-deid-${projectId.toLowerCase()}`;
 }
 
-/** The DAG task of a planned task: `infer-live` / `infer-canary` are `infer-serving`. */
-export function argoTaskName(plannedId: string): string {
-  return plannedId === 'infer-live' || plannedId === 'infer-canary' ? SERVING_INFER_TASK : plannedId;
-}
-
-/** The planned task id of a DAG task, for the serving role the workflow was submitted with. */
-export function plannedTaskId(argoTask: string, serving: 'live' | 'canary'): string {
-  return argoTask === SERVING_INFER_TASK ? `infer-${serving}` : argoTask;
-}
+type WorkerTask = PlannedTask & { step: WorkerStepName };
+const isWorkerTask = (t: PlannedTask): t is WorkerTask => STEPS[t.step].runsOn === 'worker';
 
 /** The worker tasks of the DAG, in dependency order: planRun() with a shadow, without the platform steps. */
-export function argoTasks(): (PlannedTask & { argoName: string; argoAfter: string[] })[] {
-  return topologicalOrder(planRun({ serving: 'live', shadow: true }))
-    .filter((t) => STEPS[t.step].runsOn === 'worker')
-    .map((t) => ({ ...t, argoName: argoTaskName(t.id), argoAfter: t.after.map(argoTaskName) }));
+export function argoTasks(): WorkerTask[] {
+  return topologicalOrder(planRun({ shadow: true })).filter(isWorkerTask);
 }
 
 /** Every task before this one in the DAG (its transitive dependencies), in dependency order. */
-function ancestors(tasks: ReturnType<typeof argoTasks>, name: string): string[] {
-  const byName = new Map(tasks.map((t) => [t.argoName, t]));
+function ancestors(tasks: WorkerTask[], name: string): string[] {
+  const byName = new Map(tasks.map((t) => [t.id, t]));
   const found = new Set<string>();
   const visit = (n: string) => {
-    for (const dep of byName.get(n)?.argoAfter ?? []) {
+    for (const dep of byName.get(n)?.after ?? []) {
       if (!found.has(dep)) {
         found.add(dep);
         visit(dep);
@@ -111,12 +105,7 @@ function ancestors(tasks: ReturnType<typeof argoTasks>, name: string): string[] 
     }
   };
   visit(name);
-  return tasks.map((t) => t.argoName).filter((n) => found.has(n));
-}
-
-/** The upstream key a step sees for a DAG task (the planned id; the serving infer's depends on `serving`). */
-function upstreamKey(argoTask: string): string {
-  return argoTask === SERVING_INFER_TASK ? 'infer-{{workflow.parameters.serving}}' : argoTask;
+  return tasks.map((t) => t.id).filter((n) => found.has(n));
 }
 
 /**
@@ -134,35 +123,31 @@ export function argoParameterJson(value: unknown): string {
  * planRun() for the run; their `upstream` is filled in by the steps), and the name of its project's
  * de-identification Secret.
  */
-export function argoWorkflowParameters(p: {
-  serving: 'live' | 'canary';
-  invocations: Record<string, TStepInvocation>;
-  deidSecretName: string;
-}): Record<string, string> {
-  const shadow = 'infer-shadow' in p.invocations;
-  const planned = planRun({ serving: p.serving, shadow }).filter((t) => STEPS[t.step].runsOn === 'worker');
+export function argoWorkflowParameters(p: { invocations: Record<string, TStepInvocation>; deidSecretName: string }): Record<string, string> {
+  const shadow = SHADOW_INFER_TASK in p.invocations;
+  const planned = planRun({ shadow }).filter(isWorkerTask);
   const missing = planned.filter((t) => !p.invocations[t.id]).map((t) => t.id);
   const extra = Object.keys(p.invocations).filter((id) => !planned.some((t) => t.id === id));
-  if (missing.length || extra.length) throw new Error(`invocations for the ${p.serving} run${shadow ? ' with a shadow' : ''}: ${missing.length ? `missing ${missing.join(', ')}` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `not in the plan: ${extra.join(', ')}` : ''}`);
-  const out: Record<string, string> = { serving: p.serving, shadow: String(shadow), 'deid-secret-name': p.deidSecretName };
+  if (missing.length || extra.length) throw new Error(`invocations for a run${shadow ? ' with a shadow' : ' without a shadow'}: ${missing.length ? `missing ${missing.join(', ')}` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `not in the plan: ${extra.join(', ')}` : ''}`);
+  const out: Record<string, string> = { shadow: String(shadow), 'deid-secret-name': p.deidSecretName };
   for (const t of planned) {
     const inv = p.invocations[t.id];
     if (inv.task !== t.id || inv.step !== t.step) throw new Error(`invocation for ${t.id} is for ${inv.step} task ${inv.task}`);
-    out[`invocation-${argoTaskName(t.id)}`] = argoParameterJson({ ...inv, upstream: {} });
+    out[`invocation-${t.id}`] = argoParameterJson({ ...inv, upstream: {} });
   }
   return out;
 }
 
 /** `when` of a task: the shadow infer and everything after it run only with a shadow. */
-function whenOf(t: PlannedTask, tasks: ReturnType<typeof argoTasks>): string | undefined {
+function whenOf(t: PlannedTask, tasks: WorkerTask[]): string | undefined {
   const shadowOnly = (id: string): boolean => {
     const task = tasks.find((x) => x.id === id);
-    return task ? task.role === 'shadow' || task.after.some(shadowOnly) : false;
+    return task ? task.model === 'shadow' || task.after.some(shadowOnly) : false;
   };
   return shadowOnly(t.id) ? "'{{workflow.parameters.shadow}}' == 'true'" : undefined;
 }
 
-function stepTemplate(step: StepName, upstreams: string[], o: Required<RenderOptions>): Record<string, unknown> {
+function stepTemplate(step: WorkerStepName, upstreams: string[], o: Required<RenderOptions>): Record<string, unknown> {
   const def = STEPS[step];
   return {
     name: step,
@@ -178,14 +163,14 @@ function stepTemplate(step: StepName, upstreams: string[], o: Required<RenderOpt
     serviceAccountName: `${o.serviceAccountPrefix}-${step}`,
     securityContext: { runAsNonRoot: true, runAsUser: 10001 },
     // attempts in all = maxAttempts; an invocation that is not valid (exit 2) is not retried
-    retryStrategy: { limit: String(def.maxAttempts - 1), retryPolicy: 'Always', expression: 'asInt(lastRetry.exitCode) != 2', backoff: { ...RETRY_BACKOFF } },
-    ...(def.gpu ? { nodeSelector: GPU.nodeSelector, tolerations: GPU.tolerations } : {}),
+    retryStrategy: { limit: String(def.retry.maxAttempts - 1), retryPolicy: 'Always', expression: 'asInt(lastRetry.exitCode) != 2', backoff: argoBackoff(def.retry) },
+    ...(def.resources.gpu > 0 ? { nodeSelector: GPU.nodeSelector, tolerations: GPU.tolerations } : {}),
     container: {
       image: o.image,
       imagePullPolicy: 'IfNotPresent',
       workingDir: '/app',
       command: ['node', 'bin/segflow.mjs'],
-      args: ['step', INVOCATION_PATH, '--result', RESULT_PATH, ...upstreams.flatMap((u) => ['--upstream', `${upstreamKey(u)}=${upstreamPath(u)}`])],
+      args: ['step', INVOCATION_PATH, '--result', RESULT_PATH, ...upstreams.flatMap((u) => ['--upstream', `${u}=${upstreamPath(u)}`])],
       // a failed step's last stderr line (`{"error": …}`) becomes the pod's termination message, which
       // Argo shows as the node's message
       terminationMessagePolicy: 'FallbackToLogsOnError',
@@ -193,7 +178,7 @@ function stepTemplate(step: StepName, upstreams: string[], o: Required<RenderOpt
       ...(step === 'deidentify'
         ? { env: [{ name: DEID_SECRET_ENV, valueFrom: { secretKeyRef: { name: '{{workflow.parameters.deid-secret-name}}', key: DEID_SECRET_KEY } } }] }
         : {}),
-      ...(def.gpu ? { resources: { limits: GPU.limits } } : {}),
+      ...(def.resources.gpu > 0 ? { resources: { limits: { [GPU.resource]: String(def.resources.gpu) } } } : {}),
     },
   };
 }
@@ -207,9 +192,9 @@ export function renderWorkflowTemplate(opts: RenderOptions): Record<string, unkn
 
   // one container template per worker step; tasks of one step (infer-serving, infer-shadow) share it,
   // so they must have the same ancestors
-  const upstreamsByStep = new Map<StepName, string[]>();
+  const upstreamsByStep = new Map<WorkerStepName, string[]>();
   for (const t of tasks) {
-    const ups = ancestors(tasks, t.argoName);
+    const ups = ancestors(tasks, t.id);
     const seen = upstreamsByStep.get(t.step);
     if (seen && seen.join() !== ups.join()) throw new Error(`tasks of step ${t.step} have different upstream tasks: ${seen.join()} / ${ups.join()}`);
     upstreamsByStep.set(t.step, ups);
@@ -218,22 +203,22 @@ export function renderWorkflowTemplate(opts: RenderOptions): Record<string, unkn
   const dagTasks = tasks.map((t) => {
     const when = whenOf(t, tasks);
     return {
-      name: t.argoName,
+      name: t.id,
       template: t.step,
-      ...(t.argoAfter.length ? { dependencies: t.argoAfter } : {}),
+      ...(t.after.length ? { dependencies: t.after } : {}),
       ...(when ? { when } : {}),
       // shadow work never fails the workflow (ADR-03): its failure is recorded, the serving path goes on
       ...(t.optional ? { continueOn: { failed: true, error: true } } : {}),
       arguments: {
         parameters: [
-          { name: 'invocation', value: `{{workflow.parameters.invocation-${t.argoName}}}` },
+          { name: 'invocation', value: `{{workflow.parameters.invocation-${t.id}}}` },
           ...upstreamsByStep.get(t.step)!.map((u) => ({ name: `upstream-${u}`, value: `{{tasks.${u}.outputs.parameters.result}}` })),
         ],
       },
     };
   });
 
-  const shadowTasks = tasks.filter((t) => whenOf(t, tasks)).map((t) => t.argoName);
+  const shadowTasks = tasks.filter((t) => whenOf(t, tasks)).map((t) => t.id);
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'WorkflowTemplate',
@@ -242,7 +227,7 @@ export function renderWorkflowTemplate(opts: RenderOptions): Record<string, unkn
       namespace: o.namespace,
       labels: { [PIPELINE_VERSION_LABEL]: version },
       annotations: {
-        'segflow.io/generated-from': 'lib/pipeline/definition.ts by lib/executor/argo/render-workflow-template.ts; do not edit',
+        'segflow.io/generated-from': 'lib/pipeline/definition.ts and steps.ts by lib/executor/argo/render-workflow-template.ts; do not edit',
         'segflow.io/not-in-template': 'manifest: written by segflow itself (it holds the signing key) when the workflow has succeeded',
       },
     },
@@ -251,13 +236,12 @@ export function renderWorkflowTemplate(opts: RenderOptions): Record<string, unkn
       workflowMetadata: { labels: { [PIPELINE_VERSION_LABEL]: version } },
       arguments: {
         parameters: [
-          { name: 'serving', value: 'live', enum: ['live', 'canary'], description: 'role of the serving model: live, or canary for runs routed to the canary' },
           { name: 'shadow', value: 'false', enum: ['true', 'false'], description: 'whether a shadow model runs beside the serving one (then the shadow infer and compare run)' },
           { name: 'deid-secret-name', description: `the project's Kubernetes Secret with the de-identification secret under key "${DEID_SECRET_KEY}" (segflow-deid-<project>)` },
           ...tasks.map((t) => ({
-            name: `invocation-${t.argoName}`,
-            ...(shadowTasks.includes(t.argoName) ? { value: '{}' } : {}),
-            description: `step invocation (JSON, lib/pipeline/step-contract.ts) of task ${t.argoName === SERVING_INFER_TASK ? 'infer-<serving>' : t.argoName}, upstream left empty${shadowTasks.includes(t.argoName) ? '; only with a shadow' : ''}`,
+            name: `invocation-${t.id}`,
+            ...(shadowTasks.includes(t.id) ? { value: '{}' } : {}),
+            description: `step invocation (JSON, lib/pipeline/step-contract.ts) of task ${t.id}${t.id === SERVING_INFER_TASK ? ' (the live or canary model)' : ''}, upstream left empty${shadowTasks.includes(t.id) ? '; only with a shadow' : ''}`,
           })),
         ],
       },
