@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { createRequire } from 'node:module';
 import { config } from '../config';
 import { getDb } from '../db';
+import { executorIsLive, readExecutorHealth } from '../executor/health-file';
 import { getStorage } from '../storage/s3-client';
 
 export interface ComponentHealth {
@@ -39,9 +40,18 @@ async function checkStorage(): Promise<ComponentHealth> {
   }
 }
 
+/** The executor process's own report (its health file), when it runs on this machine. */
+function executorProcess(): string {
+  const h = readExecutorHealth(config().executor.healthFile);
+  if (!h) return 'no executor process has reported on this machine';
+  const age = Math.round((Date.now() - Date.parse(h.lastTickAt)) / 1000);
+  return `executor process ${h.pid} ${executorIsLive(h) ? 'alive' : h.state === 'running' ? 'silent' : h.state} (last tick ${age} s ago)`;
+}
+
 /**
  * Local executor: step processes need the worker runtime (onnxruntime-node) on this machine.
- * Argo: the Argo Server answers its version endpoint.
+ * Argo: the Argo Server answers its version endpoint. The executor process itself may run elsewhere
+ * (its own Deployment), so its liveness is reported, not required: that is its own probe's job.
  */
 async function checkExecutor(): Promise<Health['executor']> {
   const argo = config().argo;
@@ -60,7 +70,7 @@ async function checkExecutor(): Promise<Health['executor']> {
     createRequire(import.meta.url).resolve('onnxruntime-node');
     const rows = (await getDb().execute(sql`select status::text as status, count(*)::int as n from runs where executor = 'local' and status in ('queued', 'running') group by status`)) as unknown as { status: string; n: number }[];
     const n = (s: string) => rows.find((r) => r.status === s)?.n ?? 0;
-    return { kind: 'local', ok: true, detail: `local executor: worker runtime present; ${n('running')} running, ${n('queued')} queued` };
+    return { kind: 'local', ok: true, detail: `local executor: worker runtime present; ${n('running')} running, ${n('queued')} queued; ${executorProcess()}` };
   } catch (err) {
     return { kind: 'local', ok: false, detail: message(err) };
   }

@@ -7,6 +7,7 @@ import { closeDb, getDb } from '../db';
 import { EMBEDDED_S3_CREDENTIALS, startEmbeddedS3 } from '../embedded/s3-server';
 import { startEmbeddedDatabase } from '../embedded/pglite-server';
 import { buildIsCurrent, currentBuildStamp } from './build-stamp';
+import { startExecutorChild, stopChild } from './executor-child';
 import { config, runtimeFilePath, type TRuntimeFile } from '../config';
 import { migrateDatabase } from './migrate';
 import { DEMO_USERS, seedDemo } from './seed-demo';
@@ -40,7 +41,8 @@ async function waitForHealth(url: string, child: { exitCode: number | null }): P
  * `segflow start`: the whole platform on one machine. Uses DATABASE_URL / S3_ENDPOINT when set;
  * otherwise starts the embedded PGlite (served over the PostgreSQL protocol) and the embedded S3
  * server, with their data under .data/. Applies migrations, seeds demo data, builds the app if the
- * build is missing or stale, and serves it.
+ * build is missing or stale, and serves it (SEGFLOW_EXECUTOR=none: the app takes no runs), with the
+ * executor beside it as its own process (`segflow executor`).
  */
 export async function startPlatform(opts: { port: number; dev: boolean }): Promise<void> {
   const root = process.cwd();
@@ -100,7 +102,9 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
     writeFileSync(join(root, '.next', 'segflow-build-stamp'), stamp);
   }
   const args = opts.dev ? ['dev', '--webpack', '-p', String(opts.port)] : ['start', '-p', String(opts.port)];
-  const child = spawn(process.execPath, [nextBin, ...args], { stdio: 'inherit', env: childEnv });
+  // the app takes no runs: the executor is a process of its own (unless SEGFLOW_EXECUTOR=none: then none runs here)
+  const child = spawn(process.execPath, [nextBin, ...args], { stdio: 'inherit', env: { ...childEnv, SEGFLOW_EXECUTOR: 'none' } });
+  const executor = cfg.executor.takesRuns ? startExecutorChild({ root, env: childEnv, shutdownTimeoutS: cfg.executor.shutdownTimeoutS }) : null;
 
   // abandoned multipart uploads are aborted hourly (the bucket lifecycle rule is the backstop)
   setInterval(() => void sweepAbandonedUploads(getDb()).catch((err) => console.error('[segflow] upload sweep failed', err)), 3_600_000).unref();
@@ -109,14 +113,11 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      // next start exits at once on SIGTERM; never leave it orphaned on the port
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    // in order: the app (no new submissions; next start exits at once on SIGTERM, never left on the
+    // port), then the executor (finishes or hands back its step: it needs the database and the store),
+    // then the embedded database and S3 server
+    await stopChild(child, 10_000);
+    await executor?.stop();
     for (const close of closers.reverse()) await close().catch(() => {});
     process.exit(code);
   };
