@@ -180,9 +180,16 @@ export function retryDelayS(step: StepName, next: number): number {
   return Math.min(initialS * factor ** Math.max(0, next - 2), capS);
 }
 
+// the generic parameters above make every alias a declared one; this reads the declaration behind it
+function outputDecl(step: StepName, alias: string): StepOutputDecl {
+  const decl = (STEPS[step].outputs as Record<string, StepOutputDecl>)[alias];
+  if (!decl) throw new Error(`step ${step} declares no output ${alias}`);
+  return decl;
+}
+
 /** The file name of one declared output (`n`: the position, for a numbered series). */
 export function outputFileName<K extends StepName>(step: K, alias: StepOutputAlias<K>, n?: number): string {
-  const decl = (STEPS[step].outputs as Record<string, StepOutputDecl>)[alias];
+  const decl = outputDecl(step, alias);
   if ('file' in decl) return decl.file;
   if (n === undefined) throw new Error(`output ${alias} of ${step} is a numbered series: give its position`);
   return decl.files(n);
@@ -190,12 +197,12 @@ export function outputFileName<K extends StepName>(step: K, alias: StepOutputAli
 
 /** The content type of one declared output. */
 export function outputContentType<K extends StepName>(step: K, alias: StepOutputAlias<K>): string {
-  return (STEPS[step].outputs as Record<string, StepOutputDecl>)[alias].contentType;
+  return outputDecl(step, alias).contentType;
 }
 
 /** The recorded outputs of a task of `step` that are its declared output `alias` (all of a numbered series). */
 export function stepOutputs<K extends StepName, T extends { name: string }>(outputs: readonly T[], step: K, alias: StepOutputAlias<K>): T[] {
-  const decl = (STEPS[step].outputs as Record<string, StepOutputDecl>)[alias];
+  const decl = outputDecl(step, alias);
   return outputs.filter((o) => ('file' in decl ? o.name === decl.file : decl.matches.test(o.name)));
 }
 

@@ -28,7 +28,7 @@ import { readNifti } from '@/lib/imaging/nifti/read-nifti';
 import { createTestProject, type TestProject } from '@/test/test-project';
 import { runStep } from '@/workers/run-step';
 import { executeRun } from './execute-run';
-import type { StepContext } from './spawn-step';
+import { spawnStep, type StepContext } from './spawn-step';
 
 let tp: TestProject;
 let seriesId: string;
@@ -181,6 +181,40 @@ describe('a run through the local executor (child processes, real store, real mo
     // submitting it again queues the same run again (a retry, not a new run)
     const again = await getDb().transaction((tx) => submitRun(tx, { projectId: tp.id, seriesId, model: other, submittedBy: tp.users.researcher.id }));
     expect(again).toMatchObject({ created: false, run: { id: run.id, status: 'queued' } });
+    // not left queued: an executor sharing this database (CI's e2e app) would take it
+    await getDb().update(runs).set({ status: 'cancelled' }).where(eq(runs.id, run.id));
+  }, 120_000);
+  it('hands a run back on shutdown: after the running step when it finishes in time, else killing it with its attempt not counted', async () => {
+    const other = `${modelName}-handback`;
+    const spec = { ...JSON.parse(readFileSync(join(process.cwd(), 'models/brain-tissue/spec.json'), 'utf8')), name: other };
+    const { version } = await registerModelVersion(getDb(), { model: readFileSync(join(process.cwd(), 'models/brain-tissue/model.onnx')), spec });
+    await setSlotVersion(getDb(), { modelId: version.modelId, versionId: version.id, stage: 'live', reason: 'test' });
+    const { run } = await getDb().transaction((tx) => submitRun(tx, { projectId: tp.id, seriesId, model: other, submittedBy: tp.users.researcher.id }));
+    const stepsNow = async () => Object.fromEntries((await getDb().select().from(runSteps).where(eq(runSteps.runId, run.id))).map((x) => [x.name, [x.status, x.attempts]]));
+
+    // SIGTERM while deidentify runs, with time to finish it: it finishes, the run goes back before convert
+    let stopping = false;
+    const finishing = async (inv: TStepInvocation, { env }: StepContext) => {
+      if (inv.task === 'deidentify') stopping = true;
+      Object.assign(process.env, env);
+      return runStep(inv);
+    };
+    const first = await executeRun(run.id, { runWorkerStep: finishing, handBackBeforeNextTask: () => stopping });
+    expect(first).toMatchObject({ status: 'queued', claimedBy: null, leaseExpiresAt: null });
+    expect(await stepsNow()).toMatchObject({ ingest: ['succeeded', 1], deidentify: ['succeeded', 1], convert: ['pending', 0] });
+
+    // the next executor resumes at convert; its shutdown timeout runs out mid-step: killed, handed back
+    const controller = new AbortController();
+    const calls: string[] = [];
+    const killed = async (inv: TStepInvocation, ctx: StepContext): Promise<TStepResult> => {
+      calls.push(inv.task);
+      controller.abort({ kind: 'shutdown' });
+      return spawnStep(inv, ctx); // aborted: never starts, or its process group is killed
+    };
+    const second = await executeRun(run.id, { runWorkerStep: killed, signal: controller.signal });
+    expect(calls).toEqual(['convert']);
+    expect(second.status).toBe('queued');
+    expect(await stepsNow()).toMatchObject({ deidentify: ['succeeded', 1], convert: ['pending', 0], 'infer-serving': ['pending', 0] });
     // not left queued: an executor sharing this database (CI's e2e app) would take it
     await getDb().update(runs).set({ status: 'cancelled' }).where(eq(runs.id, run.id));
   }, 120_000);

@@ -74,11 +74,6 @@ export class LocalExecutor implements Executor {
       .finally(() => (this.draining = null));
   }
 
-  /** resolves when the queue is drained (tests) */
-  async idle(): Promise<void> {
-    while (this.draining) await this.draining;
-  }
-
   private async claim(): Promise<string | null> {
     if (this.stopping) return null;
     const id = await claimNextRun(getDb(), { executor: this.kind, owner: this.owner, leaseS: this.opts.leaseS });
