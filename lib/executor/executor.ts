@@ -25,8 +25,8 @@ export interface Executor {
   start(): Promise<void>;
   /**
    * Stops taking runs and lets what is in flight end: the running step may finish within
-   * `timeoutMs` (then its run is handed back before its next step), else it is killed and handed
-   * back with that attempt not counted. Resolves when nothing of this executor runs any more.
+   * `timeoutMs` (default 0; then its run is handed back before its next step), else it is killed and
+   * handed back with that attempt not counted. Resolves when nothing of this executor runs any more.
    */
   stop(opts?: { timeoutMs?: number }): Promise<void>;
   /** looks for work now (after a submission) instead of at the next poll */

@@ -16,7 +16,7 @@ export async function stopChild(child: ChildProcess, graceMs: number, signal: No
  * process, its own database pool; not inside Next), restarted with backoff if it dies. stop() sends
  * SIGTERM and gives it its shutdown timeout (to finish or hand back the running step) plus a margin.
  */
-export function startExecutorChild(p: { root: string; env: NodeJS.ProcessEnv; shutdownTimeoutS: number }): { stop(): Promise<void> } {
+export function startExecutorChild(p: { root: string; env: NodeJS.ProcessEnv; shutdownTimeoutS: number }): { holdRestarts(): void; stop(): Promise<void> } {
   let child: ChildProcess | null = null;
   let stopping = false;
   let failures = 0;
@@ -33,10 +33,15 @@ export function startExecutorChild(p: { root: string; env: NodeJS.ProcessEnv; sh
     });
   };
   launch();
+  const holdRestarts = () => {
+    stopping = true;
+    if (restartTimer) clearTimeout(restartTimer);
+  };
   return {
+    /** the platform is shutting down: an exit from now on (Ctrl-C reaches the executor too) is not restarted */
+    holdRestarts,
     async stop() {
-      stopping = true;
-      if (restartTimer) clearTimeout(restartTimer);
+      holdRestarts();
       if (child) await stopChild(child, (p.shutdownTimeoutS + 15) * 1000);
     },
   };

@@ -113,6 +113,7 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    executor?.holdRestarts();
     // in order: the app (no new submissions; next start exits at once on SIGTERM, never left on the
     // port), then the executor (finishes or hands back its step: it needs the database and the store),
     // then the embedded database and S3 server
