@@ -1,19 +1,17 @@
 /**
- * Runs once when the Next.js server starts: the executor loop of this deployment starts taking runs.
- * On the embedded defaults that is the local executor (picking up any run a previous process left);
- * with ARGO_SERVER (or SEGFLOW_EXECUTOR=argo) the Argo executor, which submits queued runs as
- * workflows and mirrors their state. SEGFLOW_EXECUTOR=none starts neither (an API-only replica).
+ * Runs once when the Next.js server starts. With SEGFLOW_EXECUTOR=none (what `segflow start` gives
+ * the app, whose executor runs as its own `segflow executor` process, and what an API-only replica
+ * sets) this process takes no runs. Otherwise (`next start` on its own) the configured executor runs
+ * inside the app, and a submission wakes it at once.
  */
 export async function register(): Promise<void> {
-  if (process.env.NEXT_RUNTIME !== 'nodejs' || process.env.SEGFLOW_EXECUTOR === 'none') return;
-  const { argoConnection, executorKind } = await import('./lib/executor/argo/argo-executor');
-  if (executorKind() === 'argo') {
-    const conn = argoConnection();
-    if (!conn) throw new Error('SEGFLOW_EXECUTOR=argo needs ARGO_SERVER (and ARGO_TOKEN, ARGO_NAMESPACE)');
-    const { argoExecutor } = await import('./lib/executor/argo/argo-executor');
-    argoExecutor(conn).start();
-    return;
-  }
-  const { localExecutor } = await import('./lib/executor/local/local-executor');
-  await localExecutor().start();
+  const { config } = await import('./lib/config');
+  const cfg = config();
+  if (cfg.nextRuntime !== 'nodejs' || !cfg.executor.takesRuns) return;
+  const { createExecutor } = await import('./lib/executor/create-executor');
+  const { processExecutor, setProcessExecutor } = await import('./lib/executor/executor');
+  if (processExecutor()) return;
+  const executor = createExecutor(cfg);
+  setProcessExecutor(executor);
+  await executor.start();
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { register as audit } from './commands/audit';
 import { register as convert } from './commands/convert';
 import { register as deidentify } from './commands/deidentify';
+import { register as executor } from './commands/executor';
 import { register as infer } from './commands/infer';
 import { register as manifestVerify } from './commands/manifest-verify';
 import { register as migrate } from './commands/migrate';
@@ -15,4 +16,4 @@ import { register as upload } from './commands/upload';
 type Register = (program: Command) => void;
 
 // Each subcommand lives in cli/commands/<name>.ts. Add one line here per subcommand.
-export const commands: Register[] = [start, migrate, seed, audit, deidentify, infer, convert, seg, upload, manifestVerify, step, run];
+export const commands: Register[] = [start, executor, migrate, seed, audit, deidentify, infer, convert, seg, upload, manifestVerify, step, run];

@@ -14,7 +14,7 @@ test('a researcher segments the demo volume from its study page; the operator al
   // the page refreshes itself while the run is queued or running
   await expect(page.getByRole('heading', { name: /^Run / }).getByTestId('run-status')).toHaveText('succeeded', { timeout: 240_000 });
   const steps = page.getByTestId('step-row');
-  await expect(steps.locator('td:first-child')).toHaveText(['ingest', 'deidentify', 'convert', 'infer-live', 'manifest']);
+  await expect(steps.locator('td:first-child')).toHaveText(['ingest', 'deidentify', 'convert', 'infer-serving', 'manifest']);
   await expect(steps.getByTestId('run-status')).toHaveText(Array(5).fill('succeeded'));
   await expect(page.getByTestId('manifest')).toContainText('manifests/');
   // researchers never see the shadow model's results

@@ -1,13 +1,17 @@
 /**
  * Smoke test of the zero-config path: `segflow start` with no DATABASE_URL / S3 settings, on a fresh
- * data dir. Health must answer 200, every demo user must sign in through next-auth, and a second
- * start must keep the data of the first (the demo API tokens still work).
+ * data dir. Health must answer 200, every demo user must sign in through next-auth, the executor must
+ * run as its own process (its health file, `segflow executor --check`), a second start must keep the
+ * data of the first (the demo API tokens still work), and the demo run must finish through that
+ * executor. Ports: SMOKE_PORT, SMOKE_PG_PORT, SMOKE_S3_PORT (to run beside other instances).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const PORT = Number(process.env.SMOKE_PORT ?? 3200);
+const PG_PORT = Number(process.env.SMOKE_PG_PORT ?? 54349);
+const S3_PORT = Number(process.env.SMOKE_S3_PORT ?? 4589);
 const BASE = `http://localhost:${PORT}`;
 const DATA = join(process.cwd(), '.data', 'smoke');
 const DEMO = {
@@ -26,8 +30,8 @@ function check(name: string, ok: boolean, detail = ''): void {
 }
 
 function start(): ChildProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env, SEGFLOW_DATA_DIR: DATA, SEGFLOW_PG_PORT: '54349', SEGFLOW_S3_PORT: '4589', NEXTAUTH_URL: BASE };
-  for (const k of ['DATABASE_URL', 'S3_ENDPOINT', 'S3_BUCKET', 'S3_KMS_KEY_ID', 'SEGFLOW_DEMO', 'NEXTAUTH_SECRET']) delete env[k];
+  const env: NodeJS.ProcessEnv = { ...process.env, SEGFLOW_DATA_DIR: DATA, SEGFLOW_PG_PORT: String(PG_PORT), SEGFLOW_S3_PORT: String(S3_PORT), NEXTAUTH_URL: BASE };
+  for (const k of ['DATABASE_URL', 'S3_ENDPOINT', 'S3_BUCKET', 'S3_KMS_KEY_ID', 'SEGFLOW_DEMO', 'NEXTAUTH_SECRET', 'SEGFLOW_EXECUTOR', 'SEGFLOW_EXECUTOR_HEALTH_FILE', 'ARGO_SERVER']) delete env[k];
   return spawn(process.execPath, ['bin/segflow.mjs', 'start', '--port', String(PORT)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
@@ -85,6 +89,18 @@ async function waitDemoRun(token: string): Promise<DemoRun | null> {
   return last;
 }
 
+/** `segflow executor --check` on the smoke data dir: the executor's health file, as a liveness probe reads it */
+function executorCheck(): { live: boolean; health: { pid: number; state: string } | null } {
+  const res = spawnSync(process.execPath, ['bin/segflow.mjs', 'executor', '--check'], { env: { ...process.env, SEGFLOW_DATA_DIR: DATA }, encoding: 'utf8' });
+  try {
+    return JSON.parse(res.stdout.trim().split('\n').at(-1) ?? '');
+  } catch {
+    return { live: false, health: null };
+  }
+}
+
+const processAlive = (pid: number): boolean => existsSync(`/proc/${pid}`);
+
 async function portAnswers(): Promise<boolean> {
   try {
     await fetch(`${BASE}/api/health`, { signal: AbortSignal.timeout(2000) });
@@ -111,8 +127,11 @@ async function main(): Promise<void> {
     const tokens = JSON.parse(readFileSync(join(DATA, 'demo-tokens.json'), 'utf8')) as Record<string, string>;
     const before = await fetch(`${BASE}/api/tokens`, { headers: { authorization: `Bearer ${tokens.researcher}` } });
     check('demo token works', before.status === 200, `status ${before.status}`);
+    const exec = executorCheck();
+    check('the executor runs as its own process (segflow executor --check)', exec.live && exec.health !== null && exec.health.pid !== app.pid, JSON.stringify(exec.health));
     await stop(app);
     check('SIGTERM stops the app and frees the port', !(await portAnswers()));
+    check('SIGTERM stops the executor process too', exec.health !== null && !processAlive(exec.health.pid) && executorCheck().health?.state === 'stopped');
 
     app = start();
     check('second start is healthy', (await waitHealthy(app)) === 200);
@@ -120,7 +139,7 @@ async function main(): Promise<void> {
     check('second start keeps the data of the first', after.status === 200, `status ${after.status}`);
     // the demo run queued at the first start (and cut off by its stop, perhaps) finishes on this one
     const run = await waitDemoRun(tokens.researcher);
-    check('the demo run finishes on the local executor', run?.status === 'succeeded', run ? `${run.status}${run.error ? `: ${run.error}` : ''}` : 'no run listed');
+    check('the demo run finishes through the executor process', run?.status === 'succeeded', run ? `${run.status}${run.error ? `: ${run.error}` : ''}` : 'no run listed');
     check('the demo run has a signed manifest', Boolean(run?.manifestKey), run?.manifestKey ?? '');
   } finally {
     await stop(app);

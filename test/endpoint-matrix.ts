@@ -145,7 +145,8 @@ const RUN_READERS: Role[] = ['researcher', 'operator', 'admin'];
 
 export async function newRun(db: Db, project: TestProject) {
   const { runs } = await import('../db/schema');
-  const { randomBytes, randomUUID } = await import('node:crypto');
+  const { randomBytes } = await import('node:crypto');
+  const { fakeRunParams } = await import('./run-params');
   const { studyId } = await newUpload(db, project);
   const [run] = await db
     .insert(runs)
@@ -156,7 +157,7 @@ export async function newRun(db: Db, project: TestProject) {
       // finished: a queued row would be picked up by any executor sharing this database (CI's e2e app)
       status: 'succeeded',
       pipelineVersion: 'segflow-pipeline/1',
-      params: { model: 'm', seriesId: randomUUID(), kind: 'nifti', serving: { role: 'live', version: '1' } },
+      params: fakeRunParams(),
       submittedBy: project.users.researcher.id,
     })
     .returning();

@@ -4,14 +4,17 @@
  * The local executor runs it as a child process (`segflow step`), the Argo WorkflowTemplate as the
  * container's command: the same code on both.
  */
-import { ZStepInvocation, ZStepResult, type TStepInvocation, type TStepResult } from '@/lib/pipeline/step-contract';
+import { parseStepResult, ZStepInvocation, ZStepResult, type TStepInvocation, type TStepInvocationOf, type TStepResult, type TStepResultOf } from '@/lib/pipeline/step-contract';
+import type { WorkerStepName } from '@/lib/pipeline/steps';
 import { compare } from './steps/compare';
 import { convert } from './steps/convert';
 import { deidentify } from './steps/deidentify';
 import { infer } from './steps/infer';
 import { ingest } from './steps/ingest';
 
-const STEP_FUNCTIONS: Record<TStepInvocation['step'], (inv: TStepInvocation) => Promise<TStepResult>> = { ingest, deidentify, convert, infer, compare };
+/** one handler per worker step of the registry: a step added there and not here is a compile error */
+type StepHandlers = { [K in WorkerStepName]: (inv: TStepInvocationOf<K>) => Promise<TStepResultOf<K>> };
+const HANDLERS = { ingest, deidentify, convert, infer, compare } satisfies StepHandlers;
 
 export async function runStep(raw: unknown): Promise<TStepResult> {
   const parsed = ZStepInvocation.safeParse(raw);
@@ -19,7 +22,10 @@ export async function runStep(raw: unknown): Promise<TStepResult> {
     const issue = parsed.error.issues[0];
     throw new Error(`step invocation: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
-  return ZStepResult.parse(await STEP_FUNCTIONS[parsed.data.step](parsed.data));
+  const inv = parsed.data;
+  // TypeScript cannot correlate HANDLERS[inv.step] with inv's variant; satisfies above checks each pair
+  const handler = HANDLERS[inv.step] as (inv: TStepInvocation) => Promise<TStepResult>;
+  return parseStepResult(inv.step, await handler(inv));
 }
 
 /**

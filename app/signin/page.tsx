@@ -1,7 +1,8 @@
 import { SignInForm } from '@/components/ui/sign-in-form';
+import { config } from '@/lib/config';
 
 export default function SignInPage() {
-  const sso = Boolean(process.env.OIDC_ISSUER && process.env.OIDC_CLIENT_ID && process.env.OIDC_CLIENT_SECRET);
+  const sso = Boolean(config().auth.oidc);
   return (
     <div className="signin card">
       <h1>Sign in to segflow</h1>

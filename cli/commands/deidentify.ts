@@ -7,6 +7,7 @@ import { writeFileAtomic } from '@/lib/util/write-file-atomic';
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { config } from '@/lib/config';
 import { isAppError } from '@/lib/errors';
 import { defaultPseudonym, deidentifyInstance, type DeidentifyOptions } from '@/lib/imaging/dicom/deidentify-instance';
 
@@ -78,7 +79,7 @@ export function register(program: Command): void {
     .description('De-identify DICOM files (PS3.15 Basic Application Level Confidentiality Profile)')
     .argument('<paths...>', 'DICOM files or directories (searched recursively)')
     .requiredOption('--out <dir>', 'directory for the de-identified files')
-    .option('--secret <secret>', 'project secret for UID replacement and pseudonyms', process.env.SEGFLOW_DEID_SECRET)
+    .option('--secret <secret>', 'project secret for UID replacement and pseudonyms', config().steps.deidSecret)
     .option('--options <list>', `comma-separated: ${OPTION_NAMES.join(', ')}`)
     .action(async (paths: string[], opts: { out: string; secret?: string; options?: string }) => {
       if (!opts.secret) throw new Error('--secret (or SEGFLOW_DEID_SECRET) is required: it keeps UIDs and pseudonyms stable');

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { AppError } from '@/lib/errors';
-import { databaseUrl } from '@/lib/platform/config';
+import { databaseUrl } from '@/lib/config';
 import { migrateDatabase } from '@/lib/platform/migrate';
 
 export function register(program: Command): void {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { closeDb, getDb } from '@/lib/db';
-import { dataDir } from '@/lib/platform/config';
+import { config } from '@/lib/config';
 import { seedDemo } from '@/lib/platform/seed-demo';
 
 export function register(program: Command): void {
@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .description('create the demo project, one demo user per role and their API tokens (.data/demo-tokens.json)')
     .action(async () => {
       try {
-        const tokensFile = join(dataDir(), 'demo-tokens.json');
+        const tokensFile = join(config().dataDir, 'demo-tokens.json');
         const res = await seedDemo(getDb(), { tokensFile });
         console.log(JSON.stringify({ project: res.projectId, users: res.userIds, tokensFile }));
       } finally {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { apiConnection } from '@/lib/platform/api-client';
-import { dataDir } from '@/lib/platform/config';
+import { config } from '@/lib/config';
 import { UploadApi } from '@/lib/uploads/client/upload-api';
 import { UploadEngine } from '@/lib/uploads/client/upload-engine';
 import { collectSources } from '@/lib/uploads/cli/collect-sources';
@@ -30,7 +30,7 @@ export function register(program: Command): void {
         api: new UploadApi({ baseUrl, token }),
         project: opts.project,
         study: opts.study,
-        store: fileResumeStore(join(dataDir(), 'uploads')),
+        store: fileResumeStore(join(config().dataDir, 'uploads')),
         resumeKey: `cli.${opts.project}.${opts.study ?? 'new'}`,
       });
       engine.add(sources);

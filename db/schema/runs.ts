@@ -1,7 +1,9 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { runStatusEnum, slotStageEnum, stepStatusEnum } from './enums';
 import { modelVersions } from './models';
 import { projects, users } from './projects';
+import type { TRunParams, TStepOutput } from './run-json';
 import { studies } from './studies';
 
 /**
@@ -25,10 +27,19 @@ export const runs = pgTable(
     modelVersionId: uuid('model_version_id').references(() => modelVersions.id),
     servedBy: slotStageEnum('served_by'),
     shadowVersionId: uuid('shadow_version_id').references(() => modelVersions.id),
-    params: jsonb('params').$type<Record<string, unknown>>().notNull().default({}),
+    /** ZRunParams (./run-json.ts): parse with parseRunParams() where read */
+    params: jsonb('params').$type<TRunParams>().notNull(),
     executor: text('executor').notNull().default('local'),
     /** Argo workflow name, or the local executor's run id */
     externalId: text('external_id'),
+    /** the executor process holding the run (lib/executor/claim-run.ts): host/pid/tag, null when none does */
+    claimedBy: text('claimed_by'),
+    /**
+     * until when the claim holds: the holder's heartbeat moves it on; once it lapsed, another executor
+     * takes the run back (its executor died). Null: nobody need renew it (queued, finished, or followed
+     * by the Argo executor once its workflow is submitted).
+     */
+    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
     manifestKey: text('manifest_key'),
     manifestSha256: text('manifest_sha256'),
     error: text('error'),
@@ -41,6 +52,8 @@ export const runs = pgTable(
     uniqueIndex('runs_project_key_uq').on(t.projectId, t.runKey),
     index('runs_project_status_idx').on(t.projectId, t.status, t.createdAt),
     index('runs_study_idx').on(t.studyId),
+    // what claimNextRun() scans: an executor's queued runs and running ones whose lease may have lapsed
+    index('runs_claimable_idx').on(t.executor, t.createdAt).where(sql`${t.status} in ('queued', 'running')`),
   ],
 );
 export type Run = typeof runs.$inferSelect;
@@ -57,8 +70,8 @@ export const runSteps = pgTable(
     attempts: integer('attempts').notNull().default(0),
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
-    /** outputs: [{ key, versionId, sha256 }], recorded in the manifest */
-    outputs: jsonb('outputs').$type<Record<string, unknown>[]>().notNull().default([]),
+    /** ZStepOutput[] (./run-json.ts: name, key, versionId, sha256, size), recorded in the manifest; parse with parseStepOutputs() where read */
+    outputs: jsonb('outputs').$type<TStepOutput[]>().notNull().default([]),
     error: text('error'),
     /** what the step waits for while it is pending on a cluster ("waiting for a GPU node"), for the run page */
     detail: text('detail'),

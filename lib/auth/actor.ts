@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { decode } from 'next-auth/jwt';
 import { memberships, projects, users } from '@/db/schema';
+import { config } from '../config';
 import type { DbOrTx } from '../db';
 import { findUserIdByToken } from './api-tokens';
 import type { Role } from './permissions';
@@ -26,7 +27,7 @@ function readCookie(header: string | null, name: string): string | null {
 }
 
 async function userIdFromSession(headers: Headers): Promise<string | null> {
-  const secret = process.env.NEXTAUTH_SECRET;
+  const secret = config().auth.secret;
   if (!secret) return null;
   for (const name of SESSION_COOKIES) {
     const value = readCookie(headers.get('cookie'), name);

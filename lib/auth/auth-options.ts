@@ -3,6 +3,7 @@ import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import type { Provider } from 'next-auth/providers/index';
 import { users } from '@/db/schema';
+import { config } from '../config';
 import { getDb } from '../db';
 import { verifyPassword } from './password';
 
@@ -27,14 +28,15 @@ function providers(): Provider[] {
       },
     }),
   ];
-  if (process.env.OIDC_ISSUER && process.env.OIDC_CLIENT_ID && process.env.OIDC_CLIENT_SECRET) {
+  const oidc = config().auth.oidc;
+  if (oidc) {
     list.push({
       id: 'oidc',
-      name: process.env.OIDC_NAME ?? 'Single sign-on',
+      name: oidc.name,
       type: 'oauth',
-      wellKnown: `${process.env.OIDC_ISSUER.replace(/\/$/, '')}/.well-known/openid-configuration`,
-      clientId: process.env.OIDC_CLIENT_ID,
-      clientSecret: process.env.OIDC_CLIENT_SECRET,
+      wellKnown: `${oidc.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`,
+      clientId: oidc.clientId,
+      clientSecret: oidc.clientSecret,
       authorization: { params: { scope: 'openid email profile' } },
       idToken: true,
       checks: ['pkce', 'state'],

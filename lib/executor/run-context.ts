@@ -1,16 +1,15 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { comparisons, projects, runs, storedObjects, type Run } from '@/db/schema';
+import { parseRunParams, type TRunParams } from '@/db/schema/run-json';
 import type { DbOrTx } from '@/lib/db';
-import type { ChosenModel } from '@/lib/pipeline/choose-models';
 import { planRun, topologicalOrder, type PlannedTask } from '@/lib/pipeline/definition';
 import type { TObjectRef, TStepInvocation, TStepOutput, TStepResult } from '@/lib/pipeline/step-contract';
-
-export type RunParams = { seriesId: string; kind: 'dicom' | 'nifti'; serving: ChosenModel; shadow?: ChosenModel; deidOptions?: unknown };
+import { STEPS, type StepParams, type WorkerStepName } from '@/lib/pipeline/steps';
 
 /** What both executors need of a run: its row, parameters, input objects, the project's de-identification secret and its DAG. */
 export interface RunContext {
   run: Run;
-  params: RunParams;
+  params: TRunParams;
   inputs: TObjectRef[];
   deidSecret: string;
   tasks: PlannedTask[];
@@ -19,31 +18,45 @@ export interface RunContext {
 export async function loadRunContext(db: DbOrTx, runId: string): Promise<RunContext> {
   const [run] = await db.select().from(runs).where(eq(runs.id, runId));
   if (!run) throw new Error(`run ${runId} not found`);
-  const params = run.params as RunParams;
+  const params = parseRunParams(run);
   const [project] = await db.select({ deidSecret: projects.deidSecret }).from(projects).where(eq(projects.id, run.projectId));
   const inputs: TObjectRef[] = await db
     .select({ key: storedObjects.key, versionId: storedObjects.versionId, sha256: storedObjects.sha256, size: storedObjects.size })
     .from(storedObjects)
     .where(and(eq(storedObjects.seriesId, params.seriesId), eq(storedObjects.class, 'phi')))
     .orderBy(asc(storedObjects.key));
-  const tasks = topologicalOrder(planRun({ serving: params.serving.role === 'canary' ? 'canary' : 'live', shadow: Boolean(params.shadow) }));
+  const tasks = topologicalOrder(planRun({ shadow: Boolean(params.shadow) }));
   return { run, params, inputs, deidSecret: project.deidSecret, tasks };
+}
+
+/** each worker step's own params, from the run's (STEPS[step].params) */
+const STEP_PARAMS: { [K in WorkerStepName]: (c: RunContext) => StepParams<K> } = {
+  ingest: () => ({}),
+  deidentify: (c) => ({ deidOptions: c.params.deidOptions }),
+  convert: () => ({}),
+  infer: () => ({}),
+  compare: (c) => ({ labelsFrom: c.params.serving.spec }),
+};
+
+function isWorkerStep(step: PlannedTask['step']): step is WorkerStepName {
+  return STEPS[step].runsOn === 'worker';
 }
 
 /** The invocation of one worker task (the secret is never in it: it goes in the step's environment). */
 export function buildInvocation(c: RunContext, task: PlannedTask, upstream: Record<string, TStepOutput[]>): TStepInvocation {
-  if (task.step === 'manifest') throw new Error('the manifest is written by the platform, not a worker step');
-  const model = task.role === 'shadow' ? c.params.shadow : task.role ? c.params.serving : undefined;
+  const step = task.step;
+  if (!isWorkerStep(step)) throw new Error(`the ${step} step is done by the platform, not a worker`);
+  const model = task.model === 'shadow' ? c.params.shadow : task.model === 'serving' ? c.params.serving : undefined;
   return {
-    step: task.step,
+    step,
     task: task.id,
     run: { id: c.run.id, projectId: c.run.projectId, studyId: c.run.studyId },
     kind: c.params.kind,
     inputs: c.inputs,
     upstream,
-    ...(model ? { model } : {}),
-    params: { deidOptions: c.params.deidOptions ?? {}, ...(task.step === 'compare' ? { labelsFrom: c.params.serving.spec } : {}) },
-  };
+    ...(model ? { model: { role: model.role, model: model.model, version: model.version, sha256: model.sha256, artifactKey: model.artifactKey, spec: model.spec } } : {}),
+    params: STEP_PARAMS[step](c),
+  } as TStepInvocation;
 }
 
 /** A finished task's outputs into stored_objects (derived), and a compare result into comparisons. */
@@ -56,7 +69,9 @@ export async function recordStepResult(db: DbOrTx, c: RunContext, task: PlannedT
       .onConflictDoNothing();
   }
   if (task.step === 'compare' && c.params.shadow) {
-    const metrics = (result.info.metrics as { labels: Record<string, unknown>[] }).labels;
+    const info = STEPS.compare.info.safeParse(result.info);
+    if (!info.success) throw new Error(`compare result: ${info.error.issues[0].path.join('.')}: ${info.error.issues[0].message}`);
+    const metrics = info.data.metrics.labels;
     await db
       .insert(comparisons)
       .values({ projectId: r.projectId, runId: r.id, liveVersionId: c.params.serving.versionId, shadowVersionId: c.params.shadow.versionId, metrics })

@@ -2,7 +2,7 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, ran
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '@/lib/errors';
-import { dataDir as platformDataDir } from '@/lib/platform/config';
+import { config } from '@/lib/config';
 
 /**
  * The platform's manifest signing key (Ed25519). Production sets SEGFLOW_MANIFEST_SIGNING_KEY (a
@@ -13,7 +13,7 @@ import { dataDir as platformDataDir } from '@/lib/platform/config';
 
 export const SIGNING_KEY_ENV = 'SEGFLOW_MANIFEST_SIGNING_KEY';
 
-export function signingKeyPath(dir: string = platformDataDir()): string {
+export function signingKeyPath(dir: string = config().dataDir): string {
   return join(dir, 'keys', 'manifest-signing-key.pem');
 }
 
@@ -57,7 +57,7 @@ export function createSigningKeyFile(path: string): KeyObject {
 
 /** The platform's Ed25519 private key: the environment first, then the data dir's key file (made if missing). */
 export function loadSigningKey(opts: { dataDir?: string } = {}): KeyObject {
-  const fromEnv = process.env[SIGNING_KEY_ENV];
+  const fromEnv = config().manifests.signingKeyPem;
   // Secret stores and .env files often carry a PEM on one line with literal "\n".
   if (fromEnv && fromEnv.trim()) return parsePrivateKey(fromEnv.replace(/\\n/g, '\n'), SIGNING_KEY_ENV);
   const path = signingKeyPath(opts.dataDir);

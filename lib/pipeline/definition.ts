@@ -1,40 +1,25 @@
 /**
- * The pipeline, as data: the one definition the local executor walks and the Argo WorkflowTemplate
- * is rendered from, so the two cannot drift. A run's plan is this DAG instantiated for its input
- * (DICOM series or NIfTI volume) and its models (the serving version, and the shadow when one is
- * deployed). Steps named here are the worker service accounts of lib/storage/access-rules.ts.
+ * The pipeline, as data: the one DAG the local executor walks and the Argo WorkflowTemplate is
+ * rendered from, so the two cannot drift. Its steps are declared in lib/pipeline/steps.ts. A run's
+ * plan is this DAG for its models: the serving version (live or canary: the role is data, in the
+ * run's params, never in a task id), and the shadow when one is deployed.
  */
+import type { StepName } from './steps';
+
 export const PIPELINE_VERSION = 'segflow-pipeline/1';
 
-export type StepName = 'ingest' | 'deidentify' | 'convert' | 'infer' | 'compare' | 'manifest';
-export type ModelRole = 'live' | 'canary' | 'shadow';
+/** the serving model's infer task, whether the live or the canary version serves the run */
+export const SERVING_INFER_TASK = 'infer-serving';
+/** the shadow model's infer task (ADR-03) */
+export const SHADOW_INFER_TASK = 'infer-shadow';
 
-export interface StepDef {
-  name: StepName;
-  /** what it does, for the UI and the rendered templates */
-  summary: string;
-  /** worker: a container (Argo) or a child process (local); platform: done by segflow itself (it holds the signing key) */
-  runsOn: 'worker' | 'platform';
-  gpu: boolean;
-  /** attempts in all, with exponential backoff between them */
-  maxAttempts: number;
-}
-
-export const STEPS: Record<StepName, StepDef> = {
-  ingest: { name: 'ingest', summary: 'check every uploaded object against its recorded size and SHA-256, and its header', runsOn: 'worker', gpu: false, maxAttempts: 3 },
-  deidentify: { name: 'deidentify', summary: 'PS3.15 Basic Profile (DICOM) or header scrub (NIfTI) into derived/', runsOn: 'worker', gpu: false, maxAttempts: 3 },
-  convert: { name: 'convert', summary: 'series to volume with its geometry (NIfTI passes through)', runsOn: 'worker', gpu: false, maxAttempts: 3 },
-  infer: { name: 'infer', summary: 'segment with one model version; labelmap on the source grid as NIfTI, DICOM SEG for DICOM input, label volumes', runsOn: 'worker', gpu: true, maxAttempts: 3 },
-  compare: { name: 'compare', summary: 'Dice, HD95 and volume difference per label, shadow vs serving mask', runsOn: 'worker', gpu: false, maxAttempts: 3 },
-  manifest: { name: 'manifest', summary: 'the signed provenance record, written once to manifests/', runsOn: 'platform', gpu: false, maxAttempts: 3 },
-};
-
-/** One node of a run's DAG: a step, for one model role where the step is per model. */
+/** One node of a run's DAG: a step, for one of the run's models where the step is per model. */
 export interface PlannedTask {
-  /** unique in the run: the step name, or `infer-live` / `infer-shadow` */
+  /** unique in the run: the step name, or `infer-serving` / `infer-shadow` */
   id: string;
   step: StepName;
-  role?: ModelRole;
+  /** which of the run's models the task runs (runs.params.serving or .shadow) */
+  model?: 'serving' | 'shadow';
   after: string[];
   /**
    * Shadow work (the shadow's infer and the comparison): its failure is recorded — it counts against
@@ -48,9 +33,9 @@ export interface PlannedTask {
  * The DAG of one run. Postprocessing (labelmap back on the source geometry, NIfTI and DICOM SEG) is
  * part of `infer`: the labelmap is in memory there, and a separate container would only read it back.
  */
-export function planRun(p: { serving: 'live' | 'canary'; shadow: boolean }): PlannedTask[] {
-  const infer: PlannedTask[] = [{ id: `infer-${p.serving}`, step: 'infer', role: p.serving, after: ['convert'] }];
-  if (p.shadow) infer.push({ id: 'infer-shadow', step: 'infer', role: 'shadow', after: ['convert'], optional: true });
+export function planRun(p: { shadow: boolean }): PlannedTask[] {
+  const infer: PlannedTask[] = [{ id: SERVING_INFER_TASK, step: 'infer', model: 'serving', after: ['convert'] }];
+  if (p.shadow) infer.push({ id: SHADOW_INFER_TASK, step: 'infer', model: 'shadow', after: ['convert'], optional: true });
   const compare: PlannedTask[] = p.shadow ? [{ id: 'compare', step: 'compare', after: infer.map((t) => t.id), optional: true }] : [];
   const body: PlannedTask[] = [
     { id: 'ingest', step: 'ingest', after: [] },

@@ -1,7 +1,9 @@
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { sql } from 'drizzle-orm';
 import { createRequire } from 'node:module';
+import { config } from '../config';
 import { getDb } from '../db';
+import { executorIsLive, readExecutorHealth } from '../executor/health-file';
 import { getStorage } from '../storage/s3-client';
 
 export interface ComponentHealth {
@@ -38,15 +40,25 @@ async function checkStorage(): Promise<ComponentHealth> {
   }
 }
 
+/** The executor process's own report (its health file), when it runs on this machine. */
+function executorProcess(): string {
+  const h = readExecutorHealth(config().executor.healthFile);
+  if (!h) return 'no executor process has reported on this machine';
+  const age = Math.round((Date.now() - Date.parse(h.lastTickAt)) / 1000);
+  return `executor process ${h.pid} ${executorIsLive(h) ? 'alive' : h.state === 'running' ? 'silent' : h.state} (last tick ${age} s ago)`;
+}
+
 /**
  * Local executor: step processes need the worker runtime (onnxruntime-node) on this machine.
- * Argo: the Argo Server answers its version endpoint.
+ * Argo: the Argo Server answers its version endpoint. The executor process itself may run elsewhere
+ * (its own Deployment), so its liveness is reported, not required: that is its own probe's job.
  */
 async function checkExecutor(): Promise<Health['executor']> {
-  if (process.env.ARGO_SERVER) {
+  const argo = config().argo;
+  if (config().executor.kind === 'argo' && argo) {
     try {
-      const res = await fetch(`${process.env.ARGO_SERVER.replace(/\/$/, '')}/api/v1/version`, {
-        headers: process.env.ARGO_TOKEN ? { authorization: `Bearer ${process.env.ARGO_TOKEN}` } : {},
+      const res = await fetch(`${argo.server.replace(/\/$/, '')}/api/v1/version`, {
+        headers: argo.token ? { authorization: `Bearer ${argo.token}` } : {},
         signal: AbortSignal.timeout(3000),
       });
       return { kind: 'argo', ok: res.ok, detail: `Argo Server answered ${res.status}` };
@@ -58,7 +70,7 @@ async function checkExecutor(): Promise<Health['executor']> {
     createRequire(import.meta.url).resolve('onnxruntime-node');
     const rows = (await getDb().execute(sql`select status::text as status, count(*)::int as n from runs where executor = 'local' and status in ('queued', 'running') group by status`)) as unknown as { status: string; n: number }[];
     const n = (s: string) => rows.find((r) => r.status === s)?.n ?? 0;
-    return { kind: 'local', ok: true, detail: `local executor: worker runtime present; ${n('running')} running, ${n('queued')} queued` };
+    return { kind: 'local', ok: true, detail: `local executor: worker runtime present; ${n('running')} running, ${n('queued')} queued; ${executorProcess()}` };
   } catch (err) {
     return { kind: 'local', ok: false, detail: message(err) };
   }

@@ -2,11 +2,12 @@ import { eq } from 'drizzle-orm';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deploymentSlots, runs, series } from '@/db/schema';
+import { config } from '../config';
 import type { Db } from '../db';
 import { registerModelVersion } from '../models/register-model-version';
 import { setSlotVersion } from '../models/set-slot-version';
 import { seedDemoStudy } from './seed-demo-study';
-import { submitRun } from '../pipeline/submit-run';
+import { submitRun } from '../runs/submit-run';
 
 /** The model versions shipped in models/, and the stage each takes in the demo. */
 const SHIPPED = [
@@ -45,7 +46,7 @@ export async function seedDemoContent(db: Db, p: { projectId: string; researcher
  * minute on the CPU. SEGFLOW_DEMO_RUN=false leaves it out (the e2e suite starts its own from the UI).
  */
 export async function seedDemoRun(db: Db, p: { projectId: string; researcherId: string }): Promise<void> {
-  if (process.env.SEGFLOW_DEMO_RUN === 'false') return;
+  if (!config().demo.run) return;
   const [volume] = await db.select({ id: series.id, studyId: series.studyId }).from(series).where(eq(series.projectId, p.projectId)).limit(1);
   if (!volume) return;
   const [already] = await db.select({ id: runs.id }).from(runs).where(eq(runs.studyId, volume.studyId)).limit(1);

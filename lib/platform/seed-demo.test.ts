@@ -9,7 +9,7 @@ import { getObjectBytes } from '../storage/objects';
 import { getStorage } from '../storage/s3-client';
 import { findUserIdByToken } from '../auth/api-tokens';
 import { closeDb, getDb } from '../db';
-import { dataDir } from './config';
+import { config } from '../config';
 import { DEMO_PROJECT_SLUG, seedDemo } from './seed-demo';
 import { seedDemoContent } from './seed-demo-content';
 
@@ -18,7 +18,7 @@ describe('demo seed', () => {
 
   it('creates the demo project, users, tokens, models and one study, and a second run changes nothing', async () => {
     const db = getDb();
-    const tokensFile = join(dataDir(), 'seed-test-tokens.json');
+    const tokensFile = join(config().dataDir, 'seed-test-tokens.json');
     const first = await seedDemo(db, { tokensFile });
     await seedDemoContent(db, { projectId: first.projectId, researcherId: first.userIds.researcher });
     const second = await seedDemo(db, { tokensFile });

@@ -7,7 +7,8 @@ import { closeDb, getDb } from '../db';
 import { EMBEDDED_S3_CREDENTIALS, startEmbeddedS3 } from '../embedded/s3-server';
 import { startEmbeddedDatabase } from '../embedded/pglite-server';
 import { buildIsCurrent, currentBuildStamp } from './build-stamp';
-import { dataDir, runtimeFilePath, type TRuntimeFile } from './config';
+import { startExecutorChild, stopChild } from './executor-child';
+import { config, runtimeFilePath, type TRuntimeFile } from '../config';
 import { migrateDatabase } from './migrate';
 import { DEMO_USERS, seedDemo } from './seed-demo';
 import { seedDemoContent } from './seed-demo-content';
@@ -16,7 +17,8 @@ import { sweepAbandonedUploads } from '../uploads/sweep-abandoned-uploads';
 const require = createRequire(import.meta.url);
 
 function authSecret(dir: string): string {
-  if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
+  const fromEnv = config().auth.secret;
+  if (fromEnv) return fromEnv;
   const file = join(dir, 'auth-secret');
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
@@ -64,31 +66,33 @@ async function buildApp(nextBin: string, env: NodeJS.ProcessEnv): Promise<void> 
  * `segflow start`: the whole platform on one machine. Uses DATABASE_URL / S3_ENDPOINT when set;
  * otherwise starts the embedded PGlite (served over the PostgreSQL protocol) and the embedded S3
  * server, with their data under .data/. Applies migrations, seeds demo data, builds the app if the
- * build is missing or stale, and serves it.
+ * build is missing or stale, and serves it (SEGFLOW_EXECUTOR=none: the app takes no runs), with the
+ * executor beside it as its own process (`segflow executor`).
  */
 export async function startPlatform(opts: { port: number; dev: boolean }): Promise<void> {
   const root = process.cwd();
-  const dir = dataDir();
+  const cfg = config();
+  const dir = cfg.dataDir;
   mkdirSync(dir, { recursive: true });
-  const appUrl = process.env.NEXTAUTH_URL ?? `http://localhost:${opts.port}`;
+  const appUrl = cfg.auth.url ?? `http://localhost:${opts.port}`;
   const closers: (() => Promise<void>)[] = [];
   const runtime: TRuntimeFile = { appUrl, pid: process.pid };
   // NEXT_TELEMETRY_DISABLED: medical-imaging deployments send nothing home, and this machine cannot.
   const childEnv: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', SEGFLOW_DATA_DIR: dir, NEXTAUTH_URL: appUrl, NEXTAUTH_SECRET: authSecret(dir) };
 
-  let databaseUrl = process.env.DATABASE_URL;
+  let databaseUrl = cfg.database.url;
   if (!databaseUrl) {
-    const pg = await startEmbeddedDatabase({ dir: join(dir, 'pg'), port: Number(process.env.SEGFLOW_PG_PORT ?? 54329) });
+    const pg = await startEmbeddedDatabase({ dir: join(dir, 'pg'), port: cfg.ports.embeddedPg });
     closers.push(pg.close);
     databaseUrl = pg.url;
     runtime.databaseUrl = pg.url;
   }
   childEnv.DATABASE_URL = databaseUrl;
 
-  if (!process.env.S3_ENDPOINT && !process.env.S3_BUCKET) {
+  if (!cfg.s3) {
     const s3 = await startEmbeddedS3({
       dir: join(dir, 's3'),
-      port: Number(process.env.SEGFLOW_S3_PORT ?? 4569),
+      port: cfg.ports.embeddedS3,
       bucket: 'segflow',
       corsOrigins: [appUrl, appUrl.replace('localhost', '127.0.0.1')],
     });
@@ -107,7 +111,7 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
   Object.assign(process.env, { DATABASE_URL: childEnv.DATABASE_URL });
 
   await migrateDatabase(databaseUrl);
-  const demo = runtime.databaseUrl !== undefined || process.env.SEGFLOW_DEMO === 'true';
+  const demo = runtime.databaseUrl !== undefined || cfg.demo.seedExternal;
   if (demo) {
     const seeded = await seedDemo(getDb(), { tokensFile: join(dir, 'demo-tokens.json') });
     await seedDemoContent(getDb(), { projectId: seeded.projectId, researcherId: seeded.userIds.researcher });
@@ -121,7 +125,9 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
     writeFileSync(join(root, '.next', 'segflow-build-stamp'), stamp);
   }
   const args = opts.dev ? ['dev', '--webpack', '-p', String(opts.port)] : ['start', '-p', String(opts.port)];
-  const child = spawn(process.execPath, [nextBin, ...args], { stdio: 'inherit', env: childEnv });
+  // the app takes no runs: the executor is a process of its own (unless SEGFLOW_EXECUTOR=none: then none runs here)
+  const child = spawn(process.execPath, [nextBin, ...args], { stdio: 'inherit', env: { ...childEnv, SEGFLOW_EXECUTOR: 'none' } });
+  const executor = cfg.executor.takesRuns ? startExecutorChild({ root, env: childEnv, shutdownTimeoutS: cfg.executor.shutdownTimeoutS }) : null;
 
   // abandoned multipart uploads are aborted hourly (the bucket lifecycle rule is the backstop)
   setInterval(() => void sweepAbandonedUploads(getDb()).catch((err) => console.error('[segflow] upload sweep failed', err)), 3_600_000).unref();
@@ -130,14 +136,12 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      // next start exits at once on SIGTERM; never leave it orphaned on the port
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    executor?.holdRestarts();
+    // in order: the app (no new submissions; next start exits at once on SIGTERM, never left on the
+    // port), then the executor (finishes or hands back its step: it needs the database and the store),
+    // then the embedded database and S3 server
+    await stopChild(child, 10_000);
+    await executor?.stop();
     for (const close of closers.reverse()) await close().catch(() => {});
     process.exit(code);
   };

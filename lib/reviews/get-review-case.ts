@@ -42,7 +42,7 @@ export async function getReviewCase(db: DbOrTx, p: { comparisonId: string; proje
     runId: row.runId,
     projectSlug: row.projectSlug,
     studyLabel: row.studyLabel,
-    model: String((row.params as { model?: unknown }).model ?? ''),
+    model: row.params.model,
     liveVersion: row.liveVersion,
     shadowVersion: row.shadowVersion,
     createdAt: row.createdAt.toISOString(),

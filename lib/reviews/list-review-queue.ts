@@ -35,7 +35,7 @@ export async function listReviewQueue(db: DbOrTx, p: { projectIds: string[]; rev
       id: r.id,
       projectSlug: r.projectSlug,
       studyLabel: r.studyLabel,
-      model: String((r.params as { model?: unknown }).model ?? ''),
+      model: r.params.model,
       createdAt: r.createdAt.toISOString(),
       labels,
       meanDice: meanDice(labels),

@@ -29,11 +29,11 @@ export interface ShadowCases {
 }
 
 export interface CanaryCases {
-  /** finished runs the canary served whose infer-canary ran (succeeded or failed) */
+  /** finished runs the canary served whose infer-serving ran (succeeded or failed) */
   canaryRan: number;
   canaryFailed: number;
   canaryLatencyMs: number[];
-  /** infer-live durations of the live version's runs (the baseline) */
+  /** infer-serving durations of the runs the live version served (the baseline) */
   liveLatencyMs: number[];
 }
 

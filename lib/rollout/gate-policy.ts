@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { config } from '../config';
 
 /**
  * What a candidate version must show before an operator may promote it (ADR-03). Two gates:
@@ -14,9 +15,9 @@ import { z } from 'zod';
  *     not required) and the share of verdicts "live better" ≤ maxLiveBetterShare (0.2).
  *
  * canary (each percent step, and the last step → live), over the canary's runs since its current step:
- *   - minRuns (20): runs the canary served whose infer-canary ran;
- *   - maxFailureRate (0.05): of those, infer-canary failed;
- *   - maxLatencyRatio (1.5): p95 of infer-canary ≤ 1.5 × p95 of infer-live of the live version's runs
+ *   - minRuns (20): runs the canary served whose infer-serving ran;
+ *   - maxFailureRate (0.05): of those, infer-serving failed;
+ *   - maxLatencyRatio (1.5): p95 of the canary's infer-serving ≤ 1.5 × p95 of the live version's
  *     in the same window (its most recent `latencyBaselineRuns` (50) when it served none there).
  *   A failing failure-rate or latency check rolls the canary back automatically once minRuns is reached.
  *
@@ -60,7 +61,7 @@ export type TCanaryGatePolicy = z.infer<typeof ZCanaryGatePolicy>;
 export const DEFAULT_GATE_POLICY: TGatePolicy = ZGatePolicy.parse({});
 
 /** The policy in force: the defaults above, with SEGFLOW_GATE_POLICY's fields over them. */
-export function gatePolicy(env: string | undefined = process.env.SEGFLOW_GATE_POLICY): TGatePolicy {
+export function gatePolicy(env: string | undefined = config().rollout.gatePolicyJson): TGatePolicy {
   if (!env) return DEFAULT_GATE_POLICY;
   let raw: unknown;
   try {

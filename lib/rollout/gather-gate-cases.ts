@@ -2,6 +2,7 @@ import { and, desc, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { comparisons, reviewVerdicts, runs, runSteps, slotEvents } from '@/db/schema';
 import type { DbOrTx } from '../db';
+import { SERVING_INFER_TASK, SHADOW_INFER_TASK } from '../pipeline/definition';
 import type { CanaryCases, ShadowCases } from './gate-checks';
 import type { Candidate } from './get-candidate';
 
@@ -38,8 +39,8 @@ export async function gatherShadowCases(db: DbOrTx, c: Candidate): Promise<Shado
     .select({ runId: runSteps.runId, name: runSteps.name, status: runSteps.status, startedAt: runSteps.startedAt, finishedAt: runSteps.finishedAt })
     .from(runSteps)
     .innerJoin(runs, eq(runs.id, runSteps.runId))
-    .where(and(window, FINISHED, inArray(runSteps.name, ['infer-live', 'infer-canary', 'infer-shadow'])));
-  const shadow = steps.filter((s) => s.name === 'infer-shadow' && (RAN as readonly string[]).includes(s.status));
+    .where(and(window, FINISHED, inArray(runSteps.name, [SERVING_INFER_TASK, SHADOW_INFER_TASK])));
+  const shadow = steps.filter((s) => s.name === SHADOW_INFER_TASK && (RAN as readonly string[]).includes(s.status));
   const verdicts = await db
     .select({ comparisonId: reviewVerdicts.comparisonId, verdict: reviewVerdicts.verdict })
     .from(reviewVerdicts)
@@ -56,7 +57,7 @@ export async function gatherShadowCases(db: DbOrTx, c: Candidate): Promise<Shado
     shadowFailed: shadow.filter((s) => s.status === 'failed').length,
     shadowLatencyMs: shadow.filter(ok).map(durationMs).filter(notNull),
     servingLatencyMs: steps
-      .filter((s) => s.name !== 'infer-shadow' && ok(s))
+      .filter((s) => s.name === SERVING_INFER_TASK && ok(s))
       .map(durationMs)
       .filter(notNull),
     reviews: { reviewedCases: new Set(verdicts.map((v) => v.comparisonId)).size, verdicts: verdicts.length, liveBetter: verdicts.filter((v) => v.verdict === 'live_better').length },
@@ -73,7 +74,7 @@ export async function gatherCanaryCases(db: DbOrTx, c: Candidate, p: { latencyBa
     .select({ status: runSteps.status, startedAt: runSteps.startedAt, finishedAt: runSteps.finishedAt })
     .from(runSteps)
     .innerJoin(runs, eq(runs.id, runSteps.runId))
-    .where(and(eq(runs.modelVersionId, c.version.id), eq(runs.servedBy, 'canary'), since, FINISHED, eq(runSteps.name, 'infer-canary'), inArray(runSteps.status, [...RAN])));
+    .where(and(eq(runs.modelVersionId, c.version.id), eq(runs.servedBy, 'canary'), since, FINISHED, eq(runSteps.name, SERVING_INFER_TASK), inArray(runSteps.status, [...RAN])));
 
   let liveLatencyMs: number[] = [];
   const liveId = c.slot.liveVersionId;
@@ -83,7 +84,7 @@ export async function gatherCanaryCases(db: DbOrTx, c: Candidate, p: { latencyBa
         .select({ startedAt: runSteps.startedAt, finishedAt: runSteps.finishedAt })
         .from(runSteps)
         .innerJoin(runs, eq(runs.id, runSteps.runId))
-        .where(and(eq(runs.modelVersionId, liveId), eq(runs.servedBy, 'live'), extra, eq(runSteps.name, 'infer-live'), eq(runSteps.status, 'succeeded')))
+        .where(and(eq(runs.modelVersionId, liveId), eq(runs.servedBy, 'live'), extra, eq(runSteps.name, SERVING_INFER_TASK), eq(runSteps.status, 'succeeded')))
         .orderBy(desc(runSteps.finishedAt))
         .limit(limit);
     let rows = await liveSteps(since, MAX_BASELINE_RUNS);

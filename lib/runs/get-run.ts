@@ -1,8 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import { comparisons, runs, runSteps, studies } from '@/db/schema';
+import { parseRunParams, parseStepOutputs } from '@/db/schema/run-json';
 import type { DbOrTx } from '../db';
 import { AppError } from '../errors';
-import { planRun, topologicalOrder } from '../pipeline/definition';
+import { planRun, SHADOW_INFER_TASK, topologicalOrder } from '../pipeline/definition';
 import { runDto } from './run-dto';
 import type { RunDetailDto, RunStepDto } from './schemas';
 
@@ -26,10 +27,10 @@ export async function getRun(db: DbOrTx, p: { runId: string; projectId: string; 
     .limit(1);
   if (!row) throw new AppError('not_found', `run ${p.runId} not found`);
   const dto = runDto(row.run, row.label, p.seeShadow);
-  const params = row.run.params as { serving: { role: string }; shadow?: unknown };
-  const plan = topologicalOrder(planRun({ serving: params.serving.role === 'canary' ? 'canary' : 'live', shadow: Boolean(params.shadow) }));
+  const params = parseRunParams(row.run);
+  const plan = topologicalOrder(planRun({ shadow: Boolean(params.shadow) }));
   const recorded = new Map((await db.select().from(runSteps).where(eq(runSteps.runId, row.run.id))).map((s) => [s.name, s]));
-  const hidden = (name: string) => !p.seeShadow && (name === 'infer-shadow' || name === 'compare');
+  const hidden = (name: string) => !p.seeShadow && (name === SHADOW_INFER_TASK || name === 'compare');
   const steps: RunStepDto[] = plan
     .filter((t) => !hidden(t.id))
     .map((t) => {
@@ -42,7 +43,7 @@ export async function getRun(db: DbOrTx, p: { runId: string; projectId: string; 
         finishedAt: s?.finishedAt?.toISOString() ?? null,
         error: s?.error ?? null,
         ...(s?.detail ? { detail: s.detail } : {}),
-        outputs: ((s?.outputs ?? []) as RunStepDto['outputs']).map((o) => ({ name: o.name, key: o.key, sha256: o.sha256, size: o.size })),
+        outputs: (s ? parseStepOutputs(s) : []).map((o) => ({ name: o.name, key: o.key, sha256: o.sha256, size: o.size })),
       };
     });
   const out: RunDetailDto = { ...dto, steps };

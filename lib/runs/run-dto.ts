@@ -1,12 +1,10 @@
 import type { Run } from '@/db/schema';
-import type { ChosenModel } from '../pipeline/choose-models';
+import { parseRunParams } from '@/db/schema/run-json';
 import type { RunDto } from './schemas';
-
-type RunParams = { model: string; seriesId: string; kind: string; serving: ChosenModel; shadow?: ChosenModel };
 
 /** A run as the API and pages show it; the shadow version only to roles that may see shadow results. */
 export function runDto(run: Run, studyLabel: string, seeShadow: boolean): RunDto {
-  const p = run.params as RunParams;
+  const p = parseRunParams(run);
   return {
     id: run.id,
     runKey: run.runKey,

@@ -5,6 +5,7 @@
  * `{project}` stands for the project id (IAM: the principal's project tag).
  */
 import type { Role } from '../auth/permissions';
+import { STEP_NAMES, STEPS, type StepName } from '../pipeline/steps';
 
 export type S3Action = 'get' | 'put' | 'list' | 'abort-multipart' | 'delete';
 
@@ -37,38 +38,10 @@ export const ROLE_RULES: Record<Role, AccessRule[]> = {
 };
 
 /**
- * Under Argo every worker step reads its invocation and the results of the steps before it from
- * pipeline/ (lib/storage/keys.ts), and writes its own result under its own step's prefix there.
+ * Pipeline steps (one service account each): the `storage` rules of the step registry
+ * (lib/pipeline/steps.ts), where each step is declared. Only ingest and de-identify ever read raw-phi/.
  */
-function exchangeRules(step: string): AccessRule[] {
-  return [
-    { prefix: 'pipeline/{project}/', actions: ['get'], why: 'ReadInvocationAndUpstreamResults' },
-    { prefix: `pipeline/{project}/results/${step}/`, actions: ['put'], why: 'WriteStepResult' },
-  ];
-}
-
-/** Pipeline steps (worker service accounts): only ingest and de-identify ever read raw-phi/. */
-export const STEP_RULES: Record<string, AccessRule[]> = {
-  ingest: [{ prefix: 'raw-phi/{project}/', actions: ['get', 'list'], why: 'CheckUploads' }, ...exchangeRules('ingest')],
-  deidentify: [
-    { prefix: 'raw-phi/{project}/', actions: ['get', 'list'], why: 'ReadIdentifiedImages' },
-    { prefix: 'derived/{project}/', actions: ['put'], why: 'WriteDeidentifiedCopy' },
-    ...exchangeRules('deidentify'),
-  ],
-  convert: [{ prefix: 'derived/{project}/', actions: ['get', 'put'], why: 'SeriesToVolume' }, ...exchangeRules('convert')],
-  // infer also postprocesses (labelmap on the source grid, NIfTI and DICOM SEG): lib/pipeline/definition.ts
-  infer: [
-    { prefix: 'derived/{project}/', actions: ['get', 'put'], why: 'ReadVolumeWriteMasks' },
-    { prefix: 'models/', actions: ['get'], why: 'LoadModel' },
-    ...exchangeRules('infer'),
-  ],
-  compare: [{ prefix: 'derived/{project}/', actions: ['get', 'put'], why: 'CompareMasks' }, ...exchangeRules('compare')],
-  // manifests are written once: put without delete; the bucket's object lock / versioning keeps them
-  manifest: [
-    { prefix: 'derived/{project}/', actions: ['get'], why: 'HashOutputs' },
-    { prefix: 'manifests/{project}/', actions: ['put'], why: 'WriteManifestOnce' },
-  ],
-};
+export const STEP_RULES = Object.fromEntries(STEP_NAMES.map((s) => [s, STEPS[s].storage])) as Record<StepName, AccessRule[]>;
 
 /** The concrete prefix of a rule for one project. */
 export function rulePrefix(rule: AccessRule, projectId: string): string {

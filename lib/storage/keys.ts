@@ -3,6 +3,7 @@
  * server-generated ids, never from a client's file name.
  *   raw-phi/<project>/<study>/<upload>/<n>        what researchers uploaded (PHI)
  *   derived/<project>/<study>/...                   de-identified images, volumes, masks, SEG, metrics
+ *   derived/<project>/<study>/runs/<run>/<task>/<name>  one step output (the only layout steps write)
  *   manifests/<project>/<run>.json                  run manifests, written once
  *   models/<model>/<version>/model.onnx             model artifacts
  *   pipeline/<project>/invocations/<run>/<task>.json           a step's invocation, written by the platform (Argo)
@@ -38,6 +39,15 @@ export function rawPhiUploadPrefix(p: { projectId: string; studyId: string; uplo
 /** derived/<project>/<study>/<kind>/<name>: kind groups outputs (deid, volume, runs/<run>/<step>) */
 export function derivedKey(p: { projectId: string; studyId: string; path: string[] }): string {
   return `derived/${seg('project', p.projectId)}/${seg('study', p.studyId)}/${p.path.map((x) => seg('path', x)).join('/')}`;
+}
+
+/**
+ * derived/<project>/<study>/runs/<run>/<task>/<name>: the deterministic key of one step output. Same
+ * run, task and name → same key, so a retried or handed-back step overwrites its own earlier attempt
+ * with the same bytes instead of leaving a second copy.
+ */
+export function stepOutputKey(p: { projectId: string; studyId: string; runId: string; task: string; name: string }): string {
+  return derivedKey({ projectId: p.projectId, studyId: p.studyId, path: ['runs', p.runId, p.task, p.name] });
 }
 
 export function manifestKey(p: { projectId: string; runId: string }): string {

@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { AppError } from '../errors';
-import { s3Settings, type S3Settings } from '../platform/config';
+import { s3Settings, type S3Settings } from '../config';
 
 /** The one S3 client factory. Every object segflow writes goes to the single bucket (ADR-02). */
 let cached: { key: string; client: S3Client; settings: S3Settings } | null = null;

@@ -30,9 +30,3 @@ export function partLength(size: number, layout: PartLayout, n: number): number 
   if (!layout.multipart) return size;
   return n < layout.partCount ? layout.partSize : size - layout.partSize * (layout.partCount - 1);
 }
-
-/** URL lifetime in seconds: SEGFLOW_UPLOAD_URL_TTL_S (tests shorten it), never above 15 minutes */
-export function urlTtlSeconds(): number {
-  const v = Number(process.env.SEGFLOW_UPLOAD_URL_TTL_S ?? 300);
-  return Number.isFinite(v) && v >= 1 ? Math.min(Math.floor(v), MAX_URL_TTL_S) : 300;
-}

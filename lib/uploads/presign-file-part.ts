@@ -5,7 +5,8 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { UploadFile } from '@/db/schema';
 import { AppError } from '../errors';
 import { getStorage, sseParams } from '../storage/s3-client';
-import { partLayout, partLength, urlTtlSeconds } from './limits';
+import { partLayout, partLength } from './limits';
+import { urlTtlSeconds } from './url-ttl';
 import type { SignedPart } from './schemas';
 
 // Sent as headers (not hoisted into the query) so the store checks them against the body.

@@ -1,5 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { runs, runSteps } from '@/db/schema';
+import { parseRunParams, parseStepOutputs, type TStepOutput } from '@/db/schema/run-json';
+import { SERVING_INFER_TASK, SHADOW_INFER_TASK } from '../pipeline/definition';
+import { stepOutput } from '../pipeline/steps';
 import type { DbOrTx } from '../db';
 import { AppError } from '../errors';
 import { labelTable } from './label-table';
@@ -31,18 +34,8 @@ export interface RunImageObjects {
   shadow: MaskObject | null;
 }
 
-type RunParams = {
-  model: string;
-  serving: { role: 'live' | 'canary'; version: string; spec?: unknown };
-  shadow?: { version: string; spec?: unknown };
-};
-
-type StoredOutput = { name?: string; key?: string; versionId?: string | null; sha256?: string; size?: number };
-
-function outputOf(steps: Map<string, StoredOutput[]>, task: string, name: string): ImageObjectRef | null {
-  const o = steps.get(task)?.find((x) => x.name === name);
-  if (!o?.key || !o.sha256) return null;
-  return { key: o.key, versionId: o.versionId ?? null, sha256: o.sha256, size: o.size ?? 0 };
+function refOf(o: TStepOutput | undefined): ImageObjectRef | null {
+  return o ? { key: o.key, versionId: o.versionId, sha256: o.sha256, size: o.size } : null;
 }
 
 /**
@@ -57,18 +50,18 @@ export async function findRunImageObjects(db: DbOrTx, p: { runId: string; projec
     .where(and(eq(runs.id, p.runId), eq(runs.projectId, p.projectId)))
     .limit(1);
   if (!run) throw new AppError('not_found', `run ${p.runId} not found`);
-  const params = run.params as RunParams;
+  const params = parseRunParams(run);
   const rows = await db.select().from(runSteps).where(eq(runSteps.runId, run.id));
-  const steps = new Map(rows.filter((s) => s.status === 'succeeded').map((s) => [s.name, s.outputs as StoredOutput[]]));
+  const steps = new Map(rows.filter((s) => s.status === 'succeeded').map((s) => [s.name, parseStepOutputs(s)]));
 
-  const volume = outputOf(steps, 'convert', 'volume.nii.gz');
-  const servingTask = `infer-${params.serving.role}`;
-  const servingMask = outputOf(steps, servingTask, 'mask.nii.gz');
+  // outputs by their declared names (lib/pipeline/steps.ts), of the tasks planRun() names
+  const volume = refOf(stepOutput(steps.get('convert'), 'convert', 'volume'));
+  const servingMask = refOf(stepOutput(steps.get(SERVING_INFER_TASK), 'infer', 'mask'));
   if (!volume || !servingMask) {
-    const missing = !volume ? 'the de-identified volume (convert step)' : `the mask (${servingTask} step)`;
+    const missing = !volume ? 'the de-identified volume (convert step)' : `the mask (${SERVING_INFER_TASK} step)`;
     throw new AppError('not_found', `run ${run.id} has no images yet: ${missing} is not written (run status: ${run.status})`);
   }
-  const shadowMask = params.shadow ? outputOf(steps, 'infer-shadow', 'mask.nii.gz') : null;
+  const shadowMask = params.shadow ? refOf(stepOutput(steps.get(SHADOW_INFER_TASK), 'infer', 'mask')) : null;
   return {
     runId: run.id,
     studyId: run.studyId,

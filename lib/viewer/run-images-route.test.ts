@@ -102,7 +102,7 @@ describe('GET /api/runs/:run/images', () => {
     const converted = await seedRunWithImages(getDb(), tp, { steps: ['convert'] });
     const half = await images('researcher', converted.run.id);
     expect(half.status).toBe(404);
-    expect(half.body.error?.message).toMatch(/the mask \(infer-live step\) is not written/);
+    expect(half.body.error?.message).toMatch(/the mask \(infer-serving step\) is not written/);
   });
 
   it('never signs a key outside derived/, whatever a step row says', async () => {

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { readNiftiWithHeader } from '@/lib/imaging/nifti/read-nifti';
 import type { Mat4 } from '@/lib/imaging/volume';
 import type { SegmentResult } from './segment-volume';
-import { writeSegmentationOutputs } from './write-outputs';
+import { outputFileName } from '@/lib/pipeline/steps';
+import { stepOutputKey } from '@/lib/storage/keys';
+import { encodeOutputs } from './write-outputs';
 import { measureLabelVolumesMl } from './label-volumes';
 
 const affine: Mat4 = [
@@ -31,28 +33,26 @@ function result(): SegmentResult {
   };
 }
 
-describe('writeSegmentationOutputs', () => {
-  it('writes the NIfTI labelmap and volumes to deterministic derived/ keys, byte-identical on retry', async () => {
-    const runs: Map<string, Uint8Array>[] = [];
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const store = new Map<string, Uint8Array>();
-      const written = await writeSegmentationOutputs({ result: result(), projectId: 'p1', studyId: 's1', runId: 'r1', put: async (k, b) => void store.set(k, b) });
-      expect(written.segSkipped).toMatch(/NIfTI/);
-      expect(written.objects.map((o) => o.key)).toEqual([
-        'derived/p1/s1/runs/r1/infer/brain-tissue/1.0.0/mask.nii.gz',
-        'derived/p1/s1/runs/r1/infer/brain-tissue/1.0.0/volumes.json',
-      ]);
-      runs.push(store);
-    }
-    for (const [key, bytes] of runs[0]) expect(Buffer.from(runs[1].get(key)!).equals(Buffer.from(bytes)), key).toBe(true);
+describe('encodeOutputs', () => {
+  it('encodes the NIfTI labelmap and volumes byte-identically on a retry (no SEG for NIfTI input)', () => {
+    const [a, b] = [encodeOutputs(result()), encodeOutputs(result())];
+    expect(a.segSkipped).toMatch(/NIfTI/);
+    expect(a.seg).toBeUndefined();
+    expect(Buffer.from(b.mask).equals(Buffer.from(a.mask))).toBe(true);
+    expect(Buffer.from(b.volumes).equals(Buffer.from(a.volumes))).toBe(true);
 
-    const mask = runs[0].get('derived/p1/s1/runs/r1/infer/brain-tissue/1.0.0/mask.nii.gz')!;
-    const { header, volume } = readNiftiWithHeader(mask, 'mask.nii.gz');
+    const { header, volume } = readNiftiWithHeader(a.mask, 'mask.nii.gz');
     expect(header.intentCode).toBe(1002);
     expect(volume.dims).toEqual([8, 6, 4]);
     expect(Array.from(volume.data)).toEqual(Array.from(result().labelmap.data));
-    const volumes = JSON.parse(new TextDecoder().decode(runs[0].get('derived/p1/s1/runs/r1/infer/brain-tissue/1.0.0/volumes.json')));
+    const volumes = JSON.parse(new TextDecoder().decode(a.volumes));
     // 64 voxels of each label, 8 mm³ each
     expect(volumes.labels[1]).toMatchObject({ name: 'White Matter', ml: 0.512 });
+  });
+
+  it('is written under the one step-output key layout: derived/<project>/<study>/runs/<run>/<task>/<name>', () => {
+    expect(stepOutputKey({ projectId: 'p1', studyId: 's1', runId: 'r1', task: 'infer-serving', name: outputFileName('infer', 'mask') })).toBe('derived/p1/s1/runs/r1/infer-serving/mask.nii.gz');
+    expect(outputFileName('deidentify', 'instance', 7)).toBe('00007.dcm');
+    expect(() => stepOutputKey({ projectId: 'p1', studyId: 's1', runId: 'r1', task: '../x', name: 'm' })).toThrow(/invalid path/);
   });
 });

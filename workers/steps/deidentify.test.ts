@@ -26,7 +26,7 @@ function withExtension(nifti: Uint8Array, text: string): Uint8Array {
 
 function invocation(ref: { key: string; sha256: string; size: number }): TStepInvocation {
   const ids = { id: randomUUID(), projectId: randomUUID(), studyId: randomUUID() };
-  return { step: 'deidentify', task: 'deidentify', run: ids, kind: 'nifti', inputs: [{ ...ref, versionId: null }], upstream: {}, params: {} };
+  return { step: 'deidentify', task: 'deidentify', run: ids, kind: 'nifti', inputs: [{ ...ref, versionId: null }], upstream: {}, params: { deidOptions: {} } };
 }
 
 afterEach(() => {

@@ -1,12 +1,12 @@
 import { gzipSync } from 'node:zlib';
+import { config } from '@/lib/config';
 import { AppError } from '@/lib/errors';
 import { deidentifyInstance, type DeidentifyOptions } from '@/lib/imaging/dicom/deidentify-instance';
 import { readNifti } from '@/lib/imaging/nifti/read-nifti';
 import { writeNifti } from '@/lib/imaging/nifti/write-nifti';
-import type { TStepInvocation, TStepOutput, TStepResult } from '@/lib/pipeline/step-contract';
+import type { TStepInvocationOf, TStepOutput, TStepResultOf } from '@/lib/pipeline/step-contract';
 import { DEID_SECRET_ENV } from './deid-secret';
 import { readChecked, writeOutput } from './step-io';
-
 
 /**
  * deidentify: the non-PHI copy the rest of the pipeline reads.
@@ -16,17 +16,17 @@ import { readChecked, writeOutput } from './step-io';
  * - NIfTI: the volume is written anew (voxels, geometry): free-text header fields (descrip,
  *   aux_file, intent_name, db_name) and extensions, which can carry DICOM headers, are dropped.
  */
-export async function deidentify(inv: TStepInvocation): Promise<TStepResult> {
-  const secret = process.env[DEID_SECRET_ENV];
+export async function deidentify(inv: TStepInvocationOf<'deidentify'>): Promise<TStepResultOf<'deidentify'>> {
+  const secret = config().steps.deidSecret;
   if (!secret) throw new AppError('invalid_input', `deidentify: ${DEID_SECRET_ENV} is not set`);
   const outputs: TStepOutput[] = [];
   if (inv.kind === 'nifti') {
     if (inv.inputs.length !== 1) throw new AppError('invalid_input', `deidentify: a NIfTI run has one input, not ${inv.inputs.length}`);
     const volume = readNifti(await readChecked(inv.inputs[0], 'input volume'), 'input volume');
-    outputs.push(await writeOutput(inv, 'volume.nii.gz', gzipSync(writeNifti(volume), { level: 6 }), 'application/gzip'));
+    outputs.push(await writeOutput(inv, 'volume', gzipSync(writeNifti(volume), { level: 6 })));
     return { outputs, info: { kind: 'nifti' } };
   }
-  const options: DeidentifyOptions = { ...(inv.params.deidOptions as Partial<DeidentifyOptions> | undefined), secret };
+  const options: DeidentifyOptions = { ...(inv.params.deidOptions as Partial<DeidentifyOptions>), secret };
   const held: { input: number; reason: string }[] = [];
   for (const [i, ref] of inv.inputs.entries()) {
     const result = deidentifyInstance(await readChecked(ref, `instance ${i + 1}`), `instance ${i + 1}`, options);
@@ -34,7 +34,7 @@ export async function deidentify(inv: TStepInvocation): Promise<TStepResult> {
       held.push({ input: i + 1, reason: result.reason });
       continue;
     }
-    outputs.push(await writeOutput(inv, `${String(i + 1).padStart(5, '0')}.dcm`, result.bytes, 'application/dicom'));
+    outputs.push(await writeOutput(inv, 'instance', result.bytes, i + 1));
   }
   if (!outputs.length) throw new AppError('invalid_input', `deidentify: every instance was held back (${held[0]?.reason ?? 'no instances'})`);
   return { outputs, info: { kind: 'dicom', instances: outputs.length, heldBack: held } };

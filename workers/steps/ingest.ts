@@ -1,7 +1,7 @@
 import { AppError } from '@/lib/errors';
 import { readDicomHeader } from '@/lib/imaging/dicom/read-dicom-header';
 import { readNiftiHeader } from '@/lib/imaging/nifti/read-nifti-header';
-import type { TStepInvocation, TStepResult } from '@/lib/pipeline/step-contract';
+import type { TStepInvocationOf, TStepResultOf } from '@/lib/pipeline/step-contract';
 import { readChecked } from './step-io';
 
 /**
@@ -9,7 +9,7 @@ import { readChecked } from './step-io';
  * it was uploaded, and its header parsed again (DICOM without pixel data, NIfTI): what the later
  * steps read is what was uploaded. It writes nothing (it may only read raw-phi/).
  */
-export async function ingest(inv: TStepInvocation): Promise<TStepResult> {
+export async function ingest(inv: TStepInvocationOf<'ingest'>): Promise<TStepResultOf<'ingest'>> {
   if (!inv.inputs.length) throw new AppError('invalid_input', 'ingest: the run has no input objects');
   let bytesChecked = 0;
   for (const [i, ref] of inv.inputs.entries()) {

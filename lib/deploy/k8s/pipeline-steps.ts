@@ -5,7 +5,7 @@ import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { DEFAULT_SERVICE_ACCOUNT_PREFIX, DEFAULT_WORKER_CONFIG_MAP } from '@/lib/executor/argo/render-workflow-template';
 import { GPU_SEMAPHORE, SHADOW_GPU_SEMAPHORE, SYNCHRONIZATION_CONFIG_MAP } from '@/lib/executor/argo/render-step-template';
-import { STEPS } from '@/lib/pipeline/definition';
+import { WORKER_STEP_NAMES } from '@/lib/pipeline/steps';
 import type { TClusterConfig } from '../cluster-config';
 import { PART_OF } from './labels';
 
@@ -24,13 +24,11 @@ export function storageSettings(c: TClusterConfig): Record<string, string> {
 
 /** The worker steps, as the WorkflowTemplate names their service accounts. */
 export function workerSteps(): string[] {
-  return Object.values(STEPS)
-    .filter((s) => s.runsOn === 'worker')
-    .map((s) => s.name);
+  return [...WORKER_STEP_NAMES];
 }
 
 /**
- * What the pipeline's pods need in the namespace, mirroring lib/pipeline/definition.ts: one
+ * What the pipeline's pods need in the namespace, mirroring the step registry (lib/pipeline/steps.ts): one
  * ServiceAccount per worker step (bound, through its annotations, to deploy/iam/step-<step>.json),
  * the Role Argo's executor sidecar needs (reporting task results), the PriorityClasses of live and
  * shadow work, the semaphores capping GPU inference, and the workers' object store settings.

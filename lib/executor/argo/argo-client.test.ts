@@ -7,6 +7,7 @@ import type { TObjectRef } from '@/lib/pipeline/step-contract';
 import { freePort } from '@/test/free-port';
 import { ARGO_TEST_TOKEN, applyFields, startMockArgoServer, validateArgoRef, type MockArgoServer } from '@/test/mock-argo-server';
 import { actOnWorkflow, ArgoError, getWorkflow, LIST_FIELDS, listWorkflows, submitWorkflow } from './argo-client';
+import { parseConfig } from '@/lib/config';
 import { argoConnection } from './argo-connection';
 import { argoRequest } from './argo-http';
 
@@ -175,7 +176,7 @@ describe('getWorkflow', () => {
       ingest: stepResult('ingest', 'inputs.json'),
       deidentify: stepResult('deidentify', 'volume.nii.gz'),
       convert: stepResult('convert', 'volume.nii.gz'),
-      'infer-serving': stepResult('infer-canary', 'mask.nii.gz'),
+      'infer-serving': stepResult('infer-serving', 'mask.nii.gz'),
       'infer-shadow': stepResult('infer-shadow', 'mask.nii.gz'),
       compare: stepResult('compare', 'metrics.json'),
     };
@@ -193,7 +194,7 @@ describe('getWorkflow', () => {
       params.name === wf
         ? {
             status: 200,
-            body: workflow(wf, [{ name: 'serving', value: 'canary' }, { name: 'shadow', value: 'true' }, { name: 'deid-secret-name', value: 'segflow-deid-p1' }], {
+            body: workflow(wf, [{ name: 'shadow', value: 'true' }, { name: 'deid-secret-name', value: 'segflow-deid-p1' }], {
               phase: 'Succeeded',
               startedAt: at(0),
               finishedAt: at(300),
@@ -207,10 +208,10 @@ describe('getWorkflow', () => {
     expect(responseErrors).toEqual([]);
     expect(requests[0]).toMatchObject({ method: 'GET', path: `/api/v1/workflows/segflow/${wf}`, operationId: 'WorkflowService_GetWorkflow' });
     expect(status).toMatchObject({ name: wf, phase: 'Succeeded', startedAt: at(0), finishedAt: at(300) });
-    expect(status.tasks.map((t) => t.task)).toEqual(['ingest', 'deidentify', 'convert', 'infer-canary', 'infer-shadow', 'compare']);
+    expect(status.tasks.map((t) => t.task)).toEqual(['ingest', 'deidentify', 'convert', 'infer-serving', 'infer-shadow', 'compare']);
     expect(status.tasks[0]).toEqual({ task: 'ingest', phase: 'Succeeded', startedAt: at(1), finishedAt: at(36), attempts: 2, resultRef: results.ingest });
-    expect(status.tasks.find((t) => t.task === 'infer-canary')).toEqual({ task: 'infer-canary', phase: 'Succeeded', startedAt: at(120), finishedAt: at(135), attempts: 1, resultRef: results['infer-serving'] });
-    for (const t of status.tasks) expect(t.resultRef).toEqual(results[t.task === 'infer-canary' ? 'infer-serving' : (t.task as keyof typeof results)]);
+    expect(status.tasks.find((t) => t.task === 'infer-serving')).toEqual({ task: 'infer-serving', phase: 'Succeeded', startedAt: at(120), finishedAt: at(135), attempts: 1, resultRef: results['infer-serving'] });
+    for (const t of status.tasks) expect(t.resultRef).toEqual(results[t.task as keyof typeof results]);
   });
 
   it("maps a failed live run without a shadow: the step's error, skipped shadow tasks, tasks not reached left out", async () => {
@@ -229,7 +230,7 @@ describe('getWorkflow', () => {
     ];
     handlers.WorkflowService_GetWorkflow = () => ({
       status: 200,
-      body: workflow(wf, [{ name: 'serving', value: 'live' }, { name: 'shadow', value: 'false' }], { phase: 'Failed', message: 'child failed', startedAt: at(0), finishedAt: at(200), nodes: nodeMap(nodes) }),
+      body: workflow(wf, [{ name: 'shadow', value: 'false' }], { phase: 'Failed', message: 'child failed', startedAt: at(0), finishedAt: at(200), nodes: nodeMap(nodes) }),
     });
     const status = await getWorkflow({ ...conn(), name: wf });
     expect(responseErrors).toEqual([]);
@@ -247,7 +248,7 @@ describe('getWorkflow', () => {
   });
 
   it('reads a workflow the controller has not picked up yet as Pending with no tasks', async () => {
-    handlers.WorkflowService_GetWorkflow = () => ({ status: 200, body: workflow(wf, [{ name: 'serving', value: 'live' }]) });
+    handlers.WorkflowService_GetWorkflow = () => ({ status: 200, body: workflow(wf, []) });
     expect(await getWorkflow({ ...conn(), name: wf })).toEqual({ name: wf, labels: { 'workflows.argoproj.io/workflow-template': 'segflow-pipeline' }, phase: 'Pending', tasks: [], nodesOffloaded: false });
   });
 
@@ -297,7 +298,7 @@ describe('submitWorkflow under the run\'s name', () => {
 
 describe('listWorkflows', () => {
   const full = (name: string, run: string, phase: string) =>
-    workflow(name, [{ name: 'serving', value: 'live' }], {
+    workflow(name, [], {
       phase,
       startedAt: at(0),
       storedWorkflowTemplateSpec: { entrypoint: 'pipeline', templates: [{ name: 'pipeline', dag: { tasks: [] } }] },
@@ -388,14 +389,14 @@ describe('reading what a pending task waits for', () => {
       ...pendingPod('deidentify', 'deidentify', 'ErrImagePull: failed to pull and unpack image "ghcr.io/segflow/worker@sha256:00"'),
       ...pendingPod('convert', 'convert', 'CreateContainerConfigError: secret "segflow-deid-p1" not found'),
     ];
-    handlers.WorkflowService_GetWorkflow = () => ({ status: 200, body: workflow(wf, [{ name: 'serving', value: 'live' }], { phase: 'Running', startedAt: at(0), nodes: nodeMap(nodes) }) });
+    handlers.WorkflowService_GetWorkflow = () => ({ status: 200, body: workflow(wf, [{ name: 'shadow', value: 'false' }], { phase: 'Running', startedAt: at(0), nodes: nodeMap(nodes) }) });
     const status = await getWorkflow({ ...conn(), name: wf });
     expect(responseErrors).toEqual([]);
     expect(Object.fromEntries(status.tasks.map((t) => [t.task, t.waiting ?? null]))).toEqual({
       ingest: null,
       deidentify: 'waiting: the worker image cannot be pulled (check its digest and the registry)',
       convert: 'waiting: a Secret or ConfigMap the step needs is missing',
-      'infer-live': 'waiting for a GPU node',
+      'infer-serving': 'waiting for a GPU node',
     });
   });
 });
@@ -405,12 +406,12 @@ describe('the connection: tokens, TLS, configuration', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('refuses to start without a token, or with a CA file that is not there, naming the variable', () => {
-    expect(argoConnection({})).toBeNull();
-    expect(() => argoConnection({ ARGO_SERVER: 'argo:2746' })).toThrow(/ARGO_SERVER is set but neither ARGO_TOKEN nor ARGO_TOKEN_FILE is/);
-    expect(() => argoConnection({ ARGO_SERVER: 'argo:2746', ARGO_TOKEN: '  ' })).toThrow(/neither ARGO_TOKEN nor ARGO_TOKEN_FILE/);
-    expect(argoConnection({ ARGO_SERVER: 'a:2746', ARGO_TOKEN: 't' })).toEqual({ server: 'a:2746', token: 't', namespace: 'segflow' });
-    expect(argoConnection({ ARGO_SERVER: 'a:2746', ARGO_TOKEN_FILE: '/var/run/t', ARGO_NAMESPACE: 'research' })).toEqual({ server: 'a:2746', token: { file: '/var/run/t' }, namespace: 'research' });
-    expect(() => argoConnection({ ARGO_SERVER: 'a:2746', ARGO_TOKEN: 't', ARGO_CA_FILE: join(dir, 'missing.pem') })).toThrow(/ARGO_CA_FILE=.*missing\.pem: no such file/);
+    expect(argoConnection(parseConfig({}))).toBeNull();
+    expect(() => argoConnection(parseConfig({ ARGO_SERVER: 'argo:2746' }))).toThrow(/ARGO_SERVER is set but neither ARGO_TOKEN nor ARGO_TOKEN_FILE is/);
+    expect(() => argoConnection(parseConfig({ ARGO_SERVER: 'argo:2746', ARGO_TOKEN: '  ' }))).toThrow(/neither ARGO_TOKEN nor ARGO_TOKEN_FILE/);
+    expect(argoConnection(parseConfig({ ARGO_SERVER: 'a:2746', ARGO_TOKEN: 't' }))).toEqual({ server: 'a:2746', token: 't', namespace: 'segflow' });
+    expect(argoConnection(parseConfig({ ARGO_SERVER: 'a:2746', ARGO_TOKEN_FILE: '/var/run/t', ARGO_NAMESPACE: 'research' }))).toEqual({ server: 'a:2746', token: { file: '/var/run/t' }, namespace: 'research' });
+    expect(() => argoConnection(parseConfig({ ARGO_SERVER: 'a:2746', ARGO_TOKEN: 't', ARGO_CA_FILE: join(dir, 'missing.pem') }))).toThrow(/ARGO_CA_FILE=.*missing\.pem: no such file/);
   });
 
   it('reads a projected token file again when the kubelet rotates it', async () => {
@@ -437,7 +438,7 @@ describe('the connection: tokens, TLS, configuration', () => {
       tls.handlers.WorkflowService_GetWorkflow = () => ({ status: 200, body: workflow('w', []) });
       const c = { server: tls.base, token: TOKEN, namespace: 'segflow' };
       await expect(getWorkflow({ ...c, name: 'w' })).rejects.toThrow(/could not reach https:\/\/127\.0\.0\.1:\d+: .*(self.signed|unable to (get|verify))/i);
-      const withCa = argoConnection({ ARGO_SERVER: tls.base, ARGO_TOKEN: TOKEN, ARGO_CA_FILE: join(dir, 'ca.pem') })!;
+      const withCa = argoConnection(parseConfig({ ARGO_SERVER: tls.base, ARGO_TOKEN: TOKEN, ARGO_CA_FILE: join(dir, 'ca.pem') }))!;
       expect((await getWorkflow({ ...withCa, name: 'w' })).name).toBe('w');
       expect(tls.responseErrors).toEqual([]);
     } finally {

@@ -7,8 +7,8 @@
  */
 import { z } from 'zod';
 import { ZObjectRef, type TObjectRef } from '@/lib/pipeline/step-contract';
-import { STEPS } from '@/lib/pipeline/definition';
-import { argoTasks, plannedTaskId } from './argo-parameters';
+import { STEPS } from '@/lib/pipeline/steps';
+import { argoTasks } from './argo-parameters';
 import { argoRequest, ArgoError, type ArgoConnection } from './argo-http';
 import { WORKFLOW_TEMPLATE_NAME } from './render-workflow-template';
 
@@ -51,7 +51,7 @@ export type ArgoWorkflowPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' |
 export type ArgoNodePhase = 'Pending' | 'Running' | 'Succeeded' | 'Skipped' | 'Failed' | 'Error' | 'Omitted';
 
 export interface ArgoTaskStatus {
-  /** the planned task id (lib/pipeline/definition.ts planRun()): `infer-live` / `infer-canary`, not `infer-serving` */
+  /** the task id (lib/pipeline/definition.ts planRun()), which is the DAG task's name */
   task: string;
   phase: ArgoNodePhase;
   startedAt?: string;
@@ -161,18 +161,16 @@ const NODE_PHASES: ArgoNodePhase[] = ['Pending', 'Running', 'Succeeded', 'Skippe
 
 /** A workflow as per-task statuses. A task with a retry strategy is a Retry node (its outputs are its last pod's) whose children are the attempts' pods. */
 function toStatus(wf: z.infer<typeof ZWorkflow>, what: string): ArgoWorkflowStatus {
-  const servingParam = wf.spec?.arguments?.parameters?.find((x) => x.name === 'serving')?.value;
-  const serving = servingParam === 'canary' ? 'canary' : 'live';
   const status = wf.status ?? {};
   const nodes = Object.values(status.nodes ?? {});
 
   const tasks: ArgoTaskStatus[] = [];
   for (const t of argoTasks()) {
     // the DAG task's node: displayName is the task name (a retry's pods are `<task>(0)`, `<task>(1)`, …)
-    const node = nodes.find((n) => (n.displayName ?? n.name.split('.').at(-1)) === t.argoName);
+    const node = nodes.find((n) => (n.displayName ?? n.name.split('.').at(-1)) === t.id);
     if (!node) continue;
     const phase = NODE_PHASES.find((x) => x === node.phase) ?? 'Pending';
-    const task = plannedTaskId(t.argoName, serving);
+    const task = t.id;
     const attempts = node.type === 'Retry' ? (node.children ?? []).length : node.type === 'Pod' ? 1 : 0;
     const resultText = node.outputs?.parameters?.find((x) => x.name === 'result')?.value;
     let resultRef: TObjectRef | undefined;
@@ -193,7 +191,7 @@ function toStatus(wf: z.infer<typeof ZWorkflow>, what: string): ArgoWorkflowStat
     // a retried task's own message is Argo's ("No more retries left"); its last attempt's says why
     const last = node.type === 'Retry' ? nodes.find((n) => n.id === node.children?.at(-1)) : undefined;
     const message = stepError(last?.message ?? node.message) ?? stepError(node.message);
-    const waiting = phase === 'Pending' || phase === 'Running' ? waitingReason(last?.message ?? node.message, (last ?? node).synchronizationStatus?.waiting ?? node.synchronizationStatus?.waiting, STEPS[t.step].gpu) : undefined;
+    const waiting = phase === 'Pending' || phase === 'Running' ? waitingReason(last?.message ?? node.message, (last ?? node).synchronizationStatus?.waiting ?? node.synchronizationStatus?.waiting, STEPS[t.step].resources.gpu > 0) : undefined;
     const pending = phase === 'Pending' || (phase === 'Running' && last?.phase === 'Pending');
     tasks.push({
       task,

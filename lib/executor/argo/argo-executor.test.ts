@@ -9,7 +9,7 @@ import { ZSignedManifest } from '@/lib/manifests/sign-manifest';
 import { verifyManifest } from '@/lib/manifests/verify-manifest';
 import { registerModelVersion } from '@/lib/models/register-model-version';
 import { setSlotVersion } from '@/lib/models/set-slot-version';
-import { submitRun } from '@/lib/pipeline/submit-run';
+import { submitRun } from '@/lib/runs/submit-run';
 import type { TObjectRef, TStepInvocation, TStepResult } from '@/lib/pipeline/step-contract';
 import { getObjectBytes } from '@/lib/storage/objects';
 import { UploadApi } from '@/lib/uploads/client/upload-api';
@@ -19,7 +19,7 @@ import { fileSource, T1_NIFTI } from '@/lib/uploads/test/fixtures';
 import { ARGO_TEST_TOKEN, startMockArgoServer, type MockArgoServer } from '@/test/mock-argo-server';
 import { createTestProject, type TestProject } from '@/test/test-project';
 import { storeStepResult } from '@/lib/pipeline/step-exchange';
-import { ArgoExecutor, executorKind, IN_PROGRESS_SELECTOR } from './argo-executor';
+import { ArgoExecutor, IN_PROGRESS_SELECTOR } from './argo-executor';
 
 /**
  * The Argo executor against a mock Argo Server that checks every request and answer with Argo's
@@ -152,24 +152,18 @@ describe('Argo executor', () => {
   let exec: ArgoExecutor;
   beforeEach(() => {
     serveCluster();
-    exec = new ArgoExecutor(conn(), 60_000);
-  });
-
-  it('is chosen by ARGO_SERVER or SEGFLOW_EXECUTOR', () => {
-    expect(executorKind({})).toBe('local');
-    expect(executorKind({ ARGO_SERVER: 'argo.example:2746' })).toBe('argo');
-    expect(executorKind({ ARGO_SERVER: 'argo.example:2746', SEGFLOW_EXECUTOR: 'local' })).toBe('local');
+    exec = new ArgoExecutor(conn(), { pollMs: 60_000, leaseS: 60 });
   });
 
   it('submits a queued run under its own name, its invocations stored in the bucket and referenced, the secret by name only', async () => {
     const run = await queued();
-    await exec.kick();
+    await exec.tickNow();
     const name = `segflow-run-${run.id}`;
     expect(argo.responseErrors).toEqual([]);
     expect(argo.requests.filter((r) => r.operationId === 'WorkflowService_SubmitWorkflow').map((r) => r.bodyErrors)).toEqual([[]]);
     expect(await runRow(run.id)).toMatchObject({ status: 'running', externalId: `argo:segflow/${name}`, executor: 'argo' });
     const p = submittedParams.get(name)!;
-    expect(p).toMatchObject({ serving: 'live', shadow: 'true', 'deid-secret-name': `segflow-deid-${tp.id}` });
+    expect(p).toMatchObject({ shadow: 'true', 'deid-secret-name': `segflow-deid-${tp.id}` });
     for (const v of Object.values(p)) expect(v.length).toBeLessThan(1024);
     const ref = JSON.parse(p['invocation-ingest']) as TObjectRef;
     expect(ref.key).toBe(`pipeline/${tp.id}/invocations/${run.id}/ingest.json`);
@@ -194,12 +188,12 @@ describe('Argo executor', () => {
       await new Promise<void>((r) => (release = r));
       return { status: 500, body: { code: 13, message: 'too late' } };
     };
-    const slow = new ArgoExecutor({ ...conn(), timeoutMs: 300 }, 60_000);
-    await slow.kick();
+    const slow = new ArgoExecutor({ ...conn(), timeoutMs: 300 }, { pollMs: 60_000, leaseS: 60 });
+    await slow.tickNow();
     release();
     expect(await runRow(run.id)).toMatchObject({ status: 'running', externalId: null, error: null });
     argo.handlers.WorkflowService_SubmitWorkflow = create;
-    await slow.kick();
+    await slow.tickNow();
     expect(await runRow(run.id)).toMatchObject({ status: 'running', externalId: `argo:segflow/${name}` });
     expect(argo.requests.filter((r) => r.operationId === 'WorkflowService_SubmitWorkflow')).toHaveLength(2);
     expect(cluster.has(name)).toBe(true);
@@ -208,12 +202,12 @@ describe('Argo executor', () => {
   it('reads every run in progress with one list call per tick, GETs only a workflow that left the list, and writes the manifest when it succeeded', async () => {
     const a = await queued();
     const b = await queued();
-    await exec.kick();
+    await exec.tickNow();
     report(a, 'Running', [{ task: 'ingest', phase: 'Succeeded', result: await stored(a, 'ingest', 'ingest', []) }, { task: 'deidentify', phase: 'Running' }]);
     report(b, 'Running', [{ task: 'ingest', phase: 'Running' }]);
     argo.reset();
     serveCluster();
-    await exec.kick();
+    await exec.tickNow();
     // (other runs of this database may be read by name too; these two are not)
     const about = (r: { id: string }) => argo.requests.filter((q) => q.path.includes(r.id)).map((q) => q.operationId.replace('WorkflowService_', ''));
     expect(ops().filter((o) => o === 'ListWorkflows')).toHaveLength(1);
@@ -226,13 +220,13 @@ describe('Argo executor', () => {
       { task: 'ingest', phase: 'Succeeded', result: await stored(a, 'ingest', 'ingest', []) },
       { task: 'deidentify', phase: 'Succeeded', result: await stored(a, 'deidentify', 'deidentify', ['volume.nii.gz']) },
       { task: 'convert', phase: 'Succeeded', result: await stored(a, 'convert', 'convert', ['volume.nii.gz']) },
-      { task: 'infer-serving', phase: 'Succeeded', result: await stored(a, 'infer', 'infer-live', ['mask.nii.gz', 'volumes.json']) },
+      { task: 'infer-serving', phase: 'Succeeded', result: await stored(a, 'infer', 'infer-serving', ['mask.nii.gz', 'volumes.json']) },
       { task: 'infer-shadow', phase: 'Succeeded', result: await stored(a, 'infer', 'infer-shadow', ['mask.nii.gz', 'volumes.json']) },
-      { task: 'compare', phase: 'Succeeded', result: await stored(a, 'compare', 'compare', ['metrics.json'], { metrics }) },
+      { task: 'compare', phase: 'Succeeded', result: await stored(a, 'compare', 'compare', ['metrics.json'], { meanDice: metrics.meanDice, metrics }) },
     ]);
     argo.reset();
     serveCluster();
-    await exec.kick();
+    await exec.tickNow();
     expect(ops().filter((o) => o === 'ListWorkflows')).toHaveLength(1);
     expect(about(a)).toEqual(['GetWorkflow']);
     expect(about(b)).toEqual([]);
@@ -246,18 +240,18 @@ describe('Argo executor', () => {
     expect(verifyManifest(envelope).ok).toBe(true);
     const m = ZSignedManifest.parse(envelope).manifest;
     expect(m.pipeline.executor).toBe('argo');
-    expect(m.steps.find((s) => s.name === 'infer-live')?.outputs.map((o) => [o.key.split('/').pop(), o.versionId])).toEqual([
+    expect(m.steps.find((s) => s.name === 'infer-serving')?.outputs.map((o) => [o.key.split('/').pop(), o.versionId])).toEqual([
       ['mask.nii.gz', 'v0'],
       ['volumes.json', 'v1'],
     ]);
     await exec.cancel(b.id, { force: true });
-    await exec.kick();
+    await exec.tickNow();
     expect((await runRow(b.id)).status).toBe('cancelled');
   });
 
   it('shows what a pending step waits for, a failed shadow does not fail the run, and a workflow gone from Argo ends its run with the reason', async () => {
     const run = await queued();
-    await exec.kick();
+    await exec.tickNow();
     const name = `segflow-run-${run.id}`;
     const params = Object.entries(submittedParams.get(name)!).map(([n, value]) => ({ name: n, value }));
     const wf = workflow(name, 'Running', params, [
@@ -267,39 +261,39 @@ describe('Argo executor', () => {
       { task: 'infer-serving', phase: 'Pending', message: 'Unschedulable: 0/3 nodes are available: 3 Insufficient nvidia.com/gpu.' },
     ]);
     cluster.set(name, wf);
-    await exec.kick();
-    const infer = (await stepsOf(run.id))['infer-live'];
+    await exec.tickNow();
+    const infer = (await stepsOf(run.id))['infer-serving'];
     expect(infer).toMatchObject({ status: 'pending', detail: 'waiting for a GPU node', error: null });
 
     report(run, 'Succeeded', [
       { task: 'ingest', phase: 'Succeeded', result: await stored(run, 'ingest', 'ingest', []) },
       { task: 'deidentify', phase: 'Succeeded', result: await stored(run, 'deidentify', 'deidentify', ['volume.nii.gz']) },
       { task: 'convert', phase: 'Succeeded', result: await stored(run, 'convert', 'convert', ['volume.nii.gz']) },
-      { task: 'infer-serving', phase: 'Succeeded', result: await stored(run, 'infer', 'infer-live', ['mask.nii.gz']) },
+      { task: 'infer-serving', phase: 'Succeeded', result: await stored(run, 'infer', 'infer-serving', ['mask.nii.gz']) },
       { task: 'infer-shadow', phase: 'Failed', message: '{"error":"infer: out of memory"}' },
       { task: 'compare', phase: 'Skipped', message: "when 'false' evaluated false" },
     ]);
-    await exec.kick();
+    await exec.tickNow();
     expect(await runRow(run.id)).toMatchObject({ status: 'succeeded', error: null });
     const steps = await stepsOf(run.id);
     expect(steps['infer-shadow']).toMatchObject({ status: 'failed', error: 'infer: out of memory' });
-    expect(steps['infer-live']).toMatchObject({ status: 'succeeded', detail: null });
+    expect(steps['infer-serving']).toMatchObject({ status: 'succeeded', detail: null });
 
     const lost = await queued(false);
-    await exec.kick();
+    await exec.tickNow();
     cluster.delete(`segflow-run-${lost.id}`);
-    await exec.kick();
+    await exec.tickNow();
     expect(await runRow(lost.id)).toMatchObject({ status: 'failed', error: `workflow segflow-run-${lost.id} is gone from Argo (deleted, or removed by its TTL or archived) before segflow saw it finish` });
   });
 
   it('fails the run with the failing task and its message, skips the rest, and still writes a manifest; retry runs it again from the failed step', async () => {
     const run = await queued();
-    await exec.kick();
+    await exec.tickNow();
     report(run, 'Failed', [
       { task: 'ingest', phase: 'Succeeded', result: await stored(run, 'ingest', 'ingest', []) },
       { task: 'deidentify', phase: 'Failed', message: '{"error":"deidentify: every instance was held back (burned-in annotation)"}' },
     ]);
-    await exec.kick();
+    await exec.tickNow();
     const failed = await runRow(run.id);
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatch(/^deidentify: .*every instance was held back/);
@@ -317,7 +311,7 @@ describe('Argo executor', () => {
     expect(Object.fromEntries(Object.entries(await stepsOf(run.id)).map(([k, v]) => [k, v.status]))).toMatchObject({ ingest: 'succeeded', deidentify: 'pending', convert: 'pending' });
     await expect(exec.retry(run.id)).rejects.toThrow(/is running: expected failed or cancelled/);
     await exec.cancel(run.id, { force: true });
-    await exec.kick();
+    await exec.tickNow();
     expect((await runRow(run.id)).status).toBe('cancelled');
   });
 
@@ -325,7 +319,7 @@ describe('Argo executor', () => {
     const waiting = await queued(false);
     expect(await exec.cancel(waiting.id, { reason: 'wrong series' })).toMatchObject({ status: 'cancelled', error: 'cancelled: wrong series' });
     const run = await queued(false);
-    await exec.kick();
+    await exec.tickNow();
     const ingestRef = await stored(run, 'ingest', 'ingest', []);
     argo.handlers.WorkflowService_StopWorkflow = ({ params, body }) => {
       report(run, 'Failed', [{ task: 'ingest', phase: 'Succeeded', result: ingestRef }, { task: 'deidentify', phase: 'Failed', message: "Stopped with strategy 'Stop'" }], "Stopped with strategy 'Stop'");
@@ -333,7 +327,7 @@ describe('Argo executor', () => {
       return { status: 200, body: cluster.get(params.name)! };
     };
     await exec.cancel(run.id, { reason: 'operator asked' });
-    await exec.kick();
+    await exec.tickNow();
     expect(await runRow(run.id)).toMatchObject({ status: 'cancelled', error: "cancelled: Stopped with strategy 'Stop'" });
     expect(Object.values(await stepsOf(run.id)).map((s) => s.status)).not.toContain('running');
     expect(argo.responseErrors).toEqual([]);

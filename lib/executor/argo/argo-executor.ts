@@ -1,11 +1,14 @@
-import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import { runs, runSteps, type Run } from '@/db/schema';
 import { getDb } from '@/lib/db';
+import { claimNextRun, executorOwner } from '../claim-run';
+import type { Executor } from '../executor';
+import type { ExecutorHeartbeat } from '../health-file';
 import { actOnWorkflow, ArgoError, getWorkflow, listWorkflows, type ArgoConnection, type ArgoWorkflowStatus } from './argo-client';
 import { parseWorkflowRef, RUN_LABEL, submitToArgo, workflowRef } from './submit-to-argo';
 import { syncArgoRun } from './sync-argo-run';
 
-export { argoConnection, executorKind } from './argo-connection';
+export { argoConnection } from './argo-connection';
 export { submitToArgo } from './submit-to-argo';
 export { syncArgoRun } from './sync-argo-run';
 
@@ -13,39 +16,50 @@ export { syncArgoRun } from './sync-argo-run';
 export const IN_PROGRESS_SELECTOR = `${RUN_LABEL},workflows.argoproj.io/completed!=true`;
 
 /**
- * The production executor: submits queued Argo runs and mirrors their workflows into PostgreSQL until
- * they finish. Argo does the scheduling, retries and GPU placement; this claims runs (FOR UPDATE SKIP
- * LOCKED, so several executors never take the same run), submits each outside the claim's
- * transaction under a name taken from the run (a second submission adopts the first), reads every
- * in-progress workflow with ONE list call per tick, reads by name only the few that left that list
- * (finished, or gone), and writes manifests. Run control for the run pages: cancel, retry, resubmit.
+ * The production executor (Executor, lib/executor/executor.ts): submits queued Argo runs and mirrors
+ * their workflows into PostgreSQL until they finish. Argo does the scheduling, retries and GPU
+ * placement; this claims runs with the shared claim (claimNextRun: FOR UPDATE SKIP LOCKED, with a
+ * lease, so several executors never take the same run), submits each outside the claim's transaction
+ * under a name taken from the run (a second submission adopts the first; the lease is dropped once
+ * the workflow is recorded), reads every in-progress workflow with ONE list call per tick, reads by
+ * name only the few that left that list (finished, or gone), and writes manifests. Run control for
+ * the run pages: cancel, retry, resubmit.
  */
-export class ArgoExecutor {
+export class ArgoExecutor implements Executor {
+  readonly kind = 'argo' as const;
+  readonly owner = executorOwner('argo');
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
+  private stopping = false;
 
   constructor(
     private readonly conn: ArgoConnection,
-    private readonly pollMs = 5000,
+    private readonly opts: { pollMs: number; leaseS: number; onHeartbeat?: (beat: ExecutorHeartbeat) => void } = { pollMs: 5000, leaseS: 60 },
   ) {}
 
-  start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.kick(), this.pollMs);
+  async start(): Promise<void> {
+    if (this.timer || this.stopping) return;
+    this.timer = setInterval(() => this.kick(), this.opts.pollMs);
     this.timer.unref();
-    void this.kick();
+    this.kick();
   }
 
-  /** stops polling and waits for the tick in progress (nothing is held between ticks: all state is in the database and Argo) */
+  /** stops polling and waits for the tick in progress (Argo keeps running the workflows; all state is in the database and Argo) */
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;
   }
 
-  /** one tick now (or right after the one in progress) */
-  kick(): Promise<void> {
+  kick(): void {
+    void this.tickNow();
+  }
+
+  /** one tick now (or right after the one in progress); resolves when no tick is left to do */
+  tickNow(): Promise<void> {
+    if (this.stopping) return this.running ?? Promise.resolve();
     if (this.running) {
       this.again = true;
       return this.running;
@@ -61,13 +75,20 @@ export class ArgoExecutor {
 
   async tick(): Promise<void> {
     const db = getDb();
-    // claimed runs whose submission got no answer (a timeout, the Argo Server down): again, idempotently
-    const unsubmitted = await db.select({ id: runs.id }).from(runs).where(and(eq(runs.executor, 'argo'), eq(runs.status, 'running'), isNull(runs.externalId)));
+    // runs this executor claimed whose submission got no answer (a timeout, the Argo Server down):
+    // again, idempotently (another executor's take over once their lease lapsed, through the claim)
+    const unsubmitted = await db.select({ id: runs.id }).from(runs).where(and(eq(runs.executor, 'argo'), eq(runs.status, 'running'), isNull(runs.externalId), eq(runs.claimedBy, this.owner)));
     for (const r of unsubmitted) await this.submit(r.id);
     // queued runs: claim (a short transaction of its own), then submit outside it
-    for (let id = await claimNext(); id; id = await claimNext()) await this.submit(id);
+    for (;;) {
+      if (this.stopping) break;
+      const id = await claimNextRun(db, { executor: this.kind, owner: this.owner, leaseS: this.opts.leaseS });
+      if (!id) break;
+      await this.submit(id);
+    }
 
     const active = await db.select({ id: runs.id, externalId: runs.externalId }).from(runs).where(and(eq(runs.executor, 'argo'), eq(runs.status, 'running'), isNotNull(runs.externalId))).orderBy(asc(runs.startedAt));
+    this.opts.onHeartbeat?.({ kind: this.kind, owner: this.owner, state: this.stopping ? 'stopping' : 'running', runs: active.map((r) => r.id) });
     if (!active.length) return;
     const listed = new Map((await listWorkflows({ ...this.conn, labelSelector: IN_PROGRESS_SELECTOR })).map((w) => [w.name, w]));
     for (const r of active) {
@@ -89,7 +110,7 @@ export class ArgoExecutor {
 
   private async submit(runId: string): Promise<void> {
     try {
-      await submitToArgo(getDb(), runId, this.conn);
+      await submitToArgo(getDb(), runId, this.conn, { owner: this.owner });
     } catch (err) {
       // no answer (it may have been created: the next tick's submission adopts it), or Argo / the token
       // not working right now: the run waits; anything else (a template that does not exist, a request
@@ -97,7 +118,7 @@ export class ArgoExecutor {
       const transient = err instanceof ArgoError && (err.status === 0 || err.status === 401 || err.status === 403 || err.status === 429 || err.status >= 500);
       const message = err instanceof Error ? err.message : String(err);
       if (transient) return void console.error(`[argo] run ${runId}: submission will be tried again: ${message}`);
-      await getDb().update(runs).set({ status: 'failed', error: `submit to Argo: ${message}`, finishedAt: new Date() }).where(and(eq(runs.id, runId), eq(runs.status, 'running')));
+      await getDb().update(runs).set({ status: 'failed', error: `submit to Argo: ${message}`, finishedAt: new Date(), claimedBy: null, leaseExpiresAt: null }).where(and(eq(runs.id, runId), eq(runs.status, 'running')));
     }
   }
 
@@ -117,7 +138,7 @@ export class ArgoExecutor {
       return row ?? this.argoRun(runId);
     }
     await actOnWorkflow({ ...this.conn, namespace: ref.namespace, name: ref.name, action: opts.force ? 'terminate' : 'stop', ...(opts.reason ? { message: opts.reason } : {}) });
-    void this.kick();
+    this.kick();
     return run;
   }
 
@@ -146,8 +167,13 @@ export class ArgoExecutor {
       .update(runSteps)
       .set({ status: 'pending', error: null, detail: null, finishedAt: null, ...(again ? {} : { outputs: [], startedAt: null }) })
       .where(again ? and(eq(runSteps.runId, runId), inArray(runSteps.status, [...again])) : eq(runSteps.runId, runId));
-    const [row] = await db.update(runs).set({ status: 'running', error: null, finishedAt: null, externalId }).where(eq(runs.id, runId)).returning();
-    void this.kick();
+    // with a workflow: followed from here (no lease); without one: queued, so the claim submits it again
+    const [row] = await db
+      .update(runs)
+      .set(externalId ? { status: 'running', error: null, finishedAt: null, externalId, claimedBy: null, leaseExpiresAt: null } : { status: 'queued', error: null, finishedAt: null, externalId: null, claimedBy: null, leaseExpiresAt: null })
+      .where(eq(runs.id, runId))
+      .returning();
+    this.kick();
     return row;
   }
 
@@ -157,20 +183,4 @@ export class ArgoExecutor {
     if (statuses && !statuses.includes(run.status)) throw new Error(`run ${runId} is ${run.status}: expected ${statuses.join(' or ')}`);
     return run;
   }
-}
-
-/** claims the oldest queued Argo run: `running`, no workflow yet */
-async function claimNext(): Promise<string | null> {
-  const rows = await getDb().execute<{ id: string }>(sql`
-    UPDATE runs SET status = 'running', started_at = coalesce(started_at, now())
-    WHERE id = (SELECT id FROM runs WHERE status = 'queued' AND executor = 'argo' ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-    RETURNING id`);
-  return (rows as unknown as { id: string }[])[0]?.id ?? null;
-}
-
-const g = globalThis as { __segflowArgoExecutor?: ArgoExecutor };
-/** the process's Argo executor (one per process, whichever bundle asks) */
-export function argoExecutor(conn: ArgoConnection): ArgoExecutor {
-  g.__segflowArgoExecutor ??= new ArgoExecutor(conn);
-  return g.__segflowArgoExecutor;
 }

@@ -3,11 +3,9 @@
  * and JSON that survives Argo's `{{…}}` substitution. The DAG's task names are here too, since the
  * parameters are named after them.
  */
-import { planRun, STEPS, topologicalOrder, type PlannedTask } from '@/lib/pipeline/definition';
+import { planRun, topologicalOrder, type PlannedTask } from '@/lib/pipeline/definition';
+import { STEPS, type WorkerStepName } from '@/lib/pipeline/steps';
 import type { TObjectRef } from '@/lib/pipeline/step-contract';
-
-/** the serving infer task: `infer-live` or `infer-canary` in planRun(), by the `serving` parameter */
-export const SERVING_INFER_TASK = 'infer-serving';
 
 /** Kubernetes label value: [A-Za-z0-9] at both ends, [-_.A-Za-z0-9] between, at most 63 characters. */
 export function labelValue(s: string): string {
@@ -27,23 +25,16 @@ export function workflowName(runId: string): string {
   return `segflow-run-${runId.toLowerCase()}`;
 }
 
-/** The DAG task of a planned task: `infer-live` / `infer-canary` are `infer-serving`. */
-export function argoTaskName(plannedId: string): string {
-  return plannedId === 'infer-live' || plannedId === 'infer-canary' ? SERVING_INFER_TASK : plannedId;
-}
+export type ArgoTask = PlannedTask & { step: WorkerStepName };
+const isWorkerTask = (t: PlannedTask): t is ArgoTask => STEPS[t.step].runsOn === 'worker';
 
-/** The planned task id of a DAG task, for the serving role the workflow was submitted with. */
-export function plannedTaskId(argoTask: string, serving: 'live' | 'canary'): string {
-  return argoTask === SERVING_INFER_TASK ? `infer-${serving}` : argoTask;
-}
-
-export type ArgoTask = PlannedTask & { argoName: string; argoAfter: string[] };
-
-/** The worker tasks of the DAG, in dependency order: planRun() with a shadow, without the platform steps. */
+/**
+ * The worker tasks of the DAG, in dependency order: planRun() with a shadow, without the platform
+ * steps. DAG task names are the planned task ids (`infer-serving` whether live or canary serves: the
+ * role is data, in the invocation's model), so nothing is translated.
+ */
 export function argoTasks(): ArgoTask[] {
-  return topologicalOrder(planRun({ serving: 'live', shadow: true }))
-    .filter((t) => STEPS[t.step].runsOn === 'worker')
-    .map((t) => ({ ...t, argoName: argoTaskName(t.id), argoAfter: t.after.map(argoTaskName) }));
+  return topologicalOrder(planRun({ shadow: true })).filter(isWorkerTask);
 }
 
 /**
@@ -62,16 +53,15 @@ export function argoParameterJson(value: unknown): string {
  * de-identification Secret.
  */
 export function argoWorkflowParameters(p: {
-  serving: 'live' | 'canary';
   shadow: boolean;
   invocations: Record<string, TObjectRef>;
   deidSecretName: string;
 }): Record<string, string> {
-  const planned = planRun({ serving: p.serving, shadow: p.shadow }).filter((t) => STEPS[t.step].runsOn === 'worker');
+  const planned = planRun({ shadow: p.shadow }).filter(isWorkerTask);
   const missing = planned.filter((t) => !p.invocations[t.id]).map((t) => t.id);
   const extra = Object.keys(p.invocations).filter((id) => !planned.some((t) => t.id === id));
-  if (missing.length || extra.length) throw new Error(`invocations for the ${p.serving} run${p.shadow ? ' with a shadow' : ''}: ${missing.length ? `missing ${missing.join(', ')}` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `not in the plan: ${extra.join(', ')}` : ''}`);
-  const out: Record<string, string> = { serving: p.serving, shadow: String(p.shadow), 'deid-secret-name': p.deidSecretName };
-  for (const t of planned) out[`invocation-${argoTaskName(t.id)}`] = argoParameterJson(p.invocations[t.id]);
+  if (missing.length || extra.length) throw new Error(`invocations for a run${p.shadow ? ' with a shadow' : ' without a shadow'}: ${missing.length ? `missing ${missing.join(', ')}` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `not in the plan: ${extra.join(', ')}` : ''}`);
+  const out: Record<string, string> = { shadow: String(p.shadow), 'deid-secret-name': p.deidSecretName };
+  for (const t of planned) out[`invocation-${t.id}`] = argoParameterJson(p.invocations[t.id]);
   return out;
 }

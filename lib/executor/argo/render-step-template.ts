@@ -6,10 +6,9 @@
  */
 import { RESTRICTED_CONTAINER_SECURITY, RESTRICTED_POD_SECURITY, TMP_MOUNT, TMP_VOLUME } from '@/lib/deploy/pod-security';
 import type { TClusterConfig } from '@/lib/deploy/cluster-config';
-import { STEPS } from '@/lib/pipeline/definition';
+import { STEPS } from '@/lib/pipeline/steps';
 import { DEID_SECRET_ENV } from '@/workers/steps/deid-secret';
-import { SERVING_INFER_TASK, type ArgoTask } from './argo-parameters';
-import { STEP_RUNTIME } from './step-runtime';
+import type { ArgoTask } from './argo-parameters';
 
 export const INVOCATION_PATH = '/work/invocation.json';
 export const RESULT_PATH = '/tmp/result.json';
@@ -31,18 +30,13 @@ export interface StepTemplateOptions {
   priorityClasses: TClusterConfig['priorityClasses'];
 }
 
-/** The upstream key a step sees for a DAG task (the planned id; the serving infer's depends on `serving`). */
-function upstreamKey(argoTask: string): string {
-  return argoTask === SERVING_INFER_TASK ? 'infer-{{workflow.parameters.serving}}' : argoTask;
-}
-
 const semaphore = (key: string) => ({ configMapKeyRef: { name: SYNCHRONIZATION_CONFIG_MAP, key } });
 
 /** Prometheus metrics of every step (Argo's template metrics, on the controller's /metrics). */
 function stepMetrics(t: ArgoTask): Record<string, unknown> {
   const labels = [
     { key: 'step', value: t.step },
-    { key: 'task', value: t.argoName },
+    { key: 'task', value: t.id },
     { key: 'status', value: '{{status}}' },
   ];
   return {
@@ -55,11 +49,12 @@ function stepMetrics(t: ArgoTask): Record<string, unknown> {
 
 export function renderStepTemplate(t: ArgoTask, upstreams: string[], o: StepTemplateOptions): Record<string, unknown> {
   const def = STEPS[t.step];
-  if (t.step === 'manifest') throw new Error('the manifest step runs on the platform, not in a container');
-  const rt = STEP_RUNTIME[t.step];
+  const { requests, limits } = def.resources;
+  const gpu = def.resources.gpu > 0;
+  const d = (s: number) => (s % 3600 === 0 ? `${s / 3600}h` : s % 60 === 0 ? `${s / 60}m` : `${s}s`);
   return {
-    name: t.argoName,
-    metadata: { labels: { 'segflow.io/step': t.step, 'segflow.io/task': t.argoName } },
+    name: t.id,
+    metadata: { labels: { 'segflow.io/step': t.step, 'segflow.io/task': t.id } },
     inputs: {
       parameters: [{ name: 'invocation' }, ...upstreams.map((u) => ({ name: `upstream-${u}` }))],
       artifacts: [
@@ -71,22 +66,22 @@ export function renderStepTemplate(t: ArgoTask, upstreams: string[], o: StepTemp
     serviceAccountName: `${o.serviceAccountPrefix}-${t.step}`,
     securityContext: RESTRICTED_POD_SECURITY,
     // counted from the pod's creation: a pod Pending on a missing GPU, image, Secret or ConfigMap fails
-    timeout: `${rt.timeoutSeconds}s`,
+    timeout: `${def.timeoutS}s`,
     // attempts in all = maxAttempts; no new attempt after maxDuration; backoff.cap needs Argo >= 3.7
     retryStrategy: {
-      limit: String(def.maxAttempts - 1),
+      limit: String(def.retry.maxAttempts - 1),
       retryPolicy: 'Always',
       expression: RETRY_EXPRESSION,
-      backoff: { duration: rt.backoff.duration, factor: String(rt.backoff.factor), cap: rt.backoff.cap, maxDuration: rt.backoff.maxDuration },
+      backoff: { duration: d(def.retry.backoff.initialS), factor: String(def.retry.backoff.factor), cap: d(def.retry.backoff.capS), maxDuration: d(def.retry.backoff.maxDurationS) },
     },
     // shadow work (ADR-03) yields to the serving path when the cluster is full
     ...(t.optional ? { priorityClassName: o.priorityClasses.shadow.name } : {}),
-    ...(def.gpu
+    ...(gpu
       ? {
           nodeSelector: o.gpu.nodeSelector,
           tolerations: o.gpu.tolerations,
           // at most `slots` inference pods hold a GPU, shadow ones at most `shadowSlots` of them
-          synchronization: { semaphores: [semaphore(GPU_SEMAPHORE), ...(t.role === 'shadow' ? [semaphore(SHADOW_GPU_SEMAPHORE)] : [])] },
+          synchronization: { semaphores: [semaphore(GPU_SEMAPHORE), ...(t.model === 'shadow' ? [semaphore(SHADOW_GPU_SEMAPHORE)] : [])] },
         }
       : {}),
     volumes: [TMP_VOLUME],
@@ -96,7 +91,7 @@ export function renderStepTemplate(t: ArgoTask, upstreams: string[], o: StepTemp
       imagePullPolicy: 'IfNotPresent',
       workingDir: '/app',
       command: ['node', 'bin/segflow.mjs'],
-      args: ['step', INVOCATION_PATH, '--by-ref', '--result', RESULT_PATH, ...upstreams.flatMap((u) => ['--upstream', `${upstreamKey(u)}=${upstreamPath(u)}`])],
+      args: ['step', INVOCATION_PATH, '--by-ref', '--result', RESULT_PATH, ...upstreams.flatMap((u) => ['--upstream', `${u}=${upstreamPath(u)}`])],
       // a failed step's last stderr line (`{"error": …}`) becomes the pod's termination message, which
       // Argo shows as the node's message
       terminationMessagePolicy: 'FallbackToLogsOnError',
@@ -105,8 +100,8 @@ export function renderStepTemplate(t: ArgoTask, upstreams: string[], o: StepTemp
         ? { env: [{ name: DEID_SECRET_ENV, valueFrom: { secretKeyRef: { name: '{{workflow.parameters.deid-secret-name}}', key: DEID_SECRET_KEY } } }] }
         : {}),
       resources: {
-        requests: { ...rt.requests },
-        limits: { ...rt.limits, ...(def.gpu ? { [o.gpu.resource]: '1' } : {}) },
+        requests: { ...requests },
+        limits: { ...limits, ...(gpu ? { [o.gpu.resource]: String(def.resources.gpu) } : {}) },
       },
       securityContext: RESTRICTED_CONTAINER_SECURITY,
       volumeMounts: [TMP_MOUNT],

@@ -7,7 +7,8 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readClusterConfig } from '@/lib/deploy/cluster-config';
-import { planRun, STEPS } from '@/lib/pipeline/definition';
+import { planRun, SERVING_INFER_TASK } from '@/lib/pipeline/definition';
+import { STEPS, WORKER_STEP_NAMES, type WorkerStepName } from '@/lib/pipeline/steps';
 import type { TObjectRef, TStepInvocation, TStepResult } from '@/lib/pipeline/step-contract';
 import { storeInvocation, storeStepResult } from '@/lib/pipeline/step-exchange';
 import { STEP_RULES } from '@/lib/storage/access-rules';
@@ -15,9 +16,8 @@ import { putObject } from '@/lib/storage/objects';
 import { withUpstream } from '@/workers/run-step';
 import { argoValidationErrors, simulateDag, type SimTask } from '@/test/argo-dag-sim';
 import { closeObjects, K8S_VOCABULARY } from '@/test/argo-schema-utils';
-import { argoParameterJson, argoTaskName, argoWorkflowParameters, deidSecretName, labelValue, plannedTaskId, SERVING_INFER_TASK } from './argo-parameters';
+import { argoParameterJson, argoWorkflowParameters, deidSecretName, labelValue } from './argo-parameters';
 import { renderOptionsFrom, renderWorkflowTemplate, workflowDeadlineSeconds, workflowTemplateJson } from './render-workflow-template';
-import { STEP_RUNTIME } from './step-runtime';
 
 /**
  * Argo's published JSON Schema (fixtures/argo, argoproj/argo-workflows@f016ad89, draft 2020-12). Its
@@ -86,8 +86,8 @@ const rendered = renderWorkflowTemplate({ ...renderOptionsFrom(cluster), namespa
 const templates = new Map(rendered.spec.templates.map((t) => [t.name, t]));
 const dag = templates.get(rendered.spec.entrypoint)!.dag!.tasks;
 const stepTemplates = rendered.spec.templates.filter((t) => t.container);
-const workerSteps = Object.values(STEPS).filter((s) => s.runsOn === 'worker').map((s) => s.name);
-const stepOf = (t: Tmpl) => t.metadata!.labels['segflow.io/step'] as keyof typeof STEP_RUNTIME;
+const workerSteps = [...WORKER_STEP_NAMES];
+const stepOf = (t: Tmpl) => t.metadata!.labels['segflow.io/step'] as WorkerStepName;
 
 describe('renderWorkflowTemplate', () => {
   const validate = argoValidator();
@@ -144,13 +144,13 @@ describe('renderWorkflowTemplate', () => {
     }
   });
 
-  it("mirrors planRun(): the same tasks and dependencies as a live or canary run with a shadow, without the platform's manifest step", () => {
-    for (const serving of ['live', 'canary'] as const) {
-      const planned = planRun({ serving, shadow: true }).filter((t) => t.step !== 'manifest');
-      expect(dag.map((d) => plannedTaskId(d.name, serving))).toEqual(planned.map((t) => t.id));
+  it("mirrors planRun(): the same tasks (by the same ids) and dependencies as a run with a shadow, without the platform's manifest step", () => {
+    {
+      const planned = planRun({ shadow: true }).filter((t) => t.step !== 'manifest');
+      expect(dag.map((d) => d.name)).toEqual(planned.map((t) => t.id));
       for (const t of planned) {
-        const task = dag.find((d) => d.name === argoTaskName(t.id))!;
-        const deps = [...(task.depends ?? '').matchAll(/([a-z][-a-z]*)\.Succeeded/g)].map((m) => plannedTaskId(m[1], serving));
+        const task = dag.find((d) => d.name === t.id)!;
+        const deps = [...(task.depends ?? '').matchAll(/([a-z][-a-z]*)\.Succeeded/g)].map((m) => m[1]);
         expect(deps, t.id).toEqual(t.after);
         expect(stepOf(templates.get(task.template)!)).toBe(t.step);
       }
@@ -169,7 +169,7 @@ describe('renderWorkflowTemplate', () => {
     });
     const params = Object.fromEntries(rendered.spec.arguments.parameters.map((p) => [p.name, p]));
     expect(params.shadow).toMatchObject({ value: 'false', enum: ['true', 'false'] });
-    expect(params.serving).toMatchObject({ value: 'live', enum: ['live', 'canary'] });
+    expect(params.serving).toBeUndefined();
     // invocations of the always-run tasks and the secret name must be supplied; the shadow ones default
     expect(rendered.spec.arguments.parameters.filter((p) => p.value === undefined).map((p) => p.name)).toEqual([
       'deid-secret-name',
@@ -178,12 +178,12 @@ describe('renderWorkflowTemplate', () => {
       'invocation-convert',
       'invocation-infer-serving',
     ]);
-    // compare sees the serving infer's result under the serving role's task id
-    expect(templates.get('compare')!.container!.args).toContain('infer-{{workflow.parameters.serving}}=/work/upstream/infer-serving.json');
+    // compare sees the serving infer's result under its own task id: nothing is translated
+    expect(templates.get('compare')!.container!.args).toContain('infer-serving=/work/upstream/infer-serving.json');
   });
 
   describe("on Argo's DAG semantics (test/argo-dag-sim.ts)", () => {
-    const run = (shadow: boolean, failing: Record<string, 'Failed' | 'Error'> = {}) => simulateDag(dag, { shadow: String(shadow), serving: 'live' }, (t) => failing[t] ?? 'Succeeded');
+    const run = (shadow: boolean, failing: Record<string, 'Failed' | 'Error'> = {}) => simulateDag(dag, { shadow: String(shadow) }, (t) => failing[t] ?? 'Succeeded');
 
     it('a run with a shadow runs every task and succeeds; without one, the shadow tasks are skipped', () => {
       expect(run(true)).toEqual({ phases: Object.fromEntries(dag.map((d) => [d.name, 'Succeeded'])), dagPhase: 'Succeeded', unresolved: [] });
@@ -215,7 +215,7 @@ describe('renderWorkflowTemplate', () => {
       expect([...t.container!.command, ...t.container!.args.slice(0, 5)].join(' ')).toBe('node bin/segflow.mjs step /work/invocation.json --by-ref --result /tmp/result.json');
       expect(t.inputs!.artifacts[0]).toEqual({ name: 'invocation', path: '/work/invocation.json', raw: { data: '{{inputs.parameters.invocation}}' } });
       expect(t.outputs!.parameters).toEqual([{ name: 'result', valueFrom: { path: '/tmp/result.json' } }]);
-      for (const a of t.inputs!.artifacts.slice(1)) expect(t.container!.args).toContain(`${a.name === `upstream-${SERVING_INFER_TASK}` ? 'infer-{{workflow.parameters.serving}}' : a.name.slice('upstream-'.length)}=${a.path}`);
+      for (const a of t.inputs!.artifacts.slice(1)) expect(t.container!.args).toContain(`${a.name.slice('upstream-'.length)}=${a.path}`);
     }
     // a task receives the results of every task before it, as the local executor passes them
     expect(templates.get('infer-serving')!.inputs!.parameters.map((p) => p.name)).toEqual(['invocation', 'upstream-ingest', 'upstream-deidentify', 'upstream-convert']);
@@ -223,12 +223,12 @@ describe('renderWorkflowTemplate', () => {
 
   it('retries each step as often as STEPS says, with capped backoff, and ends a stuck step and a stuck run', () => {
     for (const t of stepTemplates) {
-      const rt = STEP_RUNTIME[stepOf(t)];
-      expect(t.retryStrategy!.limit).toBe(String(STEPS[stepOf(t)].maxAttempts - 1));
+      const { retry, timeoutS } = STEPS[stepOf(t)];
+      expect(t.retryStrategy!.limit).toBe(String(retry.maxAttempts - 1));
       expect(t.retryStrategy!.expression).toBe('asInt(lastRetry.exitCode) != 2');
-      expect(t.retryStrategy!.backoff).toEqual({ duration: rt.backoff.duration, factor: String(rt.backoff.factor), cap: rt.backoff.cap, maxDuration: rt.backoff.maxDuration });
+      expect(t.retryStrategy!.backoff).toEqual({ duration: `${retry.backoff.initialS}s`, factor: String(retry.backoff.factor), cap: `${retry.backoff.capS / 60}m`, maxDuration: `${retry.backoff.maxDurationS / 3600}h` });
       // counted from the pod's creation: a pod Pending on a missing GPU, image or Secret fails
-      expect(t.timeout).toBe(`${rt.timeoutSeconds}s`);
+      expect(t.timeout).toBe(`${timeoutS}s`);
     }
     // the slowest path at its worst: ingest, deidentify, convert, the shadow infer (or serving), compare
     expect(rendered.spec.activeDeadlineSeconds).toBe(workflowDeadlineSeconds());
@@ -246,7 +246,7 @@ describe('renderWorkflowTemplate', () => {
 
   it('gives requests and limits to every step, the restricted Pod Security profile, and a writable /tmp only', () => {
     for (const t of stepTemplates) {
-      const rt = STEP_RUNTIME[stepOf(t)];
+      const rt = STEPS[stepOf(t)].resources;
       expect(t.container!.resources.requests, t.name).toEqual(rt.requests);
       expect(t.container!.resources.limits, t.name).toMatchObject(rt.limits);
       expect(t.securityContext, t.name).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } });
@@ -307,9 +307,9 @@ describe('invocations and upstream results through Argo parameters', () => {
   const run = { id: '11111111-1111-4111-8111-111111111111', projectId: '22222222-2222-4222-8222-222222222222', studyId: '33333333-3333-4333-8333-333333333333' };
   const sha = (c: string) => c.repeat(64);
   const model = (role: 'live' | 'canary' | 'shadow') => ({ role, model: 'brain-tissue', version: role === 'shadow' ? '2.0.0' : '1.0.0', sha256: sha('c'), artifactKey: 'models/brain-tissue/x/model.onnx', spec: { labels: ['Grey {{Matter}}'] } });
-  const invocations = (serving: 'live' | 'canary', shadow: boolean): Record<string, TStepInvocation> =>
+  const invocations = (shadow: boolean): Record<string, TStepInvocation> =>
     Object.fromEntries(
-      planRun({ serving, shadow })
+      planRun({ shadow })
         .filter((t) => t.step !== 'manifest')
         .map((t): [string, TStepInvocation] => [
           t.id,
@@ -320,37 +320,38 @@ describe('invocations and upstream results through Argo parameters', () => {
             kind: 'nifti' as const,
             inputs: [{ key: `raw-phi/${run.projectId}/${run.studyId}/Zoë.nii.gz`, versionId: null, sha256: sha('a'), size: 10 }],
             upstream: t.step === 'ingest' ? {} : { ingest: [] as TStepInvocation['upstream'][string] },
-            ...(t.role ? { model: model(t.role) } : {}),
-            params: {},
-          },
+            ...(t.model ? { model: model(t.model === 'shadow' ? 'shadow' : 'canary') } : {}),
+            params: t.step === 'deidentify' ? { deidOptions: {} } : t.step === 'compare' ? { labelsFrom: {} } : {},
+          } as TStepInvocation,
         ]),
     );
 
   const ref = (task: string): TObjectRef => ({ key: `pipeline/${run.projectId}/invocations/${run.id}/${task}.json`, versionId: null, sha256: sha('f'), size: 900 });
-  const refs = (serving: 'live' | 'canary', shadow: boolean) => Object.fromEntries(Object.keys(invocations(serving, shadow)).map((id) => [id, ref(id)]));
+  const refs = (shadow: boolean) => Object.fromEntries(Object.keys(invocations(shadow)).map((id) => [id, ref(id)]));
 
   it('puts a reference to every stored invocation in a workflow parameter of its DAG task', () => {
-    const params = argoWorkflowParameters({ serving: 'canary', shadow: true, invocations: refs('canary', true), deidSecretName: deidSecretName(run.projectId) });
+    const params = argoWorkflowParameters({ shadow: true, invocations: refs(true), deidSecretName: deidSecretName(run.projectId) });
     expect(Object.keys(params).sort()).toEqual(
-      ['serving', 'shadow', 'deid-secret-name', ...['ingest', 'deidentify', 'convert', 'infer-serving', 'infer-shadow', 'compare'].map((t) => `invocation-${t}`)].sort(),
+      ['shadow', 'deid-secret-name', ...['ingest', 'deidentify', 'convert', 'infer-serving', 'infer-shadow', 'compare'].map((t) => `invocation-${t}`)].sort(),
     );
-    expect(params).toMatchObject({ serving: 'canary', shadow: 'true', 'deid-secret-name': `segflow-deid-${run.projectId}` });
-    expect(JSON.parse(params['invocation-infer-serving'])).toEqual(ref('infer-canary'));
+    expect(params).toMatchObject({ shadow: 'true', 'deid-secret-name': `segflow-deid-${run.projectId}` });
+    expect(JSON.parse(params[`invocation-${SERVING_INFER_TASK}`])).toEqual(ref(SERVING_INFER_TASK));
     // every parameter the template requires is supplied
     const required = rendered.spec.arguments.parameters.filter((p) => p.value === undefined).map((p) => p.name);
     for (const name of required) expect(params[name], name).toBeDefined();
 
-    const noShadow = argoWorkflowParameters({ serving: 'live', shadow: false, invocations: refs('live', false), deidSecretName: 'segflow-deid-x' });
+    const noShadow = argoWorkflowParameters({ shadow: false, invocations: refs(false), deidSecretName: 'segflow-deid-x' });
     expect(noShadow.shadow).toBe('false');
     expect(noShadow['invocation-infer-shadow']).toBeUndefined();
-    expect(() => argoWorkflowParameters({ serving: 'live', shadow: false, invocations: refs('canary', false), deidSecretName: 'x' })).toThrow(/missing infer-live; not in the plan: infer-canary/);
+    expect(() => argoWorkflowParameters({ shadow: false, invocations: refs(true), deidSecretName: 'x' })).toThrow(/not in the plan: infer-shadow, compare/);
+    expect(() => argoWorkflowParameters({ shadow: true, invocations: refs(false), deidSecretName: 'x' })).toThrow(/missing infer-shadow, compare/);
   });
 
   it("keeps a 1,000-instance run far under Argo's limits: every parameter, the workflow and each node stay small", () => {
     // the largest series tested: 1,000 DICOM instances; what the workflow holds does not grow with it
-    const params = argoWorkflowParameters({ serving: 'live', shadow: true, invocations: refs('live', true), deidSecretName: deidSecretName(run.projectId) });
+    const params = argoWorkflowParameters({ shadow: true, invocations: refs(true), deidSecretName: deidSecretName(run.projectId) });
     const inputs = Array.from({ length: 1000 }, (_, i) => ({ key: `raw-phi/${run.projectId}/${run.studyId}/${'5'.repeat(36)}/${i}`, versionId: '3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf3vjVBH40Nr8X8gdRQBpUMLUo', sha256: sha('a'), size: 525_000 }));
-    const big = { ...invocations('live', true).ingest, kind: 'dicom' as const, inputs };
+    const big = { ...invocations(true).ingest, kind: 'dicom' as const, inputs };
     expect(JSON.stringify(big).length).toBeGreaterThan(200_000); // what a parameter would have carried before
     const resultRef = argoParameterJson({ key: `pipeline/${run.projectId}/results/deidentify/${run.id}/deidentify.json`, versionId: '3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf3vjVBH40Nr8X8gdRQBpUMLUo', sha256: sha('b'), size: 400_000 });
     for (const [name, value] of Object.entries(params)) expect(value.length, name).toBeLessThan(1_024);
@@ -387,7 +388,7 @@ describe('invocations and upstream results through Argo parameters', () => {
 
     it('hands the merged invocation to the step, and writes an Argo-safe result', () => {
       // what the raw input artifact writes to /work/invocation.json: the workflow parameter's text
-      writeFileSync(join(dir, 'invocation.json'), argoParameterJson({ ...invocations('live', false).convert, upstream: {} }));
+      writeFileSync(join(dir, 'invocation.json'), argoParameterJson({ ...invocations(false).convert, upstream: {} }));
       writeFileSync(join(dir, 'deidentify.json'), argoParameterJson(volume));
       writeFileSync(join(dir, 'ingest.json'), argoParameterJson({ outputs: [], info: {} }));
       const segflow = (args: string[]) => spawnSync(process.execPath, [join(process.cwd(), 'bin', 'segflow.mjs'), 'step', join(dir, 'invocation.json'), ...args], { encoding: 'utf8', timeout: 120_000 });
@@ -416,11 +417,11 @@ describe('invocations and upstream results through Argo parameters', () => {
     const segflow = (args: string[]) => spawnSync(process.execPath, [join(process.cwd(), 'bin', 'segflow.mjs'), 'step', ...args], { encoding: 'utf8', timeout: 120_000, env: process.env });
 
     it('reads its invocation and upstream results from the bucket, checks them, and stores its result there', async () => {
-      const inv = { ...invocations('live', false).convert, run: { ...run, id: randomUUID() }, upstream: {} };
+      const inv = { ...invocations(false).convert, run: { ...run, id: randomUUID() }, upstream: {} };
       const volume: TStepResult = { outputs: [{ name: 'volume.nii.gz', key: `derived/${run.projectId}/${run.studyId}/runs/${inv.run.id}/deidentify/volume.nii.gz`, versionId: null, sha256: sha('d'), size: 1234 }], info: { note: 'Zoë {{x}}' } };
       writeFileSync(join(dir, 'invocation.json'), argoParameterJson(await storeInvocation(inv)));
-      writeFileSync(join(dir, 'ingest.json'), argoParameterJson(await storeStepResult({ ...inv, step: 'ingest', task: 'ingest' }, { outputs: [], info: {} })));
-      const deidRef = await storeStepResult({ ...inv, step: 'deidentify', task: 'deidentify' }, volume);
+      writeFileSync(join(dir, 'ingest.json'), argoParameterJson(await storeStepResult({ ...inv, step: 'ingest', task: 'ingest', params: {} } as TStepInvocation, { outputs: [], info: {} })));
+      const deidRef = await storeStepResult({ ...inv, step: 'deidentify', task: 'deidentify', params: { deidOptions: {} } } as TStepInvocation, volume);
       writeFileSync(join(dir, 'deidentify.json'), argoParameterJson(deidRef));
       const args = [join(dir, 'invocation.json'), '--by-ref', '--result', join(dir, 'result.json'), '--upstream', `ingest=${join(dir, 'ingest.json')}`, '--upstream', `deidentify=${join(dir, 'deidentify.json')}`];
 

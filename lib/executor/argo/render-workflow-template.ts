@@ -16,9 +16,10 @@
  * - A task gets the `result` reference of every task before it in the DAG (its ancestors, as the local
  *   executor hands a step the outputs of every task finished before it) as `upstream-<task>` files;
  *   `segflow step --upstream <task>=<file>` merges each result's outputs into the invocation's `upstream`.
- * - The serving infer task is one DAG task, `infer-serving`, whatever the serving role: its model comes
- *   in its invocation, and the workflow parameter `serving` (live | canary) names its upstream key for
- *   compare (`infer-live` / `infer-canary`, as planRun() names it).
+ * - DAG tasks are planRun()'s tasks, by the same ids: the serving model's infer is `infer-serving`
+ *   whether the live or the canary version serves (the role is data, in its invocation's model), so
+ *   nothing is translated. Each step template's resources, timeout, retries and backoff come from the
+ *   step registry (lib/pipeline/steps.ts).
  * - Shadow work (ADR-03) never fails the workflow and never hangs it: the shadow infer runs only when
  *   the parameter `shadow` is "true"; compare `depends` on the serving infer having succeeded and on
  *   the shadow infer having finished in any way, and runs (`when`) only if the shadow succeeded: so
@@ -30,10 +31,10 @@
  *   segflow writes the manifest itself once the workflow has succeeded.
  */
 import type { TClusterConfig } from '@/lib/deploy/cluster-config';
-import { PIPELINE_VERSION, STEPS, type PlannedTask } from '@/lib/pipeline/definition';
-import { argoTasks, labelValue, SERVING_INFER_TASK, type ArgoTask } from './argo-parameters';
+import { PIPELINE_VERSION, SERVING_INFER_TASK, type PlannedTask } from '@/lib/pipeline/definition';
+import { STEPS, type WorkerStepName } from '@/lib/pipeline/steps';
+import { argoTasks, labelValue, type ArgoTask } from './argo-parameters';
 import { DEID_SECRET_KEY, renderStepTemplate } from './render-step-template';
-import { durationSeconds, STEP_RUNTIME } from './step-runtime';
 
 export const WORKFLOW_TEMPLATE_NAME = 'segflow-pipeline';
 export const PIPELINE_VERSION_LABEL = 'segflow.io/pipeline-version';
@@ -63,10 +64,10 @@ export function renderOptionsFrom(c: TClusterConfig): RenderOptions {
 
 /** Every task before this one in the DAG (its transitive dependencies), in dependency order. */
 function ancestors(tasks: ArgoTask[], name: string): string[] {
-  const byName = new Map(tasks.map((t) => [t.argoName, t]));
+  const byName = new Map(tasks.map((t) => [t.id, t]));
   const found = new Set<string>();
   const visit = (n: string) => {
-    for (const dep of byName.get(n)?.argoAfter ?? []) {
+    for (const dep of byName.get(n)?.after ?? []) {
       if (!found.has(dep)) {
         found.add(dep);
         visit(dep);
@@ -74,32 +75,32 @@ function ancestors(tasks: ArgoTask[], name: string): string[] {
     }
   };
   visit(name);
-  return tasks.map((t) => t.argoName).filter((n) => found.has(n));
+  return tasks.map((t) => t.id).filter((n) => found.has(n));
 }
 
 /** shadow-only: the shadow infer and everything after it */
 function isShadowOnly(t: PlannedTask, tasks: ArgoTask[]): boolean {
-  return t.role === 'shadow' || t.after.some((id) => isShadowOnly(tasks.find((x) => x.id === id)!, tasks));
+  return t.model === 'shadow' || t.after.some((id) => isShadowOnly(tasks.find((x) => x.id === id)!, tasks));
 }
 
 /** `depends`: a serving-path dependency must have succeeded; an optional one must only have finished */
 function dependsOf(t: ArgoTask, tasks: ArgoTask[]): string | undefined {
-  const terms = t.argoAfter.map((d) => (tasks.find((x) => x.argoName === d)!.optional ? `(${d}.Succeeded || ${d}.Skipped || ${d}.Failed || ${d}.Errored)` : `${d}.Succeeded`));
+  const terms = t.after.map((d) => (tasks.find((x) => x.id === d)!.optional ? `(${d}.Succeeded || ${d}.Skipped || ${d}.Failed || ${d}.Errored)` : `${d}.Succeeded`));
   return terms.length ? terms.join(' && ') : undefined;
 }
 
 /** `when`: shadow-only tasks run with a shadow, and only after their optional dependencies succeeded */
 function whenOf(t: ArgoTask, tasks: ArgoTask[]): string | undefined {
   const conds = isShadowOnly(t, tasks) ? ["'{{workflow.parameters.shadow}}' == 'true'"] : [];
-  for (const d of t.argoAfter) if (tasks.find((x) => x.argoName === d)!.optional) conds.push(`'{{tasks.${d}.status}}' == 'Succeeded'`);
+  for (const d of t.after) if (tasks.find((x) => x.id === d)!.optional) conds.push(`'{{tasks.${d}.status}}' == 'Succeeded'`);
   return conds.length ? conds.join(' && ') : undefined;
 }
 
 /** A step's worst case: every attempt to its timeout, with the longest backoff between, and no retry after maxDuration. */
-function stepDeadlineSeconds(step: keyof typeof STEP_RUNTIME): number {
-  const rt = STEP_RUNTIME[step];
-  const attempts = STEPS[step].maxAttempts;
-  return Math.min(attempts * rt.timeoutSeconds + (attempts - 1) * durationSeconds(rt.backoff.cap), durationSeconds(rt.backoff.maxDuration) + rt.timeoutSeconds);
+function stepDeadlineSeconds(step: WorkerStepName): number {
+  const { timeoutS, retry } = STEPS[step];
+  const attempts = retry.maxAttempts;
+  return Math.min(attempts * timeoutS + (attempts - 1) * retry.backoff.capS, retry.backoff.maxDurationS + timeoutS);
 }
 
 /** The workflow's activeDeadlineSeconds: the slowest path through the DAG with every step at its worst. */
@@ -107,11 +108,11 @@ export function workflowDeadlineSeconds(): number {
   const tasks = argoTasks();
   const memo = new Map<string, number>();
   const until = (t: ArgoTask): number => {
-    if (!memo.has(t.argoName)) {
-      const before = Math.max(0, ...t.argoAfter.map((d) => until(tasks.find((x) => x.argoName === d)!)));
-      memo.set(t.argoName, before + stepDeadlineSeconds(t.step as keyof typeof STEP_RUNTIME));
+    if (!memo.has(t.id)) {
+      const before = Math.max(0, ...t.after.map((d) => until(tasks.find((x) => x.id === d)!)));
+      memo.set(t.id, before + stepDeadlineSeconds(t.step));
     }
-    return memo.get(t.argoName)!;
+    return memo.get(t.id)!;
   };
   return Math.max(...tasks.map(until));
 }
@@ -127,20 +128,20 @@ export function renderWorkflowTemplate(opts: RenderOptions): Record<string, unkn
     const depends = dependsOf(t, tasks);
     const when = whenOf(t, tasks);
     return {
-      name: t.argoName,
-      template: t.argoName,
+      name: t.id,
+      template: t.id,
       ...(depends ? { depends } : {}),
       ...(when ? { when } : {}),
       arguments: {
         parameters: [
-          { name: 'invocation', value: `{{workflow.parameters.invocation-${t.argoName}}}` },
-          ...ancestors(tasks, t.argoName).map((u) => ({ name: `upstream-${u}`, value: `{{tasks.${u}.outputs.parameters.result}}` })),
+          { name: 'invocation', value: `{{workflow.parameters.invocation-${t.id}}}` },
+          ...ancestors(tasks, t.id).map((u) => ({ name: `upstream-${u}`, value: `{{tasks.${u}.outputs.parameters.result}}` })),
         ],
       },
     };
   });
 
-  const shadowTasks = tasks.filter((t) => isShadowOnly(t, tasks)).map((t) => t.argoName);
+  const shadowTasks = tasks.filter((t) => isShadowOnly(t, tasks)).map((t) => t.id);
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'WorkflowTemplate',
@@ -165,17 +166,16 @@ export function renderWorkflowTemplate(opts: RenderOptions): Record<string, unkn
       podPriorityClassName: o.priorityClasses.live.name,
       arguments: {
         parameters: [
-          { name: 'serving', value: 'live', enum: ['live', 'canary'], description: 'role of the serving model: live, or canary for runs routed to the canary' },
           { name: 'shadow', value: 'false', enum: ['true', 'false'], description: 'whether a shadow model runs beside the serving one (then the shadow infer and compare run)' },
           { name: 'deid-secret-name', description: `the project's Kubernetes Secret with the de-identification secret under key "${DEID_SECRET_KEY}" (segflow-deid-<project>)` },
           ...tasks.map((t) => ({
-            name: `invocation-${t.argoName}`,
-            ...(shadowTasks.includes(t.argoName) ? { value: '{}' } : {}),
-            description: `reference (JSON: key, versionId, sha256, size) to the stored step invocation of task ${t.argoName === SERVING_INFER_TASK ? 'infer-<serving>' : t.argoName}${shadowTasks.includes(t.argoName) ? '; only with a shadow' : ''}`,
+            name: `invocation-${t.id}`,
+            ...(shadowTasks.includes(t.id) ? { value: '{}' } : {}),
+            description: `reference (JSON: key, versionId, sha256, size) to the stored step invocation of task ${t.id}${t.id === SERVING_INFER_TASK ? ' (the live or canary model)' : ''}${shadowTasks.includes(t.id) ? '; only with a shadow' : ''}`,
           })),
         ],
       },
-      templates: [{ name: DAG_TEMPLATE_NAME, dag: { tasks: dagTasks } }, ...tasks.map((t) => renderStepTemplate(t, ancestors(tasks, t.argoName), o))],
+      templates: [{ name: DAG_TEMPLATE_NAME, dag: { tasks: dagTasks } }, ...tasks.map((t) => renderStepTemplate(t, ancestors(tasks, t.id), o))],
     },
   };
 }

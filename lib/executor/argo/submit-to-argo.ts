@@ -1,11 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { runs, runSteps, type Run } from '@/db/schema';
 import type { DbOrTx } from '@/lib/db';
-import { STEPS } from '@/lib/pipeline/definition';
+import { STEPS } from '@/lib/pipeline/steps';
 import type { TObjectRef } from '@/lib/pipeline/step-contract';
 import { storeInvocation } from '@/lib/pipeline/step-exchange';
-import { loadRunContext } from '../run-context';
-import { buildInvocation } from '../run-context';
+import { buildInvocation, loadRunContext } from '../run-context';
 import { ArgoError, submitWorkflow, type ArgoConnection } from './argo-client';
 import { argoWorkflowParameters, deidSecretName, labelValue, workflowName } from './argo-parameters';
 import { WORKFLOW_TEMPLATE_NAME } from './render-workflow-template';
@@ -20,19 +19,23 @@ export function parseWorkflowRef(externalId: string | null): { namespace: string
 }
 
 /**
- * Submits a claimed run (status `running`, no workflow yet) to Argo, outside any transaction: every
+ * Submits a claimed run (status `running`, claimed by `claim.owner` with claimNextRun, no workflow
+ * yet) to Argo, outside any transaction: every
  * worker task's invocation is stored in the bucket (the workflow carries references), the project's
  * de-identification secret stays in Kubernetes (the workflow names the Secret), and the workflow is
  * named from the run, so submitting again — after a lost answer, by a second executor — is refused
  * with 409 and the existing workflow is adopted instead of run twice. Only then does the run record
- * its workflow. An answer that never came (timeout) leaves the run to be submitted again next tick.
+ * its workflow, and its lease is dropped (a submitted run is followed by whichever executor ticks).
+ * An answer that never came (timeout) leaves the run to be submitted again next tick.
  */
-export async function submitToArgo(db: DbOrTx, runId: string, conn: ArgoConnection): Promise<Run> {
+export async function submitToArgo(db: DbOrTx, runId: string, conn: ArgoConnection, claim: { owner: string }): Promise<Run> {
   const c = await loadRunContext(db, runId);
-  if (c.run.status !== 'running' || c.run.externalId) throw new Error(`run ${runId} is ${c.run.status}${c.run.externalId ? ` with workflow ${c.run.externalId}` : ''}: not a claimed run waiting for its workflow`);
+  if (c.run.status !== 'running' || c.run.externalId || c.run.claimedBy !== claim.owner) {
+    throw new Error(`run ${runId} is ${c.run.status}${c.run.externalId ? ` with workflow ${c.run.externalId}` : ''}${c.run.claimedBy !== claim.owner ? `, claimed by ${c.run.claimedBy ?? 'nobody'}` : ''}: not a run this executor claimed that waits for its workflow`);
+  }
   const invocations: Record<string, TObjectRef> = {};
   for (const t of c.tasks) if (STEPS[t.step].runsOn === 'worker') invocations[t.id] = await storeInvocation(buildInvocation(c, t, {}));
-  const parameters = argoWorkflowParameters({ serving: c.params.serving.role === 'canary' ? 'canary' : 'live', shadow: Boolean(c.params.shadow), invocations, deidSecretName: deidSecretName(c.run.projectId) });
+  const parameters = argoWorkflowParameters({ shadow: Boolean(c.params.shadow), invocations, deidSecretName: deidSecretName(c.run.projectId) });
   const name = workflowName(c.run.id);
   let namespace = conn.namespace;
   try {
@@ -42,6 +45,6 @@ export async function submitToArgo(db: DbOrTx, runId: string, conn: ArgoConnecti
     if (!(err instanceof ArgoError && err.status === 409)) throw err;
   }
   await db.insert(runSteps).values(c.tasks.map((t) => ({ runId, name: t.id }))).onConflictDoNothing();
-  const [row] = await db.update(runs).set({ externalId: workflowRef(namespace, name) }).where(eq(runs.id, runId)).returning();
+  const [row] = await db.update(runs).set({ externalId: workflowRef(namespace, name), claimedBy: null, leaseExpiresAt: null }).where(eq(runs.id, runId)).returning();
   return row;
 }

@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { runs, runSteps, type Run } from '@/db/schema';
 import type { DbOrTx } from '@/lib/db';
 import { loadStepResult } from '@/lib/pipeline/step-exchange';
-import { finishRun, writeSucceededManifest } from '../finish-run';
+import { finishRun, writeSucceededManifest } from '@/lib/runs/finish-run';
 import { loadRunContext, recordStepResult } from '../run-context';
 import type { ArgoTaskStatus, ArgoWorkflowStatus } from './argo-client';
 

@@ -16,7 +16,7 @@ import { verifyManifest } from '@/lib/manifests/verify-manifest';
 import { rawPublicKey, loadSigningKey } from '@/lib/manifests/signing-key';
 import { registerModelVersion } from '@/lib/models/register-model-version';
 import { setSlotVersion } from '@/lib/models/set-slot-version';
-import { submitRun } from '@/lib/pipeline/submit-run';
+import { submitRun } from '@/lib/runs/submit-run';
 import type { TStepInvocation, TStepResult } from '@/lib/pipeline/step-contract';
 import { getObjectBytes } from '@/lib/storage/objects';
 import { UploadApi } from '@/lib/uploads/client/upload-api';
@@ -28,6 +28,7 @@ import { readNifti } from '@/lib/imaging/nifti/read-nifti';
 import { createTestProject, type TestProject } from '@/test/test-project';
 import { runStep } from '@/workers/run-step';
 import { executeRun } from './execute-run';
+import { spawnStep, type StepContext } from './spawn-step';
 
 let tp: TestProject;
 let seriesId: string;
@@ -79,7 +80,7 @@ describe('a run through the local executor (child processes, real store, real mo
       ingest: ['succeeded', 1],
       deidentify: ['succeeded', 1],
       convert: ['succeeded', 1],
-      'infer-live': ['succeeded', 1],
+      'infer-serving': ['succeeded', 1],
       'infer-shadow': ['succeeded', 1],
       compare: ['succeeded', 1],
       manifest: ['succeeded', 1],
@@ -111,7 +112,7 @@ describe('a run through the local executor (child processes, real store, real mo
       ['live', '1.0.0'],
       ['shadow', '1.0.0-fp16'],
     ]);
-    const live = m.steps.find((s) => s.name === 'infer-live')!;
+    const live = m.steps.find((s) => s.name === 'infer-serving')!;
     expect(live.outputs.map((o) => o.key.split('/').pop())).toEqual(['mask.nii.gz', 'volumes.json']);
     // outputs are what the manifest says they are
     for (const o of live.outputs) {
@@ -120,7 +121,7 @@ describe('a run through the local executor (child processes, real store, real mo
     }
     // through the API: a researcher sees the serving model's steps only, an operator also the shadow and the comparison
     const asResearcher = (await call(tp.users.researcher.token, 'GET', `/api/runs/${run.id}`)).body.run;
-    expect(asResearcher.steps.map((x) => x.name)).toEqual(['ingest', 'deidentify', 'convert', 'infer-live', 'manifest']);
+    expect(asResearcher.steps.map((x) => x.name)).toEqual(['ingest', 'deidentify', 'convert', 'infer-serving', 'manifest']);
     expect(asResearcher.shadow).toBeUndefined();
     expect(asResearcher.comparison).toBeUndefined();
     expect(JSON.stringify(asResearcher)).not.toContain('1.0.0-fp16');
@@ -146,7 +147,7 @@ describe('a run through the local executor (child processes, real store, real mo
     expect(created).toBe(true);
     const calls: string[] = [];
     const deidResults: TStepResult[] = [];
-    const failing = async (inv: TStepInvocation, env: Record<string, string>) => {
+    const failing = async (inv: TStepInvocation, { env }: StepContext) => {
       calls.push(inv.task);
       if (inv.task === 'convert') throw new Error('disk full');
       Object.assign(process.env, env);
@@ -167,8 +168,8 @@ describe('a run through the local executor (child processes, real store, real mo
     const steps = await getDb().select().from(runSteps).where(and(eq(runSteps.runId, run.id)));
     const by = Object.fromEntries(steps.map((s) => [s.name, s]));
     expect(by.convert).toMatchObject({ status: 'failed', attempts: 3, error: 'disk full' });
-    expect(Object.keys(by).sort()).toEqual(['convert', 'deidentify', 'infer-live', 'ingest', 'manifest']);
-    expect([by['infer-live'].status, by.manifest.status]).toEqual(['skipped', 'skipped']);
+    expect(Object.keys(by).sort()).toEqual(['convert', 'deidentify', 'infer-serving', 'ingest', 'manifest']);
+    expect([by['infer-serving'].status, by.manifest.status]).toEqual(['skipped', 'skipped']);
     expect(by.deidentify).toMatchObject({ status: 'succeeded', attempts: 2 });
     // the failed run's manifest says so, with the attempts and the error
     const envelope = JSON.parse(new TextDecoder().decode(await getObjectBytes({ key: failed.manifestKey! })));
@@ -180,6 +181,40 @@ describe('a run through the local executor (child processes, real store, real mo
     // submitting it again queues the same run again (a retry, not a new run)
     const again = await getDb().transaction((tx) => submitRun(tx, { projectId: tp.id, seriesId, model: other, submittedBy: tp.users.researcher.id }));
     expect(again).toMatchObject({ created: false, run: { id: run.id, status: 'queued' } });
+    // not left queued: an executor sharing this database (CI's e2e app) would take it
+    await getDb().update(runs).set({ status: 'cancelled' }).where(eq(runs.id, run.id));
+  }, 120_000);
+  it('hands a run back on shutdown: after the running step when it finishes in time, else killing it with its attempt not counted', async () => {
+    const other = `${modelName}-handback`;
+    const spec = { ...JSON.parse(readFileSync(join(process.cwd(), 'models/brain-tissue/spec.json'), 'utf8')), name: other };
+    const { version } = await registerModelVersion(getDb(), { model: readFileSync(join(process.cwd(), 'models/brain-tissue/model.onnx')), spec });
+    await setSlotVersion(getDb(), { modelId: version.modelId, versionId: version.id, stage: 'live', reason: 'test' });
+    const { run } = await getDb().transaction((tx) => submitRun(tx, { projectId: tp.id, seriesId, model: other, submittedBy: tp.users.researcher.id }));
+    const stepsNow = async () => Object.fromEntries((await getDb().select().from(runSteps).where(eq(runSteps.runId, run.id))).map((x) => [x.name, [x.status, x.attempts]]));
+
+    // SIGTERM while deidentify runs, with time to finish it: it finishes, the run goes back before convert
+    let stopping = false;
+    const finishing = async (inv: TStepInvocation, { env }: StepContext) => {
+      if (inv.task === 'deidentify') stopping = true;
+      Object.assign(process.env, env);
+      return runStep(inv);
+    };
+    const first = await executeRun(run.id, { runWorkerStep: finishing, handBackBeforeNextTask: () => stopping });
+    expect(first).toMatchObject({ status: 'queued', claimedBy: null, leaseExpiresAt: null });
+    expect(await stepsNow()).toMatchObject({ ingest: ['succeeded', 1], deidentify: ['succeeded', 1], convert: ['pending', 0] });
+
+    // the next executor resumes at convert; its shutdown timeout runs out mid-step: killed, handed back
+    const controller = new AbortController();
+    const calls: string[] = [];
+    const killed = async (inv: TStepInvocation, ctx: StepContext): Promise<TStepResult> => {
+      calls.push(inv.task);
+      controller.abort({ kind: 'shutdown' });
+      return spawnStep(inv, ctx); // aborted: never starts, or its process group is killed
+    };
+    const second = await executeRun(run.id, { runWorkerStep: killed, signal: controller.signal });
+    expect(calls).toEqual(['convert']);
+    expect(second.status).toBe('queued');
+    expect(await stepsNow()).toMatchObject({ deidentify: ['succeeded', 1], convert: ['pending', 0], 'infer-serving': ['pending', 0] });
     // not left queued: an executor sharing this database (CI's e2e app) would take it
     await getDb().update(runs).set({ status: 'cancelled' }).where(eq(runs.id, run.id));
   }, 120_000);
@@ -209,7 +244,7 @@ describe('a run through the local executor (child processes, real store, real mo
     }
     const volume = readNifti(await getObjectBytes({ key: steps.convert[0].key }));
     expect(volume.dims).toEqual([512, 512, 30]);
-    const seg = Buffer.from(await getObjectBytes({ key: steps['infer-live'].find((o) => o.name === 'seg.dcm')!.key }));
+    const seg = Buffer.from(await getObjectBytes({ key: steps['infer-serving'].find((o) => o.name === 'seg.dcm')!.key }));
     // the SEG points at the de-identified instances, never at the originals or the patient
     expect(seg.includes(deidHeaders[0].sopInstanceUid)).toBe(true);
     expect(seg.includes(original.sopInstanceUid)).toBe(false);
@@ -224,11 +259,11 @@ describe('a run through the local executor (child processes, real store, real mo
     }
     const { run } = await getDb().transaction((tx) => submitRun(tx, { projectId: tp.id, seriesId, model: other, submittedBy: tp.users.researcher.id }));
     const calls: string[] = [];
-    const worker = async (inv: TStepInvocation, env: Record<string, string>): Promise<TStepResult> => {
+    const worker = async (inv: TStepInvocation, { env }: StepContext): Promise<TStepResult> => {
       calls.push(inv.task);
       if (inv.task === 'infer-shadow') throw new Error('CUDA out of memory');
       // the serving model's outputs, without spending a minute of CPU on them here
-      if (inv.task === 'infer-live') return { outputs: [{ name: 'mask.nii.gz', key: `derived/${tp.id}/${run.studyId}/runs/${run.id}/infer-live/mask.nii.gz`, versionId: null, sha256: 'a'.repeat(64), size: 1 }], info: {} };
+      if (inv.task === 'infer-serving') return { outputs: [{ name: 'mask.nii.gz', key: `derived/${tp.id}/${run.studyId}/runs/${run.id}/infer-serving/mask.nii.gz`, versionId: null, sha256: 'a'.repeat(64), size: 1 }], info: {} };
       Object.assign(process.env, env);
       return runStep(inv);
     };
@@ -239,7 +274,7 @@ describe('a run through the local executor (child processes, real store, real mo
     const by = Object.fromEntries((await getDb().select().from(runSteps).where(eq(runSteps.runId, run.id))).map((x) => [x.name, x]));
     expect(by['infer-shadow']).toMatchObject({ status: 'failed', attempts: 3, error: 'CUDA out of memory' });
     expect(by.compare.status).toBe('skipped');
-    expect(by['infer-live'].status).toBe('succeeded');
+    expect(by['infer-serving'].status).toBe('succeeded');
     const m = ZSignedManifest.parse(JSON.parse(new TextDecoder().decode(await getObjectBytes({ key: done.manifestKey! })))).manifest;
     expect(m.run.status).toBe('succeeded');
     expect(m.steps.find((x) => x.name === 'infer-shadow')).toMatchObject({ status: 'failed', error: 'CUDA out of memory' });

@@ -1,44 +1,81 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { runs, runSteps, type Run } from '@/db/schema';
+import { runs, runSteps, type Run, type RunStep } from '@/db/schema';
+import { parseStepOutputs } from '@/db/schema/run-json';
 import { getDb } from '@/lib/db';
-import { STEPS, type PlannedTask } from '@/lib/pipeline/definition';
+import type { PlannedTask } from '@/lib/pipeline/definition';
 import type { TStepInvocation, TStepOutput, TStepResult } from '@/lib/pipeline/step-contract';
+import { retryDelayS, STEPS } from '@/lib/pipeline/steps';
+import { finishRun, writeSucceededManifest } from '@/lib/runs/finish-run';
 import { DEID_SECRET_ENV } from '@/workers/steps/deid-secret';
-import { finishRun, writeSucceededManifest } from '../finish-run';
+import { handBackRun } from '../claim-run';
 import { buildInvocation, loadRunContext, recordStepResult, type RunContext } from '../run-context';
-import { spawnStep } from './spawn-step';
+import { spawnStep, StepAborted, type StepContext } from './spawn-step';
+
+/** Why an executor aborts a run it executes. */
+export type AbortReason =
+  /** shutting down: the step is killed and handed back, its attempt not counted */
+  | { kind: 'shutdown' }
+  /** the lease lapsed and another executor may hold the run now: walk away, write nothing */
+  | { kind: 'lease-lost' };
 
 export interface ExecuteOptions {
-  /** runs one worker step; default: a child process (`segflow step`) */
-  runWorkerStep?: (inv: TStepInvocation, env: Record<string, string>) => Promise<TStepResult>;
-  /** first retry delay, doubling per attempt */
+  /** runs one attempt of a worker step; default: a child process (`segflow step`) */
+  runWorkerStep?: (inv: TStepInvocation, ctx: StepContext) => Promise<TStepResult>;
+  /** first retry delay, doubling per attempt; default: the step's backoff (lib/pipeline/steps.ts) */
   retryDelayMs?: number;
+  /** aborts the running step (its reason: an AbortReason) */
+  signal?: AbortSignal;
+  /** asked before each task: true hands the run back instead of starting it (a shutdown that lets the running step finish) */
+  handBackBeforeNextTask?: () => boolean;
+  /** the executor holding the run's claim (runs.claimed_by), when it was claimed */
+  owner?: string;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const reasonOf = (signal: AbortSignal | undefined): AbortReason | null => (signal?.aborted ? ((signal.reason as AbortReason | undefined) ?? { kind: 'shutdown' }) : null);
+
+/** Waits, unless the signal aborts first. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
 
 /**
  * Takes one claimed run through its DAG on this machine, one task at a time in dependency order
  * (two cores: the infer tasks would only fight over them). Each task is a run_steps row: attempts,
  * timings, outputs and error are recorded as they happen, so a run interrupted by a restart resumes
- * after its last finished task. A failing task is retried with backoff up to its step's limit; a
+ * after its last finished task. A failing task is retried with its step's backoff up to its limit; a
  * task that still fails fails the run and the tasks after it are skipped — except shadow work (an
  * optional task), whose failure is recorded while the serving path goes on. Steps write the same bytes
  * to the same keys on a retry, so a retry never leaves two versions of an output behind.
+ *
+ * Handing back (the executor stops): before the next task, or — once `signal` aborts — by killing the
+ * running step; the attempt it was on is not counted (the step is pending again), and the run is
+ * queued for the next executor. Returns the run as it was left: finished, or queued again.
  */
 export async function executeRun(runId: string, opts: ExecuteOptions = {}): Promise<Run> {
   const db = getDb();
-  const runWorkerStep = opts.runWorkerStep ?? ((inv, env) => spawnStep(inv, { env }));
+  const runWorkerStep = opts.runWorkerStep ?? spawnStep;
   const c = await loadRunContext(db, runId);
   await db.insert(runSteps).values(c.tasks.map((t) => ({ runId, name: t.id }))).onConflictDoNothing();
   await db.update(runs).set({ status: 'running', startedAt: c.run.startedAt ?? new Date(), externalId: `local:${process.pid}` }).where(eq(runs.id, runId));
+
+  const handBack = async (): Promise<Run> => (await handBackRun(db, { runId, owner: opts.owner })) ?? (await db.select().from(runs).where(eq(runs.id, runId)))[0];
+  const leave = async (): Promise<Run> => (reasonOf(opts.signal)?.kind === 'lease-lost' ? (await db.select().from(runs).where(eq(runs.id, runId)))[0] : handBack());
 
   const upstream: Record<string, TStepOutput[]> = {};
   const missed = new Set<string>(); // optional tasks that failed or were skipped
   for (const task of c.tasks) {
     const [row] = await db.select().from(runSteps).where(and(eq(runSteps.runId, runId), eq(runSteps.name, task.id)));
     if (row.status === 'succeeded') {
-      upstream[task.id] = row.outputs as TStepOutput[];
+      upstream[task.id] = parseStepOutputs(row);
       continue;
     }
     // shadow work after failed shadow work cannot run; the serving path and the manifest go on
@@ -47,38 +84,64 @@ export async function executeRun(runId: string, opts: ExecuteOptions = {}): Prom
       missed.add(task.id);
       continue;
     }
-    const max = STEPS[task.step].maxAttempts;
-    for (let attempt = row.attempts + 1; ; attempt++) {
-      await db.update(runSteps).set({ status: 'running', attempts: attempt, startedAt: new Date(), finishedAt: null, error: null }).where(eq(runSteps.id, row.id));
-      try {
-        const result = await runTask(c, task, upstream, runWorkerStep);
-        await recordStepResult(db, c, task, result);
-        await db.update(runSteps).set({ status: 'succeeded', finishedAt: new Date(), outputs: result.outputs }).where(eq(runSteps.id, row.id));
-        upstream[task.id] = result.outputs;
-        break;
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        await db.update(runSteps).set({ status: 'failed', finishedAt: new Date(), error: message }).where(eq(runSteps.id, row.id));
-        if (attempt < max) {
-          await sleep((opts.retryDelayMs ?? 1000) * 2 ** (attempt - 1));
-          continue;
-        }
-        if (task.optional) {
-          missed.add(task.id);
-          break;
-        }
-        await db.update(runSteps).set({ status: 'skipped' }).where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ['pending', 'running'])));
-        return finishRun(db, c, { status: 'failed', error: `${task.id}: ${message}`, failedTask: task.id });
-      }
+    if (opts.signal?.aborted || opts.handBackBeforeNextTask?.()) return leave();
+    const outcome = await runWithRetries(c, task, row, upstream, runWorkerStep, opts);
+    if (outcome === 'aborted') return leave();
+    if (outcome === 'succeeded') continue;
+    if (task.optional) {
+      missed.add(task.id);
+      continue;
     }
+    await db.update(runSteps).set({ status: 'skipped' }).where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ['pending', 'running'])));
+    return finishRun(db, c, { status: 'failed', error: `${task.id}: ${outcome.error}`, failedTask: task.id });
   }
   return finishRun(db, c, { status: 'succeeded' });
 }
 
-async function runTask(c: RunContext, task: PlannedTask, upstream: Record<string, TStepOutput[]>, runWorkerStep: NonNullable<ExecuteOptions['runWorkerStep']>): Promise<TStepResult> {
+/** One task's attempts, from the next one its row allows, until it succeeds, runs out of attempts, or is aborted. */
+async function runWithRetries(
+  c: RunContext,
+  task: PlannedTask,
+  row: RunStep,
+  upstream: Record<string, TStepOutput[]>,
+  runWorkerStep: NonNullable<ExecuteOptions['runWorkerStep']>,
+  opts: ExecuteOptions,
+): Promise<'succeeded' | 'aborted' | { error: string }> {
+  const db = getDb();
+  const step = STEPS[task.step];
+  for (let attempt = row.attempts + 1; ; attempt++) {
+    await db.update(runSteps).set({ status: 'running', attempts: attempt, startedAt: new Date(), finishedAt: null, error: null }).where(eq(runSteps.id, row.id));
+    try {
+      const result = await runTask(c, task, upstream, runWorkerStep, { signal: opts.signal, timeoutMs: step.timeoutS * 1000 });
+      await recordStepResult(db, c, task, result);
+      await db.update(runSteps).set({ status: 'succeeded', finishedAt: new Date(), outputs: result.outputs }).where(eq(runSteps.id, row.id));
+      upstream[task.id] = result.outputs;
+      return 'succeeded';
+    } catch (err) {
+      const reason = reasonOf(opts.signal);
+      if (err instanceof StepAborted || reason) {
+        // not the step's failure: this attempt does not count; the next executor runs it again
+        if (reason?.kind !== 'lease-lost') await db.update(runSteps).set({ status: 'pending', attempts: attempt - 1, startedAt: null, finishedAt: null, error: null }).where(eq(runSteps.id, row.id));
+        return 'aborted';
+      }
+      const message = err instanceof Error ? err.message : String(err);
+      await db.update(runSteps).set({ status: 'failed', finishedAt: new Date(), error: message }).where(eq(runSteps.id, row.id));
+      if (attempt >= step.retry.maxAttempts) return { error: message };
+      await pause(opts.retryDelayMs !== undefined ? opts.retryDelayMs * 2 ** (attempt - 1) : retryDelayS(task.step, attempt + 1) * 1000, opts.signal);
+      if (opts.signal?.aborted) {
+        // stopped while waiting to retry: the failed attempt counts, the next one is the next executor's
+        if (reasonOf(opts.signal)?.kind !== 'lease-lost') await db.update(runSteps).set({ status: 'pending' }).where(eq(runSteps.id, row.id));
+        return 'aborted';
+      }
+    }
+  }
+}
+
+async function runTask(c: RunContext, task: PlannedTask, upstream: Record<string, TStepOutput[]>, runWorkerStep: NonNullable<ExecuteOptions['runWorkerStep']>, ctx: Omit<StepContext, 'env'>): Promise<TStepResult> {
   if (task.step === 'manifest') {
+    // in this process (it holds the signing key); quick, so a shutdown lets it finish
     const written = await writeSucceededManifest(getDb(), c);
     return { outputs: [], info: { manifest: written.key, sha256: written.sha256 } };
   }
-  return runWorkerStep(buildInvocation(c, task, upstream), task.step === 'deidentify' ? { [DEID_SECRET_ENV]: c.deidSecret } : {});
+  return runWorkerStep(buildInvocation(c, task, upstream), { ...ctx, env: task.step === 'deidentify' ? { [DEID_SECRET_ENV]: c.deidSecret } : {} });
 }

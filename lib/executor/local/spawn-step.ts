@@ -2,43 +2,89 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { config } from '@/lib/config';
 import { ZStepResult, type TStepInvocation, type TStepResult } from '@/lib/pipeline/step-contract';
 
 /** The CLI the step runs in: the same `segflow step` the worker image runs under Argo. */
 function segflowBin(): string {
-  return join(process.env.SEGFLOW_ROOT ?? process.cwd(), 'bin', 'segflow.mjs');
+  return join(config().root, 'bin', 'segflow.mjs');
+}
+
+/**
+ * What one attempt of a worker step runs with. Per-attempt log capture belongs here too (a sink for
+ * the step's stderr), next to the signal that cancelling a run will use.
+ */
+export interface StepContext {
+  /** added to the step's environment (secrets go here, never in the invocation) */
+  env: Record<string, string>;
+  /** aborting kills the step's whole process group; the attempt then rejects with StepAborted */
+  signal?: AbortSignal;
+  /** the attempt's limit (lib/pipeline/steps.ts timeoutS): then the process group is killed and the attempt fails */
+  timeoutMs: number;
+}
+
+/** An attempt ended by its executor (shutdown, lost lease), not by the step: it says nothing about the step. */
+export class StepAborted extends Error {
+  constructor(readonly reason: unknown) {
+    super('step aborted by its executor');
+  }
+}
+
+/** Kills a detached child's whole process group (the step and anything it started). */
+function killGroup(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
 }
 
 /**
  * Runs one step as a child process of this machine: the invocation goes in a private temp file,
  * the result comes back in another (written atomically by the child). Secrets go in the child's
- * environment only. A step that exits non-zero fails with the error it printed (its last stderr
- * line is `{ "error": … }`), or its exit code.
+ * environment only. The child leads its own process group, so a timeout or an abort kills all of
+ * it. A step that exits non-zero fails with the error it printed (its last stderr line is
+ * `{ "error": … }`), or its exit code.
  */
-export async function spawnStep(inv: TStepInvocation, p: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<TStepResult> {
+export async function spawnStep(inv: TStepInvocation, ctx: StepContext): Promise<TStepResult> {
+  if (ctx.signal?.aborted) throw new StepAborted(ctx.signal.reason);
   const dir = await mkdtemp(join(tmpdir(), 'segflow-step-'));
   try {
     const invPath = join(dir, 'invocation.json');
     const resultPath = join(dir, 'result.json');
     await writeFile(invPath, JSON.stringify(inv), { mode: 0o600 });
     const stderr: string[] = [];
+    let timedOut = false;
     const code = await new Promise<number | null>((resolve, reject) => {
       const child = spawn(process.execPath, [segflowBin(), 'step', invPath, '--result', resultPath], {
-        env: { ...process.env, ...p.env },
+        env: { ...process.env, ...ctx.env },
         stdio: ['ignore', 'ignore', 'pipe'],
-        timeout: p.timeoutMs ?? 30 * 60_000,
+        detached: true,
       });
+      const onAbort = () => killGroup(child.pid);
+      ctx.signal?.addEventListener('abort', onAbort, { once: true });
+      const timer = setTimeout(() => {
+        timedOut = true;
+        killGroup(child.pid);
+      }, ctx.timeoutMs);
       child.stderr.setEncoding('utf8');
       child.stderr.on('data', (chunk: string) => {
         stderr.push(chunk);
         if (stderr.length > 200) stderr.splice(0, stderr.length - 200);
       });
       child.on('error', reject);
-      child.on('close', resolve);
+      child.on('close', (exitCode) => {
+        clearTimeout(timer);
+        ctx.signal?.removeEventListener('abort', onAbort);
+        resolve(exitCode);
+      });
     });
+    if (ctx.signal?.aborted) throw new StepAborted(ctx.signal.reason);
+    if (timedOut) throw new Error(`${inv.task}: timed out after ${Math.round(ctx.timeoutMs / 1000)} s`);
     if (code !== 0) {
       const lines = stderr.join('').trim().split('\n');
-      let message = `exited with ${code ?? 'a signal (timeout?)'}`;
+      let message = `exited with ${code ?? 'a signal'}`;
       for (const line of lines.reverse()) {
         try {
           const parsed = JSON.parse(line) as { error?: string };

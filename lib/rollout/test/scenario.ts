@@ -3,6 +3,8 @@ import { comparisons, memberships, models, modelVersions, runs, runSteps, studie
 import { createApiToken } from '@/lib/auth/api-tokens';
 import type { Db } from '@/lib/db';
 import { setSlotVersion } from '@/lib/models/set-slot-version';
+import { SERVING_INFER_TASK } from '@/lib/pipeline/definition';
+import { fakeRunParams } from '@/test/run-params';
 import type { TestProject } from '@/test/test-project';
 
 /**
@@ -90,7 +92,7 @@ export async function addRuns(db: Db, tp: TestProject, studyId: string, count: n
         modelVersionId: spec.served.versionId,
         servedBy: spec.served.role,
         shadowVersionId: spec.shadowVersionId ?? null,
-        params: {},
+        params: fakeRunParams({ role: spec.served.role, versionId: spec.served.versionId }),
         startedAt: new Date(t0 + i * 60_000),
         finishedAt: new Date(t0 + i * 60_000 + 30_000),
         error: failed ? 'infer failed' : null,
@@ -106,9 +108,9 @@ export async function addRuns(db: Db, tp: TestProject, studyId: string, count: n
       finishedAt: new Date(start.getTime() + ms),
       error: failedStep ? 'onnxruntime: out of memory' : null,
     });
-    const steps = [step(`infer-${spec.served.role}`, servingFailed, spec.servingMs?.(i) ?? 1000)];
+    const steps = [step(SERVING_INFER_TASK, servingFailed, spec.servingMs?.(i) ?? 1000)];
     if (spec.shadowVersionId) {
-      // the executor runs infer-<serving> first: a failed serving inference leaves the shadow skipped
+      // the executor runs infer-serving first: a failed serving inference leaves the shadow skipped
       steps.push(servingFailed ? { runId: run.id, name: 'infer-shadow', status: 'skipped' } : step('infer-shadow', shadowFailed, spec.shadowMs?.(i) ?? 1100));
     }
     await db.insert(runSteps).values(steps);

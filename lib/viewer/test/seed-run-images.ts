@@ -4,7 +4,7 @@ import { createUpload } from '@/lib/uploads/create-upload';
 import type { Db } from '@/lib/db';
 import { writeNifti } from '@/lib/imaging/nifti/write-nifti';
 import type { Mat4 } from '@/lib/imaging/volume';
-import { derivedKey } from '@/lib/storage/keys';
+import { stepOutputKey } from '@/lib/storage/keys';
 import { putObject } from '@/lib/storage/objects';
 import type { TestProject } from '@/test/test-project';
 
@@ -55,12 +55,12 @@ export interface SeededRun {
 export async function seedRunWithImages(
   db: Db,
   project: TestProject,
-  opts: { shadow?: boolean; objects?: boolean; steps?: ('convert' | 'infer-live' | 'infer-shadow')[]; volumeKey?: (k: string) => string } = {},
+  opts: { shadow?: boolean; objects?: boolean; steps?: ('convert' | 'infer-serving' | 'infer-shadow')[]; volumeKey?: (k: string) => string } = {},
 ): Promise<SeededRun> {
   const withShadow = opts.shadow ?? true;
   const m = await seedModelVersions(db);
   const { studyId } = await db.transaction((tx) => createUpload(tx, { projectId: project.id, userId: project.users.researcher.id }));
-  const chosen = (role: string, version: string, versionId: string) => ({ role, model: m.name, version, versionId, sha256: '0'.repeat(64), artifactKey: `models/${m.name}/${version}/model.onnx`, spec: { labels: LABELS } });
+  const chosen = <R extends 'live' | 'shadow'>(role: R, version: string, versionId: string) => ({ role, model: m.name, version, versionId, sha256: '0'.repeat(64), artifactKey: `models/${m.name}/${version}/model.onnx`, spec: { labels: LABELS } });
   const [run] = await db
     .insert(runs)
     .values({
@@ -72,21 +72,21 @@ export async function seedRunWithImages(
       modelVersionId: m.liveId,
       servedBy: 'live',
       shadowVersionId: withShadow ? m.shadowId : null,
-      params: { model: m.name, seriesId: randomUUID(), kind: 'nifti', serving: chosen('live', '1.0.0', m.liveId), ...(withShadow ? { shadow: chosen('shadow', '1.1.0-rc', m.shadowId) } : {}) },
+      params: { model: m.name, seriesId: randomUUID(), kind: 'nifti', deidOptions: {}, serving: chosen('live', '1.0.0', m.liveId), ...(withShadow ? { shadow: chosen('shadow', '1.1.0-rc', m.shadowId) } : {}) },
       submittedBy: project.users.researcher.id,
     })
     .returning();
-  const key = (task: string, name: string) => derivedKey({ projectId: project.id, studyId, path: ['runs', run.id, task, name] });
+  const key = (task: string, name: string) => stepOutputKey({ projectId: project.id, studyId, runId: run.id, task, name });
   const count = DIMS[0] * DIMS[1] * DIMS[2];
   const volume = new Uint8Array(count).map((_, i) => (i * 7) % 200);
   const serving = new Uint8Array(count).map((_, i) => (i % 3 === 0 ? 1 : i % 3 === 1 ? 2 : 0));
   const shadow = new Uint8Array(count).map((_, i) => (i % 4 === 0 ? 1 : i % 4 === 1 ? 2 : 0));
   const files = {
     convert: { name: 'volume.nii.gz', key: (opts.volumeKey ?? ((k: string) => k))(key('convert', 'volume.nii.gz')), bytes: nifti(volume) },
-    'infer-live': { name: 'mask.nii.gz', key: key('infer-live', 'mask.nii.gz'), bytes: nifti(serving) },
+    'infer-serving': { name: 'mask.nii.gz', key: key('infer-serving', 'mask.nii.gz'), bytes: nifti(serving) },
     'infer-shadow': { name: 'mask.nii.gz', key: key('infer-shadow', 'mask.nii.gz'), bytes: nifti(shadow) },
   };
-  const steps = opts.steps ?? (['convert', 'infer-live', ...(withShadow ? ['infer-shadow' as const] : [])] as const);
+  const steps = opts.steps ?? (['convert', 'infer-serving', ...(withShadow ? ['infer-shadow' as const] : [])] as const);
   for (const task of steps) {
     const f = files[task];
     const put = opts.objects ? await putObject({ key: f.key, body: f.bytes, contentType: 'application/gzip' }) : { versionId: null, sha256: randomBytes(32).toString('hex'), size: f.bytes.length };
@@ -100,5 +100,5 @@ export async function seedRunWithImages(
     ];
     [comparison] = await db.insert(comparisons).values({ projectId: project.id, runId: run.id, liveVersionId: m.liveId, shadowVersionId: m.shadowId, metrics }).returning();
   }
-  return { run, comparison, keys: { volume: files.convert.key, serving: files['infer-live'].key, shadow: withShadow ? files['infer-shadow'].key : null } };
+  return { run, comparison, keys: { volume: files.convert.key, serving: files['infer-serving'].key, shadow: withShadow ? files['infer-shadow'].key : null } };
 }

@@ -4,9 +4,7 @@ import { action } from '@/lib/auth/action';
 import { getStudyIdentity } from '@/lib/studies/get-study-identity';
 import { projectOfStudy } from '@/lib/uploads/get-study-summary';
 import { AppError } from '@/lib/errors';
-import { startRunAfterResponse } from '@/lib/executor/after-submit';
-import { executorKind } from '@/lib/executor/argo/argo-executor';
-import { submitRun } from '@/lib/pipeline/submit-run';
+import { submitRun } from '@/lib/runs/submit-run';
 
 /** Reveals a study's identifying header values (PHI): researchers and admins of its project, audited. */
 export const revealStudyIdentityAction = action(
@@ -30,10 +28,9 @@ export const startRunAction = action(
     target: (i) => ({ type: 'series', id: i.series }),
   },
   async (ctx) => {
-    const { run, created } = await submitRun(ctx.tx, { projectId: ctx.project!.id, seriesId: ctx.input.series, model: ctx.input.model, submittedBy: ctx.actor.userId, executor: executorKind() });
+    const { run, created } = await submitRun(ctx.tx, { projectId: ctx.project!.id, seriesId: ctx.input.series, model: ctx.input.model, submittedBy: ctx.actor.userId });
     if (run.studyId !== ctx.input.study) throw new AppError('not_found', `series ${ctx.input.series} is not in study ${ctx.input.study}`);
     Object.assign(ctx.auditDetails, { run: run.id, runKey: run.runKey, created });
-    if (run.status === 'queued') startRunAfterResponse();
     return { run: run.id, created, status: run.status };
   },
 );

@@ -1,9 +1,7 @@
 import { NextResponse } from 'next/server';
 import { route } from '@/lib/auth/route';
 import { can } from '@/lib/auth/permissions';
-import { startRunAfterResponse } from '@/lib/executor/after-submit';
-import { executorKind } from '@/lib/executor/argo/argo-executor';
-import { submitRun } from '@/lib/pipeline/submit-run';
+import { submitRun } from '@/lib/runs/submit-run';
 import { runDto } from '@/lib/runs/run-dto';
 import { listRuns } from '@/lib/runs/list-runs';
 import { ZProjectRuns, ZSubmitRun } from '@/lib/runs/schemas';
@@ -23,10 +21,9 @@ export const GET = route(
 export const POST = route(
   { action: 'run.submit', permission: 'run:submit', input: ZSubmitRun, project: (i) => i.project, target: (i) => ({ type: 'series', id: i.series }) },
   async (ctx) => {
-    const { run, created } = await submitRun(ctx.tx, { projectId: ctx.project!.id, seriesId: ctx.input.series, model: ctx.input.model, submittedBy: ctx.actor.userId, executor: executorKind() });
+    const { run, created } = await submitRun(ctx.tx, { projectId: ctx.project!.id, seriesId: ctx.input.series, model: ctx.input.model, submittedBy: ctx.actor.userId });
     const [study] = await ctx.tx.select({ label: studies.label }).from(studies).where(eq(studies.id, run.studyId));
     Object.assign(ctx.auditDetails, { run: run.id, runKey: run.runKey, created });
-    if (run.status === 'queued') startRunAfterResponse();
     return NextResponse.json({ run: runDto(run, study.label, can(ctx.role, 'promotion:read')), created }, { status: created ? 201 : 200 });
   },
 );

@@ -2,18 +2,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { runSteps, storedObjects, users, type Run } from '@/db/schema';
+import { config } from '../config';
 import type { DbOrTx } from '../db';
 import { ZRunManifest, RUN_MANIFEST_SCHEMA, type TRunManifest } from '../manifests/manifest-schema';
 import { signManifest, ZSignedManifest } from '../manifests/sign-manifest';
 import { loadSigningKey } from '../manifests/signing-key';
 import { manifestKey } from '../storage/keys';
 import { getObjectBytes, headObject, putObject } from '../storage/objects';
-import type { TObjectRef } from './step-contract';
-import type { ChosenModel } from './choose-models';
+import { parseRunParams, parseStepOutputs, type TObjectRef } from '@/db/schema/run-json';
 
 /** the local build: the stamp `segflow start` writes over the sources it built, else "unbuilt" */
 function localBuildId(): string {
-  const stamp = join(process.env.SEGFLOW_ROOT ?? process.cwd(), '.next', 'segflow-build-stamp');
+  const stamp = join(config().root, '.next', 'segflow-build-stamp');
   return existsSync(stamp) ? `local:${readFileSync(stamp, 'utf8').trim().slice(0, 64)}` : 'local:unbuilt';
 }
 
@@ -34,7 +34,7 @@ export async function writeRunManifest(db: DbOrTx, p: { run: Run; inputs: TObjec
   }
   const [submitter] = await db.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, run.submittedBy!));
   const steps = (await db.select().from(runSteps).where(eq(runSteps.runId, run.id))).filter((s) => s.name !== p.skipTask);
-  const params = run.params as Record<string, unknown> & { serving: ChosenModel; shadow?: ChosenModel };
+  const params = parseRunParams(run);
   const models = [params.serving, ...(params.shadow ? [params.shadow] : [])].map((m) => ({ role: m.role, model: m.model, version: m.version, sha256: m.sha256 }));
   const manifest: TRunManifest = ZRunManifest.parse({
     schema: RUN_MANIFEST_SCHEMA,
@@ -49,7 +49,7 @@ export async function writeRunManifest(db: DbOrTx, p: { run: Run; inputs: TObjec
       attempts: s.attempts,
       startedAt: s.startedAt?.toISOString() ?? null,
       finishedAt: s.finishedAt?.toISOString() ?? null,
-      outputs: (s.outputs as TObjectRef[]).map((o) => ({ key: o.key, versionId: o.versionId, sha256: o.sha256, size: o.size })),
+      outputs: parseStepOutputs(s).map((o) => ({ key: o.key, versionId: o.versionId, sha256: o.sha256, size: o.size })),
       ...(s.error ? { error: s.error } : {}),
     })),
   });

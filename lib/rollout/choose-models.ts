@@ -3,16 +3,17 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { deploymentSlots, models, modelVersions, type ModelVersion } from '@/db/schema';
 import type { DbOrTx } from '../db';
 import { AppError } from '../errors';
-import type { TModelRef } from './step-contract';
+import type { TRunParams } from '@/db/schema/run-json';
 
 /** 0–99 from the study id: the same study always lands in the same share of canary traffic. */
 export function canaryBucket(studyId: string): number {
   return createHash('sha256').update(`canary\0${studyId}`).digest().readUInt32BE(0) % 100;
 }
 
-export type ChosenModel = TModelRef & { versionId: string };
+type Serving = TRunParams['serving'];
+type Shadow = NonNullable<TRunParams['shadow']>;
 
-function ref(role: TModelRef['role'], name: string, v: ModelVersion): ChosenModel {
+function ref<R extends 'live' | 'canary' | 'shadow'>(role: R, name: string, v: ModelVersion) {
   return { role, model: name, version: v.version, sha256: v.sha256, artifactKey: v.artifactKey, spec: v.spec, versionId: v.id };
 }
 
@@ -21,7 +22,7 @@ function ref(role: TModelRef['role'], name: string, v: ModelVersion): ChosenMode
  * one is deployed and the study hashes into its share, else the live version; plus the shadow
  * version when one is deployed (its mask is stored and compared, never shown to researchers).
  */
-export async function chooseModels(db: DbOrTx, p: { model: string; studyId: string }): Promise<{ serving: ChosenModel; shadow: ChosenModel | null }> {
+export async function chooseModels(db: DbOrTx, p: { model: string; studyId: string }): Promise<{ serving: Serving; shadow: Shadow | null }> {
   const [row] = await db.select({ model: models, slot: deploymentSlots }).from(models).innerJoin(deploymentSlots, eq(deploymentSlots.modelId, models.id)).where(eq(models.name, p.model)).limit(1);
   if (!row) throw new AppError('not_found', `model ${p.model} has no deployment slot`);
   const { slot } = row;

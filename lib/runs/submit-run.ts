@@ -1,9 +1,12 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { projects, runs, series, storedObjects, type Run } from '@/db/schema';
+import type { TRunParams } from '@/db/schema/run-json';
+import { config, type ExecutorKind } from '../config';
 import type { Tx } from '../db';
 import { AppError } from '../errors';
-import { chooseModels } from './choose-models';
-import { PIPELINE_VERSION } from './definition';
+import { kickAfterResponse } from '../executor/after-submit';
+import { PIPELINE_VERSION } from '../pipeline/definition';
+import { chooseModels } from '../rollout/choose-models';
 import { runKey } from './run-key';
 
 export interface SubmitRunInput {
@@ -12,14 +15,17 @@ export interface SubmitRunInput {
   seriesId: string;
   model: string;
   submittedBy: string;
-  executor?: 'local' | 'argo';
+  /** the executor the run is for; default: this deployment's (lib/config: SEGFLOW_EXECUTOR / ARGO_SERVER) */
+  executor?: ExecutorKind;
 }
 
 /**
  * Submits a run of one series through the pipeline, or returns the existing run when the same
  * thing was submitted before (same input content, pipeline version, model versions, parameters →
  * same run key; the unique (project, run_key) index settles two submissions racing). A failed or
- * cancelled run is queued again under the same key: a retry, not a new run.
+ * cancelled run is queued again under the same key: a retry, not a new run. The one submit of the
+ * API route, the server action and the demo seed; a queued run wakes this process's executor once
+ * the request has answered (other executor processes find it on their next poll).
  */
 export async function submitRun(tx: Tx, p: SubmitRunInput): Promise<{ run: Run; created: boolean }> {
   const [target] = await tx.select().from(series).where(and(eq(series.id, p.seriesId), eq(series.projectId, p.projectId))).limit(1);
@@ -32,13 +38,15 @@ export async function submitRun(tx: Tx, p: SubmitRunInput): Promise<{ run: Run; 
   if (!inputs.length) throw new AppError('conflict', `series ${p.seriesId} has no uploaded objects to run on`);
   const [project] = await tx.select({ deidOptions: projects.deidOptions }).from(projects).where(eq(projects.id, p.projectId));
   const chosen = await chooseModels(tx, { model: p.model, studyId: target.studyId });
-  const params = { model: p.model, seriesId: target.id, kind: target.kind, deidOptions: project?.deidOptions ?? {} };
+  // what the run key hashes: the same as before the models were part of params, so keys stay stable
+  const keyed = { model: p.model, seriesId: target.id, kind: target.kind, deidOptions: project?.deidOptions ?? {} };
   const key = runKey({
     inputs: inputs.map((i) => i.sha256),
     pipelineVersion: PIPELINE_VERSION,
     models: [chosen.serving, ...(chosen.shadow ? [chosen.shadow] : [])].map((m) => ({ role: m.role, sha256: m.sha256 })),
-    params,
+    params: keyed,
   });
+  const params: TRunParams = { ...keyed, serving: chosen.serving, ...(chosen.shadow ? { shadow: chosen.shadow } : {}) };
   const [inserted] = await tx
     .insert(runs)
     .values({
@@ -48,17 +56,21 @@ export async function submitRun(tx: Tx, p: SubmitRunInput): Promise<{ run: Run; 
       pipelineVersion: PIPELINE_VERSION,
       modelVersionId: chosen.serving.versionId,
       shadowVersionId: chosen.shadow?.versionId ?? null,
-      servedBy: chosen.serving.role === 'canary' ? 'canary' : 'live',
-      params: { ...params, serving: chosen.serving, ...(chosen.shadow ? { shadow: chosen.shadow } : {}) },
-      executor: p.executor ?? 'local',
+      servedBy: chosen.serving.role,
+      params,
+      executor: p.executor ?? config().executor.kind,
       submittedBy: p.submittedBy,
     })
     .onConflictDoNothing({ target: [runs.projectId, runs.runKey] })
     .returning();
-  if (inserted) return { run: inserted, created: true };
+  if (inserted) {
+    kickAfterResponse();
+    return { run: inserted, created: true };
+  }
   const [existing] = await tx.select().from(runs).where(and(eq(runs.projectId, p.projectId), eq(runs.runKey, key))).for('update');
   if (existing.status === 'failed' || existing.status === 'cancelled') {
     const [again] = await tx.update(runs).set({ status: 'queued', error: null, finishedAt: null }).where(eq(runs.id, existing.id)).returning();
+    kickAfterResponse();
     return { run: again, created: false };
   }
   return { run: existing, created: false };

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable segflow reads — the app, the CLI, the executors and the pipeline steps —
+ * declared once, with its default. lib/config/config.ts parses the environment with it and shapes the
+ * result; nothing else in segflow reads process.env (test and build tooling aside: playwright.config.ts,
+ * scripts/, bench/, test/).
+ *
+ * An empty value counts as unset (a `FOO=` line in a .env file or a Kubernetes manifest means "not given").
+ */
+const text = () => z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.preprocess((v) => (v === '' || v === undefined ? undefined : Number(v)), z.number().int().min(min).max(max).default(def));
+const bool = (def: boolean) =>
+  z.preprocess(
+    (v) => (v === '' || v === undefined ? undefined : v),
+    z.enum(['true', 'false', '1', '0'], { error: 'expected true or false' }).transform((v) => v === 'true' || v === '1').default(def),
+  );
+
+export const ZEnv = z.object({
+  // where things are
+  SEGFLOW_DATA_DIR: text(),
+  SEGFLOW_ROOT: text(),
+  PORT: int(3000, 1, 65535),
+  SEGFLOW_PG_PORT: int(54329, 1, 65535),
+  SEGFLOW_S3_PORT: int(4569, 1, 65535),
+  NEXT_RUNTIME: text(),
+  // database
+  DATABASE_URL: text(),
+  DATABASE_POOL_MAX: int(5, 1, 1000),
+  // object store (ADR-02: the one bucket)
+  S3_ENDPOINT: text(),
+  S3_BUCKET: text(),
+  S3_REGION: text(),
+  AWS_REGION: text(),
+  S3_ACCESS_KEY_ID: text(),
+  AWS_ACCESS_KEY_ID: text(),
+  S3_SECRET_ACCESS_KEY: text(),
+  AWS_SECRET_ACCESS_KEY: text(),
+  S3_KMS_KEY_ID: text(),
+  S3_FORCE_PATH_STYLE: bool(true),
+  S3_VERSIONED: bool(true),
+  // the app and its users
+  SEGFLOW_URL: text(),
+  SEGFLOW_TOKEN: text(),
+  NEXTAUTH_SECRET: text(),
+  NEXTAUTH_URL: text(),
+  OIDC_ISSUER: text(),
+  OIDC_CLIENT_ID: text(),
+  OIDC_CLIENT_SECRET: text(),
+  OIDC_NAME: text(),
+  SEGFLOW_UPLOAD_URL_TTL_S: int(300, 1),
+  // executors
+  SEGFLOW_EXECUTOR: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['local', 'argo', 'none'], { error: 'expected local, argo or none' }).optional()),
+  SEGFLOW_EXECUTOR_POLL_MS: int(2000, 50, 600_000),
+  SEGFLOW_EXECUTOR_LEASE_S: int(60, 2, 3600),
+  SEGFLOW_EXECUTOR_SHUTDOWN_TIMEOUT_S: int(20, 0, 3600),
+  SEGFLOW_EXECUTOR_HEALTH_FILE: text(),
+  ARGO_SERVER: text(),
+  ARGO_TOKEN: text(),
+  /** a projected service-account token, re-read when it rotates (instead of ARGO_TOKEN) */
+  ARGO_TOKEN_FILE: text(),
+  /** PEM bundle of the CA that signed the Argo Server's certificate */
+  ARGO_CA_FILE: text(),
+  ARGO_NAMESPACE: text(),
+  // provenance, rollout, demo
+  SEGFLOW_MANIFEST_SIGNING_KEY: text(),
+  SEGFLOW_GATE_POLICY: text(),
+  SEGFLOW_DEMO: bool(false),
+  SEGFLOW_DEMO_RUN: bool(true),
+  // a pipeline step's secret: the project's de-identification secret (a Kubernetes Secret under Argo)
+  SEGFLOW_DEID_SECRET: text(),
+});
+export type TEnv = z.infer<typeof ZEnv>;
+
+/** the names of every variable above: what the cache compares to see whether the environment changed */
+export const ENV_NAMES = Object.keys(ZEnv.shape) as (keyof TEnv)[];
