@@ -132,7 +132,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 let cached: { key: string; config: Config } | null = null;
 
 function envKey(env: NodeJS.ProcessEnv): string {
-  return ENV_NAMES.map((n) => env[n] ?? '\u0000').join('\u0001') + `\u0001${process.cwd()}`;
+  return `${ENV_NAMES.map((n) => env[n] ?? '\u0000').join('\u0001')}\u0001${process.cwd()}`;
 }
 
 /** This process's configuration (see the caching note above). */

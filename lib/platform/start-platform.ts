@@ -107,7 +107,7 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
       S3_VERSIONED: 'false',
     });
   }
-  writeFileSync(runtimeFilePath(), JSON.stringify(runtime, null, 2) + '\n', { mode: 0o600 });
+  writeFileSync(runtimeFilePath(), `${JSON.stringify(runtime, null, 2)}\n`, { mode: 0o600 });
   Object.assign(process.env, { DATABASE_URL: childEnv.DATABASE_URL });
 
   await migrateDatabase(databaseUrl);
