@@ -48,7 +48,7 @@ function pageRoutes(): string[] {
       else if (e === 'page.tsx') {
         // route groups such as (app) are not part of the URL
         const segs = relative(app, d).split(sep).filter((s) => s && !/^\(.*\)$/.test(s));
-        out.push('/' + segs.join('/'));
+        out.push(`/${segs.join('/')}`);
       }
     }
   };

@@ -76,7 +76,7 @@ describe('chooseModels with a canary on the slot (real database)', () => {
   };
 
   it('routes exactly the studies whose bucket is below the share, the same way every time, and growing the share only adds studies', async () => {
-    const ids = studyIds(120, 'route');
+    const ids = studyIds(80, 'route');
     let before = new Set<string>();
     for (const percent of [0, 10, 25, 50, 100]) {
       await setPercent(percent);
