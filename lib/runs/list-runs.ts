@@ -17,12 +17,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** created_at to the microsecond, in UTC: what the cursor carries */
 const createdAtText = sql<string>`to_char(${runs.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-/**
- * One page of a project's runs, newest first, by keyset on (created_at, id): each filter has its
- * index (db/schema/runs.ts), so a page deep in the cursor chain costs what the first page costs.
- * Model and version name the serving model, as the run recorded it.
- */
-export async function listRuns(db: DbOrTx, p: { projectId: string; seeShadow: boolean; filter?: Partial<TRunsFilter> }): Promise<RunsPage> {
+/** The page's query (limit + 1 rows, to know whether a next page exists); the bench EXPLAINs it. */
+export function runsPageQuery(db: DbOrTx, p: { projectId: string; filter?: Partial<TRunsFilter> }) {
   const f = p.filter ?? {};
   const limit = f.limit ?? RUNS_PAGE_DEFAULT;
   const where: (SQL | undefined)[] = [eq(runs.projectId, p.projectId)];
@@ -48,13 +44,24 @@ export async function listRuns(db: DbOrTx, p: { projectId: string; seeShadow: bo
     // a row comparison, which a btree index on (…, created_at, id) takes as its scan boundary
     where.push(sql`(${runs.createdAt}, ${runs.id}) < (${f.cursor.at}::timestamptz, ${f.cursor.id}::uuid)`);
   }
-  const rows = await db
+  return db
     .select({ run: runs, label: studies.label, at: createdAtText })
     .from(runs)
     .innerJoin(studies, eq(studies.id, runs.studyId))
     .where(and(...where))
     .orderBy(desc(runs.createdAt), desc(runs.id))
-    .limit(limit + 1);
+    .limit(limit + 1)
+    .$dynamic();
+}
+
+/**
+ * One page of a project's runs, newest first, by keyset on (created_at, id): each filter has its
+ * index (db/schema/runs.ts), so a page deep in the cursor chain costs what the first page costs.
+ * Model and version name the serving model, as the run recorded it.
+ */
+export async function listRuns(db: DbOrTx, p: { projectId: string; seeShadow: boolean; filter?: Partial<TRunsFilter> }): Promise<RunsPage> {
+  const limit = p.filter?.limit ?? RUNS_PAGE_DEFAULT;
+  const rows = await runsPageQuery(db, p);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
