@@ -8,7 +8,7 @@ export function ServingLatencyChart({ versions }: { versions: ServingLatency[] }
     <BarChart width={520} height={200} data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
       <CartesianGrid strokeDasharray="3 3" vertical={false} />
       <XAxis dataKey="name" tick={{ fontSize: 10 }} />
-      <YAxis unit=" ms" tick={{ fontSize: 10 }} width={64} />
+      <YAxis tickFormatter={(v: number) => `${v} ms`} tick={{ fontSize: 10 }} width={72} />
       <Tooltip formatter={(v, name) => (name === 'runs' ? String(v) : `${String(v)} ms`)} />
       <Legend wrapperStyle={{ fontSize: 11 }} />
       <Bar dataKey="p50" fill="#2563eb" isAnimationActive={false} />

@@ -14,7 +14,7 @@ export function StepDurationsChart({ data, bucket }: { data: StepDurationSeries;
     <LineChart width={520} height={220} data={data.rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
       <CartesianGrid strokeDasharray="3 3" vertical={false} />
       <XAxis dataKey="at" tickFormatter={tickOf(bucket)} tick={{ fontSize: 10 }} />
-      <YAxis unit=" s" tick={{ fontSize: 10 }} width={48} />
+      <YAxis tickFormatter={(v: number) => `${v} s`} tick={{ fontSize: 10 }} width={48} />
       <Tooltip formatter={(v) => (typeof v === 'number' ? `${v.toFixed(2)} s` : String(v))} />
       <Legend wrapperStyle={{ fontSize: 11 }} />
       {data.steps.flatMap((s, i) => [

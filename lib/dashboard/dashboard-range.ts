@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** The dashboard's time ranges: how far back, the bucket of its per-time charts, and the step of the queue-depth samples. */
 export const DASHBOARD_RANGES = {
-  '24h': { label: '24 h', hours: 24, bucket: 'hour', sampleHours: 1 },
+  '24h': { label: '24 h', hours: 24, bucket: 'hour', sampleHours: 0.25 },
   '7d': { label: '7 d', hours: 7 * 24, bucket: 'day', sampleHours: 6 },
   '30d': { label: '30 d', hours: 30 * 24, bucket: 'day', sampleHours: 24 },
 } as const;
