@@ -56,7 +56,7 @@ test('every API route handler refuses an unauthenticated request', async ({ requ
   for (const file of files) {
     const rel = relative(join(process.cwd(), 'app'), file).split(sep).slice(0, -1);
     if (rel[1] === 'auth' || rel[1] === 'health') continue;
-    const path = '/' + rel.map((s) => (s.startsWith('[') ? '00000000-0000-4000-8000-000000000000' : s)).join('/');
+    const path = `/${rel.map((s) => (s.startsWith('[') ? '00000000-0000-4000-8000-000000000000' : s)).join('/')}`;
     const source = readFileSync(file, 'utf8');
     for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
       if (!new RegExp(`export (const|async function) ${method}\\b`).test(source)) continue;
