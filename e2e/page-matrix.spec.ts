@@ -21,6 +21,7 @@ const ROLES = Object.keys(DEMO) as DemoRole[];
 const ALL = ROLES;
 
 const PAGES: Record<string, PageRow> = {
+  '/dashboard': { allowed: ['operator', 'admin'], heading: /^Dashboard/ },
   '/studies': { allowed: ['researcher', 'admin'], heading: /^Studies$/ },
   '/studies/upload': { allowed: ['researcher', 'admin'], heading: /^Upload a study$/ },
   '/studies/[study]': { allowed: ['researcher', 'admin'], heading: /^Study / },
