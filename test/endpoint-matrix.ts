@@ -4,6 +4,7 @@ import type { Db } from '../lib/db';
 import type { TestProject } from './test-project';
 import { addRolloutRows } from './endpoint-matrix-rollout';
 import { addViewerRows } from './endpoint-matrix-viewer';
+import { addControlRows } from './endpoint-matrix-control';
 
 /**
  * The expected answer of every guarded endpoint, written down independently of the permission map:
@@ -199,3 +200,4 @@ matrix['app/(app)/studies/[study]/actions.ts#startRunAction'] = {
 
 addViewerRows(matrix);
 addRolloutRows(matrix);
+addControlRows(matrix);

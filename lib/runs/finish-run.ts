@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { runs, type Run } from '@/db/schema';
 import type { DbOrTx } from '@/lib/db';
 import type { TObjectRef } from '@/db/schema/run-json';
@@ -21,14 +21,16 @@ export async function writeSucceededManifest(db: DbOrTx, c: FinishingRun): Promi
 /**
  * The end of a run's lifecycle, for both executors: marks it finished and releases its claim. A
  * failed run gets its provenance record too — what ran, how often, what it wrote, why it stopped —
- * unless the manifest itself is what failed. Then rollout reacts (canary gates).
+ * unless the manifest itself is what failed. Then rollout reacts (canary gates). A run cancelled
+ * meanwhile (lib/runs/cancel-run.ts) stays cancelled: only a running run is finished.
  */
 export async function finishRun(db: DbOrTx, c: FinishingRun, outcome: { status: 'succeeded' } | { status: 'failed'; error: string; failedTask: string }): Promise<Run> {
   let [row] = await db
     .update(runs)
     .set({ status: outcome.status, error: outcome.status === 'failed' ? outcome.error : null, finishedAt: new Date(), claimedBy: null, leaseExpiresAt: null })
-    .where(eq(runs.id, c.run.id))
+    .where(and(eq(runs.id, c.run.id), eq(runs.status, 'running')))
     .returning();
+  if (!row) return (await db.select().from(runs).where(eq(runs.id, c.run.id)))[0];
   if (outcome.status === 'failed' && outcome.failedTask !== 'manifest') {
     try {
       const written = await writeRunManifest(db, { run: row, inputs: c.inputs, status: 'failed', skipTask: 'manifest' });

@@ -64,6 +64,8 @@ export async function spawnStep(inv: TStepInvocation, ctx: StepContext): Promise
       });
       const onAbort = () => killGroup(child.pid);
       ctx.signal?.addEventListener('abort', onAbort, { once: true });
+      // aborted while the invocation was being written: the listener came too late to hear it
+      if (ctx.signal?.aborted) onAbort();
       const timer = setTimeout(() => {
         timedOut = true;
         killGroup(child.pid);

@@ -1,0 +1,20 @@
+import type { Role } from '../lib/auth/permissions';
+import type { MatrixRow } from './endpoint-matrix';
+import { newRun } from './endpoint-matrix';
+
+/** operators and admins of the run's project control runs; researchers and reviewers do not (issue 9) */
+const RUN_MANAGERS: Role[] = ['operator', 'admin'];
+
+/** Rows of the run-control endpoints (kept apart so parallel work does not edit one file); added by endpoint-matrix.ts. */
+export function addControlRows(matrix: Record<string, MatrixRow>): void {
+  // a finished run: allowed roles get 409 (nothing to cancel or retry), the others 403 from the guard.
+  // A queued one would be taken by any executor sharing this database.
+  for (const verb of ['cancel', 'retry'] as const) {
+    const input: MatrixRow['input'] = async (db, project) => {
+      const run = await newRun(db, project);
+      return { method: 'POST', path: `/api/runs/${run.id}/${verb}`, params: { run: run.id }, body: { run: run.id, reason: 'permission matrix' } };
+    };
+    matrix[`app/api/runs/[run]/${verb}/route.ts#POST`] = { permission: 'run:manage', allowed: RUN_MANAGERS, projectScoped: true, input };
+    matrix[`app/(app)/runs/[run]/actions.ts#${verb}RunAction`] = { permission: 'run:manage', allowed: RUN_MANAGERS, projectScoped: true, input };
+  }
+}
