@@ -1,12 +1,14 @@
 import Link from 'next/link';
 import { z } from 'zod';
 import { RefreshWhile } from '@/components/runs/refresh-while';
+import { RunControls } from '@/components/runs/run-controls';
 import { RunStatus } from '@/components/runs/run-status';
 import { Forbidden } from '@/components/ui/forbidden';
 import { RunImagesPanel } from '@/components/viewer/run-images-panel';
 import { loadGuarded } from '@/lib/auth/page';
 import { getRun, projectOfRun } from '@/lib/runs/get-run';
 import { can } from '@/lib/auth/permissions';
+import { cancelRunAction, retryRunAction } from './actions';
 
 function seconds(a: string | null, b: string | null): string {
   return a && b ? `${((Date.parse(b) - Date.parse(a)) / 1000).toFixed(1)} s` : '—';
@@ -21,10 +23,10 @@ export default async function RunPage({ params }: { params: Promise<{ run: strin
   const res = await loadGuarded(
     { action: 'run.read', permission: 'run:read', input: z.object({ run: z.uuid() }), project: (i, db) => projectOfRun(db, i.run), target: (i) => ({ type: 'run', id: i.run }) },
     { run },
-    async (ctx) => getRun(ctx.tx, { runId: ctx.input.run, projectId: ctx.project!.id, seeShadow: can(ctx.role, 'promotion:read') }),
+    async (ctx) => ({ run: await getRun(ctx.tx, { runId: ctx.input.run, projectId: ctx.project!.id, seeShadow: can(ctx.role, 'promotion:read') }), canManage: can(ctx.role, 'run:manage') }),
   );
   if (!res.ok) return <Forbidden message={res.message} />;
-  const r = res.data;
+  const r = res.data.run;
   return (
     <>
       <RefreshWhile active={r.status === 'queued' || r.status === 'running'} />
@@ -41,6 +43,12 @@ export default async function RunPage({ params }: { params: Promise<{ run: strin
           {r.model}@{r.serving.version} ({r.serving.role})
           {r.shadow && <> · shadow {r.shadow.version}</>}
         </dd>
+        {r.attempt > 1 && (
+          <>
+            <dt>Attempt</dt>
+            <dd data-testid="run-attempt">{r.attempt} (retried)</dd>
+          </>
+        )}
         <dt>Pipeline</dt>
         <dd className="mono">{r.pipelineVersion}</dd>
         <dt>Run key</dt>
@@ -57,6 +65,7 @@ export default async function RunPage({ params }: { params: Promise<{ run: strin
         )}
       </dl>
       {r.error && <p className="error" data-testid="run-error">{r.error}</p>}
+      {res.data.canManage && <RunControls runId={r.id} status={r.status} cancel={cancelRunAction} retry={retryRunAction} />}
       {r.status === 'succeeded' && (
         <>
           <h2>Images</h2>
