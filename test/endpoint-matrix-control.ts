@@ -17,4 +17,23 @@ export function addControlRows(matrix: Record<string, MatrixRow>): void {
     matrix[`app/api/runs/[run]/${verb}/route.ts#POST`] = { permission: 'run:manage', allowed: RUN_MANAGERS, projectScoped: true, input };
     matrix[`app/(app)/runs/[run]/actions.ts#${verb}RunAction`] = { permission: 'run:manage', allowed: RUN_MANAGERS, projectScoped: true, input };
   }
+  matrix['app/api/runs/[run]/outputs/route.ts#GET'] = {
+    permission: 'run:read',
+    allowed: ['researcher', 'operator', 'admin'],
+    projectScoped: true,
+    input: async (db, project) => {
+      const run = await newRun(db, project);
+      return { method: 'GET', path: `/api/runs/${run.id}/outputs`, params: { run: run.id } };
+    },
+  };
+  matrix['app/api/runs/[run]/steps/[step]/logs/route.ts#GET'] = {
+    permission: 'run:read',
+    // reviewers hold no run:read: they never see step logs
+    allowed: ['researcher', 'operator', 'admin'],
+    projectScoped: true,
+    input: async (db, project) => {
+      const run = await newRun(db, project);
+      return { method: 'GET', path: `/api/runs/${run.id}/steps/ingest/logs`, params: { run: run.id, step: 'ingest' } };
+    },
+  };
 }

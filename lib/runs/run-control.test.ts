@@ -6,6 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as runsRoute from '@/app/api/projects/[project]/runs/route';
 import * as cancelRoute from '@/app/api/runs/[run]/cancel/route';
 import * as retryRoute from '@/app/api/runs/[run]/retry/route';
+import * as logsRoute from '@/app/api/runs/[run]/steps/[step]/logs/route';
+import { getStudyIdentity } from '@/lib/studies/get-study-identity';
+import type { StepLogDto } from './logs/get-step-log';
 import { auditEvents, runs, runSteps } from '@/db/schema';
 import { parseStepOutputs } from '@/db/schema/run-json';
 import { executeRun } from '@/lib/executor/local/execute-run';
@@ -21,7 +24,7 @@ import { getObjectBytes, headObject } from '@/lib/storage/objects';
 import { UploadApi } from '@/lib/uploads/client/upload-api';
 import { UploadEngine } from '@/lib/uploads/client/upload-engine';
 import { dispatchFetch } from '@/lib/uploads/test/dispatch-api';
-import { fileSource, T1_NIFTI } from '@/lib/uploads/test/fixtures';
+import { ctSeriesSources, fileSource, T1_NIFTI } from '@/lib/uploads/test/fixtures';
 import { routeRequest, type RouteTable } from '@/test/route-server';
 import { createTestProject, type TestProject } from '@/test/test-project';
 import type { RunDto } from './schemas';
@@ -57,7 +60,13 @@ const ROUTES: RouteTable = [
   ['POST', /^\/api\/projects\/([^/]+)\/runs$/, ['project'], runsRoute.POST],
   ['POST', /^\/api\/runs\/([^/]+)\/cancel$/, ['run'], cancelRoute.POST],
   ['POST', /^\/api\/runs\/([^/]+)\/retry$/, ['run'], retryRoute.POST],
+  ['GET', /^\/api\/runs\/([^/]+)\/steps\/([^/]+)\/logs$/, ['run', 'step'], logsRoute.GET],
 ];
+async function logOf(token: string, runId: string, step: string, attempt?: number) {
+  const res = await routeRequest(ROUTES, new Request(`http://segflow.test/api/runs/${runId}/steps/${step}/logs${attempt ? `?attempt=${attempt}` : ''}`, { headers: { authorization: `Bearer ${token}` } }));
+  return { status: res.status, log: ((await res.json()) as { log: StepLogDto }).log };
+}
+const text = (log: StepLogDto) => log.lines.map((l) => l.line).join('\n');
 async function call(token: string, path: string, body: unknown) {
   const res = await routeRequest(ROUTES, new Request(`http://segflow.test${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }));
   return { status: res.status, body: (await res.json()) as { run: RunDto; error?: { code: string; message: string } } };
@@ -124,7 +133,7 @@ describe('cancel and retry (local executor, child processes)', () => {
     expect(event).toMatchObject({ outcome: 'success', actorLabel: a.users.operator.email, projectId: a.id, details: { reason: 'wrong series chosen', status: 'cancelled' } });
     // cancelling again changes nothing
     expect(await control(a.users.operator.token, 'cancel', runId)).toMatchObject({ status: 200, body: { run: { status: 'cancelled' } } });
-  });
+  }, 300_000); // real child-process steps and the real model, on a machine shared by several
 
   it('retries the cancelled run as its next attempt (idempotent), from the cancelled step; the new attempt has its own signed manifest', async () => {
     const before = await outputsOf(cancelledRun);
@@ -149,9 +158,19 @@ describe('cancel and retry (local executor, child processes)', () => {
     const m = ZSignedManifest.parse(envelope).manifest;
     expect(m.run.status).toBe('succeeded');
     expect(m.steps.find((x) => x.name === 'infer-serving')).toMatchObject({ status: 'succeeded', attempts: 2 });
+    // each attempt's log, stored once: the cancelled attempt says so, the second one loaded the model
+    const cancelledLog = await logOf(a.users.operator.token, cancelledRun, 'infer-serving', 1);
+    expect(cancelledLog).toMatchObject({ status: 200, log: { stored: true, attempt: 1, attempts: 2 } });
+    expect(cancelledLog.log.lines.at(-1)).toMatchObject({ stream: 'executor', line: 'attempt 1 stopped by the executor (cancelled)' });
+    const secondLog = (await logOf(a.users.researcher.token, cancelledRun, 'infer-serving')).log;
+    expect(secondLog).toMatchObject({ attempt: 2, stored: true, status: 'succeeded' });
+    expect(secondLog.lines.at(-1)?.line).toBe('attempt 2 succeeded');
+    expect((await logOf(a.users.reviewer.token, cancelledRun, 'ingest')).status).toBe(403);
+    expect((await logOf(a.users.researcher.token, cancelledRun, 'infer-shadow')).status).toBe(404);
+    expect((await logOf(a.users.researcher.token, cancelledRun, 'ingest', 3)).status).toBe(404);
     // a succeeded run is not retried
     expect(await control(a.users.operator.token, 'retry', cancelledRun)).toMatchObject({ status: 409 });
-  });
+  }, 300_000); // real child-process steps and the real model, on a machine shared by several
 
   it('retries a failed run: the failed step runs again and the outputs are byte-identical to an unbroken run', async () => {
     const submitted = await call(b.users.researcher.token, `/api/projects/${b.slug}/runs`, { series: series.b, model: modelName });
@@ -174,7 +193,32 @@ describe('cancel and retry (local executor, child processes)', () => {
     for (const task of ['ingest', 'deidentify', 'convert']) expect(after[task]).toEqual(before[task]);
     // the same volume through the same model: the same mask bytes as the run that was never broken
     expect(parseStepOutputs(st['infer-serving']).find((o) => o.name === 'mask.nii.gz')!.sha256).toBe(maskSha);
-  });
+  }, 300_000); // real child-process steps and the real model, on a machine shared by several
+
+  it('step logs of a DICOM run (ingest, deidentify read the identifying headers) print none of the identifying values', async () => {
+    const engine = new UploadEngine({ api: new UploadApi({ baseUrl: 'http://segflow.test', token: a.users.researcher.token, fetch: dispatchFetch() }), project: a.slug });
+    engine.add(ctSeriesSources());
+    const summary = await engine.run();
+    const ct = summary.series[0];
+    const submitted = await call(a.users.researcher.token, `/api/projects/${a.slug}/runs`, { series: ct.id, model: modelName });
+    const runId = submitted.body.run.id;
+    // de-identification is what matters here: the run is cancelled when convert starts
+    const s = steps({
+      convert: async (inv, ctx) => {
+        await control(a.users.operator.token, 'cancel', runId, 'only the logs were wanted');
+        return spawnStep(inv, ctx);
+      },
+    });
+    expect((await executeRun(runId, { runWorkerStep: s.runWorkerStep })).status).toBe('cancelled');
+    const identity = await getStudyIdentity(getDb(), { studyId: submitted.body.run.studyId, projectId: a.id });
+    const values = [identity.patientName, identity.patientId, identity.accessionNumber, identity.institutionName, identity.birthDate].filter((v): v is string => typeof v === 'string' && v.length >= 3);
+    expect(values.length).toBeGreaterThan(0);
+    for (const step of ['ingest', 'deidentify', 'convert']) {
+      const { log } = await logOf(a.users.operator.token, runId, step);
+      expect(log.stored, step).toBe(true);
+      for (const v of values) expect(text(log), `${step} log`).not.toContain(v);
+    }
+  }, 240_000);
 
   it('refuses researchers and reviewers (403) and another project\'s operator (404); a reason is required', async () => {
     const submitted = await call(a.users.researcher.token, `/api/projects/${a.slug}/runs`, { series: series.a, model: modelName });

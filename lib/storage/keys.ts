@@ -4,6 +4,7 @@
  *   raw-phi/<project>/<study>/<upload>/<n>        what researchers uploaded (PHI)
  *   derived/<project>/<study>/...                   de-identified images, volumes, masks, SEG, metrics
  *   derived/<project>/<study>/runs/<run>/<task>/<name>  one step output (the only layout steps write)
+ *   derived/<project>/<study>/runs/<run>/logs/<task>-<attempt>.log  one step attempt's output (JSON lines)
  *   manifests/<project>/<run>.json                  run manifests, written once (a retried run's later attempts: <run>.attempt-<n>.json)
  *   models/<model>/<version>/model.onnx             model artifacts
  *   pipeline/<project>/invocations/<run>/<task>.json           a step's invocation, written by the platform (Argo)
@@ -48,6 +49,12 @@ export function derivedKey(p: { projectId: string; studyId: string; path: string
  */
 export function stepOutputKey(p: { projectId: string; studyId: string; runId: string; task: string; name: string }): string {
   return derivedKey({ projectId: p.projectId, studyId: p.studyId, path: ['runs', p.runId, p.task, p.name] });
+}
+
+/** derived/<project>/<study>/runs/<run>/logs/<task>-<attempt>.log: what one attempt of a step printed (stepLog, lib/executor/local/step-log.ts) */
+export function stepLogKey(p: { projectId: string; studyId: string; runId: string; task: string; attempt: number }): string {
+  if (!Number.isInteger(p.attempt) || p.attempt < 1) throw new Error(`invalid attempt for a step log key: ${p.attempt}`);
+  return derivedKey({ projectId: p.projectId, studyId: p.studyId, path: ['runs', p.runId, 'logs', `${seg('task', p.task)}-${p.attempt}.log`] });
 }
 
 /** A run attempt's manifest: each attempt gets its own key, since manifests are never overwritten (Object Lock). */

@@ -7,6 +7,8 @@ import type { PlannedTask } from '@/lib/pipeline/definition';
 import type { TStepInvocation, TStepOutput, TStepResult } from '@/lib/pipeline/step-contract';
 import { retryDelayS, STEPS } from '@/lib/pipeline/steps';
 import { finishRun, writeSucceededManifest } from '@/lib/runs/finish-run';
+import { saveStepLog } from '@/lib/runs/logs/save-step-log';
+import { StepLog } from '@/lib/runs/logs/step-log';
 import { DEID_SECRET_ENV } from '@/workers/steps/deid-secret';
 import { handBackRun } from '../claim-run';
 import { buildInvocation, loadRunContext, recordStepResult, type RunContext } from '../run-context';
@@ -35,6 +37,8 @@ export interface ExecuteOptions {
   owner?: string;
   /** how often the run's status is read to notice a cancellation made by another process; default SEGFLOW_EXECUTOR_POLL_MS */
   cancelPollMs?: number;
+  /** how often a running step's log is stored while it runs (the run page shows it live); default 5 s */
+  logFlushMs?: number;
 }
 
 const reasonOf = (signal: AbortSignal | undefined): AbortReason | null => (signal?.aborted ? ((signal.reason as AbortReason | undefined) ?? { kind: 'shutdown' }) : null);
@@ -157,14 +161,26 @@ async function runWithRetries(
   const step = STEPS[task.step];
   for (let attempt = row.attempts + 1; ; attempt++) {
     await db.update(runSteps).set({ status: 'running', attempts: attempt, startedAt: new Date(), finishedAt: null, error: null }).where(eq(runSteps.id, row.id));
+    const log = new StepLog();
+    const logged = task.step !== 'manifest';
+    const save = (final: boolean) => (logged ? saveStepLog({ run: c.run, task: task.id, attempt, log, final }).catch((err: unknown) => console.error(`[executor] run ${c.run.id}: the log of ${task.id} could not be stored:`, err instanceof Error ? err.message : err)) : Promise.resolve());
+    const flush = setInterval(() => void (log.dirty && save(false)), opts.logFlushMs ?? 5000);
+    flush.unref();
+    const end = async (how: string) => {
+      clearInterval(flush);
+      log.note(how);
+      await save(true);
+    };
     try {
-      const result = await runTask(c, task, upstream, runWorkerStep, { signal: opts.signal, timeoutMs: step.timeoutS * 1000 });
+      const result = await runTask(c, task, upstream, runWorkerStep, { signal: opts.signal, timeoutMs: step.timeoutS * 1000, log });
+      await end(`attempt ${attempt} succeeded`);
       await recordStepResult(db, c, task, result);
       await db.update(runSteps).set({ status: 'succeeded', finishedAt: new Date(), outputs: result.outputs }).where(eq(runSteps.id, row.id));
       upstream[task.id] = result.outputs;
       return 'succeeded';
     } catch (err) {
       const reason = reasonOf(opts.signal);
+      await end(err instanceof StepAborted || reason ? `attempt ${attempt} stopped by the executor (${reason?.kind ?? 'aborted'})` : `attempt ${attempt} failed: ${err instanceof Error ? err.message : String(err)}`);
       if (err instanceof StepAborted || reason) {
         // not the step's failure: this attempt does not count; the next executor runs it again (a cancelled one: leave() records it)
         if (reason?.kind === 'shutdown' || !reason) await db.update(runSteps).set({ status: 'pending', attempts: attempt - 1, startedAt: null, finishedAt: null, error: null }).where(eq(runSteps.id, row.id));

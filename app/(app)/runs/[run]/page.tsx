@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { z } from 'zod';
 import { RefreshWhile } from '@/components/runs/refresh-while';
 import { RunControls } from '@/components/runs/run-controls';
+import { StepLogView } from '@/components/runs/step-log-view';
 import { RunStatus } from '@/components/runs/run-status';
 import { Forbidden } from '@/components/ui/forbidden';
 import { RunImagesPanel } from '@/components/viewer/run-images-panel';
@@ -91,6 +92,7 @@ export default async function RunPage({ params }: { params: Promise<{ run: strin
                 <RunStatus status={s.status} />
                 {s.detail && <div className="muted" data-testid="step-detail">{s.detail}</div>}
                 {s.error && <div className="error">{s.error}</div>}
+                {s.attempts > 0 && s.name !== 'manifest' && <StepLogView runId={r.id} step={s.name} attempts={s.attempts} running={s.status === 'running'} />}
               </td>
               <td>{s.attempts}</td>
               <td>{seconds(s.startedAt, s.finishedAt)}</td>
