@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { z } from 'zod';
 import { RefreshWhile } from '@/components/runs/refresh-while';
 import { RunControls } from '@/components/runs/run-controls';
+import { RunDownloads } from '@/components/runs/run-downloads';
 import { StepLogView } from '@/components/runs/step-log-view';
 import { RunStatus } from '@/components/runs/run-status';
 import { Forbidden } from '@/components/ui/forbidden';
@@ -67,6 +68,12 @@ export default async function RunPage({ params }: { params: Promise<{ run: strin
       </dl>
       {r.error && <p className="error" data-testid="run-error">{r.error}</p>}
       {res.data.canManage && <RunControls runId={r.id} status={r.status} cancel={cancelRunAction} retry={retryRunAction} />}
+      {(r.status === 'succeeded' || r.status === 'failed') && (
+        <>
+          <h2>Downloads</h2>
+          <RunDownloads runId={r.id} />
+        </>
+      )}
       {r.status === 'succeeded' && (
         <>
           <h2>Images</h2>
