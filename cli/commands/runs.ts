@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { callApi } from '@/lib/platform/call-api';
 import { checkDownloads, type DownloadedOutput } from '@/lib/runs/outputs/check-downloads';
+import type { StepLogDto } from '@/lib/runs/logs/get-step-log';
 import type { RunOutputDto } from '@/lib/runs/outputs/list-run-outputs';
 import type { RunDto } from '@/lib/runs/schemas';
 import { writeFileAtomic } from '@/lib/util/write-file-atomic';
@@ -45,8 +46,15 @@ function control(verb: 'cancel' | 'retry') {
   };
 }
 
+async function logs(run: string, opts: { task: string; attempt?: string }): Promise<void> {
+  const query = opts.attempt ? `?attempt=${encodeURIComponent(opts.attempt)}` : '';
+  const { log } = await callApi<{ log: StepLogDto }>('GET', `/api/runs/${encodeURIComponent(run)}/steps/${encodeURIComponent(opts.task)}/logs${query}`);
+  process.stderr.write(`${log.step}, attempt ${log.attempt} of ${log.attempts} (${log.status})${log.stored ? '' : ': nothing stored'}\n`);
+  for (const l of log.lines) process.stdout.write(`${l.t} ${l.stream.padEnd(8)} ${l.line}\n`);
+}
+
 export function register(program: Command): void {
-  const runs = program.command('runs').description('look after runs: cancel, retry, download');
+  const runs = program.command('runs').description('look after runs: cancel, retry, logs, download');
   runs
     .command('cancel <run>')
     .description('cancel a queued or running run: its running step is stopped, nothing after it runs')
@@ -57,6 +65,12 @@ export function register(program: Command): void {
     .description('run a failed or cancelled run again: steps that did not succeed run again, succeeded ones are kept')
     .requiredOption('--reason <text>', 'why (recorded in the audit log)')
     .action(control('retry'));
+  runs
+    .command('logs <run>')
+    .description("what one attempt of a run's step printed (default: its latest attempt)")
+    .requiredOption('--task <id>', 'the step (task id: ingest, deidentify, convert, infer-serving, …)')
+    .option('--attempt <n>', 'which attempt (1, 2, …)')
+    .action(logs);
   runs
     .command('download <run>')
     .description("write a run's results (mask.nii.gz, seg.dcm, volumes.json, manifest.json, …) into a folder, each checked against the manifest's SHA-256")

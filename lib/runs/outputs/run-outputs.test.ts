@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { and, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as outputsRoute from '@/app/api/runs/[run]/outputs/route';
+import * as logsRoute from '@/app/api/runs/[run]/steps/[step]/logs/route';
+import { saveStepLog } from '@/lib/runs/logs/save-step-log';
+import { StepLog } from '@/lib/runs/logs/step-log';
 import { auditEvents } from '@/db/schema';
 import { getDb } from '@/lib/db';
 import { writeSucceededManifest } from '@/lib/runs/finish-run';
@@ -23,7 +26,10 @@ import type { RunOutputDto } from './list-run-outputs';
 let tp: TestProject;
 let seeded: SeededRun;
 let server: Awaited<ReturnType<typeof startRouteServer>>;
-const ROUTES = [['GET', /^\/api\/runs\/([^/]+)\/outputs$/, ['run'], outputsRoute.GET]] as Parameters<typeof startRouteServer>[0];
+const ROUTES = [
+  ['GET', /^\/api\/runs\/([^/]+)\/outputs$/, ['run'], outputsRoute.GET],
+  ['GET', /^\/api\/runs\/([^/]+)\/steps\/([^/]+)\/logs$/, ['run', 'step'], logsRoute.GET],
+] as Parameters<typeof startRouteServer>[0];
 
 beforeAll(async () => {
   process.env.SEGFLOW_MANIFEST_SIGNING_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -65,6 +71,17 @@ describe('results out', () => {
     const asResearcher = await download(tp.users.researcher.token, join(out, 'researcher'));
     expect(asResearcher.code, asResearcher.stderr).toBe(0);
     expect(asResearcher.stderr).toMatch(/1 file written to .*, each checked against the run record/);
+  }, 120_000);
+
+  it('segflow runs logs prints a stored step log', async () => {
+    const log = new StepLog();
+    log.write('stderr', '{"model":"loaded"}\n');
+    log.note('attempt 1 succeeded');
+    await saveStepLog({ run: seeded.run, task: 'infer-serving', attempt: 1, log, final: true });
+    const r = await runCli(['runs', 'logs', seeded.run.id, '--task', 'infer-serving'], { SEGFLOW_URL: server.url, SEGFLOW_TOKEN: tp.users.researcher.token });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^infer-serving, attempt 1 of 1 \(succeeded\)$/m);
+    expect(r.stdout).toMatch(/ stderr +\{"model":"loaded"\}\n.* executor +attempt 1 succeeded\n$/);
   }, 120_000);
 
   it('refuses a file whose bytes are not what the manifest records: names it, writes nothing, exits 1', async () => {
