@@ -40,6 +40,8 @@ export function StepLogView({ runId, step, attempts, running }: { runId: string;
           )}
           <pre className="mono" style={{ maxHeight: 240, overflow: 'auto', background: '#0f172a', color: '#e2e8f0', padding: 8, borderRadius: 6, whiteSpace: 'pre-wrap' }}>
             {visible.map((l, i) => (
+              // lines have no identity of their own; the list only grows at its end
+              // biome-ignore lint/suspicious/noArrayIndexKey: a log line's position is its identity
               <div key={i} className={l.stream === 'stderr' ? 'log-stderr' : undefined}>
                 <span style={{ color: '#64748b' }}>{l.t.slice(11, 19)} </span>
                 {l.stream === 'executor' ? <em>{l.line}</em> : l.line}

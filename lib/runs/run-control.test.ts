@@ -108,7 +108,10 @@ describe('cancel and retry (local executor, child processes)', () => {
         );
         cancelAnswer = await control(a.users.operator.token, 'cancel', runId);
         const end = await running;
-        if ('err' in end) throw (stepEnd = end.err);
+        if ('err' in end) {
+          stepEnd = end.err;
+          throw end.err;
+        }
         return end.result;
       },
     });

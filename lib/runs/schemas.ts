@@ -5,7 +5,6 @@ export const ZRunRef = z.object({ run: z.uuid() });
 /** cancel or retry: the reason goes into the audit log (and a cancelled run's error) */
 export const ZRunControl = z.object({ run: z.uuid(), reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(500) });
 export type TRunControl = z.infer<typeof ZRunControl>;
-export const ZProjectRuns = z.object({ project: z.string().min(1), study: z.uuid().optional() });
 
 export interface RunStepDto {
   name: string;

@@ -4,7 +4,8 @@
  * process; an executor in another process notices the cancellation through executeRun's status poll.
  */
 const g = globalThis as { __segflowRunningRuns?: Map<string, AbortController> };
-const running = (g.__segflowRunningRuns ??= new Map());
+g.__segflowRunningRuns ??= new Map();
+const running = g.__segflowRunningRuns;
 
 /** registers a run while it executes; the returned function unregisters it */
 export function trackRunningRun(runId: string, controller: AbortController): () => void {

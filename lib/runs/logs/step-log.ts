@@ -55,7 +55,13 @@ export class StepLog {
 
   /** the log as stored: JSON lines, led by a note of what was dropped; flushes what waits for a newline when `final` */
   take(final = false): Uint8Array {
-    if (final) for (const stream of ['stdout', 'stderr'] as const) if (this.partial[stream]) (this.add(stream, this.partial[stream]), (this.partial[stream] = ''));
+    if (final) {
+      for (const stream of ['stdout', 'stderr'] as const) {
+        if (!this.partial[stream]) continue;
+        this.add(stream, this.partial[stream]);
+        this.partial[stream] = '';
+      }
+    }
     this.dirty = false;
     const head = this.dropped ? `${JSON.stringify({ t: new Date().toISOString(), stream: 'executor', line: `… ${this.dropped} earlier lines dropped (a log keeps its last ${this.maxBytes} bytes)` } satisfies TStepLogLine)}\n` : '';
     return new TextEncoder().encode(head + this.lines.map((l) => l.text).join(''));
