@@ -7,6 +7,7 @@ import { register as infer } from './commands/infer';
 import { register as manifestVerify } from './commands/manifest-verify';
 import { register as migrate } from './commands/migrate';
 import { register as run } from './commands/run';
+import { register as runsControl } from './commands/runs';
 import { register as seed } from './commands/seed';
 import { register as seg } from './commands/seg';
 import { register as start } from './commands/start';
@@ -16,4 +17,4 @@ import { register as upload } from './commands/upload';
 type Register = (program: Command) => void;
 
 // Each subcommand lives in cli/commands/<name>.ts. Add one line here per subcommand.
-export const commands: Register[] = [start, executor, migrate, seed, audit, deidentify, infer, convert, seg, upload, manifestVerify, step, run];
+export const commands: Register[] = [start, executor, migrate, seed, audit, deidentify, infer, convert, seg, upload, manifestVerify, step, run, runsControl];

@@ -40,6 +40,8 @@ export const runs = pgTable(
      * by the Argo executor once its workflow is submitted).
      */
     leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
+    /** which try of the run this is: 1, then one more per retry (lib/runs/retry-run.ts); each attempt's manifest has its own key */
+    attempt: integer('attempt').notNull().default(1),
     manifestKey: text('manifest_key'),
     manifestSha256: text('manifest_sha256'),
     error: text('error'),

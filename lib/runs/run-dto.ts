@@ -23,5 +23,6 @@ export function runDto(run: Run, studyLabel: string, seeShadow: boolean): RunDto
     finishedAt: run.finishedAt?.toISOString() ?? null,
     manifestKey: run.manifestKey,
     manifestSha256: run.manifestSha256,
+    attempt: run.attempt,
   };
 }

@@ -2,6 +2,9 @@ import { z } from 'zod';
 
 export const ZSubmitRun = z.object({ project: z.string().min(1), series: z.uuid(), model: z.string().min(1).max(128) });
 export const ZRunRef = z.object({ run: z.uuid() });
+/** cancel or retry: the reason goes into the audit log (and a cancelled run's error) */
+export const ZRunControl = z.object({ run: z.uuid(), reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(500) });
+export type TRunControl = z.infer<typeof ZRunControl>;
 
 export interface RunStepDto {
   name: string;
@@ -36,6 +39,8 @@ export interface RunDto {
   finishedAt: string | null;
   manifestKey: string | null;
   manifestSha256: string | null;
+  /** 1, then one more per retry */
+  attempt: number;
 }
 
 export interface RunDetailDto extends RunDto {

@@ -20,12 +20,12 @@ function localBuildId(): string {
 /**
  * The manifest of a finished run: inputs, models, parameters, every step (attempts, timings,
  * outputs with version ids and SHA-256), who submitted it — signed by the platform (Ed25519) and
- * written once to manifests/<project>/<run>.json. A manifest already there (an earlier attempt that
+ * written once to manifests/<project>/<run>.json (a retried run: one per attempt). A manifest already there (an earlier attempt that
  * wrote it and then failed to record it) is kept, not overwritten, when it is this run's.
  */
 export async function writeRunManifest(db: DbOrTx, p: { run: Run; inputs: TObjectRef[]; status: 'succeeded' | 'failed'; skipTask: string }): Promise<{ key: string; sha256: string; versionId: string | null; size: number }> {
   const { run } = p;
-  const key = manifestKey({ projectId: run.projectId, runId: run.id });
+  const key = manifestKey({ projectId: run.projectId, runId: run.id, attempt: run.attempt });
   const head = await headObject(key);
   if (head) {
     const existing = ZSignedManifest.safeParse(JSON.parse(new TextDecoder().decode(await getObjectBytes({ key, versionId: head.versionId }))));

@@ -4,16 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { config } from '@/lib/config';
 import { ZStepResult, type TStepInvocation, type TStepResult } from '@/lib/pipeline/step-contract';
+import type { StepLog } from '@/lib/runs/logs/step-log';
 
 /** The CLI the step runs in: the same `segflow step` the worker image runs under Argo. */
 function segflowBin(): string {
   return join(config().root, 'bin', 'segflow.mjs');
 }
 
-/**
- * What one attempt of a worker step runs with. Per-attempt log capture belongs here too (a sink for
- * the step's stderr), next to the signal that cancelling a run will use.
- */
+/** What one attempt of a worker step runs with. */
 export interface StepContext {
   /** added to the step's environment (secrets go here, never in the invocation) */
   env: Record<string, string>;
@@ -21,6 +19,8 @@ export interface StepContext {
   signal?: AbortSignal;
   /** the attempt's limit (lib/pipeline/steps.ts timeoutS): then the process group is killed and the attempt fails */
   timeoutMs: number;
+  /** receives everything the step prints (stdout and stderr), for the attempt's stored log */
+  log?: StepLog;
 }
 
 /** An attempt ended by its executor (shutdown, lost lease), not by the step: it says nothing about the step. */
@@ -60,17 +60,22 @@ export async function spawnStep(inv: TStepInvocation, ctx: StepContext): Promise
       const child = spawn(process.execPath, [segflowBin(), 'step', invPath, '--result', resultPath], {
         // biome-ignore lint/style/noProcessEnv: the step process inherits the executor's environment
         env: { ...process.env, ...ctx.env },
-        stdio: ['ignore', 'ignore', 'pipe'],
+        stdio: ['ignore', 'pipe', 'pipe'],
         detached: true,
       });
       const onAbort = () => killGroup(child.pid);
       ctx.signal?.addEventListener('abort', onAbort, { once: true });
+      // aborted while the invocation was being written: the listener came too late to hear it
+      if (ctx.signal?.aborted) onAbort();
       const timer = setTimeout(() => {
         timedOut = true;
         killGroup(child.pid);
       }, ctx.timeoutMs);
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (chunk: string) => ctx.log?.write('stdout', chunk));
       child.stderr.setEncoding('utf8');
       child.stderr.on('data', (chunk: string) => {
+        ctx.log?.write('stderr', chunk);
         stderr.push(chunk);
         if (stderr.length > 200) stderr.splice(0, stderr.length - 200);
       });
