@@ -9,7 +9,7 @@ import { signManifest, ZSignedManifest } from '../manifests/sign-manifest';
 import { loadSigningKey } from '../manifests/signing-key';
 import { manifestKey } from '../storage/keys';
 import { getObjectBytes, headObject, putObject } from '../storage/objects';
-import { parseRunParams, parseStepOutputs, type TObjectRef } from '@/db/schema/run-json';
+import { parseRunChecks, parseRunParams, parseStepOutputs, type TObjectRef } from '@/db/schema/run-json';
 
 /** the local build: the stamp `segflow start` writes over the sources it built, else "unbuilt" */
 function localBuildId(): string {
@@ -51,7 +51,9 @@ export async function writeRunManifest(db: DbOrTx, p: { run: Run; inputs: TObjec
       finishedAt: s.finishedAt?.toISOString() ?? null,
       outputs: parseStepOutputs(s).map((o) => ({ key: o.key, versionId: o.versionId, sha256: o.sha256, size: o.size })),
       ...(s.error ? { error: s.error } : {}),
+      ...(s.checks.length ? { checks: parseRunChecks(s) } : {}),
     })),
+    ...(run.warnings.length ? { warnings: run.warnings } : {}),
   });
   const signed = signManifest(manifest, loadSigningKey());
   const put = await putObject({ key, body: new TextEncoder().encode(`${JSON.stringify(signed, null, 2)}\n`), contentType: 'application/json' });

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { z } from 'zod';
 import { RefreshWhile } from '@/components/runs/refresh-while';
+import { RunChecks, RunWarnings } from '@/components/runs/run-checks';
 import { RunStatus } from '@/components/runs/run-status';
 import { Forbidden } from '@/components/ui/forbidden';
 import { RunImagesPanel } from '@/components/viewer/run-images-panel';
@@ -57,6 +58,7 @@ export default async function RunPage({ params }: { params: Promise<{ run: strin
         )}
       </dl>
       {r.error && <p className="error" data-testid="run-error">{r.error}</p>}
+      <RunWarnings warnings={r.warnings} />
       {r.status === 'succeeded' && (
         <>
           <h2>Images</h2>
@@ -100,6 +102,15 @@ export default async function RunPage({ params }: { params: Promise<{ run: strin
           ))}
         </tbody>
       </table>
+      {r.steps.some((s) => s.checks?.length) && (
+        <>
+          <h2>Model checks</h2>
+          <p className="muted">The model&apos;s declared input domain, checked before inference, and the plausibility of its output, checked after it.</p>
+          {r.steps.map((s) => (
+            <RunChecks key={s.name} step={s} />
+          ))}
+        </>
+      )}
       {r.comparison && (
         <>
           <h2>Shadow vs {r.serving.role}</h2>
