@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
-import { runSteps, storedObjects, users, type Run } from '@/db/schema';
+import { runs, runSteps, storedObjects, users, type Run } from '@/db/schema';
 import { config } from '../config';
 import type { DbOrTx } from '../db';
 import { ZRunManifest, RUN_MANIFEST_SCHEMA, type TRunManifest } from '../manifests/manifest-schema';
@@ -33,6 +33,8 @@ export async function writeRunManifest(db: DbOrTx, p: { run: Run; inputs: TObjec
     throw new Error(`${key} exists and is not this run's manifest: manifests are never overwritten`);
   }
   const [submitter] = await db.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, run.submittedBy!));
+  // read now: the infer task recorded them after the executor loaded the run
+  const [{ warnings }] = await db.select({ warnings: runs.warnings }).from(runs).where(eq(runs.id, run.id));
   const steps = (await db.select().from(runSteps).where(eq(runSteps.runId, run.id))).filter((s) => s.name !== p.skipTask);
   const params = parseRunParams(run);
   const models = [params.serving, ...(params.shadow ? [params.shadow] : [])].map((m) => ({ role: m.role, model: m.model, version: m.version, sha256: m.sha256 }));
@@ -53,7 +55,7 @@ export async function writeRunManifest(db: DbOrTx, p: { run: Run; inputs: TObjec
       ...(s.error ? { error: s.error } : {}),
       ...(s.checks.length ? { checks: parseRunChecks(s) } : {}),
     })),
-    ...(run.warnings.length ? { warnings: run.warnings } : {}),
+    ...(warnings.length ? { warnings } : {}),
   });
   const signed = signManifest(manifest, loadSigningKey());
   const put = await putObject({ key, body: new TextEncoder().encode(`${JSON.stringify(signed, null, 2)}\n`), contentType: 'application/json' });
