@@ -6,6 +6,7 @@ import { register as executor } from './commands/executor';
 import { register as infer } from './commands/infer';
 import { register as manifestVerify } from './commands/manifest-verify';
 import { register as migrate } from './commands/migrate';
+import { register as models } from './commands/models';
 import { register as run } from './commands/run';
 import { register as seed } from './commands/seed';
 import { register as seg } from './commands/seg';
@@ -16,4 +17,4 @@ import { register as upload } from './commands/upload';
 type Register = (program: Command) => void;
 
 // Each subcommand lives in cli/commands/<name>.ts. Add one line here per subcommand.
-export const commands: Register[] = [start, executor, migrate, seed, audit, deidentify, infer, convert, seg, upload, manifestVerify, step, run];
+export const commands: Register[] = [start, executor, migrate, seed, audit, deidentify, infer, convert, seg, upload, manifestVerify, step, run, models];

@@ -57,6 +57,11 @@ export const ZModelSpec = z
       }),
       z.object({ method: z.literal('z-score'), nonZeroOnly: z.boolean().default(false) }),
     ]),
+    /**
+     * registration's parity check (lib/models/check-parity.ts): every label of every reference mask
+     * must be reproduced with at least this Dice (default 0.999)
+     */
+    parity: z.object({ minDice: z.number().min(0).max(1) }).optional(),
     /** what the model can segment (lib/models/input-domain.ts); without it, runs say the domain was not checked */
     domain: ZInputDomain.optional(),
     labels: z
