@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as admin } from './commands/admin';
 import { register as audit } from './commands/audit';
 import { register as convert } from './commands/convert';
 import { register as deidentify } from './commands/deidentify';
@@ -17,4 +18,4 @@ import { register as upload } from './commands/upload';
 type Register = (program: Command) => void;
 
 // Each subcommand lives in cli/commands/<name>.ts. Add one line here per subcommand.
-export const commands: Register[] = [start, executor, migrate, seed, audit, deidentify, infer, convert, seg, upload, manifestVerify, step, run, models];
+export const commands: Register[] = [start, executor, migrate, seed, audit, deidentify, infer, convert, seg, upload, manifestVerify, step, run, models, admin];
