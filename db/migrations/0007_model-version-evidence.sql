@@ -1,1 +1,0 @@
-ALTER TABLE "model_versions" ADD COLUMN "evidence" jsonb;
