@@ -28,6 +28,9 @@ export function register(program: Command): void {
         }
       }
       if (process.stderr.isTTY && opts.wait) process.stderr.write('\n');
+      // a succeeded run with an implausible mask says so where a person reads, not only in the JSON
+      for (const w of run.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+      if (run.status === 'failed' && run.error) process.stderr.write(`failed: ${run.error}\n`);
       process.stdout.write(`${JSON.stringify(run)}\n`);
       if (run.status === 'failed') process.exit(1);
     });

@@ -17,6 +17,8 @@ export interface RunStepDto {
   detail?: string;
   outputs: { name: string; key: string; sha256: string; size: number }[];
   info?: Record<string, unknown>;
+  /** an infer task's input-domain and output-plausibility checks (lib/models/check-*.ts) */
+  checks?: { check: string; outcome: string; expected: string; found: string }[];
 }
 
 export interface RunDto {
@@ -34,6 +36,8 @@ export interface RunDto {
   shadow?: { version: string };
   pipelineVersion: string;
   error: string | null;
+  /** the serving model's implausible outputs: a succeeded run flagged with these (empty: none) */
+  warnings: string[];
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;

@@ -13,7 +13,7 @@ import { DEID_SECRET_ENV } from '@/workers/steps/deid-secret';
 import { handBackRun } from '../claim-run';
 import { buildInvocation, loadRunContext, recordStepResult, type RunContext } from '../run-context';
 import { trackRunningRun } from './running-runs';
-import { spawnStep, StepAborted, type StepContext } from './spawn-step';
+import { spawnStep, StepAborted, StepRefused, type StepContext } from './spawn-step';
 
 /** Why an executor aborts a run it executes. */
 export type AbortReason =
@@ -187,8 +187,13 @@ async function runWithRetries(
         return 'aborted';
       }
       const message = err instanceof Error ? err.message : String(err);
-      await db.update(runSteps).set({ status: 'failed', finishedAt: new Date(), error: message }).where(eq(runSteps.id, row.id));
-      if (attempt >= step.retry.maxAttempts) return { error: message };
+      const refused = err instanceof StepRefused;
+      await db
+        .update(runSteps)
+        .set({ status: 'failed', finishedAt: new Date(), error: message, ...(refused ? { checks: err.checks } : {}) })
+        .where(eq(runSteps.id, row.id));
+      // an input outside the model's domain is refused the same way every time: no retry
+      if (refused || attempt >= step.retry.maxAttempts) return { error: message };
       await pause(opts.retryDelayMs !== undefined ? opts.retryDelayMs * 2 ** (attempt - 1) : retryDelayS(task.step, attempt + 1) * 1000, opts.signal);
       if (opts.signal?.aborted) {
         // stopped while waiting to retry: the failed attempt counts, the next one is the next executor's

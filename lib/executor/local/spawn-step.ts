@@ -3,7 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { config } from '@/lib/config';
-import { ZStepResult, type TStepInvocation, type TStepResult } from '@/lib/pipeline/step-contract';
+import { ZRunChecks, type TRunCheck } from '@/db/schema/run-json';
+import { STEP_REFUSED_EXIT_CODE, ZStepResult, type TStepInvocation, type TStepResult } from '@/lib/pipeline/step-contract';
 import type { StepLog } from '@/lib/runs/logs/step-log';
 
 /** The CLI the step runs in: the same `segflow step` the worker image runs under Argo. */
@@ -27,6 +28,16 @@ export interface StepContext {
 export class StepAborted extends Error {
   constructor(readonly reason: unknown) {
     super('step aborted by its executor');
+  }
+}
+
+/** The step refused its input (outside the model's domain): the same input would be refused again, so it is not retried. */
+export class StepRefused extends Error {
+  constructor(
+    message: string,
+    readonly checks: TRunCheck[],
+  ) {
+    super(message);
   }
 }
 
@@ -91,17 +102,20 @@ export async function spawnStep(inv: TStepInvocation, ctx: StepContext): Promise
     if (code !== 0) {
       const lines = stderr.join('').trim().split('\n');
       let message = `exited with ${code ?? 'a signal'}`;
+      let checks: unknown = [];
       for (const line of lines.reverse()) {
         try {
-          const parsed = JSON.parse(line) as { error?: string };
+          const parsed = JSON.parse(line) as { error?: string; checks?: unknown };
           if (parsed.error) {
             message = parsed.error;
+            checks = parsed.checks ?? [];
             break;
           }
         } catch {
           // not the JSON error line
         }
       }
+      if (code === STEP_REFUSED_EXIT_CODE) throw new StepRefused(message, ZRunChecks.catch([]).parse(checks));
       throw new Error(message);
     }
     return ZStepResult.parse(JSON.parse(await readFile(resultPath, 'utf8')));

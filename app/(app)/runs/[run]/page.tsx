@@ -4,6 +4,7 @@ import { RefreshWhile } from '@/components/runs/refresh-while';
 import { RunControls } from '@/components/runs/run-controls';
 import { RunDownloads } from '@/components/runs/run-downloads';
 import { StepLogView } from '@/components/runs/step-log-view';
+import { RunChecks, RunWarnings } from '@/components/runs/run-checks';
 import { RunStatus } from '@/components/runs/run-status';
 import { Forbidden } from '@/components/ui/forbidden';
 import { RunImagesPanel } from '@/components/viewer/run-images-panel';
@@ -67,6 +68,7 @@ export default async function RunPage({ params }: { params: Promise<{ run: strin
         )}
       </dl>
       {r.error && <p className="error" data-testid="run-error">{r.error}</p>}
+      <RunWarnings warnings={r.warnings} />
       {res.data.canManage && <RunControls runId={r.id} status={r.status} cancel={cancelRunAction} retry={retryRunAction} />}
       {(r.status === 'succeeded' || r.status === 'failed') && (
         <>
@@ -118,6 +120,15 @@ export default async function RunPage({ params }: { params: Promise<{ run: strin
           ))}
         </tbody>
       </table>
+      {r.steps.some((s) => s.checks?.length) && (
+        <>
+          <h2>Model checks</h2>
+          <p className="muted">The model&apos;s declared input domain, checked before inference, and the plausibility of its output, checked after it.</p>
+          {r.steps.map((s) => (
+            <RunChecks key={s.name} step={s} />
+          ))}
+        </>
+      )}
       {r.comparison && (
         <>
           <h2>Shadow vs {r.serving.role}</h2>
