@@ -59,6 +59,8 @@ export interface Config {
   };
   argo?: { server: string; token?: string; tokenFile?: string; caFile?: string; namespace: string };
   manifests: { signingKeyPem?: string };
+  /** signed audit checkpoints: one after `every` new events or `intervalS` seconds with new events, and at shutdown */
+  audit: { checkpointEvery: number; checkpointIntervalS: number };
   rollout: { gatePolicyJson?: string };
   demo: { seedExternal: boolean; run: boolean };
   steps: { deidSecret?: string };
@@ -123,6 +125,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     argo: e.ARGO_SERVER ? { server: e.ARGO_SERVER, token: e.ARGO_TOKEN?.trim() || undefined, tokenFile: e.ARGO_TOKEN_FILE, caFile: e.ARGO_CA_FILE, namespace: e.ARGO_NAMESPACE ?? 'segflow' } : undefined,
     manifests: { signingKeyPem: e.SEGFLOW_MANIFEST_SIGNING_KEY },
+    audit: { checkpointEvery: e.SEGFLOW_AUDIT_CHECKPOINT_EVERY, checkpointIntervalS: e.SEGFLOW_AUDIT_CHECKPOINT_INTERVAL_S },
     rollout: { gatePolicyJson: e.SEGFLOW_GATE_POLICY },
     demo: { seedExternal: e.SEGFLOW_DEMO, run: e.SEGFLOW_DEMO_RUN },
     steps: { deidSecret: e.SEGFLOW_DEID_SECRET },

@@ -65,6 +65,9 @@ export const ZEnv = z.object({
   ARGO_NAMESPACE: text(),
   // provenance, rollout, demo
   SEGFLOW_MANIFEST_SIGNING_KEY: text(),
+  /** audit checkpoints (signed, write-once in the bucket): after this many new events, or this many seconds */
+  SEGFLOW_AUDIT_CHECKPOINT_EVERY: int(100, 1, 1_000_000),
+  SEGFLOW_AUDIT_CHECKPOINT_INTERVAL_S: int(60, 1, 86_400),
   SEGFLOW_GATE_POLICY: text(),
   SEGFLOW_DEMO: bool(false),
   SEGFLOW_DEMO_RUN: bool(true),

@@ -13,6 +13,7 @@ import { migrateDatabase } from './migrate';
 import { DEMO_USERS, seedDemo } from './seed-demo';
 import { seedDemoContent } from './seed-demo-content';
 import { sweepAbandonedUploads } from '../uploads/sweep-abandoned-uploads';
+import { writeAuditCheckpoint } from '../audit/write-audit-checkpoint';
 
 const require = createRequire(import.meta.url);
 
@@ -142,6 +143,10 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
     // then the embedded database and S3 server
     await stopChild(child, 10_000);
     await executor?.stop();
+    // every writer has stopped: anchor the chain's last events before the embedded servers go
+    await writeAuditCheckpoint(getDb())
+      .catch((err) => console.error(`[segflow] audit checkpoint not written: ${err instanceof Error ? err.message : String(err)}`))
+      .finally(closeDb);
     for (const close of closers.reverse()) await close().catch(() => {});
     process.exit(code);
   };

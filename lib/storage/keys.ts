@@ -5,6 +5,7 @@
  *   derived/<project>/<study>/...                   de-identified images, volumes, masks, SEG, metrics
  *   derived/<project>/<study>/runs/<run>/<task>/<name>  one step output (the only layout steps write)
  *   manifests/<project>/<run>.json                  run manifests, written once
+ *   manifests/audit/<seq, 20 digits>.json           signed audit-log checkpoints, written once
  *   models/<model>/<version>/model.onnx             model artifacts
  *   pipeline/<project>/invocations/<run>/<task>.json           a step's invocation, written by the platform (Argo)
  *   pipeline/<project>/results/<step>/<run>/<task>.json       a step's result, written by the step (Argo)
@@ -52,6 +53,21 @@ export function stepOutputKey(p: { projectId: string; studyId: string; runId: st
 
 export function manifestKey(p: { projectId: string; runId: string }): string {
   return `manifests/${seg('project', p.projectId)}/${seg('run', p.runId)}.json`;
+}
+
+/** `audit` is never a project id (those are UUIDs), so checkpoints cannot collide with a project's manifests. */
+export const AUDIT_CHECKPOINT_PREFIX = 'manifests/audit/';
+
+/** Zero-padded so that the bucket's lexicographic listing is the checkpoints' order. */
+export function auditCheckpointKey(p: { seq: number }): string {
+  if (!Number.isSafeInteger(p.seq) || p.seq < 1) throw new Error(`invalid audit checkpoint seq: ${p.seq}`);
+  return `${AUDIT_CHECKPOINT_PREFIX}${String(p.seq).padStart(20, '0')}.json`;
+}
+
+/** The seq of a checkpoint key, or null for a key that is not one. */
+export function auditCheckpointSeq(key: string): number | null {
+  const m = /^manifests\/audit\/(\d{20})\.json$/.exec(key);
+  return m ? Number(m[1]) : null;
 }
 
 export function modelKey(p: { model: string; version: string }): string {
