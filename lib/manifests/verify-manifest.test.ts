@@ -211,7 +211,7 @@ describe('segflow manifest verify', () => {
     expect(good.stdout.trim().split('\n')).toHaveLength(1);
     expect(JSON.parse(good.stdout)).toEqual({ ok: true, sha256: env.sha256, keyId: env.signature.keyId });
 
-    const bad = cli(join(dir, 'tampered.json'));
+    const bad = cli(join(dir, 'tampered.json'), '--public-key', join(dir, 'platform.pem'));
     expect(bad.status).toBe(1);
     expect(bad.stdout.trim().split('\n')).toHaveLength(1);
     expect(JSON.parse(bad.stdout)).toEqual({ ok: false, problem: expect.stringMatching(/^sha256 mismatch/) });
@@ -220,7 +220,7 @@ describe('segflow manifest verify', () => {
     expect(untrusted.status).toBe(1);
     expect(JSON.parse(untrusted.stdout).problem).toMatch(/^untrusted signing key/);
 
-    const broken = cli(join(dir, 'broken.json'));
+    const broken = cli(join(dir, 'broken.json'), '--public-key', join(dir, 'platform.pem'));
     expect(broken.status).toBe(1);
     expect(JSON.parse(broken.stdout).problem).toMatch(/broken\.json: not readable JSON/);
   });

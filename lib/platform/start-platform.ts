@@ -14,6 +14,8 @@ import { DEMO_USERS, seedDemo } from './seed-demo';
 import { seedDemoContent } from './seed-demo-content';
 import { sweepAbandonedUploads } from '../uploads/sweep-abandoned-uploads';
 import { writeAuditCheckpoint } from '../audit/write-audit-checkpoint';
+import { writePublicKeyFile } from '../manifests/public-key-document';
+import { loadSigningKey } from '../manifests/signing-key';
 
 const require = createRequire(import.meta.url);
 
@@ -75,6 +77,8 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
   const cfg = config();
   const dir = cfg.dataDir;
   mkdirSync(dir, { recursive: true });
+  // the public half beside the key, for verifiers on this machine (the app also serves it)
+  writePublicKeyFile(loadSigningKey(), dir);
   const appUrl = cfg.auth.url ?? `http://localhost:${opts.port}`;
   const closers: (() => Promise<void>)[] = [];
   const runtime: TRuntimeFile = { appUrl, pid: process.pid };
