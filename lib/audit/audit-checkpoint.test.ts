@@ -14,6 +14,7 @@ import { getStorage } from '../storage/s3-client';
 import { appendAuditEvent } from './append-audit-event';
 import { signAuditCheckpoint } from './audit-checkpoint';
 import { checkAuditCheckpoints } from './check-audit-checkpoints';
+import { checkpointDue, startAuditCheckpointer } from './audit-checkpointer';
 import { hashAuditEvent, GENESIS_HASH } from './event-hash';
 import { verifyAuditChain } from './verify-audit-chain';
 import { writeAuditCheckpoint } from './write-audit-checkpoint';
@@ -67,7 +68,8 @@ async function deleteAndRehash(sql: postgres.Sql, db: ReturnType<typeof drizzle<
   });
 }
 
-describe('audit checkpoints in the bucket', () => {
+// The CLI cases start `segflow` (seconds apiece on a shared 2-core machine).
+describe('audit checkpoints in the bucket', { timeout: 180_000 }, () => {
   let t: Awaited<ReturnType<typeof setup>>;
   beforeAll(async () => {
     t = await setup();
@@ -122,7 +124,7 @@ describe('audit checkpoints in the bucket', () => {
   });
 });
 
-describe('audit checkpoints: removals, gaps, forgeries', () => {
+describe('audit checkpoints: removals, gaps, forgeries', { timeout: 180_000 }, () => {
   let t: Awaited<ReturnType<typeof setup>>;
   beforeAll(async () => {
     t = await setup();
@@ -164,5 +166,32 @@ describe('audit checkpoints: removals, gaps, forgeries', () => {
     expect(kinds).toContainEqual(['gap', auditCheckpointKey({ seq: 6 })]);
     expect(res.problems.find((p) => p.kind === 'invalid')?.message).toMatch(/not the platform's key/);
     expect(res.problems.find((p) => p.kind === 'gap')?.message).toMatch(/follows checkpoint 4, which is missing from the bucket/);
+  });
+});
+
+describe('the checkpointer', () => {
+  it('is due after N new events or T seconds with new events, never without new events', () => {
+    const base = { every: 100, intervalS: 60 };
+    expect(checkpointDue({ ...base, headSeq: 5, lastSeq: null, sinceLastMs: 0 })).toBe(true);
+    expect(checkpointDue({ ...base, headSeq: 50, lastSeq: 10, sinceLastMs: 1000 })).toBe(false);
+    expect(checkpointDue({ ...base, headSeq: 110, lastSeq: 10, sinceLastMs: 1000 })).toBe(true);
+    expect(checkpointDue({ ...base, headSeq: 11, lastSeq: 10, sinceLastMs: 60_000 })).toBe(true);
+    expect(checkpointDue({ ...base, headSeq: 10, lastSeq: 10, sinceLastMs: 3_600_000 })).toBe(false);
+  });
+
+  it('writes one at start when the chain is ahead of the bucket, and one at stop', async () => {
+    const t = await setup();
+    try {
+      await t.append(2);
+      const checkpointer = startAuditCheckpointer(() => t.db, { signingKey: platform, bucket: t.bucket, every: 1000, intervalS: 3600 });
+      await t.append(2);
+      await checkpointer.stop();
+      const res = await checkAuditCheckpoints(t.db, t.opts);
+      expect(res).toMatchObject({ ok: true, newest: { seq: 4 } });
+      expect(res.checkpoints).toBeGreaterThanOrEqual(1);
+    } finally {
+      await t.sql.end();
+      await t.scratch.drop();
+    }
   });
 });
