@@ -33,7 +33,7 @@ export interface Config {
   dataDir: string;
   /** the checkout (bin/segflow.mjs, .next/): SEGFLOW_ROOT, else the working directory */
   root: string;
-  ports: { app: number; embeddedPg: number; embeddedS3: number };
+  ports: { app: number; embeddedS3: number };
   /** set by Next.js in its server processes ('nodejs' or 'edge') */
   nextRuntime?: string;
   /** DATABASE_URL (databaseUrl() adds the embedded database's from the runtime file) */
@@ -101,7 +101,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     dataDir,
     root: resolve(e.SEGFLOW_ROOT ?? process.cwd()),
-    ports: { app: e.PORT, embeddedPg: e.SEGFLOW_PG_PORT, embeddedS3: e.SEGFLOW_S3_PORT },
+    ports: { app: e.PORT, embeddedS3: e.SEGFLOW_S3_PORT },
     nextRuntime: e.NEXT_RUNTIME,
     database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX },
     s3,

@@ -22,7 +22,6 @@ export const ZEnv = z.object({
   SEGFLOW_DATA_DIR: text(),
   SEGFLOW_ROOT: text(),
   PORT: int(3000, 1, 65535),
-  SEGFLOW_PG_PORT: int(54329, 1, 65535),
   SEGFLOW_S3_PORT: int(4569, 1, 65535),
   NEXT_RUNTIME: text(),
   // database

@@ -87,7 +87,8 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
 
   let databaseUrl = cfg.database.url;
   if (!databaseUrl) {
-    const pg = await startEmbeddedDatabase({ dir: join(dir, 'pg'), port: cfg.ports.embeddedPg });
+    // a Unix socket in an owner-only dir, no TCP port: PGlite has no passwords, so only this user's processes may reach it
+    const pg = await startEmbeddedDatabase({ dir: join(dir, 'pg'), socketDir: join(dir, 'pg-socket') });
     closers.push(pg.close);
     databaseUrl = pg.url;
     runtime.databaseUrl = pg.url;
