@@ -9,7 +9,7 @@ import { contentSecurityPolicy, HSTS, storeOrigin } from '@/lib/http/security-he
  */
 export function proxy(request: NextRequest): NextResponse {
   const nonce = Buffer.from(crypto.randomUUID()).toString('base64');
-  const csp = contentSecurityPolicy({ nonce, storeOrigin: storeOrigin(s3Settings() ?? null), dev: process.env.NODE_ENV === 'development' });
+  const csp = contentSecurityPolicy({ nonce, storeOrigin: storeOrigin(s3Settings() ?? null), dev: segflowConfig().dev });
   const headers = new Headers(request.headers);
   headers.set('x-nonce', nonce);
   headers.set('Content-Security-Policy', csp);

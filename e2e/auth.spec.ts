@@ -6,8 +6,8 @@ import { SignInPage, type DemoRole } from './pages/sign-in-page';
 const EXPECTED_NAV: Record<DemoRole, string[]> = {
   researcher: ['Studies', 'Runs', 'Models'],
   reviewer: ['Reviews'],
-  operator: ['Runs', 'Models', 'Promotions', 'Reviews'],
-  admin: ['Studies', 'Runs', 'Models', 'Promotions', 'Reviews', 'Audit'],
+  operator: ['Dashboard', 'Runs', 'Models', 'Promotions', 'Reviews'],
+  admin: ['Dashboard', 'Studies', 'Runs', 'Models', 'Promotions', 'Reviews', 'Audit'],
 };
 
 for (const role of Object.keys(EXPECTED_NAV) as DemoRole[]) {
@@ -57,7 +57,7 @@ test('every API route handler refuses an unauthenticated request', async ({ requ
     const rel = relative(join(process.cwd(), 'app'), file).split(sep).slice(0, -1);
     // public by design (test/endpoint-matrix.ts PUBLIC_ENDPOINTS): sign-in, the health probe, the manifest key
     if (rel[1] === 'auth' || rel[1] === 'health' || rel.join('/') === 'api/manifests/public-key') continue;
-    const path = '/' + rel.map((s) => (s.startsWith('[') ? '00000000-0000-4000-8000-000000000000' : s)).join('/');
+    const path = `/${rel.map((s) => (s.startsWith('[') ? '00000000-0000-4000-8000-000000000000' : s)).join('/')}`;
     const source = readFileSync(file, 'utf8');
     for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
       if (!new RegExp(`export (const|async function) ${method}\\b`).test(source)) continue;

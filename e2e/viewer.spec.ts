@@ -77,7 +77,15 @@ test('the run page shows the serving mask over the volume; a reviewer compares l
   await expect(viewer.viewports()).toHaveCount(1);
   await expect(viewer.root.getByTestId('legend-label')).toHaveText(['White Matter', 'Grey Matter']);
   let before: CanvasStats[] = [];
-  await expect.poll(async () => (before = await viewer.canvasStats())[0].labelRed, { timeout: 20_000 }).toBeGreaterThan(500);
+  await expect
+    .poll(
+      async () => {
+        before = await viewer.canvasStats();
+        return before[0].labelRed;
+      },
+      { timeout: 20_000 },
+    )
+    .toBeGreaterThan(500);
   expectDrawn(before[0], 'researcher overlay');
   const first = await viewer.slice();
   expect(await viewer.sliceCount()).toBe(256);

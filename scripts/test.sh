@@ -19,6 +19,9 @@ fi
 echo "[test] typecheck"
 npx tsc --noEmit
 
+echo "[test] lint (Biome; import rules: dependency-cruiser)"
+npm run --silent lint
+
 echo "[test] vitest (DATABASE_URL=${DATABASE_URL:-embedded PGlite})"
 npx vitest run
 

@@ -5,7 +5,10 @@
  * Kubernetes vendor keywords ajv must accept.
  */
 export function closeObjects(node: unknown): void {
-  if (Array.isArray(node)) return node.forEach(closeObjects);
+  if (Array.isArray(node)) {
+    for (const n of node) closeObjects(n);
+    return;
+  }
   if (typeof node !== 'object' || node === null) return;
   const o = node as Record<string, unknown>;
   if (o.properties && typeof o.properties === 'object' && o.additionalProperties === undefined) o.additionalProperties = false;

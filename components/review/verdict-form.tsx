@@ -1,10 +1,18 @@
 'use client';
 import { useId, useState, useTransition } from 'react';
-import { submitVerdictAction } from '@/app/(app)/reviews/[comparison]/actions';
+import type { submitVerdictAction as submitVerdictActionType } from '@/app/(app)/reviews/[comparison]/actions';
 import { VERDICT_LABELS, VERDICTS, type MyVerdict, type Verdict } from '@/lib/reviews/schemas';
 
 /** The reviewer's verdict on one case; submitting again replaces the earlier verdict. */
-export function VerdictForm({ comparisonId, initial }: { comparisonId: string; initial: MyVerdict | null }) {
+export function VerdictForm({
+  comparisonId,
+  initial,
+  submitVerdictAction,
+}: {
+  comparisonId: string;
+  initial: MyVerdict | null;
+  submitVerdictAction: typeof submitVerdictActionType;
+}) {
   const [verdict, setVerdict] = useState<Verdict | null>(initial?.verdict ?? null);
   const [comment, setComment] = useState(initial?.comment ?? '');
   const [saved, setSaved] = useState<MyVerdict | null>(initial);

@@ -1,10 +1,20 @@
 'use client';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
-import { deployShadowAction } from '@/app/(app)/models/actions';
+import type { deployShadowAction as deployShadowActionType } from '@/app/(app)/models/actions';
 
 /** "Deploy as shadow" for a registered version, with the reason the slot history will show. */
-export function DeployShadowForm({ modelId, versionId, label }: { modelId: string; versionId: string; label: string }) {
+export function DeployShadowForm({
+  modelId,
+  versionId,
+  label,
+  deployShadowAction,
+}: {
+  modelId: string;
+  versionId: string;
+  label: string;
+  deployShadowAction: typeof deployShadowActionType;
+}) {
   const router = useRouter();
   const [reason, setReason] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);

@@ -1,7 +1,7 @@
 'use client';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
-import { approvePromotionAction, requestPromotionAction, rollbackAction } from '@/app/(app)/promotions/actions';
+import type { approvePromotionAction, requestPromotionAction, rollbackAction } from '@/app/(app)/promotions/actions';
 
 interface Props {
   modelId: string;
@@ -13,13 +13,15 @@ interface Props {
   gatePassed: boolean;
   pending: boolean;
   approval: { allowed: boolean; why: string | null };
+  actions: { requestPromotionAction: typeof requestPromotionAction; approvePromotionAction: typeof approvePromotionAction; rollbackAction: typeof rollbackAction };
 }
 
 /**
  * Request promotion / Approve (with reason) / Roll back (with reason) for one candidate. The server
  * decides (gate, four eyes); this only calls the actions and shows their answer.
  */
-export function PromotionControls({ modelId, stage, name, target, gatePassed, pending, approval }: Props) {
+export function PromotionControls({ modelId, stage, name, target, gatePassed, pending, approval, actions }: Props) {
+  const { requestPromotionAction, approvePromotionAction, rollbackAction } = actions;
   const router = useRouter();
   const [reason, setReason] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);

@@ -1,13 +1,25 @@
 'use client';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
-import { startRunAction } from '@/app/(app)/studies/[study]/actions';
+import type { startRunAction as startRunActionType } from '@/app/(app)/studies/[study]/actions';
 
 /**
  * Starts a segmentation run of one series or volume. The model's deployment slot picks the version
  * (live, or canary for a share of studies); submitting the same thing again opens the existing run.
  */
-export function StartRunForm({ studyId, seriesId, models, label }: { studyId: string; seriesId: string; models: string[]; label: string }) {
+export function StartRunForm({
+  studyId,
+  seriesId,
+  models,
+  label,
+  startRunAction,
+}: {
+  studyId: string;
+  seriesId: string;
+  models: string[];
+  label: string;
+  startRunAction: typeof startRunActionType;
+}) {
   const router = useRouter();
   const [model, setModel] = useState(models[0] ?? '');
   const [error, setError] = useState<string | null>(null);

@@ -1,6 +1,6 @@
 'use client';
 import { useState, useTransition } from 'react';
-import { revealStudyIdentityAction } from '@/app/(app)/studies/[study]/actions';
+import type { revealStudyIdentityAction as revealStudyIdentityActionType } from '@/app/(app)/studies/[study]/actions';
 import type { StudyIdentity } from '@/lib/studies/get-study-identity';
 
 const FIELDS: [keyof StudyIdentity, string][] = [
@@ -14,7 +14,7 @@ const FIELDS: [keyof StudyIdentity, string][] = [
 ];
 
 /** Identifying values stay hidden until asked for; each reveal is an audited PHI read. */
-export function IdentityPanel({ studyId }: { studyId: string }) {
+export function IdentityPanel({ studyId, revealStudyIdentityAction }: { studyId: string; revealStudyIdentityAction: typeof revealStudyIdentityActionType }) {
   const [identity, setIdentity] = useState<StudyIdentity | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();
@@ -23,6 +23,7 @@ export function IdentityPanel({ studyId }: { studyId: string }) {
       <strong>Identifying data</strong>{' '}
       {!identity && (
         <button
+          type="button"
           className="secondary"
           disabled={pending}
           onClick={() =>

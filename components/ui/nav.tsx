@@ -18,7 +18,7 @@ export function Nav({ items, who }: { items: { href: string; label: string }[]; 
         <div>{who.roles.join(', ')}</div>
         <Link href="/settings/tokens">API tokens</Link>
         <div>
-          <button className="secondary" onClick={() => signOut({ callbackUrl: '/signin' })}>
+          <button type="button" className="secondary" onClick={() => signOut({ callbackUrl: '/signin' })}>
             Sign out
           </button>
         </div>

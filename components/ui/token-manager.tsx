@@ -1,11 +1,19 @@
 'use client';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
-import { createTokenAction, revokeTokenAction } from '@/app/(app)/settings/tokens/actions';
+import type { createTokenAction as createTokenActionType, revokeTokenAction as revokeTokenActionType } from '@/app/(app)/settings/tokens/actions';
 
 const LIFETIMES = [30, 90, 365] as const;
 
-export function TokenManager({ tokens }: { tokens: { id: string; name: string; createdAt: string; expiresAt: string | null }[] }) {
+export function TokenManager({
+  tokens,
+  createTokenAction,
+  revokeTokenAction,
+}: {
+  tokens: { id: string; name: string; createdAt: string; expiresAt: string | null }[];
+  createTokenAction: typeof createTokenActionType;
+  revokeTokenAction: typeof revokeTokenActionType;
+}) {
   const router = useRouter();
   const [created, setCreated] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -37,7 +45,7 @@ export function TokenManager({ tokens }: { tokens: { id: string; name: string; c
             </option>
           ))}
         </select>{' '}
-        <button disabled={pending || !name.trim()}>Create token</button>
+        <button type="submit" disabled={pending || !name.trim()}>Create token</button>
       </form>
       {created && (
         <p>
@@ -54,6 +62,7 @@ export function TokenManager({ tokens }: { tokens: { id: string; name: string; c
               <td data-testid="token-expiry">{t.expiresAt ? `expires ${t.expiresAt.slice(0, 10)}` : 'never expires'}</td>
               <td>
                 <button
+                  type="button"
                   className="secondary"
                   onClick={() =>
                     start(async () => {

@@ -45,7 +45,11 @@ function Panel({ engine, project, resumable, reset }: { engine: UploadEngine; pr
           An unfinished upload ({resumable} file{resumable > 1 ? 's' : ''}) can be resumed: add the same files again and only what is missing is sent.
         </p>
       ) : null}
-      <div className={`dropzone${dragging ? ' dragging' : ''}`} onDragOver={(e) => (e.preventDefault(), setDragging(true))} onDragLeave={() => setDragging(false)} onDrop={onDrop}>
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: a drop target for the mouse; the file inputs inside it are the keyboard path */}
+      <div className={`dropzone${dragging ? ' dragging' : ''}`} onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }} onDragLeave={() => setDragging(false)} onDrop={onDrop}>
         <p>Drop DICOM files, a folder, a .zip of a series, or NIfTI volumes here.</p>
         <label>
           Files <input type="file" multiple onChange={(e) => void start([...(e.target.files ?? [])])} />
@@ -61,10 +65,10 @@ function Panel({ engine, project, resumable, reset }: { engine: UploadEngine; pr
             {(s.bytesPerSecond / MiB).toFixed(1)} MiB/s · {s.etaSeconds == null ? '—' : `${Math.ceil(s.etaSeconds)} s left`}
           </p>
           <p>
-            {s.running && !s.paused ? <button onClick={() => engine.pause()}>Pause</button> : null}
-            {s.running && s.paused ? <button onClick={() => engine.resume()}>Resume</button> : null}
-            {s.running ? <button onClick={() => void engine.cancel()}>Cancel</button> : null}
-            {!s.running && (s.summary || s.error) ? <button onClick={reset}>New upload</button> : null}
+            {s.running && !s.paused ? <button type="button" onClick={() => engine.pause()}>Pause</button> : null}
+            {s.running && s.paused ? <button type="button" onClick={() => engine.resume()}>Resume</button> : null}
+            {s.running ? <button type="button" onClick={() => void engine.cancel()}>Cancel</button> : null}
+            {!s.running && (s.summary || s.error) ? <button type="button" onClick={reset}>New upload</button> : null}
           </p>
           <FileTable files={s.files} />
         </>

@@ -60,6 +60,7 @@ export function MaskViewer({ volumeUrl, masks, layout }: MaskViewerProps) {
   const dataKey = [objectOf(volumeUrl), ...masks.map((m) => `${m.id}=${objectOf(m.url)}`)].join('|');
   const sideBySide = layout === 'side-by-side' && masks.length > 1;
   const maskNames = masks.map((m) => `${m.id}:${m.title}`).join('|');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the panes follow the masks' ids and titles (maskNames), not their re-signed URLs
   const panes = useMemo(
     () =>
       sideBySide
@@ -76,6 +77,7 @@ export function MaskViewer({ volumeUrl, masks, layout }: MaskViewerProps) {
   }, []);
 
   // 1. the data: download, decode, build the volume and one segmentation per mask
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reloads when the data (dataKey) changes, not when URLs are re-signed; reads the rest through refs
   useEffect(() => {
     let cancelled = false;
     let images: LoadedImages | null = null;
@@ -197,13 +199,18 @@ export function MaskViewer({ volumeUrl, masks, layout }: MaskViewerProps) {
                     stageRefs.current[i] = el;
                   }}
                   tabIndex={0}
-                  role="group"
+                  role="slider"
+                  aria-orientation="vertical"
+                  aria-valuemin={1}
+                  aria-valuemax={Math.max(slice.count, 1)}
+                  aria-valuenow={slice.index + 1}
                   aria-label={`${p.title ?? 'Masks'} over the volume, axial slice ${slice.index + 1} of ${slice.count}. Arrow keys, Page Up/Down, Home/End or the mouse wheel change the slice.`}
                   onKeyDown={onStageKey}
                   data-testid="mask-viewport"
                   data-masks={p.maskIds.join(',')}
                 >
                   {/* Cornerstone owns this element's children (its canvas); React never renders into it */}
+                  {/* biome-ignore lint/a11y/noStaticElementInteractions: only suppresses the browser's context menu over the canvas */}
                   <div
                     className={styles.element}
                     ref={(el) => {

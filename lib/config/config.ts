@@ -36,6 +36,8 @@ export interface Config {
   ports: { app: number; embeddedS3: number };
   /** set by Next.js in its server processes ('nodejs' or 'edge') */
   nextRuntime?: string;
+  /** NODE_ENV is `development` (next dev) */
+  dev: boolean;
   /** DATABASE_URL (databaseUrl() adds the embedded database's from the runtime file) */
   database: { url?: string; poolMax: number };
   /** from S3_* / AWS_* when S3_ENDPOINT or S3_BUCKET is set (s3Settings() adds the embedded store) */
@@ -45,7 +47,7 @@ export interface Config {
   auth: { secret?: string; url?: string; oidc?: { issuer: string; clientId: string; clientSecret: string; name: string } };
   uploads: { urlTtlS: number };
   executor: {
-    /** where runs execute: Argo when SEGFLOW_EXECUTOR=argo, or ARGO_SERVER is set and SEGFLOW_EXECUTOR is not local; else this machine */
+    /** where runs execute: SEGFLOW_RUNS_ON when set; else Argo when SEGFLOW_EXECUTOR=argo, or ARGO_SERVER is set and SEGFLOW_EXECUTOR is not local; else this machine */
     kind: ExecutorKind;
     /** false with SEGFLOW_EXECUTOR=none: this process takes no runs (an API-only app replica) */
     takesRuns: boolean;
@@ -97,12 +99,15 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
           versioned: e.S3_VERSIONED,
         }
       : undefined;
-  const kind: ExecutorKind = e.SEGFLOW_EXECUTOR === 'argo' || (e.SEGFLOW_EXECUTOR !== 'local' && e.ARGO_SERVER) ? 'argo' : 'local';
+  const kind: ExecutorKind = e.SEGFLOW_RUNS_ON ?? (e.SEGFLOW_EXECUTOR === 'argo' || (e.SEGFLOW_EXECUTOR !== 'local' && e.ARGO_SERVER) ? 'argo' : 'local');
+  if (e.SEGFLOW_RUNS_ON && e.SEGFLOW_EXECUTOR && e.SEGFLOW_EXECUTOR !== 'none' && e.SEGFLOW_EXECUTOR !== e.SEGFLOW_RUNS_ON)
+    fail(env, [{ path: ['SEGFLOW_RUNS_ON'], message: `${e.SEGFLOW_RUNS_ON} contradicts SEGFLOW_EXECUTOR=${e.SEGFLOW_EXECUTOR} (SEGFLOW_RUNS_ON is for processes that take no runs: SEGFLOW_EXECUTOR=none)` }]);
   return {
     dataDir,
     root: resolve(e.SEGFLOW_ROOT ?? process.cwd()),
     ports: { app: e.PORT, embeddedS3: e.SEGFLOW_S3_PORT },
     nextRuntime: e.NEXT_RUNTIME,
+    dev: e.NODE_ENV === 'development',
     database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX },
     s3,
     api: { url: e.SEGFLOW_URL, token: e.SEGFLOW_TOKEN },
@@ -135,7 +140,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
 let cached: { key: string; config: Config } | null = null;
 
 function envKey(env: NodeJS.ProcessEnv): string {
-  return ENV_NAMES.map((n) => env[n] ?? '\u0000').join('\u0001') + `\u0001${process.cwd()}`;
+  return `${ENV_NAMES.map((n) => env[n] ?? '\u0000').join('\u0001')}\u0001${process.cwd()}`;
 }
 
 /** This process's configuration (see the caching note above). */

@@ -24,6 +24,8 @@ export const ZEnv = z.object({
   PORT: int(3000, 1, 65535),
   SEGFLOW_S3_PORT: int(4569, 1, 65535),
   NEXT_RUNTIME: text(),
+  /** set by Next.js: `development` under `next dev` (the CSP then allows React's dev-time eval) */
+  NODE_ENV: text(),
   // database
   DATABASE_URL: text(),
   DATABASE_POOL_MAX: int(5, 1, 1000),
@@ -51,6 +53,8 @@ export const ZEnv = z.object({
   SEGFLOW_UPLOAD_URL_TTL_S: int(300, 1),
   // executors
   SEGFLOW_EXECUTOR: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['local', 'argo', 'none'], { error: 'expected local, argo or none' }).optional()),
+  /** which executor runs submitted by this process are for, when it takes none itself (SEGFLOW_EXECUTOR=none): an app replica in front of the Argo executor says argo */
+  SEGFLOW_RUNS_ON: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['local', 'argo'], { error: 'expected local or argo' }).optional()),
   SEGFLOW_EXECUTOR_POLL_MS: int(2000, 50, 600_000),
   SEGFLOW_EXECUTOR_LEASE_S: int(60, 2, 3600),
   SEGFLOW_EXECUTOR_SHUTDOWN_TIMEOUT_S: int(20, 0, 3600),

@@ -26,7 +26,7 @@ describe('embedded PGlite over the wire', () => {
     for (let i = 0; i < 60; i++) {
       const c = i % 2 ? a : b;
       // different parameter counts, so an interleaved Bind would fail loudly
-      work.push(i % 3 === 0 ? c`insert into t values (${i}, ${'v' + i})` : c`select ${i}::int as x, ${'y'}::text as y, ${i + 1}::int as z`);
+      work.push(i % 3 === 0 ? c`insert into t values (${i}, ${`v${i}`})` : c`select ${i}::int as x, ${'y'}::text as y, ${i + 1}::int as z`);
     }
     work.push(
       a.begin(async (tx) => {

@@ -48,6 +48,6 @@ export function readExecutorHealth(path: string): TExecutorHealth | null {
 
 /** Alive: running, and its last tick is recent (three polls, at least 30 s: a slow database is not a dead executor). */
 export function executorIsLive(h: TExecutorHealth | null, now = Date.now()): boolean {
-  if (!h || h.state !== 'running') return false;
+  if (h?.state !== 'running') return false;
   return now - Date.parse(h.lastTickAt) <= Math.max(3 * h.pollMs, 30_000);
 }

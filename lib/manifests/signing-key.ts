@@ -59,7 +59,7 @@ export function createSigningKeyFile(path: string): KeyObject {
 export function loadSigningKey(opts: { dataDir?: string } = {}): KeyObject {
   const fromEnv = config().manifests.signingKeyPem;
   // Secret stores and .env files often carry a PEM on one line with literal "\n".
-  if (fromEnv && fromEnv.trim()) return parsePrivateKey(fromEnv.replace(/\\n/g, '\n'), SIGNING_KEY_ENV);
+  if (fromEnv?.trim()) return parsePrivateKey(fromEnv.replace(/\\n/g, '\n'), SIGNING_KEY_ENV);
   const path = signingKeyPath(opts.dataDir);
   if (existsSync(path)) return parsePrivateKey(readFileSync(path, 'utf8'), path);
   return createSigningKeyFile(path);

@@ -107,7 +107,7 @@ export function relaxSpatialDims(bytes: Uint8Array, where = 'model.onnx'): Uint8
   const graph = graphOf(model);
   for (const v of [...graph.input, ...graph.output]) {
     const dims = v.type?.tensorType?.shape?.dim;
-    if (!dims || dims.length !== 5) continue;
+    if (dims?.length !== 5) continue;
     for (let i = 2; i < 5; i++) dims[i] = onnx.TensorShapeProto.Dimension.create({ dimParam: `spatial_${i - 2}` });
   }
   graph.valueInfo = [];

@@ -76,6 +76,6 @@ export async function seedDemo(db: Db, opts: { tokensFile?: string } = {}): Prom
     tokens[role] = owner === userIds[role] && old ? old : (await createApiToken(db, { userId: userIds[role], name: 'demo' })).token;
   }
   mkdirSync(dirname(opts.tokensFile), { recursive: true });
-  writeFileSync(opts.tokensFile, JSON.stringify(tokens, null, 2) + '\n', { mode: 0o600 });
+  writeFileSync(opts.tokensFile, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
   return { projectId, userIds, tokens };
 }

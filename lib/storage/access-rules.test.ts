@@ -49,6 +49,7 @@ describe('bucket access rules', () => {
 
   it('renders IAM policies that tie {project} to the principal tag and deny unencrypted writes', () => {
     const researcher = JSON.parse(iamPolicyFiles()['role-researcher.json']) as { Statement: { Sid: string; Resource: string; Effect: string }[] };
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the IAM policy variable, literally
     expect(researcher.Statement.find((s) => s.Sid === 'UploadStudies')?.Resource).toBe('arn:aws:s3:::segflow/raw-phi/${aws:PrincipalTag/project}/*');
     expect(researcher.Statement.at(-1)).toMatchObject({ Sid: 'DenyUnencryptedWrites', Effect: 'Deny' });
   });

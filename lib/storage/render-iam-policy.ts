@@ -15,6 +15,7 @@ const S3_ACTIONS: Record<S3Action, string[]> = {
 export function renderIamPolicy(p: { bucket: string; rules: AccessRule[] }): Record<string, unknown> {
   const statements: Record<string, unknown>[] = [];
   for (const rule of p.rules) {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, written literally into the policy
     const prefix = rule.prefix.replace('{project}', '${aws:PrincipalTag/project}');
     const objectActions = rule.actions.filter((a) => a !== 'list').flatMap((a) => S3_ACTIONS[a]);
     if (objectActions.length) {

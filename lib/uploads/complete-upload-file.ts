@@ -90,7 +90,7 @@ export async function completeUploadFile(tx: Tx, p: { upload: Upload; file: Uplo
 }
 
 async function checkAndIndex(tx: Tx, upload: Upload, file: UploadFile): Promise<UploadFileDto> {
-  let read;
+  let read: Awaited<ReturnType<typeof readStoredObject>>;
   try {
     read = await readStoredObject({ key: file.key });
   } catch (err) {

@@ -118,7 +118,10 @@ describe('upload engine against the real API, s3rver and database', () => {
       api: api(tp.users.researcher.token),
       project: tp.slug,
       store,
-      putBytes: (req) => (parts.push(new URL(req.url).searchParams.get('partNumber') ?? 'single'), fetchPut(req)),
+      putBytes: (req) => {
+        parts.push(new URL(req.url).searchParams.get('partNumber') ?? 'single');
+        return fetchPut(req);
+      },
     });
     engineB.add([bytesSource(big, 'resume.nii')]);
     const summary = await engineB.run();

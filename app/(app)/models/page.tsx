@@ -5,6 +5,7 @@ import { loadGuarded } from '@/lib/auth/page';
 import { listModels } from '@/lib/models/list-models';
 import { can } from '@/lib/auth/permissions';
 import { DeployShadowForm } from '@/components/rollout/deploy-shadow-form';
+import { deployShadowAction } from './actions';
 
 export default async function ModelsPage() {
   const res = await loadGuarded(
@@ -48,7 +49,7 @@ export default async function ModelsPage() {
                     </td>
                     <td>{v.createdAt.toISOString().slice(0, 10)}</td>
                     {canDeploy && (
-                      <td>{!v.stage && v.status !== 'retired' && v.status !== 'rejected' && <DeployShadowForm modelId={m.id} versionId={v.id} label={`${m.name}@${v.version}`} />}</td>
+                      <td>{!v.stage && v.status !== 'retired' && v.status !== 'rejected' && <DeployShadowForm deployShadowAction={deployShadowAction} modelId={m.id} versionId={v.id} label={`${m.name}@${v.version}`} />}</td>
                     )}
                   </tr>
                 ))}

@@ -7,6 +7,7 @@ import { loadGuarded } from '@/lib/auth/page';
 import type { GateCheck } from '@/lib/rollout/gate-checks';
 import { promotionOverview, type CandidateView } from '@/lib/rollout/promotion-overview';
 import { targetLabel } from '@/lib/rollout/request-promotion';
+import { approvePromotionAction, requestPromotionAction, rollbackAction } from './actions';
 
 const num = (x: number | null) => (x === null ? '—' : Number.isInteger(x) ? String(x) : x.toFixed(3));
 const when = (iso: string) => iso.replace('T', ' ').slice(0, 19);
@@ -58,11 +59,11 @@ function Candidate({ modelId, model, c }: { modelId: string; model: string; c: C
       </p>
       <ChecksTable checks={e.checks} />
       {c.dice.length > 0 && (
-        <div style={{ display: 'flex', flexWrap: 'wrap', gap: 16, marginTop: 12 }} aria-label="Dice distribution">
+        <section style={{ display: 'flex', flexWrap: 'wrap', gap: 16, marginTop: 12 }} aria-label="Dice distribution">
           {c.dice.map((d) => (
             <DiceDistributionChart key={d.label} d={d} />
           ))}
-        </div>
+        </section>
       )}
       {c.requests.length > 0 && (
         <p data-testid="pending-request">
@@ -77,6 +78,7 @@ function Candidate({ modelId, model, c }: { modelId: string; model: string; c: C
         gatePassed={e.passed}
         pending={c.requests.length > 0}
         approval={c.approval}
+        actions={{ requestPromotionAction, approvePromotionAction, rollbackAction }}
       />
     </section>
   );

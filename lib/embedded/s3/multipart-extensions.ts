@@ -135,7 +135,7 @@ export async function listMultipartUploads(loc: UploadsLocator, bucket: string, 
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   const uploads = (await Promise.all(ids.map((id) => readUploadInfo(loc, bucket, id))))
-    .filter((u): u is UploadInfo => u !== null && u.key.startsWith(prefix))
+    .filter((u): u is UploadInfo => u?.key.startsWith(prefix) === true)
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.initiated.getTime() - b.initiated.getTime() || (a.uploadId < b.uploadId ? -1 : 1)));
 
   // S3: after key-marker alone, keys greater than it; with upload-id-marker, also the later uploads of key-marker

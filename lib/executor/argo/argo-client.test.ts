@@ -297,7 +297,7 @@ describe('submitWorkflow under the run\'s name', () => {
 });
 
 describe('listWorkflows', () => {
-  const full = (name: string, run: string, phase: string) =>
+  const full = (name: string, _run: string, phase: string) =>
     workflow(name, [], {
       phase,
       startedAt: at(0),

@@ -179,7 +179,7 @@ export class ArgoExecutor implements Executor {
 
   private async argoRun(runId: string, statuses?: Run['status'][]): Promise<Run> {
     const [run] = await getDb().select().from(runs).where(eq(runs.id, runId));
-    if (!run || run.executor !== 'argo') throw new Error(`run ${runId}: not an Argo run`);
+    if (run?.executor !== 'argo') throw new Error(`run ${runId}: not an Argo run`);
     if (statuses && !statuses.includes(run.status)) throw new Error(`run ${runId} is ${run.status}: expected ${statuses.join(' or ')}`);
     return run;
   }

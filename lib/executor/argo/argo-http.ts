@@ -53,7 +53,7 @@ export function bearerToken(token: ArgoConnection['token']): string {
   let value: string;
   if (typeof token === 'string') value = token;
   else {
-    let st;
+    let st: ReturnType<typeof statSync>;
     try {
       st = statSync(token.file);
     } catch {
@@ -75,7 +75,10 @@ const agents = new Map<string, Agent>();
 function agentFor(ca: string | undefined): Agent | undefined {
   if (!ca) return undefined;
   let a = agents.get(ca);
-  if (!a) agents.set(ca, (a = new Agent({ ca, keepAlive: true })));
+  if (!a) {
+    a = new Agent({ ca, keepAlive: true });
+    agents.set(ca, a);
+  }
   return a;
 }
 

@@ -88,7 +88,7 @@ function dciodvfyErrors(path: string): Set<string> {
 describe('deidentifyInstance on every fixture file', () => {
   const files = [...singles, ...seriesSample];
 
-  it.each(files.map((f) => [basename(dirname(f)) + '/' + basename(f), f]))('%s: no PHI left, pixels identical, valid output', (_name, file) => {
+  it.each(files.map((f) => [`${basename(dirname(f))}/${basename(f)}`, f]))('%s: no PHI left, pixels identical, valid output', (_name, file) => {
     const input = readFileSync(file);
     const inParsed = parseDicomFile(input, file);
     const out = written(input, file);

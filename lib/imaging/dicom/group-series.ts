@@ -62,11 +62,15 @@ const loggers = [dcmjsLog, dcmjsLog?.getLogger?.('validation.dcmjs')].filter((l)
 /** dcmjs logs (as errors) minor VR quirks that real archives have; real failures still throw. */
 export function withQuietDcmjs<T>(fn: () => T): T {
   const levels = loggers.map((l) => l.getLevel());
-  loggers.forEach((l) => l.setLevel('silent'));
+  loggers.forEach((l) => {
+    l.setLevel('silent');
+  });
   try {
     return fn();
   } finally {
-    loggers.forEach((l, i) => l.setLevel(levels[i]));
+    loggers.forEach((l, i) => {
+      l.setLevel(levels[i]);
+    });
   }
 }
 

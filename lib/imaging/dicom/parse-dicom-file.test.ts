@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AppError, isAppError } from '@/lib/errors';
+import { type AppError, isAppError } from '@/lib/errors';
 import { deidentifyInstance } from './deidentify-instance';
 import { parseDicomFile } from './parse-dicom-file';
 import { readDicom } from './read-dicom';

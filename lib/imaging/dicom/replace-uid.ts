@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 /** `2.25.<decimal of the first 128 bits of HMAC-SHA256(secret, uid)>`: at most 44 characters. */
 export function hashUid(secret: string | Uint8Array, uid: string): string {
   const digest = createHmac('sha256', secret).update(uid).digest();
-  const n = BigInt('0x' + digest.subarray(0, 16).toString('hex'));
+  const n = BigInt(`0x${digest.subarray(0, 16).toString('hex')}`);
   return `2.25.${n.toString()}`;
 }
 

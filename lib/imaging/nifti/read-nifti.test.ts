@@ -77,7 +77,9 @@ describe('readNifti', () => {
   it('refuses volumes over 2 GiB before allocating', () => {
     const raw = fixture('monai/anatomical.nii').slice(0, 352);
     const view = new DataView(raw.buffer);
-    [2048, 2048, 2048].forEach((n, d) => view.setInt16(42 + 2 * d, n, false));
+    [2048, 2048, 2048].forEach((n, d) => {
+    view.setInt16(42 + 2 * d, n, false);
+  });
     expect(() => readNiftiHeader(raw, 'huge.nii')).toThrow(/huge\.nii: volume of .* exceeds/);
   });
 });

@@ -31,7 +31,9 @@ export function writeNifti(vol: Volume, opts: WriteNiftiOptions = {}): Uint8Arra
   view.setInt32(0, 348, true);
   out[38] = 'r'.charCodeAt(0); // regular: what FSL/nibabel write
   view.setInt16(40, 3, true);
-  [nx, ny, nz, 1, 1, 1, 1].forEach((n, d) => view.setInt16(42 + 2 * d, n, true));
+  [nx, ny, nz, 1, 1, 1, 1].forEach((n, d) => {
+    view.setInt16(42 + 2 * d, n, true);
+  });
   view.setInt16(68, opts.intent === 'label' ? NIFTI_INTENT_LABEL : 0, true);
   view.setInt16(70, code, true);
   view.setInt16(72, dt.bytes * 8, true);
@@ -39,7 +41,9 @@ export function writeNifti(vol: Volume, opts: WriteNiftiOptions = {}): Uint8Arra
   const { quatern, offset, qfac } = affineToQuatern(vol.affine);
   const spacing = spacingOfAffine(vol.affine);
   view.setFloat32(76, qfac, true);
-  spacing.forEach((s, d) => view.setFloat32(80 + 4 * d, s, true));
+  spacing.forEach((s, d) => {
+    view.setFloat32(80 + 4 * d, s, true);
+  });
   view.setFloat32(108, 352, true);
   view.setFloat32(112, 1, true);
   view.setFloat32(116, 0, true);
@@ -48,8 +52,12 @@ export function writeNifti(vol: Volume, opts: WriteNiftiOptions = {}): Uint8Arra
   out.set(desc.subarray(0, 79), 148);
   view.setInt16(252, NIFTI_XFORM_SCANNER_ANAT, true);
   view.setInt16(254, NIFTI_XFORM_SCANNER_ANAT, true);
-  quatern.forEach((q, i) => view.setFloat32(256 + 4 * i, q, true));
-  offset.forEach((o, i) => view.setFloat32(268 + 4 * i, o, true));
+  quatern.forEach((q, i) => {
+    view.setFloat32(256 + 4 * i, q, true);
+  });
+  offset.forEach((o, i) => {
+    view.setFloat32(268 + 4 * i, o, true);
+  });
   for (let r = 0; r < 3; r++) for (let c = 0; c < 4; c++) view.setFloat32(280 + 16 * r + 4 * c, vol.affine[r][c], true);
   out.set([0x6e, 0x2b, 0x31, 0x00], 344); // "n+1\0"
 

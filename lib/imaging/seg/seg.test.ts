@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import dcmjs from 'dcmjs';
 import { gunzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../errors';
+import type { AppError } from '../../errors';
 import { seriesToVolume } from '../dicom/series-to-volume';
 import { readSeg } from './read-seg';
 import { writeSeg } from './write-seg';
@@ -56,6 +56,7 @@ describe('readSeg', () => {
   });
 });
 
+// biome-ignore lint/correctness/usePlaywrightValidDescribeCallback: vitest, whose describe may be async
 describe('writeSeg', async () => {
   const ctVolume = await seriesToVolume(ct);
   // Two labels: the dcmqi liver, and a box of "label 3" that overlaps nothing.

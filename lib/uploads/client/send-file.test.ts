@@ -105,7 +105,10 @@ describe('sendFile after a network drop (page still open)', () => {
     expect(file.partCrc32).toHaveLength(8);
 
     const resent: number[] = [];
-    const again = new UploadEngine({ api, project: 'p', store, putBytes: async (req) => (resent.push(partOf(req.url)), { status: 200, etag: '"x"', text: '' }) });
+    const again = new UploadEngine({ api, project: 'p', store, putBytes: async (req) => {
+        resent.push(partOf(req.url));
+        return { status: 200, etag: '"x"', text: '' };
+      } });
     again.add([bytesSource(big, 'drop.nii')]);
     await again.run();
     const stored = Object.keys(file.parts).map(Number);

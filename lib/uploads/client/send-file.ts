@@ -74,7 +74,10 @@ export async function sendFile(x: SendFileInput): Promise<UploadFileDto> {
           let checksum = partNumber ? x.known.partCrc32?.[partNumber - 1] : undefined;
           if (partNumber && !checksum) checksum = await partChecksum(await source.slice(start, end));
           const signed = await api.sign(x.uploadId, file.id, partNumber ? { partNumber, partCrc32: checksum } : undefined);
-          const res = await x.putBytes({ url: signed.url, headers: signed.headers, body: await body(start, end), signal: controller.signal, onProgress: (n) => (inFlight.set(key, n), report()) });
+          const res = await x.putBytes({ url: signed.url, headers: signed.headers, body: await body(start, end), signal: controller.signal, onProgress: (n) => {
+              inFlight.set(key, n);
+              report();
+            } });
           if (res.status >= 200 && res.status < 300) {
             if (partNumber) {
               x.known.parts[partNumber] = { etag: res.etag ?? '', checksumCrc32: checksum };

@@ -19,7 +19,10 @@ describe('upload engine pause and resume', () => {
     const slowHasher: Hasher = async (src, onProgress, signal) => {
       await new Promise<void>((resolve, reject) => {
         const t = setTimeout(resolve, 400);
-        signal?.addEventListener('abort', () => (clearTimeout(t), reject(new DOMException('hashing cancelled', 'AbortError'))));
+        signal?.addEventListener('abort', () => {
+          clearTimeout(t);
+          reject(new DOMException('hashing cancelled', 'AbortError'));
+        });
       });
       return hashInPlace(src, onProgress, signal);
     };

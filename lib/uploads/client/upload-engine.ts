@@ -221,7 +221,10 @@ export class UploadEngine {
         this.hashing.add(controller);
         const hashes: FileHashes = known
           ? { sha256: known.sha256, parts: known.partCrc32 }
-          : await (this.opts.hasher ?? hashInPlace)(src, (n) => ((p.hashed = n), this.emit()), controller.signal).finally(() => this.hashing.delete(controller));
+          : await (this.opts.hasher ?? hashInPlace)(src, (n) => {
+                p.hashed = n;
+                this.emit();
+              }, controller.signal).finally(() => this.hashing.delete(controller));
         dto = await this.opts.api.registerFile(this.rec!.uploadId, { name: src.name, size: src.size, sha256: hashes.sha256 });
         known = { fileId: dto.id, sha256: hashes.sha256, ...(hashes.parts ? { partCrc32: hashes.parts } : {}), parts: {} };
         this.rec!.files[fp] = known;

@@ -10,7 +10,9 @@ export function makeNifti(dims: [number, number, number]): Uint8Array {
   const v = new DataView(bytes.buffer);
   v.setInt32(0, 348, true); // sizeof_hdr
   v.setInt16(40, 3, true); // dim[0]
-  dims.forEach((d, i) => v.setInt16(42 + 2 * i, d, true));
+  dims.forEach((d, i) => {
+    v.setInt16(42 + 2 * i, d, true);
+  });
   for (let i = 3; i < 7; i++) v.setInt16(42 + 2 * (i + 1), 1, true);
   v.setInt16(70, 4, true); // datatype INT16
   v.setInt16(72, 16, true); // bitpix

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { MetricsTable } from '@/components/review/metrics-table';
 import { VerdictForm } from '@/components/review/verdict-form';
+import { submitVerdictAction } from './actions';
 import { MaskViewer } from '@/components/viewer/mask-viewer';
 import { Forbidden } from '@/components/ui/forbidden';
 import { loadGuarded } from '@/lib/auth/page';
@@ -33,7 +34,7 @@ export default async function ReviewCasePage({ params }: { params: Promise<{ com
       <h2>Agreement</h2>
       <MetricsTable metrics={c.metrics} />
       <h2>Your verdict</h2>
-      <VerdictForm comparisonId={c.id} initial={c.myVerdict} />
+      <VerdictForm comparisonId={c.id} initial={c.myVerdict} submitVerdictAction={submitVerdictAction} />
     </>
   );
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Forbidden } from '@/components/ui/forbidden';
 import { TokenManager } from '@/components/ui/token-manager';
+import { createTokenAction, revokeTokenAction } from './actions';
 import { listApiTokens } from '@/lib/auth/list-api-tokens';
 import { loadGuarded } from '@/lib/auth/page';
 
@@ -18,7 +19,7 @@ export default async function TokensPage() {
         For the <span className="mono">segflow</span> CLI and scripts: set <span className="mono">SEGFLOW_URL</span> and{' '}
         <span className="mono">SEGFLOW_TOKEN</span>. A token acts with your roles; it is shown once, and it stops working when it expires.
       </p>
-      <TokenManager tokens={res.data.map((t) => ({ id: t.id, name: t.name, createdAt: t.createdAt.toISOString(), expiresAt: t.expiresAt?.toISOString() ?? null }))} />
+      <TokenManager tokens={res.data.map((t) => ({ id: t.id, name: t.name, createdAt: t.createdAt.toISOString(), expiresAt: t.expiresAt?.toISOString() ?? null }))} createTokenAction={createTokenAction} revokeTokenAction={revokeTokenAction} />
     </>
   );
 }

@@ -7,6 +7,7 @@ import { loadGuarded } from '@/lib/auth/page';
 import { can } from '@/lib/auth/permissions';
 import { getStudySummary, projectOfStudy } from '@/lib/uploads/get-study-summary';
 import { StartRunForm } from '@/components/runs/start-run-form';
+import { revealStudyIdentityAction, startRunAction } from './actions';
 import { RunsTable } from '@/components/runs/runs-table';
 import { listModels } from '@/lib/models/list-models';
 import { listRuns } from '@/lib/runs/list-runs';
@@ -22,7 +23,7 @@ export default async function StudyPage({ params }: { params: Promise<{ study: s
       canSeePhi: can(ctx.role, 'phi:read'),
       canRun: can(ctx.role, 'run:submit'),
       models: can(ctx.role, 'run:submit') ? (await listModels(ctx.tx)).filter((m) => m.versions.some((v) => v.stage === 'live')).map((m) => m.name) : [],
-      runs: can(ctx.role, 'run:read') ? await listRuns(ctx.tx, { projectId: ctx.project!.id, studyId: ctx.input.study, seeShadow: can(ctx.role, 'promotion:read'), limit: 20 }) : [],
+      runs: can(ctx.role, 'run:read') ? (await listRuns(ctx.tx, { projectId: ctx.project!.id, seeShadow: can(ctx.role, 'promotion:read'), filter: { study: ctx.input.study, limit: 20 } })).runs : [],
     }),
   );
   if (!res.ok) return <Forbidden message={res.message} />;
@@ -35,7 +36,7 @@ export default async function StudyPage({ params }: { params: Promise<{ study: s
           Add files to this study
         </Link>
       </p>
-      {canSeePhi && <IdentityPanel studyId={s.study} />}
+      {canSeePhi && <IdentityPanel studyId={s.study} revealStudyIdentityAction={revealStudyIdentityAction} />}
       {s.series.length === 0 && s.volumes.length === 0 && (
         <EmptyState title="Nothing indexed yet">Files of this study appear here once their upload is complete and checked.</EmptyState>
       )}
@@ -63,7 +64,7 @@ export default async function StudyPage({ params }: { params: Promise<{ study: s
               <td>{x.spacing?.map((v) => v.toFixed(2)).join(' × ') ?? '—'}</td>
               {canRun && (
                 <td>
-                  <StartRunForm studyId={s.study} seriesId={x.id} models={models} label={`${x.modality ?? ''} ${x.description ?? 'series'}`.trim()} />
+                  <StartRunForm studyId={s.study} seriesId={x.id} models={models} startRunAction={startRunAction} label={`${x.modality ?? ''} ${x.description ?? 'series'}`.trim()} />
                 </td>
               )}
             </tr>
@@ -92,7 +93,7 @@ export default async function StudyPage({ params }: { params: Promise<{ study: s
               <td>{v.spacing?.map((x) => x.toFixed(2)).join(' × ') ?? '—'}</td>
               {canRun && (
                 <td>
-                  <StartRunForm studyId={s.study} seriesId={v.id} models={models} label={v.description ?? 'volume'} />
+                  <StartRunForm studyId={s.study} seriesId={v.id} models={models} startRunAction={startRunAction} label={v.description ?? 'volume'} />
                 </td>
               )}
             </tr>
