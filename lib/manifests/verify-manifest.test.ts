@@ -187,7 +187,8 @@ describe('malformed envelopes are ok:false naming the field, never a throw', () 
   });
 });
 
-describe('segflow manifest verify', () => {
+// four CLI starts: seconds apiece on a shared 2-core machine
+describe('segflow manifest verify', { timeout: 180_000 }, () => {
   const ROOT = fileURLToPath(new URL('../../', import.meta.url));
   const dir = mkdtempSync(join(tmpdir(), 'segflow-manifest-cli-'));
   const cli = (...args: string[]) =>
