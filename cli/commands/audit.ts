@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { verifyAuditChain } from '@/lib/audit/verify-audit-chain';
-import { closeDb, getDb } from '@/lib/db';
 
 export function register(program: Command): void {
   const audit = program.command('audit').description('the audit log');
@@ -8,6 +6,8 @@ export function register(program: Command): void {
     .command('verify')
     .description('walk the hash chain; exit 1 and name the first bad event when it was tampered with')
     .action(async () => {
+      const { verifyAuditChain } = await import('@/lib/audit/verify-audit-chain');
+      const { closeDb, getDb } = await import('@/lib/db');
       try {
         const res = await verifyAuditChain(getDb());
         if (res.ok) {

@@ -3,13 +3,11 @@
  * tool. Each output is written to a temp file and renamed, so a crash never leaves half a file. The
  * last stdout line is a JSON summary; the exit code is 1 when any input failed.
  */
-import { writeFileAtomic } from '@/lib/util/write-file-atomic';
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { config } from '@/lib/config';
 import { isAppError } from '@/lib/errors';
-import { defaultPseudonym, deidentifyInstance, type DeidentifyOptions } from '@/lib/imaging/dicom/deidentify-instance';
+import type { DeidentifyOptions } from '@/lib/imaging/dicom/deidentify-instance';
 
 const OPTION_NAMES = [
   'retainLongitudinalModifiedDates',
@@ -51,6 +49,8 @@ function parseOptions(list: string | undefined): Partial<Record<OptionName, bool
 
 
 async function deidentifyFiles(inputs: string[], outDir: string, options: DeidentifyOptions): Promise<Summary> {
+  const { deidentifyInstance } = await import('@/lib/imaging/dicom/deidentify-instance');
+  const { writeFileAtomic } = await import('@/lib/util/write-file-atomic');
   const summary: Summary = { written: [], quarantined: [], failed: [] };
   await mkdir(outDir, { recursive: true });
   for (const input of inputs) {
@@ -79,9 +79,12 @@ export function register(program: Command): void {
     .description('De-identify DICOM files (PS3.15 Basic Application Level Confidentiality Profile)')
     .argument('<paths...>', 'DICOM files or directories (searched recursively)')
     .requiredOption('--out <dir>', 'directory for the de-identified files')
-    .option('--secret <secret>', 'project secret for UID replacement and pseudonyms', config().steps.deidSecret)
+    .option('--secret <secret>', 'project secret for UID replacement and pseudonyms (default: SEGFLOW_DEID_SECRET)')
     .option('--options <list>', `comma-separated: ${OPTION_NAMES.join(', ')}`)
     .action(async (paths: string[], opts: { out: string; secret?: string; options?: string }) => {
+      const { config } = await import('@/lib/config');
+      const { defaultPseudonym } = await import('@/lib/imaging/dicom/deidentify-instance');
+      opts.secret ??= config().steps.deidSecret;
       if (!opts.secret) throw new Error('--secret (or SEGFLOW_DEID_SECRET) is required: it keeps UIDs and pseudonyms stable');
       const secret = opts.secret;
       const flags = parseOptions(opts.options);

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { verifyManifest, type TManifestVerification } from '@/lib/manifests/verify-manifest';
+import type { TManifestVerification } from '@/lib/manifests/verify-manifest';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -24,6 +24,7 @@ async function verifyFile(file: string, keyFiles: string[]): Promise<TManifestVe
       return { ok: false, problem: `${keyFile}: not readable (${err instanceof Error ? err.message : String(err)})` };
     }
   }
+  const { verifyManifest } = await import('@/lib/manifests/verify-manifest');
   return verifyManifest(envelope, keyFiles.length ? { trustedPublicKeys } : {});
 }
 

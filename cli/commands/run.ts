@@ -4,10 +4,10 @@
  * with --wait, polls until it finishes and exits 1 when it failed.
  */
 import type { Command } from 'commander';
-import { apiConnection } from '@/lib/platform/api-client';
 import type { RunDetailDto } from '@/lib/runs/schemas';
 
 async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const { apiConnection } = await import('@/lib/platform/api-client');
   const { baseUrl, token } = apiConnection('researcher');
   const res = await fetch(`${baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
   const data = (await res.json().catch(() => null)) as (T & { error?: { message?: string } }) | null;

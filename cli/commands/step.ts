@@ -11,12 +11,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { argoParameterJson } from '@/lib/executor/argo/argo-parameters';
-import { loadInvocation, loadStepResult, storeStepResult } from '@/lib/pipeline/step-exchange';
-import { ZStepInvocation } from '@/lib/pipeline/step-contract';
 import { AppError } from '@/lib/errors';
-import { writeFileAtomic } from '@/lib/util/write-file-atomic';
-import { runStep, withUpstream } from '@/workers/run-step';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 const isMissingFile = (err: unknown) => (err as { code?: unknown } | null)?.code === 'ENOENT';
@@ -29,6 +24,12 @@ export function register(program: Command): void {
     .option('--upstream <task=file>', "an upstream task's result (JSON), merged into the invocation's upstream (repeatable)", collect, [])
     .option('--by-ref', 'the invocation and upstream files are object references into the bucket; store the result there and write its reference', false)
     .action(async (invocation: string, opts: { result?: string; upstream: string[]; byRef: boolean }) => {
+      // loaded here, not at the top: `segflow --help` and the other commands never pay for them
+      const { argoParameterJson } = await import('@/lib/executor/argo/argo-parameters');
+      const { loadInvocation, loadStepResult, storeStepResult } = await import('@/lib/pipeline/step-exchange');
+      const { ZStepInvocation } = await import('@/lib/pipeline/step-contract');
+      const { writeFileAtomic } = await import('@/lib/util/write-file-atomic');
+      const { runStep, withUpstream } = await import('@/workers/run-step');
       let raw: unknown;
       let where = invocation;
       try {
