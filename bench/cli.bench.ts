@@ -2,8 +2,9 @@
  * The `segflow` command as users and the executors meet it, whole processes, measured in the same
  * run against `node -e 0` (Node's own start-up, the floor) and interleaved round by round:
  * - `segflow --help` (goal: ≤ 6× `node -e 0`, about 0.5 s);
- * - a pipeline step process start-up: `segflow step` up to the point where it reads its invocation
- *   (every module a step loads, then it exits 2 on a missing file), as the local executor spawns it;
+ * - a pipeline step process start-up: `segflow step` as the local executor spawns it, up to the point
+ *   where it reads its invocation (then it exits 2 on a missing file): what every step pays before
+ *   its own handler's modules (workers/run-step.ts loads only the step that runs);
  * - the same two through tsx (SEGFLOW_TSX=1: TypeScript compiled at every start, what
  *   bin/segflow.mjs did before the prebuilt bundle), for the before/after in one run.
  * Wall time is the goal; CPU time (user + system of the child) is printed beside it, since on a

@@ -26,7 +26,8 @@ export function register(program: Command): void {
     .action(async (invocation: string, opts: { result?: string; upstream: string[]; byRef: boolean }) => {
       // loaded here, not at the top: `segflow --help` and the other commands never pay for them
       const { argoParameterJson } = await import('@/lib/executor/argo/argo-parameters');
-      const { loadInvocation, loadStepResult, storeStepResult } = await import('@/lib/pipeline/step-exchange');
+      // the bucket exchange (the S3 client) only for --by-ref (Argo); the local executor passes files
+      const exchange = opts.byRef ? await import('@/lib/pipeline/step-exchange') : undefined;
       const { ZStepInvocation } = await import('@/lib/pipeline/step-contract');
       const { writeFileAtomic } = await import('@/lib/util/write-file-atomic');
       const { runStep, withUpstream } = await import('@/workers/run-step');
@@ -34,14 +35,14 @@ export function register(program: Command): void {
       let where = invocation;
       try {
         raw = JSON.parse(await readFile(invocation, 'utf8'));
-        if (opts.byRef) raw = await loadInvocation(raw);
+        if (exchange) raw = await exchange.loadInvocation(raw);
         for (const spec of opts.upstream) {
           where = `--upstream ${spec}`;
           const eq = spec.indexOf('=');
           if (eq < 1) throw new Error('expected <task>=<file>');
           const task = spec.slice(0, eq);
           const text: unknown = JSON.parse(await readFile(spec.slice(eq + 1), 'utf8'));
-          raw = withUpstream(raw, { [task]: opts.byRef ? await loadStepResult(text, `upstream result of ${task}`) : text });
+          raw = withUpstream(raw, { [task]: exchange ? await exchange.loadStepResult(text, `upstream result of ${task}`) : text });
         }
       } catch (err) {
         process.stderr.write(`${JSON.stringify({ error: `${where}: ${err instanceof Error ? err.message : String(err)}` })}\n`);
@@ -50,7 +51,7 @@ export function register(program: Command): void {
       }
       try {
         const result = await runStep(raw);
-        const text = `${argoParameterJson(opts.byRef ? await storeStepResult(ZStepInvocation.parse(raw), result) : result)}\n`;
+        const text = `${argoParameterJson(exchange ? await exchange.storeStepResult(ZStepInvocation.parse(raw), result) : result)}\n`;
         if (opts.result) await writeFileAtomic(opts.result, text);
         else process.stdout.write(text);
         process.exit(0);
