@@ -50,8 +50,8 @@ function stampOf(root, inputs) {
   return hash.digest('hex').slice(0, 20);
 }
 
-/** The current bundle's entry file, or null when there is none or its sources changed since it was built. */
-export function currentCliBuild(root = defaultRoot) {
+/** The last build's entry file and whether its sources are unchanged since, or null when there is none. */
+function lastCliBuild(root) {
   let current;
   try {
     current = JSON.parse(readFileSync(join(buildRoot(root), 'current.json'), 'utf8'));
@@ -59,14 +59,19 @@ export function currentCliBuild(root = defaultRoot) {
     return null;
   }
   if (!current || typeof current.stamp !== 'string' || !Array.isArray(current.inputs)) return null;
-  if (stampOf(root, current.inputs) !== current.stamp) return null;
   const entry = join(buildRoot(root), current.stamp, 'index.mjs');
   try {
     statSync(entry);
   } catch {
     return null;
   }
-  return entry;
+  return { entry, fresh: stampOf(root, current.inputs) === current.stamp };
+}
+
+/** The current bundle's entry file, or null when there is none or its sources changed since it was built. */
+export function currentCliBuild(root = defaultRoot) {
+  const last = lastCliBuild(root);
+  return last?.fresh ? last.entry : null;
 }
 
 /**
@@ -165,11 +170,19 @@ export async function buildCli(root = defaultRoot) {
 
 /** The entry of a current bundle, built first (with a line on stderr) when missing or stale. */
 export async function ensureCliBuild(root = defaultRoot) {
-  const current = currentCliBuild(root);
-  if (current) return current;
+  const last = lastCliBuild(root);
+  if (last?.fresh) return last.entry;
   const started = Date.now();
   process.stderr.write('[segflow] building the CLI (esbuild → .build/cli/): missing or older than its sources…\n');
-  const entry = await buildCli(root);
+  let entry;
+  try {
+    entry = await buildCli(root);
+  } catch (err) {
+    // an image's read-only checkout whose file times changed on the way: the build it shipped still runs
+    if (!last) throw err;
+    process.stderr.write(`[segflow] could not rebuild the CLI (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); running the last build\n`);
+    return last.entry;
+  }
   process.stderr.write(`[segflow] CLI built in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   return entry;
 }
