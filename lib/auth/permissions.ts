@@ -21,6 +21,7 @@ export const PERMISSIONS = [
   'review:read', // shadow vs live comparisons (derived, de-identified data only)
   'review:write', // record a verdict
   'audit:read',
+  'dashboard:read', // the operations dashboard: aggregates of runs, steps, latency and shadow agreement
   'project:manage', // members, roles, de-identification options
   'token:manage', // own API tokens
 ] as const;
@@ -29,7 +30,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   researcher: ['project:read', 'study:read', 'phi:read', 'study:upload', 'run:read', 'run:submit', 'model:read', 'token:manage'],
   reviewer: ['project:read', 'review:read', 'review:write', 'token:manage'],
-  operator: ['project:read', 'run:read', 'run:manage', 'model:read', 'model:register', 'promotion:read', 'promotion:approve', 'review:read', 'token:manage'],
+  operator: ['project:read', 'run:read', 'run:manage', 'model:read', 'model:register', 'promotion:read', 'promotion:approve', 'review:read', 'dashboard:read', 'token:manage'],
   admin: [...PERMISSIONS],
 };
 
@@ -41,8 +42,12 @@ export function permissionsOf(role: Role): readonly Permission[] {
   return ROLE_PERMISSIONS[role];
 }
 
-/** Navigation entries and the permission each needs; the shell shows those the user holds anywhere. */
+/**
+ * Navigation entries and the permission each needs; the shell shows those the user holds anywhere.
+ * The first one a user holds is their landing page (the dashboard for operators and admins).
+ */
 export const NAV_ITEMS = [
+  { href: '/dashboard', label: 'Dashboard', permission: 'dashboard:read' },
   { href: '/studies', label: 'Studies', permission: 'study:read' },
   { href: '/runs', label: 'Runs', permission: 'run:read' },
   { href: '/models', label: 'Models', permission: 'model:read' },
