@@ -22,6 +22,9 @@ npx tsc --noEmit
 echo "[test] lint (Biome; import rules: dependency-cruiser)"
 npm run --silent lint
 
+echo "[test] build the CLI (one build, not one per test process)"
+node bin/build-cli.mjs
+
 echo "[test] vitest (DATABASE_URL=${DATABASE_URL:-embedded PGlite})"
 npx vitest run
 

@@ -6,15 +6,20 @@
  */
 import { parseStepResult, ZStepInvocation, ZStepResult, type TStepInvocation, type TStepInvocationOf, type TStepResult, type TStepResultOf } from '@/lib/pipeline/step-contract';
 import type { WorkerStepName } from '@/lib/pipeline/steps';
-import { compare } from './steps/compare';
-import { convert } from './steps/convert';
-import { deidentify } from './steps/deidentify';
-import { infer } from './steps/infer';
-import { ingest } from './steps/ingest';
 
-/** one handler per worker step of the registry: a step added there and not here is a compile error */
+/**
+ * One handler per worker step of the registry: a step added there and not here is a compile error.
+ * Each is loaded when its step runs, so a step process loads only its own code (de-identification
+ * never loads onnxruntime, inference never loads the DICOM writer).
+ */
 type StepHandlers = { [K in WorkerStepName]: (inv: TStepInvocationOf<K>) => Promise<TStepResultOf<K>> };
-const HANDLERS = { ingest, deidentify, convert, infer, compare } satisfies StepHandlers;
+const HANDLERS = {
+  ingest: async (inv) => (await import('./steps/ingest')).ingest(inv),
+  deidentify: async (inv) => (await import('./steps/deidentify')).deidentify(inv),
+  convert: async (inv) => (await import('./steps/convert')).convert(inv),
+  infer: async (inv) => (await import('./steps/infer')).infer(inv),
+  compare: async (inv) => (await import('./steps/compare')).compare(inv),
+} satisfies StepHandlers;
 
 export async function runStep(raw: unknown): Promise<TStepResult> {
   const parsed = ZStepInvocation.safeParse(raw);

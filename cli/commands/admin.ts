@@ -4,9 +4,7 @@
  * the running embedded database) — no API, no token. Refuses once an admin exists.
  */
 import type { Command } from 'commander';
-import { closeDb, getDb } from '@/lib/db';
 import { AppError } from '@/lib/errors';
-import { bootstrapAdmin } from '@/lib/admin/bootstrap-admin';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -31,11 +29,14 @@ export function register(program: Command): void {
       }
       const password = await readStdin();
       try {
+        // loaded when used: `segflow --help` loads no command's code
+        const { bootstrapAdmin } = await import('@/lib/admin/bootstrap-admin');
+        const { getDb } = await import('@/lib/db');
         const res = await bootstrapAdmin(getDb(), { email: opts.email, name: opts.name, password, project: { slug: opts.project, name: opts.projectName } });
         process.stderr.write(`first admin ${opts.email.toLowerCase()} created, administering project ${res.projectSlug}: sign in at /signin\n`);
         console.log(JSON.stringify({ user: res.userId, project: res.projectId, slug: res.projectSlug }));
       } finally {
-        await closeDb();
+        await (await import('@/lib/db')).closeDb();
       }
     });
 }

@@ -1,8 +1,4 @@
 import type { Command } from 'commander';
-import { checkAuditCheckpoints } from '@/lib/audit/check-audit-checkpoints';
-import { verifyAuditChain } from '@/lib/audit/verify-audit-chain';
-import { writeAuditCheckpoint } from '@/lib/audit/write-audit-checkpoint';
-import { closeDb, getDb } from '@/lib/db';
 
 export function register(program: Command): void {
   const audit = program.command('audit').description('the audit log');
@@ -10,6 +6,9 @@ export function register(program: Command): void {
     .command('verify')
     .description('walk the hash chain and check it against every signed checkpoint in the bucket; exit 1 naming the bad event or checkpoint')
     .action(async () => {
+      const { verifyAuditChain } = await import('@/lib/audit/verify-audit-chain');
+      const { checkAuditCheckpoints } = await import('@/lib/audit/check-audit-checkpoints');
+      const { closeDb, getDb } = await import('@/lib/db');
       try {
         const res = await verifyAuditChain(getDb());
         if (!res.ok) {
@@ -34,6 +33,8 @@ export function register(program: Command): void {
     .command('checkpoint')
     .description('write a signed checkpoint of the chain head to the bucket now (the executor does this every N events or T seconds)')
     .action(async () => {
+      const { writeAuditCheckpoint } = await import('@/lib/audit/write-audit-checkpoint');
+      const { closeDb, getDb } = await import('@/lib/db');
       try {
         const res = await writeAuditCheckpoint(getDb());
         console.log(res.written ? `wrote ${res.key} (event ${res.checkpoint.checkpoint.seq})` : `no checkpoint written: ${res.reason}`);

@@ -3,13 +3,10 @@
  * convert step as an offline tool. Written to a temp file and renamed, so a failure never leaves a
  * partial output; errors reach stderr as one line (cli/index.ts) with exit code 1.
  */
-import { writeFileAtomic } from '@/lib/util/write-file-atomic';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '@/lib/errors';
-import { seriesToVolume } from '@/lib/imaging/dicom/series-to-volume';
-import { writeNifti } from '@/lib/imaging/nifti/write-nifti';
 
 export async function readSeriesDir(dir: string): Promise<{ name: string; bytes: Uint8Array }[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => {
@@ -34,6 +31,9 @@ export function register(program: Command): void {
     .argument('<series-dir>', 'directory holding the instances of one series')
     .requiredOption('--out <file>', 'output .nii or .nii.gz')
     .action(async (dir: string, opts: { out: string }) => {
+      const { seriesToVolume } = await import('@/lib/imaging/dicom/series-to-volume');
+      const { writeNifti } = await import('@/lib/imaging/nifti/write-nifti');
+      const { writeFileAtomic } = await import('@/lib/util/write-file-atomic');
       const files = await readSeriesDir(dir);
       const volume = await seriesToVolume(files, basename(resolve(dir)));
       const bytes = writeNifti(volume, { gzip: opts.out.endsWith('.gz'), description: 'segflow convert' });

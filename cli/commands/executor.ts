@@ -4,9 +4,6 @@
  * `--check` reads its health file instead and exits 0 when the executor is alive (a liveness probe).
  */
 import type { Command } from 'commander';
-import { config } from '@/lib/config';
-import { executorIsLive, readExecutorHealth } from '@/lib/executor/health-file';
-import { runExecutorProcess } from '@/lib/executor/run-executor-process';
 
 export function register(program: Command): void {
   program
@@ -15,11 +12,14 @@ export function register(program: Command): void {
     .option('--check', 'exit 0 when a running executor has reported recently (its health file), 1 otherwise')
     .action(async (o: { check?: boolean }) => {
       if (o.check) {
+        const { config } = await import('@/lib/config');
+        const { executorIsLive, readExecutorHealth } = await import('@/lib/executor/health-file');
         const health = readExecutorHealth(config().executor.healthFile);
         const live = executorIsLive(health);
         console.log(JSON.stringify({ live, health }));
         process.exit(live ? 0 : 1);
       }
+      const { runExecutorProcess } = await import('@/lib/executor/run-executor-process');
       await runExecutorProcess();
       process.exit(0);
     });

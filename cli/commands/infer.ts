@@ -6,14 +6,6 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AppError } from '@/lib/errors';
-import { apiConnection } from '@/lib/platform/api-client';
-import { writeFileAtomic } from '@/lib/util/write-file-atomic';
-import { fetchRegistryModel } from '@/workers/inference/api-model-source';
-import { dirModelSource } from '@/workers/inference/model-source';
-import { loadModel } from '@/workers/inference/load-model';
-import { readInputVolume } from '@/workers/inference/read-input';
-import { segmentVolume } from '@/workers/inference/segment-volume';
-import { encodeOutputs } from '@/workers/inference/write-outputs';
 
 interface InferOptions {
   model: string;
@@ -35,6 +27,14 @@ async function runInfer(opts: InferOptions): Promise<void> {
   const isDir = existsSync(opts.model) && statSync(opts.model).isDirectory();
   const isRef = /^[A-Za-z0-9][\w.-]*@[\w.+-]+$/.test(opts.model);
   if (!isDir && !isRef) throw new AppError('not_found', `--model ${opts.model}: not a directory with model.onnx and spec.json, nor name@version`);
+  const { apiConnection } = await import('@/lib/platform/api-client');
+  const { writeFileAtomic } = await import('@/lib/util/write-file-atomic');
+  const { fetchRegistryModel } = await import('@/workers/inference/api-model-source');
+  const { dirModelSource } = await import('@/workers/inference/model-source');
+  const { loadModel } = await import('@/workers/inference/load-model');
+  const { readInputVolume } = await import('@/workers/inference/read-input');
+  const { segmentVolume } = await import('@/workers/inference/segment-volume');
+  const { encodeOutputs } = await import('@/workers/inference/write-outputs');
   let t = performance.now();
   const input = await readInputVolume(opts.input);
   const readMs = performance.now() - t;

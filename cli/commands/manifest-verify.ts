@@ -8,12 +8,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { config } from '@/lib/config';
-import { checkManifestObjects } from '@/lib/manifests/check-manifest-objects';
-import { localPlatformPublicKey, type TPublicKeyDocument } from '@/lib/manifests/public-key-document';
-import { ZSignedManifest } from '@/lib/manifests/sign-manifest';
-import { verifyManifest } from '@/lib/manifests/verify-manifest';
-import { apiConnection } from '@/lib/platform/api-client';
+import type { TPublicKeyDocument } from '@/lib/manifests/public-key-document';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -36,6 +31,7 @@ async function fetchJson(url: string, token?: string): Promise<unknown> {
 
 async function loadEnvelope(target: string): Promise<unknown> {
   if (!existsSync(target) && UUID.test(target)) {
+    const { apiConnection } = await import('@/lib/platform/api-client');
     const { baseUrl, token } = apiConnection('operator');
     return fetchJson(`${baseUrl}/api/runs/${target}/manifest`, token);
   }
@@ -56,6 +52,9 @@ async function trustedKeys(keyFiles: string[]): Promise<string[]> {
       ),
     );
   }
+  // loaded when used: `segflow --help` loads no command's code (npm run bench cli)
+  const { config } = await import('@/lib/config');
+  const { localPlatformPublicKey } = await import('@/lib/manifests/public-key-document');
   const url = config().api.url;
   if (url) return [((await fetchJson(`${url.replace(/\/$/, '')}/api/manifests/public-key`)) as TPublicKeyDocument).pem];
   const local = localPlatformPublicKey();
@@ -67,9 +66,12 @@ async function trustedKeys(keyFiles: string[]): Promise<string[]> {
 
 async function verify(target: string, o: { publicKey?: string[]; objects?: boolean }): Promise<Outcome> {
   try {
+    const { verifyManifest } = await import('@/lib/manifests/verify-manifest');
     const envelope = await loadEnvelope(target);
     const res = verifyManifest(envelope, { trustedPublicKeys: await trustedKeys(o.publicKey ?? []) });
     if (!res.ok || !o.objects) return res;
+    const { checkManifestObjects } = await import('@/lib/manifests/check-manifest-objects');
+    const { ZSignedManifest } = await import('@/lib/manifests/sign-manifest');
     const objects = await checkManifestObjects(ZSignedManifest.parse(envelope).manifest);
     return objects.ok ? { ...res, objects: objects.objects } : objects;
   } catch (err) {

@@ -10,11 +10,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { closeDb, getDb } from '@/lib/db';
 import { AppError } from '@/lib/errors';
 import type { ParityReference } from '@/lib/models/check-parity';
-import { registerModelVersion } from '@/lib/models/register-model-version';
-import { readInputVolume } from '@/workers/inference/read-input';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -32,6 +29,7 @@ async function readReferences(inputs: string[], masks: string[]): Promise<Parity
   }
   const refs: ParityReference[] = [];
   for (let i = 0; i < inputs.length; i++) {
+    const { readInputVolume } = await import('@/workers/inference/read-input');
     const input = await readInputVolume(inputs[i]);
     const mask = await readInputVolume(masks[i]);
     if (mask.kind !== 'nifti') throw new AppError('invalid_input', `--reference-mask ${masks[i]}: expected a NIfTI labelmap`, { field: '--reference-mask' });
@@ -65,11 +63,13 @@ export function register(program: Command): void {
           throw new AppError('invalid_input', `--spec ${opts.spec}: not valid JSON (${(err as Error).message})`, { field: '--spec' });
         }
         const references = await readReferences(opts.referenceInput, opts.referenceMask);
+        const { registerModelVersion } = await import('@/lib/models/register-model-version');
+        const { getDb } = await import('@/lib/db');
         const { version, created } = await registerModelVersion(getDb(), { model, spec, references });
         process.stderr.write(`${created ? 'registered' : 'already registered (same bytes)'}: ${(spec as { name: string }).name}@${version.version}\n`);
         console.log(JSON.stringify({ id: version.id, version: version.version, sha256: version.sha256, status: version.status, created, evidence: version.evidence }));
       } finally {
-        await closeDb();
+        await (await import('@/lib/db')).closeDb();
       }
     });
 }

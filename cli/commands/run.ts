@@ -4,8 +4,13 @@
  * with --wait, polls until it finishes and exits 1 when it failed.
  */
 import type { Command } from 'commander';
-import { callApi as api } from '@/lib/platform/call-api';
 import type { RunDetailDto } from '@/lib/runs/schemas';
+
+/** lib/platform/call-api, loaded when used (`segflow --help` loads no command's code) */
+async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const { callApi } = await import('@/lib/platform/call-api');
+  return callApi<T>(method, path, body);
+}
 
 export function register(program: Command): void {
   program

@@ -9,12 +9,16 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { callApi } from '@/lib/platform/call-api';
-import { checkDownloads, type DownloadedOutput } from '@/lib/runs/outputs/check-downloads';
+import type { DownloadedOutput } from '@/lib/runs/outputs/check-downloads';
 import type { StepLogDto } from '@/lib/runs/logs/get-step-log';
 import type { RunOutputDto } from '@/lib/runs/outputs/list-run-outputs';
 import type { RunDto } from '@/lib/runs/schemas';
-import { writeFileAtomic } from '@/lib/util/write-file-atomic';
+
+/** loaded when used: `segflow --help` loads no command's code */
+async function callApi<T>(...args: Parameters<typeof import('@/lib/platform/call-api').callApi>): Promise<T> {
+  const { callApi } = await import('@/lib/platform/call-api');
+  return callApi<T>(...args);
+}
 
 async function download(run: string, opts: { out: string }): Promise<void> {
   const { outputs } = await callApi<{ outputs: RunOutputDto[] }>('GET', `/api/runs/${encodeURIComponent(run)}/outputs`);
@@ -25,6 +29,7 @@ async function download(run: string, opts: { out: string }): Promise<void> {
     if (!res.ok) throw new Error(`${output.file}: the download failed with HTTP ${res.status}`);
     files.push({ output, bytes: new Uint8Array(await res.arrayBuffer()) });
   }
+  const { checkDownloads } = await import('@/lib/runs/outputs/check-downloads');
   const { problems, checkedAgainst } = checkDownloads(files);
   if (problems.length) {
     for (const p of problems) process.stderr.write(`${p}\n`);
@@ -33,6 +38,7 @@ async function download(run: string, opts: { out: string }): Promise<void> {
   }
   const dir = resolve(opts.out);
   await mkdir(dir, { recursive: true });
+  const { writeFileAtomic } = await import('@/lib/util/write-file-atomic');
   for (const f of files) await writeFileAtomic(join(dir, f.output.file), f.bytes);
   process.stderr.write(`${files.length} file${files.length === 1 ? '' : 's'} written to ${dir}, each checked against the ${checkedAgainst}\n`);
   process.stdout.write(`${JSON.stringify({ run, dir, checkedAgainst, files: files.map((f) => ({ file: f.output.file, size: f.bytes.byteLength, sha256: f.output.sha256 })) })}\n`);

@@ -5,25 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { z } from 'zod';
 import { AppError } from '@/lib/errors';
-import { readNifti } from '@/lib/imaging/nifti/read-nifti';
-import { writeSeg } from '@/lib/imaging/seg/write-seg';
-import { writeFileAtomic } from '@/lib/util/write-file-atomic';
 import { readSeriesDir } from './convert';
-
-const ZCode = z.object({ value: z.string(), scheme: z.string(), meaning: z.string() });
-const ZLabels = z
-  .array(
-    z.object({
-      value: z.number().int().positive(),
-      name: z.string().min(1),
-      color: z.tuple([z.number().int().min(0).max(255), z.number().int().min(0).max(255), z.number().int().min(0).max(255)]),
-      category: ZCode.optional(),
-      type: ZCode.optional(),
-    }),
-  )
-  .min(1);
 
 export function register(program: Command): void {
   program
@@ -34,6 +17,10 @@ export function register(program: Command): void {
     .requiredOption('--labels <json>', 'JSON file: [{ "value": 1, "name": "...", "color": [r, g, b] }]')
     .requiredOption('--out <file>', 'output SEG .dcm')
     .action(async (labelmapPath: string, opts: { ref: string; labels: string; out: string }) => {
+      const { readNifti } = await import('@/lib/imaging/nifti/read-nifti');
+      const { writeSeg } = await import('@/lib/imaging/seg/write-seg');
+      const { writeFileAtomic } = await import('@/lib/util/write-file-atomic');
+      const { ZLabels } = await import('./seg-labels');
       const labelmap = readNifti(new Uint8Array(await readFile(labelmapPath)), labelmapPath);
       let json: unknown;
       try {

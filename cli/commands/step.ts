@@ -12,12 +12,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { argoParameterJson } from '@/lib/executor/argo/argo-parameters';
-import { loadInvocation, loadStepResult, storeStepResult } from '@/lib/pipeline/step-exchange';
-import { STEP_REFUSED_EXIT_CODE, ZStepInvocation } from '@/lib/pipeline/step-contract';
 import { AppError } from '@/lib/errors';
-import { writeFileAtomic } from '@/lib/util/write-file-atomic';
-import { runStep, withUpstream } from '@/workers/run-step';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 const isMissingFile = (err: unknown) => (err as { code?: unknown } | null)?.code === 'ENOENT';
@@ -30,18 +25,25 @@ export function register(program: Command): void {
     .option('--upstream <task=file>', "an upstream task's result (JSON), merged into the invocation's upstream (repeatable)", collect, [])
     .option('--by-ref', 'the invocation and upstream files are object references into the bucket; store the result there and write its reference', false)
     .action(async (invocation: string, opts: { result?: string; upstream: string[]; byRef: boolean }) => {
+      // loaded here, not at the top: `segflow --help` and the other commands never pay for them
+      const { argoParameterJson } = await import('@/lib/executor/argo/argo-parameters');
+      // the bucket exchange (the S3 client) only for --by-ref (Argo); the local executor passes files
+      const exchange = opts.byRef ? await import('@/lib/pipeline/step-exchange') : undefined;
+      const { STEP_REFUSED_EXIT_CODE, ZStepInvocation } = await import('@/lib/pipeline/step-contract');
+      const { writeFileAtomic } = await import('@/lib/util/write-file-atomic');
+      const { runStep, withUpstream } = await import('@/workers/run-step');
       let raw: unknown;
       let where = invocation;
       try {
         raw = JSON.parse(await readFile(invocation, 'utf8'));
-        if (opts.byRef) raw = await loadInvocation(raw);
+        if (exchange) raw = await exchange.loadInvocation(raw);
         for (const spec of opts.upstream) {
           where = `--upstream ${spec}`;
           const eq = spec.indexOf('=');
           if (eq < 1) throw new Error('expected <task>=<file>');
           const task = spec.slice(0, eq);
           const text: unknown = JSON.parse(await readFile(spec.slice(eq + 1), 'utf8'));
-          raw = withUpstream(raw, { [task]: opts.byRef ? await loadStepResult(text, `upstream result of ${task}`) : text });
+          raw = withUpstream(raw, { [task]: exchange ? await exchange.loadStepResult(text, `upstream result of ${task}`) : text });
         }
       } catch (err) {
         process.stderr.write(`${JSON.stringify({ error: `${where}: ${err instanceof Error ? err.message : String(err)}` })}\n`);
@@ -50,7 +52,7 @@ export function register(program: Command): void {
       }
       try {
         const result = await runStep(raw);
-        const text = `${argoParameterJson(opts.byRef ? await storeStepResult(ZStepInvocation.parse(raw), result) : result)}\n`;
+        const text = `${argoParameterJson(exchange ? await exchange.storeStepResult(ZStepInvocation.parse(raw), result) : result)}\n`;
         if (opts.result) await writeFileAtomic(opts.result, text);
         else process.stdout.write(text);
         process.exit(0);

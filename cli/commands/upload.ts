@@ -1,14 +1,5 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { apiConnection } from '@/lib/platform/api-client';
-import { config } from '@/lib/config';
-import { UploadApi } from '@/lib/uploads/client/upload-api';
-import { UploadEngine } from '@/lib/uploads/client/upload-engine';
-import { collectSources } from '@/lib/uploads/cli/collect-sources';
-import { fileResumeStore } from '@/lib/uploads/cli/file-resume-store';
-import { progressLine } from '@/lib/uploads/cli/progress-bar';
-import { closeDb, getDb } from '@/lib/db';
-import { sweepAbandonedUploads } from '@/lib/uploads/sweep-abandoned-uploads';
 
 /**
  * `segflow upload <paths...> --project <slug> [--study <id>]`: the browser's presigned flow (same API,
@@ -23,6 +14,13 @@ export function register(program: Command): void {
     .requiredOption('--project <slug>', 'project slug')
     .option('--study <id>', 'add to this study instead of a new one')
     .action(async (paths: string[], opts: { project: string; study?: string }) => {
+      const { apiConnection } = await import('@/lib/platform/api-client');
+      const { config } = await import('@/lib/config');
+      const { UploadApi } = await import('@/lib/uploads/client/upload-api');
+      const { UploadEngine } = await import('@/lib/uploads/client/upload-engine');
+      const { collectSources } = await import('@/lib/uploads/cli/collect-sources');
+      const { fileResumeStore } = await import('@/lib/uploads/cli/file-resume-store');
+      const { progressLine } = await import('@/lib/uploads/cli/progress-bar');
       const { baseUrl, token } = apiConnection('researcher');
       const sources = await collectSources(paths);
       if (sources.length === 0) throw new Error('no files found');
@@ -65,6 +63,8 @@ export function register(program: Command): void {
     .command('sweep')
     .description('abort multipart uploads nobody finished (older than a day)')
     .action(async () => {
+      const { closeDb, getDb } = await import('@/lib/db');
+      const { sweepAbandonedUploads } = await import('@/lib/uploads/sweep-abandoned-uploads');
       try {
         const res = await sweepAbandonedUploads(getDb());
         console.log(`aborted ${res.files} abandoned file uploads, closed ${res.uploads} uploads`);

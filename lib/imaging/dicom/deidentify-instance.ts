@@ -19,7 +19,7 @@ import { parseDicomFile } from './parse-dicom-file';
 import { headerFromParsed } from './read-dicom-header';
 import { UidReplacer } from './replace-uid';
 import { dateShiftDays } from './shift-date';
-import { textNode, writeDicomFile, type OutNode } from './write-dicom-file';
+import { dicomFileParts, textNode, type OutNode } from './write-dicom-file';
 
 export interface DeidentifyOptions {
   /** project secret: keys UID replacement, default pseudonyms and date shifts */
@@ -39,6 +39,11 @@ export interface DeidentifyOptions {
 
 export type DeidentifyResult =
   | { status: 'written'; bytes: Uint8Array; sopInstanceUid: string; uidMap: Record<string, string> }
+  | { status: 'quarantined'; reason: string };
+
+/** The same, with the written file as its pieces in order (views into the input where unchanged). */
+export type DeidentifiedParts =
+  | { status: 'written'; parts: Uint8Array[]; sopInstanceUid: string; uidMap: Record<string, string> }
   | { status: 'quarantined'; reason: string };
 
 /** `SF-` and 10 hex digits of HMAC-SHA256(secret, patient ID): the CLI default pseudonym. */
@@ -65,10 +70,20 @@ const PATIENT_NAME = 0x00100010;
 const PATIENT_ID = 0x00100020;
 
 export function deidentifyInstance(bytes: Uint8Array, fileName: string, options: DeidentifyOptions): DeidentifyResult {
+  const result = deidentifyInstanceParts(bytes, fileName, options);
+  if (result.status !== 'written') return result;
+  return { status: 'written', bytes: Buffer.concat(result.parts), sopInstanceUid: result.sopInstanceUid, uidMap: result.uidMap };
+}
+
+/**
+ * deidentifyInstance without joining the output: for a caller that writes the pieces straight to a
+ * file (writev). They may be views into `bytes`: write them before reusing that buffer.
+ */
+export function deidentifyInstanceParts(bytes: Uint8Array, fileName: string, options: DeidentifyOptions): DeidentifiedParts {
   return guardParse(fileName, () => deidentify(bytes, fileName, options));
 }
 
-function deidentify(bytes: Uint8Array, fileName: string, options: DeidentifyOptions): DeidentifyResult {
+function deidentify(bytes: Uint8Array, fileName: string, options: DeidentifyOptions): DeidentifiedParts {
   const parsed = parseDicomFile(bytes, fileName, { limits: options.limits });
   const header = headerFromParsed(parsed, { requireUids: false });
   if (!options.allowBurnedIn) {
@@ -114,7 +129,7 @@ function deidentify(bytes: Uint8Array, fileName: string, options: DeidentifyOpti
   ];
   return {
     status: 'written',
-    bytes: writeDicomFile(meta, nodes, ts),
+    parts: dicomFileParts(meta, nodes, ts),
     sopInstanceUid,
     uidMap: Object.fromEntries(uids.map),
   };

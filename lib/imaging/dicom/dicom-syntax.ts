@@ -2,7 +2,8 @@
  * Byte-level vocabulary shared by the DICOM reader and writer: transfer syntaxes, VR classes, tags.
  * Tags are numbers `(group << 16 | element) >>> 0` so lookups are Map<number> hits, not string work.
  */
-import dcmjs from 'dcmjs';
+import { createRequire } from 'node:module';
+import type dcmjsModule from 'dcmjs';
 
 export const UNDEFINED_LENGTH = 0xffffffff;
 export const ITEM = 0xfffee000;
@@ -54,7 +55,13 @@ export const elementOf = (tag: number): number => tag & 0xffff;
 export const isPrivateTag = (tag: number): boolean => (groupOf(tag) & 1) === 1;
 
 const vrCache = new Map<number, string>();
-const dictionary = dcmjs.data.DicomMetaDictionary.dictionary;
+let dictionary: typeof dcmjsModule.data.DicomMetaDictionary.dictionary | undefined;
+
+/** dcmjs (a megabyte of JavaScript) is loaded only when an implicit-VR dataset needs its dictionary. */
+function standardDictionary(): typeof dcmjsModule.data.DicomMetaDictionary.dictionary {
+  dictionary ??= (createRequire(import.meta.url)('dcmjs') as typeof dcmjsModule).data.DicomMetaDictionary.dictionary;
+  return dictionary;
+}
 
 /**
  * VR of a standard tag from dcmjs's data dictionary, for implicit-VR input. Ambiguous VRs
@@ -64,7 +71,7 @@ const dictionary = dcmjs.data.DicomMetaDictionary.dictionary;
 export function dictionaryVr(tag: number): string {
   const cached = vrCache.get(tag);
   if (cached) return cached;
-  let vr = isPrivateTag(tag) ? undefined : dictionary[tagString(tag)]?.vr;
+  let vr = isPrivateTag(tag) ? undefined : standardDictionary()[tagString(tag)]?.vr;
   if (vr === 'xs') vr = 'US';
   else if (vr === 'ox' || vr === 'OB|OW' || vr === 'OB or OW') vr = 'OW';
   else if (!vr || !KNOWN_VRS.has(vr)) vr = 'UN';

@@ -81,17 +81,28 @@ export function serialiseDataset(nodes: readonly OutNode[], syntax: Syntax): Uin
   return w.concat();
 }
 
-/** Preamble, "DICM", file meta (explicit VR LE, group length computed) and the dataset. */
-export function writeDicomFile(meta: readonly OutNode[], body: readonly OutNode[], ts: TransferSyntax): Uint8Array {
+/**
+ * Preamble, "DICM", file meta (explicit VR LE, group length computed) and the dataset, as the
+ * pieces of the file in order: untouched elements (pixel data above all) are views into the input,
+ * so a caller that writes them out with writev never copies them.
+ */
+export function dicomFileParts(meta: readonly OutNode[], body: readonly OutNode[], ts: TransferSyntax): Uint8Array[] {
   const metaBytes = serialiseDataset(meta, { explicitVr: true, littleEndian: true });
   const groupLength = new ChunkWriter();
   groupLength.header(0x00020000, 'UL', 4, { explicitVr: true, littleEndian: true });
   const len = new Uint8Array(4);
   new DataView(len.buffer).setUint32(0, metaBytes.length, true);
-  let dataset = serialiseDataset(body, ts);
-  // deflated input stays deflated: the dataset is re-compressed, its element bytes are unchanged
-  if (ts.deflated) dataset = deflateRawSync(dataset);
   const preamble = new Uint8Array(132);
   preamble.set([0x44, 0x49, 0x43, 0x4d], 128);
-  return Buffer.concat([preamble, ...groupLength.chunks, len, metaBytes, dataset]);
+  const head = [preamble, ...groupLength.chunks, len, metaBytes];
+  // deflated input stays deflated: the dataset is re-compressed, its element bytes are unchanged
+  if (ts.deflated) return [...head, deflateRawSync(serialiseDataset(body, ts))];
+  const dataset = new ChunkWriter();
+  writeNodes(dataset, body, ts);
+  return [...head, ...dataset.chunks];
+}
+
+/** The whole file in one buffer (dicomFileParts, copied once). */
+export function writeDicomFile(meta: readonly OutNode[], body: readonly OutNode[], ts: TransferSyntax): Uint8Array {
+  return Buffer.concat(dicomFileParts(meta, body, ts));
 }
