@@ -27,7 +27,7 @@ export function DashboardView({ project, range, initial }: { project: string; ra
         <ChartCard id="runs-by-status" title="Runs by status" empty={!anyRuns} emptyText="Runs submitted in this range appear here, stacked by their status.">
           <RunsByStatusChart points={d.runsByStatus} bucket={d.bucket} />
         </ChartCard>
-        <ChartCard id="queue-depth" title="Queue depth and running" empty={!anyRuns && d.queueDepth.every((p) => p.queued + p.running === 0)} emptyText="How many runs wait and run over time appears here once runs are submitted.">
+        <ChartCard id="queue-depth" title="Runs waiting and running (per interval)" empty={!anyRuns && d.queueDepth.every((p) => p.queued + p.running === 0)} emptyText="How many runs waited in the queue and how many ran in each interval appears here once runs are submitted.">
           <QueueDepthChart points={d.queueDepth} bucket={d.bucket} />
         </ChartCard>
         <ChartCard id="step-durations" title="Step duration p50 / p95" empty={d.stepDurations.length === 0} emptyText="Each pipeline step's median and 95th-percentile duration appears here once steps finish.">

@@ -124,10 +124,11 @@ describe('dashboard aggregates', () => {
     ]);
   });
 
-  it('samples queue depth and running count from the run timestamps', () => {
+  it('counts the runs waiting and running during each interval, from the run timestamps', () => {
     const byAt = Object.fromEntries(d.queueDepth.map((p) => [p.at, [p.queued, p.running]]));
     expect(d.queueDepth).toHaveLength(29); // every 6 h over 7 days, both ends
-    expect(byAt['2026-11-14T06:00Z']).toEqual([1, 0]);
+    expect(byAt['2026-11-14T00:00Z']).toEqual([1, 0]); // the failed run waits from 05:00
+    expect(byAt['2026-11-14T06:00Z']).toEqual([4, 4]); // it runs 07:00–07:10; the three others wait 11:00–11:30, then run
     expect(byAt['2026-11-14T12:00Z']).toEqual([0, 3]);
     expect(byAt['2026-11-15T12:00Z']).toEqual([1, 0]);
     expect(byAt['2026-11-13T12:00Z']).toEqual([0, 0]);

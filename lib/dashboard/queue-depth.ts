@@ -10,10 +10,11 @@ export interface QueueDepthPoint {
 }
 
 /**
- * How many runs were queued and running at each sample time, from the runs' own timestamps
- * (created → started → finished). The runs considered: created in the range or a day before it,
- * and any still queued or running now (both on indexes: (project_id, created_at) and
- * (project_id, status, …)).
+ * How many runs waited and how many ran during each interval [at, at + step), from the runs' own
+ * timestamps (created → started → finished): a run that waited or ran for part of an interval counts
+ * in it, so a two-minute run is never missed between samples. The runs considered: created in the
+ * range or a day before it, and any still queued or running now (both on indexes: (project_id,
+ * created_at) and (project_id, status, …)).
  */
 export async function queueDepth(db: DbOrTx, p: { projectId: string; range: DashboardRange }): Promise<QueueDepthPoint[]> {
   const rows = await db.execute<{ at: string; queued: number; running: number }>(sql`
@@ -23,11 +24,12 @@ export async function queueDepth(db: DbOrTx, p: { projectId: string; range: Dash
         and (created_at >= ${fromOf(p.range)} - ${STEP_LOOKBACK} or status in ('queued', 'running'))
     )
     select to_char(t at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"') as at,
-      count(*) filter (where rel.created_at <= t and coalesce(rel.started_at, rel.finished_at, 'infinity') > t)::int as queued,
-      count(*) filter (where rel.started_at <= t and coalesce(rel.finished_at, 'infinity') > t)::int as running
-    from generate_series(${fromOf(p.range)}, ${toOf(p.range)}, ${`${p.range.sampleHours} hours`}::interval) t
+      count(*) filter (where rel.created_at < t + step and coalesce(rel.started_at, rel.finished_at, 'infinity') > t)::int as queued,
+      count(*) filter (where rel.started_at < t + step and coalesce(rel.finished_at, 'infinity') > t)::int as running
+    from (select ${`${p.range.sampleHours} hours`}::interval as step) s
+    cross join lateral generate_series(${fromOf(p.range)}, ${toOf(p.range)}, s.step) t
     left join rel on true
-    group by t
+    group by t, s.step
     order by t`);
   return rows.map((r) => ({ at: r.at, queued: r.queued, running: r.running }));
 }
