@@ -163,7 +163,11 @@ matrix['app/(app)/studies/[study]/actions.ts#revealStudyIdentityAction'] = {
 // ---- runs (pipeline engine) ----
 const RUN_READERS: Role[] = ['researcher', 'operator', 'admin'];
 
-export async function newRun(db: Db, project: TestProject) {
+/**
+ * A run of the project's own study. Finished by default: a queued row would be picked up by any
+ * executor sharing this database (CI's e2e app) — unless it is of an executor kind none takes.
+ */
+export async function newRun(db: Db, project: TestProject, over: { status?: 'queued' | 'failed' | 'succeeded'; executor?: string } = {}) {
   const { runs } = await import('../db/schema');
   const { randomBytes } = await import('node:crypto');
   const { fakeRunParams } = await import('./run-params');
@@ -174,8 +178,8 @@ export async function newRun(db: Db, project: TestProject) {
       projectId: project.id,
       studyId,
       runKey: randomBytes(32).toString('hex'),
-      // finished: a queued row would be picked up by any executor sharing this database (CI's e2e app)
-      status: 'succeeded',
+      status: over.status ?? 'succeeded',
+      ...(over.executor ? { executor: over.executor } : {}),
       pipelineVersion: 'segflow-pipeline/1',
       params: fakeRunParams(),
       submittedBy: project.users.researcher.id,
