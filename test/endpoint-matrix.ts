@@ -234,6 +234,14 @@ matrix['app/api/runs/[run]/manifest/route.ts#GET'] = {
   projectScoped: true,
   input: async (db, project) => {
     const run = await newRun(db, project);
+    // a stored manifest to read (its content is not what this matrix checks)
+    const { runs } = await import('../db/schema');
+    const { eq } = await import('drizzle-orm');
+    const { manifestKey } = await import('../lib/storage/keys');
+    const { putObject } = await import('../lib/storage/objects');
+    const key = manifestKey({ projectId: project.id, runId: run.id });
+    await putObject({ key, body: Buffer.from('{"manifest":{}}'), contentType: 'application/json' });
+    await db.update(runs).set({ manifestKey: key }).where(eq(runs.id, run.id));
     return { method: 'GET', path: `/api/runs/${run.id}/manifest`, params: { run: run.id } };
   },
 };
