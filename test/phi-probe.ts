@@ -48,6 +48,8 @@ export function identifyingValues(files: Uint8Array[]): Set<string> {
         continue;
       }
       for (const v of text.split('\\').map((s) => s.replace(/\0/g, '').trim())) {
+        // a private number ("18.8") is a vendor parameter, and as text it turns up in any timestamp
+        if (isPrivateTag(el.tag) && /^[-+0-9.eE ]+$/.test(v)) continue;
         if (v.length >= 4 && /^[\x20-\x7e]+$/.test(v) && !isWellKnownUid(v) && v !== 'ANONYMIZED') values.add(v);
       }
     }
