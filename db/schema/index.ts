@@ -6,3 +6,4 @@ export * from './models';
 export * from './runs';
 export * from './reviews';
 export * from './audit';
+export * from './dicomweb';

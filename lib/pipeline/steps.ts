@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZDicomIndexFacts } from '../dicomweb/index-facts';
 import { ZMaskComparison } from '../metrics/compare-labelmaps';
 import type { AccessRule } from '../storage/access-rules';
 
@@ -101,7 +102,13 @@ export const STEPS = {
     summary: 'PS3.15 Basic Profile (DICOM) or header scrub (NIfTI) into derived/',
     runsOn: 'worker',
     params: z.object({ deidOptions: ZDeidOptions }),
-    info: z.object({ kind: z.enum(['dicom', 'nifti']), instances: z.number().int().optional(), heldBack: z.array(ZHeldBack).optional() }),
+    info: z.object({
+      kind: z.enum(['dicom', 'nifti']),
+      instances: z.number().int().optional(),
+      heldBack: z.array(ZHeldBack).optional(),
+      /** each written instance's DICOMweb index facts (lib/dicomweb), read from the de-identified bytes */
+      dicom: z.array(ZDicomIndexFacts).optional(),
+    }),
     outputs: {
       /** NIfTI input: the volume written anew */
       volume: { file: 'volume.nii.gz', contentType: 'application/gzip' },
@@ -140,6 +147,8 @@ export const STEPS = {
       labelVolumesMl: z.record(z.string(), z.number()),
       timingsMs: z.number(),
       segSkipped: z.string().optional(),
+      /** the SEG's DICOMweb index facts (lib/dicomweb) */
+      segDicom: ZDicomIndexFacts.optional(),
     }),
     outputs: {
       mask: { file: 'mask.nii.gz', contentType: 'application/gzip' },

@@ -1,3 +1,4 @@
+import { dicomIndexFacts } from '@/lib/dicomweb/index-facts';
 import { AppError } from '@/lib/errors';
 import { readNifti } from '@/lib/imaging/nifti/read-nifti';
 import { parseModelSpec } from '@/lib/models/model-spec';
@@ -31,7 +32,8 @@ export async function infer(inv: TStepInvocationOf<'infer'>): Promise<TStepResul
   const result = await segmentVolume({ volume, model, spec, source });
   const encoded = encodeOutputs(result);
   const outputs: TStepOutput[] = [await writeOutput(inv, 'mask', encoded.mask)];
-  if (encoded.seg) outputs.push(await writeOutput(inv, 'seg', encoded.seg));
+  const seg = encoded.seg ? await writeOutput(inv, 'seg', encoded.seg) : undefined;
+  if (seg) outputs.push(seg);
   outputs.push(await writeOutput(inv, 'volumes', encoded.volumes));
   return {
     outputs,
@@ -42,6 +44,7 @@ export async function infer(inv: TStepInvocationOf<'infer'>): Promise<TStepResul
       labelVolumesMl: result.labelVolumesMl,
       timingsMs: Math.round(result.timings.totalMs),
       ...(encoded.segSkipped ? { segSkipped: encoded.segSkipped } : {}),
+      ...(seg && encoded.seg ? { segDicom: dicomIndexFacts(encoded.seg, seg.name) } : {}),
     },
   };
 }
