@@ -3,6 +3,7 @@ import { createApiToken } from '../lib/auth/api-tokens';
 import type { Db } from '../lib/db';
 import type { TestProject } from './test-project';
 import { addRolloutRows } from './endpoint-matrix-rollout';
+import { addDicomwebRows } from './endpoint-matrix-dicomweb';
 import { addViewerRows } from './endpoint-matrix-viewer';
 
 /**
@@ -198,4 +199,5 @@ matrix['app/(app)/studies/[study]/actions.ts#startRunAction'] = {
 };
 
 addViewerRows(matrix);
+addDicomwebRows(matrix);
 addRolloutRows(matrix);

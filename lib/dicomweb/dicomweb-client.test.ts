@@ -1,0 +1,134 @@
+/**
+ * DICOMweb against a real client: dicomweb-client (the library OHIF uses) talks HTTP to the real
+ * route handlers (served in-process by test/route-server.ts) over a series that went through the
+ * real de-identify step; the bytes it gets back are checked against what is stored, and parsed
+ * with dcmjs and dcmtk's dcmdump.
+ */
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import dcmjs from 'dcmjs';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEvents } from '@/db/schema';
+import { closeDb, getDb } from '../db';
+import { getObjectBytes } from '../storage/objects';
+import { startRouteServer } from '../../test/route-server';
+import { createTestProject, type TestProject } from '../../test/test-project';
+import { dicomwebClient } from './test/dicomweb-client-types';
+import { dicomwebRoutes } from './test/dicomweb-routes';
+import { seedDeidentifiedSeries } from './test/seed-deidentified-series';
+
+const sha = (b: Uint8Array | ArrayBuffer) => createHash('sha256').update(new Uint8Array(b as ArrayBuffer)).digest('hex');
+
+describe('DICOMweb with dicomweb-client', () => {
+  let project: TestProject;
+  let other: TestProject;
+  let server: { url: string; close: () => Promise<void> };
+  let seeded: Awaited<ReturnType<typeof seedDeidentifiedSeries>>;
+  const client = (token: string, slug = project.slug) => dicomwebClient(`${server.url}/dicomweb/${slug}`, token);
+
+  beforeAll(async () => {
+    project = await createTestProject(getDb());
+    other = await createTestProject(getDb());
+    seeded = await seedDeidentifiedSeries(getDb(), project);
+    server = await startRouteServer(await dicomwebRoutes());
+  });
+  afterAll(async () => {
+    await server?.close();
+    await closeDb();
+  });
+
+  it('indexes the de-identified instances where they are written: new UIDs, the pseudonym, instance numbers', async () => {
+    expect(seeded.indexed).toHaveLength(seeded.raw.length);
+    const original = dcmjs.data.DicomMessage.readFile(seeded.raw[0].slice().buffer);
+    const orig = dcmjs.data.DicomMetaDictionary.naturalizeDataset(original.dict) as Record<string, string>;
+    expect(seeded.studyInstanceUid).not.toBe(orig.StudyInstanceUID);
+    expect(seeded.indexed[0].patientId).toMatch(/^SF-[0-9A-F]{10}$/);
+    expect(seeded.indexed.map((i) => i.instanceNumber)).toEqual([...seeded.indexed.map((i) => i.instanceNumber)].sort((a, b) => a! - b!));
+    expect(seeded.indexed.every((i) => i.key.startsWith(`derived/${project.id}/`))).toBe(true);
+  });
+
+  it('searchForStudies finds the study by pseudonym, date range and modality; series and instances under it', async () => {
+    const c = client(project.users.researcher.token);
+    const pid = seeded.indexed[0].patientId!;
+    const studies = await c.searchForStudies({ queryParams: { PatientID: pid } });
+    expect(studies).toHaveLength(1);
+    const s = studies[0];
+    expect(s['0020000D'].Value).toEqual([seeded.studyInstanceUid]);
+    expect(s['00100020'].Value).toEqual([pid]);
+    expect(s['00201208'].Value).toEqual([seeded.raw.length]);
+    expect(s['00080061'].Value).toEqual(['CT']);
+    expect(await c.searchForStudies({ queryParams: { PatientID: 'SF-*' } })).toHaveLength(1);
+    expect(await c.searchForStudies({ queryParams: { ModalitiesInStudy: 'MR' } })).toHaveLength(0);
+    expect(await c.searchForStudies({ queryParams: { StudyInstanceUID: seeded.studyInstanceUid, limit: '1', offset: '1' } })).toHaveLength(0);
+    const date = seeded.indexed[0].studyDate;
+    if (date) {
+      expect(await c.searchForStudies({ queryParams: { StudyDate: `${date}-` } })).toHaveLength(1);
+      expect(await c.searchForStudies({ queryParams: { StudyDate: `-${String(Number(date.slice(0, 4)) - 1)}1231` } })).toHaveLength(0);
+    }
+    // only this project's data: the other project's members see nothing of it
+    const series = await c.searchForSeries({ studyInstanceUID: seeded.studyInstanceUid });
+    expect(series.map((x) => x["0020000E"].Value?.[0])).toEqual([seeded.seriesInstanceUid]);
+    const instances = await c.searchForInstances({ studyInstanceUID: seeded.studyInstanceUid, seriesInstanceUID: seeded.seriesInstanceUid, queryParams: { includefield: 'PatientID' } });
+    expect(instances.map((x) => x["00080018"].Value?.[0])).toEqual(seeded.indexed.map((i) => i.sopInstanceUid));
+    expect(instances[0]['00100020'].Value).toEqual([pid]);
+  });
+
+  it('retrieveSeries returns every instance byte-identical to what is stored, and the bytes parse with dcmjs and dcmdump', async () => {
+    const parts = await client(project.users.operator.token).retrieveSeries({ studyInstanceUID: seeded.studyInstanceUid, seriesInstanceUID: seeded.seriesInstanceUid });
+    expect(parts).toHaveLength(seeded.outputs.length);
+    expect(parts.map(sha)).toEqual(seeded.indexed.map((i) => i.sha256));
+    for (const i of seeded.indexed) expect(sha(await getObjectBytes({ key: i.key }))).toBe(i.sha256);
+    const dir = mkdtempSync(join(tmpdir(), 'dicomweb-'));
+    for (const [n, part] of parts.entries()) {
+      const ds = dcmjs.data.DicomMetaDictionary.naturalizeDataset(dcmjs.data.DicomMessage.readFile(part).dict) as Record<string, unknown>;
+      expect(ds.SOPInstanceUID).toBe(seeded.indexed[n].sopInstanceUid);
+      const file = join(dir, `${n}.dcm`);
+      writeFileSync(file, new Uint8Array(part));
+      const dump = execFileSync('dcmdump', ['--search', 'PatientID', file], { encoding: 'utf8' });
+      expect(dump).toContain(seeded.indexed[n].patientId!);
+    }
+    const one = await client(project.users.admin.token).retrieveInstance({ studyInstanceUID: seeded.studyInstanceUid, seriesInstanceUID: seeded.seriesInstanceUid, sopInstanceUID: seeded.indexed[1].sopInstanceUid });
+    expect(sha(one)).toBe(seeded.indexed[1].sha256);
+  });
+
+  it('never serves raw PHI: no original UID is found, and the bytes carry no original identifier', async () => {
+    const orig = dcmjs.data.DicomMetaDictionary.naturalizeDataset(dcmjs.data.DicomMessage.readFile(seeded.raw[0].slice().buffer).dict) as Record<string, string>;
+    const c = client(project.users.researcher.token);
+    expect(await c.searchForStudies({ queryParams: { StudyInstanceUID: orig.StudyInstanceUID } })).toHaveLength(0);
+    await expect(c.retrieveStudy({ studyInstanceUID: orig.StudyInstanceUID })).rejects.toMatchObject({ status: 404 });
+    const parts = await c.retrieveStudy({ studyInstanceUID: seeded.studyInstanceUid });
+    for (const p of parts) {
+      const text = Buffer.from(p).toString('latin1');
+      expect(text).not.toContain(orig.StudyInstanceUID);
+      if (orig.PatientID) expect(text).not.toContain(orig.PatientID);
+    }
+  });
+
+  it('refuses a reviewer, another project member and a non-member; no credentials is 401', async () => {
+    const at = (token: string, slug?: string) => client(token, slug).searchForStudies();
+    await expect(at(project.users.reviewer.token)).rejects.toMatchObject({ status: 403 });
+    await expect(at(other.users.researcher.token)).rejects.toMatchObject({ status: 404 });
+    await expect(at(project.outsider.token)).rejects.toMatchObject({ status: 404 });
+    // another project's member asking its own project does not see this one's study
+    expect(await at(other.users.researcher.token, other.slug)).toHaveLength(0);
+    await expect(client(other.users.admin.token).retrieveSeries({ studyInstanceUID: seeded.studyInstanceUid, seriesInstanceUID: seeded.seriesInstanceUid })).rejects.toMatchObject({ status: 404 });
+    const res = await fetch(`${server.url}/dicomweb/${project.slug}/studies`);
+    expect(res.status).toBe(401);
+  });
+
+  it('audits a user’s reads of a study once per 10 minutes, not per request', async () => {
+    const c = client(project.users.admin.token);
+    for (let i = 0; i < 3; i++) await c.searchForSeries({ studyInstanceUID: seeded.studyInstanceUid });
+    await c.retrieveSeries({ studyInstanceUID: seeded.studyInstanceUid, seriesInstanceUID: seeded.seriesInstanceUid });
+    const events = await getDb()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.actorId, project.users.admin.id), eq(auditEvents.action, 'dicomweb.read'), eq(auditEvents.targetId, seeded.studyInstanceUid)));
+    expect(events.filter((e) => e.outcome === 'success')).toHaveLength(1);
+    expect(events[0].projectId).toBe(project.id);
+  });
+});
