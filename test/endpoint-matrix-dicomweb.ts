@@ -3,7 +3,7 @@ import type { MatrixRow } from './endpoint-matrix';
 
 /** Rows of the DICOMweb endpoints (app/dicomweb/[project]/…), kept apart so parallel work does not edit one file. */
 const READERS: Role[] = ['researcher', 'operator', 'admin'];
-const UIDS = { study: '1.2.826.0.1.3680043.8.498.1', series: '1.2.826.0.1.3680043.8.498.2', instance: '1.2.826.0.1.3680043.8.498.3', frames: '1' };
+const UIDS = { study: '1.2.826.0.1.3680043.8.498.1', series: '1.2.826.0.1.3680043.8.498.2', instance: '1.2.826.0.1.3680043.8.498.3', frames: '1', tag: '7FE00010' };
 
 const READ_PATHS: [file: string, path: string, params: (keyof typeof UIDS)[]][] = [
   ['studies', 'studies', []],
@@ -18,6 +18,7 @@ const READ_PATHS: [file: string, path: string, params: (keyof typeof UIDS)[]][] 
   ['studies/[study]/series/[series]/instances', 'studies/{study}/series/{series}/instances', ['study', 'series']],
   ['studies/[study]/series/[series]/instances/[instance]', 'studies/{study}/series/{series}/instances/{instance}', ['study', 'series', 'instance']],
   ['studies/[study]/series/[series]/instances/[instance]/metadata', 'studies/{study}/series/{series}/instances/{instance}/metadata', ['study', 'series', 'instance']],
+  ['studies/[study]/series/[series]/instances/[instance]/bulkdata/[tag]', 'studies/{study}/series/{series}/instances/{instance}/bulkdata/{tag}', ['study', 'series', 'instance', 'tag']],
   ['studies/[study]/series/[series]/instances/[instance]/frames/[frames]', 'studies/{study}/series/{series}/instances/{instance}/frames/{frames}', ['study', 'series', 'instance', 'frames']],
 ];
 

@@ -95,6 +95,25 @@ describe('DICOMweb with dicomweb-client', () => {
     expect(sha(one)).toBe(seeded.indexed[1].sha256);
   });
 
+  it('metadata is DICOM JSON with bulk data by URI; the URI and the frames give the stored pixel data', async () => {
+    const c = client(project.users.researcher.token);
+    const ids = { studyInstanceUID: seeded.studyInstanceUid, seriesInstanceUID: seeded.seriesInstanceUid };
+    const meta = await c.retrieveSeriesMetadata(ids);
+    expect(meta.map((m) => m['00080018'].Value?.[0])).toEqual(seeded.indexed.map((i) => i.sopInstanceUid));
+    expect(meta[0]['00100020'].Value).toEqual([seeded.indexed[0].patientId]);
+    const uri = meta[0]['7FE00010'].BulkDataURI;
+    expect(uri).toBe(`${server.url}/dicomweb/${project.slug}/studies/${seeded.studyInstanceUid}/series/${seeded.seriesInstanceUid}/instances/${seeded.indexed[0].sopInstanceUid}/bulkdata/7FE00010`);
+    expect(meta[0]['7FE00010'].Value).toBeUndefined();
+    const stored = await getObjectBytes({ key: seeded.indexed[0].key });
+    const pixels = new Uint8Array(dcmjs.data.DicomMessage.readFile(stored.slice().buffer).dict['7FE00010'].Value![0] as ArrayBuffer);
+    expect(pixels.byteLength).toBe(512 * 512 * 2);
+    const [bulk] = await c.retrieveBulkData({ BulkDataURI: uri! });
+    expect(sha(bulk)).toBe(sha(pixels));
+    const [frame] = await c.retrieveInstanceFrames({ ...ids, sopInstanceUID: seeded.indexed[0].sopInstanceUid, frameNumbers: [1] });
+    expect(sha(frame)).toBe(sha(pixels));
+    await expect(c.retrieveInstanceFrames({ ...ids, sopInstanceUID: seeded.indexed[0].sopInstanceUid, frameNumbers: [2] })).rejects.toMatchObject({ status: 400 });
+  });
+
   it('never serves raw PHI: no original UID is found, and the bytes carry no original identifier', async () => {
     const orig = dcmjs.data.DicomMetaDictionary.naturalizeDataset(dcmjs.data.DicomMessage.readFile(seeded.raw[0].slice().buffer).dict) as Record<string, string>;
     const c = client(project.users.researcher.token);

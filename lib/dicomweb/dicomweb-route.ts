@@ -12,6 +12,8 @@ export const ZDicomwebPath = z.object({
   series: ZUid.optional(),
   instance: ZUid.optional(),
   frames: z.string().optional(),
+  /** a top-level attribute's tag (bulk data), eight hex digits */
+  tag: z.string().regex(/^[0-9A-Fa-f]{8}$/, 'is not a tag (eight hex digits)').optional(),
 });
 export type TDicomwebPath = z.infer<typeof ZDicomwebPath>;
 
