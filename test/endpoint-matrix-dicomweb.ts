@@ -37,4 +37,25 @@ export function addDicomwebRows(matrix: Record<string, MatrixRow>): void {
       }),
     };
   }
+  addDicomwebStoreRows(matrix);
+}
+
+export function addDicomwebStoreRows(matrix: Record<string, MatrixRow>): void {
+  for (const [file, path, names] of [
+    ['studies', 'studies', []],
+    ['studies/[study]', 'studies/{study}', ['study']],
+  ] as [string, string, (keyof typeof UIDS)[]][]) {
+    matrix[`app/dicomweb/[project]/${file}/route.ts#POST`] = {
+      permission: 'dicomweb:write',
+      allowed: ['operator', 'admin'],
+      projectScoped: true,
+      // a JSON body: allowed roles get 415 (STOW-RS takes multipart/related), the others 403 from the guard
+      input: async (_db, project) => ({
+        method: 'POST',
+        path: `/dicomweb/${project.slug}/${names.reduce((p, n) => p.replace(`{${n}}`, UIDS[n]), path)}`,
+        params: { project: project.slug, ...Object.fromEntries(names.map((n) => [n, UIDS[n]])) },
+        body: {},
+      }),
+    };
+  }
 }

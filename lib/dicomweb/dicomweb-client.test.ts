@@ -6,13 +6,14 @@
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dcmjs from 'dcmjs';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents } from '@/db/schema';
+import { auditEvents, projects, storedObjects } from '@/db/schema';
+import { deidentifyInstance } from '../imaging/dicom/deidentify-instance';
 import { closeDb, getDb } from '../db';
 import { getObjectBytes } from '../storage/objects';
 import { startRouteServer } from '../../test/route-server';
@@ -149,5 +150,76 @@ describe('DICOMweb with dicomweb-client', () => {
       .where(and(eq(auditEvents.actorId, project.users.admin.id), eq(auditEvents.action, 'dicomweb.read'), eq(auditEvents.targetId, seeded.studyInstanceUid)));
     expect(events.filter((e) => e.outcome === 'success')).toHaveLength(1);
     expect(events[0].projectId).toBe(project.id);
+  });
+  describe('STOW-RS', () => {
+    const rawSeg = () => new Uint8Array(readFileSync('fixtures/dicom/series/dcmqi-ct-3slice-liver-seg/liver_seg.dcm'));
+    /** the fixture's SEG, made from the original CT, de-identified with the project's secret: it then references the de-identified CT */
+    const deidentifiedSeg = async () => {
+      const [{ deidSecret }] = await getDb().select({ deidSecret: projects.deidSecret }).from(projects).where(eq(projects.id, project.id));
+      const r = deidentifyInstance(rawSeg(), 'liver_seg.dcm', { secret: deidSecret });
+      if (r.status !== 'written') throw new Error(r.reason);
+      return r.bytes;
+    };
+    const buf = (b: Uint8Array) => b.slice().buffer as ArrayBuffer;
+    const failure = (err: unknown) => {
+      const body = JSON.parse(Buffer.from((err as { response: ArrayBuffer }).response).toString('utf8')) as Record<string, { Value: Record<string, { Value: unknown[] }>[] }>;
+      return body['00081198'].Value.map((f) => ({ code: f['00081197'].Value[0], reason: String(f['00000902'].Value[0]) }));
+    };
+
+    it('stores a SEG referencing the de-identified series: indexed, served with the study byte-identical, recorded under derived/', async () => {
+      const seg = await deidentifiedSeg();
+      const c = client(project.users.operator.token);
+      await c.storeInstances({ datasets: [buf(seg)], studyInstanceUID: seeded.studyInstanceUid });
+      const series = await c.searchForSeries({ studyInstanceUID: seeded.studyInstanceUid, queryParams: { Modality: 'SEG' } });
+      expect(series).toHaveLength(1);
+      const segSeries = String(series[0]['0020000E'].Value?.[0]);
+      const [inst] = await c.searchForInstances({ studyInstanceUID: seeded.studyInstanceUid, seriesInstanceUID: segSeries });
+      expect(inst['00080016'].Value).toEqual(['1.2.840.10008.5.1.4.1.1.66.4']);
+      expect(inst['00280008'].Value).toEqual([3]);
+      const [back] = await c.retrieveSeries({ studyInstanceUID: seeded.studyInstanceUid, seriesInstanceUID: segSeries });
+      expect(sha(back)).toBe(sha(seg));
+      const studies = await c.searchForStudies({ queryParams: { StudyInstanceUID: seeded.studyInstanceUid } });
+      expect(studies[0]['00080061'].Value).toEqual(['CT', 'SEG']);
+      const objects = await getDb().select().from(storedObjects).where(eq(storedObjects.sha256, sha(seg)));
+      expect(objects).toHaveLength(1);
+      expect(objects[0]).toMatchObject({ projectId: project.id, studyId: seeded.studyId, class: 'derived' });
+      expect(objects[0].key.startsWith(`derived/${project.id}/${seeded.studyId}/dicomweb/`)).toBe(true);
+      // 1-bit SEG frames: one frame of whole bytes (512×512 bits)
+      const [frame] = await c.retrieveInstanceFrames({ studyInstanceUID: seeded.studyInstanceUid, seriesInstanceUID: segSeries, sopInstanceUID: String(inst['00080018'].Value?.[0]), frameNumbers: [2] });
+      expect(frame.byteLength).toBe((512 * 512) / 8);
+      // the same object again is refused as a duplicate, with the reason
+      const again = await c.storeInstances({ datasets: [buf(seg)] }).catch((e: unknown) => e);
+      expect((again as { status: number }).status).toBe(409);
+      expect(failure(again)[0].reason).toMatch(/already stored/);
+    });
+
+    it('refuses a SEG that references unknown instances, a non-derived object, and a wrong study, each with the reason', async () => {
+      const c = client(project.users.admin.token);
+      const err = await c.storeInstances({ datasets: [buf(rawSeg())] }).catch((e: unknown) => e);
+      expect((err as { status: number }).status).toBe(409);
+      const [f] = failure(err);
+      expect(f.code).toBe(0xa900);
+      expect(f.reason).toMatch(/references 3 instance\(s\) that are not de-identified instances of this project/);
+      const ct = await getObjectBytes({ key: seeded.indexed[0].key });
+      const [ctFail] = failure(await c.storeInstances({ datasets: [buf(ct)] }).catch((e: unknown) => e));
+      expect(ctFail).toMatchObject({ code: 0x0122 });
+      expect(ctFail.reason).toMatch(/not a Segmentation or Structured Report/);
+      const [wrong] = failure(await c.storeInstances({ datasets: [buf(await deidentifiedSeg())], studyInstanceUID: '1.2.3.4' }).catch((e: unknown) => e));
+      expect(wrong.reason).toMatch(/not the study of the request path/);
+      // in another project the same SEG references nothing it serves
+      const [elsewhere] = failure(await client(other.users.operator.token, other.slug).storeInstances({ datasets: [buf(await deidentifiedSeg())] }).catch((e: unknown) => e));
+      expect(elsewhere.reason).toMatch(/not de-identified instances of this project/);
+    });
+
+    it('refuses researchers and reviewers (403) and non-members (404)', async () => {
+      const seg = buf(await deidentifiedSeg());
+      for (const [token, status] of [
+        [project.users.researcher.token, 403],
+        [project.users.reviewer.token, 403],
+        [project.outsider.token, 404],
+      ] as const) {
+        await expect(client(token).storeInstances({ datasets: [seg] })).rejects.toMatchObject({ status });
+      }
+    });
   });
 });
