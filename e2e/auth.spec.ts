@@ -6,8 +6,8 @@ import { SignInPage, type DemoRole } from './pages/sign-in-page';
 const EXPECTED_NAV: Record<DemoRole, string[]> = {
   researcher: ['Studies', 'Runs', 'Models'],
   reviewer: ['Reviews'],
-  operator: ['Runs', 'Models', 'Promotions', 'Reviews'],
-  admin: ['Studies', 'Runs', 'Models', 'Promotions', 'Reviews', 'Audit'],
+  operator: ['Dashboard', 'Runs', 'Models', 'Promotions', 'Reviews'],
+  admin: ['Dashboard', 'Studies', 'Runs', 'Models', 'Promotions', 'Reviews', 'Audit'],
 };
 
 for (const role of Object.keys(EXPECTED_NAV) as DemoRole[]) {

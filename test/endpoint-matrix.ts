@@ -201,3 +201,11 @@ matrix['app/(app)/studies/[study]/actions.ts#startRunAction'] = {
 addViewerRows(matrix);
 addDicomwebRows(matrix);
 addRolloutRows(matrix);
+
+// ---- operations dashboard (issue 9) ----
+matrix['app/api/projects/[project]/dashboard/route.ts#GET'] = {
+  permission: 'dashboard:read',
+  allowed: ['operator', 'admin'],
+  projectScoped: true,
+  input: async (_db, project) => ({ method: 'GET', path: `/api/projects/${project.slug}/dashboard?range=24h`, params: { project: project.slug } }),
+};

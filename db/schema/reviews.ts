@@ -25,7 +25,12 @@ export const comparisons = pgTable(
     metrics: jsonb('metrics').$type<Record<string, unknown>[]>().notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('comparisons_run_uq').on(t.runId, t.shadowVersionId), index('comparisons_shadow_idx').on(t.shadowVersionId)],
+  (t) => [
+    uniqueIndex('comparisons_run_uq').on(t.runId, t.shadowVersionId),
+    index('comparisons_shadow_idx').on(t.shadowVersionId),
+    // the dashboard's agreement chart: a project's comparisons in a time range
+    index('comparisons_project_created_idx').on(t.projectId, t.createdAt),
+  ],
 );
 export type Comparison = typeof comparisons.$inferSelect;
 

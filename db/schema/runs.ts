@@ -50,7 +50,14 @@ export const runs = pgTable(
   },
   (t) => [
     uniqueIndex('runs_project_key_uq').on(t.projectId, t.runKey),
-    index('runs_project_status_idx').on(t.projectId, t.status, t.createdAt),
+    // the runs list (lib/runs/list-runs.ts): newest first by (created_at, id) within a project, one
+    // index per filter so a filtered page is a range scan of that filter's rows only (keyset, no OFFSET)
+    index('runs_project_created_idx').on(t.projectId, t.createdAt, t.id),
+    index('runs_project_status_idx').on(t.projectId, t.status, t.createdAt, t.id),
+    index('runs_project_model_idx').on(t.projectId, sql`(${t.params}->>'model')`, t.createdAt, t.id),
+    index('runs_project_version_idx').on(t.projectId, t.modelVersionId, t.createdAt, t.id),
+    index('runs_project_study_idx').on(t.projectId, t.studyId, t.createdAt, t.id),
+    index('runs_project_submitter_idx').on(t.projectId, t.submittedBy, t.createdAt, t.id),
     index('runs_study_idx').on(t.studyId),
     // what claimNextRun() scans: an executor's queued runs and running ones whose lease may have lapsed
     index('runs_claimable_idx').on(t.executor, t.createdAt).where(sql`${t.status} in ('queued', 'running')`),

@@ -21,6 +21,7 @@ export const PERMISSIONS = [
   'review:read', // shadow vs live comparisons (derived, de-identified data only)
   'review:write', // record a verdict
   'audit:read',
+  'dashboard:read', // the operations dashboard: aggregates of runs, steps, latency and shadow agreement
   'project:manage', // members, roles, de-identification options
   'token:manage', // own API tokens
   'dicomweb:read', // DICOMweb QIDO-RS/WADO-RS over de-identified instances and derived SEGs (derived/ only)
@@ -33,7 +34,7 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // reviewers see de-identified images only inside a review case (shadow vs live), so no DICOMweb:
   // a DICOMweb study is the whole de-identified study, beyond what one case shows
   reviewer: ['project:read', 'review:read', 'review:write', 'token:manage'],
-  operator: ['project:read', 'run:read', 'run:manage', 'model:read', 'model:register', 'promotion:read', 'promotion:approve', 'review:read', 'token:manage', 'dicomweb:read', 'dicomweb:write'],
+  operator: ['project:read', 'run:read', 'run:manage', 'model:read', 'model:register', 'promotion:read', 'promotion:approve', 'review:read', 'dashboard:read', 'token:manage', 'dicomweb:read', 'dicomweb:write'],
   admin: [...PERMISSIONS],
 };
 
@@ -45,8 +46,12 @@ export function permissionsOf(role: Role): readonly Permission[] {
   return ROLE_PERMISSIONS[role];
 }
 
-/** Navigation entries and the permission each needs; the shell shows those the user holds anywhere. */
+/**
+ * Navigation entries and the permission each needs; the shell shows those the user holds anywhere.
+ * The first one a user holds is their landing page (the dashboard for operators and admins).
+ */
 export const NAV_ITEMS = [
+  { href: '/dashboard', label: 'Dashboard', permission: 'dashboard:read' },
   { href: '/studies', label: 'Studies', permission: 'study:read' },
   { href: '/runs', label: 'Runs', permission: 'run:read' },
   { href: '/models', label: 'Models', permission: 'model:read' },

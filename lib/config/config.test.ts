@@ -9,6 +9,11 @@ describe('configuration (parsed once, with zod)', () => {
     expect(parseConfig({ SEGFLOW_EXECUTOR: 'none' }).executor).toMatchObject({ kind: 'local', takesRuns: false });
     expect(parseConfig({ SEGFLOW_EXECUTOR: 'none', ARGO_SERVER: 'a:2746' }).executor).toMatchObject({ kind: 'argo', takesRuns: false });
     expect(() => parseConfig({ SEGFLOW_EXECUTOR: 'argo' })).toThrow(/SEGFLOW_EXECUTOR: argo needs ARGO_SERVER/);
+    // an app replica in front of the Argo executor: takes no runs, submits them for Argo, needs no Argo settings
+    expect(parseConfig({ SEGFLOW_EXECUTOR: 'none', SEGFLOW_RUNS_ON: 'argo' }).executor).toMatchObject({ kind: 'argo', takesRuns: false });
+    expect(parseConfig({ SEGFLOW_EXECUTOR: 'none', SEGFLOW_RUNS_ON: 'argo' }).argo).toBeUndefined();
+    expect(() => parseConfig({ SEGFLOW_EXECUTOR: 'local', SEGFLOW_RUNS_ON: 'argo' })).toThrow(/SEGFLOW_RUNS_ON: argo contradicts SEGFLOW_EXECUTOR=local/);
+    expect(() => parseConfig({ SEGFLOW_RUNS_ON: 'cluster' })).toThrow(/SEGFLOW_RUNS_ON: expected local or argo/);
   });
 
   it('has defaults, treats empty values as unset, and names the variable of a bad value (never echoing a secret)', () => {

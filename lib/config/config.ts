@@ -45,7 +45,7 @@ export interface Config {
   auth: { secret?: string; url?: string; oidc?: { issuer: string; clientId: string; clientSecret: string; name: string } };
   uploads: { urlTtlS: number };
   executor: {
-    /** where runs execute: Argo when SEGFLOW_EXECUTOR=argo, or ARGO_SERVER is set and SEGFLOW_EXECUTOR is not local; else this machine */
+    /** where runs execute: SEGFLOW_RUNS_ON when set; else Argo when SEGFLOW_EXECUTOR=argo, or ARGO_SERVER is set and SEGFLOW_EXECUTOR is not local; else this machine */
     kind: ExecutorKind;
     /** false with SEGFLOW_EXECUTOR=none: this process takes no runs (an API-only app replica) */
     takesRuns: boolean;
@@ -95,7 +95,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
           versioned: e.S3_VERSIONED,
         }
       : undefined;
-  const kind: ExecutorKind = e.SEGFLOW_EXECUTOR === 'argo' || (e.SEGFLOW_EXECUTOR !== 'local' && e.ARGO_SERVER) ? 'argo' : 'local';
+  const kind: ExecutorKind = e.SEGFLOW_RUNS_ON ?? (e.SEGFLOW_EXECUTOR === 'argo' || (e.SEGFLOW_EXECUTOR !== 'local' && e.ARGO_SERVER) ? 'argo' : 'local');
+  if (e.SEGFLOW_RUNS_ON && e.SEGFLOW_EXECUTOR && e.SEGFLOW_EXECUTOR !== 'none' && e.SEGFLOW_EXECUTOR !== e.SEGFLOW_RUNS_ON)
+    fail(env, [{ path: ['SEGFLOW_RUNS_ON'], message: `${e.SEGFLOW_RUNS_ON} contradicts SEGFLOW_EXECUTOR=${e.SEGFLOW_EXECUTOR} (SEGFLOW_RUNS_ON is for processes that take no runs: SEGFLOW_EXECUTOR=none)` }]);
   return {
     dataDir,
     root: resolve(e.SEGFLOW_ROOT ?? process.cwd()),

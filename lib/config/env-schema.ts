@@ -52,6 +52,8 @@ export const ZEnv = z.object({
   SEGFLOW_UPLOAD_URL_TTL_S: int(300, 1),
   // executors
   SEGFLOW_EXECUTOR: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['local', 'argo', 'none'], { error: 'expected local, argo or none' }).optional()),
+  /** which executor runs submitted by this process are for, when it takes none itself (SEGFLOW_EXECUTOR=none): an app replica in front of the Argo executor says argo */
+  SEGFLOW_RUNS_ON: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['local', 'argo'], { error: 'expected local or argo' }).optional()),
   SEGFLOW_EXECUTOR_POLL_MS: int(2000, 50, 600_000),
   SEGFLOW_EXECUTOR_LEASE_S: int(60, 2, 3600),
   SEGFLOW_EXECUTOR_SHUTDOWN_TIMEOUT_S: int(20, 0, 3600),

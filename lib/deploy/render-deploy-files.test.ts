@@ -14,6 +14,7 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { parseConfig } from '@/lib/config/config';
 import { renderOptionsFrom, renderWorkflowTemplate } from '@/lib/executor/argo/render-workflow-template';
 import { readClusterConfig, ZClusterConfig } from './cluster-config';
 import { renderDeployFiles } from './render-deploy-files';
@@ -157,6 +158,15 @@ describe('deploy/ for a cluster', () => {
     expect(dep.volumes.find((v) => v.name === 'argo-token')!.projected!.sources[0].serviceAccountToken!.expirationSeconds).toBe(3600);
     const app = podSpecs.find((p) => p.name === 'Deployment/segflow-app')!.spec as unknown as { containers: { env: { name: string; value?: string }[] }[] };
     expect(app.containers[0].env).toContainEqual({ name: 'SEGFLOW_EXECUTOR', value: 'none' });
+    // what the two processes make of their environment: the app takes no runs and submits them for
+    // Argo (the executor claims only executor='argo' runs); the executor's liveness file is writable
+    const appEnv = Object.fromEntries(app.containers[0].env.map((e) => [e.name, e.value]));
+    expect(parseConfig(appEnv).executor).toMatchObject({ kind: 'argo', takesRuns: false });
+    const executorConfig = parseConfig({ ...env, ARGO_TOKEN_FILE: '/var/run/secrets/segflow/argo/token' }).executor;
+    expect(executorConfig).toMatchObject({ kind: 'argo', takesRuns: true, healthFile: '/tmp/executor-health.json' });
+    const container = dep.containers[0] as unknown as { livenessProbe?: { exec?: { command: string[] } }; volumeMounts: { mountPath: string }[] };
+    expect(container.livenessProbe?.exec?.command).toEqual(['node', 'bin/segflow.mjs', 'executor', '--check']);
+    expect(container.volumeMounts.map((m) => m.mountPath)).toContain('/tmp');
   });
 
   it('denies all traffic by default; pipeline steps reach no database', () => {

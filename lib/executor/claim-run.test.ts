@@ -10,6 +10,7 @@ import { getDb } from '@/lib/db';
 import { createUpload } from '@/lib/uploads/create-upload';
 import { fakeRunParams } from '@/test/run-params';
 import { createTestProject, type TestProject } from '@/test/test-project';
+import { finishRun } from '@/lib/runs/finish-run';
 import { claimNextRun, handBackRun, renewLeases } from './claim-run';
 
 // Each "executor" is a process of its own: its own connection pool. The runs are of an executor kind
@@ -96,5 +97,23 @@ describe('claiming runs (one query for every executor)', () => {
     const [id] = await queuedRuns(1);
     expect(await claimNextRun(getDb(), { executor: `${KIND}-other`, owner: 'x', leaseS: 60 })).toBeNull();
     expect(await claimNextRun(getDb(), { executor: KIND, owner: 'x', leaseS: 60 })).toBe(id);
+  });
+});
+
+describe('finishing a run (both executors end runs through finishRun)', () => {
+  it('finishes a running run once: a second executor syncing the same workflow, or a cancel before, leaves it as it is', async () => {
+    const [a, b] = await queuedRuns(2);
+    expect(await claimNextRun(getDb(), { executor: KIND, owner: 'x', leaseS: 60 })).toBe(a);
+    const [runA] = await getDb().select().from(runs).where(eq(runs.id, a));
+    const first = await finishRun(executorDb(), { run: runA, inputs: [] }, { status: 'succeeded' });
+    expect(first).toMatchObject({ id: a, status: 'succeeded' });
+    const again = await finishRun(executorDb(), { run: runA, inputs: [] }, { status: 'failed', error: 'late answer', failedTask: 'workflow' });
+    expect(again).toMatchObject({ id: a, status: 'succeeded', error: null });
+    expect(again.finishedAt!.getTime()).toBe(first.finishedAt!.getTime());
+
+    expect(await claimNextRun(getDb(), { executor: KIND, owner: 'x', leaseS: 60 })).toBe(b);
+    await getDb().update(runs).set({ status: 'cancelled' }).where(eq(runs.id, b));
+    const [runB] = await getDb().select().from(runs).where(eq(runs.id, b));
+    expect(await finishRun(getDb(), { run: runB, inputs: [] }, { status: 'succeeded' })).toMatchObject({ id: b, status: 'cancelled' });
   });
 });

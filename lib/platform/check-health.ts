@@ -3,6 +3,8 @@ import { sql } from 'drizzle-orm';
 import { createRequire } from 'node:module';
 import { config } from '../config';
 import { getDb } from '../db';
+import { argoConnection } from '../executor/argo/argo-connection';
+import { argoRequest } from '../executor/argo/argo-http';
 import { executorIsLive, readExecutorHealth } from '../executor/health-file';
 import { getStorage } from '../storage/s3-client';
 
@@ -48,31 +50,34 @@ function executorProcess(): string {
   return `executor process ${h.pid} ${executorIsLive(h) ? 'alive' : h.state === 'running' ? 'silent' : h.state} (last tick ${age} s ago)`;
 }
 
+async function runCounts(kind: 'local' | 'argo'): Promise<string> {
+  const rows = (await getDb().execute(sql`select status::text as status, count(*)::int as n from runs where executor = ${kind} and status in ('queued', 'running') group by status`)) as unknown as { status: string; n: number }[];
+  const n = (s: string) => rows.find((r) => r.status === s)?.n ?? 0;
+  return `${n('running')} running, ${n('queued')} queued`;
+}
+
 /**
+ * A process that takes no runs (SEGFLOW_EXECUTOR=none, e.g. an app replica on the cluster) needs no
+ * executor to be healthy: it reports the runs waiting for the one they are for.
  * Local executor: step processes need the worker runtime (onnxruntime-node) on this machine.
- * Argo: the Argo Server answers its version endpoint. The executor process itself may run elsewhere
- * (its own Deployment), so its liveness is reported, not required: that is its own probe's job.
+ * Argo: the Argo Server answers its version endpoint, with the executor's own connection (token
+ * file, CA bundle). The executor process itself may run elsewhere (its own Deployment), so its
+ * liveness is reported, not required: that is its own probe's job.
  */
 async function checkExecutor(): Promise<Health['executor']> {
-  const argo = config().argo;
-  if (config().executor.kind === 'argo' && argo) {
-    try {
-      const res = await fetch(`${argo.server.replace(/\/$/, '')}/api/v1/version`, {
-        headers: argo.token ? { authorization: `Bearer ${argo.token}` } : {},
-        signal: AbortSignal.timeout(3000),
-      });
-      return { kind: 'argo', ok: res.ok, detail: `Argo Server answered ${res.status}` };
-    } catch (err) {
-      return { kind: 'argo', ok: false, detail: message(err) };
-    }
-  }
+  const { kind, takesRuns } = config().executor;
   try {
+    if (!takesRuns) return { kind, ok: true, detail: `this process takes no runs (SEGFLOW_EXECUTOR=none); runs are for the ${kind} executor: ${await runCounts(kind)}` };
+    if (kind === 'argo') {
+      const connection = argoConnection();
+      if (!connection) return { kind, ok: false, detail: 'the Argo executor is chosen but ARGO_SERVER is not set' };
+      await argoRequest({ ...connection, timeoutMs: 3000 }, 'GET', '/api/v1/version');
+      return { kind, ok: true, detail: `Argo Server ${connection.server} answered; ${await runCounts(kind)}` };
+    }
     createRequire(import.meta.url).resolve('onnxruntime-node');
-    const rows = (await getDb().execute(sql`select status::text as status, count(*)::int as n from runs where executor = 'local' and status in ('queued', 'running') group by status`)) as unknown as { status: string; n: number }[];
-    const n = (s: string) => rows.find((r) => r.status === s)?.n ?? 0;
-    return { kind: 'local', ok: true, detail: `local executor: worker runtime present; ${n('running')} running, ${n('queued')} queued; ${executorProcess()}` };
+    return { kind, ok: true, detail: `local executor: worker runtime present; ${await runCounts(kind)}; ${executorProcess()}` };
   } catch (err) {
-    return { kind: 'local', ok: false, detail: message(err) };
+    return { kind, ok: false, detail: message(err) };
   }
 }
 

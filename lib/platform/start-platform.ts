@@ -78,6 +78,7 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
   const closers: (() => Promise<void>)[] = [];
   const runtime: TRuntimeFile = { appUrl, pid: process.pid };
   // NEXT_TELEMETRY_DISABLED: medical-imaging deployments send nothing home, and this machine cannot.
+  // biome-ignore lint/style/noProcessEnv: the children inherit this process's environment
   const childEnv: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', SEGFLOW_DATA_DIR: dir, NEXTAUTH_URL: appUrl, NEXTAUTH_SECRET: authSecret(dir) };
 
   let databaseUrl = cfg.database.url;
@@ -108,6 +109,7 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
     });
   }
   writeFileSync(runtimeFilePath(), `${JSON.stringify(runtime, null, 2)}\n`, { mode: 0o600 });
+  // biome-ignore lint/style/noProcessEnv: this process's own later config() reads see the embedded database
   Object.assign(process.env, { DATABASE_URL: childEnv.DATABASE_URL });
 
   await migrateDatabase(databaseUrl);

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { runs, type Run } from '@/db/schema';
 import type { DbOrTx } from '@/lib/db';
 import type { TObjectRef } from '@/db/schema/run-json';
@@ -21,14 +21,20 @@ export async function writeSucceededManifest(db: DbOrTx, c: FinishingRun): Promi
 /**
  * The end of a run's lifecycle, for both executors: marks it finished and releases its claim. A
  * failed run gets its provenance record too — what ran, how often, what it wrote, why it stopped —
- * unless the manifest itself is what failed. Then rollout reacts (canary gates).
+ * unless the manifest itself is what failed. Then rollout reacts (canary gates). A run that is no
+ * longer running (finished by another executor, or cancelled) is left as it is, once.
  */
 export async function finishRun(db: DbOrTx, c: FinishingRun, outcome: { status: 'succeeded' } | { status: 'failed'; error: string; failedTask: string }): Promise<Run> {
   let [row] = await db
     .update(runs)
     .set({ status: outcome.status, error: outcome.status === 'failed' ? outcome.error : null, finishedAt: new Date(), claimedBy: null, leaseExpiresAt: null })
-    .where(eq(runs.id, c.run.id))
+    // only a running run finishes: another executor that synced the same workflow (or a cancel) got there first
+    .where(and(eq(runs.id, c.run.id), eq(runs.status, 'running')))
     .returning();
+  if (!row) {
+    const [current] = await db.select().from(runs).where(eq(runs.id, c.run.id));
+    return current;
+  }
   if (outcome.status === 'failed' && outcome.failedTask !== 'manifest') {
     try {
       const written = await writeRunManifest(db, { run: row, inputs: c.inputs, status: 'failed', skipTask: 'manifest' });

@@ -2,7 +2,6 @@ import { z } from 'zod';
 
 export const ZSubmitRun = z.object({ project: z.string().min(1), series: z.uuid(), model: z.string().min(1).max(128) });
 export const ZRunRef = z.object({ run: z.uuid() });
-export const ZProjectRuns = z.object({ project: z.string().min(1), study: z.uuid().optional() });
 
 export interface RunStepDto {
   name: string;

@@ -43,6 +43,8 @@ export function appManifests(c: TClusterConfig): { resources: (IServiceAccount |
               envFrom: [{ configMapRef: { name: APP_CONFIG_MAP } }, { secretRef: { name: APP_SECRET } }],
               env: [
                 { name: 'SEGFLOW_EXECUTOR', value: 'none' },
+                // runs submitted here are for the executor Deployment (Argo); the app itself never calls Argo
+                { name: 'SEGFLOW_RUNS_ON', value: 'argo' },
                 { name: 'NEXTAUTH_URL', value: c.appUrl },
               ],
               resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },

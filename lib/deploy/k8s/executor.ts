@@ -70,7 +70,11 @@ export function executorManifests(c: TClusterConfig): (IServiceAccount | IRole |
                   { name: 'ARGO_NAMESPACE', value: c.namespace },
                   { name: 'ARGO_TOKEN_FILE', value: ARGO_TOKEN_PATH },
                   { name: 'ARGO_CA_FILE', value: ARGO_CA_PATH },
+                  // the root filesystem is read-only: the liveness file lives in the /tmp emptyDir
+                  { name: 'SEGFLOW_EXECUTOR_HEALTH_FILE', value: '/tmp/executor-health.json' },
                 ],
+                // alive while its poll loop ticks (segflow executor --check reads the health file)
+                livenessProbe: { exec: { command: ['node', 'bin/segflow.mjs', 'executor', '--check'] }, initialDelaySeconds: 30, periodSeconds: 30, timeoutSeconds: 20, failureThreshold: 3 },
                 resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
                 securityContext: RESTRICTED_CONTAINER_SECURITY,
                 volumeMounts: [TMP_MOUNT, { name: 'argo-token', mountPath: '/var/run/secrets/segflow/argo', readOnly: true }, { name: 'argo-ca', mountPath: '/var/run/secrets/segflow/argo-ca', readOnly: true }],

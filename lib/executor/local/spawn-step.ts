@@ -58,6 +58,7 @@ export async function spawnStep(inv: TStepInvocation, ctx: StepContext): Promise
     let timedOut = false;
     const code = await new Promise<number | null>((resolve, reject) => {
       const child = spawn(process.execPath, [segflowBin(), 'step', invPath, '--result', resultPath], {
+        // biome-ignore lint/style/noProcessEnv: the step process inherits the executor's environment
         env: { ...process.env, ...ctx.env },
         stdio: ['ignore', 'ignore', 'pipe'],
         detached: true,

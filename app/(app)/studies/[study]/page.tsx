@@ -23,7 +23,7 @@ export default async function StudyPage({ params }: { params: Promise<{ study: s
       canSeePhi: can(ctx.role, 'phi:read'),
       canRun: can(ctx.role, 'run:submit'),
       models: can(ctx.role, 'run:submit') ? (await listModels(ctx.tx)).filter((m) => m.versions.some((v) => v.stage === 'live')).map((m) => m.name) : [],
-      runs: can(ctx.role, 'run:read') ? await listRuns(ctx.tx, { projectId: ctx.project!.id, studyId: ctx.input.study, seeShadow: can(ctx.role, 'promotion:read'), limit: 20 }) : [],
+      runs: can(ctx.role, 'run:read') ? (await listRuns(ctx.tx, { projectId: ctx.project!.id, seeShadow: can(ctx.role, 'promotion:read'), filter: { study: ctx.input.study, limit: 20 } })).runs : [],
     }),
   );
   if (!res.ok) return <Forbidden message={res.message} />;

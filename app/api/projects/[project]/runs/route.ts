@@ -4,14 +4,21 @@ import { can } from '@/lib/auth/permissions';
 import { submitRun } from '@/lib/runs/submit-run';
 import { runDto } from '@/lib/runs/run-dto';
 import { listRuns } from '@/lib/runs/list-runs';
-import { ZProjectRuns, ZSubmitRun } from '@/lib/runs/schemas';
+import { ZListRunsQuery } from '@/lib/runs/list-runs-query';
+import { ZSubmitRun } from '@/lib/runs/schemas';
 import { studies } from '@/db/schema';
 import { eq } from 'drizzle-orm';
 
-/** Runs of the project (optionally of one study), newest first. */
+/**
+ * One page of the project's runs, newest first: `{ runs, nextCursor }`; filters status, model,
+ * version (with model), study, submitter (email or id), from, to; `cursor` from the previous page.
+ */
 export const GET = route(
-  { action: 'run.list', permission: 'run:read', input: ZProjectRuns, project: (i) => i.project },
-  async (ctx) => ({ runs: await listRuns(ctx.tx, { projectId: ctx.project!.id, studyId: ctx.input.study, seeShadow: can(ctx.role, 'promotion:read') }) }),
+  { action: 'run.list', permission: 'run:read', input: ZListRunsQuery, project: (i) => i.project },
+  async (ctx) => {
+    const { project: _project, ...filter } = ctx.input;
+    return listRuns(ctx.tx, { projectId: ctx.project!.id, seeShadow: can(ctx.role, 'promotion:read'), filter });
+  },
 );
 
 /**

@@ -1,0 +1,175 @@
+/**
+ * Each dashboard aggregate on runs seeded at known times against the real database: the numbers the
+ * charts get are the ones worked out by hand here (percentile_cont interpolates: p95 of 10, 20, 30 is 29).
+ */
+import { randomBytes } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GET } from '@/app/api/projects/[project]/dashboard/route';
+import { comparisons, models, modelVersions, runs, runSteps, type Run } from '@/db/schema';
+import { getDb } from '@/lib/db';
+import { newUpload } from '@/test/endpoint-matrix';
+import { fakeRunParams } from '@/test/run-params';
+import { createTestProject, type TestProject } from '@/test/test-project';
+import { getDashboard, type DashboardDto } from './get-dashboard';
+
+const NOW = new Date('2026-11-15T12:00:00Z');
+const at = (s: string) => new Date(`2026-11-${s}Z`);
+let tp: TestProject;
+let other: TestProject;
+let modelName: string;
+let d: DashboardDto;
+
+async function seedRun(project: TestProject, study: string, live: string, r: { status: Run['status']; created: string; started?: string; finished?: string }) {
+  const [run] = await getDb()
+    .insert(runs)
+    .values({
+      projectId: project.id,
+      studyId: study,
+      runKey: randomBytes(32).toString('hex'),
+      status: r.status,
+      pipelineVersion: 'segflow-pipeline/1',
+      modelVersionId: live,
+      servedBy: 'live',
+      params: fakeRunParams({ model: modelName, versionId: live, version: '1.0.0' }),
+      createdAt: at(r.created),
+      startedAt: r.started ? at(r.started) : null,
+      finishedAt: r.finished ? at(r.finished) : null,
+    })
+    .returning();
+  return run;
+}
+
+beforeAll(async () => {
+  const db = getDb();
+  tp = await createTestProject(db);
+  other = await createTestProject(db);
+  const study = (await newUpload(db, tp)).studyId;
+  const otherStudy = (await newUpload(db, other)).studyId;
+  modelName = `dash-${randomBytes(3).toString('hex')}`;
+  const [m] = await db.insert(models).values({ name: modelName }).returning();
+  const v = (version: string) => ({ modelId: m.id, version, sha256: randomBytes(32).toString('hex'), artifactKey: `models/${modelName}/${version}/model.onnx`, spec: {} });
+  const [live, shadow] = await db.insert(modelVersions).values([v('1.0.0'), v('1.1.0')]).returning();
+
+  // three runs running across the 11-14 12:00 sample, each with a successful serving inference of 10, 20, 30 s
+  const dice = [
+    [0.9, 0.8],
+    [0.95, 0.85],
+    [0.99, 0.9],
+  ];
+  for (const [i, secs] of [10, 20, 30].entries()) {
+    const run = await seedRun(tp, study, live.id, { status: 'succeeded', created: '14T11:00:00', started: '14T11:30:00', finished: '14T12:30:00' });
+    await db.insert(runSteps).values([
+      { runId: run.id, name: 'ingest', status: 'succeeded', attempts: 1, startedAt: at('14T11:30:00'), finishedAt: at('14T11:30:02') },
+      { runId: run.id, name: 'infer-serving', status: 'succeeded', attempts: 1, startedAt: at('14T11:40:00'), finishedAt: new Date(at('14T11:40:00').getTime() + secs * 1000) },
+    ]);
+    await db.insert(comparisons).values({
+      projectId: tp.id,
+      runId: run.id,
+      liveVersionId: live.id,
+      shadowVersionId: shadow.id,
+      metrics: [
+        { value: 1, name: 'White Matter', dice: dice[i][0] },
+        { value: 2, name: 'Grey Matter', dice: dice[i][1] },
+      ],
+      createdAt: at('14T12:40:00'),
+    });
+  }
+  // failed: queued across the 11-14 06:00 sample; two of one error class (numbers differ), one of another
+  const f1 = await seedRun(tp, study, live.id, { status: 'failed', created: '14T05:00:00', started: '14T07:00:00', finished: '14T07:10:00' });
+  const f2 = await seedRun(tp, study, live.id, { status: 'failed', created: '13T09:00:00', started: '13T09:00:01', finished: '13T09:01:00' });
+  const f3 = await seedRun(tp, study, live.id, { status: 'failed', created: '13T10:00:00', started: '13T10:00:01', finished: '13T10:01:00' });
+  await db.insert(runSteps).values([
+    { runId: f1.id, name: 'infer-serving', status: 'failed', attempts: 3, startedAt: at('14T07:00:00'), finishedAt: at('14T07:10:00'), error: 'exit code 137 after 12.5 s\nkilled' },
+    { runId: f2.id, name: 'infer-serving', status: 'failed', attempts: 3, startedAt: at('13T09:00:01'), finishedAt: at('13T09:01:00'), error: 'exit code 139 after 3 s' },
+    { runId: f3.id, name: 'deidentify', status: 'failed', attempts: 1, startedAt: at('13T10:00:01'), finishedAt: at('13T10:01:00'), error: 'tag (0010,0010) not allowed' },
+  ]);
+  await seedRun(tp, study, live.id, { status: 'cancelled', created: '10T08:00:00', finished: '10T08:05:00' });
+  // still queued now
+  await seedRun(tp, study, live.id, { status: 'queued', created: '15T06:30:00' });
+  // before the range: counted nowhere
+  await seedRun(tp, study, live.id, { status: 'succeeded', created: '05T08:00:00', started: '05T08:00:01', finished: '05T08:02:00' });
+  // another project's run in the range: never shown
+  await seedRun(other, otherStudy, live.id, { status: 'failed', created: '14T11:00:00' });
+
+  d = await getDashboard(db, { projectId: tp.id, slug: tp.slug, range: '7d', now: NOW });
+});
+
+describe('dashboard aggregates', () => {
+  it('counts runs per day by status, every day of the range present', () => {
+    expect(d.runsByStatus.map((p) => p.at)).toEqual(['08', '09', '10', '11', '12', '13', '14', '15'].map((day) => `2026-11-${day}T00:00Z`));
+    const nonZero = d.runsByStatus.map(({ at, ...counts }) => [at.slice(8, 10), Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0))]);
+    expect(nonZero).toEqual([
+      ['08', {}],
+      ['09', {}],
+      ['10', { cancelled: 1 }],
+      ['11', {}],
+      ['12', {}],
+      ['13', { failed: 2 }],
+      ['14', { succeeded: 3, failed: 1 }],
+      ['15', { queued: 1 }],
+    ]);
+  });
+
+  it('gives p50 and p95 of each successful step per day', () => {
+    expect(d.stepDurations).toEqual([
+      { at: '2026-11-14T00:00Z', step: 'infer-serving', p50S: 20, p95S: 29, count: 3 },
+      { at: '2026-11-14T00:00Z', step: 'ingest', p50S: 2, p95S: 2, count: 3 },
+    ]);
+  });
+
+  it('groups failures by step and error class, most frequent first', () => {
+    expect(d.failureReasons.map((f) => [f.step, f.errorClass, f.count, f.lastAt])).toEqual([
+      ['infer-serving', 'exit code # after # s', 2, '2026-11-14T07:10:00Z'],
+      ['deidentify', 'tag (#,#) not allowed', 1, '2026-11-13T10:01:00Z'],
+    ]);
+  });
+
+  it('samples queue depth and running count from the run timestamps', () => {
+    const byAt = Object.fromEntries(d.queueDepth.map((p) => [p.at, [p.queued, p.running]]));
+    expect(d.queueDepth).toHaveLength(29); // every 6 h over 7 days, both ends
+    expect(byAt['2026-11-14T06:00Z']).toEqual([1, 0]);
+    expect(byAt['2026-11-14T12:00Z']).toEqual([0, 3]);
+    expect(byAt['2026-11-15T12:00Z']).toEqual([1, 0]);
+    expect(byAt['2026-11-13T12:00Z']).toEqual([0, 0]);
+  });
+
+  it('gives the serving inference latency per model version', () => {
+    expect(d.servingLatency).toEqual([{ version: `${modelName}@1.0.0`, servedBy: 'live', p50Ms: 20_000, p95Ms: 29_000, count: 3 }]);
+  });
+
+  it('gives live-vs-shadow Dice median and p10 per label per day', () => {
+    const got = d.shadowAgreement.map((p) => [p.at, p.shadow, p.label, Number(p.medianDice.toFixed(4)), Number(p.p10Dice.toFixed(4)), p.cases]);
+    expect(got).toEqual([
+      ['2026-11-14T00:00Z', `${modelName}@1.1.0`, 'Grey Matter', 0.85, 0.81, 3],
+      ['2026-11-14T00:00Z', `${modelName}@1.1.0`, 'White Matter', 0.95, 0.91, 3],
+    ]);
+  });
+
+  it('shows another project none of this project’s data', async () => {
+    const o = await getDashboard(getDb(), { projectId: other.id, slug: other.slug, range: '7d', now: NOW });
+    expect(o.runsByStatus.reduce((n, p) => n + p.failed + p.succeeded + p.queued, 0)).toBe(1);
+    expect(o.stepDurations).toEqual([]);
+    expect(o.shadowAgreement).toEqual([]);
+    expect(o.servingLatency).toEqual([]);
+  });
+});
+
+describe('GET /api/projects/:project/dashboard', () => {
+  const get = (query: string, token: string) =>
+    GET(new Request(`http://segflow.test/api/projects/${tp.slug}/dashboard?${query}`, { headers: { authorization: `Bearer ${token}` } }), { params: Promise.resolve({ project: tp.slug }) });
+
+  it('answers an operator with every chart, and 400 naming the range for an unknown one', async () => {
+    const ok = await get('range=30d', tp.users.operator.token);
+    expect(ok.status).toBe(200);
+    const body = (await ok.json()) as DashboardDto;
+    expect(body.range).toBe('30d');
+    expect(Object.keys(body)).toEqual(expect.arrayContaining(['runsByStatus', 'stepDurations', 'failureReasons', 'queueDepth', 'servingLatency', 'shadowAgreement']));
+    const bad = await get('range=1y', tp.users.operator.token);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/^range: expected one of 24h, 7d, 30d/);
+  });
+
+  it('refuses a researcher', async () => {
+    expect((await get('', tp.users.researcher.token)).status).toBe(403);
+  });
+});
