@@ -63,6 +63,8 @@ describe('DICOMweb with dicomweb-client', () => {
     expect(s['00201208'].Value).toEqual([seeded.raw.length]);
     expect(s['00080061'].Value).toEqual(['CT']);
     expect(await c.searchForStudies({ queryParams: { PatientID: 'SF-*' } })).toHaveLength(1);
+    expect(await c.searchForStudies({ queryParams: { PatientName: `*${pid.slice(4)}` } })).toHaveLength(1);
+    expect(await c.searchForStudies({ queryParams: { PatientID: 'NOT-THIS-ONE' } })).toHaveLength(0);
     expect(await c.searchForStudies({ queryParams: { ModalitiesInStudy: 'MR' } })).toHaveLength(0);
     expect(await c.searchForStudies({ queryParams: { StudyInstanceUID: seeded.studyInstanceUid, limit: '1', offset: '1' } })).toHaveLength(0);
     const date = seeded.indexed[0].studyDate;

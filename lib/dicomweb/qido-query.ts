@@ -49,8 +49,8 @@ function count(field: string, value: string, max: number): number {
 
 /**
  * Query keys by keyword or tag; values as PS3.18 says (UID lists with commas or backslashes).
- * Attributes segflow holds no value for (e.g. PatientName beyond the pseudonym, AccessionNumber,
- * removed by de-identification) are ignored as matching keys, as an origin server may.
+ * Attributes segflow holds no value for (e.g. AccessionNumber, StudyDescription, removed or not
+ * indexed) are ignored as matching keys, as an origin server may.
  */
 export function parseQidoQuery(params: URLSearchParams): QidoQuery {
   const q: QidoQuery = { limit: MAX_RESULTS, offset: 0, includeFields: [] };
@@ -73,7 +73,8 @@ export function parseQidoQuery(params: URLSearchParams): QidoQuery {
       else if (k === 'SeriesInstanceUID') q.seriesInstanceUids = uidList(k, value);
       else if (k === 'SOPInstanceUID') q.sopInstanceUids = uidList(k, value);
       else if (k === 'SOPClassUID') q.sopClassUids = uidList(k, value);
-      else if (k === 'PatientID') q.patientId = value;
+      // de-identification writes the pseudonym as PatientName too: both match it (a viewer's patient search)
+      else if (k === 'PatientID' || k === 'PatientName') q.patientId = value;
       else if (k === 'StudyDate') q.studyDate = dateRange(value);
       else if (k === 'ModalitiesInStudy' || k === 'Modality') q.modalities = value.split(/[,\\]/).map((m) => m.trim()).filter(Boolean);
     }
