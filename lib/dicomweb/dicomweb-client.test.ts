@@ -18,6 +18,7 @@ import { closeDb, getDb } from '../db';
 import { getObjectBytes } from '../storage/objects';
 import { startRouteServer } from '../../test/route-server';
 import { createTestProject, type TestProject } from '../../test/test-project';
+import { listStudyDicomSeries } from './list-study-dicom-series';
 import { dicomwebClient } from './test/dicomweb-client-types';
 import { dicomwebRoutes } from './test/dicomweb-routes';
 import { seedDeidentifiedSeries } from './test/seed-deidentified-series';
@@ -186,6 +187,12 @@ describe('DICOMweb with dicomweb-client', () => {
       expect(objects).toHaveLength(1);
       expect(objects[0]).toMatchObject({ projectId: project.id, studyId: seeded.studyId, class: 'derived' });
       expect(objects[0].key.startsWith(`derived/${project.id}/${seeded.studyId}/dicomweb/`)).toBe(true);
+      // the study page lists it beside the de-identified CT
+      const onPage = await listStudyDicomSeries(getDb(), { projectId: project.id, studyId: seeded.studyId });
+      expect(onPage.map((x) => [x.modality, x.source, x.instances])).toEqual([
+        ['CT', 'deidentified', 3],
+        ['SEG', 'stored', 1],
+      ]);
       // 1-bit SEG frames: one frame of whole bytes (512×512 bits)
       const [frame] = await c.retrieveInstanceFrames({ studyInstanceUID: seeded.studyInstanceUid, seriesInstanceUID: segSeries, sopInstanceUID: String(inst['00080018'].Value?.[0]), frameNumbers: [2] });
       expect(frame.byteLength).toBe((512 * 512) / 8);
