@@ -22,6 +22,13 @@ module.exports = {
       to: { path: '^(components|cli|bench)/' },
     },
     {
+      name: 'app-and-cli-through-lib',
+      comment: 'app/ and cli/ reach the database through lib/ (the domain functions), never db/ directly (types aside).',
+      severity: 'error',
+      from: { path: '^(app|cli)/', pathNot: '(\\.test\\.ts$|/test/)' },
+      to: { path: '^db/' },
+    },
+    {
       name: 'db-is-the-bottom-floor',
       comment: 'db/ (schema, migrations) imports nothing of the application.',
       severity: 'error',

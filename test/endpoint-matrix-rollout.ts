@@ -1,30 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { models, modelVersions, studies, users } from '../db/schema';
 import type { Role } from '../lib/auth/permissions';
+import type { Db } from '../lib/db';
 import type { MatrixRow } from './endpoint-matrix';
+import type { TestProject } from './test-project';
 
 const APPROVERS: Role[] = ['operator', 'admin'];
-// a model that does not exist: allowed roles get 404 from the work (nothing changes), the others 403 from the guard
-const NO_MODEL = '00000000-0000-4000-8000-0000000000aa';
+
+/** A model with 1.0.0 live and 1.1.0 in shadow (registered by nobody), and 20 agreeing compared cases: its gate passes. */
+async function passingShadow(db: Db, project: TestProject) {
+  const { addRuns, createDeployment } = await import('../lib/rollout/test/scenario');
+  const d = await createDeployment(db, { registeredBy: null });
+  const [study] = await db.insert(studies).values({ projectId: project.id, label: `M-${randomBytes(4).toString('hex')}` }).returning();
+  await addRuns(db, project, study.id, 20, { served: { versionId: d.live.id, role: 'live' }, shadowVersionId: d.candidate.id });
+  return d;
+}
 
 /** Rows of the rollout endpoints (kept apart so parallel work does not edit one file); added by endpoint-matrix.ts. */
 export function addRolloutRows(matrix: Record<string, MatrixRow>): void {
   matrix['app/(app)/promotions/actions.ts#requestPromotionAction'] = {
     permission: 'promotion:approve',
     allowed: APPROVERS,
-    input: async () => ({ method: 'POST', path: '', body: { model: NO_MODEL, stage: 'shadow' } }),
+    input: async (db, project) => {
+      const d = await passingShadow(db, project);
+      return { method: 'POST', path: '', body: { model: d.modelId, stage: 'shadow' } };
+    },
   };
   matrix['app/(app)/promotions/actions.ts#approvePromotionAction'] = {
     permission: 'promotion:approve',
     allowed: APPROVERS,
-    input: async () => ({ method: 'POST', path: '', body: { model: NO_MODEL, stage: 'canary', reason: 'matrix' } }),
+    // requested by a third person: neither the registrant nor the requester is the caller
+    input: async (db, project) => {
+      const { requestPromotion } = await import('../lib/rollout/request-promotion');
+      const d = await passingShadow(db, project);
+      const [requester] = await db.insert(users).values({ email: `req-${randomBytes(4).toString('hex')}@test.segflow`, name: 'requester' }).returning();
+      await db.transaction((tx) => requestPromotion(tx, { modelId: d.modelId, stage: 'shadow', actorId: requester.id }));
+      return { method: 'POST', path: '', body: { model: d.modelId, stage: 'shadow', reason: 'matrix' } };
+    },
   };
   matrix['app/(app)/promotions/actions.ts#rollbackAction'] = {
     permission: 'promotion:approve',
     allowed: APPROVERS,
-    input: async () => ({ method: 'POST', path: '', body: { model: NO_MODEL, stage: 'canary', reason: 'matrix' } }),
+    input: async (db) => {
+      const { createDeployment } = await import('../lib/rollout/test/scenario');
+      const d = await createDeployment(db, { registeredBy: null });
+      return { method: 'POST', path: '', body: { model: d.modelId, stage: 'shadow', reason: 'matrix' } };
+    },
   };
   matrix['app/(app)/models/actions.ts#deployShadowAction'] = {
     permission: 'model:register',
     allowed: APPROVERS,
-    input: async () => ({ method: 'POST', path: '', body: { model: NO_MODEL, version: NO_MODEL, reason: 'matrix' } }),
+    // a live version and a validated one that is on no stage yet
+    input: async (db) => {
+      const { setSlotVersion } = await import('../lib/models/set-slot-version');
+      const name = `shadow-${randomBytes(4).toString('hex')}`;
+      const [model] = await db.insert(models).values({ name }).returning();
+      const spec = { labels: [{ value: 1, name: 'White Matter' }] };
+      const [live, next] = await db
+        .insert(modelVersions)
+        .values(['1.0.0', '1.1.0'].map((v) => ({ modelId: model.id, version: v, sha256: randomBytes(32).toString('hex'), artifactKey: `models/${name}/${v}/model.onnx`, spec, status: 'validated' as const })))
+        .returning();
+      await setSlotVersion(db, { modelId: model.id, versionId: live.id, stage: 'live', reason: 'matrix: live' });
+      return { method: 'POST', path: '', body: { model: model.id, version: next.id, reason: 'matrix' } };
+    },
   };
 }

@@ -1,5 +1,4 @@
 import type { MatrixRow } from './endpoint-matrix';
-import { newRun } from './endpoint-matrix';
 
 /** Rows of the viewer endpoints (kept apart so parallel work does not edit one file); added by endpoint-matrix.ts. */
 export function addViewerRows(matrix: Record<string, MatrixRow>): void {
@@ -8,9 +7,10 @@ export function addViewerRows(matrix: Record<string, MatrixRow>): void {
     // reviewers hold review:read, not run:read: they reach images only through a review case
     allowed: ['researcher', 'operator', 'admin'],
     projectScoped: true,
-    // a run without outputs: allowed roles get 404 (no images yet), the others 403 from the guard
+    // a finished run with its volume and masks in the store
     input: async (db, project) => {
-      const run = await newRun(db, project);
+      const { seedRunWithImages } = await import('../lib/viewer/test/seed-run-images');
+      const { run } = await seedRunWithImages(db, project, { objects: true });
       return { method: 'GET', path: `/api/runs/${run.id}/images`, params: { run: run.id } };
     },
   };

@@ -5,16 +5,26 @@ import type { TestProject } from './test-project';
 import { addRolloutRows } from './endpoint-matrix-rollout';
 import { addDicomwebRows } from './endpoint-matrix-dicomweb';
 import { addViewerRows } from './endpoint-matrix-viewer';
+import { seedUploadedFile } from './seed-uploaded-file';
 
 /**
  * The expected answer of every guarded endpoint, written down independently of the permission map:
- * who may call it, and a valid input (creating the target rows it needs). Grows with every issue.
+ * who may call it, the status an allowed caller gets (`success`, default 200: a 404 or a 500 for an
+ * allowed role is a failure), and a valid input on a real target row that the call succeeds on
+ * (created fresh for every call, so state-changing endpoints succeed every time). Grows with every issue.
  */
+export interface MatrixCaller {
+  /** the user making the call (whose own rows, e.g. API tokens, the input may need) */
+  userId: string;
+}
+
 export interface MatrixRow {
   permission: Permission;
   allowed: Role[];
   projectScoped?: boolean;
-  input: (db: Db, project: TestProject, role: Role) => Promise<{ method: string; path: string; params?: Record<string, string>; body?: unknown }>;
+  /** the status an allowed caller gets on the input's target; 200 when not given */
+  success?: number;
+  input: (db: Db, project: TestProject, role: Role, caller: MatrixCaller) => Promise<{ method: string; path: string; params?: Record<string, string>; body?: unknown }>;
 }
 
 const ALL: Role[] = ['researcher', 'reviewer', 'operator', 'admin'];
@@ -31,8 +41,8 @@ export const matrix: Record<string, MatrixRow> = {
   'app/(app)/settings/tokens/actions.ts#revokeTokenAction': {
     permission: 'token:manage',
     allowed: ALL,
-    input: async (db, project, role) => {
-      const { id } = await createApiToken(db, { userId: project.users[role].id, name: 'to-revoke' });
+    input: async (db, _project, _role, caller) => {
+      const { id } = await createApiToken(db, { userId: caller.userId, name: 'to-revoke' });
       return { method: 'POST', path: '', body: { id } };
     },
   },
@@ -87,7 +97,6 @@ matrix['app/api/uploads/[upload]/files/route.ts#POST'] = {
 for (const [name, method, body] of [
   ['sign', 'POST', { partNumber: 1 }],
   ['parts', 'GET', undefined],
-  ['complete', 'POST', {}],
   ['abort', 'POST', {}],
 ] as const) {
   matrix[`app/api/uploads/[upload]/files/[file]/${name}/route.ts#${method}`] = {
@@ -100,13 +109,23 @@ for (const [name, method, body] of [
     },
   };
 }
+matrix['app/api/uploads/[upload]/files/[file]/complete/route.ts#POST'] = {
+  permission: 'study:upload',
+  allowed: UPLOADERS,
+  projectScoped: true,
+  // bytes in the store, not yet checked: completing verifies and indexes them (200, not 422)
+  input: async (db, project) => {
+    const f = await seedUploadedFile(db, project, { complete: false });
+    return { method: 'POST', path: `/api/uploads/${f.upload}/files/${f.file}/complete`, params: { upload: f.upload, file: f.file }, body: {} };
+  },
+};
 matrix['app/api/uploads/[upload]/complete/route.ts#POST'] = {
   permission: 'study:upload',
   allowed: UPLOADERS,
   projectScoped: true,
   input: async (db, project) => {
-    const { uploadId } = await newUpload(db, project);
-    return { method: 'POST', path: `/api/uploads/${uploadId}/complete`, params: { upload: uploadId }, body: {} };
+    const { upload } = await seedUploadedFile(db, project);
+    return { method: 'POST', path: `/api/uploads/${upload}/complete`, params: { upload }, body: {} };
   },
 };
 matrix['app/api/studies/[study]/route.ts#GET'] = {
@@ -171,12 +190,24 @@ matrix['app/api/projects/[project]/runs/route.ts#GET'] = {
   projectScoped: true,
   input: async (_db, project) => ({ method: 'GET', path: `/api/projects/${project.slug}/runs`, params: { project: project.slug } }),
 };
+/** A volume uploaded and indexed, and the demo model on its slot: what a run submission needs. */
+async function submittableSeries(db: Db, project: TestProject) {
+  const { seedDemoModels } = await import('../lib/platform/seed-demo-content');
+  await seedDemoModels(db);
+  const f = await seedUploadedFile(db, project);
+  return { studyId: f.studyId, seriesId: f.seriesId! };
+}
+
 matrix['app/api/projects/[project]/runs/route.ts#POST'] = {
   permission: 'run:submit',
   allowed: ['researcher', 'admin'],
   projectScoped: true,
-  // a series that does not exist: allowed roles get 404 from the work, the others 403 from the guard
-  input: async (_db, project) => ({ method: 'POST', path: `/api/projects/${project.slug}/runs`, params: { project: project.slug }, body: { series: '00000000-0000-4000-8000-000000000000', model: 'brain-tissue' } }),
+  // a new volume each time: a new run (201); the matrix test cancels the queued runs it made
+  success: 201,
+  input: async (db, project) => {
+    const { seriesId } = await submittableSeries(db, project);
+    return { method: 'POST', path: `/api/projects/${project.slug}/runs`, params: { project: project.slug }, body: { series: seriesId, model: 'brain-tissue' } };
+  },
 };
 matrix['app/api/runs/[run]/route.ts#GET'] = {
   permission: 'run:read',
@@ -191,10 +222,9 @@ matrix['app/(app)/studies/[study]/actions.ts#startRunAction'] = {
   permission: 'run:submit',
   allowed: ['researcher', 'admin'],
   projectScoped: true,
-  // a series that does not exist: allowed roles get 404 from the work, the others 403 from the guard
   input: async (db, project) => {
-    const { studyId } = await newUpload(db, project);
-    return { method: 'POST', path: '', body: { study: studyId, series: '00000000-0000-4000-8000-000000000000', model: 'brain-tissue' } };
+    const { studyId, seriesId } = await submittableSeries(db, project);
+    return { method: 'POST', path: '', body: { study: studyId, series: seriesId, model: 'brain-tissue' } };
   },
 };
 

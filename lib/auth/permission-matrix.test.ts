@@ -1,29 +1,53 @@
 /**
  * Every route handler and server action under app/ goes through the guard, and each one answers
- * each role as the matrix below says: 401 without credentials, 403 for a role without the
- * permission, anything else for a role with it. A new endpoint without a row here fails the test.
+ * each caller as the matrix (test/endpoint-matrix.ts) says:
+ * - 401 without credentials, with a bad token or a forged session cookie;
+ * - for each role, signed in with an API token and with a session cookie from next-auth's own
+ *   credentials sign-in: the endpoint's success status on a real target row when the role is allowed
+ *   (a 404 or a 500 is a failure), 403 when it is not;
+ * - a member of another project (each role): 404 on every project-scoped endpoint; on global ones
+ *   the "any membership" rule: allowed when that membership's role allows it;
+ * - a user with two memberships (reviewer here, operator elsewhere): in this project only the
+ *   reviewer role counts; globally either role does;
+ * - a user with no membership: 404 project-scoped, 403 global.
+ * Endpoints are every HTTP export of a route.ts(x) and every export of every 'use server' file; a
+ * new endpoint without a row fails the test.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { and, eq, inArray } from 'drizzle-orm';
+import { encode } from 'next-auth/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memberships, runs, users } from '@/db/schema';
 import { closeDb, getDb } from '../db';
 import { createTestProject, type TestProject } from '../../test/test-project';
+import { signInWithPassword } from '../../test/session-sign-in';
+import { createApiToken } from './api-tokens';
+import { hashPassword } from './password';
 import { runWithRequestHeaders } from './request-context';
 import { guardMetaOf } from './guard';
 import { ROLES, type Role } from './permissions';
-import { matrix, PUBLIC_ENDPOINTS } from '../../test/endpoint-matrix';
+import { matrix, PUBLIC_ENDPOINTS, type MatrixRow } from '../../test/endpoint-matrix';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+/** where server code lives: a 'use server' file anywhere in these is a set of public endpoints */
+const SOURCE_DIRS = ['app', 'lib', 'components'];
 
-function findFiles(dir: string, names: string[], out: string[] = []): string[] {
+function walk(dir: string, out: string[] = []): string[] {
   for (const entry of readdirSync(dir)) {
     const path = join(dir, entry);
-    if (statSync(path).isDirectory()) findFiles(path, names, out);
-    else if (names.includes(entry)) out.push(relative(root, path));
+    if (statSync(path).isDirectory()) walk(path, out);
+    else if (/\.(ts|tsx)$/.test(entry) && !/\.test\.tsx?$/.test(entry)) out.push(relative(root, path));
   }
   return out;
+}
+
+/** a module-level 'use server' directive: the first statement, after comments */
+function isServerActionFile(source: string): boolean {
+  const body = source.replace(/^(\s|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*/, '');
+  return /^['"]use server['"]/.test(body);
 }
 
 interface Endpoint {
@@ -32,27 +56,33 @@ interface Endpoint {
   fn: unknown;
 }
 
+const sourceFiles = SOURCE_DIRS.flatMap((d) => walk(join(root, d)));
+
 async function discoverEndpoints(): Promise<Endpoint[]> {
   const out: Endpoint[] = [];
-  for (const file of findFiles(join(root, 'app'), ['route.ts', 'route.tsx', 'actions.ts'])) {
+  for (const file of sourceFiles) {
+    const isRoute = file.startsWith('app/') && /\/route\.tsx?$/.test(file);
+    const isAction = isServerActionFile(readFileSync(join(root, file), 'utf8'));
+    if (!isRoute && !isAction) continue;
     const mod = (await import(pathToFileURL(join(root, file)).href)) as Record<string, unknown>;
     for (const [name, fn] of Object.entries(mod)) {
       if (typeof fn !== 'function') continue;
-      if (file.includes('route.') && !HTTP_METHODS.includes(name)) continue;
-      out.push({ id: `${file}#${name}`, kind: file.endsWith('actions.ts') ? 'action' : 'route', fn });
+      if (isRoute && !HTTP_METHODS.includes(name)) continue;
+      out.push({ id: `${file}#${name}`, kind: isRoute ? 'route' : 'action', fn });
     }
   }
   return out;
 }
 
-async function call(ep: Endpoint, token: string | null, input: { params?: Record<string, string>; body?: unknown; method: string; path: string }) {
-  const headers = new Headers(token ? { authorization: `Bearer ${token}` } : {});
+type Input = Awaited<ReturnType<MatrixRow['input']>>;
+
+async function call(ep: Endpoint, headers: Headers, input: Input): Promise<number> {
   if (ep.kind === 'action') {
     const res = (await runWithRequestHeaders(headers, () => (ep.fn as (i: unknown) => Promise<unknown>)(input.body))) as
       | { ok: true }
       | { ok: false; error: { code: string } };
     if (res.ok) return 200;
-    return { unauthenticated: 401, forbidden: 403, not_found: 404, invalid_input: 400 }[res.error.code] ?? 500;
+    return { unauthenticated: 401, forbidden: 403, not_found: 404, invalid_input: 400, conflict: 409 }[res.error.code] ?? 500;
   }
   const hasBody = input.method !== 'GET' && input.method !== 'HEAD';
   if (hasBody) headers.set('content-type', 'application/json');
@@ -61,18 +91,90 @@ async function call(ep: Endpoint, token: string | null, input: { params?: Record
   return res.status;
 }
 
+/** Someone calling the API: who they are, how they authenticate, and what the matrix expects of them. */
+interface Caller {
+  label: string;
+  userId: string;
+  /** the role whose rows the input is built for */
+  role: Role;
+  headers: () => Headers;
+  expect: (row: MatrixRow) => number;
+}
+
+const successOf = (row: MatrixRow) => row.success ?? 200;
+const bearer = (token: string) => () => new Headers({ authorization: `Bearer ${token}` });
+const cookie = (value: string) => () => new Headers({ cookie: value });
+
 describe('permission matrix', () => {
   let project: TestProject;
+  let elsewhere: TestProject;
   let endpoints: Endpoint[];
+  const guarded = () => endpoints.filter((e) => !PUBLIC_ENDPOINTS.includes(e.id));
+  const sessions = {} as Record<Role, string>;
+  let twoRoles: { id: string; token: string };
 
   beforeAll(async () => {
-    project = await createTestProject(getDb());
+    const db = getDb();
+    project = await createTestProject(db);
+    elsewhere = await createTestProject(db);
     endpoints = await discoverEndpoints();
+    for (const role of ROLES) {
+      const password = `pw-${role}-${project.slug}`;
+      await db.update(users).set({ passwordHash: await hashPassword(password) }).where(eq(users.id, project.users[role].id));
+      sessions[role] = await signInWithPassword(project.users[role].email, password);
+    }
+    const [u] = await db.insert(users).values({ email: `two-roles-${project.slug}@test.segflow`, name: 'two roles' }).returning();
+    await db.insert(memberships).values([
+      { userId: u.id, projectId: project.id, role: 'reviewer' },
+      { userId: u.id, projectId: elsewhere.id, role: 'operator' },
+    ]);
+    twoRoles = { id: u.id, token: (await createApiToken(db, { userId: u.id, name: 'test' })).token };
   });
   afterAll(closeDb);
 
+  // A refused call changes nothing, so refused callers share one input per endpoint; an allowed
+  // call gets a fresh target row of its own (it may consume it: revoke, approve, complete).
+  const refusalInputs = new Map<string, Input>();
+  async function inputFor(ep: Endpoint, c: Caller, refused: boolean): Promise<Input> {
+    const row = matrix[ep.id];
+    if (!refused) return row.input(getDb(), project, c.role, { userId: c.userId });
+    if (!refusalInputs.has(ep.id)) refusalInputs.set(ep.id, await row.input(getDb(), project, 'admin', { userId: project.users.admin.id }));
+    return refusalInputs.get(ep.id)!;
+  }
+
+  /** Calls every guarded endpoint as each caller and collects what differs from the matrix. */
+  async function mismatches(callers: Caller[]): Promise<string[]> {
+    const db = getDb();
+    const wrong: string[] = [];
+    for (const ep of guarded()) {
+      const row = matrix[ep.id];
+      for (const c of callers) {
+        const want = c.expect(row);
+        const input = await inputFor(ep, c, want !== successOf(row));
+        const status = await call(ep, c.headers(), input);
+        if (status !== want) wrong.push(`${ep.id} as ${c.label}: ${status}, expected ${want}`);
+        // a queued run would be taken by any executor sharing this database (CI's e2e app)
+        await db
+          .update(runs)
+          .set({ status: 'cancelled' })
+          .where(and(inArray(runs.projectId, [project.id, elsewhere.id]), eq(runs.status, 'queued')));
+      }
+    }
+    return wrong;
+  }
+
+  const asRole = (role: Role, via: 'token' | 'session'): Caller => ({
+    label: `${role} (${via})`,
+    userId: project.users[role].id,
+    role,
+    headers: via === 'token' ? bearer(project.users[role].token) : cookie(sessions[role]),
+    expect: (row) => (row.allowed.includes(role) ? successOf(row) : 403),
+  });
+
   it('finds the endpoints, and every one is guarded or explicitly public', () => {
     expect(endpoints.length).toBeGreaterThan(2);
+    // server actions outside actions.ts are found too
+    expect(endpoints.filter((e) => e.kind === 'action').length).toBeGreaterThan(3);
     for (const ep of endpoints) {
       if (PUBLIC_ENDPOINTS.includes(ep.id)) continue;
       const meta = guardMetaOf(ep.fn);
@@ -81,38 +183,76 @@ describe('permission matrix', () => {
     }
   });
 
-  it('has a matrix row for every guarded endpoint, with the permission it declares', () => {
-    for (const ep of endpoints.filter((e) => !PUBLIC_ENDPOINTS.includes(e.id))) {
+  it("declares server actions only in 'use server' files (an inline one would escape discovery)", () => {
+    const inline = sourceFiles.filter((f) => {
+      const src = readFileSync(join(root, f), 'utf8');
+      return !isServerActionFile(src) && /^\s+['"]use server['"]/m.test(src);
+    });
+    expect(inline).toEqual([]);
+  });
+
+  it('has a matrix row for every guarded endpoint, with the permission it declares, and no row without an endpoint', () => {
+    for (const ep of guarded()) {
       const row = matrix[ep.id];
       expect(row, `no matrix row for ${ep.id}`).toBeDefined();
       expect(guardMetaOf(ep.fn)?.permission, ep.id).toBe(row.permission);
     }
+    const ids = new Set(endpoints.map((e) => e.id));
+    expect(Object.keys(matrix).filter((id) => !ids.has(id))).toEqual([]);
   });
 
-  it('refuses every guarded endpoint without credentials, and with a bad token', async () => {
-    for (const ep of endpoints.filter((e) => !PUBLIC_ENDPOINTS.includes(e.id))) {
-      const input = await matrix[ep.id].input(getDb(), project, 'admin');
-      expect(await call(ep, null, input), `${ep.id} without credentials`).toBe(401);
-      expect(await call(ep, 'sf_not-a-real-token', input), `${ep.id} with a bad token`).toBe(401);
-    }
+  it('refuses every guarded endpoint without credentials, with a bad token and with a forged session cookie', async () => {
+    const forged = await encode({ token: { sub: project.users.admin.id }, secret: 'not-the-platform-secret' });
+    const anonymous = (label: string, headers: () => Headers): Caller => ({ label, userId: project.users.admin.id, role: 'admin', headers, expect: () => 401 });
+    expect(
+      await mismatches([
+        anonymous('nobody', () => new Headers()),
+        anonymous('a bad token', bearer('sf_not-a-real-token')),
+        anonymous('a forged session', cookie(`next-auth.session-token=${forged}`)),
+      ]),
+    ).toEqual([]);
   });
 
   for (const role of ROLES) {
-    it(`answers a ${role} as the matrix says`, async () => {
-      for (const ep of endpoints.filter((e) => !PUBLIC_ENDPOINTS.includes(e.id))) {
-        const row = matrix[ep.id];
-        const input = await row.input(getDb(), project, role as Role);
-        const status = await call(ep, project.users[role].token, input);
-        if (row.allowed.includes(role)) expect([401, 403], `${ep.id} as ${role} → ${status}`).not.toContain(status);
-        else expect(status, `${ep.id} as ${role}`).toBe(403);
-      }
+    it(`answers a ${role} as the matrix says, with an API token and with a session cookie`, async () => {
+      expect(await mismatches([asRole(role, 'token'), asRole(role, 'session')])).toEqual([]);
     });
   }
 
-  it('hides project-scoped endpoints from non-members', async () => {
-    for (const ep of endpoints.filter((e) => !PUBLIC_ENDPOINTS.includes(e.id) && matrix[e.id].projectScoped)) {
-      const input = await matrix[ep.id].input(getDb(), project, 'admin');
-      expect(await call(ep, project.outsider.token, input), `${ep.id} as outsider`).toBe(404);
-    }
+  it('answers members of another project: not found on project-scoped endpoints, their own role on global ones', async () => {
+    const callers: Caller[] = ROLES.map((role) => ({
+      label: `${role} of another project`,
+      userId: elsewhere.users[role].id,
+      role,
+      headers: bearer(elsewhere.users[role].token),
+      expect: (row) => (row.projectScoped ? 404 : row.allowed.includes(role) ? successOf(row) : 403),
+    }));
+    expect(await mismatches(callers)).toEqual([]);
+  });
+
+  it('uses the role of the target project for project-scoped endpoints, and any membership for global ones', async () => {
+    const caller: Caller = {
+      label: 'reviewer here, operator elsewhere',
+      userId: twoRoles.id,
+      role: 'reviewer',
+      headers: bearer(twoRoles.token),
+      expect: (row) => {
+        const roles: Role[] = row.projectScoped ? ['reviewer'] : ['reviewer', 'operator'];
+        return roles.some((r) => row.allowed.includes(r)) ? successOf(row) : 403;
+      },
+    };
+    expect(await mismatches([caller])).toEqual([]);
+  });
+
+  it('hides project-scoped endpoints from non-members, and refuses them global ones', async () => {
+    const caller: Caller = {
+      label: 'a user without membership',
+      userId: project.outsider.id,
+      role: 'admin',
+      headers: bearer(project.outsider.token),
+      // every permission comes from some membership, even that of managing one's own API tokens
+      expect: (row) => (row.projectScoped ? 404 : 403),
+    };
+    expect(await mismatches([caller])).toEqual([]);
   });
 });

@@ -58,12 +58,12 @@ async function exists(key: string): Promise<boolean> {
 }
 
 /** a presigned single PUT, as lib/uploads/presign-file-part.ts makes it */
-async function presignPut(key: string, body: Uint8Array, expiresIn = 300, withChecksum = true): Promise<{ url: string; headers: Record<string, string> }> {
+async function presignPut(key: string, body: Uint8Array, expiresIn = 300, withChecksum = true, signingDate?: Date): Promise<{ url: string; headers: Record<string, string> }> {
   const checksum = sha256b64(body);
   const url = await getSignedUrl(
     client,
     new PutObjectCommand({ Bucket: BUCKET, Key: key, ContentLength: body.length, ContentType: 'application/octet-stream', ChecksumSHA256: withChecksum ? checksum : undefined }),
-    { expiresIn, unhoistableHeaders: SIGNED, signableHeaders: SIGNED },
+    { expiresIn, unhoistableHeaders: SIGNED, signableHeaders: SIGNED, signingDate },
   );
   return { url, headers: { 'content-type': 'application/octet-stream', ...(withChecksum ? { 'x-amz-checksum-sha256': checksum } : {}) } };
 }
@@ -143,8 +143,8 @@ describe('embedded S3: presigned URLs are verified at the store', () => {
 
   it('refuses an expired URL with 403 AccessDenied "Request has expired"', async () => {
     const body = bytes(10);
-    const { url, headers } = await presignPut('expired.bin', body, 1);
-    await new Promise((r) => setTimeout(r, 2100));
+    // signed a minute ago for one second: expired now, without waiting for the clock
+    const { url, headers } = await presignPut('expired.bin', body, 1, true, new Date(Date.now() - 60_000));
     const res = await put(url, headers, body);
     expect(res.status).toBe(403);
     const text = await res.text();
@@ -247,6 +247,7 @@ describe('embedded S3: SDK calls are verified and multipart is complete', () => 
   });
 
   it('creates, uploads, lists, completes and aborts multipart uploads; the wrong credentials are refused at every step', async () => {
+    const startedAt = Date.now();
     const key = 'mp/big.bin';
     const p1 = bytes(5 * 1024 * 1024, 3);
     const p2 = bytes(1234, 4);
@@ -289,7 +290,11 @@ describe('embedded S3: SDK calls are verified and multipart is complete', () => 
       ['mp/abandoned.bin', other.UploadId],
       [key, UploadId],
     ]);
-    for (const u of listed.Uploads ?? []) expect(Date.now() - u.Initiated!.getTime()).toBeLessThan(60_000);
+    // initiated between the start of this test and now (S3 dates have whole seconds)
+    for (const u of listed.Uploads ?? []) {
+      expect(u.Initiated!.getTime()).toBeGreaterThanOrEqual(Math.floor(startedAt / 1000) * 1000 - 1000);
+      expect(u.Initiated!.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+    }
     expect((await client.send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: 'mp/ab' }))).Uploads).toHaveLength(1);
     await expect(wrong.send(new ListMultipartUploadsCommand({ Bucket: BUCKET }))).rejects.toMatchObject({ name: 'SignatureDoesNotMatch' });
 

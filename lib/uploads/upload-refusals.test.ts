@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/lib/db';
 import { headObject, putObject } from '@/lib/storage/objects';
 import { createTestProject, type TestProject } from '@/test/test-project';
@@ -81,14 +81,18 @@ describe('what the upload API refuses', () => {
     const bytes = makeNifti([8, 8, 8]);
     const file = await api.registerFile(upload.id, { name: 'tiny.nii', size: bytes.length, sha256: sha(bytes) });
     process.env.SEGFLOW_UPLOAD_URL_TTL_S = '1';
+    // a controlled clock: the URL is signed a minute in the past (only Date is faked, so I/O runs
+    // as usual), and with a one-second life it has expired when the real clock sends it
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() - 60_000 });
     try {
       const signed = await api.sign(upload.id, file.id);
+      vi.useRealTimers();
       expect(new URL(signed.url).searchParams.get('X-Amz-Expires')).toBe('1');
-      await new Promise((r) => setTimeout(r, 2200));
       const res = await put(signed.url, signed.headers, bytes);
       expect(res.status).toBe(403);
       expect(await res.text()).toMatch(/expired/);
     } finally {
+      vi.useRealTimers();
       delete process.env.SEGFLOW_UPLOAD_URL_TTL_S;
     }
     const fresh = await api.sign(upload.id, file.id);

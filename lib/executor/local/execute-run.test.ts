@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -25,6 +25,7 @@ import { dispatchFetch } from '@/lib/uploads/test/dispatch-api';
 import { CT_SERIES_DIR, ctSeriesSources, fileSource, T1_NIFTI } from '@/lib/uploads/test/fixtures';
 import { readDicomHeader } from '@/lib/imaging/dicom/read-dicom-header';
 import { readNifti } from '@/lib/imaging/nifti/read-nifti';
+import { identifyingValues, probeDatabase, probeDerivedObjects } from '@/test/phi-probe';
 import { createTestProject, type TestProject } from '@/test/test-project';
 import { runStep } from '@/workers/run-step';
 import { executeRun } from './execute-run';
@@ -114,10 +115,13 @@ describe('a run through the local executor (child processes, real store, real mo
     ]);
     const live = m.steps.find((s) => s.name === 'infer-serving')!;
     expect(live.outputs.map((o) => o.key.split('/').pop())).toEqual(['mask.nii.gz', 'volumes.json']);
-    // outputs are what the manifest says they are
-    for (const o of live.outputs) {
-      const bytes = await getObjectBytes({ key: o.key });
-      expect(bytes.byteLength).toBe(o.size);
+    // outputs are what the manifest says they are: the SHA-256 of the stored bytes, for every step's outputs
+    const listed = m.steps.flatMap((s) => s.outputs);
+    expect(listed.length).toBeGreaterThan(live.outputs.length);
+    for (const o of listed) {
+      const bytes = await getObjectBytes({ key: o.key, versionId: o.versionId });
+      expect(createHash('sha256').update(bytes).digest('hex'), o.key).toBe(o.sha256);
+      expect(bytes.byteLength, o.key).toBe(o.size);
     }
     // through the API: a researcher sees the serving model's steps only, an operator also the shadow and the comparison
     const asResearcher = (await call(tp.users.researcher.token, 'GET', `/api/runs/${run.id}`)).body.run;
@@ -249,6 +253,21 @@ describe('a run through the local executor (child processes, real store, real mo
     expect(seg.includes(deidHeaders[0].sopInstanceUid)).toBe(true);
     expect(seg.includes(original.sopInstanceUid)).toBe(false);
     expect(seg.includes(original.identity.patientId!)).toBe(false);
+
+    // every identifying value of the input (by the standard's table) is absent from everything the
+    // run left outside the identity tables: derived/ objects, database rows, step outputs, audit details
+    const inputs = readdirSync(CT_SERIES_DIR)
+      .filter((f) => f.endsWith('.dcm'))
+      .map((f) => new Uint8Array(readFileSync(join(CT_SERIES_DIR, f))));
+    const phi = identifyingValues(inputs);
+    expect(phi.size).toBeGreaterThan(30);
+    expect(phi).toContain(original.identity.patientId);
+    const inObjects = await probeDerivedObjects(tp.id, phi);
+    expect(inObjects.objects).toBeGreaterThan(30);
+    expect(inObjects.findings).toEqual([]);
+    const inDb = await probeDatabase(getDb(), tp.id, phi);
+    expect(inDb.tables).toEqual(expect.arrayContaining(['audit_events', 'run_steps', 'runs', 'series', 'studies', 'stored_objects']));
+    expect(inDb.findings).toEqual([]);
   }, 300_000);
   it('a shadow model that keeps failing fails neither the run nor the serving mask: its failure is recorded, compare is skipped', async () => {
     const other = `${modelName}-badshadow`;

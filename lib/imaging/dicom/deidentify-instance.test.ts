@@ -3,9 +3,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveAction } from './deid-rules';
+import { isIdentifyingTag } from '@/test/deid-standard';
 import { INSTANCE_UID_TAGS } from './deid-table.generated';
 import { deidentifyInstance, type DeidentifyOptions } from './deidentify-instance';
+import { dummyText } from './dummy-value';
 import { PIXEL_DATA, TEXT_VRS, isPrivateTag } from './dicom-syntax';
 import { rawString, stringValue } from './element-values';
 import { parseDicomFile, type ParsedDicom } from './parse-dicom-file';
@@ -27,36 +28,71 @@ function written(bytes: Uint8Array, name: string, options: DeidentifyOptions = B
 }
 
 /**
- * Values the Basic Profile must not let through: every non-sequence element whose Table E.1-1
- * action is not K (names, IDs, dates, institution, physicians, operators, device serial, station,
- * accession, comments...), every PN anywhere, every instance UID, and every private text value.
- * Only values of 4+ characters are checked: shorter ones ("1", "M", "CT") occur in any header by
- * chance. Values equal to our own dummies (already de-identified TCIA input says "ANONYMIZED") are
- * not PHI. A value that the same input also holds in an attribute the profile keeps (InstitutionName
- * "TOSHIBA" vs Manufacturer "TOSHIBA", a private "5.000000" vs a kept DS) cannot be told apart in
- * the output and is not checked.
+ * Values the Basic Profile must not let through, decided from the standard's own Table E.1-1
+ * (test/deid-standard.ts reads fixtures/deid-standard), never from the de-identifier's table or
+ * rules: every non-sequence element the standard lists (with no option enabled, each listed
+ * attribute is removed, emptied, dummied or replaced), every PN anywhere, every instance UID, and
+ * every private value. Values of 4+ characters are searched in the whole output header; shorter ones
+ * ("M", "45", a 3-letter station) occur in any header by chance, so they are checked where they
+ * were: the same attribute at the same place in the output must not hold the same value (see
+ * shortPhiLeaks). Values equal to our own dummies (already de-identified TCIA input says
+ * "ANONYMIZED") are not PHI. A value that the same input also holds in an attribute the profile
+ * keeps (InstitutionName "TOSHIBA" vs Manufacturer "TOSHIBA", a private "5.000000" vs a kept DS)
+ * cannot be told apart in the output and is not searched.
  */
+function isPhiElement(el: { tag: number; vr: string }): boolean {
+  return isPrivateTag(el.tag) || el.vr === 'PN' || (el.vr === 'UI' && INSTANCE_UID_TAGS.has(el.tag)) || isIdentifyingTag(el.tag);
+}
+
+function textValues(p: ParsedDicom, el: ParsedDicom['elements'][number]): string[] {
+  const text = TEXT_VRS.has(el.vr) || isPrivateTag(el.tag) ? rawString(p.body, el) : '';
+  return text
+    .split('\\')
+    .map((s) => s.replace(/\0/g, '').trim())
+    .filter((v) => v.length > 0 && /^[\x20-\x7e]+$/.test(v));
+}
+
 function phiValues(p: ParsedDicom): Set<string> {
   const values = new Set<string>();
   const kept: string[] = [];
   for (const { el } of allElements(p.elements)) {
     if (el.items || el.tag === PIXEL_DATA) continue;
-    const text = TEXT_VRS.has(el.vr) || isPrivateTag(el.tag) ? rawString(p.body, el) : '';
-    const isPhi =
-      isPrivateTag(el.tag) ||
-      el.vr === 'PN' ||
-      (el.vr === 'UI' && INSTANCE_UID_TAGS.has(el.tag)) ||
-      (resolveAction(el.tag, [])?.action ?? 'K') !== 'K';
-    if (!isPhi) {
+    if (!isPhiElement(el)) {
       if (TEXT_VRS.has(el.vr)) kept.push(rawString(p.body, el));
       continue;
     }
-    for (const v of text.split('\\').map((s) => s.trim())) {
-      if (v.length >= 4 && /^[\x20-\x7e]+$/.test(v) && !isWellKnownUid(v) && v !== 'ANONYMIZED') values.add(v);
+    for (const v of textValues(p, el)) {
+      if (v.length >= 4 && !isWellKnownUid(v) && v !== 'ANONYMIZED') values.add(v);
     }
   }
   for (const v of values) if (kept.some((k) => k.includes(v))) values.delete(v);
   return values;
+}
+
+/** Identifying values under 4 characters that the output still holds in the same attribute at the same place. */
+function shortPhiLeaks(input: ParsedDicom, output: ParsedDicom): string[] {
+  const at = (p: ParsedDicom) => {
+    const m = new Map<string, Set<string>>();
+    for (const { el, path } of allElements(p.elements)) {
+      if (el.items || el.tag === PIXEL_DATA) continue;
+      const key = `${path.map((t) => t.toString(16)).join('/')}>${el.tag.toString(16).padStart(8, '0')}`;
+      const set = m.get(key) ?? new Set<string>();
+      for (const v of textValues(p, el)) set.add(v);
+      m.set(key, set);
+    }
+    return m;
+  };
+  const out = at(output);
+  const leaks: string[] = [];
+  for (const { el, path } of allElements(input.elements)) {
+    if (el.items || el.tag === PIXEL_DATA || !isPhiElement(el) || isPrivateTag(el.tag)) continue;
+    const key = `${path.map((t) => t.toString(16)).join('/')}>${el.tag.toString(16).padStart(8, '0')}`;
+    for (const v of textValues(input, el)) {
+      // a dummy ("0" for an IS) may coincide with the input; it carries no information either way
+      if (v.length < 4 && v !== dummyText(el.vr) && out.get(key)?.has(v)) leaks.push(`${key} = "${v}"`);
+    }
+  }
+  return leaks;
 }
 
 /** Output as searchable text: file meta + dataset (inflated if deflated), without the pixel data value. */
@@ -97,6 +133,7 @@ describe('deidentifyInstance on every fixture file', () => {
     const text = headerText(out.bytes);
     const leaked = [...phiValues(inParsed)].filter((v) => text.includes(v));
     expect(leaked).toEqual([]);
+    expect(shortPhiLeaks(inParsed, outParsed)).toEqual([]);
 
     expect(pixelBytes(outParsed)?.equals(pixelBytes(inParsed)!) ?? true).toBe(true);
     expect(outParsed.transferSyntax.uid).toBe(inParsed.transferSyntax.uid);

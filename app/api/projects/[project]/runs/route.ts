@@ -6,8 +6,7 @@ import { runDto } from '@/lib/runs/run-dto';
 import { listRuns } from '@/lib/runs/list-runs';
 import { ZListRunsQuery } from '@/lib/runs/list-runs-query';
 import { ZSubmitRun } from '@/lib/runs/schemas';
-import { studies } from '@/db/schema';
-import { eq } from 'drizzle-orm';
+import { studyLabel } from '@/lib/studies/study-label';
 
 /**
  * One page of the project's runs, newest first: `{ runs, nextCursor }`; filters status, model,
@@ -29,8 +28,7 @@ export const POST = route(
   { action: 'run.submit', permission: 'run:submit', input: ZSubmitRun, project: (i) => i.project, target: (i) => ({ type: 'series', id: i.series }) },
   async (ctx) => {
     const { run, created } = await submitRun(ctx.tx, { projectId: ctx.project!.id, seriesId: ctx.input.series, model: ctx.input.model, submittedBy: ctx.actor.userId });
-    const [study] = await ctx.tx.select({ label: studies.label }).from(studies).where(eq(studies.id, run.studyId));
     Object.assign(ctx.auditDetails, { run: run.id, runKey: run.runKey, created });
-    return NextResponse.json({ run: runDto(run, study.label, can(ctx.role, 'promotion:read')), created }, { status: created ? 201 : 200 });
+    return NextResponse.json({ run: runDto(run, await studyLabel(ctx.tx, run.studyId), can(ctx.role, 'promotion:read')), created }, { status: created ? 201 : 200 });
   },
 );
