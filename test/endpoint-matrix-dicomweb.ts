@@ -1,11 +1,28 @@
 import type { Role } from '../lib/auth/permissions';
+import type { Db } from '../lib/db';
 import type { MatrixRow } from './endpoint-matrix';
+import type { TestProject } from './test-project';
 
 /** Rows of the DICOMweb endpoints (app/dicomweb/[project]/…), kept apart so parallel work does not edit one file. */
 const READERS: Role[] = ['researcher', 'operator', 'admin'];
-const UIDS = { study: '1.2.826.0.1.3680043.8.498.1', series: '1.2.826.0.1.3680043.8.498.2', instance: '1.2.826.0.1.3680043.8.498.3', frames: '1', tag: '7FE00010' };
+type Target = { study: string; series: string; instance: string; frames: string; tag: string };
 
-const READ_PATHS: [file: string, path: string, params: (keyof typeof UIDS)[]][] = [
+// one de-identified series per project (through the real de-identify step), shared by the read rows: reads change nothing
+const seeded = new Map<string, Promise<Target>>();
+function targetOf(db: Db, project: TestProject): Promise<Target> {
+  let t = seeded.get(project.id);
+  if (!t) {
+    t = (async () => {
+      const { seedDeidentifiedSeries } = await import('../lib/dicomweb/test/seed-deidentified-series');
+      const s = await seedDeidentifiedSeries(db, project);
+      return { study: s.studyInstanceUid, series: s.seriesInstanceUid, instance: s.indexed[0].sopInstanceUid, frames: '1', tag: '7FE00010' };
+    })();
+    seeded.set(project.id, t);
+  }
+  return t;
+}
+
+const READ_PATHS: [file: string, path: string, params: (keyof Target)[]][] = [
   ['studies', 'studies', []],
   ['series', 'series', []],
   ['instances', 'instances', []],
@@ -29,12 +46,15 @@ export function addDicomwebRows(matrix: Record<string, MatrixRow>): void {
       // reviewers see de-identified images only inside a review case, never a whole study
       allowed: READERS,
       projectScoped: true,
-      // searches answer an empty list; a study that does not exist answers 404 to allowed roles
-      input: async (_db, project) => ({
-        method: 'GET',
-        path: `/dicomweb/${project.slug}/${names.reduce((p, n) => p.replace(`{${n}}`, UIDS[n]), path)}`,
-        params: { project: project.slug, ...Object.fromEntries(names.map((n) => [n, UIDS[n]])) },
-      }),
+      // a real de-identified CT series: searches, retrieval, metadata, frame 1 and its pixel data answer 200
+      input: async (db, project) => {
+        const t = await targetOf(db, project);
+        return {
+          method: 'GET',
+          path: `/dicomweb/${project.slug}/${names.reduce((p, n) => p.replace(`{${n}}`, t[n]), path)}`,
+          params: { project: project.slug, ...Object.fromEntries(names.map((n) => [n, t[n]])) },
+        };
+      },
     };
   }
   addDicomwebStoreRows(matrix);
@@ -44,18 +64,23 @@ export function addDicomwebStoreRows(matrix: Record<string, MatrixRow>): void {
   for (const [file, path, names] of [
     ['studies', 'studies', []],
     ['studies/[study]', 'studies/{study}', ['study']],
-  ] as [string, string, (keyof typeof UIDS)[]][]) {
+  ] as [string, string, (keyof Target)[]][]) {
     matrix[`app/dicomweb/[project]/${file}/route.ts#POST`] = {
       permission: 'dicomweb:write',
       allowed: ['operator', 'admin'],
       projectScoped: true,
-      // a JSON body: allowed roles get 415 (STOW-RS takes multipart/related), the others 403 from the guard
-      input: async (_db, project) => ({
-        method: 'POST',
-        path: `/dicomweb/${project.slug}/${names.reduce((p, n) => p.replace(`{${n}}`, UIDS[n]), path)}`,
-        params: { project: project.slug, ...Object.fromEntries(names.map((n) => [n, UIDS[n]])) },
-        body: {},
-      }),
+      // the matrix sends JSON: past the guard STOW-RS answers 415 (it takes multipart/related of DICOM);
+      // storing a real SEG is lib/dicomweb/dicomweb-client.test.ts
+      success: 415,
+      input: async (db, project) => {
+        const t = await targetOf(db, project);
+        return {
+          method: 'POST',
+          path: `/dicomweb/${project.slug}/${names.reduce((p, n) => p.replace(`{${n}}`, t[n]), path)}`,
+          params: { project: project.slug, ...Object.fromEntries(names.map((n) => [n, t[n]])) },
+          body: {},
+        };
+      },
     };
   }
 }
