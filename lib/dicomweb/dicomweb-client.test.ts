@@ -16,6 +16,7 @@ import { auditEvents, projects, storedObjects } from '@/db/schema';
 import { deidentifyInstance } from '../imaging/dicom/deidentify-instance';
 import { closeDb, getDb } from '../db';
 import { getObjectBytes } from '../storage/objects';
+import { identifyingValues, probeDatabase } from '../../test/phi-probe';
 import { startRouteServer } from '../../test/route-server';
 import { createTestProject, type TestProject } from '../../test/test-project';
 import { listStudyDicomSeries } from './list-study-dicom-series';
@@ -121,14 +122,26 @@ describe('DICOMweb with dicomweb-client', () => {
   it('never serves raw PHI: no original UID is found, and the bytes carry no original identifier', async () => {
     const orig = dcmjs.data.DicomMetaDictionary.naturalizeDataset(dcmjs.data.DicomMessage.readFile(seeded.raw[0].slice().buffer).dict) as Record<string, string>;
     const c = client(project.users.researcher.token);
+    const parts = await c.retrieveStudy({ studyInstanceUID: seeded.studyInstanceUid });
+    expect(parts).toHaveLength(seeded.raw.length);
+    // every identifying value of the input (PS3.15 Table E.1-1, test/phi-probe.ts): in no retrieved
+    // byte, no search or metadata answer, and no row of the DICOMweb index
+    const phi = identifyingValues(seeded.raw);
+    expect(phi).toContain(orig.PatientID);
+    // the answers' values (not their keys: a tag such as 00281050 is no identifying value)
+    const valuesOf = (x: unknown): string[] =>
+      Array.isArray(x) ? x.flatMap(valuesOf) : x && typeof x === 'object' ? Object.values(x).flatMap(valuesOf) : x === undefined || x === null ? [] : [String(x)];
+    const meta = valuesOf(await c.retrieveStudyMetadata({ studyInstanceUID: seeded.studyInstanceUid })).join('\n');
+    const search = valuesOf(await c.searchForInstances({ queryParams: { includefield: 'all' } })).join('\n');
+    for (const text of [...parts.map((p) => Buffer.from(p).toString('latin1')), meta, search]) {
+      for (const v of phi) expect(text.includes(v), v).toBe(false);
+    }
+    const inDb = await probeDatabase(getDb(), project.id, phi);
+    expect(inDb.tables).toContain('dicom_instances');
+    expect(inDb.findings).toEqual([]);
+    // asking for the original UIDs finds nothing (after the probe: the audit log records what a caller asked for)
     expect(await c.searchForStudies({ queryParams: { StudyInstanceUID: orig.StudyInstanceUID } })).toHaveLength(0);
     await expect(c.retrieveStudy({ studyInstanceUID: orig.StudyInstanceUID })).rejects.toMatchObject({ status: 404 });
-    const parts = await c.retrieveStudy({ studyInstanceUID: seeded.studyInstanceUid });
-    for (const p of parts) {
-      const text = Buffer.from(p).toString('latin1');
-      expect(text).not.toContain(orig.StudyInstanceUID);
-      if (orig.PatientID) expect(text).not.toContain(orig.PatientID);
-    }
   });
 
   it('refuses a reviewer, another project member and a non-member; no credentials is 401', async () => {

@@ -18,6 +18,7 @@ export interface DicomwebClient {
   retrieveStudy(o: { studyInstanceUID: string }): Promise<ArrayBuffer[]>;
   retrieveSeries(o: { studyInstanceUID: string; seriesInstanceUID: string }): Promise<ArrayBuffer[]>;
   retrieveInstance(o: { studyInstanceUID: string; seriesInstanceUID: string; sopInstanceUID: string }): Promise<ArrayBuffer>;
+  retrieveStudyMetadata(o: { studyInstanceUID: string }): Promise<Ds[]>;
   retrieveSeriesMetadata(o: { studyInstanceUID: string; seriesInstanceUID: string }): Promise<Ds[]>;
   retrieveInstanceMetadata(o: { studyInstanceUID: string; seriesInstanceUID: string; sopInstanceUID: string }): Promise<Ds[]>;
   retrieveInstanceFrames(o: { studyInstanceUID: string; seriesInstanceUID: string; sopInstanceUID: string; frameNumbers: number[] }): Promise<ArrayBuffer[]>;
