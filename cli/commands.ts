@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as admin } from './commands/admin';
 import { register as audit } from './commands/audit';
 import { register as convert } from './commands/convert';
 import { register as deidentify } from './commands/deidentify';
@@ -6,7 +7,9 @@ import { register as executor } from './commands/executor';
 import { register as infer } from './commands/infer';
 import { register as manifestVerify } from './commands/manifest-verify';
 import { register as migrate } from './commands/migrate';
+import { register as models } from './commands/models';
 import { register as run } from './commands/run';
+import { register as runsControl } from './commands/runs';
 import { register as seed } from './commands/seed';
 import { register as seg } from './commands/seg';
 import { register as start } from './commands/start';
@@ -16,4 +19,4 @@ import { register as upload } from './commands/upload';
 type Register = (program: Command) => void;
 
 // Each subcommand lives in cli/commands/<name>.ts. Add one line here per subcommand.
-export const commands: Register[] = [start, executor, migrate, seed, audit, deidentify, infer, convert, seg, upload, manifestVerify, step, run];
+export const commands: Register[] = [start, executor, migrate, seed, audit, deidentify, infer, convert, seg, upload, manifestVerify, step, run, runsControl, models, admin];

@@ -15,6 +15,8 @@ export type AppErrorCode =
   | 'malformed_file'
   | 'checksum_mismatch'
   | 'quarantined'
+  /** the input is outside the model's declared domain (lib/models/input-domain.ts): retrying cannot help */
+  | 'out_of_domain'
   | 'unavailable'
   | 'internal';
 
@@ -30,6 +32,7 @@ const STATUS: Record<AppErrorCode, number> = {
   malformed_file: 422,
   checksum_mismatch: 422,
   quarantined: 422,
+  out_of_domain: 422,
   unavailable: 503,
   internal: 500,
 };

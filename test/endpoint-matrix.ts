@@ -5,6 +5,7 @@ import type { TestProject } from './test-project';
 import { addRolloutRows } from './endpoint-matrix-rollout';
 import { addDicomwebRows } from './endpoint-matrix-dicomweb';
 import { addViewerRows } from './endpoint-matrix-viewer';
+import { addControlRows } from './endpoint-matrix-control';
 import { seedUploadedFile } from './seed-uploaded-file';
 
 /**
@@ -163,7 +164,11 @@ matrix['app/(app)/studies/[study]/actions.ts#revealStudyIdentityAction'] = {
 // ---- runs (pipeline engine) ----
 const RUN_READERS: Role[] = ['researcher', 'operator', 'admin'];
 
-export async function newRun(db: Db, project: TestProject) {
+/**
+ * A run of the project's own study. Finished by default: a queued row would be picked up by any
+ * executor sharing this database (CI's e2e app) — unless it is of an executor kind none takes.
+ */
+export async function newRun(db: Db, project: TestProject, over: { status?: 'queued' | 'failed' | 'succeeded'; executor?: string } = {}) {
   const { runs } = await import('../db/schema');
   const { randomBytes } = await import('node:crypto');
   const { fakeRunParams } = await import('./run-params');
@@ -174,8 +179,8 @@ export async function newRun(db: Db, project: TestProject) {
       projectId: project.id,
       studyId,
       runKey: randomBytes(32).toString('hex'),
-      // finished: a queued row would be picked up by any executor sharing this database (CI's e2e app)
-      status: 'succeeded',
+      status: over.status ?? 'succeeded',
+      ...(over.executor ? { executor: over.executor } : {}),
       pipelineVersion: 'segflow-pipeline/1',
       params: fakeRunParams(),
       submittedBy: project.users.researcher.id,
@@ -231,6 +236,7 @@ matrix['app/(app)/studies/[study]/actions.ts#startRunAction'] = {
 addViewerRows(matrix);
 addDicomwebRows(matrix);
 addRolloutRows(matrix);
+addControlRows(matrix);
 
 // ---- operations dashboard (issue 9) ----
 matrix['app/api/projects/[project]/dashboard/route.ts#GET'] = {

@@ -4,16 +4,8 @@
  * with --wait, polls until it finishes and exits 1 when it failed.
  */
 import type { Command } from 'commander';
-import { apiConnection } from '@/lib/platform/api-client';
+import { callApi as api } from '@/lib/platform/call-api';
 import type { RunDetailDto } from '@/lib/runs/schemas';
-
-async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const { baseUrl, token } = apiConnection('researcher');
-  const res = await fetch(`${baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
-  const data = (await res.json().catch(() => null)) as (T & { error?: { message?: string } }) | null;
-  if (!res.ok) throw new Error(`${method} ${path}: ${data?.error?.message ?? `HTTP ${res.status}`}`);
-  return data as T;
-}
 
 export function register(program: Command): void {
   program
@@ -36,6 +28,9 @@ export function register(program: Command): void {
         }
       }
       if (process.stderr.isTTY && opts.wait) process.stderr.write('\n');
+      // a succeeded run with an implausible mask says so where a person reads, not only in the JSON
+      for (const w of run.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+      if (run.status === 'failed' && run.error) process.stderr.write(`failed: ${run.error}\n`);
       process.stdout.write(`${JSON.stringify(run)}\n`);
       if (run.status === 'failed') process.exit(1);
     });

@@ -4,7 +4,8 @@
  * the worker image's command under Argo, where the results of the tasks before it arrive as --upstream
  * files and are merged into the invocation's `upstream`. The result is written atomically to --result,
  * or printed as the last stdout line (JSON, kept safe for Argo's parameter substitution); a failed
- * step prints `{ "error": ... }` to stderr and exits 1 (2 for an invocation that is not valid).
+ * step prints `{ "error": ... }` to stderr and exits 1 (2 for an invocation that is not valid; 3,
+ * STEP_REFUSED_EXIT_CODE, with the checks, for an input outside the model's domain).
  * With --by-ref (the Argo templates) the invocation file and every --upstream file hold an object
  * reference into the bucket instead (lib/pipeline/step-exchange.ts), and the result is stored there
  * too: --result then receives its reference.
@@ -13,7 +14,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { argoParameterJson } from '@/lib/executor/argo/argo-parameters';
 import { loadInvocation, loadStepResult, storeStepResult } from '@/lib/pipeline/step-exchange';
-import { ZStepInvocation } from '@/lib/pipeline/step-contract';
+import { STEP_REFUSED_EXIT_CODE, ZStepInvocation } from '@/lib/pipeline/step-contract';
 import { AppError } from '@/lib/errors';
 import { writeFileAtomic } from '@/lib/util/write-file-atomic';
 import { runStep, withUpstream } from '@/workers/run-step';
@@ -54,6 +55,11 @@ export function register(program: Command): void {
         else process.stdout.write(text);
         process.exit(0);
       } catch (err) {
+        // an input outside the model's domain is refused, not failed: the executors do not retry it
+        if (err instanceof AppError && err.code === 'out_of_domain') {
+          process.stderr.write(`${JSON.stringify({ error: err.message, code: err.code, checks: err.details?.checks ?? [] })}\n`);
+          process.exit(STEP_REFUSED_EXIT_CODE);
+        }
         process.stderr.write(`${JSON.stringify({ error: err instanceof Error ? err.message : String(err) })}\n`);
         process.exit(1);
       }

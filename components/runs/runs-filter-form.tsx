@@ -8,6 +8,7 @@ export interface RunsFilterValues {
   version?: string;
   study?: string;
   submitter?: string;
+  warnings?: string;
   from?: string;
   to?: string;
 }
@@ -48,6 +49,13 @@ export function RunsFilterForm({ project, values, models }: { project: string; v
       <label>
         Submitter
         <input name="submitter" defaultValue={values.submitter ?? ''} placeholder="email" size={16} />
+      </label>
+      <label>
+        Warnings
+        <select name="warnings" defaultValue={values.warnings ?? ''}>
+          <option value="">any</option>
+          <option value="only">with warnings</option>
+        </select>
       </label>
       <label>
         From

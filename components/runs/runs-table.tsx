@@ -44,6 +44,11 @@ export function RunsTable({ runs, showStudy = true }: { runs: RunDto[]; showStud
             </td>
             <td>
               <RunStatus status={r.status} />
+              {r.warnings.length > 0 && (
+                <span className="status status-warning" title={r.warnings.join('\n')} data-testid="run-warning">
+                  warning
+                </span>
+              )}
             </td>
             <td>{when(r.createdAt)}</td>
             <td>{took(r)}</td>

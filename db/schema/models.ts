@@ -28,6 +28,11 @@ export const modelVersions = pgTable(
     /** input spec (lib/models/model-spec.ts): grid, scaling, labels */
     spec: jsonb('spec').$type<Record<string, unknown>>().notNull(),
     status: modelVersionStatusEnum('status').notNull().default('registered'),
+    /**
+     * what registration checked, kept as evidence (lib/models/register-model-version.ts): the ONNX graph
+     * (IR, opset, ops), the tiny test run, and the parity check per reference (Dice per label, differing voxels)
+     */
+    evidence: jsonb('evidence').$type<Record<string, unknown>>(),
     registeredBy: uuid('registered_by').references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

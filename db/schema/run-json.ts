@@ -17,6 +17,22 @@ export const ZStepOutput = ZObjectRef.extend({ name: z.string().min(1) });
 export type TStepOutput = z.infer<typeof ZStepOutput>;
 export const ZStepOutputs = z.array(ZStepOutput);
 
+/**
+ * One check of a model's input domain (before inference) or of its output's plausibility (after it),
+ * as a run records it (run_steps.checks, the manifest): lib/models/check-input-domain.ts and
+ * lib/models/check-output-plausibility.ts.
+ */
+export const ZRunCheck = z.object({
+  /** modality, body-part, spacing, extent, intensity; volume:<label> for an output label */
+  check: z.string().min(1),
+  /** failed: the input is outside the domain (the run is refused); warning: an implausible output (the run is flagged); not-checked: the input says nothing about it */
+  outcome: z.enum(['passed', 'failed', 'warning', 'not-checked']),
+  expected: z.string(),
+  found: z.string(),
+});
+export type TRunCheck = z.infer<typeof ZRunCheck>;
+export const ZRunChecks = z.array(ZRunCheck);
+
 /** a model version as a step receives it; `role` is its stage in the slot when the run was submitted */
 export const ZModelRef = z.object({
   role: z.enum(['live', 'canary', 'shadow']),
@@ -54,6 +70,11 @@ function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T 
 /** runs.params of a row read from the database */
 export function parseRunParams(run: { id: string; params: unknown }): TRunParams {
   return parseOrThrow(ZRunParams, run.params, `run ${run.id} params`);
+}
+
+/** run_steps.checks of a row read from the database */
+export function parseRunChecks(step: { name: string; checks: unknown }): TRunCheck[] {
+  return parseOrThrow(ZRunChecks, step.checks, `step ${step.name} checks`);
 }
 
 /** run_steps.outputs of a row read from the database */

@@ -3,7 +3,7 @@ import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } fr
 import { runStatusEnum, slotStageEnum, stepStatusEnum } from './enums';
 import { modelVersions } from './models';
 import { projects, users } from './projects';
-import type { TRunParams, TStepOutput } from './run-json';
+import type { TRunCheck, TRunParams, TStepOutput } from './run-json';
 import { studies } from './studies';
 
 /**
@@ -40,9 +40,13 @@ export const runs = pgTable(
      * by the Argo executor once its workflow is submitted).
      */
     leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
+    /** which try of the run this is: 1, then one more per retry (lib/runs/retry-run.ts); each attempt's manifest has its own key */
+    attempt: integer('attempt').notNull().default(1),
     manifestKey: text('manifest_key'),
     manifestSha256: text('manifest_sha256'),
     error: text('error'),
+    /** implausible outputs of the serving model (lib/models/check-output-plausibility.ts): the run succeeded, flagged with these */
+    warnings: jsonb('warnings').$type<string[]>().notNull().default([]),
     submittedBy: uuid('submitted_by').references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp('started_at', { withTimezone: true }),
@@ -82,6 +86,8 @@ export const runSteps = pgTable(
     error: text('error'),
     /** what the step waits for while it is pending on a cluster ("waiting for a GPU node"), for the run page */
     detail: text('detail'),
+    /** ZRunCheck[] (./run-json.ts): an infer task's input-domain and output-plausibility checks; parse with parseRunChecks() where read */
+    checks: jsonb('checks').$type<TRunCheck[]>().notNull().default([]),
   },
   (t) => [uniqueIndex('run_steps_run_name_uq').on(t.runId, t.name)],
 );

@@ -1,6 +1,7 @@
+import { z } from 'zod';
 import { and, asc, eq } from 'drizzle-orm';
-import { comparisons, projects, runs, storedObjects, type Run } from '@/db/schema';
-import { parseRunParams, type TRunParams } from '@/db/schema/run-json';
+import { comparisons, projects, runs, runSteps, storedObjects, type Run } from '@/db/schema';
+import { parseRunParams, ZRunChecks, type TRunParams } from '@/db/schema/run-json';
 import type { DbOrTx } from '@/lib/db';
 import { indexDicomInstances, pairFacts } from '@/lib/dicomweb/index-instances';
 import { planRun, topologicalOrder, type PlannedTask } from '@/lib/pipeline/definition';
@@ -60,9 +61,19 @@ export function buildInvocation(c: RunContext, task: PlannedTask, upstream: Reco
   } as TStepInvocation;
 }
 
-/** A finished task's outputs into stored_objects (derived), and a compare result into comparisons. */
+/**
+ * A finished task's outputs into stored_objects (derived), an infer task's checks into its run_steps
+ * row (and the serving model's warnings onto the run), and a compare result into comparisons.
+ */
 export async function recordStepResult(db: DbOrTx, c: RunContext, task: PlannedTask, result: TStepResult): Promise<void> {
   const r = c.run;
+  if (task.step === 'infer') {
+    const checks = ZRunChecks.catch([]).parse(result.info.checks ?? []);
+    const warnings = z.array(z.string()).catch([]).parse(result.info.warnings ?? []);
+    await db.update(runSteps).set({ checks }).where(and(eq(runSteps.runId, r.id), eq(runSteps.name, task.id)));
+    // the shadow model's warnings stay on its task: researchers never see shadow results
+    if (task.model === 'serving') await db.update(runs).set({ warnings }).where(eq(runs.id, r.id));
+  }
   if (result.outputs.length) {
     await db
       .insert(storedObjects)

@@ -59,6 +59,10 @@ export const ZManifestStep = z.strictObject({
   finishedAt: ZTimestamp.nullable(),
   outputs: z.array(ZManifestOutput),
   error: z.string().optional(),
+  /** the model's input-domain and output-plausibility checks (infer tasks): what was checked, expected, found */
+  checks: z
+    .array(z.strictObject({ check: z.string().min(1), outcome: z.enum(['passed', 'failed', 'warning', 'not-checked']), expected: z.string(), found: z.string() }))
+    .optional(),
 });
 export type TManifestStep = z.infer<typeof ZManifestStep>;
 
@@ -93,5 +97,7 @@ export const ZRunManifest = z.strictObject({
   // bigint, Date), so the signer and every later verifier hash the same bytes.
   params: z.record(z.string(), z.json()),
   steps: z.array(ZManifestStep),
+  /** implausible outputs of the serving model (an empty label, a volume outside its range): the run succeeded with these warnings */
+  warnings: z.array(z.string().min(1)).optional(),
 });
 export type TRunManifest = z.infer<typeof ZRunManifest>;

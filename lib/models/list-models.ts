@@ -6,7 +6,18 @@ export interface ModelListItem {
   id: string;
   name: string;
   description: string | null;
-  versions: { id: string; version: string; sha256: string; status: string; stage: 'live' | 'shadow' | 'canary' | null; createdAt: Date }[];
+  versions: {
+    id: string;
+    version: string;
+    sha256: string;
+    status: string;
+    stage: 'live' | 'shadow' | 'canary' | null;
+    createdAt: Date;
+    /** the declared input domain in words ("T1-weighted MR of the adult head"), null when none is declared */
+    domain: string | null;
+    /** registration's evidence in one line: graph, test run, parity */
+    checks: string;
+  }[];
   canaryPercent: number;
 }
 
@@ -28,7 +39,23 @@ export async function listModels(db: DbOrTx): Promise<ModelListItem[]> {
     if (!version) continue;
     const stage =
       slot?.liveVersionId === version.id ? 'live' : slot?.shadowVersionId === version.id ? 'shadow' : slot?.canaryVersionId === version.id ? 'canary' : null;
-    item.versions.push({ id: version.id, version: version.version, sha256: version.sha256, status: version.status, stage, createdAt: version.createdAt });
+    const domain = (version.spec as { domain?: { description?: string } }).domain?.description ?? null;
+    item.versions.push({ id: version.id, version: version.version, sha256: version.sha256, status: version.status, stage, createdAt: version.createdAt, domain, checks: describeEvidence(version.evidence) });
   }
   return [...byId.values()];
+}
+
+type Evidence = { graph?: { opset?: number }; parity?: { passed: boolean; minDice: number; references: { dice: Record<string, number> }[] } | null };
+
+/** "opset 14 · test run passed · parity on 1 reference: lowest Dice 1.0000 (≥ 0.999)" */
+function describeEvidence(raw: unknown): string {
+  if (!raw) return 'registered before checks were recorded';
+  const e = raw as Evidence;
+  const parts = [`opset ${e.graph?.opset ?? '?'}`, 'test run passed'];
+  if (!e.parity) parts.push('no parity references');
+  else {
+    const lowest = Math.min(...e.parity.references.flatMap((r) => Object.values(r.dice)));
+    parts.push(`parity on ${e.parity.references.length} reference${e.parity.references.length === 1 ? '' : 's'}: lowest Dice ${lowest.toFixed(4)} (≥ ${e.parity.minDice})`);
+  }
+  return parts.join(' · ');
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { AppError } from '@/lib/errors';
+import { ZInputDomain, ZLabelPlausibility } from './input-domain';
 
 const ZDim = z.union([z.number().int().positive(), z.string().min(1)]);
 const ZVec3Int = z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]);
@@ -56,12 +57,21 @@ export const ZModelSpec = z
       }),
       z.object({ method: z.literal('z-score'), nonZeroOnly: z.boolean().default(false) }),
     ]),
+    /**
+     * registration's parity check (lib/models/check-parity.ts): every label of every reference mask
+     * must be reproduced with at least this Dice (default 0.999)
+     */
+    parity: z.object({ minDice: z.number().min(0).max(1) }).optional(),
+    /** what the model can segment (lib/models/input-domain.ts); without it, runs say the domain was not checked */
+    domain: ZInputDomain.optional(),
     labels: z
       .array(
         z.object({
           value: z.number().int().min(0).max(255),
           name: z.string().min(1),
           color: z.tuple([z.number().int().min(0).max(255), z.number().int().min(0).max(255), z.number().int().min(0).max(255)]),
+          /** the plausible output for this label (lib/models/input-domain.ts): outside it, the run carries a warning */
+          plausible: ZLabelPlausibility.optional(),
         }),
       )
       .min(2),

@@ -6,6 +6,9 @@ import { AppError } from '../errors';
 import { putObject, headObject } from '../storage/objects';
 import { modelKey } from '../storage/keys';
 import { parseModelSpec } from './model-spec';
+import { bytesModelSource } from '@/workers/inference/model-source';
+import { loadModel } from '@/workers/inference/load-model';
+import { checkParity, describeParityFailure, type ParityReference } from './check-parity';
 import { validateModel } from './validate-model';
 
 /**
@@ -14,10 +17,15 @@ import { validateModel } from './validate-model';
  * the worker checks before it loads the artifact. Registering the same bytes again returns the
  * existing version (and puts the artifact back if the store lost it); different bytes under an
  * existing version number are refused.
+ *
+ * With reference pairs (an input and the mask the model should give for it), the parity check runs
+ * the whole bundle on each (lib/models/check-parity.ts): a version that does not reproduce them is
+ * refused with the per-label Dice and the number of differing voxels. What was checked is stored
+ * with the version (`evidence`) and shown on its page.
  */
 export async function registerModelVersion(
   db: DbOrTx,
-  p: { model: Uint8Array; spec: unknown; registeredBy?: string | null; description?: string },
+  p: { model: Uint8Array; spec: unknown; registeredBy?: string | null; description?: string; references?: ParityReference[] },
 ): Promise<{ version: ModelVersion; created: boolean }> {
   const spec = parseModelSpec(p.spec);
   const sha256 = createHash('sha256').update(p.model).digest('hex');
@@ -38,7 +46,22 @@ export async function registerModelVersion(
     }
   }
 
-  await validateModel(p.model, spec, `${spec.name}@${spec.version}/model.onnx`);
+  const where = `${spec.name}@${spec.version}`;
+  const validation = await validateModel(p.model, spec, `${where}/model.onnx`);
+  let parity: Awaited<ReturnType<typeof checkParity>> | undefined;
+  if (p.references?.length) {
+    const loaded = await loadModel({ source: bytesModelSource({ model: p.model, spec, describe: where }), expectedSha256: sha256, log: () => {} });
+    parity = await checkParity({ model: loaded, spec, references: p.references });
+    if (!parity.passed) {
+      throw new AppError('invalid_input', `${where}: parity check failed (every label needs Dice ≥ ${parity.minDice}): ${describeParityFailure(parity)}`, { parity });
+    }
+  }
+  const evidence = {
+    checkedAt: new Date().toISOString(),
+    graph: { irVersion: validation.irVersion, opset: validation.opset, opTypes: validation.opTypes },
+    testRun: { inputDims: validation.testRun.inputDims, outputDims: validation.testRun.outputDims, ms: Math.round(validation.testRun.ms) },
+    parity: parity ?? null,
+  };
   const key = modelKey({ model: spec.name, version: spec.version });
   if (!(await headObject(key))) await putObject({ key, body: p.model, contentType: 'application/octet-stream' });
 
@@ -47,7 +70,7 @@ export async function registerModelVersion(
     (await db.insert(models).values({ name: spec.name, description: p.description ?? spec.description ?? null }).returning({ id: models.id }))[0].id;
   const [version] = await db
     .insert(modelVersions)
-    .values({ modelId, version: spec.version, sha256, artifactKey: key, spec: spec as unknown as Record<string, unknown>, status: 'validated', registeredBy: p.registeredBy ?? null })
+    .values({ modelId, version: spec.version, sha256, artifactKey: key, spec: spec as unknown as Record<string, unknown>, status: 'validated', evidence, registeredBy: p.registeredBy ?? null })
     .returning();
   return { version, created: true };
 }

@@ -34,6 +34,13 @@ export const ZStepInvocation = z.discriminatedUnion(
   WORKER_STEP_NAMES.map((step) => ZInvocationBase.extend({ step: z.literal(step), params: STEPS[step].params })) as unknown as [z.ZodObject, ...z.ZodObject[]],
 ) as unknown as z.ZodType<TStepInvocation>;
 
+/**
+ * The exit status of a step that refused its input (an AppError `out_of_domain`: the input is outside
+ * the model's domain): the same input would be refused again, so the executors do not retry it. Its
+ * stderr's last line is `{ "error": …, "code": "out_of_domain", "checks": [...] }`.
+ */
+export const STEP_REFUSED_EXIT_CODE = 3;
+
 /** A step's answer as it travels (child process result file, Argo output parameter): outputs, and facts. */
 export const ZStepResult = z.object({
   outputs: z.array(ZStepOutput),

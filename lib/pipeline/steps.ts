@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZDicomIndexFacts } from '../dicomweb/index-facts';
+import { ZRunChecks } from '../../db/schema/run-json';
 import { ZMaskComparison } from '../metrics/compare-labelmaps';
 import type { AccessRule } from '../storage/access-rules';
 
@@ -147,6 +148,10 @@ export const STEPS = {
       labelVolumesMl: z.record(z.string(), z.number()),
       timingsMs: z.number(),
       segSkipped: z.string().optional(),
+      /** the input-domain checks (passed or not-checked: a failed one refuses the run) and the output-plausibility checks */
+      checks: ZRunChecks.default([]),
+      /** implausible outputs, one sentence each: the run succeeds flagged with them */
+      warnings: z.array(z.string()).default([]),
       /** the SEG's DICOMweb index facts (lib/dicomweb) */
       segDicom: ZDicomIndexFacts.optional(),
     }),

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { inArray } from 'drizzle-orm';
-import { comparisons, reviewVerdicts, users } from '@/db/schema';
+import { eq, inArray } from 'drizzle-orm';
+import { comparisons, reviewVerdicts, runs, users } from '@/db/schema';
 import { getDb } from '@/lib/db';
 import { setSlotVersion } from '@/lib/models/set-slot-version';
 import { createTestProject, type TestProject } from '@/test/test-project';
@@ -81,6 +81,15 @@ describe('evaluateGate (shadow → canary), from the database', () => {
     e = await evaluateGate(getDb(), { modelId: slow.modelId, stage: 'shadow' });
     expect(check(e, 'shadow-latency-p95-ratio')).toMatchObject({ passed: false, value: 2, detail: 'p95 shadow 4.0 s vs serving 2.0 s (20/20 runs)' });
     expect(check(e, 'shadow-failure-rate')).toMatchObject({ passed: true, value: 0 });
+  });
+
+  it('never counts a run with an implausible serving mask as a compared case (empty masks agree perfectly)', async () => {
+    const db = getDb();
+    const d = await createDeployment(db, { registeredBy: tp.users.operator.id });
+    const made = await addRuns(db, tp, studyId, 20, { served: { versionId: d.live.id, role: 'live' }, shadowVersionId: d.candidate.id });
+    await db.update(runs).set({ warnings: ['White Matter is empty; brain-tissue expects 150 ml–900 ml, not empty'] }).where(eq(runs.id, made[0].id));
+    const e = await evaluateGate(db, { modelId: d.modelId, stage: 'shadow' });
+    expect(check(e, 'compared-cases')).toMatchObject({ passed: false, value: 19, threshold: 20 });
   });
 
   it('counts only runs since the version entered its stage (slot_events)', async () => {

@@ -8,6 +8,8 @@ import type { Candidate } from './get-candidate';
 
 const ZDiceRows = z.array(z.object({ name: z.string(), dice: z.number().min(0).max(1) }));
 const FINISHED = inArray(runs.status, ['succeeded', 'failed']);
+/** the serving mask passed its plausibility checks (lib/models/check-output-plausibility.ts) */
+const PLAUSIBLE = sql`${runs.warnings} = '[]'::jsonb`;
 const RAN = ['succeeded', 'failed'] as const;
 /** a bound on the in-window live baseline, so a long canary step does not read every live run */
 const MAX_BASELINE_RUNS = 10_000;
@@ -25,7 +27,9 @@ const notNull = (x: number | null): x is number => x !== null;
 
 /**
  * What the shadow gate looks at: the comparisons of the shadow's runs, whether its inference
- * failed, and how long it took next to the serving model's inference in the same runs.
+ * failed, and how long it took next to the serving model's inference in the same runs. A run whose
+ * serving mask was implausible (runs.warnings: an empty label, a volume outside its range) is no
+ * case: two empty masks "agree" perfectly, and that must never count as agreement.
  */
 export async function gatherShadowCases(db: DbOrTx, c: Candidate): Promise<ShadowCases> {
   const window = and(eq(runs.shadowVersionId, c.version.id), sinceEntry(c));
@@ -33,7 +37,7 @@ export async function gatherShadowCases(db: DbOrTx, c: Candidate): Promise<Shado
     .select({ runId: comparisons.runId, metrics: comparisons.metrics })
     .from(comparisons)
     .innerJoin(runs, eq(runs.id, comparisons.runId))
-    .where(and(eq(comparisons.shadowVersionId, c.version.id), window))
+    .where(and(eq(comparisons.shadowVersionId, c.version.id), window, PLAUSIBLE))
     .orderBy(comparisons.createdAt);
   const steps = await db
     .select({ runId: runSteps.runId, name: runSteps.name, status: runSteps.status, startedAt: runSteps.startedAt, finishedAt: runSteps.finishedAt })

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { comparisons, runs, runSteps, studies } from '@/db/schema';
-import { parseRunParams, parseStepOutputs } from '@/db/schema/run-json';
+import { parseRunChecks, parseRunParams, parseStepOutputs } from '@/db/schema/run-json';
 import type { DbOrTx } from '../db';
 import { AppError } from '../errors';
 import { planRun, SHADOW_INFER_TASK, topologicalOrder } from '../pipeline/definition';
@@ -43,6 +43,7 @@ export async function getRun(db: DbOrTx, p: { runId: string; projectId: string; 
         finishedAt: s?.finishedAt?.toISOString() ?? null,
         error: s?.error ?? null,
         ...(s?.detail ? { detail: s.detail } : {}),
+        ...(s?.checks.length ? { checks: parseRunChecks(s) } : {}),
         outputs: (s ? parseStepOutputs(s) : []).map((o) => ({ name: o.name, key: o.key, sha256: o.sha256, size: o.size })),
       };
     });

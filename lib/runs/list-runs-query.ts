@@ -38,6 +38,8 @@ export const ZRunsFilter = z
     study: z.preprocess(blankToUndefined, z.uuid({ message: 'expected a study id (a UUID)' }).optional()),
     /** the submitter's email or user id */
     submitter: z.preprocess(blankToUndefined, z.string().trim().max(320).optional()),
+    /** `only`: runs flagged with warnings (an implausible serving mask, lib/models/check-output-plausibility.ts) */
+    warnings: z.preprocess(blankToUndefined, z.enum(['only'], { message: 'expected only' }).optional()),
     from: z.preprocess(blankToUndefined, ZWhen('from').optional()),
     to: z.preprocess(blankToUndefined, ZWhen('to').optional()),
     cursor: z.preprocess(

@@ -28,7 +28,7 @@ const created: Run[] = [];
 const TIES = ['2026-11-20T10:00:00.000001Z', '2026-11-21T10:00:00.123456Z', '2026-11-22T09:30:00.5Z'];
 const SPREAD = ['2026-11-01T00:00:00Z', '2026-11-10T12:00:00Z', '2026-11-25T23:59:59.999999Z', '2026-11-30T08:00:00Z'];
 
-async function insertRun(p: { project: TestProject; study: string; at: string; status: Run['status']; model: string; versionId: string; version: string; submitter: 'researcher' | 'admin' }) {
+async function insertRun(p: { project: TestProject; study: string; at: string; status: Run['status']; model: string; versionId: string; version: string; submitter: 'researcher' | 'admin'; warnings?: string[] }) {
   const [run] = await getDb()
     .insert(runs)
     .values({
@@ -40,6 +40,7 @@ async function insertRun(p: { project: TestProject; study: string; at: string; s
       modelVersionId: p.versionId,
       params: fakeRunParams({ model: p.model, versionId: p.versionId, version: p.version }),
       submittedBy: p.project.users[p.submitter].id,
+      warnings: p.warnings ?? [],
       createdAt: new Date(p.at),
     })
     .returning();
@@ -75,6 +76,7 @@ beforeAll(async () => {
         versionId: which === 0 ? v1 : which === 1 ? v2 : o1,
         version: which === 0 ? '1.0.0' : which === 1 ? '2.0.0' : '1.0.0',
         submitter: n % 4 === 0 ? 'admin' : 'researcher',
+        warnings: n % 5 === 1 ? ['Grey Matter is empty; brain-tissue expects 250 ml–1.2 l, not empty'] : [],
       }),
     );
   }
@@ -142,6 +144,7 @@ describe('listRuns', () => {
       [ZRunsFilter.parse({ from: '2026-11-21', to: '2026-11-25' }), (r) => getExact(r.id) >= '2026-11-21' && getExact(r.id) < '2026-11-26'],
       [ZRunsFilter.parse({ from: '2026-11-21T10:00:00.123456Z' }), (r) => getExact(r.id) >= '2026-11-21T10:00:00.123456'],
       [{ status: 'queued', model: modelName }, (r, n) => r.status === 'queued' && n % 3 !== 2],
+      [{ warnings: 'only' }, (r) => r.warnings.length > 0],
     ];
     for (const [filter, pred] of cases) {
       const want = expected(pred);

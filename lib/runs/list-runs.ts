@@ -38,6 +38,7 @@ export function runsPageQuery(db: DbOrTx, p: { projectId: string; filter?: Parti
   if (f.submitter) {
     where.push(UUID.test(f.submitter) ? eq(runs.submittedBy, f.submitter) : eq(runs.submittedBy, sql`(select ${users.id} from ${users} where ${users.email} = ${f.submitter.toLowerCase()})`));
   }
+  if (f.warnings === 'only') where.push(sql`${runs.warnings} <> '[]'::jsonb`);
   if (f.from) where.push(gte(runs.createdAt, f.from));
   if (f.to) where.push(lt(runs.createdAt, f.to));
   if (f.cursor) {

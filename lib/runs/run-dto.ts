@@ -18,10 +18,12 @@ export function runDto(run: Run, studyLabel: string, seeShadow: boolean): RunDto
     ...(seeShadow && p.shadow ? { shadow: { version: p.shadow.version } } : {}),
     pipelineVersion: run.pipelineVersion,
     error: run.error,
+    warnings: run.warnings,
     createdAt: run.createdAt.toISOString(),
     startedAt: run.startedAt?.toISOString() ?? null,
     finishedAt: run.finishedAt?.toISOString() ?? null,
     manifestKey: run.manifestKey,
     manifestSha256: run.manifestSha256,
+    attempt: run.attempt,
   };
 }

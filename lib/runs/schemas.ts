@@ -2,6 +2,9 @@ import { z } from 'zod';
 
 export const ZSubmitRun = z.object({ project: z.string().min(1), series: z.uuid(), model: z.string().min(1).max(128) });
 export const ZRunRef = z.object({ run: z.uuid() });
+/** cancel or retry: the reason goes into the audit log (and a cancelled run's error) */
+export const ZRunControl = z.object({ run: z.uuid(), reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(500) });
+export type TRunControl = z.infer<typeof ZRunControl>;
 
 export interface RunStepDto {
   name: string;
@@ -14,6 +17,8 @@ export interface RunStepDto {
   detail?: string;
   outputs: { name: string; key: string; sha256: string; size: number }[];
   info?: Record<string, unknown>;
+  /** an infer task's input-domain and output-plausibility checks (lib/models/check-*.ts) */
+  checks?: { check: string; outcome: string; expected: string; found: string }[];
 }
 
 export interface RunDto {
@@ -31,11 +36,15 @@ export interface RunDto {
   shadow?: { version: string };
   pipelineVersion: string;
   error: string | null;
+  /** the serving model's implausible outputs: a succeeded run flagged with these (empty: none) */
+  warnings: string[];
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
   manifestKey: string | null;
   manifestSha256: string | null;
+  /** 1, then one more per retry */
+  attempt: number;
 }
 
 export interface RunDetailDto extends RunDto {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
-import { runSteps, storedObjects, users, type Run } from '@/db/schema';
+import { runs, runSteps, storedObjects, users, type Run } from '@/db/schema';
 import { config } from '../config';
 import type { DbOrTx } from '../db';
 import { ZRunManifest, RUN_MANIFEST_SCHEMA, type TRunManifest } from '../manifests/manifest-schema';
@@ -9,7 +9,7 @@ import { signManifest, ZSignedManifest } from '../manifests/sign-manifest';
 import { loadSigningKey } from '../manifests/signing-key';
 import { manifestKey } from '../storage/keys';
 import { getObjectBytes, headObject, putObject } from '../storage/objects';
-import { parseRunParams, parseStepOutputs, type TObjectRef } from '@/db/schema/run-json';
+import { parseRunChecks, parseRunParams, parseStepOutputs, type TObjectRef } from '@/db/schema/run-json';
 
 /** the local build: the stamp `segflow start` writes over the sources it built, else "unbuilt" */
 function localBuildId(): string {
@@ -20,12 +20,12 @@ function localBuildId(): string {
 /**
  * The manifest of a finished run: inputs, models, parameters, every step (attempts, timings,
  * outputs with version ids and SHA-256), who submitted it — signed by the platform (Ed25519) and
- * written once to manifests/<project>/<run>.json. A manifest already there (an earlier attempt that
+ * written once to manifests/<project>/<run>.json (a retried run: one per attempt). A manifest already there (an earlier attempt that
  * wrote it and then failed to record it) is kept, not overwritten, when it is this run's.
  */
 export async function writeRunManifest(db: DbOrTx, p: { run: Run; inputs: TObjectRef[]; status: 'succeeded' | 'failed'; skipTask: string }): Promise<{ key: string; sha256: string; versionId: string | null; size: number }> {
   const { run } = p;
-  const key = manifestKey({ projectId: run.projectId, runId: run.id });
+  const key = manifestKey({ projectId: run.projectId, runId: run.id, attempt: run.attempt });
   const head = await headObject(key);
   if (head) {
     const existing = ZSignedManifest.safeParse(JSON.parse(new TextDecoder().decode(await getObjectBytes({ key, versionId: head.versionId }))));
@@ -33,6 +33,8 @@ export async function writeRunManifest(db: DbOrTx, p: { run: Run; inputs: TObjec
     throw new Error(`${key} exists and is not this run's manifest: manifests are never overwritten`);
   }
   const [submitter] = await db.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, run.submittedBy!));
+  // read now: the infer task recorded them after the executor loaded the run
+  const [{ warnings }] = await db.select({ warnings: runs.warnings }).from(runs).where(eq(runs.id, run.id));
   const steps = (await db.select().from(runSteps).where(eq(runSteps.runId, run.id))).filter((s) => s.name !== p.skipTask);
   const params = parseRunParams(run);
   const models = [params.serving, ...(params.shadow ? [params.shadow] : [])].map((m) => ({ role: m.role, model: m.model, version: m.version, sha256: m.sha256 }));
@@ -51,7 +53,9 @@ export async function writeRunManifest(db: DbOrTx, p: { run: Run; inputs: TObjec
       finishedAt: s.finishedAt?.toISOString() ?? null,
       outputs: parseStepOutputs(s).map((o) => ({ key: o.key, versionId: o.versionId, sha256: o.sha256, size: o.size })),
       ...(s.error ? { error: s.error } : {}),
+      ...(s.checks.length ? { checks: parseRunChecks(s) } : {}),
     })),
+    ...(warnings.length ? { warnings } : {}),
   });
   const signed = signManifest(manifest, loadSigningKey());
   const put = await putObject({ key, body: new TextEncoder().encode(`${JSON.stringify(signed, null, 2)}\n`), contentType: 'application/json' });

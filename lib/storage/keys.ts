@@ -4,7 +4,8 @@
  *   raw-phi/<project>/<study>/<upload>/<n>        what researchers uploaded (PHI)
  *   derived/<project>/<study>/...                   de-identified images, volumes, masks, SEG, metrics
  *   derived/<project>/<study>/runs/<run>/<task>/<name>  one step output (the only layout steps write)
- *   manifests/<project>/<run>.json                  run manifests, written once
+ *   derived/<project>/<study>/runs/<run>/logs/<task>-<attempt>.log  one step attempt's output (JSON lines)
+ *   manifests/<project>/<run>.json                  run manifests, written once (a retried run's later attempts: <run>.attempt-<n>.json)
  *   models/<model>/<version>/model.onnx             model artifacts
  *   pipeline/<project>/invocations/<run>/<task>.json           a step's invocation, written by the platform (Argo)
  *   pipeline/<project>/results/<step>/<run>/<task>.json       a step's result, written by the step (Argo)
@@ -50,8 +51,17 @@ export function stepOutputKey(p: { projectId: string; studyId: string; runId: st
   return derivedKey({ projectId: p.projectId, studyId: p.studyId, path: ['runs', p.runId, p.task, p.name] });
 }
 
-export function manifestKey(p: { projectId: string; runId: string }): string {
-  return `manifests/${seg('project', p.projectId)}/${seg('run', p.runId)}.json`;
+/** derived/<project>/<study>/runs/<run>/logs/<task>-<attempt>.log: what one attempt of a step printed (stepLog, lib/executor/local/step-log.ts) */
+export function stepLogKey(p: { projectId: string; studyId: string; runId: string; task: string; attempt: number }): string {
+  if (!Number.isInteger(p.attempt) || p.attempt < 1) throw new Error(`invalid attempt for a step log key: ${p.attempt}`);
+  return derivedKey({ projectId: p.projectId, studyId: p.studyId, path: ['runs', p.runId, 'logs', `${seg('task', p.task)}-${p.attempt}.log`] });
+}
+
+/** A run attempt's manifest: each attempt gets its own key, since manifests are never overwritten (Object Lock). */
+export function manifestKey(p: { projectId: string; runId: string; attempt?: number }): string {
+  const attempt = p.attempt ?? 1;
+  if (!Number.isInteger(attempt) || attempt < 1) throw new Error(`invalid attempt for a manifest key: ${attempt}`);
+  return `manifests/${seg('project', p.projectId)}/${seg('run', p.runId)}${attempt > 1 ? `.attempt-${attempt}` : ''}.json`;
 }
 
 export function modelKey(p: { model: string; version: string }): string {

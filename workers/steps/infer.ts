@@ -1,6 +1,9 @@
 import { dicomIndexFacts } from '@/lib/dicomweb/index-facts';
 import { AppError } from '@/lib/errors';
+import { readDicomHeader } from '@/lib/imaging/dicom/read-dicom-header';
 import { readNifti } from '@/lib/imaging/nifti/read-nifti';
+import { checkInputDomain, measureInputFacts } from '@/lib/models/check-input-domain';
+import { checkOutputPlausibility } from '@/lib/models/check-output-plausibility';
 import { parseModelSpec } from '@/lib/models/model-spec';
 import type { TStepInvocationOf, TStepOutput, TStepResultOf } from '@/lib/pipeline/step-contract';
 import { stepOutputs } from '@/lib/pipeline/steps';
@@ -16,20 +19,31 @@ import { readChecked, upstreamOutput, writeOutput } from './step-io';
  * labelmap back on the source grid as NIfTI, a DICOM SEG against the de-identified instances for
  * DICOM input, and the label volumes. Same inputs and model → same bytes at the same keys (the
  * task's own: infer-serving and infer-shadow never share one).
+ *
+ * Before inference the de-identified input is checked against the model's declared domain (modality
+ * and body part from the DICOM header, spacing and extent from the volume, its intensity profile): an
+ * input outside it is refused (`out_of_domain`, not retried) with the reason in the user's words.
+ * After it the label volumes are checked for plausibility: an implausible mask is kept, and the
+ * step answers warnings the run carries (lib/models/check-output-plausibility.ts).
  */
 export async function infer(inv: TStepInvocationOf<'infer'>): Promise<TStepResultOf<'infer'>> {
   const m = inv.model;
   if (!m) throw new AppError('invalid_input', `${inv.task}: no model given`);
   const spec = parseModelSpec(m.spec, `model ${m.model}@${m.version} spec`);
-  const artifact = await readChecked({ key: m.artifactKey, versionId: null, sha256: m.sha256, size: 0 }, `model ${m.model}@${m.version}`);
-  const model = await loadModel({ source: bytesModelSource({ model: artifact, spec, describe: `${m.model}@${m.version}` }), expectedSha256: m.sha256, log: () => {} });
   const volumeRef = upstreamOutput(inv, 'convert', 'convert', 'volume');
   const volume = readNifti(await readChecked(volumeRef, 'the run volume'), 'the run volume');
   const source =
     inv.kind === 'dicom'
       ? await Promise.all(stepOutputs(inv.upstream.deidentify ?? [], 'deidentify', 'instance').map(async (o) => ({ name: o.name, bytes: await readChecked(o, `de-identified ${o.name}`) })))
       : undefined;
+  const header = source?.length ? readDicomHeader(source[0].bytes, source[0].name) : undefined;
+  const facts = measureInputFacts(volume, { kind: inv.kind, modality: header?.modality, bodyPart: header?.bodyPartExamined });
+  const domain = checkInputDomain(spec, facts);
+  if (domain.refusal) throw new AppError('out_of_domain', domain.refusal, { checks: domain.checks });
+  const artifact = await readChecked({ key: m.artifactKey, versionId: null, sha256: m.sha256, size: 0 }, `model ${m.model}@${m.version}`);
+  const model = await loadModel({ source: bytesModelSource({ model: artifact, spec, describe: `${m.model}@${m.version}` }), expectedSha256: m.sha256, log: () => {} });
   const result = await segmentVolume({ volume, model, spec, source });
+  const plausibility = checkOutputPlausibility(spec, result.labelVolumesMl);
   const encoded = encodeOutputs(result);
   const outputs: TStepOutput[] = [await writeOutput(inv, 'mask', encoded.mask)];
   const seg = encoded.seg ? await writeOutput(inv, 'seg', encoded.seg) : undefined;
@@ -44,6 +58,8 @@ export async function infer(inv: TStepInvocationOf<'infer'>): Promise<TStepResul
       labelVolumesMl: result.labelVolumesMl,
       timingsMs: Math.round(result.timings.totalMs),
       ...(encoded.segSkipped ? { segSkipped: encoded.segSkipped } : {}),
+      checks: [...domain.checks, ...plausibility.checks],
+      warnings: plausibility.warnings,
       ...(seg && encoded.seg ? { segDicom: dicomIndexFacts(encoded.seg, seg.name) } : {}),
     },
   };

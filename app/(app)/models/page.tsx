@@ -34,6 +34,8 @@ export default async function ModelsPage() {
                   <th>Stage</th>
                   <th>Status</th>
                   <th>SHA-256</th>
+                  <th>Input domain</th>
+                  <th>Registration checks</th>
                   <th>Registered</th>
                   {canDeploy && <th />}
                 </tr>
@@ -46,6 +48,10 @@ export default async function ModelsPage() {
                     <td>{v.status}</td>
                     <td className="mono" title={v.sha256}>
                       {v.sha256.slice(0, 16)}…
+                    </td>
+                    <td>{v.domain ?? <span className="muted">not declared: inputs are not checked</span>}</td>
+                    <td className="muted" data-testid="version-checks">
+                      {v.checks}
                     </td>
                     <td>{v.createdAt.toISOString().slice(0, 10)}</td>
                     {canDeploy && (

@@ -12,7 +12,7 @@ import { listRuns } from '@/lib/runs/list-runs';
 import { ZRunsFilter } from '@/lib/runs/list-runs-query';
 
 type Search = Record<string, string | string[] | undefined>;
-const FILTER_KEYS = ['status', 'model', 'version', 'study', 'submitter', 'from', 'to'] as const;
+const FILTER_KEYS = ['status', 'model', 'version', 'study', 'submitter', 'warnings', 'from', 'to'] as const;
 
 function first(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;

@@ -1,11 +1,12 @@
-import { and, asc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
-import { runs, runSteps, type Run } from '@/db/schema';
+import { and, asc, eq, isNotNull, isNull } from 'drizzle-orm';
+import { runs, type Run } from '@/db/schema';
 import { getDb } from '@/lib/db';
 import { claimNextRun, executorOwner } from '../claim-run';
 import type { Executor } from '../executor';
 import type { ExecutorHeartbeat } from '../health-file';
-import { actOnWorkflow, ArgoError, getWorkflow, listWorkflows, type ArgoConnection, type ArgoWorkflowStatus } from './argo-client';
-import { parseWorkflowRef, RUN_LABEL, submitToArgo, workflowRef } from './submit-to-argo';
+import { ArgoError, getWorkflow, listWorkflows, type ArgoConnection, type ArgoWorkflowStatus } from './argo-client';
+import { cancelArgoRun, retryArgoRun } from './control-argo-run';
+import { parseWorkflowRef, RUN_LABEL, submitToArgo } from './submit-to-argo';
 import { syncArgoRun } from './sync-argo-run';
 
 export { argoConnection } from './argo-connection';
@@ -122,65 +123,18 @@ export class ArgoExecutor implements Executor {
     }
   }
 
-  /**
-   * Cancels a run: a queued one at once; a submitted one by stopping its workflow (no new step starts,
-   * running ones finish — or, with `force`, terminating it: its pods are killed now). The run becomes
-   * `cancelled` when the workflow has ended (the next ticks), with the reason.
-   */
+  /** Cancels a run (cancelArgoRun, control-argo-run.ts) and looks at its workflow at once. */
   async cancel(runId: string, opts: { force?: boolean; reason?: string } = {}): Promise<Run> {
-    const db = getDb();
-    const [queued] = await db.update(runs).set({ status: 'cancelled', error: `cancelled: ${opts.reason ?? 'before it started'}`, finishedAt: new Date() }).where(and(eq(runs.id, runId), eq(runs.executor, 'argo'), eq(runs.status, 'queued'))).returning();
-    if (queued) return queued;
-    const run = await this.argoRun(runId, ['running']);
-    const ref = parseWorkflowRef(run.externalId);
-    if (!ref) {
-      const [row] = await db.update(runs).set({ status: 'cancelled', error: `cancelled: ${opts.reason ?? 'before its workflow was submitted'}`, finishedAt: new Date() }).where(and(eq(runs.id, runId), eq(runs.status, 'running'), isNull(runs.externalId))).returning();
-      return row ?? this.argoRun(runId);
-    }
-    await actOnWorkflow({ ...this.conn, namespace: ref.namespace, name: ref.name, action: opts.force ? 'terminate' : 'stop', ...(opts.reason ? { message: opts.reason } : {}) });
+    const run = await cancelArgoRun(getDb(), this.conn, runId, opts);
     this.kick();
     return run;
   }
 
-  /**
-   * Runs a failed or cancelled run again. `retry` reruns its workflow from the failed steps (the
-   * succeeded ones keep their outputs); `resubmit` runs the whole pipeline again as a new workflow.
-   * When the workflow is gone from Argo, both submit the run again from its record.
-   */
+  /** Runs a failed or cancelled run again (retryArgoRun, control-argo-run.ts) and follows it at once. */
   async retry(runId: string, opts: { mode?: 'retry' | 'resubmit' } = {}): Promise<Run> {
-    const db = getDb();
-    const run = await this.argoRun(runId, ['failed', 'cancelled']);
-    const ref = parseWorkflowRef(run.externalId);
-    let externalId: string | null = run.externalId;
-    if (ref) {
-      try {
-        const done = await actOnWorkflow({ ...this.conn, namespace: ref.namespace, name: ref.name, action: opts.mode ?? 'retry' });
-        externalId = workflowRef(ref.namespace, done.name);
-      } catch (err) {
-        if (!(err instanceof ArgoError && err.status === 404)) throw err;
-        externalId = null;
-      }
-    }
-    // steps that did not succeed run again (a resubmitted or new workflow runs them all)
-    const again = opts.mode === 'resubmit' || externalId === null ? undefined : (['failed', 'skipped', 'cancelled'] as const);
-    await db
-      .update(runSteps)
-      .set({ status: 'pending', error: null, detail: null, finishedAt: null, ...(again ? {} : { outputs: [], startedAt: null }) })
-      .where(again ? and(eq(runSteps.runId, runId), inArray(runSteps.status, [...again])) : eq(runSteps.runId, runId));
-    // with a workflow: followed from here (no lease); without one: queued, so the claim submits it again
-    const [row] = await db
-      .update(runs)
-      .set(externalId ? { status: 'running', error: null, finishedAt: null, externalId, claimedBy: null, leaseExpiresAt: null } : { status: 'queued', error: null, finishedAt: null, externalId: null, claimedBy: null, leaseExpiresAt: null })
-      .where(eq(runs.id, runId))
-      .returning();
+    const run = await retryArgoRun(getDb(), this.conn, runId, opts);
     this.kick();
-    return row;
-  }
-
-  private async argoRun(runId: string, statuses?: Run['status'][]): Promise<Run> {
-    const [run] = await getDb().select().from(runs).where(eq(runs.id, runId));
-    if (run?.executor !== 'argo') throw new Error(`run ${runId}: not an Argo run`);
-    if (statuses && !statuses.includes(run.status)) throw new Error(`run ${runId} is ${run.status}: expected ${statuses.join(' or ')}`);
     return run;
   }
+
 }

@@ -9,6 +9,7 @@ import type { TClusterConfig } from '@/lib/deploy/cluster-config';
 import { STEPS } from '@/lib/pipeline/steps';
 import { DEID_SECRET_ENV } from '@/workers/steps/deid-secret';
 import type { ArgoTask } from './argo-parameters';
+import { STEP_REFUSED_EXIT_CODE } from '@/lib/pipeline/step-contract';
 
 export const INVOCATION_PATH = '/work/invocation.json';
 export const RESULT_PATH = '/tmp/result.json';
@@ -19,8 +20,11 @@ export const DEID_SECRET_KEY = 'secret';
 export const SYNCHRONIZATION_CONFIG_MAP = 'segflow-synchronization';
 export const GPU_SEMAPHORE = 'gpu';
 export const SHADOW_GPU_SEMAPHORE = 'gpu-shadow';
-/** an invocation that is not valid exits 2 (cli/commands/step.ts): another attempt would fail the same way */
-export const RETRY_EXPRESSION = 'asInt(lastRetry.exitCode) != 2';
+/**
+ * an invocation that is not valid exits 2, an input outside the model's domain STEP_REFUSED_EXIT_CODE
+ * (cli/commands/step.ts): another attempt would fail the same way
+ */
+export const RETRY_EXPRESSION = `asInt(lastRetry.exitCode) != 2 && asInt(lastRetry.exitCode) != ${STEP_REFUSED_EXIT_CODE}`;
 
 export interface StepTemplateOptions {
   image: string;

@@ -225,7 +225,7 @@ describe('renderWorkflowTemplate', () => {
     for (const t of stepTemplates) {
       const { retry, timeoutS } = STEPS[stepOf(t)];
       expect(t.retryStrategy!.limit).toBe(String(retry.maxAttempts - 1));
-      expect(t.retryStrategy!.expression).toBe('asInt(lastRetry.exitCode) != 2');
+      expect(t.retryStrategy!.expression).toBe('asInt(lastRetry.exitCode) != 2 && asInt(lastRetry.exitCode) != 3');
       expect(t.retryStrategy!.backoff).toEqual({ duration: `${retry.backoff.initialS}s`, factor: String(retry.backoff.factor), cap: `${retry.backoff.capS / 60}m`, maxDuration: `${retry.backoff.maxDurationS / 3600}h` });
       // counted from the pod's creation: a pod Pending on a missing GPU, image or Secret fails
       expect(t.timeout).toBe(`${timeoutS}s`);

@@ -231,7 +231,9 @@ describe('a run through the local executor (child processes, real store, real mo
     const original = readDicomHeader(readFileSync(join(CT_SERIES_DIR, readdirSync(CT_SERIES_DIR).filter((f) => f.endsWith('.dcm')).sort()[0])), 'ct');
     expect(original.identity.patientId?.length).toBeGreaterThan(3);
     const other = `${modelName}-ct`;
-    const spec = { ...JSON.parse(readFileSync(join(process.cwd(), 'models/brain-tissue/spec.json'), 'utf8')), name: other };
+    // a model that declares no input domain takes the CT (its domain is "not checked"): the SEG path is what this test is about
+    const { domain: _none, ...undeclared } = JSON.parse(readFileSync(join(process.cwd(), 'models/brain-tissue/spec.json'), 'utf8'));
+    const spec = { ...undeclared, name: other };
     const { version } = await registerModelVersion(getDb(), { model: readFileSync(join(process.cwd(), 'models/brain-tissue/model.onnx')), spec });
     await setSlotVersion(getDb(), { modelId: version.modelId, versionId: version.id, stage: 'live', reason: 'test' });
     const { run } = await getDb().transaction((tx) => submitRun(tx, { projectId: tp.id, seriesId: ct.id, model: other, submittedBy: tp.users.researcher.id }));
@@ -268,6 +270,50 @@ describe('a run through the local executor (child processes, real store, real mo
     const inDb = await probeDatabase(getDb(), tp.id, phi);
     expect(inDb.tables).toEqual(expect.arrayContaining(['audit_events', 'run_steps', 'runs', 'series', 'studies', 'stored_objects']));
     expect(inDb.findings).toEqual([]);
+
+    const [serving] = await getDb().select().from(runSteps).where(and(eq(runSteps.runId, run.id), eq(runSteps.name, 'infer-serving')));
+    expect(serving.checks[0]).toMatchObject({ check: 'domain', outcome: 'not-checked', found: 'CT of the chest' });
+
+    // the same chest CT series to the brain model, which declares its domain: refused before inference, once, with the reason
+    const { run: refused } = await getDb().transaction((tx) => submitRun(tx, { projectId: tp.id, seriesId: ct.id, model: modelName, submittedBy: tp.users.researcher.id }));
+    const failed = await executeRun(refused.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/^infer-serving: .+ expects T1-weighted MR of the adult head \(skull-stripped or not\); this series is CT of the chest: modality CT \(expected MR\); body-part CHEST/);
+    const shown = await call(tp.users.researcher.token, 'GET', `/api/runs/${refused.id}`);
+    const step = shown.body.run.steps.find((s) => s.name === 'infer-serving')!;
+    expect(step).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(Object.fromEntries(step.checks!.map((c) => [c.check, c.outcome]))).toMatchObject({ modality: 'failed', 'body-part': 'failed', spacing: 'failed' });
+    expect(shown.body.run.warnings).toEqual([]);
+    const m = ZSignedManifest.parse(JSON.parse(new TextDecoder().decode(await getObjectBytes({ key: failed.manifestKey! })))).manifest;
+    expect(m.steps.find((x) => x.name === 'infer-serving')).toMatchObject({ status: 'failed', attempts: 1, checks: expect.arrayContaining([{ check: 'modality', outcome: 'failed', expected: 'MR', found: 'CT' }]) });
+  }, 300_000);
+
+  it('a real brain MR series that the model segments as empty succeeds with a warning: API, manifest and the checks', async () => {
+    const MR_DIR = join(process.cwd(), 'fixtures/dicom/series/tcia-brain-tumor-progression-mr');
+    const api = new UploadApi({ baseUrl: 'http://segflow.test', token: tp.users.researcher.token, fetch: dispatchFetch() });
+    const engine = new UploadEngine({ api, project: tp.slug });
+    engine.add(readdirSync(MR_DIR).filter((f) => f.endsWith('.dcm')).map((f) => fileSource(join(MR_DIR, f))));
+    const mr = (await engine.run()).series[0];
+    // a version whose declared domain is too wide (slices up to 7 mm): the output check is what catches it
+    const wide = `${modelName}-wide`;
+    const base = JSON.parse(readFileSync(join(process.cwd(), 'models/brain-tissue/spec.json'), 'utf8'));
+    const spec = { ...base, name: wide, domain: { ...base.domain, spacingMm: { min: 0.5, max: 7 } } };
+    const { version } = await registerModelVersion(getDb(), { model: readFileSync(join(process.cwd(), 'models/brain-tissue/model.onnx')), spec });
+    await setSlotVersion(getDb(), { modelId: version.modelId, versionId: version.id, stage: 'live', reason: 'test' });
+    const { run } = await getDb().transaction((tx) => submitRun(tx, { projectId: tp.id, seriesId: mr.id, model: wide, submittedBy: tp.users.researcher.id }));
+    const done = await executeRun(run.id);
+    expect(done.status).toBe('succeeded');
+    expect(done.warnings).toEqual([
+      `White Matter is empty; ${wide} expects 150 ml–900 ml, not empty — check the input and the mask before using it`,
+      `Grey Matter is empty; ${wide} expects 250 ml–1.2 l, not empty — check the input and the mask before using it`,
+    ]);
+    const shown = (await call(tp.users.researcher.token, 'GET', `/api/runs/${run.id}`)).body.run;
+    expect(shown.warnings).toEqual(done.warnings);
+    const checks = Object.fromEntries(shown.steps.find((s) => s.name === 'infer-serving')!.checks!.map((c) => [c.check, c.outcome]));
+    expect(checks).toEqual({ modality: 'passed', 'body-part': 'passed', spacing: 'passed', extent: 'passed', intensity: 'passed', 'volume:White Matter': 'warning', 'volume:Grey Matter': 'warning' });
+    const m = ZSignedManifest.parse(JSON.parse(new TextDecoder().decode(await getObjectBytes({ key: done.manifestKey! })))).manifest;
+    expect(m.warnings).toEqual(done.warnings);
+    expect(m.steps.find((x) => x.name === 'infer-serving')?.checks).toHaveLength(7);
   }, 300_000);
   it('a shadow model that keeps failing fails neither the run nor the serving mask: its failure is recorded, compare is skipped', async () => {
     const other = `${modelName}-badshadow`;

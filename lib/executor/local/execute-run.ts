@@ -1,22 +1,28 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { runs, runSteps, type Run, type RunStep } from '@/db/schema';
 import { parseStepOutputs } from '@/db/schema/run-json';
-import { getDb } from '@/lib/db';
+import { config } from '@/lib/config';
+import { getDb, type DbOrTx } from '@/lib/db';
 import type { PlannedTask } from '@/lib/pipeline/definition';
 import type { TStepInvocation, TStepOutput, TStepResult } from '@/lib/pipeline/step-contract';
 import { retryDelayS, STEPS } from '@/lib/pipeline/steps';
 import { finishRun, writeSucceededManifest } from '@/lib/runs/finish-run';
+import { saveStepLog } from '@/lib/runs/logs/save-step-log';
+import { StepLog } from '@/lib/runs/logs/step-log';
 import { DEID_SECRET_ENV } from '@/workers/steps/deid-secret';
 import { handBackRun } from '../claim-run';
 import { buildInvocation, loadRunContext, recordStepResult, type RunContext } from '../run-context';
-import { spawnStep, StepAborted, type StepContext } from './spawn-step';
+import { trackRunningRun } from './running-runs';
+import { spawnStep, StepAborted, StepRefused, type StepContext } from './spawn-step';
 
 /** Why an executor aborts a run it executes. */
 export type AbortReason =
   /** shutting down: the step is killed and handed back, its attempt not counted */
   | { kind: 'shutdown' }
   /** the lease lapsed and another executor may hold the run now: walk away, write nothing */
-  | { kind: 'lease-lost' };
+  | { kind: 'lease-lost' }
+  /** the run was cancelled (lib/runs/cancel-run.ts): the step is killed, it and the rest are recorded as cancelled */
+  | { kind: 'cancelled' };
 
 export interface ExecuteOptions {
   /** runs one attempt of a worker step; default: a child process (`segflow step`) */
@@ -29,6 +35,10 @@ export interface ExecuteOptions {
   handBackBeforeNextTask?: () => boolean;
   /** the executor holding the run's claim (runs.claimed_by), when it was claimed */
   owner?: string;
+  /** how often the run's status is read to notice a cancellation made by another process; default SEGFLOW_EXECUTOR_POLL_MS */
+  cancelPollMs?: number;
+  /** how often a running step's log is stored while it runs (the run page shows it live); default 5 s */
+  logFlushMs?: number;
 }
 
 const reasonOf = (signal: AbortSignal | undefined): AbortReason | null => (signal?.aborted ? ((signal.reason as AbortReason | undefined) ?? { kind: 'shutdown' }) : null);
@@ -59,16 +69,56 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
  * Handing back (the executor stops): before the next task, or — once `signal` aborts — by killing the
  * running step; the attempt it was on is not counted (the step is pending again), and the run is
  * queued for the next executor. Returns the run as it was left: finished, or queued again.
+ *
+ * Cancelling (lib/runs/cancel-run.ts marks the run cancelled in the database): noticed at once when
+ * this process executes the run (running-runs.ts), else by reading the run's status every
+ * `cancelPollMs` and before each task; the running step's process group is killed, the step and the
+ * ones after it are recorded as cancelled, and nothing more is written (no manifest).
  */
-export async function executeRun(runId: string, opts: ExecuteOptions = {}): Promise<Run> {
+export async function executeRun(runId: string, given: ExecuteOptions = {}): Promise<Run> {
+  const cancel = new AbortController();
+  const untrack = trackRunningRun(runId, cancel);
+  const watch = setInterval(() => {
+    void isCancelled(getDb(), runId).then(
+      (yes) => yes && cancel.abort({ kind: 'cancelled' } satisfies AbortReason),
+      () => undefined, // the next poll tries again
+    );
+  }, given.cancelPollMs ?? config().executor.pollMs);
+  watch.unref();
+  try {
+    return await executeClaimedRun(runId, { ...given, signal: given.signal ? AbortSignal.any([given.signal, cancel.signal]) : cancel.signal });
+  } finally {
+    clearInterval(watch);
+    untrack();
+  }
+}
+
+async function isCancelled(db: DbOrTx, runId: string): Promise<boolean> {
+  const [row] = await db.select({ status: runs.status }).from(runs).where(eq(runs.id, runId));
+  return row?.status === 'cancelled';
+}
+
+/** A cancelled run's steps that had not finished: cancelled, and the claim released (cancelRun did most of it; this catches a step started meanwhile). */
+async function recordCancelled(db: DbOrTx, runId: string): Promise<Run> {
+  await db.update(runSteps).set({ status: 'cancelled', finishedAt: new Date() }).where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ['pending', 'running'])));
+  const [row] = await db.update(runs).set({ claimedBy: null, leaseExpiresAt: null }).where(and(eq(runs.id, runId), eq(runs.status, 'cancelled'))).returning();
+  return row ?? (await db.select().from(runs).where(eq(runs.id, runId)))[0];
+}
+
+async function executeClaimedRun(runId: string, opts: ExecuteOptions): Promise<Run> {
   const db = getDb();
   const runWorkerStep = opts.runWorkerStep ?? spawnStep;
   const c = await loadRunContext(db, runId);
+  if (c.run.status === 'cancelled') return recordCancelled(db, runId);
   await db.insert(runSteps).values(c.tasks.map((t) => ({ runId, name: t.id }))).onConflictDoNothing();
-  await db.update(runs).set({ status: 'running', startedAt: c.run.startedAt ?? new Date(), externalId: `local:${process.pid}` }).where(eq(runs.id, runId));
+  await db.update(runs).set({ status: 'running', startedAt: c.run.startedAt ?? new Date(), externalId: `local:${process.pid}` }).where(and(eq(runs.id, runId), inArray(runs.status, ['queued', 'running'])));
 
   const handBack = async (): Promise<Run> => (await handBackRun(db, { runId, owner: opts.owner })) ?? (await db.select().from(runs).where(eq(runs.id, runId)))[0];
-  const leave = async (): Promise<Run> => (reasonOf(opts.signal)?.kind === 'lease-lost' ? (await db.select().from(runs).where(eq(runs.id, runId)))[0] : handBack());
+  const leave = async (): Promise<Run> => {
+    const kind = reasonOf(opts.signal)?.kind;
+    if (kind === 'cancelled' || (await isCancelled(db, runId))) return recordCancelled(db, runId);
+    return kind === 'lease-lost' ? (await db.select().from(runs).where(eq(runs.id, runId)))[0] : handBack();
+  };
 
   const upstream: Record<string, TStepOutput[]> = {};
   const missed = new Set<string>(); // optional tasks that failed or were skipped
@@ -84,7 +134,7 @@ export async function executeRun(runId: string, opts: ExecuteOptions = {}): Prom
       missed.add(task.id);
       continue;
     }
-    if (opts.signal?.aborted || opts.handBackBeforeNextTask?.()) return leave();
+    if (opts.signal?.aborted || opts.handBackBeforeNextTask?.() || (await isCancelled(db, runId))) return leave();
     const outcome = await runWithRetries(c, task, row, upstream, runWorkerStep, opts);
     if (outcome === 'aborted') return leave();
     if (outcome === 'succeeded') continue;
@@ -111,26 +161,43 @@ async function runWithRetries(
   const step = STEPS[task.step];
   for (let attempt = row.attempts + 1; ; attempt++) {
     await db.update(runSteps).set({ status: 'running', attempts: attempt, startedAt: new Date(), finishedAt: null, error: null }).where(eq(runSteps.id, row.id));
+    const log = new StepLog();
+    const logged = task.step !== 'manifest';
+    const save = (final: boolean) => (logged ? saveStepLog({ run: c.run, task: task.id, attempt, log, final }).catch((err: unknown) => console.error(`[executor] run ${c.run.id}: the log of ${task.id} could not be stored:`, err instanceof Error ? err.message : err)) : Promise.resolve());
+    const flush = setInterval(() => void (log.dirty && save(false)), opts.logFlushMs ?? 5000);
+    flush.unref();
+    const end = async (how: string) => {
+      clearInterval(flush);
+      log.note(how);
+      await save(true);
+    };
     try {
-      const result = await runTask(c, task, upstream, runWorkerStep, { signal: opts.signal, timeoutMs: step.timeoutS * 1000 });
+      const result = await runTask(c, task, upstream, runWorkerStep, { signal: opts.signal, timeoutMs: step.timeoutS * 1000, log });
+      await end(`attempt ${attempt} succeeded`);
       await recordStepResult(db, c, task, result);
       await db.update(runSteps).set({ status: 'succeeded', finishedAt: new Date(), outputs: result.outputs }).where(eq(runSteps.id, row.id));
       upstream[task.id] = result.outputs;
       return 'succeeded';
     } catch (err) {
       const reason = reasonOf(opts.signal);
+      await end(err instanceof StepAborted || reason ? `attempt ${attempt} stopped by the executor (${reason?.kind ?? 'aborted'})` : `attempt ${attempt} failed: ${err instanceof Error ? err.message : String(err)}`);
       if (err instanceof StepAborted || reason) {
-        // not the step's failure: this attempt does not count; the next executor runs it again
-        if (reason?.kind !== 'lease-lost') await db.update(runSteps).set({ status: 'pending', attempts: attempt - 1, startedAt: null, finishedAt: null, error: null }).where(eq(runSteps.id, row.id));
+        // not the step's failure: this attempt does not count; the next executor runs it again (a cancelled one: leave() records it)
+        if (reason?.kind === 'shutdown' || !reason) await db.update(runSteps).set({ status: 'pending', attempts: attempt - 1, startedAt: null, finishedAt: null, error: null }).where(eq(runSteps.id, row.id));
         return 'aborted';
       }
       const message = err instanceof Error ? err.message : String(err);
-      await db.update(runSteps).set({ status: 'failed', finishedAt: new Date(), error: message }).where(eq(runSteps.id, row.id));
-      if (attempt >= step.retry.maxAttempts) return { error: message };
+      const refused = err instanceof StepRefused;
+      await db
+        .update(runSteps)
+        .set({ status: 'failed', finishedAt: new Date(), error: message, ...(refused ? { checks: err.checks } : {}) })
+        .where(eq(runSteps.id, row.id));
+      // an input outside the model's domain is refused the same way every time: no retry
+      if (refused || attempt >= step.retry.maxAttempts) return { error: message };
       await pause(opts.retryDelayMs !== undefined ? opts.retryDelayMs * 2 ** (attempt - 1) : retryDelayS(task.step, attempt + 1) * 1000, opts.signal);
       if (opts.signal?.aborted) {
         // stopped while waiting to retry: the failed attempt counts, the next one is the next executor's
-        if (reasonOf(opts.signal)?.kind !== 'lease-lost') await db.update(runSteps).set({ status: 'pending' }).where(eq(runSteps.id, row.id));
+        if (reasonOf(opts.signal)?.kind === 'shutdown') await db.update(runSteps).set({ status: 'pending' }).where(eq(runSteps.id, row.id));
         return 'aborted';
       }
     }

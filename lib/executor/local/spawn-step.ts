@@ -3,17 +3,16 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { config } from '@/lib/config';
-import { ZStepResult, type TStepInvocation, type TStepResult } from '@/lib/pipeline/step-contract';
+import { ZRunChecks, type TRunCheck } from '@/db/schema/run-json';
+import { STEP_REFUSED_EXIT_CODE, ZStepResult, type TStepInvocation, type TStepResult } from '@/lib/pipeline/step-contract';
+import type { StepLog } from '@/lib/runs/logs/step-log';
 
 /** The CLI the step runs in: the same `segflow step` the worker image runs under Argo. */
 function segflowBin(): string {
   return join(config().root, 'bin', 'segflow.mjs');
 }
 
-/**
- * What one attempt of a worker step runs with. Per-attempt log capture belongs here too (a sink for
- * the step's stderr), next to the signal that cancelling a run will use.
- */
+/** What one attempt of a worker step runs with. */
 export interface StepContext {
   /** added to the step's environment (secrets go here, never in the invocation) */
   env: Record<string, string>;
@@ -21,12 +20,24 @@ export interface StepContext {
   signal?: AbortSignal;
   /** the attempt's limit (lib/pipeline/steps.ts timeoutS): then the process group is killed and the attempt fails */
   timeoutMs: number;
+  /** receives everything the step prints (stdout and stderr), for the attempt's stored log */
+  log?: StepLog;
 }
 
 /** An attempt ended by its executor (shutdown, lost lease), not by the step: it says nothing about the step. */
 export class StepAborted extends Error {
   constructor(readonly reason: unknown) {
     super('step aborted by its executor');
+  }
+}
+
+/** The step refused its input (outside the model's domain): the same input would be refused again, so it is not retried. */
+export class StepRefused extends Error {
+  constructor(
+    message: string,
+    readonly checks: TRunCheck[],
+  ) {
+    super(message);
   }
 }
 
@@ -60,17 +71,22 @@ export async function spawnStep(inv: TStepInvocation, ctx: StepContext): Promise
       const child = spawn(process.execPath, [segflowBin(), 'step', invPath, '--result', resultPath], {
         // biome-ignore lint/style/noProcessEnv: the step process inherits the executor's environment
         env: { ...process.env, ...ctx.env },
-        stdio: ['ignore', 'ignore', 'pipe'],
+        stdio: ['ignore', 'pipe', 'pipe'],
         detached: true,
       });
       const onAbort = () => killGroup(child.pid);
       ctx.signal?.addEventListener('abort', onAbort, { once: true });
+      // aborted while the invocation was being written: the listener came too late to hear it
+      if (ctx.signal?.aborted) onAbort();
       const timer = setTimeout(() => {
         timedOut = true;
         killGroup(child.pid);
       }, ctx.timeoutMs);
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (chunk: string) => ctx.log?.write('stdout', chunk));
       child.stderr.setEncoding('utf8');
       child.stderr.on('data', (chunk: string) => {
+        ctx.log?.write('stderr', chunk);
         stderr.push(chunk);
         if (stderr.length > 200) stderr.splice(0, stderr.length - 200);
       });
@@ -86,17 +102,20 @@ export async function spawnStep(inv: TStepInvocation, ctx: StepContext): Promise
     if (code !== 0) {
       const lines = stderr.join('').trim().split('\n');
       let message = `exited with ${code ?? 'a signal'}`;
+      let checks: unknown = [];
       for (const line of lines.reverse()) {
         try {
-          const parsed = JSON.parse(line) as { error?: string };
+          const parsed = JSON.parse(line) as { error?: string; checks?: unknown };
           if (parsed.error) {
             message = parsed.error;
+            checks = parsed.checks ?? [];
             break;
           }
         } catch {
           // not the JSON error line
         }
       }
+      if (code === STEP_REFUSED_EXIT_CODE) throw new StepRefused(message, ZRunChecks.catch([]).parse(checks));
       throw new Error(message);
     }
     return ZStepResult.parse(JSON.parse(await readFile(resultPath, 'utf8')));

@@ -25,6 +25,8 @@ export interface DicomHeader {
   sopInstanceUid: string;
   sopClassUid: string;
   modality?: string;
+  /** BodyPartExamined (0018,0015), e.g. HEAD, BRAIN, CHEST: kept by de-identification, read by a model's input domain */
+  bodyPartExamined?: string;
   seriesDescription?: string;
   seriesNumber?: number;
   instanceNumber?: number;
@@ -87,6 +89,7 @@ export function headerFromParsed(p: ParsedDicom, { requireUids = true }: { requi
     sopInstanceUid: required(0x00080018, 'SOPInstanceUID (0008,0018)'),
     sopClassUid: required(0x00080016, 'SOPClassUID (0008,0016)'),
     modality: s(0x00080060),
+    bodyPartExamined: s(0x00180015),
     seriesDescription: text(0x0008103e),
     seriesNumber: intValue(b, e, 0x00200011, 'SeriesNumber', f),
     instanceNumber: intValue(b, e, 0x00200013, 'InstanceNumber', f),

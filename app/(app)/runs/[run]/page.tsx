@@ -1,12 +1,17 @@
 import Link from 'next/link';
 import { z } from 'zod';
 import { RefreshWhile } from '@/components/runs/refresh-while';
+import { RunControls } from '@/components/runs/run-controls';
+import { RunDownloads } from '@/components/runs/run-downloads';
+import { StepLogView } from '@/components/runs/step-log-view';
+import { RunChecks, RunWarnings } from '@/components/runs/run-checks';
 import { RunStatus } from '@/components/runs/run-status';
 import { Forbidden } from '@/components/ui/forbidden';
 import { RunImagesPanel } from '@/components/viewer/run-images-panel';
 import { loadGuarded } from '@/lib/auth/page';
 import { getRun, projectOfRun } from '@/lib/runs/get-run';
 import { can } from '@/lib/auth/permissions';
+import { cancelRunAction, retryRunAction } from './actions';
 
 function seconds(a: string | null, b: string | null): string {
   return a && b ? `${((Date.parse(b) - Date.parse(a)) / 1000).toFixed(1)} s` : '—';
@@ -21,10 +26,10 @@ export default async function RunPage({ params }: { params: Promise<{ run: strin
   const res = await loadGuarded(
     { action: 'run.read', permission: 'run:read', input: z.object({ run: z.uuid() }), project: (i, db) => projectOfRun(db, i.run), target: (i) => ({ type: 'run', id: i.run }) },
     { run },
-    async (ctx) => getRun(ctx.tx, { runId: ctx.input.run, projectId: ctx.project!.id, seeShadow: can(ctx.role, 'promotion:read') }),
+    async (ctx) => ({ run: await getRun(ctx.tx, { runId: ctx.input.run, projectId: ctx.project!.id, seeShadow: can(ctx.role, 'promotion:read') }), canManage: can(ctx.role, 'run:manage') }),
   );
   if (!res.ok) return <Forbidden message={res.message} />;
-  const r = res.data;
+  const r = res.data.run;
   return (
     <>
       <RefreshWhile active={r.status === 'queued' || r.status === 'running'} />
@@ -41,6 +46,12 @@ export default async function RunPage({ params }: { params: Promise<{ run: strin
           {r.model}@{r.serving.version} ({r.serving.role})
           {r.shadow && <> · shadow {r.shadow.version}</>}
         </dd>
+        {r.attempt > 1 && (
+          <>
+            <dt>Attempt</dt>
+            <dd data-testid="run-attempt">{r.attempt} (retried)</dd>
+          </>
+        )}
         <dt>Pipeline</dt>
         <dd className="mono">{r.pipelineVersion}</dd>
         <dt>Run key</dt>
@@ -57,6 +68,14 @@ export default async function RunPage({ params }: { params: Promise<{ run: strin
         )}
       </dl>
       {r.error && <p className="error" data-testid="run-error">{r.error}</p>}
+      <RunWarnings warnings={r.warnings} />
+      {res.data.canManage && <RunControls runId={r.id} status={r.status} cancel={cancelRunAction} retry={retryRunAction} />}
+      {(r.status === 'succeeded' || r.status === 'failed') && (
+        <>
+          <h2>Downloads</h2>
+          <RunDownloads runId={r.id} />
+        </>
+      )}
       {r.status === 'succeeded' && (
         <>
           <h2>Images</h2>
@@ -82,6 +101,7 @@ export default async function RunPage({ params }: { params: Promise<{ run: strin
                 <RunStatus status={s.status} />
                 {s.detail && <div className="muted" data-testid="step-detail">{s.detail}</div>}
                 {s.error && <div className="error">{s.error}</div>}
+                {s.attempts > 0 && s.name !== 'manifest' && <StepLogView runId={r.id} step={s.name} attempts={s.attempts} running={s.status === 'running'} />}
               </td>
               <td>{s.attempts}</td>
               <td>{seconds(s.startedAt, s.finishedAt)}</td>
@@ -100,6 +120,15 @@ export default async function RunPage({ params }: { params: Promise<{ run: strin
           ))}
         </tbody>
       </table>
+      {r.steps.some((s) => s.checks?.length) && (
+        <>
+          <h2>Model checks</h2>
+          <p className="muted">The model&apos;s declared input domain, checked before inference, and the plausibility of its output, checked after it.</p>
+          {r.steps.map((s) => (
+            <RunChecks key={s.name} step={s} />
+          ))}
+        </>
+      )}
       {r.comparison && (
         <>
           <h2>Shadow vs {r.serving.role}</h2>

@@ -1,0 +1,26 @@
+'use server';
+import { action } from '@/lib/auth/action';
+import { cancelRun } from '@/lib/runs/cancel-run';
+import { projectOfRun } from '@/lib/runs/get-run';
+import { retryRun } from '@/lib/runs/retry-run';
+import { ZRunControl } from '@/lib/runs/schemas';
+
+/** The run page's Cancel button: the same as POST /api/runs/:run/cancel. */
+export const cancelRunAction = action(
+  { action: 'run.cancel', permission: 'run:manage', input: ZRunControl, project: (i, db) => projectOfRun(db, i.run), target: (i) => ({ type: 'run', id: i.run }) },
+  async (ctx) => {
+    const run = await cancelRun(ctx.tx, { runId: ctx.input.run, projectId: ctx.project!.id, reason: ctx.input.reason });
+    Object.assign(ctx.auditDetails, { reason: ctx.input.reason, status: run.status });
+    return { status: run.status };
+  },
+);
+
+/** The run page's Retry button: the same as POST /api/runs/:run/retry. */
+export const retryRunAction = action(
+  { action: 'run.retry', permission: 'run:manage', input: ZRunControl, project: (i, db) => projectOfRun(db, i.run), target: (i) => ({ type: 'run', id: i.run }) },
+  async (ctx) => {
+    const run = await retryRun(ctx.tx, { runId: ctx.input.run, projectId: ctx.project!.id });
+    Object.assign(ctx.auditDetails, { reason: ctx.input.reason, attempt: run.attempt });
+    return { status: run.status, attempt: run.attempt };
+  },
+);
