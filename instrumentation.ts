@@ -14,4 +14,8 @@ export async function register(): Promise<void> {
   const executor = createExecutor(cfg);
   setProcessExecutor(executor);
   await executor.start();
+  const { startAuditCheckpointer } = await import('./lib/audit/audit-checkpointer');
+  const { getDb } = await import('./lib/db');
+  const checkpointer = startAuditCheckpointer(getDb);
+  process.once('SIGTERM', () => void checkpointer.stop());
 }

@@ -40,7 +40,7 @@ test('pages send an anonymous visitor to sign-in', async ({ page }) => {
   }
 });
 
-/** Every route handler under app/api (but auth and health) refuses a request without credentials. */
+/** Every route handler under app/api (but auth, health and the public manifest key) refuses a request without credentials. */
 test('every API route handler refuses an unauthenticated request', async ({ request }) => {
   const apiDir = join(process.cwd(), 'app', 'api');
   const files: string[] = [];
@@ -55,7 +55,8 @@ test('every API route handler refuses an unauthenticated request', async ({ requ
   let checked = 0;
   for (const file of files) {
     const rel = relative(join(process.cwd(), 'app'), file).split(sep).slice(0, -1);
-    if (rel[1] === 'auth' || rel[1] === 'health') continue;
+    // public by design (test/endpoint-matrix.ts PUBLIC_ENDPOINTS): sign-in, the health probe, the manifest key
+    if (rel[1] === 'auth' || rel[1] === 'health' || rel.join('/') === 'api/manifests/public-key') continue;
     const path = `/${rel.map((s) => (s.startsWith('[') ? '00000000-0000-4000-8000-000000000000' : s)).join('/')}`;
     const source = readFileSync(file, 'utf8');
     for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {

@@ -1,8 +1,9 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
-import postgres from 'postgres';
+import type postgres from 'postgres';
 import * as schema from '@/db/schema';
 import { AppError } from './errors';
 import { config, databaseUrl } from './config';
+import { postgresClient } from './postgres-client';
 
 /**
  * One database client for every process: the app, the CLI and pipeline steps all speak the
@@ -21,7 +22,7 @@ export function getDb(): Db {
   if (cached?.url === url) return cached.db;
   // 5 connections: the embedded PGlite serves one statement at a time anyway, and a PostgreSQL
   // server is shared with the other processes (CLI, steps); raise with DATABASE_POOL_MAX.
-  const sql = postgres(url, { max: config().database.poolMax, onnotice: () => {} });
+  const sql = postgresClient(url, { max: config().database.poolMax, onnotice: () => {} });
   cached = { url, sql, db: drizzle(sql, { schema }) };
   return cached.db;
 }

@@ -31,7 +31,13 @@ export interface MatrixRow {
 const ALL: Role[] = ['researcher', 'reviewer', 'operator', 'admin'];
 
 /** Authentication itself and the health probe: reachable without a session by design. */
-export const PUBLIC_ENDPOINTS = ['app/api/auth/[...nextauth]/route.ts#GET', 'app/api/auth/[...nextauth]/route.ts#POST', 'app/api/health/route.ts#GET'];
+export const PUBLIC_ENDPOINTS = [
+  'app/api/auth/[...nextauth]/route.ts#GET',
+  'app/api/auth/[...nextauth]/route.ts#POST',
+  'app/api/health/route.ts#GET',
+  // the platform's public manifest key: anyone holding a manifest must be able to check it
+  'app/api/manifests/public-key/route.ts#GET',
+];
 
 export const matrix: Record<string, MatrixRow> = {
   'app/(app)/settings/tokens/actions.ts#createTokenAction': {
@@ -221,6 +227,15 @@ matrix['app/api/runs/[run]/route.ts#GET'] = {
   input: async (db, project) => {
     const run = await newRun(db, project);
     return { method: 'GET', path: `/api/runs/${run.id}`, params: { run: run.id } };
+  },
+};
+matrix['app/api/runs/[run]/manifest/route.ts#GET'] = {
+  permission: 'promotion:read',
+  allowed: ['operator', 'admin'],
+  projectScoped: true,
+  input: async (db, project) => {
+    const run = await newRun(db, project);
+    return { method: 'GET', path: `/api/runs/${run.id}/manifest`, params: { run: run.id } };
   },
 };
 matrix['app/(app)/studies/[study]/actions.ts#startRunAction'] = {

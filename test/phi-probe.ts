@@ -95,12 +95,14 @@ export async function probeDerivedObjects(projectId: string, values: Set<string>
 }
 
 /**
- * Every column of every table but the identity tables, for the project's rows (by project_id, or
+ * Every column of every table but the identity tables (timestamps aside), for the project's rows (by project_id, or
  * through its runs or uploads; tables without either, such as users and models, whole).
  */
 export async function probeDatabase(db: Db, projectId: string, values: Set<string>): Promise<{ findings: PhiFinding[]; tables: string[] }> {
   const columns = (await db.execute(
-    sql`select table_name, column_name from information_schema.columns where table_schema = 'public' order by table_name, ordinal_position`,
+    // timestamps are the database's own clock (now()), never copied from an input: their text ("…:18.8…")
+    // would match short numeric values such as a patient's weight by chance
+    sql`select table_name, column_name from information_schema.columns where table_schema = 'public' and data_type not in ('timestamp with time zone', 'timestamp without time zone') order by table_name, ordinal_position`,
   )) as unknown as { table_name: string; column_name: string }[];
   const byTable = new Map<string, string[]>();
   for (const c of columns) byTable.set(c.table_name, [...(byTable.get(c.table_name) ?? []), c.column_name]);

@@ -47,7 +47,7 @@ describe('segflow admin bootstrap (a fresh install, PostgreSQL)', () => {
     const out = JSON.parse(ok.stdout.trim().split('\n').at(-1)!) as { user: string; project: string };
     const [user] = await db.select().from(schema.users).where(eq(schema.users.id, out.user));
     expect(user).toMatchObject({ email: 'ada@example.org', name: 'Ada Lovelace' });
-    expect(await verifyPassword('correct horse battery staple', user.passwordHash!)).toBe(true);
+    expect(await verifyPassword('correct horse battery staple', user.passwordHash!)).toEqual({ ok: true, rehash: false });
     const [m] = await db.select().from(schema.memberships).where(and(eq(schema.memberships.userId, out.user), eq(schema.memberships.projectId, out.project)));
     expect(m.role).toBe('admin');
     const [project] = await db.select().from(schema.projects).where(eq(schema.projects.id, out.project));

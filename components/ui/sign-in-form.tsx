@@ -18,7 +18,9 @@ export function SignInForm({ sso }: { sso: boolean }) {
     if (res?.ok) {
       router.push('/');
       router.refresh();
-    } else setError('Wrong email or password.');
+    }
+    // a throttled sign-in carries its own message (how long to wait); every other failure is generic
+    else setError(res?.error && res.error !== 'CredentialsSignin' ? res.error : 'Wrong email or password.');
   }
 
   return (

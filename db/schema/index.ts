@@ -6,4 +6,5 @@ export * from './models';
 export * from './runs';
 export * from './reviews';
 export * from './audit';
+export * from './sign-in';
 export * from './dicomweb';

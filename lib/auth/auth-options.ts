@@ -5,7 +5,8 @@ import type { Provider } from 'next-auth/providers/index';
 import { users } from '@/db/schema';
 import { config } from '../config';
 import { getDb } from '../db';
-import { verifyPassword } from './password';
+import { clientAddress } from './client-address';
+import { signInWithPassword } from './sign-in-with-password';
 
 /**
  * next-auth: email + password (credentials) for embedded/demo mode and local accounts, and an OIDC
@@ -18,13 +19,15 @@ function providers(): Provider[] {
       id: 'credentials',
       name: 'Email and password',
       credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
-      async authorize(credentials) {
+      async authorize(credentials, req) {
         const email = credentials?.email?.trim().toLowerCase();
         const password = credentials?.password;
         if (!email || !password) return null;
-        const [user] = await getDb().select().from(users).where(eq(users.email, email)).limit(1);
-        if (!user?.passwordHash || !(await verifyPassword(password, user.passwordHash))) return null;
-        return { id: user.id, email: user.email, name: user.name };
+        const res = await signInWithPassword(getDb(), { email, password, address: clientAddress(req?.headers) });
+        if (res.ok) return res.user;
+        // next-auth hands a thrown message to the sign-in form (res.error); null is its generic failure
+        if (res.reason === 'throttled') throw new Error(res.message);
+        return null;
       },
     }),
   ];
@@ -48,8 +51,19 @@ function providers(): Provider[] {
   return list;
 }
 
+// Secure cookies whenever the app is served over https (the __Secure- prefix and the Secure flag);
+// HttpOnly and SameSite=Lax always, so scripts cannot read the session and other sites cannot post with it.
+const secureCookies = (config().auth.url ?? '').startsWith('https://');
+
 export const authOptions: NextAuthOptions = {
   session: { strategy: 'jwt', maxAge: 8 * 60 * 60 },
+  useSecureCookies: secureCookies,
+  cookies: {
+    sessionToken: {
+      name: `${secureCookies ? '__Secure-' : ''}next-auth.session-token`,
+      options: { httpOnly: true, sameSite: 'lax', path: '/', secure: secureCookies },
+    },
+  },
   pages: { signIn: '/signin' },
   providers: providers(),
   callbacks: {

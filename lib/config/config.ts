@@ -33,9 +33,11 @@ export interface Config {
   dataDir: string;
   /** the checkout (bin/segflow.mjs, .next/): SEGFLOW_ROOT, else the working directory */
   root: string;
-  ports: { app: number; embeddedPg: number; embeddedS3: number };
+  ports: { app: number; embeddedS3: number };
   /** set by Next.js in its server processes ('nodejs' or 'edge') */
   nextRuntime?: string;
+  /** NODE_ENV is `development` (next dev) */
+  dev: boolean;
   /** DATABASE_URL (databaseUrl() adds the embedded database's from the runtime file) */
   database: { url?: string; poolMax: number };
   /** from S3_* / AWS_* when S3_ENDPOINT or S3_BUCKET is set (s3Settings() adds the embedded store) */
@@ -59,6 +61,8 @@ export interface Config {
   };
   argo?: { server: string; token?: string; tokenFile?: string; caFile?: string; namespace: string };
   manifests: { signingKeyPem?: string };
+  /** signed audit checkpoints: one after `every` new events or `intervalS` seconds with new events, and at shutdown */
+  audit: { checkpointEvery: number; checkpointIntervalS: number };
   rollout: { gatePolicyJson?: string };
   demo: { seedExternal: boolean; run: boolean };
   steps: { deidSecret?: string };
@@ -101,8 +105,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     dataDir,
     root: resolve(e.SEGFLOW_ROOT ?? process.cwd()),
-    ports: { app: e.PORT, embeddedPg: e.SEGFLOW_PG_PORT, embeddedS3: e.SEGFLOW_S3_PORT },
+    ports: { app: e.PORT, embeddedS3: e.SEGFLOW_S3_PORT },
     nextRuntime: e.NEXT_RUNTIME,
+    dev: e.NODE_ENV === 'development',
     database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX },
     s3,
     api: { url: e.SEGFLOW_URL, token: e.SEGFLOW_TOKEN },
@@ -125,6 +130,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     argo: e.ARGO_SERVER ? { server: e.ARGO_SERVER, token: e.ARGO_TOKEN?.trim() || undefined, tokenFile: e.ARGO_TOKEN_FILE, caFile: e.ARGO_CA_FILE, namespace: e.ARGO_NAMESPACE ?? 'segflow' } : undefined,
     manifests: { signingKeyPem: e.SEGFLOW_MANIFEST_SIGNING_KEY },
+    audit: { checkpointEvery: e.SEGFLOW_AUDIT_CHECKPOINT_EVERY, checkpointIntervalS: e.SEGFLOW_AUDIT_CHECKPOINT_INTERVAL_S },
     rollout: { gatePolicyJson: e.SEGFLOW_GATE_POLICY },
     demo: { seedExternal: e.SEGFLOW_DEMO, run: e.SEGFLOW_DEMO_RUN },
     steps: { deidSecret: e.SEGFLOW_DEID_SECRET },

@@ -22,9 +22,10 @@ export const ZEnv = z.object({
   SEGFLOW_DATA_DIR: text(),
   SEGFLOW_ROOT: text(),
   PORT: int(3000, 1, 65535),
-  SEGFLOW_PG_PORT: int(54329, 1, 65535),
   SEGFLOW_S3_PORT: int(4569, 1, 65535),
   NEXT_RUNTIME: text(),
+  /** set by Next.js: `development` under `next dev` (the CSP then allows React's dev-time eval) */
+  NODE_ENV: text(),
   // database
   DATABASE_URL: text(),
   DATABASE_POOL_MAX: int(5, 1, 1000),
@@ -67,6 +68,9 @@ export const ZEnv = z.object({
   ARGO_NAMESPACE: text(),
   // provenance, rollout, demo
   SEGFLOW_MANIFEST_SIGNING_KEY: text(),
+  /** audit checkpoints (signed, write-once in the bucket): after this many new events, or this many seconds */
+  SEGFLOW_AUDIT_CHECKPOINT_EVERY: int(100, 1, 1_000_000),
+  SEGFLOW_AUDIT_CHECKPOINT_INTERVAL_S: int(60, 1, 86_400),
   SEGFLOW_GATE_POLICY: text(),
   SEGFLOW_DEMO: bool(false),
   SEGFLOW_DEMO_RUN: bool(true),

@@ -1,26 +1,52 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { StatementBatchQueue } from './statement-batch-queue';
 
 /**
  * The embedded default database: PGlite with its data on disk, served over the PostgreSQL wire
- * protocol on 127.0.0.1 so that the app, the CLI and step processes share it through postgres.js.
+ * protocol so that the app, the CLI and step processes share it through postgres.js.
+ *
+ * It has no passwords (PGlite checks none). `segflow start` therefore serves it only on a Unix
+ * socket in a 0700 directory inside the data dir: only processes of the user who owns `.data` can
+ * connect, and nothing listens on TCP. Tests still use a 127.0.0.1 port (`port`).
  */
 export interface EmbeddedDatabase {
   url: string;
   close(): Promise<void>;
 }
 
-export async function startEmbeddedDatabase(opts: { dir: string; port: number }): Promise<EmbeddedDatabase> {
+// libpq's socket file name; postgres.js and psql look for `<dir>/.s.PGSQL.<port>`
+const SOCKET_PORT = 5432;
+// sockaddr_un.sun_path is 108 bytes on Linux (104 on macOS)
+const MAX_SOCKET_PATH = 100;
+
+export async function startEmbeddedDatabase(opts: { dir: string } & ({ port: number; socketDir?: never } | { socketDir: string; port?: never })): Promise<EmbeddedDatabase> {
   mkdirSync(opts.dir, { recursive: true });
+  let listen: { host: string; port: number } | { path: string };
+  let url: string;
+  if (opts.socketDir) {
+    const path = join(opts.socketDir, `.s.PGSQL.${SOCKET_PORT}`);
+    if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
+      throw new Error(`embedded database socket path too long for a Unix socket (${Buffer.byteLength(path)} > ${MAX_SOCKET_PATH} bytes): ${path}; use a shorter SEGFLOW_DATA_DIR`);
+    }
+    mkdirSync(opts.socketDir, { recursive: true, mode: 0o700 });
+    chmodSync(opts.socketDir, 0o700); // mkdir's mode is masked by the umask, and an existing dir keeps its own
+    if (existsSync(path)) rmSync(path); // left by a process that was killed: nothing can be listening on it
+    listen = { path };
+    url = `postgres://postgres@localhost:${SOCKET_PORT}/postgres?host=${encodeURIComponent(opts.socketDir)}`;
+  } else {
+    listen = { host: '127.0.0.1', port: opts.port! };
+    url = `postgres://postgres@127.0.0.1:${opts.port}/postgres`;
+  }
   const db = await PGlite.create(opts.dir);
-  const server = new PGLiteSocketServer({ db, port: opts.port, host: '127.0.0.1', maxConnections: 32 });
+  const server = new PGLiteSocketServer({ db, ...listen, maxConnections: 32 });
   // Handlers take the server's queue when a connection arrives, so replacing it before start is enough.
   (server as unknown as { queryQueue: StatementBatchQueue }).queryQueue = new StatementBatchQueue(db);
   await server.start();
   return {
-    url: `postgres://postgres@127.0.0.1:${opts.port}/postgres`,
+    url,
     async close() {
       await server.stop();
       await db.close();

@@ -1,5 +1,6 @@
+import { startAuditCheckpointer } from '../audit/audit-checkpointer';
 import { config } from '../config';
-import { closeDb } from '../db';
+import { closeDb, getDb } from '../db';
 import { AppError } from '../errors';
 import { createExecutor } from './create-executor';
 import { setProcessExecutor } from './executor';
@@ -34,6 +35,7 @@ export async function runExecutorProcess(): Promise<void> {
     process.once('SIGINT', () => resolve('SIGINT'));
   });
   await executor.start();
+  const checkpointer = startAuditCheckpointer(getDb);
   console.log(`[executor] ${executor.kind} executor ${executor.owner} taking runs (polls every ${cfg.executor.pollMs} ms; health: ${cfg.executor.healthFile})`);
 
   const signal = await stopped;
@@ -43,6 +45,7 @@ export async function runExecutorProcess(): Promise<void> {
   await executor.stop({ timeoutMs: timeoutS * 1000 });
   write({ kind: executor.kind, owner: executor.owner, state: 'stopped', runs: [] });
   setProcessExecutor(null);
+  await checkpointer.stop();
   await closeDb();
   console.log('[executor] stopped');
 }

@@ -187,7 +187,8 @@ describe('malformed envelopes are ok:false naming the field, never a throw', () 
   });
 });
 
-describe('segflow manifest verify', () => {
+// four CLI starts: seconds apiece on a shared 2-core machine
+describe('segflow manifest verify', { timeout: 180_000 }, () => {
   const ROOT = fileURLToPath(new URL('../../', import.meta.url));
   const dir = mkdtempSync(join(tmpdir(), 'segflow-manifest-cli-'));
   const cli = (...args: string[]) =>
@@ -212,7 +213,7 @@ describe('segflow manifest verify', () => {
     expect(good.stdout.trim().split('\n')).toHaveLength(1);
     expect(JSON.parse(good.stdout)).toEqual({ ok: true, sha256: env.sha256, keyId: env.signature.keyId });
 
-    const bad = cli(join(dir, 'tampered.json'));
+    const bad = cli(join(dir, 'tampered.json'), '--public-key', join(dir, 'platform.pem'));
     expect(bad.status).toBe(1);
     expect(bad.stdout.trim().split('\n')).toHaveLength(1);
     expect(JSON.parse(bad.stdout)).toEqual({ ok: false, problem: expect.stringMatching(/^sha256 mismatch/) });
@@ -221,7 +222,7 @@ describe('segflow manifest verify', () => {
     expect(untrusted.status).toBe(1);
     expect(JSON.parse(untrusted.stdout).problem).toMatch(/^untrusted signing key/);
 
-    const broken = cli(join(dir, 'broken.json'));
+    const broken = cli(join(dir, 'broken.json'), '--public-key', join(dir, 'platform.pem'));
     expect(broken.status).toBe(1);
     expect(JSON.parse(broken.stdout).problem).toMatch(/broken\.json: not readable JSON/);
   });

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 // What the Next.js build depends on; a change in any of these makes `segflow start` rebuild.
-const INPUTS = ['app', 'components', 'lib', 'db/schema', 'next.config.ts', 'package-lock.json', 'tsconfig.json'];
+const INPUTS = ['app', 'components', 'lib', 'db/schema', 'next.config.ts', 'proxy.ts', 'instrumentation.ts', 'package-lock.json', 'tsconfig.json'];
 
 function walk(path: string, out: string[]): void {
   if (!existsSync(path)) return;

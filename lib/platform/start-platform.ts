@@ -13,6 +13,9 @@ import { migrateDatabase } from './migrate';
 import { DEMO_USERS, seedDemo } from './seed-demo';
 import { seedDemoContent } from './seed-demo-content';
 import { sweepAbandonedUploads } from '../uploads/sweep-abandoned-uploads';
+import { writeAuditCheckpoint } from '../audit/write-audit-checkpoint';
+import { writePublicKeyFile } from '../manifests/public-key-document';
+import { loadSigningKey } from '../manifests/signing-key';
 
 const require = createRequire(import.meta.url);
 
@@ -74,6 +77,8 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
   const cfg = config();
   const dir = cfg.dataDir;
   mkdirSync(dir, { recursive: true });
+  // the public half beside the key, for verifiers on this machine (the app also serves it)
+  writePublicKeyFile(loadSigningKey(), dir);
   const appUrl = cfg.auth.url ?? `http://localhost:${opts.port}`;
   const closers: (() => Promise<void>)[] = [];
   const runtime: TRuntimeFile = { appUrl, pid: process.pid };
@@ -83,7 +88,8 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
 
   let databaseUrl = cfg.database.url;
   if (!databaseUrl) {
-    const pg = await startEmbeddedDatabase({ dir: join(dir, 'pg'), port: cfg.ports.embeddedPg });
+    // a Unix socket in an owner-only dir, no TCP port: PGlite has no passwords, so only this user's processes may reach it
+    const pg = await startEmbeddedDatabase({ dir: join(dir, 'pg'), socketDir: join(dir, 'pg-socket') });
     closers.push(pg.close);
     databaseUrl = pg.url;
     runtime.databaseUrl = pg.url;
@@ -144,6 +150,10 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
     // then the embedded database and S3 server
     await stopChild(child, 10_000);
     await executor?.stop();
+    // every writer has stopped: anchor the chain's last events before the embedded servers go
+    await writeAuditCheckpoint(getDb())
+      .catch((err) => console.error(`[segflow] audit checkpoint not written: ${err instanceof Error ? err.message : String(err)}`))
+      .finally(closeDb);
     for (const close of closers.reverse()) await close().catch(() => {});
     process.exit(code);
   };

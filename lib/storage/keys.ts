@@ -6,6 +6,7 @@
  *   derived/<project>/<study>/runs/<run>/<task>/<name>  one step output (the only layout steps write)
  *   derived/<project>/<study>/runs/<run>/logs/<task>-<attempt>.log  one step attempt's output (JSON lines)
  *   manifests/<project>/<run>.json                  run manifests, written once (a retried run's later attempts: <run>.attempt-<n>.json)
+ *   manifests/audit/<seq, 20 digits>.json           signed audit-log checkpoints, written once
  *   models/<model>/<version>/model.onnx             model artifacts
  *   pipeline/<project>/invocations/<run>/<task>.json           a step's invocation, written by the platform (Argo)
  *   pipeline/<project>/results/<step>/<run>/<task>.json       a step's result, written by the step (Argo)
@@ -62,6 +63,21 @@ export function manifestKey(p: { projectId: string; runId: string; attempt?: num
   const attempt = p.attempt ?? 1;
   if (!Number.isInteger(attempt) || attempt < 1) throw new Error(`invalid attempt for a manifest key: ${attempt}`);
   return `manifests/${seg('project', p.projectId)}/${seg('run', p.runId)}${attempt > 1 ? `.attempt-${attempt}` : ''}.json`;
+}
+
+/** `audit` is never a project id (those are UUIDs), so checkpoints cannot collide with a project's manifests. */
+export const AUDIT_CHECKPOINT_PREFIX = 'manifests/audit/';
+
+/** Zero-padded so that the bucket's lexicographic listing is the checkpoints' order. */
+export function auditCheckpointKey(p: { seq: number }): string {
+  if (!Number.isSafeInteger(p.seq) || p.seq < 1) throw new Error(`invalid audit checkpoint seq: ${p.seq}`);
+  return `${AUDIT_CHECKPOINT_PREFIX}${String(p.seq).padStart(20, '0')}.json`;
+}
+
+/** The seq of a checkpoint key, or null for a key that is not one. */
+export function auditCheckpointSeq(key: string): number | null {
+  const m = /^manifests\/audit\/(\d{20})\.json$/.exec(key);
+  return m ? Number(m[1]) : null;
 }
 
 export function modelKey(p: { model: string; version: string }): string {

@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { getStorage, sseParams } from './s3-client';
 
@@ -26,11 +26,9 @@ export async function putObject(p: { key: string; body: Uint8Array; contentType?
   return { key: p.key, versionId: res.VersionId ?? null, sha256, size: p.body.byteLength };
 }
 
-export async function getObjectBytes(p: { key: string; versionId?: string | null }): Promise<Uint8Array> {
-  const { client, settings } = getStorage();
-  const res = await client.send(
-    new GetObjectCommand({ Bucket: settings.bucket, Key: p.key, VersionId: p.versionId ?? undefined }),
-  );
+export async function getObjectBytes(p: { key: string; versionId?: string | null; bucket?: { client: S3Client; bucket: string } }): Promise<Uint8Array> {
+  const { client, bucket } = p.bucket ?? { client: getStorage().client, bucket: getStorage().settings.bucket };
+  const res = await client.send(new GetObjectCommand({ Bucket: bucket, Key: p.key, VersionId: p.versionId ?? undefined }));
   if (!res.Body) throw new Error(`empty body for ${p.key}`);
   return res.Body.transformToByteArray();
 }

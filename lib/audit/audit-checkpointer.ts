@@ -1,0 +1,64 @@
+import type { KeyObject } from 'node:crypto';
+import { config } from '../config';
+import type { DbOrTx } from '../db';
+import type { BucketRef } from '../storage/put-object-once';
+import { auditHead, writeAuditCheckpoint } from './write-audit-checkpoint';
+
+export interface AuditCheckpointer {
+  /** stops the timer and writes a last checkpoint of whatever is new (call before closing the pool) */
+  stop(): Promise<void>;
+}
+
+/** Whether a checkpoint is due: new events, and either `every` of them or `intervalS` since the last write. */
+export function checkpointDue(p: { headSeq: number; lastSeq: number | null; sinceLastMs: number; every: number; intervalS: number }): boolean {
+  if (p.lastSeq !== null && p.headSeq <= p.lastSeq) return false;
+  return p.lastSeq === null || p.headSeq - p.lastSeq >= p.every || p.sinceLastMs >= p.intervalS * 1000;
+}
+
+/**
+ * Keeps the bucket's checkpoints close to the chain: a signed checkpoint once SEGFLOW_AUDIT_CHECKPOINT_EVERY
+ * events arrived since the last one, or SEGFLOW_AUDIT_CHECKPOINT_INTERVAL_S seconds passed with at least
+ * one new event, and one more at stop(). The head is polled (one indexed row) every few seconds; the
+ * chain is only re-walked from the last checkpoint when one is written. Runs in the executor process
+ * (`segflow executor`, every deployment has one) and in an app that takes runs itself.
+ */
+export function startAuditCheckpointer(
+  db: () => DbOrTx,
+  opts: { log?: (msg: string) => void; signingKey?: KeyObject; bucket?: BucketRef; every?: number; intervalS?: number } = {},
+): AuditCheckpointer {
+  const every = opts.every ?? config().audit.checkpointEvery;
+  const intervalS = opts.intervalS ?? config().audit.checkpointIntervalS;
+  const log = opts.log ?? ((m: string) => console.error(`[audit] ${m}`));
+  let lastSeq: number | null = null;
+  let lastAt = Date.now();
+  let busy: Promise<void> = Promise.resolve();
+  let failed = false;
+
+  const write = async () => {
+    try {
+      const res = await writeAuditCheckpoint(db(), { signingKey: opts.signingKey, bucket: opts.bucket });
+      if (res.written) lastSeq = res.checkpoint.checkpoint.seq;
+      lastAt = Date.now();
+      failed = false;
+    } catch (err) {
+      // once per failure streak: a rewritten chain or an unreachable bucket must be seen, not spam the log
+      if (!failed) log(`checkpoint not written: ${err instanceof Error ? err.message : String(err)}`);
+      failed = true;
+    }
+  };
+  const tick = async () => {
+    const head = await auditHead(db()).catch(() => null);
+    if (head && checkpointDue({ headSeq: head.seq, lastSeq, sinceLastMs: Date.now() - lastAt, every, intervalS })) await write();
+  };
+  // the first tick writes at once when the chain is ahead of the bucket (after a restart)
+  const timer = setInterval(() => (busy = busy.then(tick)), Math.min(intervalS * 1000, 5000));
+  timer.unref();
+  busy = busy.then(tick);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await busy;
+      await write();
+    },
+  };
+}
