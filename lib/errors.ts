@@ -11,6 +11,7 @@ export type AppErrorCode =
   | 'conflict'
   | 'too_large'
   | 'unsupported'
+  | 'not_acceptable'
   | 'malformed_file'
   | 'checksum_mismatch'
   | 'quarantined'
@@ -27,6 +28,7 @@ const STATUS: Record<AppErrorCode, number> = {
   conflict: 409,
   too_large: 413,
   unsupported: 415,
+  not_acceptable: 406,
   malformed_file: 422,
   checksum_mismatch: 422,
   quarantined: 422,

@@ -3,6 +3,7 @@ import { createApiToken } from '../lib/auth/api-tokens';
 import type { Db } from '../lib/db';
 import type { TestProject } from './test-project';
 import { addRolloutRows } from './endpoint-matrix-rollout';
+import { addDicomwebRows } from './endpoint-matrix-dicomweb';
 import { addViewerRows } from './endpoint-matrix-viewer';
 import { addControlRows } from './endpoint-matrix-control';
 import { seedUploadedFile } from './seed-uploaded-file';
@@ -256,6 +257,7 @@ matrix['app/(app)/studies/[study]/actions.ts#startRunAction'] = {
 };
 
 addViewerRows(matrix);
+addDicomwebRows(matrix);
 addRolloutRows(matrix);
 addControlRows(matrix);
 

@@ -26,3 +26,5 @@ export const promotionStateEnum = pgEnum('promotion_state', [
 ]);
 export const verdictEnum = pgEnum('review_verdict', ['shadow_better', 'equivalent', 'live_better', 'both_wrong']);
 export const auditOutcomeEnum = pgEnum('audit_outcome', ['success', 'denied', 'failure']);
+/** where a DICOMweb-served instance came from: the de-identify step, a run's SEG, or STOW-RS */
+export const dicomSourceEnum = pgEnum('dicom_source', ['deidentified', 'run_seg', 'stored']);

@@ -7,3 +7,4 @@ export * from './runs';
 export * from './reviews';
 export * from './audit';
 export * from './sign-in';
+export * from './dicomweb';

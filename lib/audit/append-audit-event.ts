@@ -4,7 +4,7 @@ import type { DbOrTx } from '../db';
 import { GENESIS_HASH, hashAuditEvent, type AuditEventFields } from './event-hash';
 
 // Serialises appends so the chain never forks; held until the surrounding transaction ends.
-const AUDIT_CHAIN_LOCK = 0x5eef10;
+export const AUDIT_CHAIN_LOCK = 0x5eef10;
 
 export type NewAuditEvent = Omit<AuditEventFields, 'at' | 'details' | 'targetType' | 'targetId' | 'projectId' | 'actorId'> &
   Partial<Pick<AuditEventFields, 'details' | 'targetType' | 'targetId' | 'projectId' | 'actorId'>>;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { appendAuditEvent } from '../audit/append-audit-event';
+import { auditedRecently } from '../audit/audited-recently';
 import { getDb, type Db, type Tx } from '../db';
 import { AppError, isAppError } from '../errors';
 import { resolveActor, type Actor } from './actor';
@@ -21,6 +22,12 @@ export interface GuardSpec<I> {
   project: (input: I, db: Db) => Promise<string | null> | string | null;
   /** what the audit event names as target */
   target?: (input: I) => { type: string; id: string | null };
+  /**
+   * audit a success once per actor, action and target within this many seconds, not per request:
+   * for high-rate reads (DICOMweb viewers fetch hundreds of frames of one study). Refusals and
+   * failures are still audited every time.
+   */
+  auditOncePerS?: number;
 }
 
 export interface GuardContext<I> extends Authorized {
@@ -95,6 +102,7 @@ export async function runGuarded<I, O>(
     return await db.transaction(async (tx) => {
       const ctx: GuardContext<I> = { ...authorized, actor, input, tx, requestId, auditDetails: {} };
       const out = await work(ctx);
+      if (spec.auditOncePerS && (await auditedRecently(tx, { ...base, actorId: actor.userId, seconds: spec.auditOncePerS }))) return out;
       await appendAuditEvent(tx, {
         ...base,
         projectId: authorized.project?.id ?? null,

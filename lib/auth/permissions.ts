@@ -24,13 +24,17 @@ export const PERMISSIONS = [
   'dashboard:read', // the operations dashboard: aggregates of runs, steps, latency and shadow agreement
   'project:manage', // members, roles, de-identification options
   'token:manage', // own API tokens
+  'dicomweb:read', // DICOMweb QIDO-RS/WADO-RS over de-identified instances and derived SEGs (derived/ only)
+  'dicomweb:write', // DICOMweb STOW-RS: a derived SEG/SR referencing the project's de-identified series
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  researcher: ['project:read', 'study:read', 'phi:read', 'study:upload', 'run:read', 'run:submit', 'model:read', 'token:manage'],
+  researcher: ['project:read', 'study:read', 'phi:read', 'study:upload', 'run:read', 'run:submit', 'model:read', 'token:manage', 'dicomweb:read'],
+  // reviewers see de-identified images only inside a review case (shadow vs live), so no DICOMweb:
+  // a DICOMweb study is the whole de-identified study, beyond what one case shows
   reviewer: ['project:read', 'review:read', 'review:write', 'token:manage'],
-  operator: ['project:read', 'run:read', 'run:manage', 'model:read', 'model:register', 'promotion:read', 'promotion:approve', 'review:read', 'dashboard:read', 'token:manage'],
+  operator: ['project:read', 'run:read', 'run:manage', 'model:read', 'model:register', 'promotion:read', 'promotion:approve', 'review:read', 'dashboard:read', 'token:manage', 'dicomweb:read', 'dicomweb:write'],
   admin: [...PERMISSIONS],
 };
 

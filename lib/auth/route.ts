@@ -18,7 +18,9 @@ async function readInput(req: Request, ctx?: RouteContext): Promise<Record<strin
   const params = (await ctx?.params) ?? {};
   const query = Object.fromEntries(new URL(req.url).searchParams);
   let body: Record<string, unknown> = {};
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
+  // a binary body (DICOMweb STOW-RS: multipart/related of DICOM) is the handler's to read, not JSON input
+  const binary = /^(multipart\/related|application\/dicom)/i.test(req.headers.get('content-type') ?? '');
+  if (req.method !== 'GET' && req.method !== 'HEAD' && !binary) {
     const text = await req.text();
     if (text) {
       try {

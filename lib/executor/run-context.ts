@@ -3,6 +3,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { comparisons, projects, runs, runSteps, storedObjects, type Run } from '@/db/schema';
 import { parseRunParams, ZRunChecks, type TRunParams } from '@/db/schema/run-json';
 import type { DbOrTx } from '@/lib/db';
+import { indexDicomInstances, pairFacts } from '@/lib/dicomweb/index-instances';
 import { planRun, topologicalOrder, type PlannedTask } from '@/lib/pipeline/definition';
 import type { TObjectRef, TStepInvocation, TStepOutput, TStepResult } from '@/lib/pipeline/step-contract';
 import { STEPS, type StepParams, type WorkerStepName } from '@/lib/pipeline/steps';
@@ -79,6 +80,7 @@ export async function recordStepResult(db: DbOrTx, c: RunContext, task: PlannedT
       .values(result.outputs.map((o) => ({ projectId: r.projectId, studyId: r.studyId, key: o.key, versionId: o.versionId, size: o.size, sha256: o.sha256, class: 'derived' as const })))
       .onConflictDoNothing();
   }
+  await indexRunDicom(db, c, task, result);
   if (task.step === 'compare' && c.params.shadow) {
     const info = STEPS.compare.info.safeParse(result.info);
     if (!info.success) throw new Error(`compare result: ${info.error.issues[0].path.join('.')}: ${info.error.issues[0].message}`);
@@ -87,5 +89,21 @@ export async function recordStepResult(db: DbOrTx, c: RunContext, task: PlannedT
       .insert(comparisons)
       .values({ projectId: r.projectId, runId: r.id, liveVersionId: c.params.serving.versionId, shadowVersionId: c.params.shadow.versionId, metrics })
       .onConflictDoUpdate({ target: [comparisons.runId, comparisons.shadowVersionId], set: { metrics } });
+  }
+}
+
+/**
+ * The DICOMweb index (lib/dicomweb): the de-identified instances, and the serving model's SEG
+ * (never the shadow model's: only operators and reviewers see shadow results, through their pages).
+ */
+async function indexRunDicom(db: DbOrTx, c: RunContext, task: PlannedTask, result: TStepResult): Promise<void> {
+  const r = c.run;
+  const at = { projectId: r.projectId, studyId: r.studyId, runId: r.id };
+  if (task.step === 'deidentify') {
+    const info = STEPS.deidentify.info.safeParse(result.info);
+    if (info.success && info.data.dicom) await indexDicomInstances(db, { ...at, source: 'deidentified', items: pairFacts(result.outputs, info.data.dicom) });
+  } else if (task.step === 'infer' && task.model !== 'shadow') {
+    const info = STEPS.infer.info.safeParse(result.info);
+    if (info.success && info.data.segDicom) await indexDicomInstances(db, { ...at, source: 'run_seg', items: pairFacts(result.outputs, [info.data.segDicom]) });
   }
 }

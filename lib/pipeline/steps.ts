@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZDicomIndexFacts } from '../dicomweb/index-facts';
 import { ZRunChecks } from '../../db/schema/run-json';
 import { ZMaskComparison } from '../metrics/compare-labelmaps';
 import type { AccessRule } from '../storage/access-rules';
@@ -102,7 +103,13 @@ export const STEPS = {
     summary: 'PS3.15 Basic Profile (DICOM) or header scrub (NIfTI) into derived/',
     runsOn: 'worker',
     params: z.object({ deidOptions: ZDeidOptions }),
-    info: z.object({ kind: z.enum(['dicom', 'nifti']), instances: z.number().int().optional(), heldBack: z.array(ZHeldBack).optional() }),
+    info: z.object({
+      kind: z.enum(['dicom', 'nifti']),
+      instances: z.number().int().optional(),
+      heldBack: z.array(ZHeldBack).optional(),
+      /** each written instance's DICOMweb index facts (lib/dicomweb), read from the de-identified bytes */
+      dicom: z.array(ZDicomIndexFacts).optional(),
+    }),
     outputs: {
       /** NIfTI input: the volume written anew */
       volume: { file: 'volume.nii.gz', contentType: 'application/gzip' },
@@ -145,6 +152,8 @@ export const STEPS = {
       checks: ZRunChecks.default([]),
       /** implausible outputs, one sentence each: the run succeeds flagged with them */
       warnings: z.array(z.string()).default([]),
+      /** the SEG's DICOMweb index facts (lib/dicomweb) */
+      segDicom: ZDicomIndexFacts.optional(),
     }),
     outputs: {
       mask: { file: 'mask.nii.gz', contentType: 'application/gzip' },

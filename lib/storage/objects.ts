@@ -43,3 +43,11 @@ export async function headObject(key: string): Promise<{ size: number; versionId
     throw err;
   }
 }
+
+/** The object's bytes as a web stream, as stored (for responses that pass them on unchanged). */
+export async function getObjectStream(p: { key: string; versionId?: string | null }): Promise<ReadableStream<Uint8Array>> {
+  const { client, settings } = getStorage();
+  const res = await client.send(new GetObjectCommand({ Bucket: settings.bucket, Key: p.key, VersionId: p.versionId ?? undefined }));
+  if (!res.Body) throw new Error(`empty body for ${p.key}`);
+  return res.Body.transformToWebStream() as ReadableStream<Uint8Array>;
+}

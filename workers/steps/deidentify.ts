@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { config } from '@/lib/config';
 import { AppError } from '@/lib/errors';
+import { dicomIndexFacts, type TDicomIndexFacts } from '@/lib/dicomweb/index-facts';
 import { deidentifyInstance, type DeidentifyOptions } from '@/lib/imaging/dicom/deidentify-instance';
 import { readNifti } from '@/lib/imaging/nifti/read-nifti';
 import { writeNifti } from '@/lib/imaging/nifti/write-nifti';
@@ -28,14 +29,17 @@ export async function deidentify(inv: TStepInvocationOf<'deidentify'>): Promise<
   }
   const options: DeidentifyOptions = { ...(inv.params.deidOptions as Partial<DeidentifyOptions>), secret };
   const held: { input: number; reason: string }[] = [];
+  const dicom: TDicomIndexFacts[] = [];
   for (const [i, ref] of inv.inputs.entries()) {
     const result = deidentifyInstance(await readChecked(ref, `instance ${i + 1}`), `instance ${i + 1}`, options);
     if (result.status === 'quarantined') {
       held.push({ input: i + 1, reason: result.reason });
       continue;
     }
-    outputs.push(await writeOutput(inv, 'instance', result.bytes, i + 1));
+    const out = await writeOutput(inv, 'instance', result.bytes, i + 1);
+    outputs.push(out);
+    dicom.push(dicomIndexFacts(result.bytes, out.name));
   }
   if (!outputs.length) throw new AppError('invalid_input', `deidentify: every instance was held back (${held[0]?.reason ?? 'no instances'})`);
-  return { outputs, info: { kind: 'dicom', instances: outputs.length, heldBack: held } };
+  return { outputs, info: { kind: 'dicom', instances: outputs.length, heldBack: held, dicom } };
 }

@@ -1,3 +1,4 @@
+import { dicomIndexFacts } from '@/lib/dicomweb/index-facts';
 import { AppError } from '@/lib/errors';
 import { readDicomHeader } from '@/lib/imaging/dicom/read-dicom-header';
 import { readNifti } from '@/lib/imaging/nifti/read-nifti';
@@ -45,7 +46,8 @@ export async function infer(inv: TStepInvocationOf<'infer'>): Promise<TStepResul
   const plausibility = checkOutputPlausibility(spec, result.labelVolumesMl);
   const encoded = encodeOutputs(result);
   const outputs: TStepOutput[] = [await writeOutput(inv, 'mask', encoded.mask)];
-  if (encoded.seg) outputs.push(await writeOutput(inv, 'seg', encoded.seg));
+  const seg = encoded.seg ? await writeOutput(inv, 'seg', encoded.seg) : undefined;
+  if (seg) outputs.push(seg);
   outputs.push(await writeOutput(inv, 'volumes', encoded.volumes));
   return {
     outputs,
@@ -58,6 +60,7 @@ export async function infer(inv: TStepInvocationOf<'infer'>): Promise<TStepResul
       ...(encoded.segSkipped ? { segSkipped: encoded.segSkipped } : {}),
       checks: [...domain.checks, ...plausibility.checks],
       warnings: plausibility.warnings,
+      ...(seg && encoded.seg ? { segDicom: dicomIndexFacts(encoded.seg, seg.name) } : {}),
     },
   };
 }

@@ -11,6 +11,8 @@ import { revealStudyIdentityAction, startRunAction } from './actions';
 import { RunsTable } from '@/components/runs/runs-table';
 import { listModels } from '@/lib/models/list-models';
 import { listRuns } from '@/lib/runs/list-runs';
+import { DicomwebSeries } from '@/components/studies/dicomweb-series';
+import { listStudyDicomSeries } from '@/lib/dicomweb/list-study-dicom-series';
 
 export default async function StudyPage({ params }: { params: Promise<{ study: string }> }) {
   const { study } = await params;
@@ -23,11 +25,12 @@ export default async function StudyPage({ params }: { params: Promise<{ study: s
       canSeePhi: can(ctx.role, 'phi:read'),
       canRun: can(ctx.role, 'run:submit'),
       models: can(ctx.role, 'run:submit') ? (await listModels(ctx.tx)).filter((m) => m.versions.some((v) => v.stage === 'live')).map((m) => m.name) : [],
+      dicom: can(ctx.role, 'dicomweb:read') ? await listStudyDicomSeries(ctx.tx, { projectId: ctx.project!.id, studyId: ctx.input.study }) : [],
       runs: can(ctx.role, 'run:read') ? (await listRuns(ctx.tx, { projectId: ctx.project!.id, seeShadow: can(ctx.role, 'promotion:read'), filter: { study: ctx.input.study, limit: 20 } })).runs : [],
     }),
   );
   if (!res.ok) return <Forbidden message={res.message} />;
-  const { summary: s, slug, canSeePhi, canRun, models, runs } = res.data;
+  const { summary: s, slug, canSeePhi, canRun, models, runs, dicom } = res.data;
   return (
     <>
       <h1>Study {s.label}</h1>
@@ -102,6 +105,7 @@ export default async function StudyPage({ params }: { params: Promise<{ study: s
       </table>
       </>
       )}
+      {dicom.length > 0 && <DicomwebSeries project={slug} series={dicom} />}
       {runs.length > 0 && (
         <>
           <h2>Runs</h2>

@@ -1,0 +1,5 @@
+import { dicomwebRead } from '@/lib/dicomweb/dicomweb-route';
+import { qidoResponse } from '@/lib/dicomweb/qido-response';
+
+/** QIDO-RS: search for instances of a study (de-identified instances and derived SEGs only, from the DICOMweb index). */
+export const GET = dicomwebRead((ctx, req) => qidoResponse(ctx, req, 'instance'));

@@ -1,0 +1,9 @@
+import { dicomwebBase, dicomwebRead } from '@/lib/dicomweb/dicomweb-route';
+import { findInstances } from '@/lib/dicomweb/find-instances';
+import { metadataResponse } from '@/lib/dicomweb/metadata-response';
+
+/** WADO-RS metadata: every instance of the series as DICOM JSON, bulk data by URI. */
+export const GET = dicomwebRead(async (ctx, req) => {
+  const instances = await findInstances(ctx.tx, { projectId: ctx.project!.id, study: ctx.input.study!, series: ctx.input.series! });
+  return metadataResponse(instances, dicomwebBase(req, ctx.project!.slug));
+});
