@@ -44,10 +44,14 @@ module.exports = {
     },
     {
       name: 'no-server-code-in-components',
-      comment: "components/ is browser code: nothing it imports may reach the database, the configuration (secrets), the S3 client or the guard, directly or through other modules (a lint-time 'server-only').",
+      comment:
+        "components/ is browser code: nothing it imports may reach the database, the configuration (secrets), the S3 client or the guard, directly or through other modules (a lint-time 'server-only').",
       severity: 'error',
       from: { path: '^components/' },
-      to: { path: '^(db/|lib/db\\.ts$|lib/config/|lib/storage/s3|lib/auth/(guard|action|route|page|authorize|auth-options)\\.ts$|lib/manifests/signing-key)', reachable: true },
+      to: {
+        path: '^(db/|lib/db\\.ts$|lib/config/|lib/storage/s3|lib/auth/(guard|action|route|page|authorize|auth-options)\\.ts$|lib/manifests/signing-key)',
+        reachable: true,
+      },
     },
     {
       name: 'no-node-builtins-in-components',
@@ -77,6 +81,10 @@ module.exports = {
     tsConfig: { fileName: 'tsconfig.json' },
     // type-only imports vanish at compile time: the rules are about what runs (a server action's type may be imported by a component)
     tsPreCompilationDeps: false,
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json'],
+    },
   },
 };

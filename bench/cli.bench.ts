@@ -23,8 +23,10 @@ const ROUNDS = 9;
 export async function run(): Promise<BenchLine[]> {
   await ensureCliBuild(ROOT); // built before timing: a stale bundle would time esbuild
   const missing = join(ROOT, '.build', 'no-such-invocation.json');
-  const node = (args: string[], env: Record<string, string> = {}, allowExit: number[] = []) => () =>
-    timeProcess(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, allowExit });
+  const node =
+    (args: string[], env: Record<string, string> = {}, allowExit: number[] = []) =>
+    () =>
+      timeProcess(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, allowExit });
   const m = interleavedMedians(ROUNDS, {
     floor: node(['-e', '0']),
     help: node([BIN, '--help']),

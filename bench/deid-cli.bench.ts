@@ -24,7 +24,9 @@ const newUid = () => `2.25.${BigInt(`0x${randomBytes(16).toString('hex')}`).toSt
 
 /** 300 instances: every replica gets a new StudyInstanceUID, SeriesInstanceUID and SOPInstanceUIDs. */
 export function writeReplicas(dir: string): number {
-  const files = readdirSync(SERIES).filter((f) => f.endsWith('.dcm')).sort();
+  const files = readdirSync(SERIES)
+    .filter((f) => f.endsWith('.dcm'))
+    .sort();
   let n = 0;
   for (let r = 0; r < REPLICAS; r++) {
     const study = newUid();
@@ -68,7 +70,9 @@ export async function run(): Promise<BenchLine[]> {
       deid: () => {
         const out = fresh('deid');
         return cleanAfter(out, () => {
-          const r = timeProcess(process.execPath, [join(ROOT, 'bin/segflow.mjs'), 'deidentify', input, '--out', out, '--secret', 'bench-secret'], { cwd: ROOT });
+          const r = timeProcess(process.execPath, [join(ROOT, 'bin/segflow.mjs'), 'deidentify', input, '--out', out, '--secret', 'bench-secret'], {
+            cwd: ROOT,
+          });
           const summary = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { written?: unknown[] };
           if (summary.written?.length !== n) throw new Error(`segflow deidentify wrote ${summary.written?.length} of ${n}`);
           return r;
@@ -80,9 +84,7 @@ export async function run(): Promise<BenchLine[]> {
       },
       nodeCopy: () => {
         const out = fresh('node');
-        return cleanAfter(out, () =>
-          timeProcess(process.execPath, ['--input-type=module', '-e', NODE_COPY, out, ...inputs]),
-        );
+        return cleanAfter(out, () => timeProcess(process.execPath, ['--input-type=module', '-e', NODE_COPY, out, ...inputs]));
       },
     });
     const perS = (ms: number) => (n * 1000) / ms;

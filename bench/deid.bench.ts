@@ -19,21 +19,33 @@ export async function run(): Promise<BenchLine[]> {
   const n = files.length;
   let sink = 0;
 
-  const deidMs = await timeMedian(() => {
-    for (const f of files) {
-      const r = deidentifyInstance(f.bytes, f.name, { secret: 'bench-secret' });
-      if (r.status === 'written') sink += r.bytes.length;
-    }
-  }, 7, 2);
-  const copyMs = await timeMedian(() => {
-    for (const f of files) sink += Buffer.concat([Buffer.from(f.bytes)]).length;
-  }, 7, 2);
-  const dcmjsMs = await timeMedian(() => {
-    for (const f of files) {
-      const ab = f.bytes.buffer.slice(f.bytes.byteOffset, f.bytes.byteOffset + f.bytes.byteLength) as ArrayBuffer;
-      sink += dcmjs.data.DicomMessage.readFile(ab).write().byteLength;
-    }
-  }, 3, 1);
+  const deidMs = await timeMedian(
+    () => {
+      for (const f of files) {
+        const r = deidentifyInstance(f.bytes, f.name, { secret: 'bench-secret' });
+        if (r.status === 'written') sink += r.bytes.length;
+      }
+    },
+    7,
+    2,
+  );
+  const copyMs = await timeMedian(
+    () => {
+      for (const f of files) sink += Buffer.concat([Buffer.from(f.bytes)]).length;
+    },
+    7,
+    2,
+  );
+  const dcmjsMs = await timeMedian(
+    () => {
+      for (const f of files) {
+        const ab = f.bytes.buffer.slice(f.bytes.byteOffset, f.bytes.byteOffset + f.bytes.byteLength) as ArrayBuffer;
+        sink += dcmjs.data.DicomMessage.readFile(ab).write().byteLength;
+      }
+    },
+    3,
+    1,
+  );
   if (sink === 0) throw new Error('nothing was written');
 
   const perSecond = (ms: number) => (n * 1000) / ms;

@@ -25,8 +25,6 @@ export async function timeMedian(fn: () => unknown | Promise<unknown>, iteration
 }
 
 export function formatLine(l: BenchLine): string {
-  const ratios = l.ratios
-    .map((r) => `${r.ratio.toFixed(2)}x vs ${r.against}${r.target ? ` (target ${r.target})` : ''}`)
-    .join('; ');
+  const ratios = l.ratios.map((r) => `${r.ratio.toFixed(2)}x vs ${r.against}${r.target ? ` (target ${r.target})` : ''}`).join('; ');
   return `${l.name}: ${l.value.toFixed(2)} ${l.unit} | ${ratios}`;
 }

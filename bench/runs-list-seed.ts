@@ -52,8 +52,10 @@ async function seed(sql: postgres.ReservedSql, runs: number, log: (s: string) =>
     for (const t of ['bp', 'bu', 'bs', 'bmv']) await sql.unsafe(`analyze ${t}`);
   });
   const nVersions = BENCH_MODELS.length * BENCH_VERSIONS.length;
-  await step(`${runs} runs`, () =>
-    sql`insert into runs (project_id, study_id, run_key, status, pipeline_version, model_version_id, served_by, params, submitted_by, created_at, started_at, finished_at, error)
+  await step(
+    `${runs} runs`,
+    () =>
+      sql`insert into runs (project_id, study_id, run_key, status, pipeline_version, model_version_id, served_by, params, submitted_by, created_at, started_at, finished_at, error)
         select bp.id, bs.id, md5(g::text) || md5((-g)::text), x.status::run_status, ${PIPELINE_VERSION}, bmv.id, 'live',
                jsonb_build_object('model', bmv.name, 'seriesId', md5(g::text)::uuid::text, 'kind', 'nifti', 'deidOptions', '{}'::jsonb,
                  'serving', jsonb_build_object('role', 'live', 'model', bmv.name, 'version', bmv.version, 'versionId', bmv.id::text,
@@ -75,8 +77,10 @@ async function seed(sql: postgres.ReservedSql, runs: number, log: (s: string) =>
         join bu on bu.pi = x.pi and bu.k = x0.user_k % ${BENCH_USERS_PER_PROJECT}
         join bmv on bmv.k = x0.version_k % ${nVersions}`,
   );
-  await step(`${runs * steps.length} run steps`, () =>
-    sql`insert into run_steps (run_id, name, status, attempts, started_at, finished_at, error)
+  await step(
+    `${runs * steps.length} run steps`,
+    () =>
+      sql`insert into run_steps (run_id, name, status, attempts, started_at, finished_at, error)
         select r.id, t.name,
           (case r.status
             when 'succeeded' then 'succeeded'

@@ -42,10 +42,15 @@ async function sample(fn: () => Promise<unknown>, iterations = ITERATIONS): Prom
 }
 
 async function refuseUnlessEmpty(sql: postgres.Sql, url: string): Promise<void> {
-  const tables = await sql<{ name: string }[]>`select format('%I.%I', schemaname, tablename) as name from pg_tables where schemaname not in ('pg_catalog', 'information_schema', 'drizzle')`;
+  const tables = await sql<
+    { name: string }[]
+  >`select format('%I.%I', schemaname, tablename) as name from pg_tables where schemaname not in ('pg_catalog', 'information_schema', 'drizzle')`;
   for (const { name } of tables) {
     const [{ any }] = await sql.unsafe<{ any: boolean }[]>(`select exists (select 1 from ${name}) as any`);
-    if (any) throw new Error(`refusing to seed ${new URL(url).pathname.slice(1)}: table ${name} already holds rows; point DATABASE_URL at an empty database (createdb segflow_bench)`);
+    if (any)
+      throw new Error(
+        `refusing to seed ${new URL(url).pathname.slice(1)}: table ${name} already holds rows; point DATABASE_URL at an empty database (createdb segflow_bench)`,
+      );
   }
 }
 
@@ -81,7 +86,9 @@ export async function run(): Promise<BenchLine[]> {
 
     const lines: BenchLine[] = [];
     const all: number[] = [];
-    const pkTimes = await sample(() => db.select({ id: runs.id, label: studies.label }).from(runs).innerJoin(studies, eq(studies.id, runs.studyId)).where(eq(runs.id, pick.id)));
+    const pkTimes = await sample(() =>
+      db.select({ id: runs.id, label: studies.label }).from(runs).innerJoin(studies, eq(studies.id, runs.studyId)).where(eq(runs.id, pick.id)),
+    );
     const pk95 = percentile(pkTimes, 95);
     console.log(`runs-list: baseline primary-key lookup p50 ${percentile(pkTimes, 50).toFixed(2)} ms p95 ${pk95.toFixed(2)} ms`);
     for (const [name, filter] of filters) {
@@ -110,14 +117,22 @@ export async function run(): Promise<BenchLine[]> {
       });
       if (cursor) {
         const shown = runsPageQuery(db, { projectId, filter: { ...filter, limit: PAGE, cursor } }).toSQL();
-        const plan = await sql.unsafe<{ 'QUERY PLAN': string }[]>(`explain (analyze, costs off, timing off, summary off) ${shown.sql}`, shown.params as never[]);
+        const plan = await sql.unsafe<{ 'QUERY PLAN': string }[]>(
+          `explain (analyze, costs off, timing off, summary off) ${shown.sql}`,
+          shown.params as never[],
+        );
         console.log(`  EXPLAIN [${name}], ${depth} deep:\n${plan.map((r) => `    ${r['QUERY PLAN']}`).join('\n')}`);
       }
     }
     all.sort((a, b) => a - b);
     console.log(`runs list p50 ${percentile(all, 50).toFixed(2)} ms at ${RUNS} runs`);
     console.log(`runs list p95 ${percentile(all, 95).toFixed(2)} ms at ${RUNS} runs`);
-    lines.push({ name: `runs list p95 over every filter, first and deep pages, at ${RUNS} runs`, value: percentile(all, 95), unit: 'ms', ratios: [{ against: 'primary-key lookup p95', ratio: percentile(all, 95) / pk95, target: 'p95 ≤ 50 ms' }] });
+    lines.push({
+      name: `runs list p95 over every filter, first and deep pages, at ${RUNS} runs`,
+      value: percentile(all, 95),
+      unit: 'ms',
+      ratios: [{ against: 'primary-key lookup p95', ratio: percentile(all, 95) / pk95, target: 'p95 ≤ 50 ms' }],
+    });
     return lines;
   } finally {
     await sql.end({ timeout: 5 });

@@ -61,10 +61,31 @@ window.runUpload = async (size) => {
 export async function run(): Promise<BenchLine[]> {
   const dir = mkdtempSync(join(tmpdir(), 'segflow-bench-'));
   const s3 = await startEmbeddedS3({ dir, port: await freePort(), bucket: 'bench', corsOrigins: ['*'] });
-  const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: EMBEDDED_S3_CREDENTIALS, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+  const client = new S3Client({
+    endpoint: s3.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: EMBEDDED_S3_CREDENTIALS,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
   // ESM, so workerHasher's new URL('./hash-worker.ts', import.meta.url) names /hash-worker.ts, served below
-  const bundle = await build({ stdin: { contents: PAGE_ENTRY, resolveDir: process.cwd(), loader: 'ts' }, bundle: true, write: false, format: 'esm', platform: 'browser', alias: { '@': process.cwd() } });
-  const worker = await build({ entryPoints: [join(process.cwd(), 'components/upload/hash-worker.ts')], bundle: true, write: false, format: 'iife', platform: 'browser', alias: { '@': process.cwd() } });
+  const bundle = await build({
+    stdin: { contents: PAGE_ENTRY, resolveDir: process.cwd(), loader: 'ts' },
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    alias: { '@': process.cwd() },
+  });
+  const worker = await build({
+    entryPoints: [join(process.cwd(), 'components/upload/hash-worker.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    alias: { '@': process.cwd() },
+  });
   const html = `<!doctype html><script type="module">${bundle.outputFiles[0].text}</script>`;
   const http = createServer((req, res) => {
     if (req.url === '/hash-worker.ts') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(worker.outputFiles[0].text);
@@ -72,7 +93,10 @@ export async function run(): Promise<BenchLine[]> {
   });
   const port = await freePort();
   await new Promise<void>((r) => http.listen(port, '127.0.0.1', r));
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic'] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic'],
+  });
   try {
     const page = await browser.newPage();
     let key = '';
@@ -81,17 +105,43 @@ export async function run(): Promise<BenchLine[]> {
       key = `raw-phi/bench/${Date.now()}`;
       uploadId = (await client.send(new CreateMultipartUploadCommand({ Bucket: 'bench', Key: key, ChecksumAlgorithm: 'CRC32' }))).UploadId!;
       const l = partLayout(size);
-      return { id: 'f', index: 0, name: 'bench.nii', size, sha256: '', status: 'pending', error: null, multipart: true, partSize: l.partSize, partCount: l.partCount };
+      return {
+        id: 'f',
+        index: 0,
+        name: 'bench.nii',
+        size,
+        sha256: '',
+        status: 'pending',
+        error: null,
+        multipart: true,
+        partSize: l.partSize,
+        partCount: l.partCount,
+      };
     });
     // as lib/uploads/presign-file-part.ts signs a part: its CRC32 is a signed header the store checks
     const bound = new Set(['x-amz-checksum-crc32']);
     await page.exposeFunction('nodeSign', async (n: number, crc?: string) => ({
-      url: await getSignedUrl(client, new UploadPartCommand({ Bucket: 'bench', Key: key, UploadId: uploadId, PartNumber: n, ChecksumCRC32: crc }), { expiresIn: 300, unhoistableHeaders: bound, signableHeaders: bound }),
-      method: 'PUT', headers: crc ? { 'x-amz-checksum-crc32': crc } : {}, partNumber: n, contentLength: 0, expiresAt: '',
+      url: await getSignedUrl(client, new UploadPartCommand({ Bucket: 'bench', Key: key, UploadId: uploadId, PartNumber: n, ChecksumCRC32: crc }), {
+        expiresIn: 300,
+        unhoistableHeaders: bound,
+        signableHeaders: bound,
+      }),
+      method: 'PUT',
+      headers: crc ? { 'x-amz-checksum-crc32': crc } : {},
+      partNumber: n,
+      contentLength: 0,
+      expiresAt: '',
     }));
     await page.exposeFunction('nodeComplete', async (parts: { partNumber: number; etag: string; checksumCrc32?: string }[]) => {
       if (parts.some((p) => !p.checksumCrc32)) throw new Error('a part was sent without its CRC32');
-      await client.send(new CompleteMultipartUploadCommand({ Bucket: 'bench', Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag, ChecksumCRC32: p.checksumCrc32 })) } }));
+      await client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: 'bench',
+          Key: key,
+          UploadId: uploadId,
+          MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag, ChecksumCRC32: p.checksumCrc32 })) },
+        }),
+      );
       return { id: 'f', status: 'verified', error: null };
     });
     await page.goto(`http://127.0.0.1:${port}/`);

@@ -19,4 +19,21 @@ import { register as upload } from './commands/upload';
 type Register = (program: Command) => void;
 
 // Each subcommand lives in cli/commands/<name>.ts. Add one line here per subcommand.
-export const commands: Register[] = [start, executor, migrate, seed, audit, deidentify, infer, convert, seg, upload, manifestVerify, step, run, runsControl, models, admin];
+export const commands: Register[] = [
+  start,
+  executor,
+  migrate,
+  seed,
+  audit,
+  deidentify,
+  infer,
+  convert,
+  seg,
+  upload,
+  manifestVerify,
+  step,
+  run,
+  runsControl,
+  models,
+  admin,
+];

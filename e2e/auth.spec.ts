@@ -30,7 +30,9 @@ test('a researcher cannot open the audit page; an admin can', async ({ page }) =
   await page.goto('/audit');
   await expect(page.getByTestId('chain-status')).toContainText('Hash chain intact');
   // the researcher's refused attempt is itself in the log
-  await expect(page.locator('tr', { hasText: 'researcher@demo.segflow' }).filter({ hasText: 'audit.view' }).filter({ hasText: 'denied' }).first()).toBeVisible();
+  await expect(
+    page.locator('tr', { hasText: 'researcher@demo.segflow' }).filter({ hasText: 'audit.view' }).filter({ hasText: 'denied' }).first(),
+  ).toBeVisible();
 });
 
 test('pages send an anonymous visitor to sign-in', async ({ page }) => {

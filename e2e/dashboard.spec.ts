@@ -9,7 +9,10 @@ test('an operator lands on the dashboard and sees its charts drawn from a real d
   await new SignInPage(researcher).signIn('researcher');
   await researcher.goto('/studies?project=demo');
   await researcher.getByRole('table').getByRole('link').first().click();
-  await researcher.getByTestId('volume-row').getByRole('button', { name: /^Segment/ }).click();
+  await researcher
+    .getByTestId('volume-row')
+    .getByRole('button', { name: /^Segment/ })
+    .click();
   await expect(researcher).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
   await expect(researcher.getByRole('heading', { name: /^Run / }).getByTestId('run-status')).toHaveText('succeeded', { timeout: 240_000 });
 

@@ -48,7 +48,9 @@ function pageRoutes(): string[] {
       if (statSync(p).isDirectory()) walk(p);
       else if (e === 'page.tsx') {
         // route groups such as (app) are not part of the URL
-        const segs = relative(app, d).split(sep).filter((s) => s && !/^\(.*\)$/.test(s));
+        const segs = relative(app, d)
+          .split(sep)
+          .filter((s) => s && !/^\(.*\)$/.test(s));
         out.push(`/${segs.join('/')}`);
       }
     }
@@ -102,7 +104,8 @@ test('each role gets each page it is allowed, and the forbidden page on the othe
       const forbidden = await page.getByTestId('forbidden').count();
       const heading = (await page.locator('main h1').first().textContent())?.trim() ?? '';
       if (row.allowed.includes(role)) {
-        if (status !== 200 || forbidden || !row.heading.test(heading)) wrong.push(`${route} as ${role}: ${status}, heading "${heading}", forbidden page: ${forbidden > 0}`);
+        if (status !== 200 || forbidden || !row.heading.test(heading))
+          wrong.push(`${route} as ${role}: ${status}, heading "${heading}", forbidden page: ${forbidden > 0}`);
       } else if (!forbidden) {
         wrong.push(`${route} as ${role}: ${status}, heading "${heading}" instead of the forbidden page`);
       }

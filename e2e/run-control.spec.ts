@@ -12,7 +12,10 @@ test('an operator cancels a running run, retries it, reads a step log and downlo
   await new SignInPage(page).signIn('researcher');
   await page.goto('/studies?project=demo');
   await page.getByRole('table').getByRole('link').first().click();
-  await page.getByTestId('volume-row').getByRole('button', { name: /^Segment/ }).click();
+  await page
+    .getByTestId('volume-row')
+    .getByRole('button', { name: /^Segment/ })
+    .click();
   await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
   const runUrl = page.url();
   await expect(page.getByTestId('run-controls')).toHaveCount(0);

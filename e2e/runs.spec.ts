@@ -8,7 +8,10 @@ test('a researcher segments the demo volume from its study page; the operator al
   await page.goto('/studies?project=demo');
   await page.getByRole('table').getByRole('link').first().click();
   await expect(page.getByRole('heading', { name: /^Study / })).toBeVisible();
-  await page.getByTestId('volume-row').getByRole('button', { name: /^Segment/ }).click();
+  await page
+    .getByTestId('volume-row')
+    .getByRole('button', { name: /^Segment/ })
+    .click();
   await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
   const runUrl = page.url();
   // the page refreshes itself while the run is queued or running
@@ -23,7 +26,10 @@ test('a researcher segments the demo volume from its study page; the operator al
 
   // the same submission again opens the same run
   await page.goBack();
-  await page.getByTestId('volume-row').getByRole('button', { name: /^Segment/ }).click();
+  await page
+    .getByTestId('volume-row')
+    .getByRole('button', { name: /^Segment/ })
+    .click();
   await expect(page).toHaveURL(runUrl);
 
   const operator = await browser.newPage();

@@ -15,7 +15,9 @@ test('a CT series and a NIfTI volume go to storage and show on the study page', 
   await new SignInPage(page).signIn('researcher');
   const upload = new UploadPage(page);
   await upload.open();
-  const dicoms = readdirSync(CT).filter((f) => f.endsWith('.dcm')).map((f) => join(CT, f));
+  const dicoms = readdirSync(CT)
+    .filter((f) => f.endsWith('.dcm'))
+    .map((f) => join(CT, f));
   expect(dicoms).toHaveLength(30);
   await upload.addFiles([...dicoms, T1]);
   await upload.waitDone();
@@ -62,12 +64,25 @@ test('a multipart upload interrupted by a reload resumes, resends only missing p
   expect(sent.sort()).toEqual(['3', '4', '5', '6']);
 
   // the stored object, read back from the store, has the file's SHA-256
-  const rt = JSON.parse(readFileSync(join(process.cwd(), '.data/e2e/runtime.json'), 'utf8')) as { s3: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string } };
-  const s3 = new S3Client({ endpoint: rt.s3.endpoint, region: rt.s3.region, forcePathStyle: true, credentials: rt.s3, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+  const rt = JSON.parse(readFileSync(join(process.cwd(), '.data/e2e/runtime.json'), 'utf8')) as {
+    s3: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string };
+  };
+  const s3 = new S3Client({
+    endpoint: rt.s3.endpoint,
+    region: rt.s3.region,
+    forcePathStyle: true,
+    credentials: rt.s3,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
   const listed = await s3.send(new ListObjectsV2Command({ Bucket: rt.s3.bucket, Prefix: 'raw-phi/' }));
   const candidates = (listed.Contents ?? []).filter((o) => o.Size === bytes.length);
   const hashes = await Promise.all(
-    candidates.map(async (o) => createHash('sha256').update(await (await s3.send(new GetObjectCommand({ Bucket: rt.s3.bucket, Key: o.Key }))).Body!.transformToByteArray()).digest('hex')),
+    candidates.map(async (o) =>
+      createHash('sha256')
+        .update(await (await s3.send(new GetObjectCommand({ Bucket: rt.s3.bucket, Key: o.Key }))).Body!.transformToByteArray())
+        .digest('hex'),
+    ),
   );
   expect(hashes).toContain(sha256);
 });

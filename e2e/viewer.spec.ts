@@ -22,7 +22,10 @@ const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 async function demoVolume(page: Page, request: APIRequestContext, token: string): Promise<string> {
   await new SignInPage(page).signIn('researcher');
   await page.goto('/studies?project=demo');
-  const hrefs = await page.getByRole('table').getByRole('link').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+  const hrefs = await page
+    .getByRole('table')
+    .getByRole('link')
+    .evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
   const studyId = hrefs[hrefs.length - 1].split('/').pop()!; // newest first: the last one is the demo study
   const res = await request.get(`/api/studies/${studyId}`, { headers: auth(token) });
   expect(res.status()).toBe(200);
@@ -57,7 +60,11 @@ function expectDrawn(s: CanvasStats, what: string) {
   expect(s.labelRed, `${what}: grey-matter coloured pixels`).toBeGreaterThan(500);
 }
 
-test('the run page shows the serving mask over the volume; a reviewer compares live and shadow side by side and records a verdict', async ({ page, browser, request }) => {
+test('the run page shows the serving mask over the volume; a reviewer compares live and shadow side by side and records a verdict', async ({
+  page,
+  browser,
+  request,
+}) => {
   const t = tokens();
   const run = await finishedRun(page, request, t.researcher);
 

@@ -15,4 +15,8 @@ for (const [path, text] of Object.entries(files)) {
   mkdirSync(dirname(full), { recursive: true });
   writeFileSync(full, text);
 }
-console.log(`wrote ${Object.keys(files).map((p) => `deploy/${p}`).join(', ')}`);
+console.log(
+  `wrote ${Object.keys(files)
+    .map((p) => `deploy/${p}`)
+    .join(', ')}`,
+);

@@ -30,8 +30,25 @@ function check(name: string, ok: boolean, detail = ''): void {
 }
 
 function start(): ChildProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env, SEGFLOW_DATA_DIR: DATA, SEGFLOW_PG_PORT: String(PG_PORT), SEGFLOW_S3_PORT: String(S3_PORT), NEXTAUTH_URL: BASE };
-  for (const k of ['DATABASE_URL', 'S3_ENDPOINT', 'S3_BUCKET', 'S3_KMS_KEY_ID', 'SEGFLOW_DEMO', 'NEXTAUTH_SECRET', 'SEGFLOW_EXECUTOR', 'SEGFLOW_EXECUTOR_HEALTH_FILE', 'ARGO_SERVER']) delete env[k];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SEGFLOW_DATA_DIR: DATA,
+    SEGFLOW_PG_PORT: String(PG_PORT),
+    SEGFLOW_S3_PORT: String(S3_PORT),
+    NEXTAUTH_URL: BASE,
+  };
+  for (const k of [
+    'DATABASE_URL',
+    'S3_ENDPOINT',
+    'S3_BUCKET',
+    'S3_KMS_KEY_ID',
+    'SEGFLOW_DEMO',
+    'NEXTAUTH_SECRET',
+    'SEGFLOW_EXECUTOR',
+    'SEGFLOW_EXECUTOR_HEALTH_FILE',
+    'ARGO_SERVER',
+  ])
+    delete env[k];
   return spawn(process.execPath, ['bin/segflow.mjs', 'start', '--port', String(PORT)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
@@ -128,7 +145,11 @@ async function main(): Promise<void> {
     const before = await fetch(`${BASE}/api/tokens`, { headers: { authorization: `Bearer ${tokens.researcher}` } });
     check('demo token works', before.status === 200, `status ${before.status}`);
     const exec = executorCheck();
-    check('the executor runs as its own process (segflow executor --check)', exec.live && exec.health !== null && exec.health.pid !== app.pid, JSON.stringify(exec.health));
+    check(
+      'the executor runs as its own process (segflow executor --check)',
+      exec.live && exec.health !== null && exec.health.pid !== app.pid,
+      JSON.stringify(exec.health),
+    );
     await stop(app);
     check('SIGTERM stops the app and frees the port', !(await portAnswers()));
     check('SIGTERM stops the executor process too', exec.health !== null && !processAlive(exec.health.pid) && executorCheck().health?.state === 'stopped');
@@ -139,7 +160,11 @@ async function main(): Promise<void> {
     check('second start keeps the data of the first', after.status === 200, `status ${after.status}`);
     // the demo run queued at the first start (and cut off by its stop, perhaps) finishes on this one
     const run = await waitDemoRun(tokens.researcher);
-    check('the demo run finishes through the executor process', run?.status === 'succeeded', run ? `${run.status}${run.error ? `: ${run.error}` : ''}` : 'no run listed');
+    check(
+      'the demo run finishes through the executor process',
+      run?.status === 'succeeded',
+      run ? `${run.status}${run.error ? `: ${run.error}` : ''}` : 'no run listed',
+    );
     check('the demo run has a signed manifest', Boolean(run?.manifestKey), run?.manifestKey ?? '');
   } finally {
     await stop(app);

@@ -31,7 +31,13 @@ export function argoValidationErrors(tasks: SimTask[]): string[] {
 
 function dependsNames(t: SimTask): string[] {
   if (t.dependencies) return t.dependencies;
-  return [...new Set([...(t.depends ?? '').matchAll(/([A-Za-z0-9][-A-Za-z0-9]*)(?:\.([A-Za-z]+))?/g)].map((m) => m[1]).filter((n) => !(RESULTS as readonly string[]).includes(n)))];
+  return [
+    ...new Set(
+      [...(t.depends ?? '').matchAll(/([A-Za-z0-9][-A-Za-z0-9]*)(?:\.([A-Za-z]+))?/g)]
+        .map((m) => m[1])
+        .filter((n) => !(RESULTS as readonly string[]).includes(n)),
+    ),
+  ];
 }
 
 /** `depends` with each operand replaced by the dependency's result, evaluated (only &&, ||, !, parentheses) */
@@ -55,13 +61,19 @@ function evalWhen(expr: string): boolean {
   });
 }
 
-export function simulateDag(tasks: SimTask[], params: Record<string, string>, outcome: (task: string) => 'Succeeded' | 'Failed' | 'Error'): { phases: Record<string, Phase>; dagPhase: Phase; unresolved: string[] } {
+export function simulateDag(
+  tasks: SimTask[],
+  params: Record<string, string>,
+  outcome: (task: string) => 'Succeeded' | 'Failed' | 'Error',
+): { phases: Record<string, Phase>; dagPhase: Phase; unresolved: string[] } {
   const phases: Record<string, Phase> = {};
   const unresolved: string[] = [];
   const byName = new Map(tasks.map((t) => [t.name, t]));
   // `dependencies`: each must have succeeded or been skipped, or failed with continueOn (ancestry.go expandDependency)
   const dependenciesMet = (t: SimTask) =>
-    (t.dependencies ?? []).every((d) => phases[d] === 'Succeeded' || phases[d] === 'Skipped' || (Boolean(byName.get(d)!.continueOn) && (phases[d] === 'Failed' || phases[d] === 'Error')));
+    (t.dependencies ?? []).every(
+      (d) => phases[d] === 'Succeeded' || phases[d] === 'Skipped' || (Boolean(byName.get(d)!.continueOn) && (phases[d] === 'Failed' || phases[d] === 'Error')),
+    );
   for (let changed = true; changed; ) {
     changed = false;
     for (const t of tasks) {
@@ -74,13 +86,17 @@ export function simulateDag(tasks: SimTask[], params: Record<string, string>, ou
         continue;
       }
       if (t.when) {
-        const when = t.when.replace(/\{\{workflow\.parameters\.([^}]+)\}\}/g, (_, n: string) => params[n]).replace(/\{\{tasks\.([^.}]+)\.status\}\}/g, (_, n: string) => phases[n]);
+        const when = t.when
+          .replace(/\{\{workflow\.parameters\.([^}]+)\}\}/g, (_, n: string) => params[n])
+          .replace(/\{\{tasks\.([^.}]+)\.status\}\}/g, (_, n: string) => phases[n]);
         if (!evalWhen(when)) {
           phases[t.name] = 'Skipped';
           continue;
         }
       }
-      const missing = [...JSON.stringify(t.arguments ?? {}).matchAll(/\{\{tasks\.([^.}]+)\.outputs\.parameters\.([^}]+)\}\}/g)].filter((m) => phases[m[1]] !== 'Succeeded').map((m) => `${t.name}: {{tasks.${m[1]}.outputs.parameters.${m[2]}}}`);
+      const missing = [...JSON.stringify(t.arguments ?? {}).matchAll(/\{\{tasks\.([^.}]+)\.outputs\.parameters\.([^}]+)\}\}/g)]
+        .filter((m) => phases[m[1]] !== 'Succeeded')
+        .map((m) => `${t.name}: {{tasks.${m[1]}.outputs.parameters.${m[2]}}}`);
       if (missing.length) {
         unresolved.push(...missing);
         phases[t.name] = 'Hung';
@@ -101,6 +117,9 @@ export function simulateDag(tasks: SimTask[], params: Record<string, string>, ou
     return parents.find((x) => x === 'Failed' || x === 'Error') ?? 'Succeeded';
   };
   const leaves = tasks.filter((t) => !tasks.some((o) => dependsNames(o).includes(t.name)));
-  const failed = leaves.filter((l) => !l.continueOn).map((l) => branch(l.name)).find((p) => p === 'Failed' || p === 'Error');
+  const failed = leaves
+    .filter((l) => !l.continueOn)
+    .map((l) => branch(l.name))
+    .find((p) => p === 'Failed' || p === 'Error');
   return { phases, dagPhase: failed ?? 'Succeeded', unresolved };
 }

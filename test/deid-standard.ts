@@ -46,7 +46,11 @@ export function patternMatches(pattern: string, tag: number): boolean {
 export function standardRowFor(tag: number): StandardRow | undefined {
   const hex = tag.toString(16).toUpperCase().padStart(8, '0');
   const exact = `(${hex.slice(0, 4)},${hex.slice(4)})`;
-  return STANDARD_ROWS.find((r) => r.tag === exact) ?? STANDARD_ROWS.find((r) => r.tag.includes('X') && patternMatches(r.tag, tag)) ?? (((tag >>> 16) & 1) === 1 ? STANDARD_ROWS.find((r) => r.tag.startsWith('(GGGG')) : undefined);
+  return (
+    STANDARD_ROWS.find((r) => r.tag === exact) ??
+    STANDARD_ROWS.find((r) => r.tag.includes('X') && patternMatches(r.tag, tag)) ??
+    (((tag >>> 16) & 1) === 1 ? STANDARD_ROWS.find((r) => r.tag.startsWith('(GGGG')) : undefined)
+  );
 }
 
 /** Identifying under the standard with these option columns enabled: listed, and no enabled option says K. */

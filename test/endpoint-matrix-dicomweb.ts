@@ -34,9 +34,21 @@ const READ_PATHS: [file: string, path: string, params: (keyof Target)[]][] = [
   ['studies/[study]/series/[series]/metadata', 'studies/{study}/series/{series}/metadata', ['study', 'series']],
   ['studies/[study]/series/[series]/instances', 'studies/{study}/series/{series}/instances', ['study', 'series']],
   ['studies/[study]/series/[series]/instances/[instance]', 'studies/{study}/series/{series}/instances/{instance}', ['study', 'series', 'instance']],
-  ['studies/[study]/series/[series]/instances/[instance]/metadata', 'studies/{study}/series/{series}/instances/{instance}/metadata', ['study', 'series', 'instance']],
-  ['studies/[study]/series/[series]/instances/[instance]/bulkdata/[tag]', 'studies/{study}/series/{series}/instances/{instance}/bulkdata/{tag}', ['study', 'series', 'instance', 'tag']],
-  ['studies/[study]/series/[series]/instances/[instance]/frames/[frames]', 'studies/{study}/series/{series}/instances/{instance}/frames/{frames}', ['study', 'series', 'instance', 'frames']],
+  [
+    'studies/[study]/series/[series]/instances/[instance]/metadata',
+    'studies/{study}/series/{series}/instances/{instance}/metadata',
+    ['study', 'series', 'instance'],
+  ],
+  [
+    'studies/[study]/series/[series]/instances/[instance]/bulkdata/[tag]',
+    'studies/{study}/series/{series}/instances/{instance}/bulkdata/{tag}',
+    ['study', 'series', 'instance', 'tag'],
+  ],
+  [
+    'studies/[study]/series/[series]/instances/[instance]/frames/[frames]',
+    'studies/{study}/series/{series}/instances/{instance}/frames/{frames}',
+    ['study', 'series', 'instance', 'frames'],
+  ],
 ];
 
 export function addDicomwebRows(matrix: Record<string, MatrixRow>): void {

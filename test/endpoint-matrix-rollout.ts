@@ -11,7 +11,10 @@ const APPROVERS: Role[] = ['operator', 'admin'];
 async function passingShadow(db: Db, project: TestProject) {
   const { addRuns, createDeployment } = await import('../lib/rollout/test/scenario');
   const d = await createDeployment(db, { registeredBy: null });
-  const [study] = await db.insert(studies).values({ projectId: project.id, label: `M-${randomBytes(4).toString('hex')}` }).returning();
+  const [study] = await db
+    .insert(studies)
+    .values({ projectId: project.id, label: `M-${randomBytes(4).toString('hex')}` })
+    .returning();
   await addRuns(db, project, study.id, 20, { served: { versionId: d.live.id, role: 'live' }, shadowVersionId: d.candidate.id });
   return d;
 }
@@ -33,7 +36,10 @@ export function addRolloutRows(matrix: Record<string, MatrixRow>): void {
     input: async (db, project) => {
       const { requestPromotion } = await import('../lib/rollout/request-promotion');
       const d = await passingShadow(db, project);
-      const [requester] = await db.insert(users).values({ email: `req-${randomBytes(4).toString('hex')}@test.segflow`, name: 'requester' }).returning();
+      const [requester] = await db
+        .insert(users)
+        .values({ email: `req-${randomBytes(4).toString('hex')}@test.segflow`, name: 'requester' })
+        .returning();
       await db.transaction((tx) => requestPromotion(tx, { modelId: d.modelId, stage: 'shadow', actorId: requester.id }));
       return { method: 'POST', path: '', body: { model: d.modelId, stage: 'shadow', reason: 'matrix' } };
     },
@@ -58,7 +64,16 @@ export function addRolloutRows(matrix: Record<string, MatrixRow>): void {
       const spec = { labels: [{ value: 1, name: 'White Matter' }] };
       const [live, next] = await db
         .insert(modelVersions)
-        .values(['1.0.0', '1.1.0'].map((v) => ({ modelId: model.id, version: v, sha256: randomBytes(32).toString('hex'), artifactKey: `models/${name}/${v}/model.onnx`, spec, status: 'validated' as const })))
+        .values(
+          ['1.0.0', '1.1.0'].map((v) => ({
+            modelId: model.id,
+            version: v,
+            sha256: randomBytes(32).toString('hex'),
+            artifactKey: `models/${name}/${v}/model.onnx`,
+            spec,
+            status: 'validated' as const,
+          })),
+        )
         .returning();
       await setSlotVersion(db, { modelId: model.id, versionId: live.id, stage: 'live', reason: 'matrix: live' });
       return { method: 'POST', path: '', body: { model: model.id, version: next.id, reason: 'matrix' } };

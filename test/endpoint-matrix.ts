@@ -25,7 +25,12 @@ export interface MatrixRow {
   projectScoped?: boolean;
   /** the status an allowed caller gets on the input's target; 200 when not given */
   success?: number;
-  input: (db: Db, project: TestProject, role: Role, caller: MatrixCaller) => Promise<{ method: string; path: string; params?: Record<string, string>; body?: unknown }>;
+  input: (
+    db: Db,
+    project: TestProject,
+    role: Role,
+    caller: MatrixCaller,
+  ) => Promise<{ method: string; path: string; params?: Record<string, string>; body?: unknown }>;
 }
 
 const ALL: Role[] = ['researcher', 'reviewer', 'operator', 'admin'];
@@ -98,7 +103,12 @@ matrix['app/api/uploads/[upload]/files/route.ts#POST'] = {
   projectScoped: true,
   input: async (db, project) => {
     const { uploadId } = await newUpload(db, project);
-    return { method: 'POST', path: `/api/uploads/${uploadId}/files`, params: { upload: uploadId }, body: { name: 'x.dcm', size: 2048, sha256: 'ab'.repeat(32) } };
+    return {
+      method: 'POST',
+      path: `/api/uploads/${uploadId}/files`,
+      params: { upload: uploadId },
+      body: { name: 'x.dcm', size: 2048, sha256: 'ab'.repeat(32) },
+    };
   },
 };
 for (const [name, method, body] of [

@@ -24,7 +24,6 @@ const spec = JSON.parse(readFileSync(join(process.cwd(), 'fixtures', 'argo', 'ap
   definitions: Record<string, unknown>;
 };
 
-
 const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
 addFormats(ajv);
 ajv.addFormat('uint64', /^\d+$/);
@@ -62,7 +61,11 @@ function operationFor(method: string, path: string): { template: string; op: Swa
   return best;
 }
 
-export type ArgoHandler = (req: { params: Record<string, string>; query: URLSearchParams; body: unknown }) => { status: number; body: unknown } | Promise<{ status: number; body: unknown }>;
+export type ArgoHandler = (req: {
+  params: Record<string, string>;
+  query: URLSearchParams;
+  body: unknown;
+}) => { status: number; body: unknown } | Promise<{ status: number; body: unknown }>;
 
 /**
  * What Argo Server's `fields` query parameter does to an answer (server/workflow/workflow_server.go,
@@ -125,10 +128,11 @@ export async function startMockArgoServer(opts: { tls?: { key: string; cert: str
       responseErrors.length = 0;
       mock.handlers = {};
     },
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 
   const listener: RequestListener = async (req, res) => {
@@ -156,9 +160,19 @@ export async function startMockArgoServer(opts: { tls?: { key: string; cert: str
     // a query parameter the operation does not declare is one Argo Server would ignore: a client bug
     const declared = new Set((op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name));
     for (const k of url.searchParams.keys()) if (!declared.has(k)) bodyErrors.push(`query parameter ${k} is not one of ${op.operationId}'s`);
-    requests.push({ method: req.method!, path: url.pathname, query: Object.fromEntries(url.searchParams), operationId: op.operationId, auth: req.headers.authorization, body, bodyErrors });
-    if (req.headers.authorization !== `Bearer ${TOKEN}`) return send(401, { code: 16, message: 'token not valid. see https://argo-workflows.readthedocs.io/en/latest/faq/' }, errorRef);
-    if (req.headers['content-type'] !== undefined && req.headers['content-type'] !== 'application/json') return send(400, { code: 3, message: 'content type' }, errorRef);
+    requests.push({
+      method: req.method!,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      operationId: op.operationId,
+      auth: req.headers.authorization,
+      body,
+      bodyErrors,
+    });
+    if (req.headers.authorization !== `Bearer ${TOKEN}`)
+      return send(401, { code: 16, message: 'token not valid. see https://argo-workflows.readthedocs.io/en/latest/faq/' }, errorRef);
+    if (req.headers['content-type'] !== undefined && req.headers['content-type'] !== 'application/json')
+      return send(400, { code: 3, message: 'content type' }, errorRef);
     if (bodyErrors.length) return send(400, { code: 3, message: bodyErrors.join('; ') }, errorRef);
     const handler = mock.handlers[op.operationId];
     if (!handler) return send(501, { code: 12, message: `${op.operationId} not mocked` }, errorRef);

@@ -28,7 +28,9 @@ export async function seedUploadedFile(db: Db, project: TestProject, opts: { com
   const bytes = makeNifti([8, 8, 4]);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const up = await db.transaction((tx) => createUpload(tx, { projectId: project.id, userId: project.users.researcher.id }));
-  const dto = await db.transaction((tx) => registerUploadFile(tx, { projectId: project.id, uploadId: up.uploadId, name: 'volume.nii', size: bytes.length, sha256 }));
+  const dto = await db.transaction((tx) =>
+    registerUploadFile(tx, { projectId: project.id, uploadId: up.uploadId, name: 'volume.nii', size: bytes.length, sha256 }),
+  );
   const [file] = await db.select().from(uploadFiles).where(eq(uploadFiles.id, dto.id));
   const signed = await presignFilePart({ file, caller: { role: 'researcher', projectId: project.id } });
   const put = await fetch(signed.url, { method: 'PUT', headers: signed.headers, body: new Blob([bytes as Uint8Array<ArrayBuffer>]) });
@@ -39,6 +41,9 @@ export async function seedUploadedFile(db: Db, project: TestProject, opts: { com
     const out = await completeUploadFile(tx, { upload, file: row });
     if (out.status !== 'verified') throw new Error(`seed file not verified: ${out.status} ${out.error ?? ''}`);
   });
-  const [s] = await db.select({ id: series.id }).from(series).where(and(eq(series.studyId, up.studyId), eq(series.projectId, project.id)));
+  const [s] = await db
+    .select({ id: series.id })
+    .from(series)
+    .where(and(eq(series.studyId, up.studyId), eq(series.projectId, project.id)));
   return { upload: up.uploadId, file: file.id, studyId: up.studyId, seriesId: s?.id ?? null };
 }

@@ -47,7 +47,13 @@ async function handle(jar: Jar, action: string[], method: 'GET' | 'POST', body?:
   const res = new CapturedResponse();
   const cookieHeader = [...jar].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
   await (method === 'GET' ? GET : POST)(
-    { method, query: { nextauth: action }, body, cookies: Object.fromEntries(jar), headers: { host: HOST, cookie: cookieHeader, 'content-type': 'application/x-www-form-urlencoded' } },
+    {
+      method,
+      query: { nextauth: action },
+      body,
+      cookies: Object.fromEntries(jar),
+      headers: { host: HOST, cookie: cookieHeader, 'content-type': 'application/x-www-form-urlencoded' },
+    },
     res,
   );
   const setCookie = res.getHeader('set-cookie');

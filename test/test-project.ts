@@ -21,7 +21,10 @@ export async function createTestProject(db: Db): Promise<TestProject> {
     .returning();
   const make = async (label: string) => {
     const email = `${label}-${tag}@test.segflow`;
-    const [u] = await db.insert(users).values({ email, name: `${label} ${tag}` }).returning();
+    const [u] = await db
+      .insert(users)
+      .values({ email, name: `${label} ${tag}` })
+      .returning();
     const { token } = await createApiToken(db, { userId: u.id, name: 'test' });
     return { id: u.id, email, token };
   };

@@ -4,7 +4,15 @@
  * The local executor runs it as a child process (`segflow step`), the Argo WorkflowTemplate as the
  * container's command: the same code on both.
  */
-import { parseStepResult, ZStepInvocation, ZStepResult, type TStepInvocation, type TStepInvocationOf, type TStepResult, type TStepResultOf } from '@/lib/pipeline/step-contract';
+import {
+  parseStepResult,
+  ZStepInvocation,
+  ZStepResult,
+  type TStepInvocation,
+  type TStepInvocationOf,
+  type TStepResult,
+  type TStepResultOf,
+} from '@/lib/pipeline/step-contract';
 import type { WorkerStepName } from '@/lib/pipeline/steps';
 
 /**

@@ -41,14 +41,20 @@ describe('segflow admin bootstrap (a fresh install, PostgreSQL)', () => {
     expect(short.status).toBe(1);
     expect(short.stderr).toContain('segflow: --password: the password must have at least 12 characters');
 
-    const ok = bootstrap(['--email', 'Ada@Example.org', '--name', 'Ada Lovelace', '--password-stdin', '--project', 'neuro', '--project-name', 'Neuro'], 'correct horse battery staple\n');
+    const ok = bootstrap(
+      ['--email', 'Ada@Example.org', '--name', 'Ada Lovelace', '--password-stdin', '--project', 'neuro', '--project-name', 'Neuro'],
+      'correct horse battery staple\n',
+    );
     expect(ok.stderr).toContain('first admin ada@example.org created, administering project neuro');
     expect(ok.status).toBe(0);
     const out = JSON.parse(ok.stdout.trim().split('\n').at(-1)!) as { user: string; project: string };
     const [user] = await db.select().from(schema.users).where(eq(schema.users.id, out.user));
     expect(user).toMatchObject({ email: 'ada@example.org', name: 'Ada Lovelace' });
     expect(await verifyPassword('correct horse battery staple', user.passwordHash!)).toEqual({ ok: true, rehash: false });
-    const [m] = await db.select().from(schema.memberships).where(and(eq(schema.memberships.userId, out.user), eq(schema.memberships.projectId, out.project)));
+    const [m] = await db
+      .select()
+      .from(schema.memberships)
+      .where(and(eq(schema.memberships.userId, out.user), eq(schema.memberships.projectId, out.project)));
     expect(m.role).toBe('admin');
     const [project] = await db.select().from(schema.projects).where(eq(schema.projects.id, out.project));
     expect(project.slug).toBe('neuro');

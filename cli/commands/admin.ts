@@ -10,7 +10,9 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   // one line: the trailing newline of `echo` or a heredoc is not part of the password
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 export function register(program: Command): void {
@@ -25,7 +27,10 @@ export function register(program: Command): void {
     .option('--project-name <name>', "the first project's name", 'Main')
     .action(async (opts: { email: string; name: string; passwordStdin: boolean; project: string; projectName: string }) => {
       if (!opts.passwordStdin) {
-        throw new AppError('invalid_input', '--password-stdin: give the password on standard input, e.g. `segflow admin bootstrap --email … --name … --password-stdin < file`');
+        throw new AppError(
+          'invalid_input',
+          '--password-stdin: give the password on standard input, e.g. `segflow admin bootstrap --email … --name … --password-stdin < file`',
+        );
       }
       const password = await readStdin();
       try {

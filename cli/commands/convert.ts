@@ -23,7 +23,6 @@ export async function readSeriesDir(dir: string): Promise<{ name: string; bytes:
   return files;
 }
 
-
 export function register(program: Command): void {
   program
     .command('convert')

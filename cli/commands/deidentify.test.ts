@@ -35,7 +35,16 @@ describe('segflow deidentify', () => {
     // atomic writes leave no temp files behind
     expect(readdirSync(out).sort()).toEqual(summary.written.map((w) => w.output!.split('/').at(-1)).sort());
 
-    const ok = runCli([join(inDir, 'CT_small.dcm'), join(inDir, 'SC_rgb_rle.dcm'), '--out', out, '--secret', 'cli-secret', '--options', 'retainDeviceIdentity']);
+    const ok = runCli([
+      join(inDir, 'CT_small.dcm'),
+      join(inDir, 'SC_rgb_rle.dcm'),
+      '--out',
+      out,
+      '--secret',
+      'cli-secret',
+      '--options',
+      'retainDeviceIdentity',
+    ]);
     expect(ok.status).toBe(0);
     expect(ok.summary.written).toHaveLength(1);
     expect(ok.summary.quarantined).toHaveLength(1);

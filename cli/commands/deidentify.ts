@@ -15,13 +15,7 @@ import type { Command } from 'commander';
 import { isAppError } from '@/lib/errors';
 import type { DeidentifyOptions } from '@/lib/imaging/dicom/deidentify-instance';
 
-const OPTION_NAMES = [
-  'retainLongitudinalModifiedDates',
-  'retainPatientCharacteristics',
-  'retainDeviceIdentity',
-  'cleanDescriptors',
-  'allowBurnedIn',
-] as const;
+const OPTION_NAMES = ['retainLongitudinalModifiedDates', 'retainPatientCharacteristics', 'retainDeviceIdentity', 'cleanDescriptors', 'allowBurnedIn'] as const;
 type OptionName = (typeof OPTION_NAMES)[number];
 
 interface Summary {
@@ -44,7 +38,10 @@ async function listInputs(paths: string[]): Promise<string[]> {
 
 function parseOptions(list: string | undefined): Partial<Record<OptionName, boolean>> {
   const out: Partial<Record<OptionName, boolean>> = {};
-  for (const raw of (list ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of (list ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (!(OPTION_NAMES as readonly string[]).includes(raw)) {
       throw new Error(`unknown option "${raw}" (known: ${OPTION_NAMES.join(', ')})`);
     }
@@ -52,7 +49,6 @@ function parseOptions(list: string | undefined): Partial<Record<OptionName, bool
   }
   return out;
 }
-
 
 async function deidentifyFiles(inputs: string[], outDir: string, options: DeidentifyOptions): Promise<Summary> {
   const { deidentifyInstanceParts } = await import('@/lib/imaging/dicom/deidentify-instance');

@@ -12,7 +12,8 @@ import { readNiftiWithHeader } from '@/lib/imaging/nifti/read-nifti';
 import { BRAIN_TISSUE_DIR, readT1, REPO_ROOT, T1_PATH } from '@/workers/inference/testing/fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'segflow-infer-'));
-const segflow = (args: string[]) => spawnSync(process.execPath, [join(REPO_ROOT, 'bin/segflow.mjs'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 240_000 });
+const segflow = (args: string[]) =>
+  spawnSync(process.execPath, [join(REPO_ROOT, 'bin/segflow.mjs'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 240_000 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -96,7 +97,10 @@ describe('segflow infer on an oblique DICOM series (child process)', () => {
     mkdirSync(modelDir);
     copyFileSync(join(BRAIN_TISSUE_DIR, 'model.onnx'), join(modelDir, 'model.onnx'));
     const spec = JSON.parse(readFileSync(join(BRAIN_TISSUE_DIR, 'spec.json'), 'utf8'));
-    writeFileSync(join(modelDir, 'spec.json'), JSON.stringify({ ...spec, version: '1.0.0-pclip', intensity: { method: 'percentile-clip', lower: 0, upper: 99.5 } }));
+    writeFileSync(
+      join(modelDir, 'spec.json'),
+      JSON.stringify({ ...spec, version: '1.0.0-pclip', intensity: { method: 'percentile-clip', lower: 0, upper: 99.5 } }),
+    );
     const out = join(dir, 'mr-mask.nii.gz');
     const seg = join(dir, 'mr-seg.dcm');
     const res = segflow(['infer', '--model', modelDir, '--input', series, '--out', out, '--seg', seg, '--threads', '2']);

@@ -61,7 +61,9 @@ async function runInfer(opts: InferOptions): Promise<void> {
   }
   const writeMs = performance.now() - t;
   const round = (ms: number) => Math.round(ms * 10) / 10;
-  const timings = Object.fromEntries(Object.entries({ readMs, loadMs, ...result.timings, writeMs, wallMs: performance.now() - started }).map(([k, v]) => [k, round(v)]));
+  const timings = Object.fromEntries(
+    Object.entries({ readMs, loadMs, ...result.timings, writeMs, wallMs: performance.now() - started }).map(([k, v]) => [k, round(v)]),
+  );
   process.stdout.write(
     `${JSON.stringify({
       model: result.model,
@@ -80,7 +82,10 @@ export function register(program: Command): void {
   program
     .command('infer')
     .description('segment a NIfTI volume or a DICOM series directory with a model directory (model.onnx + spec.json)')
-    .requiredOption('--model <dir|name@version>', 'model directory (e.g. models/brain-tissue), or name@version from the registry through the app (SEGFLOW_URL, SEGFLOW_TOKEN)')
+    .requiredOption(
+      '--model <dir|name@version>',
+      'model directory (e.g. models/brain-tissue), or name@version from the registry through the app (SEGFLOW_URL, SEGFLOW_TOKEN)',
+    )
     .requiredOption('--input <path>', '.nii / .nii.gz file or a directory holding one DICOM series')
     .requiredOption('--out <mask.nii.gz>', 'where to write the labelmap (on the input grid)')
     .option('--seg <out.dcm>', 'also write a DICOM SEG (DICOM input only)')

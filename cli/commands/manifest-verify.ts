@@ -87,7 +87,7 @@ export function register(program: Command): void {
     .description("check a signed run manifest: schema, sha256, Ed25519 signature by the platform's published key, and (--objects) every object it names")
     .argument('<file|run>', 'the manifest envelope (a JSON file), or a run id to fetch it from the app')
     .option('--public-key <file>', 'trust this key instead of the published one: PEM, or base64 of the raw 32 bytes (repeatable)', collect)
-    .option('--objects', "re-read every input and output from the store (by version id when recorded) and check size and SHA-256")
+    .option('--objects', 're-read every input and output from the store (by version id when recorded) and check size and SHA-256')
     .action(async (target: string, opts: { publicKey?: string[]; objects?: boolean }) => {
       const res = await verify(target, opts);
       process.stdout.write(`${JSON.stringify(res)}\n`);

@@ -12,7 +12,8 @@ import { writeNifti } from '@/lib/imaging/nifti/write-nifti';
 import { BRAIN_TISSUE_DIR, REPO_ROOT, T1_PATH } from '@/workers/inference/testing/fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'segflow-models-'));
-const segflow = (args: string[]) => spawnSync(process.execPath, [join(REPO_ROOT, 'bin/segflow.mjs'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 300_000 });
+const segflow = (args: string[]) =>
+  spawnSync(process.execPath, [join(REPO_ROOT, 'bin/segflow.mjs'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 300_000 });
 const name = `bt-parity-${randomBytes(3).toString('hex')}`;
 function specFile(version: string): string {
   const path = join(dir, `spec-${version}.json`);
@@ -34,7 +35,10 @@ describe('segflow models register (child process, real database, store and model
     const ok = segflow(['models', 'register', '--onnx', onnx, '--spec', specFile('1.0.0'), '--reference-input', T1_PATH, '--reference-mask', own]);
     expect(ok.stderr).toContain(`registered: ${name}@1.0.0`);
     expect(ok.status).toBe(0);
-    const out = JSON.parse(ok.stdout.trim().split('\n').at(-1)!) as { id: string; evidence: { parity: { passed: boolean; minDice: number; references: { name: string; dice: Record<string, number>; differingVoxels: number }[] } } };
+    const out = JSON.parse(ok.stdout.trim().split('\n').at(-1)!) as {
+      id: string;
+      evidence: { parity: { passed: boolean; minDice: number; references: { name: string; dice: Record<string, number>; differingVoxels: number }[] } };
+    };
     expect(out.evidence.parity).toMatchObject({ passed: true, minDice: 0.999, references: [{ name: 't1_crop.nii.gz → own.nii.gz', differingVoxels: 0 }] });
     expect(out.evidence.parity.references[0].dice).toEqual({ background: 1, 'White Matter': 1, 'Grey Matter': 1 });
     const [stored] = await getDb().select().from(modelVersions).where(eq(modelVersions.id, out.id));
@@ -49,7 +53,9 @@ describe('segflow models register (child process, real database, store and model
     writeFileSync(wrong, writeNifti({ ...mask, data }));
     const refused = segflow(['models', 'register', '--onnx', onnx, '--spec', specFile('1.0.1'), '--reference-input', T1_PATH, '--reference-mask', wrong]);
     expect(refused.stderr).toMatch(
-      new RegExp(`^segflow: ${name}@1\\.0\\.1: parity check failed \\(every label needs Dice ≥ 0\\.999\\): t1_crop\\.nii\\.gz → wrong\\.nii\\.gz: Dice background 1\\.0000, White Matter 0\\.\\d{4} \\(< 0\\.999\\), Grey Matter 0\\.\\d{4} \\(< 0\\.999\\); [\\d,]+ of 16,777,216 voxels differ`),
+      new RegExp(
+        `^segflow: ${name}@1\\.0\\.1: parity check failed \\(every label needs Dice ≥ 0\\.999\\): t1_crop\\.nii\\.gz → wrong\\.nii\\.gz: Dice background 1\\.0000, White Matter 0\\.\\d{4} \\(< 0\\.999\\), Grey Matter 0\\.\\d{4} \\(< 0\\.999\\); [\\d,]+ of 16,777,216 voxels differ`,
+      ),
     );
     expect(refused.status).toBe(1);
     // nothing of the refused version was recorded

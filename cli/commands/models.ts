@@ -19,13 +19,17 @@ async function readText(path: string, option: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
-    throw new AppError('invalid_input', `${option} ${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { field: option });
+    throw new AppError('invalid_input', `${option} ${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
+      field: option,
+    });
   }
 }
 
 async function readReferences(inputs: string[], masks: string[]): Promise<ParityReference[]> {
   if (inputs.length !== masks.length) {
-    throw new AppError('invalid_input', `--reference-input and --reference-mask come in pairs: ${inputs.length} inputs, ${masks.length} masks`, { field: '--reference-mask' });
+    throw new AppError('invalid_input', `--reference-input and --reference-mask come in pairs: ${inputs.length} inputs, ${masks.length} masks`, {
+      field: '--reference-mask',
+    });
   }
   const refs: ParityReference[] = [];
   for (let i = 0; i < inputs.length; i++) {
@@ -53,7 +57,9 @@ export function register(program: Command): void {
         try {
           model = new Uint8Array(await readFile(opts.onnx));
         } catch (err) {
-          throw new AppError('invalid_input', `--onnx ${opts.onnx}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { field: '--onnx' });
+          throw new AppError('invalid_input', `--onnx ${opts.onnx}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
+            field: '--onnx',
+          });
         }
         const specText = await readText(opts.spec, '--spec');
         let spec: unknown;
@@ -67,7 +73,9 @@ export function register(program: Command): void {
         const { getDb } = await import('@/lib/db');
         const { version, created } = await registerModelVersion(getDb(), { model, spec, references });
         process.stderr.write(`${created ? 'registered' : 'already registered (same bytes)'}: ${(spec as { name: string }).name}@${version.version}\n`);
-        console.log(JSON.stringify({ id: version.id, version: version.version, sha256: version.sha256, status: version.status, created, evidence: version.evidence }));
+        console.log(
+          JSON.stringify({ id: version.id, version: version.version, sha256: version.sha256, status: version.status, created, evidence: version.evidence }),
+        );
       } finally {
         await (await import('@/lib/db')).closeDb();
       }

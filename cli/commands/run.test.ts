@@ -17,7 +17,6 @@ import { startRouteServer } from '@/test/route-server';
 import { REPO_ROOT, runCli } from '@/test/run-cli';
 import { createTestProject, type TestProject } from '@/test/test-project';
 
-
 let tp: TestProject;
 let server: Awaited<ReturnType<typeof startRouteServer>>;
 let seriesId: string;
@@ -25,7 +24,10 @@ const model = `bt-cli-${randomBytes(3).toString('hex')}`;
 
 beforeAll(async () => {
   tp = await createTestProject(getDb());
-  const engine = new UploadEngine({ api: new UploadApi({ baseUrl: 'http://segflow.test', token: tp.users.researcher.token, fetch: dispatchFetch() }), project: tp.slug });
+  const engine = new UploadEngine({
+    api: new UploadApi({ baseUrl: 'http://segflow.test', token: tp.users.researcher.token, fetch: dispatchFetch() }),
+    project: tp.slug,
+  });
   engine.add([fileSource(T1_NIFTI)]);
   seriesId = (await engine.run()).volumes[0].id;
   const spec = { ...JSON.parse(readFileSync(join(REPO_ROOT, 'models/brain-tissue/spec.json'), 'utf8')), name: model };

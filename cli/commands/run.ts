@@ -21,13 +21,17 @@ export function register(program: Command): void {
     .option('--model <name>', 'model name (its deployment slot picks the version)', 'brain-tissue')
     .option('--wait', 'wait until the run finishes')
     .action(async (opts: { project: string; series: string; model: string; wait?: boolean }) => {
-      const submitted = await api<{ run: RunDetailDto; created: boolean }>('POST', `/api/projects/${encodeURIComponent(opts.project)}/runs`, { series: opts.series, model: opts.model });
+      const submitted = await api<{ run: RunDetailDto; created: boolean }>('POST', `/api/projects/${encodeURIComponent(opts.project)}/runs`, {
+        series: opts.series,
+        model: opts.model,
+      });
       let run: RunDetailDto = submitted.run;
       process.stderr.write(`${submitted.created ? 'submitted' : 'already submitted'}: run ${run.id} (${run.status})\n`);
       if (opts.wait) {
         for (;;) {
           run = (await api<{ run: RunDetailDto }>('GET', `/api/runs/${run.id}`)).run;
-          if (process.stderr.isTTY) process.stderr.write(`\r${run.status}: ${run.steps.filter((s) => s.status === 'succeeded').length}/${run.steps.length} steps`);
+          if (process.stderr.isTTY)
+            process.stderr.write(`\r${run.status}: ${run.steps.filter((s) => s.status === 'succeeded').length}/${run.steps.length} steps`);
           if (run.status !== 'queued' && run.status !== 'running') break;
           await new Promise((r) => setTimeout(r, 2000));
         }

@@ -41,7 +41,9 @@ async function download(run: string, opts: { out: string }): Promise<void> {
   const { writeFileAtomic } = await import('@/lib/util/write-file-atomic');
   for (const f of files) await writeFileAtomic(join(dir, f.output.file), f.bytes);
   process.stderr.write(`${files.length} file${files.length === 1 ? '' : 's'} written to ${dir}, each checked against the ${checkedAgainst}\n`);
-  process.stdout.write(`${JSON.stringify({ run, dir, checkedAgainst, files: files.map((f) => ({ file: f.output.file, size: f.bytes.byteLength, sha256: f.output.sha256 })) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ run, dir, checkedAgainst, files: files.map((f) => ({ file: f.output.file, size: f.bytes.byteLength, sha256: f.output.sha256 })) })}\n`,
+  );
 }
 
 function control(verb: 'cancel' | 'retry') {

@@ -8,7 +8,6 @@ import { serveUploadApi } from '@/lib/uploads/test/dispatch-api';
 import { runCli } from '@/test/run-cli';
 import { createTestProject, type TestProject } from '@/test/test-project';
 
-
 let tp: TestProject;
 let api: Awaited<ReturnType<typeof serveUploadApi>>;
 

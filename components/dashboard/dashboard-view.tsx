@@ -27,19 +27,44 @@ export function DashboardView({ project, range, initial }: { project: string; ra
         <ChartCard id="runs-by-status" title="Runs by status" empty={!anyRuns} emptyText="Runs submitted in this range appear here, stacked by their status.">
           <RunsByStatusChart points={d.runsByStatus} bucket={d.bucket} />
         </ChartCard>
-        <ChartCard id="queue-depth" title="Runs waiting and running (per interval)" empty={!anyRuns && d.queueDepth.every((p) => p.queued + p.running === 0)} emptyText="How many runs waited in the queue and how many ran in each interval appears here once runs are submitted.">
+        <ChartCard
+          id="queue-depth"
+          title="Runs waiting and running (per interval)"
+          empty={!anyRuns && d.queueDepth.every((p) => p.queued + p.running === 0)}
+          emptyText="How many runs waited in the queue and how many ran in each interval appears here once runs are submitted."
+        >
           <QueueDepthChart points={d.queueDepth} bucket={d.bucket} />
         </ChartCard>
-        <ChartCard id="step-durations" title="Step duration p50 / p95" empty={d.stepDurations.length === 0} emptyText="Each pipeline step's median and 95th-percentile duration appears here once steps finish.">
+        <ChartCard
+          id="step-durations"
+          title="Step duration p50 / p95"
+          empty={d.stepDurations.length === 0}
+          emptyText="Each pipeline step's median and 95th-percentile duration appears here once steps finish."
+        >
           <StepDurationsChart data={stepDurationSeries(d.stepDurations)} bucket={d.bucket} />
         </ChartCard>
-        <ChartCard id="serving-latency" title="Serving model latency per version" empty={d.servingLatency.length === 0} emptyText="The serving inference time of each model version appears here once runs have segmented.">
+        <ChartCard
+          id="serving-latency"
+          title="Serving model latency per version"
+          empty={d.servingLatency.length === 0}
+          emptyText="The serving inference time of each model version appears here once runs have segmented."
+        >
           <ServingLatencyChart versions={d.servingLatency} />
         </ChartCard>
-        <ChartCard id="shadow-agreement" title="Live vs shadow agreement (Dice)" empty={d.shadowAgreement.length === 0} emptyText="When a shadow model is deployed, its per-label Dice against the serving model (median and 10th percentile) appears here per day.">
+        <ChartCard
+          id="shadow-agreement"
+          title="Live vs shadow agreement (Dice)"
+          empty={d.shadowAgreement.length === 0}
+          emptyText="When a shadow model is deployed, its per-label Dice against the serving model (median and 10th percentile) appears here per day."
+        >
           <ShadowAgreementChart data={shadowAgreementSeries(d.shadowAgreement)} bucket={d.bucket} />
         </ChartCard>
-        <ChartCard id="failure-reasons" title="Top failure reasons" empty={d.failureReasons.length === 0} emptyText="No step failed in this range. Failures appear here grouped by step and error.">
+        <ChartCard
+          id="failure-reasons"
+          title="Top failure reasons"
+          empty={d.failureReasons.length === 0}
+          emptyText="No step failed in this range. Failures appear here grouped by step and error."
+        >
           <FailureReasonsChart reasons={d.failureReasons} />
         </ChartCard>
       </div>

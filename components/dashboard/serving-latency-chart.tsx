@@ -3,7 +3,12 @@ import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'rec
 import type { ServingLatency } from '@/lib/dashboard/serving-latency';
 
 export function ServingLatencyChart({ versions }: { versions: ServingLatency[] }) {
-  const data = versions.map((v) => ({ name: `${v.version}${v.servedBy === 'canary' ? ' (canary)' : ''}`, p50: Math.round(v.p50Ms), p95: Math.round(v.p95Ms), runs: v.count }));
+  const data = versions.map((v) => ({
+    name: `${v.version}${v.servedBy === 'canary' ? ' (canary)' : ''}`,
+    p50: Math.round(v.p50Ms),
+    p95: Math.round(v.p95Ms),
+    runs: v.count,
+  }));
   return (
     <BarChart width={520} height={200} data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
       <CartesianGrid strokeDasharray="3 3" vertical={false} />

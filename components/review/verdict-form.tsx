@@ -45,7 +45,14 @@ export function VerdictForm({
       </fieldset>
       <p style={{ display: 'flex', flexDirection: 'column', gap: 4 }}>
         <label htmlFor={commentId}>Comment (optional)</label>
-        <textarea id={commentId} rows={3} maxLength={2000} value={comment} onChange={(e) => setComment(e.target.value)} style={{ font: 'inherit', padding: 6 }} />
+        <textarea
+          id={commentId}
+          rows={3}
+          maxLength={2000}
+          value={comment}
+          onChange={(e) => setComment(e.target.value)}
+          style={{ font: 'inherit', padding: 6 }}
+        />
       </p>
       <button type="submit" disabled={pending || !verdict}>
         {pending ? 'Saving…' : saved ? 'Update verdict' : 'Save verdict'}

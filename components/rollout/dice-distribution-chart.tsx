@@ -23,17 +23,31 @@ export function DiceDistributionChart({ d }: { d: DiceDistribution }) {
         <XAxis dataKey="at" unit="%" tick={{ fontSize: 10 }} label={{ value: 'cases, worst first', position: 'insideBottom', offset: -8, fontSize: 10 }} />
         <YAxis domain={[Number(floor.toFixed(2)), 1]} tick={{ fontSize: 10 }} width={40} allowDataOverflow />
         <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : String(v))} labelFormatter={(l) => `${l}% of cases at or below`} />
-        <ReferenceLine y={d.thresholds.p10Min} stroke="#b91c1c" strokeDasharray="4 2" label={{ value: 'p10 min', fontSize: 10, position: 'insideBottomLeft' }} />
-        <ReferenceLine y={d.thresholds.medianMin} stroke="#2563eb" strokeDasharray="4 2" label={{ value: 'median min', fontSize: 10, position: 'insideTopLeft' }} />
+        <ReferenceLine
+          y={d.thresholds.p10Min}
+          stroke="#b91c1c"
+          strokeDasharray="4 2"
+          label={{ value: 'p10 min', fontSize: 10, position: 'insideBottomLeft' }}
+        />
+        <ReferenceLine
+          y={d.thresholds.medianMin}
+          stroke="#2563eb"
+          strokeDasharray="4 2"
+          label={{ value: 'median min', fontSize: 10, position: 'insideTopLeft' }}
+        />
         <Bar
           dataKey="dice"
           name="Dice"
           isAnimationActive={false}
           fill="#2563eb"
-          shape={(b: BarShapeProps) => <Rectangle x={b.x} y={b.y} width={b.width} height={b.height} fill={typeof b.value === 'number' && bad(b.value) ? '#b91c1c' : '#2563eb'} />}
+          shape={(b: BarShapeProps) => (
+            <Rectangle x={b.x} y={b.y} width={b.width} height={b.height} fill={typeof b.value === 'number' && bad(b.value) ? '#b91c1c' : '#2563eb'} />
+          )}
         />
       </BarChart>
-      {d.points.some((p) => bad(p.dice)) && <div className="error">{d.points.filter((p) => bad(p.dice)).length} case(s) below the 10th-percentile threshold</div>}
+      {d.points.some((p) => bad(p.dice)) && (
+        <div className="error">{d.points.filter((p) => bad(p.dice)).length} case(s) below the 10th-percentile threshold</div>
+      )}
     </figure>
   );
 }

@@ -13,7 +13,11 @@ interface Props {
   gatePassed: boolean;
   pending: boolean;
   approval: { allowed: boolean; why: string | null };
-  actions: { requestPromotionAction: typeof requestPromotionAction; approvePromotionAction: typeof approvePromotionAction; rollbackAction: typeof rollbackAction };
+  actions: {
+    requestPromotionAction: typeof requestPromotionAction;
+    approvePromotionAction: typeof approvePromotionAction;
+    rollbackAction: typeof rollbackAction;
+  };
 }
 
 /**
@@ -48,7 +52,13 @@ export function PromotionControls({ modelId, stage, name, target, gatePassed, pe
       >
         Request promotion to {target}
       </button>
-      <input aria-label={`Reason for ${name}`} placeholder="reason (required to approve or roll back)" value={reason} onChange={(e) => setReason(e.target.value)} style={{ minWidth: 260 }} />
+      <input
+        aria-label={`Reason for ${name}`}
+        placeholder="reason (required to approve or roll back)"
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        style={{ minWidth: 260 }}
+      />
       <button
         type="button"
         disabled={busy || !pending || !approval.allowed || !reason.trim()}

@@ -54,9 +54,23 @@ export function RunControls({ runId, status, cancel, retry }: Props) {
             confirm();
           }}
         >
-          <span>{verb === 'cancel' ? 'Cancel this run? Its running step is stopped and nothing after it runs.' : 'Run this again? Steps that did not succeed run again; succeeded ones are kept.'}</span>
-          <input aria-label={`Reason to ${verb}`} placeholder={`why ${verb === 'cancel' ? 'cancel' : 'retry'} (for the audit log)`} value={reason} onChange={(e) => setReason(e.target.value)} style={{ minWidth: 280 }} />
-          <button type="submit" disabled={busy || reason.trim().length < 3} title={reason.trim().length < 3 ? 'give a reason (at least 3 characters)' : undefined}>
+          <span>
+            {verb === 'cancel'
+              ? 'Cancel this run? Its running step is stopped and nothing after it runs.'
+              : 'Run this again? Steps that did not succeed run again; succeeded ones are kept.'}
+          </span>
+          <input
+            aria-label={`Reason to ${verb}`}
+            placeholder={`why ${verb === 'cancel' ? 'cancel' : 'retry'} (for the audit log)`}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            style={{ minWidth: 280 }}
+          />
+          <button
+            type="submit"
+            disabled={busy || reason.trim().length < 3}
+            title={reason.trim().length < 3 ? 'give a reason (at least 3 characters)' : undefined}
+          >
             {busy ? 'Working…' : verb === 'cancel' ? 'Confirm cancel' : 'Confirm retry'}
           </button>
           <button type="button" className="secondary" disabled={busy} onClick={() => setAsking(false)}>

@@ -38,7 +38,8 @@ export function RunDownloads({ runId }: { runId: string }) {
             ))}
           </ul>
           <p className="muted" style={{ margin: '6px 0 0' }}>
-            Links work for 5 minutes. <code>segflow runs download {runId.slice(0, 8)}… --out results/</code> fetches them all and checks each against the manifest.
+            Links work for 5 minutes. <code>segflow runs download {runId.slice(0, 8)}… --out results/</code> fetches them all and checks each against the
+            manifest.
           </p>
         </>
       )}

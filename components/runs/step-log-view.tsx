@@ -38,7 +38,10 @@ export function StepLogView({ runId, step, attempts, running }: { runId: string;
               show all {lines.length} lines (the last {TAIL} are shown)
             </button>
           )}
-          <pre className="mono" style={{ maxHeight: 240, overflow: 'auto', background: '#0f172a', color: '#e2e8f0', padding: 8, borderRadius: 6, whiteSpace: 'pre-wrap' }}>
+          <pre
+            className="mono"
+            style={{ maxHeight: 240, overflow: 'auto', background: '#0f172a', color: '#e2e8f0', padding: 8, borderRadius: 6, whiteSpace: 'pre-wrap' }}
+          >
             {visible.map((l, i) => (
               // lines have no identity of their own; the list only grows at its end
               // biome-ignore lint/suspicious/noArrayIndexKey: a log line's position is its identity

@@ -11,5 +11,13 @@ async function fetchRunOutputs(runId: string): Promise<RunOutputDto[]> {
 
 /** A run's download links, fetched when asked for (each fetch is audited; links live 5 minutes, so never cached). */
 export function useRunOutputs(runId: string, enabled: boolean) {
-  return useQuery({ queryKey: ['run-outputs', runId], queryFn: () => fetchRunOutputs(runId), enabled, staleTime: 0, gcTime: 0, retry: false, refetchOnWindowFocus: false });
+  return useQuery({
+    queryKey: ['run-outputs', runId],
+    queryFn: () => fetchRunOutputs(runId),
+    enabled,
+    staleTime: 0,
+    gcTime: 0,
+    retry: false,
+    refetchOnWindowFocus: false,
+  });
 }

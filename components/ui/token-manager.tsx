@@ -45,11 +45,16 @@ export function TokenManager({
             </option>
           ))}
         </select>{' '}
-        <button type="submit" disabled={pending || !name.trim()}>Create token</button>
+        <button type="submit" disabled={pending || !name.trim()}>
+          Create token
+        </button>
       </form>
       {created && (
         <p>
-          New token (copy it now): <span className="mono" data-testid="new-token">{created}</span>
+          New token (copy it now):{' '}
+          <span className="mono" data-testid="new-token">
+            {created}
+          </span>
         </p>
       )}
       {error && <p className="error">{error}</p>}

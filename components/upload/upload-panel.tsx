@@ -13,7 +13,14 @@ import { workerHasher } from './worker-hasher';
 const MiB = 1024 * 1024;
 
 function newEngine(project: string, study?: string): UploadEngine {
-  return new UploadEngine({ api: new UploadApi({ baseUrl: '' }), project, study, store: localStorageResumeStore(window.localStorage), putBytes: xhrPut, hasher: workerHasher });
+  return new UploadEngine({
+    api: new UploadApi({ baseUrl: '' }),
+    project,
+    study,
+    store: localStorageResumeStore(window.localStorage),
+    putBytes: xhrPut,
+    hasher: workerHasher,
+  });
 }
 
 /** Drop files, a folder or a .zip; each goes straight to storage; a reload resumes with the same files. */
@@ -21,7 +28,14 @@ export function UploadPanel({ project, study }: { project: string; study?: strin
   const [engine, setEngine] = useState(() => (typeof window === 'undefined' ? null : newEngine(project, study)));
   const [pendingResume] = useState(() => engine?.pending() ?? null);
   if (!engine) return null;
-  return <Panel engine={engine} project={project} resumable={pendingResume ? Object.keys(pendingResume.files).length : 0} reset={() => setEngine(newEngine(project, study))} />;
+  return (
+    <Panel
+      engine={engine}
+      project={project}
+      resumable={pendingResume ? Object.keys(pendingResume.files).length : 0}
+      reset={() => setEngine(newEngine(project, study))}
+    />
+  );
 }
 
 function Panel({ engine, project, resumable, reset }: { engine: UploadEngine; project: string; resumable: number; reset: () => void }) {
@@ -46,10 +60,15 @@ function Panel({ engine, project, resumable, reset }: { engine: UploadEngine; pr
         </p>
       ) : null}
       {/* biome-ignore lint/a11y/noStaticElementInteractions: a drop target for the mouse; the file inputs inside it are the keyboard path */}
-      <div className={`dropzone${dragging ? ' dragging' : ''}`} onDragOver={(e) => {
+      <div
+        className={`dropzone${dragging ? ' dragging' : ''}`}
+        onDragOver={(e) => {
           e.preventDefault();
           setDragging(true);
-        }} onDragLeave={() => setDragging(false)} onDrop={onDrop}>
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+      >
         <p>Drop DICOM files, a folder, a .zip of a series, or NIfTI volumes here.</p>
         <label>
           Files <input type="file" multiple onChange={(e) => void start([...(e.target.files ?? [])])} />
@@ -65,10 +84,26 @@ function Panel({ engine, project, resumable, reset }: { engine: UploadEngine; pr
             {(s.bytesPerSecond / MiB).toFixed(1)} MiB/s · {s.etaSeconds == null ? '—' : `${Math.ceil(s.etaSeconds)} s left`}
           </p>
           <p>
-            {s.running && !s.paused ? <button type="button" onClick={() => engine.pause()}>Pause</button> : null}
-            {s.running && s.paused ? <button type="button" onClick={() => engine.resume()}>Resume</button> : null}
-            {s.running ? <button type="button" onClick={() => void engine.cancel()}>Cancel</button> : null}
-            {!s.running && (s.summary || s.error) ? <button type="button" onClick={reset}>New upload</button> : null}
+            {s.running && !s.paused ? (
+              <button type="button" onClick={() => engine.pause()}>
+                Pause
+              </button>
+            ) : null}
+            {s.running && s.paused ? (
+              <button type="button" onClick={() => engine.resume()}>
+                Resume
+              </button>
+            ) : null}
+            {s.running ? (
+              <button type="button" onClick={() => void engine.cancel()}>
+                Cancel
+              </button>
+            ) : null}
+            {!s.running && (s.summary || s.error) ? (
+              <button type="button" onClick={reset}>
+                New upload
+              </button>
+            ) : null}
           </p>
           <FileTable files={s.files} />
         </>
@@ -77,7 +112,8 @@ function Panel({ engine, project, resumable, reset }: { engine: UploadEngine; pr
       {s.summary ? (
         <p data-testid="upload-done">
           Done: {s.summary.series.length} series, {s.summary.volumes.length} volume{s.summary.volumes.length === 1 ? '' : 's'}
-          {s.summary.rejected.length ? `, ${s.summary.rejected.length} rejected` : ''}. <Link href={`/studies/${s.summary.study}?project=${project}`}>Open study {s.summary.label}</Link>
+          {s.summary.rejected.length ? `, ${s.summary.rejected.length} rejected` : ''}.{' '}
+          <Link href={`/studies/${s.summary.study}?project=${project}`}>Open study {s.summary.label}</Link>
         </p>
       ) : null}
     </section>

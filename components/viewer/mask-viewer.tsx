@@ -89,7 +89,9 @@ export function MaskViewer({ volumeUrl, masks, layout }: MaskViewerProps) {
     keptSliceRef.current = null;
     (async () => {
       if (!webgl2Available()) {
-        const e = new Error('WebGL 2 is not available in this browser (it may be turned off, or hardware acceleration disabled), and the viewer needs it to draw volumes');
+        const e = new Error(
+          'WebGL 2 is not available in this browser (it may be turned off, or hardware acceleration disabled), and the viewer needs it to draw volumes',
+        );
         e.name = 'ViewerLoadError';
         throw e;
       }
@@ -179,7 +181,15 @@ export function MaskViewer({ volumeUrl, masks, layout }: MaskViewerProps) {
   const legendLabels = (maskIds: string[]) => masks.filter((m) => maskIds.includes(m.id));
 
   return (
-    <section className={styles.viewer} aria-label="Image viewer" data-testid="mask-viewer" data-state={state} data-layout={panes.length > 1 ? 'side-by-side' : 'overlay'} data-slice={slice.index} data-slice-count={slice.count}>
+    <section
+      className={styles.viewer}
+      aria-label="Image viewer"
+      data-testid="mask-viewer"
+      data-state={state}
+      data-layout={panes.length > 1 ? 'side-by-side' : 'overlay'}
+      data-slice={slice.index}
+      data-slice-count={slice.count}
+    >
       {state === 'error' ? (
         <div className={styles.errorBox} role="alert" data-testid="viewer-error">
           <strong>The viewer could not show these images:</strong> {error}.{' '}
@@ -248,7 +258,15 @@ export function MaskViewer({ volumeUrl, masks, layout }: MaskViewerProps) {
             </label>
             <label htmlFor={opacityId}>
               Mask opacity
-              <input id={opacityId} type="range" min={0} max={100} value={Math.round(opacity * 100)} onChange={(e) => setOpacity(Number(e.target.value) / 100)} data-testid="opacity-slider" />
+              <input
+                id={opacityId}
+                type="range"
+                min={0}
+                max={100}
+                value={Math.round(opacity * 100)}
+                onChange={(e) => setOpacity(Number(e.target.value) / 100)}
+                data-testid="opacity-slider"
+              />
               <span className="mono">{Math.round(opacity * 100)}%</span>
             </label>
             {panes.length === 1 && masks.map((m) => <MaskLegend key={m.id} title={masks.length > 1 ? m.title : undefined} labels={m.labels} />)}

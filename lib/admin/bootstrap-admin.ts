@@ -32,7 +32,9 @@ export async function bootstrapAdmin(db: Db, input: TBootstrapAdmin): Promise<{ 
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue.path.join('.');
-    throw new AppError('invalid_input', `--${field === 'project.slug' ? 'project' : field === 'project.name' ? 'project-name' : field}: ${issue.message}`, { field });
+    throw new AppError('invalid_input', `--${field === 'project.slug' ? 'project' : field === 'project.name' ? 'project-name' : field}: ${issue.message}`, {
+      field,
+    });
   }
   const p = parsed.data;
   return db.transaction(async (tx) => {
@@ -43,14 +45,21 @@ export async function bootstrapAdmin(db: Db, input: TBootstrapAdmin): Promise<{ 
       .innerJoin(users, eq(users.id, memberships.userId))
       .where(eq(memberships.role, 'admin'))
       .limit(1);
-    if (admin) throw new AppError('conflict', `an admin already exists (${admin.email}): bootstrap only creates the first one; further admins are added by an admin`);
+    if (admin)
+      throw new AppError('conflict', `an admin already exists (${admin.email}): bootstrap only creates the first one; further admins are added by an admin`);
     const [taken] = await tx.select({ id: users.id }).from(users).where(eq(users.email, p.email)).limit(1);
     if (taken) throw new AppError('conflict', `--email: a user ${p.email} already exists`, { field: 'email' });
     const [slugTaken] = await tx.select({ id: projects.id }).from(projects).where(eq(projects.slug, p.project.slug)).limit(1);
     if (slugTaken) throw new AppError('conflict', `--project: a project ${p.project.slug} already exists`, { field: 'project' });
 
-    const [user] = await tx.insert(users).values({ email: p.email, name: p.name, passwordHash: await hashPassword(p.password) }).returning({ id: users.id });
-    const [project] = await tx.insert(projects).values({ slug: p.project.slug, name: p.project.name, deidSecret: randomBytes(32).toString('hex') }).returning({ id: projects.id });
+    const [user] = await tx
+      .insert(users)
+      .values({ email: p.email, name: p.name, passwordHash: await hashPassword(p.password) })
+      .returning({ id: users.id });
+    const [project] = await tx
+      .insert(projects)
+      .values({ slug: p.project.slug, name: p.project.name, deidSecret: randomBytes(32).toString('hex') })
+      .returning({ id: projects.id });
     await tx.insert(memberships).values({ userId: user.id, projectId: project.id, role: 'admin' });
     await appendAuditEvent(tx, {
       actorId: user.id,

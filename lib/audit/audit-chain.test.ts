@@ -35,7 +35,13 @@ describe('audit log', () => {
     await seedDemo(db);
     for (let i = 0; i < 5; i++) {
       await db.transaction((tx) =>
-        appendAuditEvent(tx, { actorLabel: 'test', action: `test.event${i}`, outcome: 'success', requestId: `r${i}`, details: { i, nested: { b: 1, a: [1, 2] } } }),
+        appendAuditEvent(tx, {
+          actorLabel: 'test',
+          action: `test.event${i}`,
+          outcome: 'success',
+          requestId: `r${i}`,
+          details: { i, nested: { b: 1, a: [1, 2] } },
+        }),
       );
     }
   });

@@ -26,7 +26,10 @@ const platformPem = platform.export({ format: 'pem', type: 'pkcs8' }).toString()
 // Asynchronous on purpose: the embedded scratch database may be served from this very process.
 function cli(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/segflow.mjs', ...args], { cwd: root, env: { ...process.env, SEGFLOW_MANIFEST_SIGNING_KEY: platformPem, ...env } });
+    const child = spawn(process.execPath, ['bin/segflow.mjs', ...args], {
+      cwd: root,
+      env: { ...process.env, SEGFLOW_MANIFEST_SIGNING_KEY: platformPem, ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -43,7 +46,8 @@ async function setup() {
   const bucket: BucketRef = { client: getStorage().client, bucket: `audit-${randomBytes(4).toString('hex')}` };
   await bucket.client.send(new CreateBucketCommand({ Bucket: bucket.bucket }));
   const append = async (n: number) => {
-    for (let i = 0; i < n; i++) await db.transaction((tx) => appendAuditEvent(tx, { actorLabel: 'test', action: 'test.event', outcome: 'success', requestId: `r${i}`, details: { i } }));
+    for (let i = 0; i < n; i++)
+      await db.transaction((tx) => appendAuditEvent(tx, { actorLabel: 'test', action: 'test.event', outcome: 'success', requestId: `r${i}`, details: { i } }));
   };
   const env = { DATABASE_URL: scratch.url, S3_BUCKET: bucket.bucket };
   const opts = { signingKey: platform, platformKey: platform, bucket };
@@ -146,7 +150,13 @@ describe('audit checkpoints: removals, gaps, forgeries', { timeout: 180_000 }, (
     expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true, events: 4 });
     expect(await checkAuditCheckpoints(t.db, t.opts)).toMatchObject({
       ok: false,
-      problems: [{ kind: 'removal', key: auditCheckpointKey({ seq: 6 }), message: expect.stringMatching(/the chain ends at event 4, but checkpoint .* recorded event 6: the newest events were removed/) }],
+      problems: [
+        {
+          kind: 'removal',
+          key: auditCheckpointKey({ seq: 6 }),
+          message: expect.stringMatching(/the chain ends at event 4, but checkpoint .* recorded event 6: the newest events were removed/),
+        },
+      ],
     });
     const bad = await cli(['audit', 'verify'], t.env);
     expect(bad.status).toBe(1);
@@ -156,7 +166,10 @@ describe('audit checkpoints: removals, gaps, forgeries', { timeout: 180_000 }, (
   it('a checkpoint removed from the bucket is a gap; one signed by another key is invalid', async () => {
     await t.bucket.client.send(new DeleteObjectCommand({ Bucket: t.bucket.bucket, Key: auditCheckpointKey({ seq: 4 }) }));
     const attacker = generateKeyPairSync('ed25519').privateKey;
-    const forged = signAuditCheckpoint({ schema: 'segflow.audit-checkpoint/1', seq: 3, headHash: 'a'.repeat(64), at: new Date().toISOString(), prev: null }, attacker);
+    const forged = signAuditCheckpoint(
+      { schema: 'segflow.audit-checkpoint/1', seq: 3, headHash: 'a'.repeat(64), at: new Date().toISOString(), prev: null },
+      attacker,
+    );
     await putObjectOnce({ key: auditCheckpointKey({ seq: 3 }), body: Buffer.from(JSON.stringify(forged)), bucket: t.bucket });
     const res = await checkAuditCheckpoints(t.db, t.opts);
     expect(res.ok).toBe(false);

@@ -41,7 +41,12 @@ export function signAuditCheckpoint(c: TAuditCheckpoint, key: KeyObject): TSigne
   return {
     checkpoint,
     sha256: manifestSha256(checkpoint),
-    signature: { alg: 'Ed25519', keyId: keyId(pub), publicKey: pub.toString('base64'), value: sign(null, canonicalManifestBytes(checkpoint), key).toString('base64') },
+    signature: {
+      alg: 'Ed25519',
+      keyId: keyId(pub),
+      publicKey: pub.toString('base64'),
+      value: sign(null, canonicalManifestBytes(checkpoint), key).toString('base64'),
+    },
   };
 }
 
@@ -49,10 +54,7 @@ export function signAuditCheckpoint(c: TAuditCheckpoint, key: KeyObject): TSigne
  * Parses and checks one stored checkpoint against the platform's public key: shape, sha256 of the
  * canonical checkpoint, signer is the platform, signature valid. Never throws.
  */
-export function verifyAuditCheckpoint(
-  raw: unknown,
-  platformKey: KeyObject,
-): { ok: true; signed: TSignedAuditCheckpoint } | { ok: false; problem: string } {
+export function verifyAuditCheckpoint(raw: unknown, platformKey: KeyObject): { ok: true; signed: TSignedAuditCheckpoint } | { ok: false; problem: string } {
   const parsed = ZSignedAuditCheckpoint.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -60,7 +62,8 @@ export function verifyAuditCheckpoint(
   }
   const signed = parsed.data;
   const bytes = canonicalManifestBytes((raw as { checkpoint: unknown }).checkpoint);
-  if (manifestSha256((raw as { checkpoint: unknown }).checkpoint) !== signed.sha256) return { ok: false, problem: 'sha256 mismatch: the checkpoint was changed after signing' };
+  if (manifestSha256((raw as { checkpoint: unknown }).checkpoint) !== signed.sha256)
+    return { ok: false, problem: 'sha256 mismatch: the checkpoint was changed after signing' };
   const pub = Buffer.from(signed.signature.publicKey, 'base64');
   const platform = rawPublicKey(platformKey);
   if (pub.length !== 32 || !timingSafeEqual(pub, platform)) {

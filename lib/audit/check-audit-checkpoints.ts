@@ -12,7 +12,9 @@ import { auditHead, readAuditCheckpoint } from './write-audit-checkpoint';
 
 export type TCheckpointProblem = { kind: 'invalid' | 'gap' | 'rewrite' | 'removal'; key: string; message: string };
 
-export type TCheckpointCheck = { ok: true; checkpoints: number; newest: { seq: number; key: string } | null } | { ok: false; checkpoints: number; problems: TCheckpointProblem[] };
+export type TCheckpointCheck =
+  | { ok: true; checkpoints: number; newest: { seq: number; key: string } | null }
+  | { ok: false; checkpoints: number; problems: TCheckpointProblem[] };
 
 /**
  * Checks the audit chain in the database against every signed checkpoint in the bucket:
@@ -41,7 +43,11 @@ export async function checkAuditCheckpoints(db: DbOrTx, opts: { platformKey?: Ke
   for (const { key, signed } of valid) {
     const prev = signed.checkpoint.prev;
     if (prev && bySeq.get(prev.seq)?.signed.sha256 !== prev.sha256) {
-      problems.push({ kind: 'gap', key, message: `checkpoint ${key} follows checkpoint ${prev.seq}, which is ${bySeq.has(prev.seq) ? 'not the one it signed' : 'missing from the bucket'}` });
+      problems.push({
+        kind: 'gap',
+        key,
+        message: `checkpoint ${key} follows checkpoint ${prev.seq}, which is ${bySeq.has(prev.seq) ? 'not the one it signed' : 'missing from the bucket'}`,
+      });
     }
   }
 
@@ -49,7 +55,10 @@ export async function checkAuditCheckpoints(db: DbOrTx, opts: { platformKey?: Ke
   const hashes = new Map<number, string>();
   const seqs = valid.map((c) => c.signed.checkpoint.seq);
   for (let i = 0; i < seqs.length; i += 1000) {
-    const rows = await db.select({ seq: auditEvents.seq, hash: auditEvents.hash }).from(auditEvents).where(inArray(auditEvents.seq, seqs.slice(i, i + 1000)));
+    const rows = await db
+      .select({ seq: auditEvents.seq, hash: auditEvents.hash })
+      .from(auditEvents)
+      .where(inArray(auditEvents.seq, seqs.slice(i, i + 1000)));
     for (const r of rows) hashes.set(r.seq, r.hash);
   }
   for (const { key, signed } of valid) {
@@ -57,7 +66,11 @@ export async function checkAuditCheckpoints(db: DbOrTx, opts: { platformKey?: Ke
     const found = hashes.get(seq);
     if (found === headHash) continue;
     if (!head || head.seq < seq) {
-      problems.push({ kind: 'removal', key, message: `the chain ends at event ${head?.seq ?? 0}, but checkpoint ${key} (${at}) recorded event ${seq}: the newest events were removed` });
+      problems.push({
+        kind: 'removal',
+        key,
+        message: `the chain ends at event ${head?.seq ?? 0}, but checkpoint ${key} (${at}) recorded event ${seq}: the newest events were removed`,
+      });
     } else {
       problems.push({
         kind: 'rewrite',

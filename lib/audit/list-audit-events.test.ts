@@ -11,7 +11,9 @@ describe('listAuditEvents', () => {
     const db = getDb();
     const [a, b] = [await createTestProject(db), await createTestProject(db)];
     for (const p of [a, b]) {
-      await db.transaction((tx) => appendAuditEvent(tx, { actorLabel: 't', action: `test.list.${p.slug}`, outcome: 'success', requestId: 'r', projectId: p.id }));
+      await db.transaction((tx) =>
+        appendAuditEvent(tx, { actorLabel: 't', action: `test.list.${p.slug}`, outcome: 'success', requestId: 'r', projectId: p.id }),
+      );
     }
     const listed = await listAuditEvents(db, { projectId: a.id });
     expect(listed.map((e) => e.action)).toEqual([`test.list.${a.slug}`]);

@@ -3,9 +3,7 @@ import { auditEvents } from '@/db/schema';
 import type { DbOrTx } from '../db';
 import { GENESIS_HASH, hashAuditEvent } from './event-hash';
 
-export type AuditChainResult =
-  | { ok: true; events: number; head: string; headSeq: number }
-  | { ok: false; events: number; badSeq: number; problem: string };
+export type AuditChainResult = { ok: true; events: number; head: string; headSeq: number } | { ok: false; events: number; badSeq: number; problem: string };
 
 /**
  * Walks the chain in order, in pages, and names the first event whose hash does not hold: the whole
@@ -18,12 +16,7 @@ export async function verifyAuditChain(db: DbOrTx, opts: { pageSize?: number; fr
   let lastSeq = opts.from?.seq ?? 0;
   let count = 0;
   for (;;) {
-    const rows = await db
-      .select()
-      .from(auditEvents)
-      .where(gt(auditEvents.seq, lastSeq))
-      .orderBy(asc(auditEvents.seq))
-      .limit(pageSize);
+    const rows = await db.select().from(auditEvents).where(gt(auditEvents.seq, lastSeq)).orderBy(asc(auditEvents.seq)).limit(pageSize);
     if (rows.length === 0) return { ok: true, events: count, head: prevHash, headSeq: lastSeq };
     for (const r of rows) {
       if (r.prevHash !== prevHash) {

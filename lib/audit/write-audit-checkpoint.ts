@@ -70,7 +70,10 @@ export async function writeAuditCheckpoint(db: DbOrTx, opts: { signingKey?: KeyO
     const { seq, headHash } = prev.signed.checkpoint;
     const [row] = await db.select({ hash: auditEvents.hash }).from(auditEvents).where(eq(auditEvents.seq, seq)).limit(1);
     if (row?.hash !== headHash) {
-      throw new AppError('conflict', `audit chain rewritten: checkpoint ${prev.key} records event ${seq} with hash ${headHash}, the database ${row ? `has ${row.hash}` : 'has no such event'}; not signing a new checkpoint`);
+      throw new AppError(
+        'conflict',
+        `audit chain rewritten: checkpoint ${prev.key} records event ${seq} with hash ${headHash}, the database ${row ? `has ${row.hash}` : 'has no such event'}; not signing a new checkpoint`,
+      );
     }
     from = { seq, hash: headHash };
   }

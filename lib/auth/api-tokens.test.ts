@@ -20,7 +20,10 @@ describe('API tokens', () => {
     expect(await findUserIdByToken(db, t.token)).toBe(user);
     expect((await list(t.token)).status).toBe(200);
 
-    await db.update(apiTokens).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(apiTokens.id, t.id));
+    await db
+      .update(apiTokens)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(apiTokens.id, t.id));
     expect(await findUserIdByToken(db, t.token)).toBeNull();
     expect((await list(t.token)).status).toBe(401);
 

@@ -16,7 +16,10 @@ export const TOKEN_LIFETIMES_DAYS = [30, 90, 365] as const;
  * Creates a token; the plain value is returned once and only its hash is stored. Tokens expire
  * (`expiresInDays`); only the platform's own seeding creates tokens without an end.
  */
-export async function createApiToken(db: DbOrTx, p: { userId: string; name: string; expiresInDays?: number | null }): Promise<{ id: string; token: string; expiresAt: Date | null }> {
+export async function createApiToken(
+  db: DbOrTx,
+  p: { userId: string; name: string; expiresInDays?: number | null },
+): Promise<{ id: string; token: string; expiresAt: Date | null }> {
   const token = TOKEN_PREFIX + randomBytes(24).toString('base64url');
   const expiresAt = p.expiresInDays ? new Date(Date.now() + p.expiresInDays * 86_400_000) : null;
   const [row] = await db

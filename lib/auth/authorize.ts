@@ -18,12 +18,7 @@ export interface Authorized {
  * permission must come from some membership (global resources such as models). A project the actor
  * is not a member of answers "not found", so project ids cannot be probed.
  */
-export async function authorize(
-  db: DbOrTx,
-  actor: Actor,
-  permission: Permission,
-  projectRef: string | null,
-): Promise<Authorized> {
+export async function authorize(db: DbOrTx, actor: Actor, permission: Permission, projectRef: string | null): Promise<Authorized> {
   if (projectRef == null) {
     const m = actor.memberships.find((x) => can(x.role, permission));
     if (!m) throw new AppError('forbidden', `your role does not allow ${permission}`);

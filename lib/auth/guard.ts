@@ -50,12 +50,7 @@ export function guardMetaOf(fn: unknown): GuardMeta | undefined {
   return (fn as { [GUARD_META]?: GuardMeta } | null)?.[GUARD_META];
 }
 
-export async function runGuarded<I, O>(
-  spec: GuardSpec<I>,
-  headers: Headers,
-  rawInput: unknown,
-  work: (ctx: GuardContext<I>) => Promise<O>,
-): Promise<O> {
+export async function runGuarded<I, O>(spec: GuardSpec<I>, headers: Headers, rawInput: unknown, work: (ctx: GuardContext<I>) => Promise<O>): Promise<O> {
   const db = getDb();
   // a caller's correlation id is kept only when it is short and plain; it goes into the hash chain
   const given = headers.get('x-request-id');

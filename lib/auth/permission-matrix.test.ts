@@ -120,10 +120,16 @@ describe('permission matrix', () => {
     endpoints = await discoverEndpoints();
     for (const role of ROLES) {
       const password = `pw-${role}-${project.slug}`;
-      await db.update(users).set({ passwordHash: await hashPassword(password) }).where(eq(users.id, project.users[role].id));
+      await db
+        .update(users)
+        .set({ passwordHash: await hashPassword(password) })
+        .where(eq(users.id, project.users[role].id));
       sessions[role] = await signInWithPassword(project.users[role].email, password);
     }
-    const [u] = await db.insert(users).values({ email: `two-roles-${project.slug}@test.segflow`, name: 'two roles' }).returning();
+    const [u] = await db
+      .insert(users)
+      .values({ email: `two-roles-${project.slug}@test.segflow`, name: 'two roles' })
+      .returning();
     await db.insert(memberships).values([
       { userId: u.id, projectId: project.id, role: 'reviewer' },
       { userId: u.id, projectId: elsewhere.id, role: 'operator' },

@@ -34,7 +34,20 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // reviewers see de-identified images only inside a review case (shadow vs live), so no DICOMweb:
   // a DICOMweb study is the whole de-identified study, beyond what one case shows
   reviewer: ['project:read', 'review:read', 'review:write', 'token:manage'],
-  operator: ['project:read', 'run:read', 'run:manage', 'model:read', 'model:register', 'promotion:read', 'promotion:approve', 'review:read', 'dashboard:read', 'token:manage', 'dicomweb:read', 'dicomweb:write'],
+  operator: [
+    'project:read',
+    'run:read',
+    'run:manage',
+    'model:read',
+    'model:register',
+    'promotion:read',
+    'promotion:approve',
+    'review:read',
+    'dashboard:read',
+    'token:manage',
+    'dicomweb:read',
+    'dicomweb:write',
+  ],
   admin: [...PERMISSIONS],
 };
 

@@ -16,10 +16,16 @@ export const THROTTLE_POLICY = {
 } as const;
 
 type Scope = 'account' | 'address';
-const keysOf = (p: { email: string; address: string | null }): [Scope, string][] => [['account', p.email], ...(p.address ? ([['address', p.address]] as [Scope, string][]) : [])];
+const keysOf = (p: { email: string; address: string | null }): [Scope, string][] => [
+  ['account', p.email],
+  ...(p.address ? ([['address', p.address]] as [Scope, string][]) : []),
+];
 
 /** The lock in force for this account or address, if any: which, and how many seconds are left. */
-export async function activeSignInLock(db: DbOrTx, p: { email: string; address: string | null; now: Date }): Promise<{ scope: Scope; retryAfterS: number } | null> {
+export async function activeSignInLock(
+  db: DbOrTx,
+  p: { email: string; address: string | null; now: Date },
+): Promise<{ scope: Scope; retryAfterS: number } | null> {
   const rows = await db
     .select({ scope: signInThrottle.scope, lockedUntil: signInThrottle.lockedUntil })
     .from(signInThrottle)
@@ -45,7 +51,10 @@ export async function recordSignInFailure(db: DbOrTx, p: { email: string; addres
       .returning({ failures: signInThrottle.failures });
     const over = row.failures - free;
     const lockedUntil = over > 0 ? new Date(p.now.getTime() + Math.min(2 ** (over - 1), THROTTLE_POLICY.maxLockS) * 1000) : null;
-    await db.update(signInThrottle).set({ lockedUntil }).where(and(eq(signInThrottle.scope, scope), eq(signInThrottle.key, key)));
+    await db
+      .update(signInThrottle)
+      .set({ lockedUntil })
+      .where(and(eq(signInThrottle.scope, scope), eq(signInThrottle.key, key)));
   }
 }
 

@@ -24,7 +24,16 @@ export async function signInWithPassword(db: Db, p: { email: string; password: s
   const email = p.email.trim().toLowerCase();
   const requestId = randomUUID();
   const audit = (outcome: 'success' | 'failure' | 'denied', details: Record<string, unknown>, actorId?: string) =>
-    db.transaction((tx) => appendAuditEvent(tx, { actorId: actorId ?? null, actorLabel: email, action: 'auth.signin', outcome, requestId, details: { address: p.address, ...details } }));
+    db.transaction((tx) =>
+      appendAuditEvent(tx, {
+        actorId: actorId ?? null,
+        actorLabel: email,
+        action: 'auth.signin',
+        outcome,
+        requestId,
+        details: { address: p.address, ...details },
+      }),
+    );
 
   const lock = await activeSignInLock(db, { email, address: p.address, now });
   if (lock) {
@@ -45,7 +54,11 @@ export async function signInWithPassword(db: Db, p: { email: string; password: s
     return { ok: false, reason: 'invalid', message: INVALID_CREDENTIALS };
   }
   await clearSignInFailures(db, { email });
-  if (rehash) await db.update(users).set({ passwordHash: await hashPassword(p.password) }).where(eq(users.id, user.id));
+  if (rehash)
+    await db
+      .update(users)
+      .set({ passwordHash: await hashPassword(p.password) })
+      .where(eq(users.id, user.id));
   await audit('success', rehash ? { rehashed: true } : {}, user.id);
   return { ok: true, user: { id: user.id, email: user.email, name: user.name } };
 }

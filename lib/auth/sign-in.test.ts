@@ -14,7 +14,10 @@ const at = (s: number) => new Date(t0.getTime() + s * 1000);
 
 async function newUser(password: string, passwordHash?: string) {
   const email = `signin-${randomUUID()}@test.segflow`;
-  const [u] = await getDb().insert(users).values({ email, name: 'Sign In', passwordHash: passwordHash ?? (await hashPassword(password)) }).returning();
+  const [u] = await getDb()
+    .insert(users)
+    .values({ email, name: 'Sign In', passwordHash: passwordHash ?? (await hashPassword(password)) })
+    .returning();
   return u;
 }
 const address = () => `198.51.100.${Math.floor(Math.random() * 250)}-${randomUUID().slice(0, 8)}`;
@@ -40,7 +43,10 @@ describe('signing in with a password', { timeout: 180_000 }, () => {
     const wrong = await signInWithPassword(db, { email: u.email, password: 'not it', address: address(), now: t0 });
     expect(unknown).toEqual({ ok: false, reason: 'invalid', message: INVALID_CREDENTIALS });
     expect(wrong).toEqual(unknown);
-    const events = await db.select().from(auditEvents).where(and(eq(auditEvents.action, 'auth.signin'), eq(auditEvents.actorLabel, u.email)));
+    const events = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'auth.signin'), eq(auditEvents.actorLabel, u.email)));
     expect(events.map((e) => [e.outcome, e.details.reason])).toEqual([['failure', 'bad credentials']]);
     expect(JSON.stringify(events)).not.toContain('not it');
   });
@@ -52,7 +58,10 @@ describe('signing in with a password', { timeout: 180_000 }, () => {
     // the free failures lock nothing; the next failure locks for 1 s, then 2 s, then 4 s
     const lockAfter = async (failAt: Date) => {
       await signInWithPassword(db, { email: u.email, password: 'bad', address: address(), now: failAt });
-      const [row] = await db.select().from(signInThrottle).where(and(eq(signInThrottle.scope, 'account'), eq(signInThrottle.key, u.email)));
+      const [row] = await db
+        .select()
+        .from(signInThrottle)
+        .where(and(eq(signInThrottle.scope, 'account'), eq(signInThrottle.key, u.email)));
       return (row.lockedUntil!.getTime() - failAt.getTime()) / 1000;
     };
     expect(await lockAfter(at(0))).toBe(1);
@@ -61,11 +70,22 @@ describe('signing in with a password', { timeout: 180_000 }, () => {
 
     const throttled = await signInWithPassword(db, { email: u.email, password: 'right', address: address(), now: at(21) });
     expect(throttled).toEqual({ ok: false, reason: 'throttled', retryAfterS: 3, message: 'Too many failed sign-ins for this account. Try again in 3 s.' });
-    const [denied] = await db.select().from(auditEvents).where(and(eq(auditEvents.actorLabel, u.email), eq(auditEvents.outcome, 'denied')));
+    const [denied] = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.actorLabel, u.email), eq(auditEvents.outcome, 'denied')));
     expect(denied.details).toMatchObject({ reason: 'throttled', scope: 'account', retryAfterS: 3 });
 
-    expect(await signInWithPassword(db, { email: u.email, password: 'right', address: address(), now: at(25) })).toMatchObject({ ok: true, user: { id: u.id } });
-    expect(await db.select().from(signInThrottle).where(and(eq(signInThrottle.scope, 'account'), eq(signInThrottle.key, u.email)))).toEqual([]);
+    expect(await signInWithPassword(db, { email: u.email, password: 'right', address: address(), now: at(25) })).toMatchObject({
+      ok: true,
+      user: { id: u.id },
+    });
+    expect(
+      await db
+        .select()
+        .from(signInThrottle)
+        .where(and(eq(signInThrottle.scope, 'account'), eq(signInThrottle.key, u.email))),
+    ).toEqual([]);
   });
 
   it('one address failing on many accounts is throttled for every account', async () => {

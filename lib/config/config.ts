@@ -84,7 +84,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const parsed = ZEnv.safeParse(env);
   if (!parsed.success) fail(env, parsed.error.issues);
   const e: TEnv = parsed.data;
-  if (e.SEGFLOW_EXECUTOR === 'argo' && !e.ARGO_SERVER) fail(env, [{ path: ['SEGFLOW_EXECUTOR'], message: 'argo needs ARGO_SERVER (and ARGO_TOKEN, ARGO_NAMESPACE)' }]);
+  if (e.SEGFLOW_EXECUTOR === 'argo' && !e.ARGO_SERVER)
+    fail(env, [{ path: ['SEGFLOW_EXECUTOR'], message: 'argo needs ARGO_SERVER (and ARGO_TOKEN, ARGO_NAMESPACE)' }]);
   const dataDir = resolve(e.SEGFLOW_DATA_DIR ?? join(process.cwd(), '.data'));
   const s3: S3Settings | undefined =
     e.S3_ENDPOINT || e.S3_BUCKET
@@ -101,7 +102,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       : undefined;
   const kind: ExecutorKind = e.SEGFLOW_RUNS_ON ?? (e.SEGFLOW_EXECUTOR === 'argo' || (e.SEGFLOW_EXECUTOR !== 'local' && e.ARGO_SERVER) ? 'argo' : 'local');
   if (e.SEGFLOW_RUNS_ON && e.SEGFLOW_EXECUTOR && e.SEGFLOW_EXECUTOR !== 'none' && e.SEGFLOW_EXECUTOR !== e.SEGFLOW_RUNS_ON)
-    fail(env, [{ path: ['SEGFLOW_RUNS_ON'], message: `${e.SEGFLOW_RUNS_ON} contradicts SEGFLOW_EXECUTOR=${e.SEGFLOW_EXECUTOR} (SEGFLOW_RUNS_ON is for processes that take no runs: SEGFLOW_EXECUTOR=none)` }]);
+    fail(env, [
+      {
+        path: ['SEGFLOW_RUNS_ON'],
+        message: `${e.SEGFLOW_RUNS_ON} contradicts SEGFLOW_EXECUTOR=${e.SEGFLOW_EXECUTOR} (SEGFLOW_RUNS_ON is for processes that take no runs: SEGFLOW_EXECUTOR=none)`,
+      },
+    ]);
   return {
     dataDir,
     root: resolve(e.SEGFLOW_ROOT ?? process.cwd()),
@@ -128,7 +134,15 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       shutdownTimeoutS: e.SEGFLOW_EXECUTOR_SHUTDOWN_TIMEOUT_S,
       healthFile: resolve(e.SEGFLOW_EXECUTOR_HEALTH_FILE ?? join(dataDir, 'executor-health.json')),
     },
-    argo: e.ARGO_SERVER ? { server: e.ARGO_SERVER, token: e.ARGO_TOKEN?.trim() || undefined, tokenFile: e.ARGO_TOKEN_FILE, caFile: e.ARGO_CA_FILE, namespace: e.ARGO_NAMESPACE ?? 'segflow' } : undefined,
+    argo: e.ARGO_SERVER
+      ? {
+          server: e.ARGO_SERVER,
+          token: e.ARGO_TOKEN?.trim() || undefined,
+          tokenFile: e.ARGO_TOKEN_FILE,
+          caFile: e.ARGO_CA_FILE,
+          namespace: e.ARGO_NAMESPACE ?? 'segflow',
+        }
+      : undefined,
     manifests: { signingKeyPem: e.SEGFLOW_MANIFEST_SIGNING_KEY },
     audit: { checkpointEvery: e.SEGFLOW_AUDIT_CHECKPOINT_EVERY, checkpointIntervalS: e.SEGFLOW_AUDIT_CHECKPOINT_INTERVAL_S },
     rollout: { gatePolicyJson: e.SEGFLOW_GATE_POLICY },

@@ -14,7 +14,10 @@ const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
 const bool = (def: boolean) =>
   z.preprocess(
     (v) => (v === '' || v === undefined ? undefined : v),
-    z.enum(['true', 'false', '1', '0'], { error: 'expected true or false' }).transform((v) => v === 'true' || v === '1').default(def),
+    z
+      .enum(['true', 'false', '1', '0'], { error: 'expected true or false' })
+      .transform((v) => v === 'true' || v === '1')
+      .default(def),
   );
 
 export const ZEnv = z.object({

@@ -47,8 +47,17 @@ beforeAll(async () => {
   const otherStudy = (await newUpload(db, other)).studyId;
   modelName = `dash-${randomBytes(3).toString('hex')}`;
   const [m] = await db.insert(models).values({ name: modelName }).returning();
-  const v = (version: string) => ({ modelId: m.id, version, sha256: randomBytes(32).toString('hex'), artifactKey: `models/${modelName}/${version}/model.onnx`, spec: {} });
-  const [live, shadow] = await db.insert(modelVersions).values([v('1.0.0'), v('1.1.0')]).returning();
+  const v = (version: string) => ({
+    modelId: m.id,
+    version,
+    sha256: randomBytes(32).toString('hex'),
+    artifactKey: `models/${modelName}/${version}/model.onnx`,
+    spec: {},
+  });
+  const [live, shadow] = await db
+    .insert(modelVersions)
+    .values([v('1.0.0'), v('1.1.0')])
+    .returning();
 
   // three runs running across the 11-14 12:00 sample, each with a successful serving inference of 10, 20, 30 s
   const dice = [
@@ -60,7 +69,14 @@ beforeAll(async () => {
     const run = await seedRun(tp, study, live.id, { status: 'succeeded', created: '14T11:00:00', started: '14T11:30:00', finished: '14T12:30:00' });
     await db.insert(runSteps).values([
       { runId: run.id, name: 'ingest', status: 'succeeded', attempts: 1, startedAt: at('14T11:30:00'), finishedAt: at('14T11:30:02') },
-      { runId: run.id, name: 'infer-serving', status: 'succeeded', attempts: 1, startedAt: at('14T11:40:00'), finishedAt: new Date(at('14T11:40:00').getTime() + secs * 1000) },
+      {
+        runId: run.id,
+        name: 'infer-serving',
+        status: 'succeeded',
+        attempts: 1,
+        startedAt: at('14T11:40:00'),
+        finishedAt: new Date(at('14T11:40:00').getTime() + secs * 1000),
+      },
     ]);
     await db.insert(comparisons).values({
       projectId: tp.id,
@@ -79,9 +95,33 @@ beforeAll(async () => {
   const f2 = await seedRun(tp, study, live.id, { status: 'failed', created: '13T09:00:00', started: '13T09:00:01', finished: '13T09:01:00' });
   const f3 = await seedRun(tp, study, live.id, { status: 'failed', created: '13T10:00:00', started: '13T10:00:01', finished: '13T10:01:00' });
   await db.insert(runSteps).values([
-    { runId: f1.id, name: 'infer-serving', status: 'failed', attempts: 3, startedAt: at('14T07:00:00'), finishedAt: at('14T07:10:00'), error: 'exit code 137 after 12.5 s\nkilled' },
-    { runId: f2.id, name: 'infer-serving', status: 'failed', attempts: 3, startedAt: at('13T09:00:01'), finishedAt: at('13T09:01:00'), error: 'exit code 139 after 3 s' },
-    { runId: f3.id, name: 'deidentify', status: 'failed', attempts: 1, startedAt: at('13T10:00:01'), finishedAt: at('13T10:01:00'), error: 'tag (0010,0010) not allowed' },
+    {
+      runId: f1.id,
+      name: 'infer-serving',
+      status: 'failed',
+      attempts: 3,
+      startedAt: at('14T07:00:00'),
+      finishedAt: at('14T07:10:00'),
+      error: 'exit code 137 after 12.5 s\nkilled',
+    },
+    {
+      runId: f2.id,
+      name: 'infer-serving',
+      status: 'failed',
+      attempts: 3,
+      startedAt: at('13T09:00:01'),
+      finishedAt: at('13T09:01:00'),
+      error: 'exit code 139 after 3 s',
+    },
+    {
+      runId: f3.id,
+      name: 'deidentify',
+      status: 'failed',
+      attempts: 1,
+      startedAt: at('13T10:00:01'),
+      finishedAt: at('13T10:01:00'),
+      error: 'tag (0010,0010) not allowed',
+    },
   ]);
   await seedRun(tp, study, live.id, { status: 'cancelled', created: '10T08:00:00', finished: '10T08:05:00' });
   // still queued now
@@ -157,14 +197,18 @@ describe('dashboard aggregates', () => {
 
 describe('GET /api/projects/:project/dashboard', () => {
   const get = (query: string, token: string) =>
-    GET(new Request(`http://segflow.test/api/projects/${tp.slug}/dashboard?${query}`, { headers: { authorization: `Bearer ${token}` } }), { params: Promise.resolve({ project: tp.slug }) });
+    GET(new Request(`http://segflow.test/api/projects/${tp.slug}/dashboard?${query}`, { headers: { authorization: `Bearer ${token}` } }), {
+      params: Promise.resolve({ project: tp.slug }),
+    });
 
   it('answers an operator with every chart, and 400 naming the range for an unknown one', async () => {
     const ok = await get('range=30d', tp.users.operator.token);
     expect(ok.status).toBe(200);
     const body = (await ok.json()) as DashboardDto;
     expect(body.range).toBe('30d');
-    expect(Object.keys(body)).toEqual(expect.arrayContaining(['runsByStatus', 'stepDurations', 'failureReasons', 'queueDepth', 'servingLatency', 'shadowAgreement']));
+    expect(Object.keys(body)).toEqual(
+      expect.arrayContaining(['runsByStatus', 'stepDurations', 'failureReasons', 'queueDepth', 'servingLatency', 'shadowAgreement']),
+    );
     const bad = await get('range=1y', tp.users.operator.token);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/^range: expected one of 24h, 7d, 30d/);

@@ -70,7 +70,11 @@ function validationErrors(o: K8sObject): string | null {
 
 const k8sFiles = readdirSync(join(DEPLOY, 'k8s')).filter((f) => f.endsWith('.yaml'));
 const allObjects = k8sFiles.flatMap((f) => objectsOf(`k8s/${f}`).map((o) => ({ file: f, o })));
-type PodSpec = { securityContext: Record<string, unknown>; containers: { name: string; resources?: { requests?: object; limits?: object }; securityContext?: Record<string, unknown> }[]; serviceAccountName?: string };
+type PodSpec = {
+  securityContext: Record<string, unknown>;
+  containers: { name: string; resources?: { requests?: object; limits?: object }; securityContext?: Record<string, unknown> }[];
+  serviceAccountName?: string;
+};
 const podSpecs = allObjects.flatMap(({ o }) => {
   const spec = o.spec as { template?: { spec: PodSpec } } | undefined;
   return spec?.template ? [{ name: `${o.kind}/${o.metadata.name}`, spec: spec.template.spec }] : [];
@@ -86,13 +90,19 @@ describe('deploy/ for a cluster', () => {
 
   it('every generated file is current (run `npx tsx scripts/generate-deploy.ts`), and deploy/k8s/ holds nothing else', () => {
     for (const [path, text] of Object.entries(rendered)) expect(readFileSync(join(DEPLOY, path), 'utf8'), path).toBe(text);
-    expect(k8sFiles.map((f) => `k8s/${f}`).sort()).toEqual(Object.keys(rendered).filter((p) => p.startsWith('k8s/')).sort());
+    expect(k8sFiles.map((f) => `k8s/${f}`).sort()).toEqual(
+      Object.keys(rendered)
+        .filter((p) => p.startsWith('k8s/'))
+        .sort(),
+    );
   });
 
   it("every object validates against Kubernetes' schemas, and the validators do refuse a wrong object", () => {
     expect(allObjects.length).toBeGreaterThan(20);
     for (const { file, o } of allObjects) expect(validationErrors(o), `${file}: ${o.kind} ${o.metadata.name}`).toBeNull();
-    const deployment = structuredClone(allObjects.find(({ o }) => o.kind === 'Deployment')!.o) as K8sObject & { spec: { replicas: unknown; template: { spec: PodSpec } } };
+    const deployment = structuredClone(allObjects.find(({ o }) => o.kind === 'Deployment')!.o) as K8sObject & {
+      spec: { replicas: unknown; template: { spec: PodSpec } };
+    };
     deployment.spec.replicas = 'two';
     expect(validationErrors(deployment)).toContain('/spec/replicas must be integer');
     const quantity = structuredClone(allObjects.find(({ o }) => o.kind === 'Deployment')!.o) as K8sObject & { spec: { template: { spec: PodSpec } } };
@@ -110,7 +120,8 @@ describe('deploy/ for a cluster', () => {
       for (const v of Object.values((o.stringData ?? o.data) as Record<string, string>)) expect(v, o.metadata.name).toBe('');
     }
     // namespaced objects are in the configured namespace, which enforces the restricted Pod Security Standard
-    for (const { o } of allObjects) if (!['Namespace', 'PriorityClass'].includes(o.kind)) expect(o.metadata.namespace, `${o.kind} ${o.metadata.name}`).toBe(config.namespace);
+    for (const { o } of allObjects)
+      if (!['Namespace', 'PriorityClass'].includes(o.kind)) expect(o.metadata.namespace, `${o.kind} ${o.metadata.name}`).toBe(config.namespace);
     const ns = allObjects.find(({ o }) => o.kind === 'Namespace')!.o;
     expect(ns.metadata.labels!['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
@@ -120,7 +131,12 @@ describe('deploy/ for a cluster', () => {
     for (const { name, spec } of podSpecs) {
       expect(spec.securityContext, name).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
       for (const c of spec.containers) {
-        expect(c.securityContext, `${name} ${c.name}`).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true });
+        expect(c.securityContext, `${name} ${c.name}`).toMatchObject({
+          allowPrivilegeEscalation: false,
+          capabilities: { drop: ['ALL'] },
+          readOnlyRootFilesystem: true,
+          runAsNonRoot: true,
+        });
         expect(Object.keys(c.resources?.requests ?? {}).sort(), `${name} ${c.name}`).toEqual(['cpu', 'memory']);
         expect(Object.keys(c.resources?.limits ?? {}).sort(), `${name} ${c.name}`).toEqual(['cpu', 'memory']);
       }
@@ -128,14 +144,21 @@ describe('deploy/ for a cluster', () => {
   });
 
   it('has a ServiceAccount for each service account the WorkflowTemplate names, bound to the role Argo executors need', () => {
-    const template = renderWorkflowTemplate(renderOptionsFrom(config)) as { spec: { templates: { serviceAccountName?: string; synchronization?: { semaphores: { configMapKeyRef: { name: string; key: string } }[] } }[] } };
+    const template = renderWorkflowTemplate(renderOptionsFrom(config)) as {
+      spec: { templates: { serviceAccountName?: string; synchronization?: { semaphores: { configMapKeyRef: { name: string; key: string } }[] } }[] };
+    };
     const named = new Set(template.spec.templates.map((t) => t.serviceAccountName).filter(Boolean));
     const accounts = allObjects.filter(({ o }) => o.kind === 'ServiceAccount').map(({ o }) => o.metadata.name);
     for (const n of named) expect(accounts, n).toContain(n);
-    const binding = allObjects.find(({ o }) => o.kind === 'RoleBinding' && o.metadata.name === 'segflow-step')!.o as unknown as { subjects: { name: string }[] };
+    const binding = allObjects.find(({ o }) => o.kind === 'RoleBinding' && o.metadata.name === 'segflow-step')!.o as unknown as {
+      subjects: { name: string }[];
+    };
     expect(binding.subjects.map((s) => s.name).sort()).toEqual([...named].sort());
     const step = allObjects.find(({ o }) => o.kind === 'ServiceAccount' && o.metadata.name === 'segflow-step-deidentify')!.o as K8sObject;
-    expect((step.metadata as unknown as { annotations: Record<string, string> }).annotations).toMatchObject({ 'segflow.io/iam-policy': 'deploy/iam/step-deidentify.json', 'eks.amazonaws.com/role-arn': 'arn:aws:iam::000000000000:role/segflow-step-deidentify' });
+    expect((step.metadata as unknown as { annotations: Record<string, string> }).annotations).toMatchObject({
+      'segflow.io/iam-policy': 'deploy/iam/step-deidentify.json',
+      'eks.amazonaws.com/role-arn': 'arn:aws:iam::000000000000:role/segflow-step-deidentify',
+    });
     // the semaphores the GPU templates take exist, sized from the config
     const refs = template.spec.templates.flatMap((t) => t.synchronization?.semaphores ?? []).map((s) => s.configMapKeyRef);
     expect(refs.length).toBeGreaterThan(0);
@@ -146,11 +169,16 @@ describe('deploy/ for a cluster', () => {
   });
 
   it('lets the executor submit, read, stop and retry workflows in its namespace only, with a rotating projected token', () => {
-    const role = allObjects.find(({ o }) => o.kind === 'Role' && o.metadata.name === 'segflow-executor')!.o as unknown as { rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] };
+    const role = allObjects.find(({ o }) => o.kind === 'Role' && o.metadata.name === 'segflow-executor')!.o as unknown as {
+      rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[];
+    };
     const wf = role.rules.find((r) => r.resources.includes('workflows'))!;
     expect(wf.verbs).toEqual(expect.arrayContaining(['create', 'get', 'list', 'update']));
     expect(wf.verbs).not.toContain('delete');
-    const dep = podSpecs.find((p) => p.name === 'Deployment/segflow-executor')!.spec as PodSpec & { volumes: { name: string; projected?: { sources: { serviceAccountToken?: { expirationSeconds: number } }[] } }[]; containers: { env: { name: string; value?: string }[]; command: string[] }[] };
+    const dep = podSpecs.find((p) => p.name === 'Deployment/segflow-executor')!.spec as PodSpec & {
+      volumes: { name: string; projected?: { sources: { serviceAccountToken?: { expirationSeconds: number } }[] } }[];
+      containers: { env: { name: string; value?: string }[]; command: string[] }[];
+    };
     expect(dep.containers[0].command).toEqual(['node', 'bin/segflow.mjs', 'executor']);
     const env = Object.fromEntries(dep.containers[0].env.map((e) => [e.name, e.value]));
     expect(env).toMatchObject({ SEGFLOW_EXECUTOR: 'argo', ARGO_TOKEN_FILE: '/var/run/secrets/segflow/argo/token', ARGO_NAMESPACE: config.namespace });
@@ -170,7 +198,15 @@ describe('deploy/ for a cluster', () => {
   });
 
   it('denies all traffic by default; pipeline steps reach no database', () => {
-    const policies = allObjects.filter(({ o }) => o.kind === 'NetworkPolicy').map(({ o }) => o as unknown as { metadata: { name: string }; spec: { podSelector: object; policyTypes: string[]; ingress?: unknown[]; egress?: { ports?: { port: number }[] }[] } });
+    const policies = allObjects
+      .filter(({ o }) => o.kind === 'NetworkPolicy')
+      .map(
+        ({ o }) =>
+          o as unknown as {
+            metadata: { name: string };
+            spec: { podSelector: object; policyTypes: string[]; ingress?: unknown[]; egress?: { ports?: { port: number }[] }[] };
+          },
+      );
     const deny = policies.find((p) => p.metadata.name === 'segflow-default-deny')!;
     expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     const steps = policies.find((p) => p.metadata.name === 'segflow-steps')!;

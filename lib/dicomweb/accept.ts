@@ -8,10 +8,19 @@ import { AppError } from '../errors';
 export function checkAccept(accept: string | null, p: { mediaType: string; transferSyntaxUids: readonly string[] }): void {
   if (!accept) return;
   const ranges = accept.split(',').map((r) => r.trim().toLowerCase());
-  const fits = ranges.filter((r) => r.startsWith('*/*') || r.startsWith('multipart/*') || (r.startsWith('multipart/related') && (!/type=/.test(r) || r.includes(p.mediaType) || r.includes('application/octet-stream') || r.includes('*'))));
+  const fits = ranges.filter(
+    (r) =>
+      r.startsWith('*/*') ||
+      r.startsWith('multipart/*') ||
+      (r.startsWith('multipart/related') && (!/type=/.test(r) || r.includes(p.mediaType) || r.includes('application/octet-stream') || r.includes('*'))),
+  );
   if (!fits.length) throw new AppError('not_acceptable', `Accept: this resource is multipart/related; type="${p.mediaType}"`);
   const syntaxes = fits.map((r) => /transfer-syntax=([^;\s]+)/.exec(r)?.[1]?.replace(/"/g, '') ?? '*');
   if (syntaxes.includes('*')) return;
   const missing = p.transferSyntaxUids.find((ts) => !syntaxes.includes(ts));
-  if (missing) throw new AppError('not_acceptable', `Accept: stored as transfer syntax ${missing}, and segflow serves DICOM as stored (no transcoding); ask for transfer-syntax=${missing} or *`);
+  if (missing)
+    throw new AppError(
+      'not_acceptable',
+      `Accept: stored as transfer syntax ${missing}, and segflow serves DICOM as stored (no transcoding); ask for transfer-syntax=${missing} or *`,
+    );
 }

@@ -24,7 +24,10 @@ import { dicomwebClient } from './test/dicomweb-client-types';
 import { dicomwebRoutes } from './test/dicomweb-routes';
 import { seedDeidentifiedSeries } from './test/seed-deidentified-series';
 
-const sha = (b: Uint8Array | ArrayBuffer) => createHash('sha256').update(new Uint8Array(b as ArrayBuffer)).digest('hex');
+const sha = (b: Uint8Array | ArrayBuffer) =>
+  createHash('sha256')
+    .update(new Uint8Array(b as ArrayBuffer))
+    .digest('hex');
 
 describe('DICOMweb with dicomweb-client', () => {
   let project: TestProject;
@@ -76,14 +79,21 @@ describe('DICOMweb with dicomweb-client', () => {
     }
     // only this project's data: the other project's members see nothing of it
     const series = await c.searchForSeries({ studyInstanceUID: seeded.studyInstanceUid });
-    expect(series.map((x) => x["0020000E"].Value?.[0])).toEqual([seeded.seriesInstanceUid]);
-    const instances = await c.searchForInstances({ studyInstanceUID: seeded.studyInstanceUid, seriesInstanceUID: seeded.seriesInstanceUid, queryParams: { includefield: 'PatientID' } });
-    expect(instances.map((x) => x["00080018"].Value?.[0])).toEqual(seeded.indexed.map((i) => i.sopInstanceUid));
+    expect(series.map((x) => x['0020000E'].Value?.[0])).toEqual([seeded.seriesInstanceUid]);
+    const instances = await c.searchForInstances({
+      studyInstanceUID: seeded.studyInstanceUid,
+      seriesInstanceUID: seeded.seriesInstanceUid,
+      queryParams: { includefield: 'PatientID' },
+    });
+    expect(instances.map((x) => x['00080018'].Value?.[0])).toEqual(seeded.indexed.map((i) => i.sopInstanceUid));
     expect(instances[0]['00100020'].Value).toEqual([pid]);
   });
 
   it('retrieveSeries returns every instance byte-identical to what is stored, and the bytes parse with dcmjs and dcmdump', async () => {
-    const parts = await client(project.users.operator.token).retrieveSeries({ studyInstanceUID: seeded.studyInstanceUid, seriesInstanceUID: seeded.seriesInstanceUid });
+    const parts = await client(project.users.operator.token).retrieveSeries({
+      studyInstanceUID: seeded.studyInstanceUid,
+      seriesInstanceUID: seeded.seriesInstanceUid,
+    });
     expect(parts).toHaveLength(seeded.outputs.length);
     expect(parts.map(sha)).toEqual(seeded.indexed.map((i) => i.sha256));
     for (const i of seeded.indexed) expect(sha(await getObjectBytes({ key: i.key }))).toBe(i.sha256);
@@ -96,7 +106,11 @@ describe('DICOMweb with dicomweb-client', () => {
       const dump = execFileSync('dcmdump', ['--search', 'PatientID', file], { encoding: 'utf8' });
       expect(dump).toContain(seeded.indexed[n].patientId!);
     }
-    const one = await client(project.users.admin.token).retrieveInstance({ studyInstanceUID: seeded.studyInstanceUid, seriesInstanceUID: seeded.seriesInstanceUid, sopInstanceUID: seeded.indexed[1].sopInstanceUid });
+    const one = await client(project.users.admin.token).retrieveInstance({
+      studyInstanceUID: seeded.studyInstanceUid,
+      seriesInstanceUID: seeded.seriesInstanceUid,
+      sopInstanceUID: seeded.indexed[1].sopInstanceUid,
+    });
     expect(sha(one)).toBe(seeded.indexed[1].sha256);
   });
 
@@ -107,7 +121,9 @@ describe('DICOMweb with dicomweb-client', () => {
     expect(meta.map((m) => m['00080018'].Value?.[0])).toEqual(seeded.indexed.map((i) => i.sopInstanceUid));
     expect(meta[0]['00100020'].Value).toEqual([seeded.indexed[0].patientId]);
     const uri = meta[0]['7FE00010'].BulkDataURI;
-    expect(uri).toBe(`${server.url}/dicomweb/${project.slug}/studies/${seeded.studyInstanceUid}/series/${seeded.seriesInstanceUid}/instances/${seeded.indexed[0].sopInstanceUid}/bulkdata/7FE00010`);
+    expect(uri).toBe(
+      `${server.url}/dicomweb/${project.slug}/studies/${seeded.studyInstanceUid}/series/${seeded.seriesInstanceUid}/instances/${seeded.indexed[0].sopInstanceUid}/bulkdata/7FE00010`,
+    );
     expect(meta[0]['7FE00010'].Value).toBeUndefined();
     const stored = await getObjectBytes({ key: seeded.indexed[0].key });
     const pixels = new Uint8Array(dcmjs.data.DicomMessage.readFile(stored.slice().buffer).dict['7FE00010'].Value![0] as ArrayBuffer);
@@ -116,11 +132,16 @@ describe('DICOMweb with dicomweb-client', () => {
     expect(sha(bulk)).toBe(sha(pixels));
     const [frame] = await c.retrieveInstanceFrames({ ...ids, sopInstanceUID: seeded.indexed[0].sopInstanceUid, frameNumbers: [1] });
     expect(sha(frame)).toBe(sha(pixels));
-    await expect(c.retrieveInstanceFrames({ ...ids, sopInstanceUID: seeded.indexed[0].sopInstanceUid, frameNumbers: [2] })).rejects.toMatchObject({ status: 400 });
+    await expect(c.retrieveInstanceFrames({ ...ids, sopInstanceUID: seeded.indexed[0].sopInstanceUid, frameNumbers: [2] })).rejects.toMatchObject({
+      status: 400,
+    });
   });
 
   it('never serves raw PHI: no original UID is found, and the bytes carry no original identifier', async () => {
-    const orig = dcmjs.data.DicomMetaDictionary.naturalizeDataset(dcmjs.data.DicomMessage.readFile(seeded.raw[0].slice().buffer).dict) as Record<string, string>;
+    const orig = dcmjs.data.DicomMetaDictionary.naturalizeDataset(dcmjs.data.DicomMessage.readFile(seeded.raw[0].slice().buffer).dict) as Record<
+      string,
+      string
+    >;
     const c = client(project.users.researcher.token);
     const parts = await c.retrieveStudy({ studyInstanceUID: seeded.studyInstanceUid });
     expect(parts).toHaveLength(seeded.raw.length);
@@ -130,7 +151,13 @@ describe('DICOMweb with dicomweb-client', () => {
     expect(phi).toContain(orig.PatientID);
     // the answers' values (not their keys: a tag such as 00281050 is no identifying value)
     const valuesOf = (x: unknown): string[] =>
-      Array.isArray(x) ? x.flatMap(valuesOf) : x && typeof x === 'object' ? Object.values(x).flatMap(valuesOf) : x === undefined || x === null ? [] : [String(x)];
+      Array.isArray(x)
+        ? x.flatMap(valuesOf)
+        : x && typeof x === 'object'
+          ? Object.values(x).flatMap(valuesOf)
+          : x === undefined || x === null
+            ? []
+            : [String(x)];
     const meta = valuesOf(await c.retrieveStudyMetadata({ studyInstanceUID: seeded.studyInstanceUid })).join('\n');
     const search = valuesOf(await c.searchForInstances({ queryParams: { includefield: 'all' } })).join('\n');
     for (const text of [...parts.map((p) => Buffer.from(p).toString('latin1')), meta, search]) {
@@ -151,7 +178,9 @@ describe('DICOMweb with dicomweb-client', () => {
     await expect(at(project.outsider.token)).rejects.toMatchObject({ status: 404 });
     // another project's member asking its own project does not see this one's study
     expect(await at(other.users.researcher.token, other.slug)).toHaveLength(0);
-    await expect(client(other.users.admin.token).retrieveSeries({ studyInstanceUID: seeded.studyInstanceUid, seriesInstanceUID: seeded.seriesInstanceUid })).rejects.toMatchObject({ status: 404 });
+    await expect(
+      client(other.users.admin.token).retrieveSeries({ studyInstanceUID: seeded.studyInstanceUid, seriesInstanceUID: seeded.seriesInstanceUid }),
+    ).rejects.toMatchObject({ status: 404 });
     const res = await fetch(`${server.url}/dicomweb/${project.slug}/studies`);
     expect(res.status).toBe(401);
   });
@@ -178,7 +207,10 @@ describe('DICOMweb with dicomweb-client', () => {
     };
     const buf = (b: Uint8Array) => b.slice().buffer as ArrayBuffer;
     const failure = (err: unknown) => {
-      const body = JSON.parse(Buffer.from((err as { response: ArrayBuffer }).response).toString('utf8')) as Record<string, { Value: Record<string, { Value: unknown[] }>[] }>;
+      const body = JSON.parse(Buffer.from((err as { response: ArrayBuffer }).response).toString('utf8')) as Record<
+        string,
+        { Value: Record<string, { Value: unknown[] }>[] }
+      >;
       return body['00081198'].Value.map((f) => ({ code: f['00081197'].Value[0], reason: String(f['00000902'].Value[0]) }));
     };
 
@@ -196,7 +228,10 @@ describe('DICOMweb with dicomweb-client', () => {
       expect(sha(back)).toBe(sha(seg));
       const studies = await c.searchForStudies({ queryParams: { StudyInstanceUID: seeded.studyInstanceUid } });
       expect(studies[0]['00080061'].Value).toEqual(['CT', 'SEG']);
-      const objects = await getDb().select().from(storedObjects).where(eq(storedObjects.sha256, sha(seg)));
+      const objects = await getDb()
+        .select()
+        .from(storedObjects)
+        .where(eq(storedObjects.sha256, sha(seg)));
       expect(objects).toHaveLength(1);
       expect(objects[0]).toMatchObject({ projectId: project.id, studyId: seeded.studyId, class: 'derived' });
       expect(objects[0].key.startsWith(`derived/${project.id}/${seeded.studyId}/dicomweb/`)).toBe(true);
@@ -207,7 +242,12 @@ describe('DICOMweb with dicomweb-client', () => {
         ['SEG', 'stored', 1],
       ]);
       // 1-bit SEG frames: one frame of whole bytes (512×512 bits)
-      const [frame] = await c.retrieveInstanceFrames({ studyInstanceUID: seeded.studyInstanceUid, seriesInstanceUID: segSeries, sopInstanceUID: String(inst['00080018'].Value?.[0]), frameNumbers: [2] });
+      const [frame] = await c.retrieveInstanceFrames({
+        studyInstanceUID: seeded.studyInstanceUid,
+        seriesInstanceUID: segSeries,
+        sopInstanceUID: String(inst['00080018'].Value?.[0]),
+        frameNumbers: [2],
+      });
       expect(frame.byteLength).toBe((512 * 512) / 8);
       // the same object again is refused as a duplicate, with the reason
       const again = await c.storeInstances({ datasets: [buf(seg)] }).catch((e: unknown) => e);
@@ -229,7 +269,11 @@ describe('DICOMweb with dicomweb-client', () => {
       const [wrong] = failure(await c.storeInstances({ datasets: [buf(await deidentifiedSeg())], studyInstanceUID: '1.2.3.4' }).catch((e: unknown) => e));
       expect(wrong.reason).toMatch(/not the study of the request path/);
       // in another project the same SEG references nothing it serves
-      const [elsewhere] = failure(await client(other.users.operator.token, other.slug).storeInstances({ datasets: [buf(await deidentifiedSeg())] }).catch((e: unknown) => e));
+      const [elsewhere] = failure(
+        await client(other.users.operator.token, other.slug)
+          .storeInstances({ datasets: [buf(await deidentifiedSeg())] })
+          .catch((e: unknown) => e),
+      );
       expect(elsewhere.reason).toMatch(/not de-identified instances of this project/);
     });
 

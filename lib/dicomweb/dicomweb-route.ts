@@ -3,7 +3,10 @@ import type { GuardContext } from '../auth/guard';
 import { route, type RouteHandler } from '../auth/route';
 import { AppError } from '../errors';
 
-const ZUid = z.string().regex(/^[0-9]+(\.[0-9]+)*$/, 'is not a UID (digits and dots)').max(64);
+const ZUid = z
+  .string()
+  .regex(/^[0-9]+(\.[0-9]+)*$/, 'is not a UID (digits and dots)')
+  .max(64);
 
 /** The path of a DICOMweb request: /dicomweb/<project>/studies/<study>/series/<series>/instances/<instance>/… */
 export const ZDicomwebPath = z.object({
@@ -13,7 +16,10 @@ export const ZDicomwebPath = z.object({
   instance: ZUid.optional(),
   frames: z.string().optional(),
   /** a top-level attribute's tag (bulk data), eight hex digits */
-  tag: z.string().regex(/^[0-9A-Fa-f]{8}$/, 'is not a tag (eight hex digits)').optional(),
+  tag: z
+    .string()
+    .regex(/^[0-9A-Fa-f]{8}$/, 'is not a tag (eight hex digits)')
+    .optional(),
 });
 export type TDicomwebPath = z.infer<typeof ZDicomwebPath>;
 

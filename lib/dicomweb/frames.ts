@@ -18,7 +18,8 @@ const FRAME_MEDIA: [RegExp, string][] = [
 export function parseFrameList(list: string, frames: number): number[] {
   const numbers = list.split(',').map((f) => Number(f));
   for (const n of numbers) {
-    if (!Number.isInteger(n) || n < 1 || n > frames) throw new AppError('invalid_input', `frames: ${list} — frame numbers run from 1 to ${frames} in this instance`, { field: 'frames' });
+    if (!Number.isInteger(n) || n < 1 || n > frames)
+      throw new AppError('invalid_input', `frames: ${list} — frame numbers run from 1 to ${frames} in this instance`, { field: 'frames' });
   }
   return numbers;
 }
@@ -38,13 +39,22 @@ export function instanceFrames(i: DicomInstance, ds: Record<string, DcmjsElement
     const data = buffers.length === 1 ? buffers[0] : new Uint8Array(Buffer.concat(buffers));
     const pixels = num(ds, '00280010', 0) * num(ds, '00280011', 0) * num(ds, '00280002', 1);
     const bits = num(ds, '00280100', 16);
-    return { mediaType: 'application/octet-stream', frames: numbers.map((n) => (bits === 1 ? unpackBits(data, (n - 1) * pixels, pixels) : data.slice(((n - 1) * pixels * bits) / 8, (n * pixels * bits) / 8))) };
+    return {
+      mediaType: 'application/octet-stream',
+      frames: numbers.map((n) =>
+        bits === 1 ? unpackBits(data, (n - 1) * pixels, pixels) : data.slice(((n - 1) * pixels * bits) / 8, (n * pixels * bits) / 8),
+      ),
+    };
   }
   const media = FRAME_MEDIA.find(([re]) => re.test(i.transferSyntaxUid))?.[1] ?? 'application/octet-stream';
   // dcmjs joins fragments per frame when there is an offset table; without one it gives fragments
   let frames = buffers;
   if (frames.length !== i.numberOfFrames) {
-    if (i.numberOfFrames !== 1) throw new AppError('unsupported', `instance ${i.sopInstanceUid}: ${frames.length} fragments for ${i.numberOfFrames} frames and no offset table; retrieve the instance instead`);
+    if (i.numberOfFrames !== 1)
+      throw new AppError(
+        'unsupported',
+        `instance ${i.sopInstanceUid}: ${frames.length} fragments for ${i.numberOfFrames} frames and no offset table; retrieve the instance instead`,
+      );
     frames = [new Uint8Array(Buffer.concat(frames))];
   }
   return { mediaType: media, frames: numbers.map((n) => frames[n - 1]) };

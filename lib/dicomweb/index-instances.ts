@@ -60,7 +60,10 @@ export async function indexDicomInstances(
 }
 
 /** Pairs a step's outputs with the index facts it reported for them (by output name). */
-export function pairFacts(outputs: readonly (IndexedObject & { name: string })[], facts: readonly TDicomIndexFacts[]): { object: IndexedObject; facts: TDicomIndexFacts }[] {
+export function pairFacts(
+  outputs: readonly (IndexedObject & { name: string })[],
+  facts: readonly TDicomIndexFacts[],
+): { object: IndexedObject; facts: TDicomIndexFacts }[] {
   const byName = new Map(outputs.map((o) => [o.name, o]));
   return facts.flatMap((f) => {
     const o = byName.get(f.name);

@@ -27,11 +27,16 @@ describe('DICOMweb index from run results', () => {
     const seeded = await seedDeidentifiedSeries(db, project);
     expect(seeded.indexed.every((i) => i.source === 'deidentified' && i.runId === seeded.runId)).toBe(true);
     const [{ deidSecret }] = await db.select({ deidSecret: projects.deidSecret }).from(projects).where(eq(projects.id, project.id));
-    const seg = deidentifyInstance(new Uint8Array(readFileSync('fixtures/dicom/series/dcmqi-ct-3slice-liver-seg/liver_seg.dcm')), 'liver_seg.dcm', { secret: deidSecret });
+    const seg = deidentifyInstance(new Uint8Array(readFileSync('fixtures/dicom/series/dcmqi-ct-3slice-liver-seg/liver_seg.dcm')), 'liver_seg.dcm', {
+      secret: deidSecret,
+    });
     if (seg.status !== 'written') throw new Error(seg.reason);
     const c = await loadRunContext(db, seeded.runId);
     const result = async (task: string) => {
-      const put = await putObject({ key: stepOutputKey({ projectId: project.id, studyId: seeded.studyId, runId: seeded.runId, task, name: 'seg.dcm' }), body: seg.bytes });
+      const put = await putObject({
+        key: stepOutputKey({ projectId: project.id, studyId: seeded.studyId, runId: seeded.runId, task, name: 'seg.dcm' }),
+        body: seg.bytes,
+      });
       return {
         outputs: [{ name: 'seg.dcm', key: put.key, versionId: put.versionId, sha256: put.sha256, size: put.size }],
         info: { role: 'live', model: 'm@1', provider: 'cpu', labelVolumesMl: {}, timingsMs: 1, segDicom: dicomIndexFacts(seg.bytes, 'seg.dcm') },
@@ -39,7 +44,11 @@ describe('DICOMweb index from run results', () => {
     };
     const shadowTask = { id: 'infer-shadow', step: 'infer' as const, model: 'shadow' as const, after: ['convert'] };
     await recordStepResult(db, c, shadowTask, await result('infer-shadow'));
-    const rows = () => db.select().from(dicomInstances).where(and(eq(dicomInstances.projectId, project.id), eq(dicomInstances.sopInstanceUid, seg.sopInstanceUid)));
+    const rows = () =>
+      db
+        .select()
+        .from(dicomInstances)
+        .where(and(eq(dicomInstances.projectId, project.id), eq(dicomInstances.sopInstanceUid, seg.sopInstanceUid)));
     expect(await rows()).toHaveLength(0);
     const servingTask = { id: 'infer-serving', step: 'infer' as const, model: 'serving' as const, after: ['convert'] };
     await recordStepResult(db, c, servingTask, await result('infer-serving'));

@@ -19,7 +19,8 @@ function convert(ds: Record<string, DcmjsElement>, bulkBase: string | null): Dic
   for (const [tag, el] of Object.entries(ds)) {
     const t = tag.toUpperCase();
     let e: DicomJsonElement;
-    if (el.vr === 'SQ') e = { vr: 'SQ', ...(el.Value?.length ? { Value: (el.Value as Record<string, DcmjsElement>[]).map((item) => convert(item, null)) } : {}) };
+    if (el.vr === 'SQ')
+      e = { vr: 'SQ', ...(el.Value?.length ? { Value: (el.Value as Record<string, DcmjsElement>[]).map((item) => convert(item, null)) } : {}) };
     else if (BULK_VRS.has(el.vr)) {
       if (bulkBase) e = { vr: el.vr, BulkDataURI: `${bulkBase}/bulkdata/${t}` };
       else {

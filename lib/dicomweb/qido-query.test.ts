@@ -7,7 +7,9 @@ const q = (s: string) => parseQidoQuery(new URLSearchParams(s));
 
 describe('QIDO-RS query', () => {
   it('reads keywords and tags, UID lists, date ranges, modalities, paging and includefield', () => {
-    expect(q('0020000D=1.2.3,1.2.4&StudyDate=20200101-&ModalitiesInStudy=CT\\SEG&limit=5&offset=10&includefield=PatientID&includefield=00080020,NotAnAttribute')).toEqual({
+    expect(
+      q('0020000D=1.2.3,1.2.4&StudyDate=20200101-&ModalitiesInStudy=CT\\SEG&limit=5&offset=10&includefield=PatientID&includefield=00080020,NotAnAttribute'),
+    ).toEqual({
       studyInstanceUids: ['1.2.3', '1.2.4'],
       studyDate: { from: '20200101' },
       modalities: ['CT', 'SEG'],
@@ -42,7 +44,9 @@ describe('WADO-RS Accept', () => {
     expect(() => checkAccept('multipart/related; type="application/dicom"', stored)).not.toThrow();
     expect(() => checkAccept('multipart/related; type="application/dicom"; transfer-syntax=*', stored)).not.toThrow();
     expect(() => checkAccept('multipart/related; type="application/dicom"; transfer-syntax=1.2.840.10008.1.2', stored)).not.toThrow();
-    expect(() => checkAccept('multipart/related; type="application/dicom"; transfer-syntax=1.2.840.10008.1.2.4.50', stored)).toThrow(/stored as transfer syntax 1\.2\.840\.10008\.1\.2, .*no transcoding/);
+    expect(() => checkAccept('multipart/related; type="application/dicom"; transfer-syntax=1.2.840.10008.1.2.4.50', stored)).toThrow(
+      /stored as transfer syntax 1\.2\.840\.10008\.1\.2, .*no transcoding/,
+    );
     expect(() => checkAccept('application/dicom+json', stored)).toThrow(/multipart\/related/);
   });
 });
@@ -50,7 +54,11 @@ describe('WADO-RS Accept', () => {
 describe('multipart/related', () => {
   it('reads the parts of a body, binary content intact', () => {
     const bin = Buffer.from([0, 13, 10, 45, 45, 255]);
-    const body = Buffer.concat([Buffer.from('--b1\r\nContent-Type: application/dicom\r\n\r\n'), bin, Buffer.from('\r\n--b1\r\nContent-Type: text/plain\r\n\r\nx\r\n--b1--\r\n')]);
+    const body = Buffer.concat([
+      Buffer.from('--b1\r\nContent-Type: application/dicom\r\n\r\n'),
+      bin,
+      Buffer.from('\r\n--b1\r\nContent-Type: text/plain\r\n\r\nx\r\n--b1--\r\n'),
+    ]);
     const parts = parseMultipart('multipart/related; type="application/dicom"; boundary="b1"', new Uint8Array(body));
     expect(parts.map((p) => p.headers['content-type'])).toEqual(['application/dicom', 'text/plain']);
     expect(Buffer.from(parts[0].body)).toEqual(bin);

@@ -30,14 +30,18 @@ function bad(field: string, problem: string): AppError {
 }
 
 function uidList(field: string, value: string): string[] {
-  const uids = value.split(/[,\\]/).map((u) => u.trim()).filter(Boolean);
+  const uids = value
+    .split(/[,\\]/)
+    .map((u) => u.trim())
+    .filter(Boolean);
   for (const u of uids) if (!UID.test(u) || u.length > 64) throw bad(field, `"${u}" is not a UID (digits and dots, at most 64 characters)`);
   return uids;
 }
 
 function dateRange(value: string): { from?: string; to?: string } {
   const [from, to, ...rest] = value.includes('-') ? value.split('-') : [value, value];
-  for (const d of [from, to]) if (d && !DATE.test(d)) throw bad('StudyDate', `"${value}" is not a date (YYYYMMDD) or a range (YYYYMMDD-YYYYMMDD, either end open)`);
+  for (const d of [from, to])
+    if (d && !DATE.test(d)) throw bad('StudyDate', `"${value}" is not a date (YYYYMMDD) or a range (YYYYMMDD-YYYYMMDD, either end open)`);
   if (rest.length || (!from && !to)) throw bad('StudyDate', `"${value}" is not a date (YYYYMMDD) or a range (YYYYMMDD-YYYYMMDD, either end open)`);
   return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
 }
@@ -60,7 +64,10 @@ export function parseQidoQuery(params: URLSearchParams): QidoQuery {
     if (key === 'limit') q.limit = count('limit', value, MAX_RESULTS);
     else if (key === 'offset') q.offset = count('offset', value, Number.MAX_SAFE_INTEGER);
     else if (key === 'includefield') {
-      for (const f of value.split(',').map((x) => x.trim()).filter(Boolean)) {
+      for (const f of value
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)) {
         if (f === 'all') q.includeFields = 'all';
         const k = keywordOf(f);
         if (k) include.add(k);
@@ -76,7 +83,11 @@ export function parseQidoQuery(params: URLSearchParams): QidoQuery {
       // de-identification writes the pseudonym as PatientName too: both match it (a viewer's patient search)
       else if (k === 'PatientID' || k === 'PatientName') q.patientId = value;
       else if (k === 'StudyDate') q.studyDate = dateRange(value);
-      else if (k === 'ModalitiesInStudy' || k === 'Modality') q.modalities = value.split(/[,\\]/).map((m) => m.trim()).filter(Boolean);
+      else if (k === 'ModalitiesInStudy' || k === 'Modality')
+        q.modalities = value
+          .split(/[,\\]/)
+          .map((m) => m.trim())
+          .filter(Boolean);
     }
   }
   if (q.includeFields !== 'all') q.includeFields = [...include];
@@ -85,5 +96,8 @@ export function parseQidoQuery(params: URLSearchParams): QidoQuery {
 
 /** PatientID wildcards (PS3.4 C.2.2.2.4: * any run, ? one character) as a SQL LIKE pattern */
 export function likePattern(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%').replace(/\?/g, '_');
+  return value
+    .replace(/[\\%_]/g, (c) => `\\${c}`)
+    .replace(/\*/g, '%')
+    .replace(/\?/g, '_');
 }

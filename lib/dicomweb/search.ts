@@ -54,13 +54,45 @@ function put(ds: DicomJsonDataset, want: (k: Keyword) => boolean, k: Keyword, vr
 }
 
 const STUDY_DEFAULTS: Keyword[] = [
-  'SpecificCharacterSet', 'StudyDate', 'StudyTime', 'AccessionNumber', 'InstanceAvailability', 'ModalitiesInStudy', 'ReferringPhysicianName',
-  'RetrieveURL', 'PatientName', 'PatientID', 'StudyInstanceUID', 'StudyID', 'NumberOfStudyRelatedSeries', 'NumberOfStudyRelatedInstances',
+  'SpecificCharacterSet',
+  'StudyDate',
+  'StudyTime',
+  'AccessionNumber',
+  'InstanceAvailability',
+  'ModalitiesInStudy',
+  'ReferringPhysicianName',
+  'RetrieveURL',
+  'PatientName',
+  'PatientID',
+  'StudyInstanceUID',
+  'StudyID',
+  'NumberOfStudyRelatedSeries',
+  'NumberOfStudyRelatedInstances',
 ];
-const SERIES_DEFAULTS: Keyword[] = ['SpecificCharacterSet', 'Modality', 'SeriesDescription', 'RetrieveURL', 'SeriesInstanceUID', 'SeriesNumber', 'NumberOfSeriesRelatedInstances', 'StudyInstanceUID'];
+const SERIES_DEFAULTS: Keyword[] = [
+  'SpecificCharacterSet',
+  'Modality',
+  'SeriesDescription',
+  'RetrieveURL',
+  'SeriesInstanceUID',
+  'SeriesNumber',
+  'NumberOfSeriesRelatedInstances',
+  'StudyInstanceUID',
+];
 const INSTANCE_DEFAULTS: Keyword[] = [
-  'SpecificCharacterSet', 'SOPClassUID', 'SOPInstanceUID', 'InstanceAvailability', 'RetrieveURL', 'InstanceNumber', 'Rows', 'Columns', 'NumberOfFrames',
-  'AvailableTransferSyntaxUID', 'StudyInstanceUID', 'SeriesInstanceUID', 'Modality',
+  'SpecificCharacterSet',
+  'SOPClassUID',
+  'SOPInstanceUID',
+  'InstanceAvailability',
+  'RetrieveURL',
+  'InstanceNumber',
+  'Rows',
+  'Columns',
+  'NumberOfFrames',
+  'AvailableTransferSyntaxUID',
+  'StudyInstanceUID',
+  'SeriesInstanceUID',
+  'Modality',
 ];
 const STUDY_EXTRA: Keyword[] = ['StudyDate', 'PatientName', 'PatientID', 'ModalitiesInStudy', 'NumberOfStudyRelatedSeries', 'NumberOfStudyRelatedInstances'];
 const SERIES_EXTRA: Keyword[] = ['Modality', 'SeriesDescription', 'SeriesNumber', 'NumberOfSeriesRelatedInstances', ...STUDY_EXTRA];

@@ -26,7 +26,10 @@ export interface StowResult {
  * derived/<project>/<study>/dicomweb/, recorded as stored objects and in the DICOMweb index, so that
  * they are served with the study. The answer lists what was stored and, with the reason, what not.
  */
-export async function storeInstances(tx: Tx, p: { projectId: string; userId: string; pathStudy?: string; contentType: string | null; body: Uint8Array; baseUrl: string }): Promise<StowResult> {
+export async function storeInstances(
+  tx: Tx,
+  p: { projectId: string; userId: string; pathStudy?: string; contentType: string | null; body: Uint8Array; baseUrl: string },
+): Promise<StowResult> {
   if (p.body.byteLength > MAX_STOW_BYTES) throw new AppError('too_large', `body: ${p.body.byteLength} bytes, at most ${MAX_STOW_BYTES} per STOW-RS request`);
   const parts = parseMultipart(p.contentType, p.body);
   if (!parts.length) throw new AppError('invalid_input', 'body: the multipart/related request has no parts');
@@ -34,7 +37,13 @@ export async function storeInstances(tx: Tx, p: { projectId: string; userId: str
   const bad: DicomJsonDataset[] = [];
   const result: StowResult = { status: 200, body: {}, stored: [], failed: [] };
   for (const [i, part] of parts.entries()) {
-    const check = await checkStowInstance(tx, { projectId: p.projectId, pathStudy: p.pathStudy, contentType: part.headers['content-type'] ?? '', bytes: part.body, n: i + 1 });
+    const check = await checkStowInstance(tx, {
+      projectId: p.projectId,
+      pathStudy: p.pathStudy,
+      contentType: part.headers['content-type'] ?? '',
+      bytes: part.body,
+      n: i + 1,
+    });
     if (!check.ok) {
       bad.push({
         '00081150': element('UI', check.sopClassUid),
@@ -49,8 +58,24 @@ export async function storeInstances(tx: Tx, p: { projectId: string; userId: str
     const f = check.facts;
     const key = derivedKey({ projectId: p.projectId, studyId: check.studyId, path: ['dicomweb', `${randomUUID()}.dcm`] });
     const put = await putObject({ key, body: part.body, contentType: 'application/dicom' });
-    await tx.insert(storedObjects).values({ projectId: p.projectId, studyId: check.studyId, key: put.key, versionId: put.versionId, size: put.size, sha256: put.sha256, class: 'derived', contentType: 'application/dicom' });
-    await indexDicomInstances(tx, { projectId: p.projectId, studyId: check.studyId, runId: null, source: 'stored', storedBy: p.userId, items: [{ object: put, facts: f }] });
+    await tx.insert(storedObjects).values({
+      projectId: p.projectId,
+      studyId: check.studyId,
+      key: put.key,
+      versionId: put.versionId,
+      size: put.size,
+      sha256: put.sha256,
+      class: 'derived',
+      contentType: 'application/dicom',
+    });
+    await indexDicomInstances(tx, {
+      projectId: p.projectId,
+      studyId: check.studyId,
+      runId: null,
+      source: 'stored',
+      storedBy: p.userId,
+      items: [{ object: put, facts: f }],
+    });
     ok.push({ '00081150': element('UI', f.sopClassUid), '00081155': element('UI', f.sopInstanceUid), '00081190': element('UR', instanceUrl(p.baseUrl, f)) });
     result.stored.push(f.sopInstanceUid);
   }

@@ -30,9 +30,13 @@ function referencedInstances(ds: Record<string, DcmjsElement>, out = new Set<str
  * de-identified instances of that study, carrying the study's pseudonym as PatientID. A failure
  * names the reason in the user's words (it goes into the response's FailedSOPSequence).
  */
-export async function checkStowInstance(db: DbOrTx, p: { projectId: string; pathStudy?: string; contentType: string; bytes: Uint8Array; n: number }): Promise<StowCheck> {
+export async function checkStowInstance(
+  db: DbOrTx,
+  p: { projectId: string; pathStudy?: string; contentType: string; bytes: Uint8Array; n: number },
+): Promise<StowCheck> {
   const what = `part ${p.n}`;
-  if (!/^application\/dicom(\s*;|$)/i.test(p.contentType)) return { ok: false, code: FAILURE.cannotUnderstand, reason: `${what}: Content-Type is "${p.contentType || 'missing'}", expected application/dicom` };
+  if (!/^application\/dicom(\s*;|$)/i.test(p.contentType))
+    return { ok: false, code: FAILURE.cannotUnderstand, reason: `${what}: Content-Type is "${p.contentType || 'missing'}", expected application/dicom` };
   let facts: TDicomIndexFacts;
   let ds: Record<string, DcmjsElement>;
   try {
@@ -46,9 +50,14 @@ export async function checkStowInstance(db: DbOrTx, p: { projectId: string; path
   if (facts.sopClassUid !== SEG_SOP_CLASS && !SR_SOP_CLASS.test(facts.sopClassUid)) {
     return fail(FAILURE.sopClassNotSupported, `SOP Class ${facts.sopClassUid} is not a Segmentation or Structured Report; only derived objects can be stored`);
   }
-  if (p.pathStudy && facts.studyInstanceUid !== p.pathStudy) return fail(FAILURE.doesNotMatch, `StudyInstanceUID ${facts.studyInstanceUid} is not the study of the request path (${p.pathStudy})`);
+  if (p.pathStudy && facts.studyInstanceUid !== p.pathStudy)
+    return fail(FAILURE.doesNotMatch, `StudyInstanceUID ${facts.studyInstanceUid} is not the study of the request path (${p.pathStudy})`);
   const refs = [...referencedInstances(ds)];
-  if (!refs.length) return fail(FAILURE.doesNotMatch, 'references no instance (ReferencedSOPInstanceUID); a derived object must reference the de-identified series it was made from');
+  if (!refs.length)
+    return fail(
+      FAILURE.doesNotMatch,
+      'references no instance (ReferencedSOPInstanceUID); a derived object must reference the de-identified series it was made from',
+    );
   const d = dicomInstances;
   const known = await db
     .select({ sop: d.sopInstanceUid, study: d.studyInstanceUid, studyId: d.studyId, patientId: d.patientId })
@@ -62,9 +71,15 @@ export async function checkStowInstance(db: DbOrTx, p: { projectId: string; path
   const other = known.find((k) => k.study !== facts.studyInstanceUid);
   if (other) return fail(FAILURE.doesNotMatch, `references instance ${other.sop} of study ${other.study}, not of its own study ${facts.studyInstanceUid}`);
   if (facts.patientId !== known[0].patientId) {
-    return fail(FAILURE.doesNotMatch, `PatientID is "${facts.patientId ?? ''}", not the study's pseudonym ${known[0].patientId}: only de-identified objects can be stored`);
+    return fail(
+      FAILURE.doesNotMatch,
+      `PatientID is "${facts.patientId ?? ''}", not the study's pseudonym ${known[0].patientId}: only de-identified objects can be stored`,
+    );
   }
-  const [existing] = await db.select({ source: d.source }).from(d).where(and(eq(d.projectId, p.projectId), eq(d.sopInstanceUid, facts.sopInstanceUid)));
+  const [existing] = await db
+    .select({ source: d.source })
+    .from(d)
+    .where(and(eq(d.projectId, p.projectId), eq(d.sopInstanceUid, facts.sopInstanceUid)));
   if (existing) return fail(FAILURE.duplicate, `an instance with this SOP Instance UID is already stored in the project (${existing.source})`);
   return { ok: true, facts, studyId: known[0].studyId };
 }

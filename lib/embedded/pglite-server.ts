@@ -22,14 +22,18 @@ const SOCKET_PORT = 5432;
 // sockaddr_un.sun_path is 108 bytes on Linux (104 on macOS)
 const MAX_SOCKET_PATH = 100;
 
-export async function startEmbeddedDatabase(opts: { dir: string } & ({ port: number; socketDir?: never } | { socketDir: string; port?: never })): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase(
+  opts: { dir: string } & ({ port: number; socketDir?: never } | { socketDir: string; port?: never }),
+): Promise<EmbeddedDatabase> {
   mkdirSync(opts.dir, { recursive: true });
   let listen: { host: string; port: number } | { path: string };
   let url: string;
   if (opts.socketDir) {
     const path = join(opts.socketDir, `.s.PGSQL.${SOCKET_PORT}`);
     if (Buffer.byteLength(path) > MAX_SOCKET_PATH) {
-      throw new Error(`embedded database socket path too long for a Unix socket (${Buffer.byteLength(path)} > ${MAX_SOCKET_PATH} bytes): ${path}; use a shorter SEGFLOW_DATA_DIR`);
+      throw new Error(
+        `embedded database socket path too long for a Unix socket (${Buffer.byteLength(path)} > ${MAX_SOCKET_PATH} bytes): ${path}; use a shorter SEGFLOW_DATA_DIR`,
+      );
     }
     mkdirSync(opts.socketDir, { recursive: true, mode: 0o700 });
     chmodSync(opts.socketDir, 0o700); // mkdir's mode is masked by the umask, and an existing dir keeps its own

@@ -58,11 +58,23 @@ async function exists(key: string): Promise<boolean> {
 }
 
 /** a presigned single PUT, as lib/uploads/presign-file-part.ts makes it */
-async function presignPut(key: string, body: Uint8Array, expiresIn = 300, withChecksum = true, signingDate?: Date): Promise<{ url: string; headers: Record<string, string> }> {
+async function presignPut(
+  key: string,
+  body: Uint8Array,
+  expiresIn = 300,
+  withChecksum = true,
+  signingDate?: Date,
+): Promise<{ url: string; headers: Record<string, string> }> {
   const checksum = sha256b64(body);
   const url = await getSignedUrl(
     client,
-    new PutObjectCommand({ Bucket: BUCKET, Key: key, ContentLength: body.length, ContentType: 'application/octet-stream', ChecksumSHA256: withChecksum ? checksum : undefined }),
+    new PutObjectCommand({
+      Bucket: BUCKET,
+      Key: key,
+      ContentLength: body.length,
+      ContentType: 'application/octet-stream',
+      ChecksumSHA256: withChecksum ? checksum : undefined,
+    }),
     { expiresIn, unhoistableHeaders: SIGNED, signableHeaders: SIGNED, signingDate },
   );
   return { url, headers: { 'content-type': 'application/octet-stream', ...(withChecksum ? { 'x-amz-checksum-sha256': checksum } : {}) } };
@@ -75,7 +87,14 @@ function rawPut(url: string, headers: Record<string, string>, declared: number, 
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     const sock = connect(Number(u.port), u.hostname, () => {
-      const head = [`PUT ${u.pathname}${u.search} HTTP/1.1`, `Host: ${u.host}`, `Content-Length: ${declared}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), '', ''].join('\r\n');
+      const head = [
+        `PUT ${u.pathname}${u.search} HTTP/1.1`,
+        `Host: ${u.host}`,
+        `Content-Length: ${declared}`,
+        ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+        '',
+        '',
+      ].join('\r\n');
       sock.write(head);
       sock.write(body);
       sock.end();
@@ -205,7 +224,10 @@ describe('embedded S3: presigned URLs are verified at the store', () => {
     expect(pre.headers.get('access-control-allow-methods')).toMatch(/PUT/);
     expect(pre.headers.get('access-control-allow-headers')).toBe('content-type, x-amz-checksum-crc32');
     // a header the bucket's CORS rule does not name is refused at the preflight
-    const odd = await fetch(url, { method: 'OPTIONS', headers: { origin: 'http://app.test', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'x-not-allowed' } });
+    const odd = await fetch(url, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://app.test', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'x-not-allowed' },
+    });
     expect(odd.status).toBe(403);
     const refused = await put(url, { ...headers, origin: 'http://app.test' }, bytes(8, 2));
     expect(refused.status).toBe(400);
@@ -228,10 +250,14 @@ describe('embedded S3: SDK calls are verified and multipart is complete', () => 
     expect(await got.Body!.transformToString()).toBe('hello, signed world');
 
     await expect(wrong.send(new HeadBucketCommand({ Bucket: BUCKET }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
-    await expect(wrong.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'sdk/wrong.txt', Body: 'x' }))).rejects.toMatchObject({ name: 'SignatureDoesNotMatch' });
+    await expect(wrong.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'sdk/wrong.txt', Body: 'x' }))).rejects.toMatchObject({
+      name: 'SignatureDoesNotMatch',
+    });
     await expect(wrong.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'sdk/hello.txt' }))).rejects.toMatchObject({ name: 'SignatureDoesNotMatch' });
     expect(await exists('sdk/wrong.txt')).toBe(false);
-    await expect(client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'sdk/bad-sum.txt', Body: body, ChecksumSHA256: sha256b64(Buffer.from('other')) }))).rejects.toMatchObject({ name: 'BadDigest' });
+    await expect(
+      client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'sdk/bad-sum.txt', Body: body, ChecksumSHA256: sha256b64(Buffer.from('other')) })),
+    ).rejects.toMatchObject({ name: 'BadDigest' });
     expect(await exists('sdk/bad-sum.txt')).toBe(false);
   });
 
@@ -253,14 +279,20 @@ describe('embedded S3: SDK calls are verified and multipart is complete', () => 
     const p2 = bytes(1234, 4);
     const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key, ChecksumAlgorithm: 'SHA256' }));
     expect(UploadId).toMatch(/^[0-9a-f]{32}$/);
-    await expect(wrong.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: 'mp/wrong.bin' }))).rejects.toMatchObject({ name: 'SignatureDoesNotMatch' });
+    await expect(wrong.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: 'mp/wrong.bin' }))).rejects.toMatchObject({
+      name: 'SignatureDoesNotMatch',
+    });
 
     // part 1 through a presigned URL with its checksum signed, part 2 through the SDK
-    const url = await getSignedUrl(client, new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 1, ContentLength: p1.length, ChecksumSHA256: sha256b64(p1) }), {
-      expiresIn: 300,
-      unhoistableHeaders: SIGNED,
-      signableHeaders: SIGNED,
-    });
+    const url = await getSignedUrl(
+      client,
+      new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 1, ContentLength: p1.length, ChecksumSHA256: sha256b64(p1) }),
+      {
+        expiresIn: 300,
+        unhoistableHeaders: SIGNED,
+        signableHeaders: SIGNED,
+      },
+    );
     const badPart = new Uint8Array(p1);
     badPart[0] ^= 1;
     // the SDK signs content-type for UploadPart: a part sent without it does not match the signature
@@ -271,7 +303,9 @@ describe('embedded S3: SDK calls are verified and multipart is complete', () => 
     const r1 = await put(url, partHeaders, p1);
     expect(r1.status).toBe(200);
     const r2 = await client.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 2, Body: p2 }));
-    await expect(wrong.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 3, Body: p2 }))).rejects.toMatchObject({ name: 'SignatureDoesNotMatch' });
+    await expect(wrong.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 3, Body: p2 }))).rejects.toMatchObject({
+      name: 'SignatureDoesNotMatch',
+    });
 
     const parts = await client.send(new ListPartsCommand({ Bucket: BUCKET, Key: key, UploadId }));
     expect(parts.Parts?.map((p) => [p.PartNumber, p.Size, p.ETag])).toEqual([
@@ -298,30 +332,49 @@ describe('embedded S3: SDK calls are verified and multipart is complete', () => 
     expect((await client.send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: 'mp/ab' }))).Uploads).toHaveLength(1);
     await expect(wrong.send(new ListMultipartUploadsCommand({ Bucket: BUCKET }))).rejects.toMatchObject({ name: 'SignatureDoesNotMatch' });
 
-    await expect(wrong.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: 'mp/abandoned.bin', UploadId: other.UploadId }))).rejects.toMatchObject({ name: 'SignatureDoesNotMatch' });
+    await expect(wrong.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: 'mp/abandoned.bin', UploadId: other.UploadId }))).rejects.toMatchObject({
+      name: 'SignatureDoesNotMatch',
+    });
     await client.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: 'mp/abandoned.bin', UploadId: other.UploadId }));
-    await expect(client.send(new ListPartsCommand({ Bucket: BUCKET, Key: 'mp/abandoned.bin', UploadId: other.UploadId }))).rejects.toMatchObject({ name: 'NoSuchUpload' });
-    await expect(client.send(new UploadPartCommand({ Bucket: BUCKET, Key: 'mp/abandoned.bin', UploadId: other.UploadId, PartNumber: 1, Body: p2 }))).rejects.toMatchObject({ name: 'NoSuchUpload' });
+    await expect(client.send(new ListPartsCommand({ Bucket: BUCKET, Key: 'mp/abandoned.bin', UploadId: other.UploadId }))).rejects.toMatchObject({
+      name: 'NoSuchUpload',
+    });
+    await expect(
+      client.send(new UploadPartCommand({ Bucket: BUCKET, Key: 'mp/abandoned.bin', UploadId: other.UploadId, PartNumber: 1, Body: p2 })),
+    ).rejects.toMatchObject({ name: 'NoSuchUpload' });
 
     const completeParts = [
       { PartNumber: 1, ETag: r1.headers.get('etag')! },
       { PartNumber: 2, ETag: r2.ETag! },
     ];
-    await expect(wrong.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: completeParts } }))).rejects.toMatchObject({ name: 'SignatureDoesNotMatch' });
     await expect(
-      client.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"0000"' }, completeParts[1]] } })),
+      wrong.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: completeParts } })),
+    ).rejects.toMatchObject({ name: 'SignatureDoesNotMatch' });
+    await expect(
+      client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: BUCKET,
+          Key: key,
+          UploadId,
+          MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"0000"' }, completeParts[1]] },
+        }),
+      ),
     ).rejects.toMatchObject({ name: 'InvalidPart' });
     const done = await client.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: completeParts } }));
     // S3's multipart ETag: MD5 of the parts' binary MD5s, then the part count
     const md5 = (b: Uint8Array) => createHash('md5').update(b).digest();
-    const multipartEtag = `"${createHash('md5').update(Buffer.concat([md5(p1), md5(p2)])).digest('hex')}-2"`;
+    const multipartEtag = `"${createHash('md5')
+      .update(Buffer.concat([md5(p1), md5(p2)]))
+      .digest('hex')}-2"`;
     expect(done.ETag).toBe(multipartEtag);
     const got = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
     expect(got.ETag).toBe(multipartEtag);
     expect(got.ContentLength).toBe(p1.length + p2.length);
     const stored = Buffer.from(await got.Body!.transformToByteArray());
     expect(stored.equals(Buffer.concat([p1, p2]))).toBe(true);
-    await expect(client.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: completeParts } }))).rejects.toMatchObject({ name: 'NoSuchUpload' });
+    await expect(
+      client.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: completeParts } })),
+    ).rejects.toMatchObject({ name: 'NoSuchUpload' });
     expect((await client.send(new ListMultipartUploadsCommand({ Bucket: BUCKET }))).Uploads ?? []).toEqual([]);
     // no spooled bodies left behind in the store's folder
     expect(readdirSync(dir).sort()).toEqual([BUCKET]);
@@ -335,8 +388,12 @@ describe('embedded S3: SDK calls are verified and multipart is complete', () => 
     const old = await client.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 1, Body: first }));
     // CRC32 part checksums are checked too; algorithms the store cannot check are refused, not stored unchecked
     const crc = (b: Uint8Array) => Buffer.from(zlib.crc32(b).toString(16).padStart(8, '0'), 'hex').toString('base64');
-    await expect(client.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 1, Body: second, ChecksumCRC32: crc(first) }))).rejects.toMatchObject({ name: 'BadDigest' });
-    await expect(client.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 1, Body: second, ChecksumCRC32C: 'AAAAAA==' }))).rejects.toMatchObject({ name: 'NotImplemented' });
+    await expect(
+      client.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 1, Body: second, ChecksumCRC32: crc(first) })),
+    ).rejects.toMatchObject({ name: 'BadDigest' });
+    await expect(
+      client.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 1, Body: second, ChecksumCRC32C: 'AAAAAA==' })),
+    ).rejects.toMatchObject({ name: 'NotImplemented' });
     const now = await client.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 1, Body: second, ChecksumCRC32: crc(second) }));
     expect(now.ChecksumCRC32).toBe(crc(second));
     await client.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 2, Body: tail }));
@@ -345,17 +402,25 @@ describe('embedded S3: SDK calls are verified and multipart is complete', () => 
       [1, now.ETag, crc(second)],
       [2, expect.any(String), undefined],
     ]);
-    await expect(client.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: old.ETag }] } }))).rejects.toMatchObject({
+    await expect(
+      client.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: old.ETag }] } })),
+    ).rejects.toMatchObject({
       name: 'InvalidPart',
     });
     // part 2 was uploaded but is not named: S3 leaves it out of the object
-    await client.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: now.ETag }] } }));
+    await client.send(
+      new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: now.ETag }] } }),
+    );
     const got = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
     expect(Buffer.from(await got.Body!.transformToByteArray()).equals(second)).toBe(true);
     // a part for the finished upload does not bring it back
-    await expect(client.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 3, Body: tail }))).rejects.toMatchObject({ name: 'NoSuchUpload' });
+    await expect(client.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 3, Body: tail }))).rejects.toMatchObject({
+      name: 'NoSuchUpload',
+    });
     expect((await client.send(new ListMultipartUploadsCommand({ Bucket: BUCKET }))).Uploads ?? []).toEqual([]);
-    const leftovers = readdirSync(join(dir, BUCKET), { recursive: true }).map(String).filter((f) => f.includes('.tmp-'));
+    const leftovers = readdirSync(join(dir, BUCKET), { recursive: true })
+      .map(String)
+      .filter((f) => f.includes('.tmp-'));
     expect(leftovers).toEqual([]);
   });
 });

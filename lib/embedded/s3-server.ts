@@ -16,7 +16,9 @@ import { storeGuard, type S3rverStoreLike } from './s3/store-guard';
 const require = createRequire(import.meta.url);
 // s3rver is CommonJS without types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const S3rver = require('s3rver') as new (opts: Record<string, unknown>) => {
+const S3rver = require('s3rver') as new (
+  opts: Record<string, unknown>,
+) => {
   run(): Promise<{ port: number }>;
   close(): Promise<void>;
   /** Koa's middleware list: [logger, XML encoder, mount interop, vhost, routes] */

@@ -31,7 +31,16 @@ const made: string[] = [];
 async function queuedRuns(n: number): Promise<string[]> {
   const rows = await getDb()
     .insert(runs)
-    .values(Array.from({ length: n }, () => ({ projectId: tp.id, studyId, runKey: randomBytes(32).toString('hex'), pipelineVersion: 'segflow-pipeline/1', params: fakeRunParams(), executor: KIND })))
+    .values(
+      Array.from({ length: n }, () => ({
+        projectId: tp.id,
+        studyId,
+        runKey: randomBytes(32).toString('hex'),
+        pipelineVersion: 'segflow-pipeline/1',
+        params: fakeRunParams(),
+        executor: KIND,
+      })),
+    )
     .returning({ id: runs.id });
   made.push(...rows.map((r) => r.id));
   return rows.map((r) => r.id);
@@ -51,7 +60,10 @@ describe('claiming runs (one query for every executor)', () => {
   it('two executors claiming one queued run at the same moment: one claim', async () => {
     const [id] = await queuedRuns(1);
     const [a, b] = [executorDb(), executorDb()];
-    const got = await Promise.all([claimNextRun(a, { executor: KIND, owner: 'exec-a', leaseS: 60 }), claimNextRun(b, { executor: KIND, owner: 'exec-b', leaseS: 60 })]);
+    const got = await Promise.all([
+      claimNextRun(a, { executor: KIND, owner: 'exec-a', leaseS: 60 }),
+      claimNextRun(b, { executor: KIND, owner: 'exec-b', leaseS: 60 }),
+    ]);
     expect(got.filter(Boolean)).toEqual([id]);
     const [row] = await getDb().select().from(runs).where(eq(runs.id, id));
     expect(row.status).toBe('running');
@@ -65,7 +77,12 @@ describe('claiming runs (one query for every executor)', () => {
     const executors = ['e1', 'e2', 'e3'].map((owner) => ({ owner, db: executorDb(), got: [] as string[] }));
     await Promise.all(
       executors.map(async (e) => {
-        for (let id = await claimNextRun(e.db, { executor: KIND, owner: e.owner, leaseS: 60 }); id; id = await claimNextRun(e.db, { executor: KIND, owner: e.owner, leaseS: 60 })) e.got.push(id);
+        for (
+          let id = await claimNextRun(e.db, { executor: KIND, owner: e.owner, leaseS: 60 });
+          id;
+          id = await claimNextRun(e.db, { executor: KIND, owner: e.owner, leaseS: 60 })
+        )
+          e.got.push(id);
       }),
     );
     const all = executors.flatMap((e) => e.got);

@@ -58,7 +58,10 @@ beforeAll(async () => {
     SEGFLOW_EXECUTOR: 'none',
   });
   tp = await createTestProject(getDb());
-  const engine = new UploadEngine({ api: new UploadApi({ baseUrl: 'http://segflow.test', token: tp.users.researcher.token, fetch: dispatchFetch() }), project: tp.slug });
+  const engine = new UploadEngine({
+    api: new UploadApi({ baseUrl: 'http://segflow.test', token: tp.users.researcher.token, fetch: dispatchFetch() }),
+    project: tp.slug,
+  });
   engine.add([fileSource(T1_NIFTI)]);
   seriesId = (await engine.run()).volumes[0].id;
   const spec = { ...JSON.parse(readFileSync(join(REPO_ROOT, 'models/brain-tissue/spec.json'), 'utf8')), name: modelName };
@@ -89,7 +92,8 @@ function startExecutor(extra: Record<string, string> = {}): ChildProcess & { out
   return Object.assign(child, { output: () => out });
 }
 
-const exited = (c: ChildProcess) => new Promise<number | null>((r) => (c.exitCode !== null || c.signalCode !== null ? r(c.exitCode) : c.once('exit', (code) => r(code))));
+const exited = (c: ChildProcess) =>
+  new Promise<number | null>((r) => (c.exitCode !== null || c.signalCode !== null ? r(c.exitCode) : c.once('exit', (code) => r(code))));
 
 /** waits for a condition (polling it), naming it when it never comes */
 async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 240_000): Promise<T> {
@@ -117,7 +121,8 @@ function childrenOf(pid: number): { pid: number; cmd: string }[] {
   return out;
 }
 
-const stepsOf = async (runId: string): Promise<Record<string, RunStep>> => Object.fromEntries((await getDb().select().from(runSteps).where(eq(runSteps.runId, runId))).map((s) => [s.name, s]));
+const stepsOf = async (runId: string): Promise<Record<string, RunStep>> =>
+  Object.fromEntries((await getDb().select().from(runSteps).where(eq(runSteps.runId, runId))).map((s) => [s.name, s]));
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 describe('segflow executor, its own process (app with SEGFLOW_EXECUTOR=none)', () => {
@@ -129,7 +134,11 @@ describe('segflow executor, its own process (app with SEGFLOW_EXECUTOR=none)', (
     expect(processExecutor()).toBeNull();
     const res = await routeRequest(
       [['POST', /^\/api\/projects\/([^/]+)\/runs$/, ['project'], runsRoute.POST]],
-      new Request(`http://segflow.test/api/projects/${tp.slug}/runs`, { method: 'POST', headers: { authorization: `Bearer ${tp.users.researcher.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ series: seriesId, model: modelName }) }),
+      new Request(`http://segflow.test/api/projects/${tp.slug}/runs`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tp.users.researcher.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ series: seriesId, model: modelName }),
+      }),
     );
     expect(res.status).toBe(201);
     const runId = ((await res.json()) as { run: { id: string } }).run.id;
@@ -195,7 +204,10 @@ describe('segflow executor, its own process (app with SEGFLOW_EXECUTOR=none)', (
     delete process.env[DEID_SECRET_ENV];
     expect(again.outputs).toEqual(parseStepOutputs(steps[SERVING_INFER_TASK]));
     for (const o of again.outputs) expect(sha256(await getObjectBytes({ key: o.key }))).toBe(o.sha256);
-    const [row] = await getDb().select().from(runs).where(and(eq(runs.id, runId), eq(runs.status, 'succeeded')));
+    const [row] = await getDb()
+      .select()
+      .from(runs)
+      .where(and(eq(runs.id, runId), eq(runs.status, 'succeeded')));
     expect(row.claimedBy).toBeNull();
   }, 300_000);
 });

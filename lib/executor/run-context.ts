@@ -56,7 +56,9 @@ export function buildInvocation(c: RunContext, task: PlannedTask, upstream: Reco
     kind: c.params.kind,
     inputs: c.inputs,
     upstream,
-    ...(model ? { model: { role: model.role, model: model.model, version: model.version, sha256: model.sha256, artifactKey: model.artifactKey, spec: model.spec } } : {}),
+    ...(model
+      ? { model: { role: model.role, model: model.model, version: model.version, sha256: model.sha256, artifactKey: model.artifactKey, spec: model.spec } }
+      : {}),
     params: STEP_PARAMS[step](c),
   } as TStepInvocation;
 }
@@ -69,15 +71,31 @@ export async function recordStepResult(db: DbOrTx, c: RunContext, task: PlannedT
   const r = c.run;
   if (task.step === 'infer') {
     const checks = ZRunChecks.catch([]).parse(result.info.checks ?? []);
-    const warnings = z.array(z.string()).catch([]).parse(result.info.warnings ?? []);
-    await db.update(runSteps).set({ checks }).where(and(eq(runSteps.runId, r.id), eq(runSteps.name, task.id)));
+    const warnings = z
+      .array(z.string())
+      .catch([])
+      .parse(result.info.warnings ?? []);
+    await db
+      .update(runSteps)
+      .set({ checks })
+      .where(and(eq(runSteps.runId, r.id), eq(runSteps.name, task.id)));
     // the shadow model's warnings stay on its task: researchers never see shadow results
     if (task.model === 'serving') await db.update(runs).set({ warnings }).where(eq(runs.id, r.id));
   }
   if (result.outputs.length) {
     await db
       .insert(storedObjects)
-      .values(result.outputs.map((o) => ({ projectId: r.projectId, studyId: r.studyId, key: o.key, versionId: o.versionId, size: o.size, sha256: o.sha256, class: 'derived' as const })))
+      .values(
+        result.outputs.map((o) => ({
+          projectId: r.projectId,
+          studyId: r.studyId,
+          key: o.key,
+          versionId: o.versionId,
+          size: o.size,
+          sha256: o.sha256,
+          class: 'derived' as const,
+        })),
+      )
       .onConflictDoNothing();
   }
   await indexRunDicom(db, c, task, result);

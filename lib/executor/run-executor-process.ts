@@ -16,7 +16,8 @@ import { writeExecutorHealth, type TExecutorHealth } from './health-file';
  */
 export async function runExecutorProcess(): Promise<void> {
   const cfg = config();
-  if (!cfg.executor.takesRuns) throw new AppError('invalid_input', 'SEGFLOW_EXECUTOR=none: an executor process that takes no runs would do nothing (unset it, or set local or argo)');
+  if (!cfg.executor.takesRuns)
+    throw new AppError('invalid_input', 'SEGFLOW_EXECUTOR=none: an executor process that takes no runs would do nothing (unset it, or set local or argo)');
   const startedAt = new Date().toISOString();
   let last: TExecutorHealth | null = null;
   const write = (h: Omit<TExecutorHealth, 'pid' | 'startedAt' | 'lastTickAt' | 'pollMs'>) => {

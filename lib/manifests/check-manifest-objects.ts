@@ -22,7 +22,10 @@ export async function checkManifestObjects(m: TRunManifest, opts: { bucket?: Buc
       body = res.Body as Readable;
     } catch (err) {
       const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      return { ok: false, problem: `${at}: ${status === 404 ? 'missing from the store' : `cannot be read (${err instanceof Error ? err.name : String(err)})`}` };
+      return {
+        ok: false,
+        problem: `${at}: ${status === 404 ? 'missing from the store' : `cannot be read (${err instanceof Error ? err.name : String(err)})`}`,
+      };
     }
     const hash = createHash('sha256');
     let size = 0;

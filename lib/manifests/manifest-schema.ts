@@ -61,7 +61,9 @@ export const ZManifestStep = z.strictObject({
   error: z.string().optional(),
   /** the model's input-domain and output-plausibility checks (infer tasks): what was checked, expected, found */
   checks: z
-    .array(z.strictObject({ check: z.string().min(1), outcome: z.enum(['passed', 'failed', 'warning', 'not-checked']), expected: z.string(), found: z.string() }))
+    .array(
+      z.strictObject({ check: z.string().min(1), outcome: z.enum(['passed', 'failed', 'warning', 'not-checked']), expected: z.string(), found: z.string() }),
+    )
     .optional(),
 });
 export type TManifestStep = z.infer<typeof ZManifestStep>;
@@ -87,9 +89,7 @@ export const ZRunManifest = z.strictObject({
     /** the local build id, or for argo a summary of the image set */
     build: z.string().min(1),
     /** container image per step: a digest reference (`...@sha256:<hex>`), never a movable tag */
-    images: z
-      .record(z.string().min(1), z.string().regex(/(?:^|@)sha256:[0-9a-f]{64}$/, 'expected an image digest (…@sha256:<64 hex>)'))
-      .optional(),
+    images: z.record(z.string().min(1), z.string().regex(/(?:^|@)sha256:[0-9a-f]{64}$/, 'expected an image digest (…@sha256:<64 hex>)')).optional(),
   }),
   inputs: z.array(ZManifestInput),
   models: z.array(ZManifestModel),

@@ -20,7 +20,12 @@ export interface TPublicKeyDocument {
 export function publicKeyDocument(key: KeyObject): TPublicKeyDocument {
   const raw = rawPublicKey(key);
   const id = keyId(raw);
-  return { alg: 'Ed25519', keyId: id, pem: publicKeyPem(key), jwk: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url'), kid: id, use: 'sig', alg: 'EdDSA' } };
+  return {
+    alg: 'Ed25519',
+    keyId: id,
+    pem: publicKeyPem(key),
+    jwk: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url'), kid: id, use: 'sig', alg: 'EdDSA' },
+  };
 }
 
 /** `<data dir>/keys/manifest-signing-key.pub.pem`: the public half beside the key, for local verifiers. */

@@ -31,7 +31,10 @@ mkdirSync(join(dataDir, 'keys'), { recursive: true });
 writeFileSync(signingKeyPath(dataDir), platformPkcs8, { mode: 0o600 });
 const emptyDir = mkdtempSync(join(tmpdir(), 'segflow-no-key-'));
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; out: { ok: boolean; problem?: string; objects?: number; keyId?: string } }> {
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number | null; out: { ok: boolean; problem?: string; objects?: number; keyId?: string } }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin/segflow.mjs'), 'manifest', 'verify', ...args], {
       cwd: ROOT,
@@ -54,7 +57,10 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ status
 /** A manifest whose objects really are in the test bucket. */
 async function storedManifest(projectId: string = randomUUID(), studyId: string = randomUUID()): Promise<{ manifest: TRunManifest; outputKey: string }> {
   const input = await putObject({ key: rawPhiKey({ projectId, studyId, uploadId: randomUUID(), index: 0 }), body: Buffer.from('input bytes') });
-  const output = await putObject({ key: derivedKey({ projectId, studyId, path: ['runs', randomUUID(), 'infer', 'mask.nii.gz'] }), body: Buffer.from('mask bytes, label 1 and 2') });
+  const output = await putObject({
+    key: derivedKey({ projectId, studyId, path: ['runs', randomUUID(), 'infer', 'mask.nii.gz'] }),
+    body: Buffer.from('mask bytes, label 1 and 2'),
+  });
   const manifest: TRunManifest = {
     schema: 'segflow.run-manifest/1',
     run: {
@@ -71,7 +77,9 @@ async function storedManifest(projectId: string = randomUUID(), studyId: string 
     inputs: [input],
     models: [{ role: 'live', model: 'brain-tissue', version: '1.0.0', sha256: 'd'.repeat(64) }],
     params: {},
-    steps: [{ name: 'infer', status: 'succeeded', attempts: 1, startedAt: '2026-03-01T10:00:01.000Z', finishedAt: '2026-03-01T10:00:09.000Z', outputs: [output] }],
+    steps: [
+      { name: 'infer', status: 'succeeded', attempts: 1, startedAt: '2026-03-01T10:00:01.000Z', finishedAt: '2026-03-01T10:00:09.000Z', outputs: [output] },
+    ],
   };
   return { manifest, outputKey: output.key };
 }
@@ -102,7 +110,12 @@ describe('the published manifest key', { timeout: 180_000 }, () => {
     const res = await publicKeyRoute();
     expect(res.status).toBe(200);
     const doc = (await res.json()) as TPublicKeyDocument;
-    expect(doc).toEqual({ alg: 'Ed25519', keyId: keyId(platform), pem: publicKeyPem(platform), jwk: expect.objectContaining({ kty: 'OKP', crv: 'Ed25519', kid: keyId(platform) }) });
+    expect(doc).toEqual({
+      alg: 'Ed25519',
+      keyId: keyId(platform),
+      pem: publicKeyPem(platform),
+      jwk: expect.objectContaining({ kty: 'OKP', crv: 'Ed25519', kid: keyId(platform) }),
+    });
     expect(createPublicKey({ key: doc.jwk, format: 'jwk' }).equals(createPublicKey(platform))).toBe(true);
   });
 
@@ -139,7 +152,9 @@ describe('the published manifest key', { timeout: 180_000 }, () => {
     await putObject({ key: outputKey, body: Buffer.from('mask bytes, label 1 and 3') });
     const flipped = await cli([file, '--objects']);
     expect(flipped.status).toBe(1);
-    expect(flipped.out.problem).toMatch(new RegExp(`^${outputKey}: sha256 [0-9a-f]{64} in the store, the manifest records ${manifest.steps[0].outputs[0].sha256}$`));
+    expect(flipped.out.problem).toMatch(
+      new RegExp(`^${outputKey}: sha256 [0-9a-f]{64} in the store, the manifest records ${manifest.steps[0].outputs[0].sha256}$`),
+    );
   });
 
   it('a run id fetches the manifest from the app (operators and admins)', async () => {

@@ -79,7 +79,7 @@ describe('sign → verify', () => {
   });
 
   it('canonical bytes are RFC 8785: sorted keys, no whitespace, UTF-8', () => {
-    const bytes = canonicalManifestBytes({ b: 1, a: { d: [1, 'é'], c: null }, 'ä': 1e21, z: 0.1 });
+    const bytes = canonicalManifestBytes({ b: 1, a: { d: [1, 'é'], c: null }, ä: 1e21, z: 0.1 });
     expect(bytes.toString('utf8')).toBe('{"a":{"c":null,"d":[1,"é"]},"b":1,"z":0.1,"ä":1e+21}');
   });
 
@@ -89,7 +89,11 @@ describe('sign → verify', () => {
       Array.isArray(v)
         ? v.map(reorder)
         : v && typeof v === 'object'
-          ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reorder(x)]))
+          ? Object.fromEntries(
+              Object.entries(v)
+                .reverse()
+                .map(([k, x]) => [k, reorder(x)]),
+            )
           : v;
     const text = JSON.stringify(reorder(env), null, 7).replace(/\n/g, '\r\n   ');
     expect(text).not.toBe(JSON.stringify(env));
@@ -163,20 +167,124 @@ describe('malformed envelopes are ok:false naming the field, never a throw', () 
     ['an array', () => [], /^envelope: .*expected object/],
     ['a number', () => 42, /^envelope: /],
     ['no signature', () => ({ ...good(), signature: undefined }), /^signature: /],
-    ['no signature value', () => { const e = good(); delete e.signature.value; return e; }, /^signature\.value: /],
-    ['signature not base64', () => { const e = good(); e.signature.value = '!!not base64!!'; return e; }, /^signature\.value: /],
-    ['signature wrong length', () => { const e = good(); e.signature.value = Buffer.alloc(10).toString('base64'); return e; }, /^signature\.value: .*64 bytes/],
-    ['public key not base64', () => { const e = good(); e.signature.publicKey = 'zzz'; return e; }, /^signature\.publicKey: /],
-    ['another algorithm', () => { const e = good(); e.signature.alg = 'RS256'; return e; }, /^signature\.alg: /],
+    [
+      'no signature value',
+      () => {
+        const e = good();
+        delete e.signature.value;
+        return e;
+      },
+      /^signature\.value: /,
+    ],
+    [
+      'signature not base64',
+      () => {
+        const e = good();
+        e.signature.value = '!!not base64!!';
+        return e;
+      },
+      /^signature\.value: /,
+    ],
+    [
+      'signature wrong length',
+      () => {
+        const e = good();
+        e.signature.value = Buffer.alloc(10).toString('base64');
+        return e;
+      },
+      /^signature\.value: .*64 bytes/,
+    ],
+    [
+      'public key not base64',
+      () => {
+        const e = good();
+        e.signature.publicKey = 'zzz';
+        return e;
+      },
+      /^signature\.publicKey: /,
+    ],
+    [
+      'another algorithm',
+      () => {
+        const e = good();
+        e.signature.alg = 'RS256';
+        return e;
+      },
+      /^signature\.alg: /,
+    ],
     ['sha256 as number', () => ({ ...good(), sha256: 12 }), /^sha256: /],
-    ['wrong schema id', () => { const e = good(); e.manifest.schema = 'segflow.run-manifest/2'; return e; }, /^manifest\.schema: /],
-    ['size as a string', () => { const e = good(); e.manifest.inputs[0].size = '12'; return e; }, /^manifest\.inputs\.0\.size: /],
-    ['unknown run status', () => { const e = good(); e.manifest.run.status = 'done'; return e; }, /^manifest\.run\.status: /],
-    ['missing outputs', () => { const e = good(); delete e.manifest.steps[1].outputs; return e; }, /^manifest\.steps\.1\.outputs: /],
-    ['uppercase hash', () => { const e = good(); e.manifest.models[0].sha256 = 'D'.repeat(64); return e; }, /^manifest\.models\.0\.sha256: /],
-    ['key outside derived/', () => { const e = good(); e.manifest.steps[0].outputs[0].key = 'raw-phi/x/y'; return e; }, /^manifest\.steps\.0\.outputs\.0\.key: /],
-    ['path traversal key', () => { const e = good(); e.manifest.inputs[0].key = 'derived/../raw-phi/x'; return e; }, /^manifest\.inputs\.0\.key: /],
-    ['an unsigned extra field', () => { const e = good(); e.manifest.run.comment = 'hi'; return e; }, /^manifest\.run: .*comment/],
+    [
+      'wrong schema id',
+      () => {
+        const e = good();
+        e.manifest.schema = 'segflow.run-manifest/2';
+        return e;
+      },
+      /^manifest\.schema: /,
+    ],
+    [
+      'size as a string',
+      () => {
+        const e = good();
+        e.manifest.inputs[0].size = '12';
+        return e;
+      },
+      /^manifest\.inputs\.0\.size: /,
+    ],
+    [
+      'unknown run status',
+      () => {
+        const e = good();
+        e.manifest.run.status = 'done';
+        return e;
+      },
+      /^manifest\.run\.status: /,
+    ],
+    [
+      'missing outputs',
+      () => {
+        const e = good();
+        delete e.manifest.steps[1].outputs;
+        return e;
+      },
+      /^manifest\.steps\.1\.outputs: /,
+    ],
+    [
+      'uppercase hash',
+      () => {
+        const e = good();
+        e.manifest.models[0].sha256 = 'D'.repeat(64);
+        return e;
+      },
+      /^manifest\.models\.0\.sha256: /,
+    ],
+    [
+      'key outside derived/',
+      () => {
+        const e = good();
+        e.manifest.steps[0].outputs[0].key = 'raw-phi/x/y';
+        return e;
+      },
+      /^manifest\.steps\.0\.outputs\.0\.key: /,
+    ],
+    [
+      'path traversal key',
+      () => {
+        const e = good();
+        e.manifest.inputs[0].key = 'derived/../raw-phi/x';
+        return e;
+      },
+      /^manifest\.inputs\.0\.key: /,
+    ],
+    [
+      'an unsigned extra field',
+      () => {
+        const e = good();
+        e.manifest.run.comment = 'hi';
+        return e;
+      },
+      /^manifest\.run: .*comment/,
+    ],
     ['an extra envelope field', () => ({ ...good(), note: 'x' }), /^envelope: .*note/],
     ['__proto__ key', () => JSON.parse(`{"__proto__":{"polluted":1},${JSON.stringify(good()).slice(1)}`), /__proto__/],
   ];

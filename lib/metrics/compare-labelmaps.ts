@@ -39,11 +39,7 @@ export const ZMaskComparison = z.object({
 });
 export type TMaskComparison = z.infer<typeof ZMaskComparison>;
 
-export function compareLabelmaps(
-  live: Volume<Uint8Array>,
-  shadow: Volume<Uint8Array>,
-  labels: readonly { value: number; name: string }[],
-): TMaskComparison {
+export function compareLabelmaps(live: Volume<Uint8Array>, shadow: Volume<Uint8Array>, labels: readonly { value: number; name: string }[]): TMaskComparison {
   assertSameGrid(live, shadow);
   if (labels.length === 0) throw new AppError('invalid_input', 'no labels to compare');
   for (const l of labels)
@@ -51,7 +47,11 @@ export function compareLabelmaps(
       throw new AppError('invalid_input', `label "${l.name}" has value ${l.value}; labelmap values are integers 0..255`);
 
   const counts = countLabelOverlap(live.data, shadow.data);
-  const distances = measureSurfaceDistances(live, shadow, labels.map((l) => l.value));
+  const distances = measureSurfaceDistances(
+    live,
+    shadow,
+    labels.map((l) => l.value),
+  );
   const voxelMl = voxelVolumeMl(live.affine);
   const rows = labels.map(
     ({ value, name }, i): TLabelComparison => ({
@@ -71,12 +71,14 @@ export function assertSameGrid(live: Volume<Uint8Array>, shadow: Volume<Uint8Arr
   const problems: string[] = [];
   if (live.dims.some((n, i) => n !== shadow.dims[i])) problems.push(`dims differ (live ${live.dims.join('×')}, shadow ${shadow.dims.join('×')})`);
   const voxels = (v: Volume<Uint8Array>) => v.dims[0] * v.dims[1] * v.dims[2];
-  for (const [which, v] of [['live', live], ['shadow', shadow]] as const)
+  for (const [which, v] of [
+    ['live', live],
+    ['shadow', shadow],
+  ] as const)
     if (v.data.length !== voxels(v)) problems.push(`${which} data has ${v.data.length} voxels, its dims ${v.dims.join('×')} need ${voxels(v)}`);
   if (live.spacing.some((s, i) => !(Math.abs(s - shadow.spacing[i]) <= GRID_TOLERANCE)))
     problems.push(`spacing differs (live [${live.spacing.join(', ')}] mm, shadow [${shadow.spacing.join(', ')}] mm)`);
   if (!affinesClose(live.affine, shadow.affine, GRID_TOLERANCE))
     problems.push(`affine differs by more than ${GRID_TOLERANCE} (live ${JSON.stringify(live.affine)}, shadow ${JSON.stringify(shadow.affine)})`);
-  if (problems.length > 0)
-    throw new AppError('invalid_input', `live and shadow labelmaps are not on the same grid: ${problems.join('; ')}`, { problems });
+  if (problems.length > 0) throw new AppError('invalid_input', `live and shadow labelmaps are not on the same grid: ${problems.join('; ')}`, { problems });
 }

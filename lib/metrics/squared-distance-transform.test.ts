@@ -10,8 +10,7 @@ function bruteForce(features: Vec3[], dims: Vec3, spacing: Vec3): Float64Array {
   for (let z = 0; z < nz; z++)
     for (let y = 0; y < ny; y++)
       for (let x = 0; x < nx; x++, i++)
-        for (const [u, v, w] of features)
-          out[i] = Math.min(out[i], ((x - u) * spacing[0]) ** 2 + ((y - v) * spacing[1]) ** 2 + ((z - w) * spacing[2]) ** 2);
+        for (const [u, v, w] of features) out[i] = Math.min(out[i], ((x - u) * spacing[0]) ** 2 + ((y - v) * spacing[1]) ** 2 + ((z - w) * spacing[2]) ** 2);
   return out;
 }
 
@@ -46,8 +45,7 @@ describe('squaredDistanceTransform', () => {
   ])('equals the brute-force EDT on an anisotropic grid (seed %i, feature density %f)', (seed, density) => {
     const random = seededRandom(seed);
     const features: Vec3[] = [];
-    for (let z = 0; z < dims[2]; z++)
-      for (let y = 0; y < dims[1]; y++) for (let x = 0; x < dims[0]; x++) if (random() < density) features.push([x, y, z]);
+    for (let z = 0; z < dims[2]; z++) for (let y = 0; y < dims[1]; y++) for (let x = 0; x < dims[0]; x++) if (random() < density) features.push([x, y, z]);
     if (features.length === 0) features.push([3, 4, 5]);
     expectSame(transformOf(features, dims, spacing), bruteForce(features, dims, spacing));
   });
@@ -62,13 +60,11 @@ describe('squaredDistanceTransform', () => {
     expect(transformOf([], dims, spacing).every((d) => d === Infinity)).toBe(true);
   });
 
-  it.each([
-    [[1, 1, 13]],
-    [[13, 1, 1]],
-    [[1, 13, 1]],
-    [[5, 6, 1]],
-  ] as [Vec3][])('handles degenerate dims %j', (d) => {
-    const features: Vec3[] = [[0, 0, 0], [d[0] - 1, d[1] - 1, d[2] - 1]];
+  it.each([[[1, 1, 13]], [[13, 1, 1]], [[1, 13, 1]], [[5, 6, 1]]] as [Vec3][])('handles degenerate dims %j', (d) => {
+    const features: Vec3[] = [
+      [0, 0, 0],
+      [d[0] - 1, d[1] - 1, d[2] - 1],
+    ];
     expectSame(transformOf(features, d, spacing), bruteForce(features, d, spacing));
   });
 });

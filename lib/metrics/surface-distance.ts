@@ -31,16 +31,11 @@ export interface SurfaceDistances {
   assdMm: number | null;
 }
 
-export function measureSurfaceDistances(
-  live: Volume<Uint8Array>,
-  shadow: Volume<Uint8Array>,
-  labels: readonly number[],
-): SurfaceDistances[] {
+export function measureSurfaceDistances(live: Volume<Uint8Array>, shadow: Volume<Uint8Array>, labels: readonly number[]): SurfaceDistances[] {
   const dims = live.dims;
   const [nx, ny, nz] = dims;
   if (dims.some((n, i) => n !== shadow.dims[i])) throw new Error(`labelmaps differ in dims: ${dims.join('×')} vs ${shadow.dims.join('×')}`);
-  if (live.data.length !== nx * ny * nz || shadow.data.length !== nx * ny * nz)
-    throw new Error(`labelmap data does not match dims ${dims.join('×')}`);
+  if (live.data.length !== nx * ny * nz || shadow.data.length !== nx * ny * nz) throw new Error(`labelmap data does not match dims ${dims.join('×')}`);
 
   const boxes = labelBoundingBoxes(live.data, shadow.data, dims, labels);
   let buffer: Float32Array | undefined;

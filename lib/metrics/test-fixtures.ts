@@ -22,22 +22,26 @@ export function makeLabelmap(dims: Vec3, spacing: Vec3, labelAt: (x: number, y: 
 
 /** Label `value` inside the ball of radius r mm about centre c mm (voxel centres at index × spacing). */
 export function ball(dims: Vec3, spacing: Vec3, c: Vec3, r: number, value = 1): Volume<Uint8Array> {
-  return makeLabelmap(dims, spacing, (x, y, z) =>
-    Math.hypot(x * spacing[0] - c[0], y * spacing[1] - c[1], z * spacing[2] - c[2]) <= r ? value : 0,
-  );
+  return makeLabelmap(dims, spacing, (x, y, z) => (Math.hypot(x * spacing[0] - c[0], y * spacing[1] - c[1], z * spacing[2] - c[2]) <= r ? value : 0));
 }
 
 /** Surface voxels by definition: in the label, with a 6-neighbour outside it or outside the volume. */
 export function surfacePoints(v: Volume<Uint8Array>, value: number): Vec3[] {
   const [nx, ny, nz] = v.dims;
-  const at = (x: number, y: number, z: number) =>
-    x >= 0 && y >= 0 && z >= 0 && x < nx && y < ny && z < nz ? v.data[x + nx * (y + ny * z)] : -1;
+  const at = (x: number, y: number, z: number) => (x >= 0 && y >= 0 && z >= 0 && x < nx && y < ny && z < nz ? v.data[x + nx * (y + ny * z)] : -1);
   const out: Vec3[] = [];
   for (let z = 0; z < nz; z++)
     for (let y = 0; y < ny; y++)
       for (let x = 0; x < nx; x++) {
         if (at(x, y, z) !== value) continue;
-        const steps: Vec3[] = [[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]];
+        const steps: Vec3[] = [
+          [1, 0, 0],
+          [-1, 0, 0],
+          [0, 1, 0],
+          [0, -1, 0],
+          [0, 0, 1],
+          [0, 0, -1],
+        ];
         if (steps.some(([dx, dy, dz]) => at(x + dx, y + dy, z + dz) !== value)) out.push([x, y, z]);
       }
   return out;

@@ -39,11 +39,25 @@ export function measureInputFacts(volume: Volume, p: { kind: 'dicom' | 'nifti'; 
 const mm = (v: number[]) => `${v.map((x) => Number(x.toFixed(2))).join(' × ')} mm`;
 const within = (v: number[], r: { min: number; max: number }) => v.every((x) => x >= r.min - 1e-6 && x <= r.max + 1e-6);
 
-const MODALITY_WORDS: Record<string, string> = { MR: 'MR', CT: 'CT', PT: 'PET', NM: 'nuclear medicine', US: 'ultrasound', CR: 'radiography', DX: 'radiography', MG: 'mammography', XA: 'angiography' };
+const MODALITY_WORDS: Record<string, string> = {
+  MR: 'MR',
+  CT: 'CT',
+  PT: 'PET',
+  NM: 'nuclear medicine',
+  US: 'ultrasound',
+  CR: 'radiography',
+  DX: 'radiography',
+  MG: 'mammography',
+  XA: 'angiography',
+};
 
 /** "CT of the chest", "MR of the brain", "a NIfTI volume of unstated modality" */
 export function describeInput(f: InputFacts): string {
-  const what = f.modality ? (MODALITY_WORDS[f.modality] ?? f.modality) : f.kind === 'nifti' ? 'a NIfTI volume of unstated modality' : 'a series of unstated modality';
+  const what = f.modality
+    ? (MODALITY_WORDS[f.modality] ?? f.modality)
+    : f.kind === 'nifti'
+      ? 'a NIfTI volume of unstated modality'
+      : 'a series of unstated modality';
   return f.bodyPart ? `${what} of the ${f.bodyPart.toLowerCase()}` : what;
 }
 
@@ -60,16 +74,36 @@ export function checkInputDomain(spec: TModelSpec, f: InputFacts): DomainVerdict
   checks.push(
     f.modality
       ? { check: 'modality', outcome: d.modalities.includes(f.modality) ? 'passed' : 'failed', expected: d.modalities.join(' or '), found: f.modality }
-      : { check: 'modality', outcome: 'not-checked', expected: d.modalities.join(' or '), found: f.kind === 'nifti' ? 'not stated (NIfTI carries no modality)' : 'not in the DICOM header' },
+      : {
+          check: 'modality',
+          outcome: 'not-checked',
+          expected: d.modalities.join(' or '),
+          found: f.kind === 'nifti' ? 'not stated (NIfTI carries no modality)' : 'not in the DICOM header',
+        },
   );
   checks.push(
     f.bodyPart
       ? { check: 'body-part', outcome: d.bodyParts.includes(f.bodyPart) ? 'passed' : 'failed', expected: d.bodyParts.join(' or '), found: f.bodyPart }
-      : { check: 'body-part', outcome: 'not-checked', expected: d.bodyParts.join(' or '), found: f.kind === 'nifti' ? 'not stated (NIfTI carries no body part)' : 'not in the DICOM header' },
+      : {
+          check: 'body-part',
+          outcome: 'not-checked',
+          expected: d.bodyParts.join(' or '),
+          found: f.kind === 'nifti' ? 'not stated (NIfTI carries no body part)' : 'not in the DICOM header',
+        },
   );
-  checks.push({ check: 'spacing', outcome: within(f.spacing, d.spacingMm) ? 'passed' : 'failed', expected: `${d.spacingMm.min}–${d.spacingMm.max} mm on every axis`, found: mm(f.spacing) });
+  checks.push({
+    check: 'spacing',
+    outcome: within(f.spacing, d.spacingMm) ? 'passed' : 'failed',
+    expected: `${d.spacingMm.min}–${d.spacingMm.max} mm on every axis`,
+    found: mm(f.spacing),
+  });
   const extent = f.dims.map((n, i) => n * f.spacing[i]);
-  checks.push({ check: 'extent', outcome: within(extent, d.extentMm) ? 'passed' : 'failed', expected: `${d.extentMm.min}–${d.extentMm.max} mm on every axis`, found: mm(extent) });
+  checks.push({
+    check: 'extent',
+    outcome: within(extent, d.extentMm) ? 'passed' : 'failed',
+    expected: `${d.extentMm.min}–${d.extentMm.max} mm on every axis`,
+    found: mm(extent),
+  });
   if (d.intensity) {
     const pct = (x: number) => `${Number((x * 100).toFixed(2))} %`;
     checks.push({

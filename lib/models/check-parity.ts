@@ -44,7 +44,11 @@ export async function checkParity(p: { model: LoadedModel; spec: TModelSpec; ref
   const results: ParityResult[] = [];
   for (const ref of p.references) {
     if (ref.mask.dims.join(',') !== ref.input.dims.join(',')) {
-      throw new AppError('invalid_input', `${ref.name}: the reference mask is ${ref.mask.dims.join('×')} voxels, its input ${ref.input.dims.join('×')}: a mask must be on its input's grid`, { file: ref.name });
+      throw new AppError(
+        'invalid_input',
+        `${ref.name}: the reference mask is ${ref.mask.dims.join('×')} voxels, its input ${ref.input.dims.join('×')}: a mask must be on its input's grid`,
+        { file: ref.name },
+      );
     }
     const out = await segmentVolume({ volume: ref.input, model: p.model, spec });
     const reference = Uint8Array.from(ref.mask.data, (v) => (v >= 0 && v <= 255 ? Math.round(v) : 255));

@@ -7,9 +7,7 @@
  */
 import { z } from 'zod';
 
-const ZRange = z
-  .object({ min: z.number().nonnegative(), max: z.number().positive() })
-  .refine((r) => r.min <= r.max, { message: 'min must not be above max' });
+const ZRange = z.object({ min: z.number().nonnegative(), max: z.number().positive() }).refine((r) => r.min <= r.max, { message: 'min must not be above max' });
 
 export const ZInputDomain = z.object({
   /** in the user's words, for refusals: "T1-weighted MR of the head" */

@@ -40,7 +40,16 @@ export async function listModels(db: DbOrTx): Promise<ModelListItem[]> {
     const stage =
       slot?.liveVersionId === version.id ? 'live' : slot?.shadowVersionId === version.id ? 'shadow' : slot?.canaryVersionId === version.id ? 'canary' : null;
     const domain = (version.spec as { domain?: { description?: string } }).domain?.description ?? null;
-    item.versions.push({ id: version.id, version: version.version, sha256: version.sha256, status: version.status, stage, createdAt: version.createdAt, domain, checks: describeEvidence(version.evidence) });
+    item.versions.push({
+      id: version.id,
+      version: version.version,
+      sha256: version.sha256,
+      status: version.status,
+      stage,
+      createdAt: version.createdAt,
+      domain,
+      checks: describeEvidence(version.evidence),
+    });
   }
   return [...byId.values()];
 }
@@ -55,7 +64,9 @@ function describeEvidence(raw: unknown): string {
   if (!e.parity) parts.push('no parity references');
   else {
     const lowest = Math.min(...e.parity.references.flatMap((r) => Object.values(r.dice)));
-    parts.push(`parity on ${e.parity.references.length} reference${e.parity.references.length === 1 ? '' : 's'}: lowest Dice ${lowest.toFixed(4)} (≥ ${e.parity.minDice})`);
+    parts.push(
+      `parity on ${e.parity.references.length} reference${e.parity.references.length === 1 ? '' : 's'}: lowest Dice ${lowest.toFixed(4)} (≥ ${e.parity.minDice})`,
+    );
   }
   return parts.join(' · ');
 }

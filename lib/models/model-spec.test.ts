@@ -16,11 +16,13 @@ describe('ZModelSpec', () => {
   it('names the file and the field on errors', () => {
     const raw = JSON.parse(text);
     expect(() => parseModelSpec('{', 'models/x/spec.json')).toThrow(/^models\/x\/spec\.json: not valid JSON/);
-    expect(() => parseModelSpec({ ...raw, labels: raw.labels.slice(0, 2) }, 'up/spec.json')).toThrow('up/spec.json: labels: output has 3 channels but 2 labels are listed');
-    expect(() => parseModelSpec({ ...raw, grid: { ...raw.grid, orientation: 'RAS' } })).toThrow(/spec\.json: grid\.orientation/);
-    expect(() => parseModelSpec({ ...raw, fullyConvolutional: false, inference: { mode: 'sliding-window', patch: [96, 96, 96], overlap: 0.5, blending: 'gaussian' } })).toThrow(
-      /inference: sliding-window inference needs a fully convolutional model/,
+    expect(() => parseModelSpec({ ...raw, labels: raw.labels.slice(0, 2) }, 'up/spec.json')).toThrow(
+      'up/spec.json: labels: output has 3 channels but 2 labels are listed',
     );
+    expect(() => parseModelSpec({ ...raw, grid: { ...raw.grid, orientation: 'RAS' } })).toThrow(/spec\.json: grid\.orientation/);
+    expect(() =>
+      parseModelSpec({ ...raw, fullyConvolutional: false, inference: { mode: 'sliding-window', patch: [96, 96, 96], overlap: 0.5, blending: 'gaussian' } }),
+    ).toThrow(/inference: sliding-window inference needs a fully convolutional model/);
   });
 
   it('accepts sliding-window, percentile and z-score settings', () => {

@@ -82,7 +82,8 @@ export const ZModelSpec = z
       ctx.addIssue({ code: 'custom', path: ['labels'], message: `output has ${channels} channels but ${spec.labels.length} labels are listed` });
     }
     spec.labels.forEach((l, i) => {
-      if (l.value !== i) ctx.addIssue({ code: 'custom', path: ['labels', i, 'value'], message: `label values must be 0..n-1 in channel order; got ${l.value} at ${i}` });
+      if (l.value !== i)
+        ctx.addIssue({ code: 'custom', path: ['labels', i, 'value'], message: `label values must be 0..n-1 in channel order; got ${l.value} at ${i}` });
     });
     if (spec.input.shape[1] !== 1) ctx.addIssue({ code: 'custom', path: ['input', 'shape', 1], message: 'only single-channel input is supported' });
     if (spec.intensity.method === 'percentile-clip' && spec.intensity.lower >= spec.intensity.upper) {

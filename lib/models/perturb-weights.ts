@@ -7,16 +7,13 @@ import { AppError } from '@/lib/errors';
 import { readFloat32Initializer, writeFloat32Initializer } from './onnx-initializers';
 import { decodeOnnx, encodeOnnx, graphOf } from './onnx-proto';
 
-
-export function perturbWeights(
-  bytes: Uint8Array,
-  opts: { initializer: string; scale: number; seed: number },
-  where = 'model.onnx',
-): Uint8Array {
+export function perturbWeights(bytes: Uint8Array, opts: { initializer: string; scale: number; seed: number }, where = 'model.onnx'): Uint8Array {
   const model = decodeOnnx(bytes, where);
   const t = graphOf(model).initializer.find((i) => i.name === opts.initializer);
   if (!t) {
-    const names = graphOf(model).initializer.map((i) => i.name).join(', ');
+    const names = graphOf(model)
+      .initializer.map((i) => i.name)
+      .join(', ');
     throw new AppError('invalid_input', `${where}: no initializer named "${opts.initializer}" (have: ${names})`);
   }
   const w = readFloat32Initializer(t);

@@ -53,7 +53,9 @@ export async function registerModelVersion(
     const loaded = await loadModel({ source: bytesModelSource({ model: p.model, spec, describe: where }), expectedSha256: sha256, log: () => {} });
     parity = await checkParity({ model: loaded, spec, references: p.references });
     if (!parity.passed) {
-      throw new AppError('invalid_input', `${where}: parity check failed (every label needs Dice ≥ ${parity.minDice}): ${describeParityFailure(parity)}`, { parity });
+      throw new AppError('invalid_input', `${where}: parity check failed (every label needs Dice ≥ ${parity.minDice}): ${describeParityFailure(parity)}`, {
+        parity,
+      });
     }
   }
   const evidence = {
@@ -67,10 +69,24 @@ export async function registerModelVersion(
 
   const modelId =
     existingModel?.id ??
-    (await db.insert(models).values({ name: spec.name, description: p.description ?? spec.description ?? null }).returning({ id: models.id }))[0].id;
+    (
+      await db
+        .insert(models)
+        .values({ name: spec.name, description: p.description ?? spec.description ?? null })
+        .returning({ id: models.id })
+    )[0].id;
   const [version] = await db
     .insert(modelVersions)
-    .values({ modelId, version: spec.version, sha256, artifactKey: key, spec: spec as unknown as Record<string, unknown>, status: 'validated', evidence, registeredBy: p.registeredBy ?? null })
+    .values({
+      modelId,
+      version: spec.version,
+      sha256,
+      artifactKey: key,
+      spec: spec as unknown as Record<string, unknown>,
+      status: 'validated',
+      evidence,
+      registeredBy: p.registeredBy ?? null,
+    })
     .returning();
   return { version, created: true };
 }

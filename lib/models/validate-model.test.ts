@@ -39,7 +39,10 @@ describe('validateModel', () => {
 
   it('rejects a spec whose fixed shape or label count contradicts the model', async () => {
     const shape: TModelSpec = { ...spec, input: { ...spec.input, shape: ['batch_size', 1, 128, 256, 256] } };
-    await expect(validateModel(bytes, shape)).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('dim 2 is 256, the spec says 128') });
+    await expect(validateModel(bytes, shape)).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining('dim 2 is 256, the spec says 128'),
+    });
     const labels: TModelSpec = {
       ...spec,
       output: { ...spec.output, shape: ['batch_size', 'classes', 256, 256, 256] },

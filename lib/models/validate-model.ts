@@ -26,12 +26,18 @@ export interface ModelValidation {
 function checkTensor(kind: 'input' | 'output', declared: OnnxTensorInfo[], want: TModelSpec['input'], where: string): void {
   const found = declared.find((t) => t.name === want.name);
   if (!found) {
-    throw new AppError('invalid_input', `${where}: spec ${kind} "${want.name}" is not a graph ${kind} (the model has: ${declared.map((t) => `"${t.name}"`).join(', ')})`, {
-      field: `${kind}.name`,
-    });
+    throw new AppError(
+      'invalid_input',
+      `${where}: spec ${kind} "${want.name}" is not a graph ${kind} (the model has: ${declared.map((t) => `"${t.name}"`).join(', ')})`,
+      {
+        field: `${kind}.name`,
+      },
+    );
   }
   if (found.elemType !== ONNX_FLOAT) {
-    throw new AppError('invalid_input', `${where}: graph ${kind} "${want.name}" has element type ${found.elemType}, the spec says float32`, { field: `${kind}.dtype` });
+    throw new AppError('invalid_input', `${where}: graph ${kind} "${want.name}" has element type ${found.elemType}, the spec says float32`, {
+      field: `${kind}.dtype`,
+    });
   }
   if (found.shape.length !== want.shape.length) {
     throw new AppError('invalid_input', `${where}: graph ${kind} "${want.name}" has rank ${found.shape.length}, the spec shape has ${want.shape.length} dims`, {
@@ -43,7 +49,9 @@ function checkTensor(kind: 'input' | 'output', declared: OnnxTensorInfo[], want:
     // a symbolic dim in the model accepts any size the spec fixes; the reverse is a contradiction
     const conflict = typeof actual === 'number' && (typeof dim === 'string' || dim !== actual);
     if (conflict) {
-      throw new AppError('invalid_input', `${where}: graph ${kind} "${want.name}" dim ${i} is ${actual}, the spec says ${dim}`, { field: `${kind}.shape.${i}` });
+      throw new AppError('invalid_input', `${where}: graph ${kind} "${want.name}" dim ${i} is ${actual}, the spec says ${dim}`, {
+        field: `${kind}.shape.${i}`,
+      });
     }
   });
 }
@@ -94,9 +102,13 @@ export async function validateModel(bytes: Uint8Array, spec: TModelSpec, where =
     const outputDims = [...out.dims];
     const expected = [1, spec.labels.length, sz, sy, sx];
     if (outputDims.join(',') !== expected.join(',')) {
-      throw new AppError('invalid_input', `${where}: test run output has shape [${outputDims}], expected [${expected}] (one channel per label, same spatial size)`, {
-        file: where,
-      });
+      throw new AppError(
+        'invalid_input',
+        `${where}: test run output has shape [${outputDims}], expected [${expected}] (one channel per label, same spatial size)`,
+        {
+          file: where,
+        },
+      );
     }
     const data = out.data as Float32Array;
     for (let i = 0; i < data.length; i++) {

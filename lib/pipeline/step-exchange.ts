@@ -15,14 +15,22 @@ import { ZObjectRef, ZStepResult, type TObjectRef, type TStepInvocation, type TS
 /** The platform stores a task's invocation (before submitting the workflow). */
 export async function storeInvocation(inv: TStepInvocation): Promise<TObjectRef> {
   const body = new TextEncoder().encode(JSON.stringify(inv));
-  const put = await putObject({ key: invocationKey({ projectId: inv.run.projectId, runId: inv.run.id, task: inv.task }), body, contentType: 'application/json' });
+  const put = await putObject({
+    key: invocationKey({ projectId: inv.run.projectId, runId: inv.run.id, task: inv.task }),
+    body,
+    contentType: 'application/json',
+  });
   return { key: put.key, versionId: put.versionId, sha256: put.sha256, size: put.size };
 }
 
 /** A step stores its result and answers the reference (the task's `result` output parameter). */
 export async function storeStepResult(inv: TStepInvocation, result: TStepResult): Promise<TObjectRef> {
   const body = new TextEncoder().encode(argoParameterJson(result));
-  const put = await putObject({ key: stepResultKey({ projectId: inv.run.projectId, step: inv.step, runId: inv.run.id, task: inv.task }), body, contentType: 'application/json' });
+  const put = await putObject({
+    key: stepResultKey({ projectId: inv.run.projectId, step: inv.step, runId: inv.run.id, task: inv.task }),
+    body,
+    contentType: 'application/json',
+  });
   return { key: put.key, versionId: put.versionId, sha256: put.sha256, size: put.size };
 }
 

@@ -66,7 +66,9 @@ export interface StepDecl<
   timeoutS: number;
 }
 
-function defineStep<R extends 'worker' | 'platform', P extends z.ZodObject, I extends z.ZodObject, O extends Record<string, StepOutputDecl>>(d: StepDecl<R, P, I, O>): StepDecl<R, P, I, O> {
+function defineStep<R extends 'worker' | 'platform', P extends z.ZodObject, I extends z.ZodObject, O extends Record<string, StepOutputDecl>>(
+  d: StepDecl<R, P, I, O>,
+): StepDecl<R, P, I, O> {
   return d;
 }
 
@@ -243,6 +245,10 @@ export function stepOutputs<K extends StepName, T extends { name: string }>(outp
 }
 
 /** The one recorded output of a task of `step` that is its declared output `alias`, if written. */
-export function stepOutput<K extends StepName, T extends { name: string }>(outputs: readonly T[] | undefined, step: K, alias: StepOutputAlias<K>): T | undefined {
+export function stepOutput<K extends StepName, T extends { name: string }>(
+  outputs: readonly T[] | undefined,
+  step: K,
+  alias: StepOutputAlias<K>,
+): T | undefined {
   return outputs ? stepOutputs(outputs, step, alias)[0] : undefined;
 }

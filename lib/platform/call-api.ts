@@ -7,7 +7,11 @@ import { apiConnection } from './api-client';
  */
 export async function callApi<T>(method: string, path: string, body?: unknown, role: Parameters<typeof apiConnection>[0] = 'researcher'): Promise<T> {
   const { baseUrl, token } = apiConnection(role);
-  const res = await fetch(`${baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   const data = (await res.json().catch(() => null)) as (T & { error?: { message?: string } }) | null;
   if (!res.ok) throw new Error(`${method} ${path}: ${data?.error?.message ?? `HTTP ${res.status}`}`);
   return data as T;

@@ -51,7 +51,9 @@ function executorProcess(): string {
 }
 
 async function runCounts(kind: 'local' | 'argo'): Promise<string> {
-  const rows = (await getDb().execute(sql`select status::text as status, count(*)::int as n from runs where executor = ${kind} and status in ('queued', 'running') group by status`)) as unknown as { status: string; n: number }[];
+  const rows = (await getDb().execute(
+    sql`select status::text as status, count(*)::int as n from runs where executor = ${kind} and status in ('queued', 'running') group by status`,
+  )) as unknown as { status: string; n: number }[];
   const n = (s: string) => rows.find((r) => r.status === s)?.n ?? 0;
   return `${n('running')} running, ${n('queued')} queued`;
 }
@@ -67,7 +69,8 @@ async function runCounts(kind: 'local' | 'argo'): Promise<string> {
 async function checkExecutor(): Promise<Health['executor']> {
   const { kind, takesRuns } = config().executor;
   try {
-    if (!takesRuns) return { kind, ok: true, detail: `this process takes no runs (SEGFLOW_EXECUTOR=none); runs are for the ${kind} executor: ${await runCounts(kind)}` };
+    if (!takesRuns)
+      return { kind, ok: true, detail: `this process takes no runs (SEGFLOW_EXECUTOR=none); runs are for the ${kind} executor: ${await runCounts(kind)}` };
     if (kind === 'argo') {
       const connection = argoConnection();
       if (!connection) return { kind, ok: false, detail: 'the Argo executor is chosen but ARGO_SERVER is not set' };

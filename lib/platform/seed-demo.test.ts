@@ -48,6 +48,10 @@ describe('demo seed', () => {
     const { client, settings } = getStorage();
     await client.send(new DeleteObjectCommand({ Bucket: settings.bucket, Key: object.key }));
     await seedDemoContent(db, { projectId: second.projectId, researcherId: second.userIds.researcher });
-    expect(createHash('sha256').update(await getObjectBytes({ key: object.key })).digest('hex')).toBe(object.sha256);
+    expect(
+      createHash('sha256')
+        .update(await getObjectBytes({ key: object.key }))
+        .digest('hex'),
+    ).toBe(object.sha256);
   });
 });

@@ -47,7 +47,10 @@ async function ensureUser(db: Db, u: { email: string; name: string; password: st
  * role written to `tokensFile` (reused while still valid, so a second start keeps them).
  * Idempotent: running it again changes nothing that exists.
  */
-export async function seedDemo(db: Db, opts: { tokensFile?: string } = {}): Promise<{ projectId: string; userIds: Record<Role, string>; tokens: DemoTokens | null }> {
+export async function seedDemo(
+  db: Db,
+  opts: { tokensFile?: string } = {},
+): Promise<{ projectId: string; userIds: Record<Role, string>; tokens: DemoTokens | null }> {
   const projectId = await ensureProject(db, DEMO_PROJECT_SLUG, 'Demo project');
   const userIds = {} as Record<Role, string>;
   for (const role of ROLES) {

@@ -46,7 +46,9 @@ async function waitForHealth(url: string, child: { exitCode: number | null }): P
  */
 async function buildApp(nextBin: string, env: NodeJS.ProcessEnv): Promise<void> {
   const started = Date.now();
-  console.log('[segflow] building the app for production (next build --webpack): the first start takes a few minutes, later starts reuse the build until the sources change');
+  console.log(
+    '[segflow] building the app for production (next build --webpack): the first start takes a few minutes, later starts reuse the build until the sources change',
+  );
   const elapsed = () => {
     const s = Math.round((Date.now() - started) / 1000);
     return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
@@ -83,8 +85,14 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
   const closers: (() => Promise<void>)[] = [];
   const runtime: TRuntimeFile = { appUrl, pid: process.pid };
   // NEXT_TELEMETRY_DISABLED: medical-imaging deployments send nothing home, and this machine cannot.
-  // biome-ignore lint/style/noProcessEnv: the children inherit this process's environment
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', SEGFLOW_DATA_DIR: dir, NEXTAUTH_URL: appUrl, NEXTAUTH_SECRET: authSecret(dir) };
+  const childEnv: NodeJS.ProcessEnv = {
+    // biome-ignore lint/style/noProcessEnv: the children inherit this process's environment
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: '1',
+    SEGFLOW_DATA_DIR: dir,
+    NEXTAUTH_URL: appUrl,
+    NEXTAUTH_SECRET: authSecret(dir),
+  };
 
   let databaseUrl = cfg.database.url;
   if (!databaseUrl) {

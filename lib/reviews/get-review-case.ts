@@ -47,6 +47,8 @@ export async function getReviewCase(db: DbOrTx, p: { comparisonId: string; proje
     shadowVersion: row.shadowVersion,
     createdAt: row.createdAt.toISOString(),
     metrics: labelAgreement(row.metrics),
-    myVerdict: mine ? { verdict: mine.verdict as Verdict, comment: mine.note, at: ((mine.details?.updatedAt as string | undefined) ?? mine.createdAt.toISOString()) } : null,
+    myVerdict: mine
+      ? { verdict: mine.verdict as Verdict, comment: mine.note, at: (mine.details?.updatedAt as string | undefined) ?? mine.createdAt.toISOString() }
+      : null,
   };
 }

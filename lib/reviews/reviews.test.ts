@@ -51,7 +51,14 @@ describe('review cases', () => {
     expect(reviewProjectIds(researcher)).toEqual([]);
     const queue = await listReviewQueue(getDb(), { projectIds: reviewProjectIds(reviewer), reviewerId: reviewer.userId });
     const item = queue.find((q) => q.id === seeded.comparison!.id)!;
-    expect(item).toMatchObject({ projectSlug: tp.slug, myVerdict: null, labels: [{ name: 'White Matter', dice: 0.91 }, { name: 'Grey Matter', dice: 0.87 }] });
+    expect(item).toMatchObject({
+      projectSlug: tp.slug,
+      myVerdict: null,
+      labels: [
+        { name: 'White Matter', dice: 0.91 },
+        { name: 'Grey Matter', dice: 0.87 },
+      ],
+    });
     expect(item.studyLabel).toMatch(/^S-\d+/);
     expect(item.meanDice).toBeCloseTo(0.89, 6);
     // newest first
@@ -74,7 +81,11 @@ describe('review cases', () => {
       expect(Number(new URL(link.url).searchParams.get('X-Amz-Expires'))).toBeLessThanOrEqual(300);
       const res = await fetch(link.url);
       expect(res.status).toBe(200);
-      expect(createHash('sha256').update(new Uint8Array(await res.arrayBuffer())).digest('hex')).toBe(link.sha256);
+      expect(
+        createHash('sha256')
+          .update(new Uint8Array(await res.arrayBuffer()))
+          .digest('hex'),
+      ).toBe(link.sha256);
     }
   });
 
@@ -112,6 +123,9 @@ describe('review cases', () => {
       expect(await submit(role, { comparison: id, verdict: 'equivalent' }), role).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     }
     expect(await submit('reviewer', { comparison: id, verdict: 'great' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    expect(await submit('reviewer', { comparison: '00000000-0000-4000-8000-000000000000', verdict: 'equivalent' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await submit('reviewer', { comparison: '00000000-0000-4000-8000-000000000000', verdict: 'equivalent' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
   });
 });

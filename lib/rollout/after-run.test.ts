@@ -17,13 +17,24 @@ beforeAll(async () => {
 
 async function canaryDeployment(): Promise<Deployment> {
   const d = await createDeployment(getDb(), { registeredBy: tp.users.operator.id });
-  await setSlotVersion(getDb(), { modelId: d.modelId, versionId: d.candidate.id, stage: 'canary', canaryPercent: 25, actorId: tp.users.admin.id, reason: 'scenario: canary 25%' });
+  await setSlotVersion(getDb(), {
+    modelId: d.modelId,
+    versionId: d.candidate.id,
+    stage: 'canary',
+    canaryPercent: 25,
+    actorId: tp.users.admin.id,
+    reason: 'scenario: canary 25%',
+  });
   // the live version's timings over the same window: the latency baseline
   await addRuns(getDb(), tp, studyId, 10, { served: { versionId: d.live.id, role: 'live' }, servingMs: () => 1000 });
   return d;
 }
 const slotOf = async (d: Deployment) => (await getDb().select().from(deploymentSlots).where(eq(deploymentSlots.modelId, d.modelId)))[0];
-const rollbacks = (d: Deployment) => getDb().select().from(slotEvents).where(and(eq(slotEvents.versionId, d.candidate.id), eq(slotEvents.state, 'rolled_back')));
+const rollbacks = (d: Deployment) =>
+  getDb()
+    .select()
+    .from(slotEvents)
+    .where(and(eq(slotEvents.versionId, d.candidate.id), eq(slotEvents.state, 'rolled_back')));
 
 describe('automatic canary rollback after a run (executor hook)', () => {
   it('rolls a canary back once it has the minimum runs and its failure rate is over the limit', async () => {
@@ -38,9 +49,14 @@ describe('automatic canary rollback after a run (executor hook)', () => {
     expect(await slotOf(d)).toMatchObject({ liveVersionId: d.live.id, canaryVersionId: null, canaryPercent: 0 });
     const [event] = await rollbacks(d);
     expect(event).toMatchObject({ stage: 'canary', state: 'rolled_back', actorId: null });
-    expect(event.reason).toContain(`automatic rollback of ${d.name}@1.1.0 at canary 25%: canary-failure-rate: 0.200 (needs <= 0.05) — 4/20 canary inferences failed`);
+    expect(event.reason).toContain(
+      `automatic rollback of ${d.name}@1.1.0 at canary 25%: canary-failure-rate: 0.200 (needs <= 0.05) — 4/20 canary inferences failed`,
+    );
     expect((event.gate as { checks: { name: string; passed: boolean }[] }).checks.find((c) => c.name === 'canary-failure-rate')?.passed).toBe(false);
-    const audited = await getDb().select().from(auditEvents).where(and(eq(auditEvents.action, 'promotion.auto_rollback'), eq(auditEvents.targetId, d.modelId)));
+    const audited = await getDb()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'promotion.auto_rollback'), eq(auditEvents.targetId, d.modelId)));
     expect(audited).toHaveLength(1);
 
     // a later canary run of the rolled-back version changes nothing more
@@ -56,7 +72,11 @@ describe('automatic canary rollback after a run (executor hook)', () => {
     expect(event.reason).toContain('canary-latency-p95-ratio: 2.500 (needs <= 1.5) — p95 canary 2.5 s vs live 1.0 s');
 
     const healthy = await canaryDeployment();
-    const ok = await addRuns(getDb(), tp, studyId, 20, { served: { versionId: healthy.candidate.id, role: 'canary' }, servingMs: () => 1200, servingFails: (i) => i === 3 });
+    const ok = await addRuns(getDb(), tp, studyId, 20, {
+      served: { versionId: healthy.candidate.id, role: 'canary' },
+      servingMs: () => 1200,
+      servingFails: (i) => i === 3,
+    });
     await afterRunFinished(getDb(), ok.at(-1)!);
     expect((await slotOf(healthy)).canaryVersionId).toBe(healthy.candidate.id);
     expect(await rollbacks(healthy)).toHaveLength(0);
@@ -66,7 +86,9 @@ describe('automatic canary rollback after a run (executor hook)', () => {
     const d = await canaryDeployment();
     const [liveRun] = await addRuns(getDb(), tp, studyId, 1, { served: { versionId: d.live.id, role: 'live' }, servingFails: () => true });
     await expect(afterRunFinished(getDb(), liveRun)).resolves.toBeUndefined();
-    await expect(afterRunFinished(getDb(), { ...liveRun, servedBy: 'canary', modelVersionId: '00000000-0000-4000-8000-000000000000' })).resolves.toBeUndefined();
+    await expect(
+      afterRunFinished(getDb(), { ...liveRun, servedBy: 'canary', modelVersionId: '00000000-0000-4000-8000-000000000000' }),
+    ).resolves.toBeUndefined();
     expect((await slotOf(d)).canaryVersionId).toBe(d.candidate.id);
   });
 });

@@ -35,7 +35,11 @@ export async function approvePromotion(
   const name = `${c.model.name}@${c.version.version}`;
   const requests = await promotionRequests(db, c);
   if (requests.length === 0) throw new AppError('conflict', `no promotion of ${name} is waiting for approval; request it first`);
-  const conflict = approvalConflict(c, requests.map((r) => r.actorId), p.actorId);
+  const conflict = approvalConflict(
+    c,
+    requests.map((r) => r.actorId),
+    p.actorId,
+  );
   if (conflict) throw new AppError('forbidden', conflict);
 
   const { evaluation } = await evaluateCandidate(db, c, p.policy);

@@ -37,7 +37,9 @@ describe('canaryBucket', () => {
 
   it('is stable: the same study, the same bucket, across processes and releases', () => {
     // pinned: changing the hash would move studies between live and canary in the middle of a rollout
-    expect(['00000000-0000-4000-8000-000000000000', '6f1b1b7e-8d5c-4b59-9a7e-2f0c9e1d3a42', '11111111-2222-4333-8444-555555555555'].map(canaryBucket)).toEqual([39, 18, 59]);
+    expect(['00000000-0000-4000-8000-000000000000', '6f1b1b7e-8d5c-4b59-9a7e-2f0c9e1d3a42', '11111111-2222-4333-8444-555555555555'].map(canaryBucket)).toEqual([
+      39, 18, 59,
+    ]);
     const ids = studyIds(50, 'stable');
     expect(ids.map(canaryBucket)).toEqual(ids.map(canaryBucket));
   });
@@ -55,13 +57,28 @@ describe('chooseModels with a canary on the slot (real database)', () => {
     const spec = { labels: [{ value: 1, name: 'White Matter' }] };
     [live, canary] = await db
       .insert(modelVersions)
-      .values(['1.0.0', '1.1.0'].map((v) => ({ modelId: model.id, version: v, sha256: randomBytes(32).toString('hex'), artifactKey: `models/${modelName}/${v}/model.onnx`, spec, status: 'validated' as const })))
+      .values(
+        ['1.0.0', '1.1.0'].map((v) => ({
+          modelId: model.id,
+          version: v,
+          sha256: randomBytes(32).toString('hex'),
+          artifactKey: `models/${modelName}/${v}/model.onnx`,
+          spec,
+          status: 'validated' as const,
+        })),
+      )
       .returning();
     await setSlotVersion(db, { modelId: model.id, versionId: live.id, stage: 'live', reason: 'test: live' });
   });
 
   const setPercent = async (percent: number) => {
-    await setSlotVersion(getDb(), { modelId: canary.modelId, versionId: canary.id, stage: 'canary', canaryPercent: percent, reason: `test: canary ${percent} %` });
+    await setSlotVersion(getDb(), {
+      modelId: canary.modelId,
+      versionId: canary.id,
+      stage: 'canary',
+      canaryPercent: percent,
+      reason: `test: canary ${percent} %`,
+    });
     const [slot] = await getDb().select().from(deploymentSlots).where(eq(deploymentSlots.modelId, canary.modelId));
     expect(slot.canaryPercent).toBe(percent);
   };

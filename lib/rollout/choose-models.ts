@@ -23,11 +23,21 @@ function ref<R extends 'live' | 'canary' | 'shadow'>(role: R, name: string, v: M
  * version when one is deployed (its mask is stored and compared, never shown to researchers).
  */
 export async function chooseModels(db: DbOrTx, p: { model: string; studyId: string }): Promise<{ serving: Serving; shadow: Shadow | null }> {
-  const [row] = await db.select({ model: models, slot: deploymentSlots }).from(models).innerJoin(deploymentSlots, eq(deploymentSlots.modelId, models.id)).where(eq(models.name, p.model)).limit(1);
+  const [row] = await db
+    .select({ model: models, slot: deploymentSlots })
+    .from(models)
+    .innerJoin(deploymentSlots, eq(deploymentSlots.modelId, models.id))
+    .where(eq(models.name, p.model))
+    .limit(1);
   if (!row) throw new AppError('not_found', `model ${p.model} has no deployment slot`);
   const { slot } = row;
   const ids = [slot.liveVersionId, slot.canaryVersionId, slot.shadowVersionId].filter((x): x is string => Boolean(x));
-  const versions = ids.length ? await db.select().from(modelVersions).where(and(eq(modelVersions.modelId, row.model.id), inArray(modelVersions.id, ids))) : [];
+  const versions = ids.length
+    ? await db
+        .select()
+        .from(modelVersions)
+        .where(and(eq(modelVersions.modelId, row.model.id), inArray(modelVersions.id, ids)))
+    : [];
   const byId = new Map(versions.map((v) => [v.id, v]));
   const live = slot.liveVersionId ? byId.get(slot.liveVersionId) : undefined;
   const canary = slot.canaryVersionId ? byId.get(slot.canaryVersionId) : undefined;

@@ -10,9 +10,17 @@ import { deployShadow } from './deploy-shadow';
 
 async function model() {
   const db = getDb();
-  const [m] = await db.insert(models).values({ name: `shadow-${randomBytes(4).toString('hex')}` }).returning();
+  const [m] = await db
+    .insert(models)
+    .values({ name: `shadow-${randomBytes(4).toString('hex')}` })
+    .returning();
   const v = async (version: string, status: 'validated' | 'retired' = 'validated') =>
-    (await db.insert(modelVersions).values({ modelId: m.id, version, sha256: randomBytes(32).toString('hex'), artifactKey: `models/${m.name}/${version}/model.onnx`, spec: {}, status }).returning())[0];
+    (
+      await db
+        .insert(modelVersions)
+        .values({ modelId: m.id, version, sha256: randomBytes(32).toString('hex'), artifactKey: `models/${m.name}/${version}/model.onnx`, spec: {}, status })
+        .returning()
+    )[0];
   return { m, live: await v('1.0.0'), a: await v('1.1.0'), b: await v('1.2.0'), old: await v('0.9.0', 'retired') };
 }
 

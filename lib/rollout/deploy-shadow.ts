@@ -14,13 +14,19 @@ import { setSlotVersion } from '../models/set-slot-version';
 export async function deployShadow(db: DbOrTx, p: { modelId: string; versionId: string; actorId: string; reason: string }): Promise<DeploymentSlot> {
   const reason = p.reason.trim();
   if (!reason) throw new AppError('invalid_input', 'reason: putting a version into shadow needs a reason', { field: 'reason' });
-  const [version] = await db.select().from(modelVersions).where(and(eq(modelVersions.id, p.versionId), eq(modelVersions.modelId, p.modelId)));
+  const [version] = await db
+    .select()
+    .from(modelVersions)
+    .where(and(eq(modelVersions.id, p.versionId), eq(modelVersions.modelId, p.modelId)));
   if (!version) throw new AppError('not_found', `version ${p.versionId} of model ${p.modelId} not found`);
-  if (version.status === 'rejected' || version.status === 'retired') throw new AppError('conflict', `${version.version} is ${version.status}: it cannot go into shadow`);
+  if (version.status === 'rejected' || version.status === 'retired')
+    throw new AppError('conflict', `${version.version} is ${version.status}: it cannot go into shadow`);
   const [slot] = await db.select().from(deploymentSlots).where(eq(deploymentSlots.modelId, p.modelId)).for('update');
   if (!slot?.liveVersionId) throw new AppError('conflict', 'the model has no live version to compare a shadow with');
-  if (slot.liveVersionId === version.id || slot.canaryVersionId === version.id) throw new AppError('conflict', `${version.version} is already serving (${slot.liveVersionId === version.id ? 'live' : 'canary'})`);
+  if (slot.liveVersionId === version.id || slot.canaryVersionId === version.id)
+    throw new AppError('conflict', `${version.version} is already serving (${slot.liveVersionId === version.id ? 'live' : 'canary'})`);
   if (slot.shadowVersionId === version.id) throw new AppError('conflict', `${version.version} is already the shadow`);
-  if (slot.shadowVersionId) throw new AppError('conflict', 'the slot already has a shadow version: roll it back (Promotions) before putting another one in shadow');
+  if (slot.shadowVersionId)
+    throw new AppError('conflict', 'the slot already has a shadow version: roll it back (Promotions) before putting another one in shadow');
   return setSlotVersion(db, { modelId: p.modelId, versionId: version.id, stage: 'shadow', actorId: p.actorId, reason });
 }

@@ -38,7 +38,11 @@ describe('evaluateGate (shadow → canary), from the database', () => {
 
     const bad = await createDeployment(getDb(), { registeredBy: tp.users.operator.id });
     // Grey Matter: 17 cases at 0.98, 3 at 0.55 → mean 0.916 (above both thresholds), p10 0.55
-    await addRuns(getDb(), tp, studyId, 20, { served: { versionId: bad.live.id, role: 'live' }, shadowVersionId: bad.candidate.id, dice: (i) => ({ 'Grey Matter': i % 7 === 0 ? 0.55 : 0.98 }) });
+    await addRuns(getDb(), tp, studyId, 20, {
+      served: { versionId: bad.live.id, role: 'live' },
+      shadowVersionId: bad.candidate.id,
+      dice: (i) => ({ 'Grey Matter': i % 7 === 0 ? 0.55 : 0.98 }),
+    });
     const e = await evaluateGate(getDb(), { modelId: bad.modelId, stage: 'shadow' });
     expect(e.passed).toBe(false);
     const p10 = check(e, 'dice-p10', 'Grey Matter');
@@ -53,16 +57,37 @@ describe('evaluateGate (shadow → canary), from the database', () => {
     const db = getDb();
     const d = await createDeployment(db, { registeredBy: tp.users.operator.id });
     const made = await addRuns(db, tp, studyId, 20, { served: { versionId: d.live.id, role: 'live' }, shadowVersionId: d.candidate.id });
-    const cmp = await db.select({ id: comparisons.id }).from(comparisons).where(inArray(comparisons.runId, made.map((r) => r.id)));
+    const cmp = await db
+      .select({ id: comparisons.id })
+      .from(comparisons)
+      .where(
+        inArray(
+          comparisons.runId,
+          made.map((r) => r.id),
+        ),
+      );
     const reviewer = tp.users.reviewer.id;
-    const second = (await db.insert(users).values({ email: `second-${d.name}@test.segflow`, name: 'second reviewer' }).returning())[0].id;
+    const second = (
+      await db
+        .insert(users)
+        .values({ email: `second-${d.name}@test.segflow`, name: 'second reviewer' })
+        .returning()
+    )[0].id;
     // 5 cases reviewed by one reviewer, 1 of them by a second: 3 of 6 verdicts say live is better
-    await db.insert(reviewVerdicts).values([
-      ...cmp.slice(0, 5).map((c, i) => ({ comparisonId: c.id, reviewerId: reviewer, verdict: (i < 2 ? 'live_better' : 'equivalent') as 'live_better' | 'equivalent' })),
-      { comparisonId: cmp[0].id, reviewerId: second, verdict: 'live_better' as const },
-    ]);
+    await db
+      .insert(reviewVerdicts)
+      .values([
+        ...cmp
+          .slice(0, 5)
+          .map((c, i) => ({ comparisonId: c.id, reviewerId: reviewer, verdict: (i < 2 ? 'live_better' : 'equivalent') as 'live_better' | 'equivalent' })),
+        { comparisonId: cmp[0].id, reviewerId: second, verdict: 'live_better' as const },
+      ]);
     const e = await evaluateGate(db, { modelId: d.modelId, stage: 'shadow' });
-    expect(check(e, 'reviewers-live-better-share')).toMatchObject({ passed: false, value: 0.5, detail: '3/6 verdicts say the live mask is better (5 cases reviewed)' });
+    expect(check(e, 'reviewers-live-better-share')).toMatchObject({
+      passed: false,
+      value: 0.5,
+      detail: '3/6 verdicts say the live mask is better (5 cases reviewed)',
+    });
     expect(e.passed).toBe(false);
   });
 
@@ -77,7 +102,12 @@ describe('evaluateGate (shadow → canary), from the database', () => {
     expect(check(e, 'shadow-latency-p95-ratio')).toMatchObject({ passed: true, value: 1.1 });
 
     const slow = await createDeployment(getDb(), { registeredBy: tp.users.operator.id });
-    await addRuns(getDb(), tp, studyId, 20, { served: { versionId: slow.live.id, role: 'live' }, shadowVersionId: slow.candidate.id, servingMs: () => 2000, shadowMs: () => 4000 });
+    await addRuns(getDb(), tp, studyId, 20, {
+      served: { versionId: slow.live.id, role: 'live' },
+      shadowVersionId: slow.candidate.id,
+      servingMs: () => 2000,
+      shadowMs: () => 4000,
+    });
     e = await evaluateGate(getDb(), { modelId: slow.modelId, stage: 'shadow' });
     expect(check(e, 'shadow-latency-p95-ratio')).toMatchObject({ passed: false, value: 2, detail: 'p95 shadow 4.0 s vs serving 2.0 s (20/20 runs)' });
     expect(check(e, 'shadow-failure-rate')).toMatchObject({ passed: true, value: 0 });
@@ -87,7 +117,10 @@ describe('evaluateGate (shadow → canary), from the database', () => {
     const db = getDb();
     const d = await createDeployment(db, { registeredBy: tp.users.operator.id });
     const made = await addRuns(db, tp, studyId, 20, { served: { versionId: d.live.id, role: 'live' }, shadowVersionId: d.candidate.id });
-    await db.update(runs).set({ warnings: ['White Matter is empty; brain-tissue expects 150 ml–900 ml, not empty'] }).where(eq(runs.id, made[0].id));
+    await db
+      .update(runs)
+      .set({ warnings: ['White Matter is empty; brain-tissue expects 150 ml–900 ml, not empty'] })
+      .where(eq(runs.id, made[0].id));
     const e = await evaluateGate(db, { modelId: d.modelId, stage: 'shadow' });
     expect(check(e, 'compared-cases')).toMatchObject({ passed: false, value: 19, threshold: 20 });
   });
@@ -108,7 +141,10 @@ describe('evaluateGate (shadow → canary), from the database', () => {
 
   it('refuses a stage without a candidate', async () => {
     const d = await createDeployment(getDb(), { registeredBy: null });
-    await expect(evaluateGate(getDb(), { modelId: d.modelId, stage: 'canary' })).rejects.toMatchObject({ code: 'not_found', message: `${d.name} has no canary version` });
+    await expect(evaluateGate(getDb(), { modelId: d.modelId, stage: 'canary' })).rejects.toMatchObject({
+      code: 'not_found',
+      message: `${d.name} has no canary version`,
+    });
   });
 });
 

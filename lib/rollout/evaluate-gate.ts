@@ -29,7 +29,11 @@ export interface GateEvaluation {
 export type GateCases = { stage: 'shadow'; cases: ShadowCases } | { stage: 'canary'; cases: CanaryCases };
 
 /** Evaluates the gate of an already-read candidate; also returns the cases (the page charts them). */
-export async function evaluateCandidate(db: DbOrTx, c: Candidate, policy: TGatePolicy = gatePolicy()): Promise<{ evaluation: GateEvaluation; data: GateCases }> {
+export async function evaluateCandidate(
+  db: DbOrTx,
+  c: Candidate,
+  policy: TGatePolicy = gatePolicy(),
+): Promise<{ evaluation: GateEvaluation; data: GateCases }> {
   const base = {
     modelId: c.model.id,
     model: c.model.name,
@@ -45,7 +49,14 @@ export async function evaluateCandidate(db: DbOrTx, c: Candidate, policy: TGateP
     const cases = await gatherShadowCases(db, c);
     const checks = shadowGateChecks(cases, policy.shadow);
     return {
-      evaluation: { ...base, passed: checks.every((x) => x.passed), cases: cases.comparisons.length, minCases: policy.shadow.minComparedCases, checks, policy: policy.shadow },
+      evaluation: {
+        ...base,
+        passed: checks.every((x) => x.passed),
+        cases: cases.comparisons.length,
+        minCases: policy.shadow.minComparedCases,
+        checks,
+        policy: policy.shadow,
+      },
       data: { stage: 'shadow', cases },
     };
   }
@@ -70,7 +81,10 @@ export async function evaluateGate(db: DbOrTx, p: { modelId: string; stage: Cand
 export function describeFailures(checks: GateCheck[]): string {
   return checks
     .filter((c) => !c.passed)
-    .map((c) => `${c.name}${c.label ? ` (${c.label})` : ''}: ${c.value === null ? 'not measured' : `${round(c.value)} (needs ${c.op} ${c.threshold})`} — ${c.detail}`)
+    .map(
+      (c) =>
+        `${c.name}${c.label ? ` (${c.label})` : ''}: ${c.value === null ? 'not measured' : `${round(c.value)} (needs ${c.op} ${c.threshold})`} — ${c.detail}`,
+    )
     .join('; ');
 }
 

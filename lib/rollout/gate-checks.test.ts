@@ -31,13 +31,24 @@ describe('shadow gate checks', () => {
   it('passes a shadow that agrees with the serving model on enough cases', () => {
     const checks = shadowGateChecks(shadowCases(Array.from({ length: 20 }, () => 0.97)), policy.shadow);
     expect(checks.every((c) => c.passed)).toBe(true);
-    expect(checks.map((c) => c.name)).toEqual(['compared-cases', 'dice-p10', 'dice-median', 'shadow-failure-rate', 'shadow-latency-p95-ratio', 'reviewers-live-better-share']);
+    expect(checks.map((c) => c.name)).toEqual([
+      'compared-cases',
+      'dice-p10',
+      'dice-median',
+      'shadow-failure-rate',
+      'shadow-latency-p95-ratio',
+      'reviewers-live-better-share',
+    ]);
   });
 
   it("weighs reviewers' verdicts: too many 'live better' fails, and reviews can be required", () => {
     const dice = Array.from({ length: 20 }, () => 0.97);
     const split = shadowGateChecks(shadowCases(dice, { reviews: { reviewedCases: 8, verdicts: 10, liveBetter: 4 } }), policy.shadow);
-    expect(byName(split, 'reviewers-live-better-share')).toMatchObject({ passed: false, value: 0.4, detail: '4/10 verdicts say the live mask is better (8 cases reviewed)' });
+    expect(byName(split, 'reviewers-live-better-share')).toMatchObject({
+      passed: false,
+      value: 0.4,
+      detail: '4/10 verdicts say the live mask is better (8 cases reviewed)',
+    });
     const fine = shadowGateChecks(shadowCases(dice, { reviews: { reviewedCases: 10, verdicts: 10, liveBetter: 1 } }), policy.shadow);
     expect(byName(fine, 'reviewers-live-better-share').passed).toBe(true);
     const required = { ...policy.shadow, minReviewedCases: 5 };
@@ -100,7 +111,15 @@ describe('canary gate checks', () => {
 describe('gate policy', () => {
   it('has the documented defaults, and SEGFLOW_GATE_POLICY overrides a subset', () => {
     expect(DEFAULT_GATE_POLICY).toEqual({
-      shadow: { minComparedCases: 20, diceP10Min: 0.8, diceMedianMin: 0.9, maxFailureRate: 0.05, maxLatencyRatio: 1.5, minReviewedCases: 0, maxLiveBetterShare: 0.2 },
+      shadow: {
+        minComparedCases: 20,
+        diceP10Min: 0.8,
+        diceMedianMin: 0.9,
+        maxFailureRate: 0.05,
+        maxLatencyRatio: 1.5,
+        minReviewedCases: 0,
+        maxLiveBetterShare: 0.2,
+      },
       canary: { minRuns: 20, maxFailureRate: 0.05, maxLatencyRatio: 1.5, latencyBaselineRuns: 50 },
       canarySteps: [10, 25, 50],
     });

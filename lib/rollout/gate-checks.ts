@@ -58,11 +58,23 @@ function latencyCheck(name: string, candidateMs: number[], baselineMs: number[],
   const c = quantile(candidateMs, 0.95);
   const b = quantile(baselineMs, 0.95);
   if (c === null || b === null) {
-    return check({ name, value: null, threshold: maxRatio, op: '<=', detail: `no timings yet (${who[0]} ${candidateMs.length}, ${who[1]} ${baselineMs.length})` });
+    return check({
+      name,
+      value: null,
+      threshold: maxRatio,
+      op: '<=',
+      detail: `no timings yet (${who[0]} ${candidateMs.length}, ${who[1]} ${baselineMs.length})`,
+    });
   }
   // a baseline of 0 ms (clock resolution) must not divide by zero: treat it as 1 ms
   const value = c / Math.max(b, 1);
-  return check({ name, value, threshold: maxRatio, op: '<=', detail: `p95 ${who[0]} ${sec(c)} vs ${who[1]} ${sec(b)} (${candidateMs.length}/${baselineMs.length} runs)` });
+  return check({
+    name,
+    value,
+    threshold: maxRatio,
+    op: '<=',
+    detail: `p95 ${who[0]} ${sec(c)} vs ${who[1]} ${sec(b)} (${candidateMs.length}/${baselineMs.length} runs)`,
+  });
 }
 
 /** Per-label Dice values across cases, in the order labels first appear. */
@@ -85,8 +97,22 @@ export function shadowGateChecks(cases: ShadowCases, policy: TShadowGatePolicy):
     const p10 = quantile(dice, 0.1)!;
     const below = dice.filter((d) => d < policy.diceP10Min).length;
     checks.push(
-      check({ name: 'dice-p10', label, value: p10, threshold: policy.diceP10Min, op: '>=', detail: `${label}: 10th percentile of ${dice.length} cases (mean ${fmt(m)}; ${below} below ${fmt(policy.diceP10Min)})` }),
-      check({ name: 'dice-median', label, value: quantile(dice, 0.5), threshold: policy.diceMedianMin, op: '>=', detail: `${label}: median of ${dice.length} cases (min ${fmt(Math.min(...dice))})` }),
+      check({
+        name: 'dice-p10',
+        label,
+        value: p10,
+        threshold: policy.diceP10Min,
+        op: '>=',
+        detail: `${label}: 10th percentile of ${dice.length} cases (mean ${fmt(m)}; ${below} below ${fmt(policy.diceP10Min)})`,
+      }),
+      check({
+        name: 'dice-median',
+        label,
+        value: quantile(dice, 0.5),
+        threshold: policy.diceMedianMin,
+        op: '>=',
+        detail: `${label}: median of ${dice.length} cases (min ${fmt(Math.min(...dice))})`,
+      }),
     );
   }
   if (cases.comparisons.length === 0) {
@@ -108,9 +134,24 @@ function reviewChecks(r: NonNullable<ShadowCases['reviews']>, policy: TShadowGat
   const out: GateCheck[] = [];
   if (policy.minReviewedCases > 0) out.push(countCheck('reviewed-cases', r.reviewedCases, policy.minReviewedCases, 'reviewed cases'));
   if (r.verdicts === 0) {
-    out.push({ name: 'reviewers-live-better-share', value: null, threshold: policy.maxLiveBetterShare, op: '<=', passed: policy.minReviewedCases === 0, detail: 'no reviewer verdicts yet' });
+    out.push({
+      name: 'reviewers-live-better-share',
+      value: null,
+      threshold: policy.maxLiveBetterShare,
+      op: '<=',
+      passed: policy.minReviewedCases === 0,
+      detail: 'no reviewer verdicts yet',
+    });
   } else {
-    out.push(check({ name: 'reviewers-live-better-share', value: r.liveBetter / r.verdicts, threshold: policy.maxLiveBetterShare, op: '<=', detail: `${r.liveBetter}/${r.verdicts} verdicts say the live mask is better (${r.reviewedCases} cases reviewed)` }));
+    out.push(
+      check({
+        name: 'reviewers-live-better-share',
+        value: r.liveBetter / r.verdicts,
+        threshold: policy.maxLiveBetterShare,
+        op: '<=',
+        detail: `${r.liveBetter}/${r.verdicts} verdicts say the live mask is better (${r.reviewedCases} cases reviewed)`,
+      }),
+    );
   }
   return out;
 }

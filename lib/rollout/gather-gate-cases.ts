@@ -64,7 +64,11 @@ export async function gatherShadowCases(db: DbOrTx, c: Candidate): Promise<Shado
       .filter((s) => s.name === SERVING_INFER_TASK && ok(s))
       .map(durationMs)
       .filter(notNull),
-    reviews: { reviewedCases: new Set(verdicts.map((v) => v.comparisonId)).size, verdicts: verdicts.length, liveBetter: verdicts.filter((v) => v.verdict === 'live_better').length },
+    reviews: {
+      reviewedCases: new Set(verdicts.map((v) => v.comparisonId)).size,
+      verdicts: verdicts.length,
+      liveBetter: verdicts.filter((v) => v.verdict === 'live_better').length,
+    },
   };
 }
 
@@ -78,7 +82,16 @@ export async function gatherCanaryCases(db: DbOrTx, c: Candidate, p: { latencyBa
     .select({ status: runSteps.status, startedAt: runSteps.startedAt, finishedAt: runSteps.finishedAt })
     .from(runSteps)
     .innerJoin(runs, eq(runs.id, runSteps.runId))
-    .where(and(eq(runs.modelVersionId, c.version.id), eq(runs.servedBy, 'canary'), since, FINISHED, eq(runSteps.name, SERVING_INFER_TASK), inArray(runSteps.status, [...RAN])));
+    .where(
+      and(
+        eq(runs.modelVersionId, c.version.id),
+        eq(runs.servedBy, 'canary'),
+        since,
+        FINISHED,
+        eq(runSteps.name, SERVING_INFER_TASK),
+        inArray(runSteps.status, [...RAN]),
+      ),
+    );
 
   let liveLatencyMs: number[] = [];
   const liveId = c.slot.liveVersionId;
@@ -98,7 +111,10 @@ export async function gatherCanaryCases(db: DbOrTx, c: Candidate, p: { latencyBa
   return {
     canaryRan: canary.length,
     canaryFailed: canary.filter((s) => s.status === 'failed').length,
-    canaryLatencyMs: canary.filter((s) => s.status === 'succeeded').map(durationMs).filter(notNull),
+    canaryLatencyMs: canary
+      .filter((s) => s.status === 'succeeded')
+      .map(durationMs)
+      .filter(notNull),
     liveLatencyMs,
   };
 }

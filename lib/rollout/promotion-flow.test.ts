@@ -25,8 +25,10 @@ beforeAll(async () => {
 });
 
 const slotOf = async (d: Deployment) => (await getDb().select().from(deploymentSlots).where(eq(deploymentSlots.modelId, d.modelId)))[0];
-const goodShadowRuns = (d: Deployment, n = 20) => addRuns(getDb(), tp, studyId, n, { served: { versionId: d.live.id, role: 'live' }, shadowVersionId: d.candidate.id });
-const goodCanaryRuns = (d: Deployment, n = 20) => addRuns(getDb(), tp, studyId, n, { served: { versionId: d.candidate.id, role: 'canary' }, servingMs: () => 1100 });
+const goodShadowRuns = (d: Deployment, n = 20) =>
+  addRuns(getDb(), tp, studyId, n, { served: { versionId: d.live.id, role: 'live' }, shadowVersionId: d.candidate.id });
+const goodCanaryRuns = (d: Deployment, n = 20) =>
+  addRuns(getDb(), tp, studyId, n, { served: { versionId: d.candidate.id, role: 'canary' }, servingMs: () => 1100 });
 const as = <T>(token: string, fn: () => Promise<T>) => runWithRequestHeaders(new Headers({ authorization: `Bearer ${token}` }), fn);
 
 describe('promotion requests and four-eyes approval', () => {
@@ -52,9 +54,15 @@ describe('promotion requests and four-eyes approval', () => {
     expect(req).toEqual({ ok: true, data: { event: expect.any(String), target: { stage: 'canary', percent: 10 } } });
 
     const byRegistrant = await as(tp.users.operator.token, () => approvePromotionAction({ model: d.modelId, stage: 'shadow', reason: 'mine' }));
-    expect(byRegistrant).toEqual({ ok: false, error: { code: 'forbidden', message: `you registered ${d.name}@1.1.0; another operator must approve its promotion` } });
+    expect(byRegistrant).toEqual({
+      ok: false,
+      error: { code: 'forbidden', message: `you registered ${d.name}@1.1.0; another operator must approve its promotion` },
+    });
     const byRequester = await as(tp.users.admin.token, () => approvePromotionAction({ model: d.modelId, stage: 'shadow', reason: 'I asked' }));
-    expect(byRequester).toEqual({ ok: false, error: { code: 'forbidden', message: `you requested the promotion of ${d.name}@1.1.0; another operator must approve it` } });
+    expect(byRequester).toEqual({
+      ok: false,
+      error: { code: 'forbidden', message: `you requested the promotion of ${d.name}@1.1.0; another operator must approve it` },
+    });
     const noReason = await as(other.token, () => approvePromotionAction({ model: d.modelId, stage: 'shadow', reason: '  ' }));
     expect(noReason).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect((await slotOf(d)).shadowVersionId).toBe(d.candidate.id);
@@ -100,7 +108,9 @@ describe('shadow → canary 10 → 25 → 50 → live', () => {
     };
     expect((await step('shadow', 'to canary')).to).toEqual({ stage: 'canary', percent: 10 });
     // a canary step is gated on its own runs since that step
-    await expect(requestPromotion(getDb(), { modelId: d.modelId, stage: 'canary', actorId: tp.users.admin.id })).rejects.toMatchObject({ message: expect.stringContaining('not enough cases yet: 0/20') });
+    await expect(requestPromotion(getDb(), { modelId: d.modelId, stage: 'canary', actorId: tp.users.admin.id })).rejects.toMatchObject({
+      message: expect.stringContaining('not enough cases yet: 0/20'),
+    });
     await addRuns(getDb(), tp, studyId, 5, { served: { versionId: d.live.id, role: 'live' } });
     await goodCanaryRuns(d);
     expect((await step('canary', '10% fine')).to).toEqual({ stage: 'canary', percent: 25 });
@@ -137,7 +147,10 @@ describe('shadow → canary 10 → 25 → 50 → live', () => {
     expect(history.at(-1)).toMatchObject({ state: 'live', version: '1.0.0', actorId: null });
 
     // which version was live on that day
-    const liveAt = await getDb().select().from(slotEvents).where(and(eq(slotEvents.versionId, d.candidate.id), eq(slotEvents.state, 'live')));
+    const liveAt = await getDb()
+      .select()
+      .from(slotEvents)
+      .where(and(eq(slotEvents.versionId, d.candidate.id), eq(slotEvents.state, 'live')));
     const promotedAt = liveAt[0].createdAt;
     expect(before?.version).toBe('1.0.0');
     expect((await whichVersionWasLive(getDb(), { modelId: d.modelId, at: new Date(promotedAt.getTime() - 1) }))?.versionId).toBe(d.live.id);
@@ -170,10 +183,18 @@ describe('rollback', () => {
     expect(res).toMatchObject({ ok: true });
     expect(await slotOf(d)).toMatchObject({ liveVersionId: d.live.id, canaryVersionId: null, canaryPercent: 0, shadowVersionId: null });
     const [last] = await slotHistory(getDb(), { modelId: d.modelId, limit: 1 });
-    expect(last).toMatchObject({ state: 'rolled_back', stage: 'canary', versionId: d.candidate.id, actorId: tp.users.operator.id, reason: 'users report missing grey matter' });
+    expect(last).toMatchObject({
+      state: 'rolled_back',
+      stage: 'canary',
+      versionId: d.candidate.id,
+      actorId: tp.users.operator.id,
+      reason: 'users report missing grey matter',
+    });
 
     // nothing left to roll back; a shadow rolls back the same way
-    await expect(rollBackCandidate(getDb(), { modelId: d.modelId, stage: 'canary', actorId: other.id, reason: 'again' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(rollBackCandidate(getDb(), { modelId: d.modelId, stage: 'canary', actorId: other.id, reason: 'again' })).rejects.toMatchObject({
+      code: 'not_found',
+    });
     const e = await createDeployment(getDb(), { registeredBy: null });
     await rollBackCandidate(getDb(), { modelId: e.modelId, stage: 'shadow', actorId: other.id, reason: 'wrong spacing' });
     expect(await slotOf(e)).toMatchObject({ liveVersionId: e.live.id, shadowVersionId: null });

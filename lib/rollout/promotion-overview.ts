@@ -32,7 +32,16 @@ export interface PromotionOverview {
   canary: (Ref & { percent: number }) | null;
   shadow: Ref | null;
   candidates: CandidateView[];
-  history: { id: string; at: string; version: string; stage: string | null; state: string; canaryPercent: number | null; by: string | null; reason: string | null }[];
+  history: {
+    id: string;
+    at: string;
+    version: string;
+    stage: string | null;
+    state: string;
+    canaryPercent: number | null;
+    by: string | null;
+    reason: string | null;
+  }[];
   canarySteps: number[];
 }
 
@@ -68,7 +77,13 @@ export async function promotionOverview(db: DbOrTx, p: { viewerId: string; histo
       if (!c) continue;
       const { evaluation, data } = await evaluateCandidate(db, c, policy);
       const requests = await promotionRequests(db, c);
-      const why = requests.length ? approvalConflict(c, requests.map((r) => r.actorId), p.viewerId) : 'no promotion request is waiting';
+      const why = requests.length
+        ? approvalConflict(
+            c,
+            requests.map((r) => r.actorId),
+            p.viewerId,
+          )
+        : 'no promotion request is waiting';
       candidates.push({
         stage,
         versionId: c.version.id,
@@ -88,7 +103,16 @@ export async function promotionOverview(db: DbOrTx, p: { viewerId: string; histo
       canary: slot.canaryVersionId ? { ...ref(slot.canaryVersionId)!, percent: slot.canaryPercent } : null,
       shadow: ref(slot.shadowVersionId),
       candidates,
-      history: history.map((h) => ({ id: h.id, at: h.at.toISOString(), version: h.version, stage: h.stage, state: h.state, canaryPercent: h.canaryPercent, by: h.actorEmail, reason: h.reason })),
+      history: history.map((h) => ({
+        id: h.id,
+        at: h.at.toISOString(),
+        version: h.version,
+        stage: h.stage,
+        state: h.state,
+        canaryPercent: h.canaryPercent,
+        by: h.actorEmail,
+        reason: h.reason,
+      })),
       canarySteps: policy.canarySteps,
     });
   }

@@ -32,7 +32,13 @@ export async function rollBackFailingCanary(db: DbOrTx, run: Pick<Run, 'modelVer
     const failing = evaluation.checks.filter((c) => (AUTO_ROLLBACK_CHECKS as readonly string[]).includes(c.name) && c.value !== null && !c.passed);
     if (failing.length === 0) return null;
     const reason = `automatic rollback of ${candidate.model.name}@${candidate.version.version} at canary ${candidate.percent}%: ${describeFailures(failing)}`;
-    const event = await rollBackCandidate(tx, { modelId: version.modelId, stage: 'canary', actorId: null, reason, gate: evaluation as unknown as Record<string, unknown> });
+    const event = await rollBackCandidate(tx, {
+      modelId: version.modelId,
+      stage: 'canary',
+      actorId: null,
+      reason,
+      gate: evaluation as unknown as Record<string, unknown>,
+    });
     await appendAuditEvent(tx, {
       actorLabel: 'segflow (automatic rollback)',
       action: 'promotion.auto_rollback',

@@ -16,10 +16,14 @@ import { AppError } from '../errors';
  * executor sees the workflow end. Cancelling a cancelled run again changes nothing.
  */
 export async function cancelRun(db: DbOrTx, p: { runId: string; projectId: string; reason: string; force?: boolean }): Promise<Run> {
-  const [run] = await db.select().from(runs).where(and(eq(runs.id, p.runId), eq(runs.projectId, p.projectId)));
+  const [run] = await db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.id, p.runId), eq(runs.projectId, p.projectId)));
   if (!run) throw new AppError('not_found', `run ${p.runId} not found`);
   if (run.status === 'cancelled') return run;
-  if (run.status !== 'queued' && run.status !== 'running') throw new AppError('conflict', `run ${p.runId} has ${run.status}: only a queued or running run can be cancelled`);
+  if (run.status !== 'queued' && run.status !== 'running')
+    throw new AppError('conflict', `run ${p.runId} has ${run.status}: only a queued or running run can be cancelled`);
 
   if (run.executor === 'argo') {
     const conn = argoConnection();
@@ -35,7 +39,10 @@ export async function cancelRun(db: DbOrTx, p: { runId: string; projectId: strin
     .where(and(eq(runs.id, run.id), inArray(runs.status, ['queued', 'running'])))
     .returning();
   if (!row) return cancelRun(db, p); // it finished meanwhile: say so
-  await db.update(runSteps).set({ status: 'cancelled', finishedAt: new Date() }).where(and(eq(runSteps.runId, run.id), inArray(runSteps.status, ['pending', 'running'])));
+  await db
+    .update(runSteps)
+    .set({ status: 'cancelled', finishedAt: new Date() })
+    .where(and(eq(runSteps.runId, run.id), inArray(runSteps.status, ['pending', 'running'])));
   interruptCancelledRun(run.id);
   return row;
 }

@@ -24,7 +24,11 @@ export async function writeSucceededManifest(db: DbOrTx, c: FinishingRun): Promi
  * unless the manifest itself is what failed. Then rollout reacts (canary gates). A run that is no
  * longer running (finished by another executor, or cancelled) is left as it is, once.
  */
-export async function finishRun(db: DbOrTx, c: FinishingRun, outcome: { status: 'succeeded' } | { status: 'failed'; error: string; failedTask: string }): Promise<Run> {
+export async function finishRun(
+  db: DbOrTx,
+  c: FinishingRun,
+  outcome: { status: 'succeeded' } | { status: 'failed'; error: string; failedTask: string },
+): Promise<Run> {
   let [row] = await db
     .update(runs)
     .set({ status: outcome.status, error: outcome.status === 'failed' ? outcome.error : null, finishedAt: new Date(), claimedBy: null, leaseExpiresAt: null })

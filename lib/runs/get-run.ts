@@ -50,7 +50,13 @@ export async function getRun(db: DbOrTx, p: { runId: string; projectId: string; 
   const out: RunDetailDto = { ...dto, steps };
   if (p.seeShadow) {
     const [cmp] = await db.select().from(comparisons).where(eq(comparisons.runId, row.run.id)).limit(1);
-    if (cmp) out.comparison = (cmp.metrics as { name: string; dice: number; hd95Mm: number | null; volumeDiffMl: number }[]).map((m) => ({ name: m.name, dice: m.dice, hd95Mm: m.hd95Mm, volumeDiffMl: m.volumeDiffMl }));
+    if (cmp)
+      out.comparison = (cmp.metrics as { name: string; dice: number; hd95Mm: number | null; volumeDiffMl: number }[]).map((m) => ({
+        name: m.name,
+        dice: m.dice,
+        hd95Mm: m.hd95Mm,
+        volumeDiffMl: m.volumeDiffMl,
+      }));
   }
   return out;
 }

@@ -56,7 +56,10 @@ export const ZRunsFilter = z
         })
         .optional(),
     ),
-    limit: z.preprocess(blankToUndefined, z.coerce.number({ message: 'expected a number' }).int('expected a whole number').min(1).max(RUNS_PAGE_MAX).default(RUNS_PAGE_DEFAULT)),
+    limit: z.preprocess(
+      blankToUndefined,
+      z.coerce.number({ message: 'expected a number' }).int('expected a whole number').min(1).max(RUNS_PAGE_MAX).default(RUNS_PAGE_DEFAULT),
+    ),
   })
   .superRefine((f, ctx) => {
     if (f.version && !f.model) ctx.addIssue({ code: 'custom', path: ['version'], message: 'a version needs its model: add model=' });

@@ -28,7 +28,17 @@ const created: Run[] = [];
 const TIES = ['2026-11-20T10:00:00.000001Z', '2026-11-21T10:00:00.123456Z', '2026-11-22T09:30:00.5Z'];
 const SPREAD = ['2026-11-01T00:00:00Z', '2026-11-10T12:00:00Z', '2026-11-25T23:59:59.999999Z', '2026-11-30T08:00:00Z'];
 
-async function insertRun(p: { project: TestProject; study: string; at: string; status: Run['status']; model: string; versionId: string; version: string; submitter: 'researcher' | 'admin'; warnings?: string[] }) {
+async function insertRun(p: {
+  project: TestProject;
+  study: string;
+  at: string;
+  status: Run['status'];
+  model: string;
+  versionId: string;
+  version: string;
+  submitter: 'researcher' | 'admin';
+  warnings?: string[];
+}) {
   const [run] = await getDb()
     .insert(runs)
     .values({
@@ -58,8 +68,17 @@ beforeAll(async () => {
   const studyB = (await newUpload(db, b)).studyId;
   const [m] = await db.insert(models).values({ name: modelName }).returning();
   const [m2] = await db.insert(models).values({ name: otherModel }).returning();
-  const version = (modelId: string, v: string) => ({ modelId, version: v, sha256: randomBytes(32).toString('hex'), artifactKey: `models/x/${v}/model.onnx`, spec: {} });
-  [{ id: v1 }, { id: v2 }] = await db.insert(modelVersions).values([version(m.id, '1.0.0'), version(m.id, '2.0.0')]).returning();
+  const version = (modelId: string, v: string) => ({
+    modelId,
+    version: v,
+    sha256: randomBytes(32).toString('hex'),
+    artifactKey: `models/x/${v}/model.onnx`,
+    spec: {},
+  });
+  [{ id: v1 }, { id: v2 }] = await db
+    .insert(modelVersions)
+    .values([version(m.id, '1.0.0'), version(m.id, '2.0.0')])
+    .returning();
   const [{ id: o1 }] = await db.insert(modelVersions).values(version(m2.id, '1.0.0')).returning();
   const statuses: Run['status'][] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
   let i = 0;
@@ -81,7 +100,8 @@ beforeAll(async () => {
     );
   }
   // project B: same model, same instants: must never appear in A's list
-  for (const at of TIES) await insertRun({ project: b, study: studyB, at, status: 'succeeded', model: modelName, versionId: v1, version: '1.0.0', submitter: 'researcher' });
+  for (const at of TIES)
+    await insertRun({ project: b, study: studyB, at, status: 'succeeded', model: modelName, versionId: v1, version: '1.0.0', submitter: 'researcher' });
 });
 
 /** created_at of each run of A to the microsecond (UTC, as text: sorts like the instant) */
@@ -156,10 +176,20 @@ describe('listRuns', () => {
 
 describe('GET /api/projects/:project/runs', () => {
   async function get(project: TestProject, query: string, role: 'researcher' | 'operator' | 'reviewer' = 'operator') {
-    const res = await GET(new Request(`http://segflow.test/api/projects/${project.slug}/runs?${query}`, { headers: { authorization: `Bearer ${project.users[role].token}` } }), {
-      params: Promise.resolve({ project: project.slug }),
-    });
-    return { status: res.status, body: (await res.json()) as { runs: { id: string }[]; nextCursor: string | null; error?: { code: string; message: string; details?: { field?: string } } } };
+    const res = await GET(
+      new Request(`http://segflow.test/api/projects/${project.slug}/runs?${query}`, { headers: { authorization: `Bearer ${project.users[role].token}` } }),
+      {
+        params: Promise.resolve({ project: project.slug }),
+      },
+    );
+    return {
+      status: res.status,
+      body: (await res.json()) as {
+        runs: { id: string }[];
+        nextCursor: string | null;
+        error?: { code: string; message: string; details?: { field?: string } };
+      },
+    };
   }
 
   it('returns { runs, nextCursor } and follows the cursor to the end', async () => {
@@ -210,7 +240,9 @@ describe('GET /api/projects/:project/runs', () => {
 
   it('refuses a reviewer, and answers a user of another project as if the project did not exist', async () => {
     expect((await get(a, '', 'reviewer')).status).toBe(403);
-    const res = await GET(new Request(`http://segflow.test/api/projects/${a.slug}/runs`, { headers: { authorization: `Bearer ${b.users.operator.token}` } }), { params: Promise.resolve({ project: a.slug }) });
+    const res = await GET(new Request(`http://segflow.test/api/projects/${a.slug}/runs`, { headers: { authorization: `Bearer ${b.users.operator.token}` } }), {
+      params: Promise.resolve({ project: a.slug }),
+    });
     expect(res.status).toBe(404);
   });
 });

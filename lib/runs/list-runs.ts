@@ -36,7 +36,11 @@ export function runsPageQuery(db: DbOrTx, p: { projectId: string; filter?: Parti
     where.push(sql`(${runs.params}->>'model') = ${f.model}`);
   }
   if (f.submitter) {
-    where.push(UUID.test(f.submitter) ? eq(runs.submittedBy, f.submitter) : eq(runs.submittedBy, sql`(select ${users.id} from ${users} where ${users.email} = ${f.submitter.toLowerCase()})`));
+    where.push(
+      UUID.test(f.submitter)
+        ? eq(runs.submittedBy, f.submitter)
+        : eq(runs.submittedBy, sql`(select ${users.id} from ${users} where ${users.email} = ${f.submitter.toLowerCase()})`),
+    );
   }
   if (f.warnings === 'only') where.push(sql`${runs.warnings} <> '[]'::jsonb`);
   if (f.from) where.push(gte(runs.createdAt, f.from));

@@ -6,7 +6,11 @@ import { getObjectBytes } from '../storage/objects';
 
 /** A run's stored manifest envelope as parsed JSON (by the version recorded when it was written). */
 export async function readRunManifest(db: DbOrTx, p: { runId: string; projectId: string }): Promise<unknown> {
-  const [run] = await db.select({ key: runs.manifestKey }).from(runs).where(and(eq(runs.id, p.runId), eq(runs.projectId, p.projectId))).limit(1);
+  const [run] = await db
+    .select({ key: runs.manifestKey })
+    .from(runs)
+    .where(and(eq(runs.id, p.runId), eq(runs.projectId, p.projectId)))
+    .limit(1);
   if (!run) throw new AppError('not_found', `run ${p.runId} not found`);
   if (!run.key) throw new AppError('not_found', `run ${p.runId} has no manifest yet (it is written when the run finishes)`);
   const [obj] = await db.select({ versionId: storedObjects.versionId }).from(storedObjects).where(eq(storedObjects.key, run.key)).limit(1);

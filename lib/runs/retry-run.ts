@@ -25,10 +25,17 @@ async function outputsStillThere(outputs: { key: string; size: number; versionId
  * already retried and is queued or running again changes nothing (a double click, a second CLI call).
  */
 export async function retryRun(db: DbOrTx, p: { runId: string; projectId: string }): Promise<Run> {
-  const [run] = await db.select().from(runs).where(and(eq(runs.id, p.runId), eq(runs.projectId, p.projectId)));
+  const [run] = await db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.id, p.runId), eq(runs.projectId, p.projectId)));
   if (!run) throw new AppError('not_found', `run ${p.runId} not found`);
   if ((run.status === 'queued' || run.status === 'running') && run.attempt > 1) return run;
-  if (run.status !== 'failed' && run.status !== 'cancelled') throw new AppError('conflict', `run ${p.runId} has ${run.status === 'succeeded' ? 'succeeded' : `status ${run.status}`}: only a failed or cancelled run can be retried`);
+  if (run.status !== 'failed' && run.status !== 'cancelled')
+    throw new AppError(
+      'conflict',
+      `run ${p.runId} has ${run.status === 'succeeded' ? 'succeeded' : `status ${run.status}`}: only a failed or cancelled run can be retried`,
+    );
 
   if (run.executor === 'argo') {
     const conn = argoConnection();
@@ -47,7 +54,17 @@ export async function retryRun(db: DbOrTx, p: { runId: string; projectId: string
   }
   const [row] = await db
     .update(runs)
-    .set({ status: 'queued', error: null, finishedAt: null, claimedBy: null, leaseExpiresAt: null, externalId: null, manifestKey: null, manifestSha256: null, attempt: sql`${runs.attempt} + 1` })
+    .set({
+      status: 'queued',
+      error: null,
+      finishedAt: null,
+      claimedBy: null,
+      leaseExpiresAt: null,
+      externalId: null,
+      manifestKey: null,
+      manifestSha256: null,
+      attempt: sql`${runs.attempt} + 1`,
+    })
     .where(and(eq(runs.id, run.id), eq(runs.status, run.status)))
     .returning();
   if (!row) throw new AppError('conflict', `run ${p.runId} changed while it was being retried: look again`);

@@ -33,14 +33,24 @@ let server: Awaited<ReturnType<typeof startRouteServer>>;
 const modelName = `bt-ctl-argo-${randomBytes(3).toString('hex')}`;
 const T0 = '2026-11-27T10:00:00Z';
 
-type Wf = { metadata: { name: string; namespace: string; uid: string; creationTimestamp: string; labels: Record<string, string> }; spec: unknown; status: { phase: string; startedAt: string; finishedAt?: string; message?: string; nodes: Record<string, unknown> } };
+type Wf = {
+  metadata: { name: string; namespace: string; uid: string; creationTimestamp: string; labels: Record<string, string> };
+  spec: unknown;
+  status: { phase: string; startedAt: string; finishedAt?: string; message?: string; nodes: Record<string, unknown> };
+};
 const cluster = new Map<string, Wf>();
 
 function serveCluster() {
   argo.handlers.WorkflowService_SubmitWorkflow = ({ body }) => {
     const name = (body as { submitOptions: { name: string } }).submitOptions.name;
     const wf: Wf = {
-      metadata: { name, namespace: 'segflow', uid: '5f0c1d8e-0000-4000-8000-000000000009', creationTimestamp: T0, labels: { 'segflow.io/run': name.replace('segflow-run-', '') } },
+      metadata: {
+        name,
+        namespace: 'segflow',
+        uid: '5f0c1d8e-0000-4000-8000-000000000009',
+        creationTimestamp: T0,
+        labels: { 'segflow.io/run': name.replace('segflow-run-', '') },
+      },
       spec: { workflowTemplateRef: { name: 'segflow-pipeline' } },
       status: { phase: 'Running', startedAt: T0, nodes: {} },
     };
@@ -52,7 +62,8 @@ function serveCluster() {
     expect(query.get('listOptions.labelSelector')).toBe(IN_PROGRESS_SELECTOR);
     return { status: 200, body: { metadata: {}, items: [...cluster.values()].filter((w) => w.status.phase === 'Running').map((w) => answer(w).body) } };
   };
-  argo.handlers.WorkflowService_GetWorkflow = ({ params }) => (cluster.has(params.name) ? answer(cluster.get(params.name)!) : { status: 404, body: { code: 5, message: 'not found' } });
+  argo.handlers.WorkflowService_GetWorkflow = ({ params }) =>
+    cluster.has(params.name) ? answer(cluster.get(params.name)!) : { status: 404, body: { code: 5, message: 'not found' } };
   argo.handlers.WorkflowService_StopWorkflow = ({ params }) => {
     const wf = cluster.get(params.name)!;
     Object.assign(wf.status, { phase: 'Failed', message: "Stopped with strategy 'Stop'", finishedAt: '2026-11-27T10:01:00Z' });
@@ -70,7 +81,10 @@ beforeAll(async () => {
   Object.assign(process.env, { ARGO_SERVER: argo.base, ARGO_TOKEN: ARGO_TEST_TOKEN, ARGO_NAMESPACE: 'segflow' });
   resetConfig();
   tp = await createTestProject(getDb());
-  const engine = new UploadEngine({ api: new UploadApi({ baseUrl: 'http://segflow.test', token: tp.users.researcher.token, fetch: dispatchFetch() }), project: tp.slug });
+  const engine = new UploadEngine({
+    api: new UploadApi({ baseUrl: 'http://segflow.test', token: tp.users.researcher.token, fetch: dispatchFetch() }),
+    project: tp.slug,
+  });
   engine.add([fileSource(T1_NIFTI)]);
   seriesId = (await engine.run()).volumes[0].id;
   const spec = { ...JSON.parse(readFileSync(join(process.cwd(), 'models', 'brain-tissue', 'spec.json'), 'utf8')), name: modelName };
@@ -83,7 +97,10 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await getDb().update(runs).set({ status: 'cancelled', error: 'test over', finishedAt: new Date() }).where(and(eq(runs.projectId, tp.id), inArray(runs.status, ['queued', 'running'])));
+  await getDb()
+    .update(runs)
+    .set({ status: 'cancelled', error: 'test over', finishedAt: new Date() })
+    .where(and(eq(runs.projectId, tp.id), inArray(runs.status, ['queued', 'running'])));
   await server?.close();
   await argo?.close();
   for (const k of ['ARGO_SERVER', 'ARGO_TOKEN', 'ARGO_NAMESPACE']) delete process.env[k];
@@ -97,7 +114,9 @@ const lastJson = (out: string) => JSON.parse(out.trim().split('\n').at(-1)!) as 
 describe('segflow runs cancel|retry on an Argo run (child process, real routes, OpenAPI-checked mock Argo Server)', () => {
   it('stops the workflow, the run is cancelled when Argo says so; retry retries the workflow as attempt 2; a researcher is refused', async () => {
     serveCluster();
-    const { run } = await getDb().transaction((tx) => submitRun(tx, { projectId: tp.id, seriesId, model: modelName, submittedBy: tp.users.researcher.id, executor: 'argo' }));
+    const { run } = await getDb().transaction((tx) =>
+      submitRun(tx, { projectId: tp.id, seriesId, model: modelName, submittedBy: tp.users.researcher.id, executor: 'argo' }),
+    );
     const exec = new ArgoExecutor({ server: argo.base, token: ARGO_TEST_TOKEN, namespace: 'segflow' }, { pollMs: 60_000, leaseS: 60 });
     await exec.tickNow();
     expect(await runRow(run.id)).toMatchObject({ status: 'running', externalId: `argo:segflow/segflow-run-${run.id}` });
@@ -120,7 +139,11 @@ describe('segflow runs cancel|retry on an Argo run (child process, real routes, 
     expect(retried.code, retried.stderr).toBe(0);
     expect(retried.stderr).toMatch(/: running \(attempt 2\)/);
     expect(lastJson(retried.stdout)).toMatchObject({ id: run.id, status: 'running', attempt: 2, error: null });
-    expect(argo.requests.find((r) => r.operationId === 'WorkflowService_RetryWorkflow')).toMatchObject({ method: 'PUT', path: `/api/v1/workflows/segflow/segflow-run-${run.id}/retry`, bodyErrors: [] });
+    expect(argo.requests.find((r) => r.operationId === 'WorkflowService_RetryWorkflow')).toMatchObject({
+      method: 'PUT',
+      path: `/api/v1/workflows/segflow/segflow-run-${run.id}/retry`,
+      bodyErrors: [],
+    });
     // a second retry while the first is under way changes nothing, and asks Argo nothing
     const again = await cli(tp.users.operator.token, ['retry', run.id, '--reason', 'double click']);
     expect(lastJson(again.stdout)).toMatchObject({ status: 'running', attempt: 2 });

@@ -40,7 +40,10 @@ const series: Record<string, string> = {};
 const modelName = `bt-ctl-${randomBytes(3).toString('hex')}`;
 
 async function upload(tp: TestProject): Promise<string> {
-  const engine = new UploadEngine({ api: new UploadApi({ baseUrl: 'http://segflow.test', token: tp.users.researcher.token, fetch: dispatchFetch() }), project: tp.slug });
+  const engine = new UploadEngine({
+    api: new UploadApi({ baseUrl: 'http://segflow.test', token: tp.users.researcher.token, fetch: dispatchFetch() }),
+    project: tp.slug,
+  });
   engine.add([fileSource(T1_NIFTI)]);
   return (await engine.run()).volumes[0].id;
 }
@@ -63,18 +66,32 @@ const ROUTES: RouteTable = [
   ['GET', /^\/api\/runs\/([^/]+)\/steps\/([^/]+)\/logs$/, ['run', 'step'], logsRoute.GET],
 ];
 async function logOf(token: string, runId: string, step: string, attempt?: number) {
-  const res = await routeRequest(ROUTES, new Request(`http://segflow.test/api/runs/${runId}/steps/${step}/logs${attempt ? `?attempt=${attempt}` : ''}`, { headers: { authorization: `Bearer ${token}` } }));
+  const res = await routeRequest(
+    ROUTES,
+    new Request(`http://segflow.test/api/runs/${runId}/steps/${step}/logs${attempt ? `?attempt=${attempt}` : ''}`, {
+      headers: { authorization: `Bearer ${token}` },
+    }),
+  );
   return { status: res.status, log: ((await res.json()) as { log: StepLogDto }).log };
 }
 const text = (log: StepLogDto) => log.lines.map((l) => l.line).join('\n');
 async function call(token: string, path: string, body: unknown) {
-  const res = await routeRequest(ROUTES, new Request(`http://segflow.test${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+  const res = await routeRequest(
+    ROUTES,
+    new Request(`http://segflow.test${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  );
   return { status: res.status, body: (await res.json()) as { run: RunDto; error?: { code: string; message: string } } };
 }
-const control = (token: string, verb: 'cancel' | 'retry', runId: string, reason = 'wrong series chosen') => call(token, `/api/runs/${runId}/${verb}`, { reason });
+const control = (token: string, verb: 'cancel' | 'retry', runId: string, reason = 'wrong series chosen') =>
+  call(token, `/api/runs/${runId}/${verb}`, { reason });
 
 const stepsOf = async (runId: string) => Object.fromEntries((await getDb().select().from(runSteps).where(eq(runSteps.runId, runId))).map((s) => [s.name, s]));
-const outputsOf = async (runId: string) => Object.fromEntries(Object.entries(await stepsOf(runId)).map(([name, s]) => [name, parseStepOutputs(s).map((o) => `${o.name}:${o.sha256}`)]));
+const outputsOf = async (runId: string) =>
+  Object.fromEntries(Object.entries(await stepsOf(runId)).map(([name, s]) => [name, parseStepOutputs(s).map((o) => `${o.name}:${o.sha256}`)]));
 
 /** the real child-process steps, counting which tasks ran, with a hook into one task */
 function steps(hook: Partial<Record<string, (inv: TStepInvocation, ctx: StepContext) => Promise<TStepResult>>> = {}) {
@@ -131,9 +148,19 @@ describe('cancel and retry (local executor, child processes)', () => {
     });
     // the killed step wrote nothing: no mask, no volumes
     const run = (await getDb().select().from(runs).where(eq(runs.id, runId)))[0];
-    for (const name of ['mask.nii.gz', 'volumes.json']) expect(await headObject(stepOutputKey({ projectId: a.id, studyId: run.studyId, runId, task: 'infer-serving', name }))).toBeNull();
-    const [event] = await getDb().select().from(auditEvents).where(and(eq(auditEvents.action, 'run.cancel'), eq(auditEvents.targetId, runId))).orderBy(desc(auditEvents.seq));
-    expect(event).toMatchObject({ outcome: 'success', actorLabel: a.users.operator.email, projectId: a.id, details: { reason: 'wrong series chosen', status: 'cancelled' } });
+    for (const name of ['mask.nii.gz', 'volumes.json'])
+      expect(await headObject(stepOutputKey({ projectId: a.id, studyId: run.studyId, runId, task: 'infer-serving', name }))).toBeNull();
+    const [event] = await getDb()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'run.cancel'), eq(auditEvents.targetId, runId)))
+      .orderBy(desc(auditEvents.seq));
+    expect(event).toMatchObject({
+      outcome: 'success',
+      actorLabel: a.users.operator.email,
+      projectId: a.id,
+      details: { reason: 'wrong series chosen', status: 'cancelled' },
+    });
     // cancelling again changes nothing
     expect(await control(a.users.operator.token, 'cancel', runId)).toMatchObject({ status: 200, body: { run: { status: 'cancelled' } } });
   }, 300_000); // real child-process steps and the real model, on a machine shared by several
@@ -142,7 +169,10 @@ describe('cancel and retry (local executor, child processes)', () => {
     const before = await outputsOf(cancelledRun);
     const first = await control(a.users.admin.token, 'retry', cancelledRun, 'run it after all');
     expect(first).toMatchObject({ status: 200, body: { run: { status: 'queued', attempt: 2, error: null } } });
-    expect(await control(a.users.operator.token, 'retry', cancelledRun, 'double click')).toMatchObject({ status: 200, body: { run: { status: 'queued', attempt: 2 } } });
+    expect(await control(a.users.operator.token, 'retry', cancelledRun, 'double click')).toMatchObject({
+      status: 200,
+      body: { run: { status: 'queued', attempt: 2 } },
+    });
 
     const s = steps();
     const done = await executeRun(cancelledRun, { runWorkerStep: s.runWorkerStep });
@@ -184,7 +214,10 @@ describe('cancel and retry (local executor, child processes)', () => {
     expect(failed.manifestKey).toBe(`manifests/${b.id}/${runId}.json`); // the failed attempt's record stays
     const before = await outputsOf(runId);
 
-    expect(await control(b.users.operator.token, 'retry', runId, 'transient GPU failure')).toMatchObject({ status: 200, body: { run: { status: 'queued', attempt: 2 } } });
+    expect(await control(b.users.operator.token, 'retry', runId, 'transient GPU failure')).toMatchObject({
+      status: 200,
+      body: { run: { status: 'queued', attempt: 2 } },
+    });
     const s = steps();
     const done = await executeRun(runId, { runWorkerStep: s.runWorkerStep });
     expect(done).toMatchObject({ status: 'succeeded', error: null, manifestKey: `manifests/${b.id}/${runId}.attempt-2.json` });
@@ -199,7 +232,10 @@ describe('cancel and retry (local executor, child processes)', () => {
   }, 300_000); // real child-process steps and the real model, on a machine shared by several
 
   it('step logs of a DICOM run (ingest, deidentify read the identifying headers) print none of the identifying values', async () => {
-    const engine = new UploadEngine({ api: new UploadApi({ baseUrl: 'http://segflow.test', token: a.users.researcher.token, fetch: dispatchFetch() }), project: a.slug });
+    const engine = new UploadEngine({
+      api: new UploadApi({ baseUrl: 'http://segflow.test', token: a.users.researcher.token, fetch: dispatchFetch() }),
+      project: a.slug,
+    });
     engine.add(ctSeriesSources());
     const summary = await engine.run();
     const ct = summary.series[0];
@@ -214,7 +250,9 @@ describe('cancel and retry (local executor, child processes)', () => {
     });
     expect((await executeRun(runId, { runWorkerStep: s.runWorkerStep })).status).toBe('cancelled');
     const identity = await getStudyIdentity(getDb(), { studyId: submitted.body.run.studyId, projectId: a.id });
-    const values = [identity.patientName, identity.patientId, identity.accessionNumber, identity.institutionName, identity.birthDate].filter((v): v is string => typeof v === 'string' && v.length >= 3);
+    const values = [identity.patientName, identity.patientId, identity.accessionNumber, identity.institutionName, identity.birthDate].filter(
+      (v): v is string => typeof v === 'string' && v.length >= 3,
+    );
     expect(values.length).toBeGreaterThan(0);
     for (const step of ['ingest', 'deidentify', 'convert']) {
       const { log } = await logOf(a.users.operator.token, runId, step);
@@ -223,16 +261,22 @@ describe('cancel and retry (local executor, child processes)', () => {
     }
   }, 240_000);
 
-  it('refuses researchers and reviewers (403) and another project\'s operator (404); a reason is required', async () => {
+  it("refuses researchers and reviewers (403) and another project's operator (404); a reason is required", async () => {
     const submitted = await call(a.users.researcher.token, `/api/projects/${a.slug}/runs`, { series: series.a, model: modelName });
     const runId = submitted.body.run.id; // the succeeded run of the first tests: the same submission
     for (const verb of ['cancel', 'retry'] as const) {
       expect((await control(a.users.researcher.token, verb, runId)).status).toBe(403);
       expect((await control(a.users.reviewer.token, verb, runId)).status).toBe(403);
       expect((await control(b.users.operator.token, verb, runId)).status).toBe(404);
-      expect(await call(a.users.operator.token, `/api/runs/${runId}/${verb}`, {})).toMatchObject({ status: 400, body: { error: { code: 'invalid_input', message: expect.stringMatching(/^reason: /) } } });
+      expect(await call(a.users.operator.token, `/api/runs/${runId}/${verb}`, {})).toMatchObject({
+        status: 400,
+        body: { error: { code: 'invalid_input', message: expect.stringMatching(/^reason: /) } },
+      });
     }
-    const denied = await getDb().select().from(auditEvents).where(and(eq(auditEvents.action, 'run.cancel'), eq(auditEvents.targetId, runId), eq(auditEvents.outcome, 'denied')));
+    const denied = await getDb()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'run.cancel'), eq(auditEvents.targetId, runId), eq(auditEvents.outcome, 'denied')));
     expect(denied.length).toBeGreaterThanOrEqual(2);
     expect((await getDb().select().from(runs).where(eq(runs.id, runId)))[0].status).toBe('succeeded');
   });

@@ -8,5 +8,7 @@ import canonicalize from 'canonicalize';
  */
 export function runKey(p: { inputs: string[]; pipelineVersion: string; models: { role: string; sha256: string }[]; params: Record<string, unknown> }): string {
   const doc = { inputs: p.inputs, pipeline: p.pipelineVersion, models: [...p.models].sort((a, b) => a.role.localeCompare(b.role)), params: p.params };
-  return createHash('sha256').update(canonicalize(doc) ?? '').digest('hex');
+  return createHash('sha256')
+    .update(canonicalize(doc) ?? '')
+    .digest('hex');
 }

@@ -10,7 +10,14 @@ describe('runs cursor', () => {
   });
 
   it('rejects what this list did not hand out', () => {
-    for (const bad of ['', 'not-a-cursor!', Buffer.from('[]').toString('base64url'), encodeRunsCursor({ at: '2026-11-21T10:00:00Z', id: 'x' }), encodeRunsCursor({ at: '2026-13-45T99:00:00.000000Z', id: '3f2b8c1e-9d4a-4c1b-8e2f-0a1b2c3d4e5f' }), 'A'.repeat(500)]) {
+    for (const bad of [
+      '',
+      'not-a-cursor!',
+      Buffer.from('[]').toString('base64url'),
+      encodeRunsCursor({ at: '2026-11-21T10:00:00Z', id: 'x' }),
+      encodeRunsCursor({ at: '2026-13-45T99:00:00.000000Z', id: '3f2b8c1e-9d4a-4c1b-8e2f-0a1b2c3d4e5f' }),
+      'A'.repeat(500),
+    ]) {
       expect(decodeRunsCursor(bad), bad).toBeNull();
     }
   });

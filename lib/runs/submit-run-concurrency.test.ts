@@ -38,7 +38,14 @@ beforeAll(async () => {
   const [model] = await db.insert(models).values({ name: modelName }).returning();
   const [live] = await db
     .insert(modelVersions)
-    .values({ modelId: model.id, version: '1.0.0', sha256: randomBytes(32).toString('hex'), artifactKey: `models/${modelName}/1.0.0/model.onnx`, spec: { labels: [{ value: 1, name: 'White Matter' }] }, status: 'validated' })
+    .values({
+      modelId: model.id,
+      version: '1.0.0',
+      sha256: randomBytes(32).toString('hex'),
+      artifactKey: `models/${modelName}/1.0.0/model.onnx`,
+      spec: { labels: [{ value: 1, name: 'White Matter' }] },
+      status: 'validated',
+    })
     .returning();
   await setSlotVersion(db, { modelId: model.id, versionId: live.id, stage: 'live', reason: 'test' });
 });
@@ -59,12 +66,17 @@ describe('submitting the same run concurrently', () => {
     await Promise.all(pools.flatMap((db) => Array.from({ length: PER_POOL }, () => db.execute(sql`select 1`))));
     const results = await Promise.all(
       Array.from({ length: SUBMISSIONS }, (_, i) =>
-        pools[i % POOLS].transaction((tx) => submitRun(tx, { projectId: tp.id, seriesId, model: modelName, submittedBy: tp.users.researcher.id, executor: KIND })),
+        pools[i % POOLS].transaction((tx) =>
+          submitRun(tx, { projectId: tp.id, seriesId, model: modelName, submittedBy: tp.users.researcher.id, executor: KIND }),
+        ),
       ),
     );
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.run.id)).size).toBe(1);
-    const rows = await getDb().select().from(runs).where(and(eq(runs.projectId, tp.id), eq(runs.runKey, results[0].run.runKey)));
+    const rows = await getDb()
+      .select()
+      .from(runs)
+      .where(and(eq(runs.projectId, tp.id), eq(runs.runKey, results[0].run.runKey)));
     expect(rows).toHaveLength(1);
     expect(rows[0].status).toBe('queued');
     expect(await getDb().$count(runs, eq(runs.projectId, tp.id))).toBe(1);

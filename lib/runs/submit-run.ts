@@ -28,7 +28,11 @@ export interface SubmitRunInput {
  * the request has answered (other executor processes find it on their next poll).
  */
 export async function submitRun(tx: Tx, p: SubmitRunInput): Promise<{ run: Run; created: boolean }> {
-  const [target] = await tx.select().from(series).where(and(eq(series.id, p.seriesId), eq(series.projectId, p.projectId))).limit(1);
+  const [target] = await tx
+    .select()
+    .from(series)
+    .where(and(eq(series.id, p.seriesId), eq(series.projectId, p.projectId)))
+    .limit(1);
   if (!target) throw new AppError('not_found', `series ${p.seriesId} not found`);
   const inputs = await tx
     .select({ sha256: storedObjects.sha256 })
@@ -67,7 +71,11 @@ export async function submitRun(tx: Tx, p: SubmitRunInput): Promise<{ run: Run; 
     kickAfterResponse();
     return { run: inserted, created: true };
   }
-  const [existing] = await tx.select().from(runs).where(and(eq(runs.projectId, p.projectId), eq(runs.runKey, key))).for('update');
+  const [existing] = await tx
+    .select()
+    .from(runs)
+    .where(and(eq(runs.projectId, p.projectId), eq(runs.runKey, key)))
+    .for('update');
   if (existing.status === 'failed' || existing.status === 'cancelled') {
     const [again] = await tx.update(runs).set({ status: 'queued', error: null, finishedAt: null }).where(eq(runs.id, existing.id)).returning();
     kickAfterResponse();

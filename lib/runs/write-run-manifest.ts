@@ -23,7 +23,10 @@ function localBuildId(): string {
  * written once to manifests/<project>/<run>.json (a retried run: one per attempt). A manifest already there (an earlier attempt that
  * wrote it and then failed to record it) is kept, not overwritten, when it is this run's.
  */
-export async function writeRunManifest(db: DbOrTx, p: { run: Run; inputs: TObjectRef[]; status: 'succeeded' | 'failed'; skipTask: string }): Promise<{ key: string; sha256: string; versionId: string | null; size: number }> {
+export async function writeRunManifest(
+  db: DbOrTx,
+  p: { run: Run; inputs: TObjectRef[]; status: 'succeeded' | 'failed'; skipTask: string },
+): Promise<{ key: string; sha256: string; versionId: string | null; size: number }> {
   const { run } = p;
   const key = manifestKey({ projectId: run.projectId, runId: run.id, attempt: run.attempt });
   const head = await headObject(key);
@@ -37,10 +40,24 @@ export async function writeRunManifest(db: DbOrTx, p: { run: Run; inputs: TObjec
   const [{ warnings }] = await db.select({ warnings: runs.warnings }).from(runs).where(eq(runs.id, run.id));
   const steps = (await db.select().from(runSteps).where(eq(runSteps.runId, run.id))).filter((s) => s.name !== p.skipTask);
   const params = parseRunParams(run);
-  const models = [params.serving, ...(params.shadow ? [params.shadow] : [])].map((m) => ({ role: m.role, model: m.model, version: m.version, sha256: m.sha256 }));
+  const models = [params.serving, ...(params.shadow ? [params.shadow] : [])].map((m) => ({
+    role: m.role,
+    model: m.model,
+    version: m.version,
+    sha256: m.sha256,
+  }));
   const manifest: TRunManifest = ZRunManifest.parse({
     schema: RUN_MANIFEST_SCHEMA,
-    run: { id: run.id, key: run.runKey, project: run.projectId, study: run.studyId, submittedBy: submitter, submittedAt: run.createdAt.toISOString(), finishedAt: new Date().toISOString(), status: p.status },
+    run: {
+      id: run.id,
+      key: run.runKey,
+      project: run.projectId,
+      study: run.studyId,
+      submittedBy: submitter,
+      submittedAt: run.createdAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      status: p.status,
+    },
     pipeline: { version: run.pipelineVersion, executor: run.executor === 'argo' ? 'argo' : 'local', build: localBuildId() },
     inputs: p.inputs,
     models,
@@ -61,7 +78,16 @@ export async function writeRunManifest(db: DbOrTx, p: { run: Run; inputs: TObjec
   const put = await putObject({ key, body: new TextEncoder().encode(`${JSON.stringify(signed, null, 2)}\n`), contentType: 'application/json' });
   await db
     .insert(storedObjects)
-    .values({ projectId: run.projectId, studyId: run.studyId, key, versionId: put.versionId, size: put.size, sha256: put.sha256, class: 'manifest', contentType: 'application/json' })
+    .values({
+      projectId: run.projectId,
+      studyId: run.studyId,
+      key,
+      versionId: put.versionId,
+      size: put.size,
+      sha256: put.sha256,
+      class: 'manifest',
+      contentType: 'application/json',
+    })
     .onConflictDoNothing();
   return { key, sha256: signed.sha256, versionId: put.versionId, size: put.size };
 }

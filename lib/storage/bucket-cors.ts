@@ -24,7 +24,13 @@ export function corsXml(origins: string[]): string {
 
 /** the JSON `aws s3api put-bucket-cors --cors-configuration file://…` takes */
 export function corsJson(origins: string[]): string {
-  const rule = { AllowedOrigins: origins, AllowedMethods: [...CORS_METHODS], AllowedHeaders: [...CORS_ALLOWED_HEADERS], ExposeHeaders: [...CORS_EXPOSE_HEADERS], MaxAgeSeconds: MAX_AGE_SECONDS };
+  const rule = {
+    AllowedOrigins: origins,
+    AllowedMethods: [...CORS_METHODS],
+    AllowedHeaders: [...CORS_ALLOWED_HEADERS],
+    ExposeHeaders: [...CORS_EXPOSE_HEADERS],
+    MaxAgeSeconds: MAX_AGE_SECONDS,
+  };
   return `${JSON.stringify({ CORSRules: [rule] }, null, 2)}\n`;
 }
 

@@ -21,7 +21,12 @@ const status = (err: unknown) => (err as { $metadata?: { httpStatusCode?: number
  * Returns false, writing nothing, when the key is taken. In production the bucket's Object Lock
  * (deploy/README.md) is what keeps the written object from being replaced or deleted later.
  */
-export async function putObjectOnce(p: { key: string; body: Uint8Array; contentType?: string; bucket?: BucketRef }): Promise<{ written: boolean; versionId: string | null }> {
+export async function putObjectOnce(p: {
+  key: string;
+  body: Uint8Array;
+  contentType?: string;
+  bucket?: BucketRef;
+}): Promise<{ written: boolean; versionId: string | null }> {
   const conf = configuredBucket();
   const { client, bucket } = p.bucket ?? conf;
   try {

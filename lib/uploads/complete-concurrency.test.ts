@@ -22,7 +22,7 @@ describe('completing the same file twice at once (a client retry after a timeout
     const bytes = makeNifti([32, 32, 8]);
     const file = await api.registerFile(upload.id, { name: 'twice.nii', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
     const signed = await api.sign(upload.id, file.id);
-    expect((await fetch(signed.url, { method: "PUT", headers: signed.headers, body: bytes as Uint8Array<ArrayBuffer> })).ok).toBe(true);
+    expect((await fetch(signed.url, { method: 'PUT', headers: signed.headers, body: bytes as Uint8Array<ArrayBuffer> })).ok).toBe(true);
 
     const complete = () =>
       dispatchFetch(BASE)(`${BASE}/api/uploads/${upload.id}/files/${file.id}/complete`, {

@@ -27,7 +27,11 @@ async function partsToComplete(file: UploadFile, claimed: TCompletedPart[] | und
   const missing: number[] = [];
   for (let n = 1; n <= layout.partCount; n++) if (!byNumber.has(n)) missing.push(n);
   if (missing.length) {
-    throw new AppError('conflict', `${file.fileName}: part${missing.length > 1 ? 's' : ''} ${missing.slice(0, 10).join(', ')} of ${layout.partCount} not uploaded yet`, { missing });
+    throw new AppError(
+      'conflict',
+      `${file.fileName}: part${missing.length > 1 ? 's' : ''} ${missing.slice(0, 10).join(', ')} of ${layout.partCount} not uploaded yet`,
+      { missing },
+    );
   }
   const extra = parts.filter((x) => x.partNumber > layout.partCount);
   if (extra.length) throw new AppError('invalid_input', `${file.fileName}: has ${layout.partCount} parts, not ${extra[0].partNumber}`);
@@ -98,11 +102,21 @@ async function checkAndIndex(tx: Tx, upload: Upload, file: UploadFile): Promise<
     throw err;
   }
   if (read.size !== file.size) return reject(tx, file, `${file.fileName}: ${read.size} bytes arrived, ${file.size} were declared`, read.versionId);
-  if (read.sha256 !== file.sha256) return reject(tx, file, `${file.fileName}: SHA-256 of the stored bytes does not match the declared checksum`, read.versionId);
+  if (read.sha256 !== file.sha256)
+    return reject(tx, file, `${file.fileName}: SHA-256 of the stored bytes does not match the declared checksum`, read.versionId);
 
   try {
     const indexed = await tx.transaction((sp) =>
-      indexStoredObject(sp, { projectId: upload.projectId, studyId: upload.studyId, fileName: file.fileName, key: file.key, versionId: read.versionId, size: read.size, sha256: read.sha256, head: read.head }),
+      indexStoredObject(sp, {
+        projectId: upload.projectId,
+        studyId: upload.studyId,
+        fileName: file.fileName,
+        key: file.key,
+        versionId: read.versionId,
+        size: read.size,
+        sha256: read.sha256,
+        head: read.head,
+      }),
     );
     const [row] = await tx
       .update(uploadFiles)
@@ -114,7 +128,8 @@ async function checkAndIndex(tx: Tx, upload: Upload, file: UploadFile): Promise<
   } catch (err) {
     // A bad header rejects the file; anything else (the database, the store) fails this request
     // and keeps the bytes, so the client can complete again.
-    if (isAppError(err) && err.code !== 'conflict') return reject(tx, file, err.message.startsWith(file.fileName) ? err.message : `${file.fileName}: ${err.message}`, read.versionId);
+    if (isAppError(err) && err.code !== 'conflict')
+      return reject(tx, file, err.message.startsWith(file.fileName) ? err.message : `${file.fileName}: ${err.message}`, read.versionId);
     throw err;
   }
 }

@@ -7,7 +7,10 @@ import { AppError, isUniqueViolation } from '../errors';
  * Opens an upload session into a study of the project: the given one, or a new study labelled
  * S-0001, S-0002… (non-identifying; headers fill in the pseudonymous subject later).
  */
-export async function createUpload(tx: Tx, p: { projectId: string; userId: string; studyId?: string }): Promise<{ uploadId: string; studyId: string; studyLabel: string }> {
+export async function createUpload(
+  tx: Tx,
+  p: { projectId: string; userId: string; studyId?: string },
+): Promise<{ uploadId: string; studyId: string; studyLabel: string }> {
   let study: { id: string; label: string } | undefined;
   if (p.studyId) {
     [study] = await tx
@@ -30,9 +33,6 @@ export async function createUpload(tx: Tx, p: { projectId: string; userId: strin
       }
     }
   }
-  const [upload] = await tx
-    .insert(uploads)
-    .values({ projectId: p.projectId, studyId: study.id, createdBy: p.userId })
-    .returning({ id: uploads.id });
+  const [upload] = await tx.insert(uploads).values({ projectId: p.projectId, studyId: study.id, createdBy: p.userId }).returning({ id: uploads.id });
   return { uploadId: upload.id, studyId: study.id, studyLabel: study.label };
 }

@@ -17,7 +17,10 @@ export async function finishUpload(tx: Tx, p: { upload: Upload }): Promise<Study
   for (const f of open) await abortUploadFile(tx, { file: f, reason: `${f.fileName}: not sent before the upload was finished` });
   const status = p.upload.status === 'open' ? 'completed' : p.upload.status;
   // an aborted or failed upload keeps its state
-  await tx.update(uploads).set({ status: 'completed', completedAt: new Date() }).where(and(eq(uploads.id, p.upload.id), eq(uploads.status, 'open')));
+  await tx
+    .update(uploads)
+    .set({ status: 'completed', completedAt: new Date() })
+    .where(and(eq(uploads.id, p.upload.id), eq(uploads.status, 'open')));
   const summary = await getStudySummary(tx, { studyId: p.upload.studyId, projectId: p.upload.projectId, uploadId: p.upload.id });
   return { upload: p.upload.id, status, ...summary };
 }

@@ -26,7 +26,15 @@ export async function getStudySummary(db: DbOrTx, p: { studyId: string; projectI
     label: study.label,
     series: rows
       .filter((s) => s.kind === 'dicom')
-      .map((s) => ({ id: s.id, modality: s.modality, description: s.description, instances: s.instances, rows: s.rows, columns: s.columns, spacing: s.spacing })),
+      .map((s) => ({
+        id: s.id,
+        modality: s.modality,
+        description: s.description,
+        instances: s.instances,
+        rows: s.rows,
+        columns: s.columns,
+        spacing: s.spacing,
+      })),
     volumes: rows.filter((s) => s.kind === 'nifti').map((s) => ({ id: s.id, dims: s.dims ?? [], spacing: s.spacing, description: s.description })),
     rejected: rejected.map((r) => ({ file: r.file, reason: r.reason ?? 'rejected' })),
   };

@@ -54,7 +54,16 @@ export async function indexStoredObject(tx: Tx, p: IndexInput): Promise<{ object
     const h = readNiftiHeader(p.head, p.fileName);
     const [row] = await tx
       .insert(series)
-      .values({ projectId: p.projectId, studyId: p.studyId, kind: 'nifti', modality: null, description: 'NIfTI volume', instances: 1, dims: [...h.dims], spacing: [...h.spacing] })
+      .values({
+        projectId: p.projectId,
+        studyId: p.studyId,
+        kind: 'nifti',
+        modality: null,
+        description: 'NIfTI volume',
+        instances: 1,
+        dims: [...h.dims],
+        spacing: [...h.spacing],
+      })
       .returning({ id: series.id });
     seriesId = row.id;
   } else {
@@ -62,7 +71,17 @@ export async function indexStoredObject(tx: Tx, p: IndexInput): Promise<{ object
   }
   const [obj] = await tx
     .insert(storedObjects)
-    .values({ projectId: p.projectId, studyId: p.studyId, seriesId, key: p.key, versionId: p.versionId, size: p.size, sha256: p.sha256, class: 'phi', contentType: kind === 'dicom' ? 'application/dicom' : 'application/octet-stream' })
+    .values({
+      projectId: p.projectId,
+      studyId: p.studyId,
+      seriesId,
+      key: p.key,
+      versionId: p.versionId,
+      size: p.size,
+      sha256: p.sha256,
+      class: 'phi',
+      contentType: kind === 'dicom' ? 'application/dicom' : 'application/octet-stream',
+    })
     .returning({ id: storedObjects.id });
   return { objectId: obj.id, seriesId };
 }

@@ -17,9 +17,7 @@ export async function listFileParts(file: Pick<UploadFile, 'key' | 'multipartId'
   let marker: string | undefined;
   try {
     for (;;) {
-      const res = await client.send(
-        new ListPartsCommand({ Bucket: settings.bucket, Key: file.key, UploadId: file.multipartId, PartNumberMarker: marker }),
-      );
+      const res = await client.send(new ListPartsCommand({ Bucket: settings.bucket, Key: file.key, UploadId: file.multipartId, PartNumberMarker: marker }));
       for (const part of res.Parts ?? []) {
         if (part.PartNumber && part.ETag) parts.push({ partNumber: part.PartNumber, etag: part.ETag, size: part.Size ?? 0, checksumCrc32: part.ChecksumCRC32 });
       }

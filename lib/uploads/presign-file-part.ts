@@ -10,7 +10,13 @@ import { urlTtlSeconds } from './url-ttl';
 import type { SignedPart } from './schemas';
 
 // Sent as headers (not hoisted into the query) so the store checks them against the body.
-export const HEADER_BOUND = new Set(['content-type', 'x-amz-checksum-sha256', 'x-amz-checksum-crc32', 'x-amz-server-side-encryption', 'x-amz-server-side-encryption-aws-kms-key-id']);
+export const HEADER_BOUND = new Set([
+  'content-type',
+  'x-amz-checksum-sha256',
+  'x-amz-checksum-crc32',
+  'x-amz-server-side-encryption',
+  'x-amz-server-side-encryption-aws-kms-key-id',
+]);
 
 function hexToBase64(hex: string): string {
   return Buffer.from(hex, 'hex').toString('base64');
@@ -23,7 +29,12 @@ function hexToBase64(hex: string): string {
  * SHA-256; a part: the CRC32 the client sent for it) and SSE-KMS when configured, and lives at most
  * 15 minutes.
  */
-export async function presignFilePart(p: { file: UploadFile; partNumber?: number; partCrc32?: string; caller: { role: Role | null; projectId: string } }): Promise<SignedPart> {
+export async function presignFilePart(p: {
+  file: UploadFile;
+  partNumber?: number;
+  partCrc32?: string;
+  caller: { role: Role | null; projectId: string };
+}): Promise<SignedPart> {
   const { file } = p;
   // the same prefix rules that generate deploy/iam/ (reviewers never get a raw-phi/ URL)
   assertKeyAccess({ ...p.caller, action: 'put', key: file.key });
@@ -37,7 +48,8 @@ export async function presignFilePart(p: { file: UploadFile; partNumber?: number
   let headers: Record<string, string>;
   let contentLength: number;
   if (!file.multipartId) {
-    if (p.partNumber !== undefined && p.partNumber !== 1) throw new AppError('invalid_input', `${file.fileName} is sent in one request: there is no part ${p.partNumber}`);
+    if (p.partNumber !== undefined && p.partNumber !== 1)
+      throw new AppError('invalid_input', `${file.fileName} is sent in one request: there is no part ${p.partNumber}`);
     contentLength = file.size;
     const sse = sseParams(settings);
     headers = {

@@ -20,12 +20,17 @@ function isoDate(da: string | undefined): string | null {
  * gets the pseudonym. A file of another DICOM study than the one already recorded is refused, so a
  * study never mixes patients or examinations.
  */
-export async function recordIdentity(tx: Tx, p: { projectId: string; studyId: string; studyInstanceUid: string; identity: DicomIdentity; fileName: string }): Promise<void> {
+export async function recordIdentity(
+  tx: Tx,
+  p: { projectId: string; studyId: string; studyInstanceUid: string; identity: DicomIdentity; fileName: string },
+): Promise<void> {
   // Two files completing at once must not both find "no identity yet": the study row serialises them.
   await tx.select({ id: studies.id }).from(studies).where(eq(studies.id, p.studyId)).for('update');
   const [existing] = await tx.select().from(studyIdentities).where(eq(studyIdentities.studyId, p.studyId)).limit(1);
   if (existing?.studyInstanceUid && existing.studyInstanceUid !== p.studyInstanceUid) {
-    throw new AppError('malformed_file', `${p.fileName}: belongs to another DICOM study than the files already in this study (StudyInstanceUID differs)`, { file: p.fileName });
+    throw new AppError('malformed_file', `${p.fileName}: belongs to another DICOM study than the files already in this study (StudyInstanceUID differs)`, {
+      file: p.fileName,
+    });
   }
   if (existing) return;
   const [project] = await tx.select({ secret: projects.deidSecret }).from(projects).where(eq(projects.id, p.projectId)).limit(1);
@@ -36,7 +41,14 @@ export async function recordIdentity(tx: Tx, p: { projectId: string; studyId: st
     pseudonym = subjectPseudonym(project.secret, patientId);
     await tx
       .insert(patientIdentities)
-      .values({ projectId: p.projectId, pseudonym, patientId, patientName: p.identity.patientName ?? null, birthDate: p.identity.patientBirthDate ?? null, sex: p.identity.patientSex ?? null })
+      .values({
+        projectId: p.projectId,
+        pseudonym,
+        patientId,
+        patientName: p.identity.patientName ?? null,
+        birthDate: p.identity.patientBirthDate ?? null,
+        sex: p.identity.patientSex ?? null,
+      })
       .onConflictDoNothing();
     const [row] = await tx
       .select({ id: patientIdentities.id })
@@ -58,6 +70,9 @@ export async function recordIdentity(tx: Tx, p: { projectId: string; studyId: st
     })
     .onConflictDoNothing();
   if (pseudonym) {
-    await tx.update(studies).set({ subjectPseudonym: pseudonym }).where(and(eq(studies.id, p.studyId), isNull(studies.subjectPseudonym)));
+    await tx
+      .update(studies)
+      .set({ subjectPseudonym: pseudonym })
+      .where(and(eq(studies.id, p.studyId), isNull(studies.subjectPseudonym)));
   }
 }

@@ -34,9 +34,16 @@ async function refusal(tx: Tx, p: { projectId: string; studyId: string; name: st
  * raw-phi/<project>/<study>/<upload>/<n>; a large file gets an S3 multipart upload. A refused file
  * is recorded as rejected with its reason, so the upload goes on with the others.
  */
-export async function registerUploadFile(tx: Tx, p: { projectId: string; uploadId: string; name: string; size: number; sha256: string }): Promise<UploadFileDto> {
+export async function registerUploadFile(
+  tx: Tx,
+  p: { projectId: string; uploadId: string; name: string; size: number; sha256: string },
+): Promise<UploadFileDto> {
   // serialises index allocation within one upload
-  const [upload] = await tx.select().from(uploads).where(and(eq(uploads.id, p.uploadId), eq(uploads.projectId, p.projectId))).for('update');
+  const [upload] = await tx
+    .select()
+    .from(uploads)
+    .where(and(eq(uploads.id, p.uploadId), eq(uploads.projectId, p.projectId)))
+    .for('update');
   if (!upload) throw new AppError('not_found', `upload ${p.uploadId} not found`);
   if (upload.status !== 'open') throw new AppError('conflict', `upload ${p.uploadId} is ${upload.status}; start a new upload`);
   // uploads into the same study from two tabs: the study row serialises the duplicate check
@@ -54,7 +61,13 @@ export async function registerUploadFile(tx: Tx, p: { projectId: string; uploadI
     const res = await client.send(
       // ChecksumAlgorithm: each part carries its CRC32, which the store checks on UploadPart (the
       // whole file's SHA-256 is checked by this server on completion)
-      new CreateMultipartUploadCommand({ Bucket: settings.bucket, Key: key, ContentType: 'application/octet-stream', ChecksumAlgorithm: 'CRC32', ...sseParams(settings) }),
+      new CreateMultipartUploadCommand({
+        Bucket: settings.bucket,
+        Key: key,
+        ContentType: 'application/octet-stream',
+        ChecksumAlgorithm: 'CRC32',
+        ...sseParams(settings),
+      }),
     );
     if (!res.UploadId) throw new Error(`store returned no multipart upload id for ${key}`);
     multipartId = res.UploadId;
@@ -76,4 +89,3 @@ export async function registerUploadFile(tx: Tx, p: { projectId: string; uploadI
     .returning();
   return fileDto(row);
 }
-

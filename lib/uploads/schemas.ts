@@ -29,7 +29,11 @@ export const ZSignPart = z.object({
   partCrc32: ZBase64Crc32.optional(),
 });
 
-export const ZCompletedPart = z.object({ partNumber: z.number().int().min(1).max(10_000), etag: z.string().min(1).max(200), checksumCrc32: ZBase64Crc32.optional() });
+export const ZCompletedPart = z.object({
+  partNumber: z.number().int().min(1).max(10_000),
+  etag: z.string().min(1).max(200),
+  checksumCrc32: ZBase64Crc32.optional(),
+});
 export const ZCompleteFile = z.object({ upload: ZUuid, file: ZUuid, parts: z.array(ZCompletedPart).max(10_000).optional() });
 export type TCompletedPart = z.infer<typeof ZCompletedPart>;
 
@@ -77,7 +81,15 @@ export interface PartsDto {
 export interface StudySummary {
   study: string;
   label: string;
-  series: { id: string; modality: string | null; description: string | null; instances: number; rows: number | null; columns: number | null; spacing: number[] | null }[];
+  series: {
+    id: string;
+    modality: string | null;
+    description: string | null;
+    instances: number;
+    rows: number | null;
+    columns: number | null;
+    spacing: number[] | null;
+  }[];
   volumes: { id: string; dims: number[]; spacing: number[] | null; description: string | null }[];
   rejected: { file: string; reason: string }[];
 }

@@ -43,7 +43,10 @@ export async function sweepAbandonedUploads(db: DbOrTx, opts: { olderThanMs?: nu
         lt(uploads.createdAt, cutoff),
         notInArray(
           uploads.id,
-          db.select({ id: uploadFiles.uploadId }).from(uploadFiles).where(inArray(uploadFiles.status, ['pending', 'uploading', 'uploaded'])),
+          db
+            .select({ id: uploadFiles.uploadId })
+            .from(uploadFiles)
+            .where(inArray(uploadFiles.status, ['pending', 'uploading', 'uploaded'])),
         ),
         sql`not exists (select 1 from ${uploadFiles} f where f.upload_id = ${uploads.id} and f.status = 'verified')`,
       ),

@@ -89,12 +89,24 @@ describe('upload engine against the real API, s3rver and database', () => {
     engine.add([bytesSource(big, 'big.nii'), bytesSource(bytes, 'small.nii')]);
     const summary = await engine.run();
     expect(summary.rejected).toEqual([]);
-    expect(summary.volumes.map((v) => v.dims)).toEqual(expect.arrayContaining([[256, 256, 160], [256, 256, 80]]));
+    expect(summary.volumes.map((v) => v.dims)).toEqual(
+      expect.arrayContaining([
+        [256, 256, 160],
+        [256, 256, 80],
+      ]),
+    );
     expect(puts).toBe(4); // 3 parts + 1 single PUT
     expect(peak).toBeGreaterThan(1);
-    const [obj] = await getDb().select().from(storedObjects).where(eq(storedObjects.sha256, createHash('sha256').update(big).digest('hex')));
+    const [obj] = await getDb()
+      .select()
+      .from(storedObjects)
+      .where(eq(storedObjects.sha256, createHash('sha256').update(big).digest('hex')));
     expect(obj.size).toBe(big.length);
-    expect(createHash('sha256').update(await getObjectBytes({ key: obj.key })).digest('hex')).toBe(obj.sha256);
+    expect(
+      createHash('sha256')
+        .update(await getObjectBytes({ key: obj.key }))
+        .digest('hex'),
+    ).toBe(obj.sha256);
   });
 
   it('resumes after an interruption and resends only the parts the store does not hold', async () => {

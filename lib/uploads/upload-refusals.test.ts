@@ -16,7 +16,11 @@ let tp: TestProject;
 let other: TestProject;
 const BASE = 'http://segflow.test';
 const call = (token: string, method: string, path: string, body?: unknown) =>
-  dispatchFetch(BASE)(`${BASE}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  dispatchFetch(BASE)(`${BASE}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const put = (url: string, headers: Record<string, string>, body: Uint8Array) => fetch(url, { method: 'PUT', headers, body: body as Uint8Array<ArrayBuffer> });
 
@@ -139,7 +143,9 @@ describe('what the upload API refuses', () => {
     expect((await api.parts(upload.id, file.id)).parts).toEqual([]);
     const res = await put(signed.url, signed.headers, body);
     expect(res.ok).toBe(true);
-    const out = await call(tp.users.researcher.token, 'POST', `/api/uploads/${upload.id}/files/${file.id}/complete`, { parts: [{ partNumber: 1, etag: res.headers.get('etag') }] });
+    const out = await call(tp.users.researcher.token, 'POST', `/api/uploads/${upload.id}/files/${file.id}/complete`, {
+      parts: [{ partNumber: 1, etag: res.headers.get('etag') }],
+    });
     expect(out.status).toBe(409);
     expect(((await out.json()) as { error: { message: string } }).error.message).toBe('parts.nii: parts 2, 3 of 3 not uploaded yet');
     expect((await api.getUpload(upload.id)).files[0].status).toBe('uploading'); // still open: the client can send the rest
@@ -169,7 +175,10 @@ describe('what the upload API refuses', () => {
     const bytes = makeNifti([256, 256, 136]);
     const file = await api.registerFile(upload.id, { name: 'left.nii', size: bytes.length, sha256: sha(bytes) });
     expect((await sweepAbandonedUploads(getDb())).files).toBe(0);
-    await getDb().update(uploadFiles).set({ updatedAt: new Date(Date.now() - 2 * 86_400_000) }).where(eq(uploadFiles.id, file.id));
+    await getDb()
+      .update(uploadFiles)
+      .set({ updatedAt: new Date(Date.now() - 2 * 86_400_000) })
+      .where(eq(uploadFiles.id, file.id));
     const swept = await sweepAbandonedUploads(getDb());
     expect(swept.files).toBeGreaterThanOrEqual(1);
     const [row] = await getDb().select().from(uploadFiles).where(eq(uploadFiles.id, file.id));

@@ -9,7 +9,10 @@ import type { RunImagesDto } from './schemas';
  * The run page's viewer data: the de-identified volume and the serving mask, plus the shadow mask
  * for roles that may see shadow results (ADR-03: researchers never do).
  */
-export async function getRunImages(db: DbOrTx, p: { runId: string; projectId: string; role: Role | null; seeShadow: boolean; audit: PresignedRecord[] }): Promise<RunImagesDto> {
+export async function getRunImages(
+  db: DbOrTx,
+  p: { runId: string; projectId: string; role: Role | null; seeShadow: boolean; audit: PresignedRecord[] },
+): Promise<RunImagesDto> {
   const objects = await findRunImageObjects(db, { runId: p.runId, projectId: p.projectId });
   return presignRunImages({ objects, role: p.role, projectId: p.projectId, withShadow: p.seeShadow, audit: p.audit });
 }

@@ -5,7 +5,13 @@ import { clampSlice, sliceForKey } from '@/components/viewer/slice-keys';
 
 describe('labelTable', () => {
   it('lists the drawn labels of a model spec in value order, without background', () => {
-    const spec = { labels: [{ value: 2, name: 'Grey Matter', color: [205, 62, 78] }, { value: 0, name: 'background', color: [0, 0, 0] }, { value: 1, name: 'White Matter', color: [255, 255, 255] }] };
+    const spec = {
+      labels: [
+        { value: 2, name: 'Grey Matter', color: [205, 62, 78] },
+        { value: 0, name: 'background', color: [0, 0, 0] },
+        { value: 1, name: 'White Matter', color: [255, 255, 255] },
+      ],
+    };
     expect(labelTable(spec)).toEqual([
       { value: 1, name: 'White Matter', color: [255, 255, 255] },
       { value: 2, name: 'Grey Matter', color: [205, 62, 78] },
@@ -19,7 +25,12 @@ describe('labelTable', () => {
 
 describe('colorLut', () => {
   it('maps each voxel value to its label colour, background transparent, gaps visible grey', () => {
-    expect(colorLut([{ value: 1, name: 'a', color: [1, 2, 3] }, { value: 3, name: 'c', color: [7, 8, 9] }])).toEqual([
+    expect(
+      colorLut([
+        { value: 1, name: 'a', color: [1, 2, 3] },
+        { value: 3, name: 'c', color: [7, 8, 9] },
+      ]),
+    ).toEqual([
       [0, 0, 0, 0],
       [1, 2, 3, 255],
       [128, 128, 128, 255],

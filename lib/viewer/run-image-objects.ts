@@ -66,7 +66,14 @@ export async function findRunImageObjects(db: DbOrTx, p: { runId: string; projec
     runId: run.id,
     studyId: run.studyId,
     volume,
-    serving: { id: 'serving', role: params.serving.role, model: params.model, version: params.serving.version, labels: labelTable(params.serving.spec), ref: servingMask },
+    serving: {
+      id: 'serving',
+      role: params.serving.role,
+      model: params.model,
+      version: params.serving.version,
+      labels: labelTable(params.serving.spec),
+      ref: servingMask,
+    },
     shadow:
       params.shadow && shadowMask
         ? { id: 'shadow', role: 'shadow', model: params.model, version: params.shadow.version, labels: labelTable(params.shadow.spec), ref: shadowMask }

@@ -25,9 +25,14 @@ beforeAll(async () => {
 
 async function images(role: Role | 'outsider', runId: string, requestId?: string) {
   const token = role === 'outsider' ? tp.outsider.token : tp.users[role].token;
-  const res = await GET(new Request(`http://segflow.test/api/runs/${runId}/images`, { headers: { authorization: `Bearer ${token}`, ...(requestId ? { 'x-request-id': requestId } : {}) } }), {
-    params: Promise.resolve({ run: runId }),
-  });
+  const res = await GET(
+    new Request(`http://segflow.test/api/runs/${runId}/images`, {
+      headers: { authorization: `Bearer ${token}`, ...(requestId ? { 'x-request-id': requestId } : {}) },
+    }),
+    {
+      params: Promise.resolve({ run: runId }),
+    },
+  );
   return { status: res.status, body: (await res.json()) as RunImagesDto & { error?: { code: string; message: string } } };
 }
 
@@ -39,7 +44,11 @@ function objectKeyOf(url: string): string {
 async function expectServes(url: string, sha256: string) {
   const res = await fetch(url);
   expect(res.status).toBe(200);
-  expect(createHash('sha256').update(new Uint8Array(await res.arrayBuffer())).digest('hex')).toBe(sha256);
+  expect(
+    createHash('sha256')
+      .update(new Uint8Array(await res.arrayBuffer()))
+      .digest('hex'),
+  ).toBe(sha256);
 }
 
 describe('GET /api/runs/:run/images', () => {

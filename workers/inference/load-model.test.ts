@@ -11,7 +11,11 @@ describe('loadModel', () => {
   it('keeps one session per model version: same bytes from another source reuse it', async () => {
     const a = await loadModel({ source: dirModelSource(BRAIN_TISSUE_DIR), expectedSha256: BRAIN_TISSUE_SHA256, threads: 1 });
     const b = await loadModel({
-      source: bytesModelSource({ model: new Uint8Array(readFileSync(`${BRAIN_TISSUE_DIR}/model.onnx`)), spec: readFileSync(`${BRAIN_TISSUE_DIR}/spec.json`, 'utf8'), describe: 's3 copy' }),
+      source: bytesModelSource({
+        model: new Uint8Array(readFileSync(`${BRAIN_TISSUE_DIR}/model.onnx`)),
+        spec: readFileSync(`${BRAIN_TISSUE_DIR}/spec.json`, 'utf8'),
+        describe: 's3 copy',
+      }),
       expectedSha256: BRAIN_TISSUE_SHA256.toUpperCase(),
       threads: 1,
     });

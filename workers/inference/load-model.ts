@@ -55,11 +55,11 @@ export async function loadModel(opts: LoadModelOptions): Promise<LoadedModel> {
   const [bytes, spec] = await Promise.all([opts.source.readModel(), opts.source.readSpec()]);
   const sha256 = sha256Hex(bytes);
   if (opts.expectedSha256 !== null && sha256 !== opts.expectedSha256.toLowerCase()) {
-    throw new AppError(
-      'checksum_mismatch',
-      `${opts.source.describe}: model.onnx SHA-256 is ${sha256}, the registry recorded ${opts.expectedSha256}`,
-      { file: `${opts.source.describe}/model.onnx`, expected: opts.expectedSha256, actual: sha256 },
-    );
+    throw new AppError('checksum_mismatch', `${opts.source.describe}: model.onnx SHA-256 is ${sha256}, the registry recorded ${opts.expectedSha256}`, {
+      file: `${opts.source.describe}/model.onnx`,
+      expected: opts.expectedSha256,
+      actual: sha256,
+    });
   }
   const threads = opts.threads ?? availableParallelism();
   if (!Number.isInteger(threads) || threads < 1) throw new AppError('invalid_input', `threads: must be a positive integer, got ${threads}`);

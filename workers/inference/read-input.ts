@@ -31,7 +31,10 @@ export async function readInputVolume(path: string): Promise<InputVolume> {
     throw new AppError('not_found', `${path}: no such file or directory`, { file: path });
   });
   if (info.isDirectory()) {
-    const names = (await readdir(path, { withFileTypes: true })).filter((e) => e.isFile() && isDicomName(e.name)).map((e) => e.name).sort();
+    const names = (await readdir(path, { withFileTypes: true }))
+      .filter((e) => e.isFile() && isDicomName(e.name))
+      .map((e) => e.name)
+      .sort();
     if (names.length === 0) throw new AppError('invalid_input', `${path}: the directory holds no files (expected one DICOM series)`, { file: path });
     const files = await Promise.all(names.map(async (name) => ({ name, bytes: new Uint8Array(await readFile(join(path, name))) })));
     return { kind: 'dicom', volume: await seriesToVolume(files, basename(path)), source: files };

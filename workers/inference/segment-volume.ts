@@ -43,12 +43,7 @@ export interface SegmentResult {
 /** Same-grid tolerance in mm: closer than this, resampling would only copy. */
 const GRID_TOLERANCE = 1e-4;
 
-export async function segmentVolume(p: {
-  volume: Volume;
-  model: LoadedModel;
-  spec?: TModelSpec;
-  source?: SourceFiles;
-}): Promise<SegmentResult> {
+export async function segmentVolume(p: { volume: Volume; model: LoadedModel; spec?: TModelSpec; source?: SourceFiles }): Promise<SegmentResult> {
   const { volume, model } = p;
   const spec = p.spec ?? model.spec;
   const started = performance.now();
@@ -75,9 +70,7 @@ export async function segmentVolume(p: {
 
   t = performance.now();
   const onModelGrid: Volume<Uint8Array> = { dims: [...conformed.dims], spacing: [...conformed.spacing], affine: conformed.affine, data: run.labels };
-  const labelmap = onGrid
-    ? onModelGrid
-    : (resampleToGrid(onModelGrid, { dims: volume.dims, affine: volume.affine }, 'nearest') as Volume<Uint8Array>);
+  const labelmap = onGrid ? onModelGrid : (resampleToGrid(onModelGrid, { dims: volume.dims, affine: volume.affine }, 'nearest') as Volume<Uint8Array>);
   const resampleBackMs = performance.now() - t;
 
   return {

@@ -51,7 +51,9 @@ describe('encodeOutputs', () => {
   });
 
   it('is written under the one step-output key layout: derived/<project>/<study>/runs/<run>/<task>/<name>', () => {
-    expect(stepOutputKey({ projectId: 'p1', studyId: 's1', runId: 'r1', task: 'infer-serving', name: outputFileName('infer', 'mask') })).toBe('derived/p1/s1/runs/r1/infer-serving/mask.nii.gz');
+    expect(stepOutputKey({ projectId: 'p1', studyId: 's1', runId: 'r1', task: 'infer-serving', name: outputFileName('infer', 'mask') })).toBe(
+      'derived/p1/s1/runs/r1/infer-serving/mask.nii.gz',
+    );
     expect(outputFileName('deidentify', 'instance', 7)).toBe('00007.dcm');
     expect(() => stepOutputKey({ projectId: 'p1', studyId: 's1', runId: 'r1', task: '../x', name: 'm' })).toThrow(/invalid path/);
   });

@@ -24,7 +24,11 @@ export async function compare(inv: TStepInvocationOf<'compare'>): Promise<TStepR
     if (!(v.data instanceof Uint8Array)) throw new AppError('invalid_input', `compare: the ${what} is ${v.data.constructor.name}, expected an 8-bit labelmap`);
     return v as Volume<Uint8Array>;
   };
-  const metrics = compareLabelmaps(mask(a, 'serving mask'), mask(b, 'shadow mask'), labels.filter((l) => l.value !== 0));
+  const metrics = compareLabelmaps(
+    mask(a, 'serving mask'),
+    mask(b, 'shadow mask'),
+    labels.filter((l) => l.value !== 0),
+  );
   const out = await writeOutput(inv, 'metrics', new TextEncoder().encode(`${JSON.stringify(metrics, null, 2)}\n`));
   return { outputs: [out], info: { meanDice: metrics.meanDice, metrics } };
 }

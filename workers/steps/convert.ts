@@ -17,7 +17,9 @@ export async function convert(inv: TStepInvocationOf<'convert'>): Promise<TStepR
     if (!volume) throw new Error('convert: deidentify wrote no volume.nii.gz');
     return { outputs: [volume], info: { passedThrough: true } };
   }
-  const files = await Promise.all(stepOutputs(deid, 'deidentify', 'instance').map(async (o) => ({ name: o.name, bytes: await readChecked(o, `de-identified ${o.name}`) })));
+  const files = await Promise.all(
+    stepOutputs(deid, 'deidentify', 'instance').map(async (o) => ({ name: o.name, bytes: await readChecked(o, `de-identified ${o.name}`) })),
+  );
   const volume = await seriesToVolume(files, 'the de-identified series');
   const out = await writeOutput(inv, 'volume', gzipSync(writeNifti(volume), { level: 6 }));
   return { outputs: [out], info: { dims: volume.dims, spacing: volume.spacing.map((s) => Number(s.toFixed(4))) } };

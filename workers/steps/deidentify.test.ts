@@ -35,7 +35,17 @@ afterEach(() => {
 
 describe('deidentify step, NIfTI', () => {
   it('writes the volume anew: no description, no extensions, same voxels and geometry', async () => {
-    const vol = { dims: [4, 3, 2] as [number, number, number], spacing: [1, 1, 2] as [number, number, number], affine: [[1, 0, 0, -2], [0, 1, 0, -1], [0, 0, 2, 0], [0, 0, 0, 1]] as never, data: Int16Array.from({ length: 24 }, (_, i) => i * 7) };
+    const vol = {
+      dims: [4, 3, 2] as [number, number, number],
+      spacing: [1, 1, 2] as [number, number, number],
+      affine: [
+        [1, 0, 0, -2],
+        [0, 1, 0, -1],
+        [0, 0, 2, 0],
+        [0, 0, 0, 1],
+      ] as never,
+      data: Int16Array.from({ length: 24 }, (_, i) => i * 7),
+    };
     const phi = 'DOE^JOHN 19700101 MRN-123456';
     const raw = gzipSync(withExtension(writeNifti(vol, { description: phi }), `(0010,0010) PN ${phi}`));
     const put = await putObject({ key: `raw-phi/${randomUUID()}/s/u/0`, body: raw });

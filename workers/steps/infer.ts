@@ -34,14 +34,23 @@ export async function infer(inv: TStepInvocationOf<'infer'>): Promise<TStepResul
   const volume = readNifti(await readChecked(volumeRef, 'the run volume'), 'the run volume');
   const source =
     inv.kind === 'dicom'
-      ? await Promise.all(stepOutputs(inv.upstream.deidentify ?? [], 'deidentify', 'instance').map(async (o) => ({ name: o.name, bytes: await readChecked(o, `de-identified ${o.name}`) })))
+      ? await Promise.all(
+          stepOutputs(inv.upstream.deidentify ?? [], 'deidentify', 'instance').map(async (o) => ({
+            name: o.name,
+            bytes: await readChecked(o, `de-identified ${o.name}`),
+          })),
+        )
       : undefined;
   const header = source?.length ? readDicomHeader(source[0].bytes, source[0].name) : undefined;
   const facts = measureInputFacts(volume, { kind: inv.kind, modality: header?.modality, bodyPart: header?.bodyPartExamined });
   const domain = checkInputDomain(spec, facts);
   if (domain.refusal) throw new AppError('out_of_domain', domain.refusal, { checks: domain.checks });
   const artifact = await readChecked({ key: m.artifactKey, versionId: null, sha256: m.sha256, size: 0 }, `model ${m.model}@${m.version}`);
-  const model = await loadModel({ source: bytesModelSource({ model: artifact, spec, describe: `${m.model}@${m.version}` }), expectedSha256: m.sha256, log: () => {} });
+  const model = await loadModel({
+    source: bytesModelSource({ model: artifact, spec, describe: `${m.model}@${m.version}` }),
+    expectedSha256: m.sha256,
+    log: () => {},
+  });
   const result = await segmentVolume({ volume, model, spec, source });
   const plausibility = checkOutputPlausibility(spec, result.labelVolumesMl);
   const encoded = encodeOutputs(result);

@@ -17,7 +17,12 @@ export async function readChecked(ref: TObjectRef, what: string): Promise<Uint8A
  * Writes one of the step's declared outputs (lib/pipeline/steps.ts) to its key (lib/storage/keys.ts
  * stepOutputKey); `n` numbers an output series (de-identified instances).
  */
-export async function writeOutput<K extends WorkerStepName>(inv: TStepInvocation & { step: K }, alias: StepOutputAlias<K>, body: Uint8Array, n?: number): Promise<TStepOutput> {
+export async function writeOutput<K extends WorkerStepName>(
+  inv: TStepInvocation & { step: K },
+  alias: StepOutputAlias<K>,
+  body: Uint8Array,
+  n?: number,
+): Promise<TStepOutput> {
   const name = outputFileName(inv.step, alias, n);
   const key = stepOutputKey({ projectId: inv.run.projectId, studyId: inv.run.studyId, runId: inv.run.id, task: inv.task, name });
   const put = await putObject({ key, body, contentType: outputContentType(inv.step, alias) });

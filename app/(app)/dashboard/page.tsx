@@ -17,7 +17,12 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
   const project = pickProject(actor, 'dashboard:read', first(sp.project));
   const range: DashboardRangeKey = ZDashboardRangeKey.catch('7d').parse(first(sp.range));
   const res = await loadGuarded(
-    { action: 'dashboard.read', permission: 'dashboard:read', input: z.object({ project: z.string().nullable(), range: ZDashboardRangeKey }), project: (i) => i.project },
+    {
+      action: 'dashboard.read',
+      permission: 'dashboard:read',
+      input: z.object({ project: z.string().nullable(), range: ZDashboardRangeKey }),
+      project: (i) => i.project,
+    },
     { project, range },
     async (ctx) => getDashboard(ctx.tx, { projectId: ctx.project!.id, slug: ctx.project!.slug, range: ctx.input.range }),
   );

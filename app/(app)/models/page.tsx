@@ -8,11 +8,10 @@ import { DeployShadowForm } from '@/components/rollout/deploy-shadow-form';
 import { deployShadowAction } from './actions';
 
 export default async function ModelsPage() {
-  const res = await loadGuarded(
-    { action: 'model.list', permission: 'model:read', input: z.object({}), project: () => null },
-    {},
-    async (ctx) => ({ models: await listModels(ctx.tx), canDeploy: can(ctx.role, 'model:register') }),
-  );
+  const res = await loadGuarded({ action: 'model.list', permission: 'model:read', input: z.object({}), project: () => null }, {}, async (ctx) => ({
+    models: await listModels(ctx.tx),
+    canDeploy: can(ctx.role, 'model:register'),
+  }));
   if (!res.ok) return <Forbidden message={res.message} />;
   const { models, canDeploy } = res.data;
   return (
@@ -55,7 +54,11 @@ export default async function ModelsPage() {
                     </td>
                     <td>{v.createdAt.toISOString().slice(0, 10)}</td>
                     {canDeploy && (
-                      <td>{!v.stage && v.status !== 'retired' && v.status !== 'rejected' && <DeployShadowForm deployShadowAction={deployShadowAction} modelId={m.id} versionId={v.id} label={`${m.name}@${v.version}`} />}</td>
+                      <td>
+                        {!v.stage && v.status !== 'retired' && v.status !== 'rejected' && (
+                          <DeployShadowForm deployShadowAction={deployShadowAction} modelId={m.id} versionId={v.id} label={`${m.name}@${v.version}`} />
+                        )}
+                      </td>
                     )}
                   </tr>
                 ))}

@@ -18,8 +18,19 @@ export const requestPromotionAction = action(
     target: (i) => ({ type: 'model', id: i.model }),
   },
   async (ctx) => {
-    const { evaluation, event } = await requestPromotion(ctx.tx, { modelId: ctx.input.model, stage: ctx.input.stage, actorId: ctx.actor.userId, note: ctx.input.note });
-    Object.assign(ctx.auditDetails, { version: evaluation.version, stage: evaluation.stage, percent: evaluation.percent, target: evaluation.target, event: event.id });
+    const { evaluation, event } = await requestPromotion(ctx.tx, {
+      modelId: ctx.input.model,
+      stage: ctx.input.stage,
+      actorId: ctx.actor.userId,
+      note: ctx.input.note,
+    });
+    Object.assign(ctx.auditDetails, {
+      version: evaluation.version,
+      stage: evaluation.stage,
+      percent: evaluation.percent,
+      target: evaluation.target,
+      event: event.id,
+    });
     return { event: event.id, target: evaluation.target };
   },
 );
@@ -34,7 +45,12 @@ export const approvePromotionAction = action(
     target: (i) => ({ type: 'model', id: i.model }),
   },
   async (ctx) => {
-    const { evaluation, to } = await approvePromotion(ctx.tx, { modelId: ctx.input.model, stage: ctx.input.stage, actorId: ctx.actor.userId, reason: ctx.input.reason });
+    const { evaluation, to } = await approvePromotion(ctx.tx, {
+      modelId: ctx.input.model,
+      stage: ctx.input.stage,
+      actorId: ctx.actor.userId,
+      reason: ctx.input.reason,
+    });
     Object.assign(ctx.auditDetails, { version: evaluation.version, from: { stage: evaluation.stage, percent: evaluation.percent }, to });
     return { to };
   },

@@ -66,9 +66,7 @@ function Candidate({ modelId, model, c }: { modelId: string; model: string; c: C
         </section>
       )}
       {c.requests.length > 0 && (
-        <p data-testid="pending-request">
-          Waiting for approval: requested by {c.requests.map((r) => `${r.by ?? 'the platform'} (${when(r.at)})`).join(', ')}
-        </p>
+        <p data-testid="pending-request">Waiting for approval: requested by {c.requests.map((r) => `${r.by ?? 'the platform'} (${when(r.at)})`).join(', ')}</p>
       )}
       <PromotionControls
         modelId={modelId}
@@ -85,17 +83,17 @@ function Candidate({ modelId, model, c }: { modelId: string; model: string; c: C
 }
 
 export default async function PromotionsPage() {
-  const res = await loadGuarded(
-    { action: 'promotions.view', permission: 'promotion:read', input: z.object({}), project: () => null },
-    {},
-    async (ctx) => promotionOverview(ctx.tx, { viewerId: ctx.actor.userId }),
+  const res = await loadGuarded({ action: 'promotions.view', permission: 'promotion:read', input: z.object({}), project: () => null }, {}, async (ctx) =>
+    promotionOverview(ctx.tx, { viewerId: ctx.actor.userId }),
   );
   if (!res.ok) return <Forbidden message={res.message} />;
   if (res.data.length === 0) {
     return (
       <>
         <h1>Promotions</h1>
-        <EmptyState title="No model is deployed">Once a model has a live version and a shadow candidate, its promotion gate and the approval step show up here.</EmptyState>
+        <EmptyState title="No model is deployed">
+          Once a model has a live version and a shadow candidate, its promotion gate and the approval step show up here.
+        </EmptyState>
       </>
     );
   }
@@ -138,7 +136,11 @@ export default async function PromotionsPage() {
                   <td className="mono">{h.version}</td>
                   <td>
                     {h.state}
-                    {h.stage && h.state !== h.stage ? ` (${h.stage}${h.canaryPercent ? ` ${h.canaryPercent}%` : ''})` : h.state === 'canary' ? ` ${h.canaryPercent}%` : ''}
+                    {h.stage && h.state !== h.stage
+                      ? ` (${h.stage}${h.canaryPercent ? ` ${h.canaryPercent}%` : ''})`
+                      : h.state === 'canary'
+                        ? ` ${h.canaryPercent}%`
+                        : ''}
                   </td>
                   <td>{h.by ?? <span className="muted">platform</span>}</td>
                   <td>{h.reason}</td>

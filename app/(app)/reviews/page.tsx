@@ -7,10 +7,8 @@ import { listReviewQueue } from '@/lib/reviews/list-review-queue';
 import { reviewProjectIds } from '@/lib/reviews/review-projects';
 
 export default async function ReviewsPage() {
-  const res = await loadGuarded(
-    { action: 'reviews.view', permission: 'review:read', input: z.object({}), project: () => null },
-    {},
-    async (ctx) => listReviewQueue(ctx.tx, { projectIds: reviewProjectIds(ctx.actor), reviewerId: ctx.actor.userId }),
+  const res = await loadGuarded({ action: 'reviews.view', permission: 'review:read', input: z.object({}), project: () => null }, {}, async (ctx) =>
+    listReviewQueue(ctx.tx, { projectIds: reviewProjectIds(ctx.actor), reviewerId: ctx.actor.userId }),
   );
   if (!res.ok) return <Forbidden message={res.message} />;
   const items = res.data;
@@ -19,11 +17,14 @@ export default async function ReviewsPage() {
     <>
       <h1>Reviews</h1>
       {items.length === 0 ? (
-        <EmptyState title="Nothing to review">Cases where a shadow model ran beside the live one appear here for a side-by-side verdict. You only ever see de-identified data.</EmptyState>
+        <EmptyState title="Nothing to review">
+          Cases where a shadow model ran beside the live one appear here for a side-by-side verdict. You only ever see de-identified data.
+        </EmptyState>
       ) : (
         <>
           <p className="muted">
-            {items.length} case{items.length === 1 ? '' : 's'}, {open} without your verdict. Each compares the live model&apos;s mask with the shadow model&apos;s on de-identified images.
+            {items.length} case{items.length === 1 ? '' : 's'}, {open} without your verdict. Each compares the live model&apos;s mask with the shadow
+            model&apos;s on de-identified images.
           </p>
           <ReviewQueueTable items={items} />
         </>

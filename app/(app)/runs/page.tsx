@@ -36,7 +36,9 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
     { project, ...values, cursor },
     async (ctx) => {
       const { project: _p, ...filter } = ctx.input;
-      const page = ctx.project ? await listRuns(ctx.tx, { projectId: ctx.project.id, seeShadow: can(ctx.role, 'promotion:read'), filter }) : { runs: [], nextCursor: null };
+      const page = ctx.project
+        ? await listRuns(ctx.tx, { projectId: ctx.project.id, seeShadow: can(ctx.role, 'promotion:read'), filter })
+        : { runs: [], nextCursor: null };
       return { ...page, slug: ctx.project?.slug ?? '', models: (await listModels(ctx.tx)).map((m) => m.name) };
     },
   );
@@ -54,7 +56,9 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
         filtered || cursor ? (
           <EmptyState title="No runs match">No run of this project matches these filters. Clear them to see every run.</EmptyState>
         ) : (
-          <EmptyState title="No runs yet">Runs appear here once a study is submitted to a segmentation model: open a study and choose Segment on a series or volume.</EmptyState>
+          <EmptyState title="No runs yet">
+            Runs appear here once a study is submitted to a segmentation model: open a study and choose Segment on a series or volume.
+          </EmptyState>
         )
       ) : (
         <>

@@ -123,7 +123,10 @@ export async function loadImages(p: {
       const source = await volumeFromNifti(rt, urls[i + 1], `mask "${m.title}"`, sourceId);
       cancelled();
       const same = source.dimensions.every((d, k) => d === volume.dimensions[k]);
-      if (!same) throw new ViewerLoadError(`mask "${m.title}" is ${source.dimensions.join('×')} voxels but the volume is ${volume.dimensions.join('×')}: it is not on the volume's grid`);
+      if (!same)
+        throw new ViewerLoadError(
+          `mask "${m.title}" is ${source.dimensions.join('×')} voxels but the volume is ${volume.dimensions.join('×')}: it is not on the volume's grid`,
+        );
       // a labelmap derived from the volume shares its geometry exactly; the mask's voxels are copied in
       const labelmapId = `segflow-${tag}-labelmap-${i}`;
       volumeIds.push(labelmapId);

@@ -17,7 +17,12 @@ export interface MountedViewports {
  * rendering engine, disabled again by destroy), each with the segmentations listed for it. The viewports share one camera state by construction: every slice change goes to
  * all of them, and nothing else moves a camera.
  */
-export async function mountViewports(p: { images: LoadedImages; elements: HTMLDivElement[]; segmentationsPerViewport: string[][]; opacity: number }): Promise<MountedViewports> {
+export async function mountViewports(p: {
+  images: LoadedImages;
+  elements: HTMLDivElement[];
+  segmentationsPerViewport: string[][];
+  opacity: number;
+}): Promise<MountedViewports> {
   const { core, tools, engine } = p.images.runtime;
   const Labelmap = tools.Enums.SegmentationRepresentations.Labelmap;
   const tag = core.utilities.uuidv4();
@@ -52,13 +57,20 @@ export async function mountViewports(p: { images: LoadedImages; elements: HTMLDi
     const lutOf = new Map(p.images.masks.map((m) => [m.segmentationId, m.colorLUTIndex]));
     viewportIds.forEach((viewportId, i) => {
       const segs = p.segmentationsPerViewport[i] ?? [];
-      if (segs.length) tools.segmentation.addLabelmapRepresentationToViewport(viewportId, segs.map((segmentationId) => ({ segmentationId, type: Labelmap, config: { colorLUTOrIndex: lutOf.get(segmentationId) } })));
+      if (segs.length)
+        tools.segmentation.addLabelmapRepresentationToViewport(
+          viewportId,
+          segs.map((segmentationId) => ({ segmentationId, type: Labelmap, config: { colorLUTOrIndex: lutOf.get(segmentationId) } })),
+        );
     });
     const viewports = viewportIds.map((id) => engine.getViewport(id) as Types.IVolumeViewport);
     const setOpacity = (alpha: number) => {
       viewportIds.forEach((viewportId, i) => {
         for (const segmentationId of p.segmentationsPerViewport[i] ?? []) {
-          tools.segmentation.config.style.setStyle({ type: Labelmap, viewportId, segmentationId }, { fillAlpha: alpha, fillAlphaInactive: alpha, outlineOpacity: Math.min(1, alpha + 0.3), outlineOpacityInactive: Math.min(1, alpha + 0.3) });
+          tools.segmentation.config.style.setStyle(
+            { type: Labelmap, viewportId, segmentationId },
+            { fillAlpha: alpha, fillAlphaInactive: alpha, outlineOpacity: Math.min(1, alpha + 0.3), outlineOpacityInactive: Math.min(1, alpha + 0.3) },
+          );
         }
       });
       engine.renderViewports(viewportIds);

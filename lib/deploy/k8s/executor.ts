@@ -21,7 +21,12 @@ export function executorManifests(c: TClusterConfig): (IServiceAccount | IRole |
   const labels = componentLabels('executor');
   const meta = (name: string) => ({ name, namespace: c.namespace, labels: { ...labels, ...PART_OF } });
   return [
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { ...meta('segflow-executor'), annotations: c.appServiceAccountAnnotations }, automountServiceAccountToken: false },
+    {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { ...meta('segflow-executor'), annotations: c.appServiceAccountAnnotations },
+      automountServiceAccountToken: false,
+    },
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'Role',
@@ -74,10 +79,20 @@ export function executorManifests(c: TClusterConfig): (IServiceAccount | IRole |
                   { name: 'SEGFLOW_EXECUTOR_HEALTH_FILE', value: '/tmp/executor-health.json' },
                 ],
                 // alive while its poll loop ticks (segflow executor --check reads the health file)
-                livenessProbe: { exec: { command: ['node', 'bin/segflow.mjs', 'executor', '--check'] }, initialDelaySeconds: 30, periodSeconds: 30, timeoutSeconds: 20, failureThreshold: 3 },
+                livenessProbe: {
+                  exec: { command: ['node', 'bin/segflow.mjs', 'executor', '--check'] },
+                  initialDelaySeconds: 30,
+                  periodSeconds: 30,
+                  timeoutSeconds: 20,
+                  failureThreshold: 3,
+                },
                 resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
                 securityContext: RESTRICTED_CONTAINER_SECURITY,
-                volumeMounts: [TMP_MOUNT, { name: 'argo-token', mountPath: '/var/run/secrets/segflow/argo', readOnly: true }, { name: 'argo-ca', mountPath: '/var/run/secrets/segflow/argo-ca', readOnly: true }],
+                volumeMounts: [
+                  TMP_MOUNT,
+                  { name: 'argo-token', mountPath: '/var/run/secrets/segflow/argo', readOnly: true },
+                  { name: 'argo-ca', mountPath: '/var/run/secrets/segflow/argo-ca', readOnly: true },
+                ],
               },
             ],
             volumes: [

@@ -32,7 +32,13 @@ export function secretTemplates(c: TClusterConfig): (ISecret | IConfigMap)[] {
     {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { ...meta(APP_SECRET), annotations: { 'segflow.io/values': 'DATABASE_URL as the app role (owns nothing); NEXTAUTH_SECRET: 32+ random bytes; SEGFLOW_MANIFEST_SIGNING_KEY: Ed25519 PKCS#8 PEM; OIDC_* when single sign-on is used' } },
+      metadata: {
+        ...meta(APP_SECRET),
+        annotations: {
+          'segflow.io/values':
+            'DATABASE_URL as the app role (owns nothing); NEXTAUTH_SECRET: 32+ random bytes; SEGFLOW_MANIFEST_SIGNING_KEY: Ed25519 PKCS#8 PEM; OIDC_* when single sign-on is used',
+        },
+      },
       type: 'Opaque',
       stringData: { DATABASE_URL: '', NEXTAUTH_SECRET: '', SEGFLOW_MANIFEST_SIGNING_KEY: '', OIDC_ISSUER: '', OIDC_CLIENT_ID: '', OIDC_CLIENT_SECRET: '' },
     },
@@ -46,7 +52,10 @@ export function secretTemplates(c: TClusterConfig): (ISecret | IConfigMap)[] {
     {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { ...meta('segflow-deid-project-id'), annotations: { 'segflow.io/values': "one per project: name segflow-deid-<project id>, key secret = the project's projects.deid_secret" } },
+      metadata: {
+        ...meta('segflow-deid-project-id'),
+        annotations: { 'segflow.io/values': "one per project: name segflow-deid-<project id>, key secret = the project's projects.deid_secret" },
+      },
       type: 'Opaque',
       stringData: { secret: '' },
     },

@@ -24,21 +24,39 @@ export function networkPolicies(c: TClusterConfig): INetworkPolicy[] {
   const ns = (name: string) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } });
   return [
     policy('segflow-default-deny', {}, { policyTypes: ['Ingress', 'Egress'] }),
-    policy('segflow-dns', {}, {
-      policyTypes: ['Egress'],
-      egress: [{ to: [{ ...ns('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ protocol: 'UDP' as const, port: 53 }, TCP(53)] }],
-    }),
-    policy('segflow-app', { matchLabels: componentLabels('app') }, {
-      policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [ns(c.ingress.controllerNamespace)], ports: [TCP(APP_PORT)] }],
-      egress: [DATABASE, HTTPS],
-    }),
-    policy('segflow-executor', { matchLabels: componentLabels('executor') }, {
-      policyTypes: ['Ingress', 'Egress'],
-      egress: [{ to: [ns(c.argoNamespace)], ports: [TCP(2746)] }, DATABASE, HTTPS],
-    }),
+    policy(
+      'segflow-dns',
+      {},
+      {
+        policyTypes: ['Egress'],
+        egress: [
+          { to: [{ ...ns('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ protocol: 'UDP' as const, port: 53 }, TCP(53)] },
+        ],
+      },
+    ),
+    policy(
+      'segflow-app',
+      { matchLabels: componentLabels('app') },
+      {
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{ from: [ns(c.ingress.controllerNamespace)], ports: [TCP(APP_PORT)] }],
+        egress: [DATABASE, HTTPS],
+      },
+    ),
+    policy(
+      'segflow-executor',
+      { matchLabels: componentLabels('executor') },
+      {
+        policyTypes: ['Ingress', 'Egress'],
+        egress: [{ to: [ns(c.argoNamespace)], ports: [TCP(2746)] }, DATABASE, HTTPS],
+      },
+    ),
     policy('segflow-migrate', { matchLabels: componentLabels('migrate') }, { policyTypes: ['Ingress', 'Egress'], egress: [DATABASE] }),
     // Argo's executor sidecar reports task results to the Kubernetes API (443 on the service, often 6443 behind it)
-    policy('segflow-steps', { matchExpressions: [{ key: 'segflow.io/step', operator: 'Exists' }] }, { policyTypes: ['Ingress', 'Egress'], egress: [{ ports: [TCP(443), TCP(6443)] }] }),
+    policy(
+      'segflow-steps',
+      { matchExpressions: [{ key: 'segflow.io/step', operator: 'Exists' }] },
+      { policyTypes: ['Ingress', 'Egress'], egress: [{ ports: [TCP(443), TCP(6443)] }] },
+    ),
   ];
 }

@@ -43,7 +43,10 @@ export function pipelineManifests(c: TClusterConfig): (IServiceAccount | IRole |
     metadata: {
       ...meta(`${DEFAULT_SERVICE_ACCOUNT_PREFIX}-${step}`),
       labels: { ...labels, 'segflow.io/step': step },
-      annotations: { 'segflow.io/iam-policy': `deploy/iam/step-${step}.json`, ...Object.fromEntries(Object.entries(c.stepServiceAccountAnnotations).map(([k, v]) => [k, v.replaceAll('{step}', step)])) },
+      annotations: {
+        'segflow.io/iam-policy': `deploy/iam/step-${step}.json`,
+        ...Object.fromEntries(Object.entries(c.stepServiceAccountAnnotations).map(([k, v]) => [k, v.replaceAll('{step}', step)])),
+      },
     },
   }));
   return [

@@ -23,8 +23,18 @@ export async function dicomwebRoutes(): Promise<RouteTable> {
     ['GET', `${SE}/instances$`, ['project', 'study', 'series'], 'studies/[study]/series/[series]/instances'],
     ['GET', `${I}$`, ['project', 'study', 'series', 'instance'], 'studies/[study]/series/[series]/instances/[instance]'],
     ['GET', `${I}/metadata$`, ['project', 'study', 'series', 'instance'], 'studies/[study]/series/[series]/instances/[instance]/metadata'],
-    ['GET', `${I}/frames/([0-9,]+)$`, ['project', 'study', 'series', 'instance', 'frames'], 'studies/[study]/series/[series]/instances/[instance]/frames/[frames]'],
-    ['GET', `${I}/bulkdata/([0-9A-Fa-f]{8})$`, ['project', 'study', 'series', 'instance', 'tag'], 'studies/[study]/series/[series]/instances/[instance]/bulkdata/[tag]'],
+    [
+      'GET',
+      `${I}/frames/([0-9,]+)$`,
+      ['project', 'study', 'series', 'instance', 'frames'],
+      'studies/[study]/series/[series]/instances/[instance]/frames/[frames]',
+    ],
+    [
+      'GET',
+      `${I}/bulkdata/([0-9A-Fa-f]{8})$`,
+      ['project', 'study', 'series', 'instance', 'tag'],
+      'studies/[study]/series/[series]/instances/[instance]/bulkdata/[tag]',
+    ],
     ['POST', `${P}/studies$`, ['project'], 'studies'],
     ['POST', `${S}$`, ['project', 'study'], 'studies/[study]'],
   ];

@@ -34,11 +34,21 @@ export async function seedDeidentifiedSeries(db: Db, project: TestProject, dir =
       submittedBy: project.users.researcher.id,
     })
     .returning();
-  const files = readdirSync(dir).filter((f) => f.endsWith('.dcm')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.dcm'))
+    .sort();
   const raw = files.map((f) => new Uint8Array(readFileSync(join(dir, f))));
   const inputs = await Promise.all(raw.map((body, index) => putObject({ key: rawPhiKey({ projectId: project.id, studyId, uploadId, index }), body })));
   const [{ deidSecret }] = await db.select({ deidSecret: projects.deidSecret }).from(projects).where(eq(projects.id, project.id));
-  const inv = { step: 'deidentify', task: 'deidentify', run: { id: run.id, projectId: project.id, studyId }, kind: 'dicom', inputs, upstream: {}, params: { deidOptions: {} } } as TStepInvocation & { step: 'deidentify' };
+  const inv = {
+    step: 'deidentify',
+    task: 'deidentify',
+    run: { id: run.id, projectId: project.id, studyId },
+    kind: 'dicom',
+    inputs,
+    upstream: {},
+    params: { deidOptions: {} },
+  } as TStepInvocation & { step: 'deidentify' };
   const before = process.env[DEID_SECRET_ENV];
   process.env[DEID_SECRET_ENV] = deidSecret;
   let result: Awaited<ReturnType<typeof deidentify>>;
@@ -53,5 +63,13 @@ export async function seedDeidentifiedSeries(db: Db, project: TestProject, dir =
   if (!task) throw new Error('no deidentify task in the plan');
   await recordStepResult(db, c, task, result);
   const indexed = await db.select().from(dicomInstances).where(eq(dicomInstances.runId, run.id)).orderBy(asc(dicomInstances.instanceNumber));
-  return { studyId, runId: run.id, raw, outputs: result.outputs, indexed, studyInstanceUid: indexed[0].studyInstanceUid, seriesInstanceUid: indexed[0].seriesInstanceUid };
+  return {
+    studyId,
+    runId: run.id,
+    raw,
+    outputs: result.outputs,
+    indexed,
+    studyInstanceUid: indexed[0].studyInstanceUid,
+    seriesInstanceUid: indexed[0].seriesInstanceUid,
+  };
 }

@@ -32,7 +32,12 @@ interface UploadInfo {
 }
 
 export function noSuchUpload(uploadId: string): S3StoreError {
-  return new S3StoreError(404, 'NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', { UploadId: uploadId });
+  return new S3StoreError(
+    404,
+    'NoSuchUpload',
+    'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+    { UploadId: uploadId },
+  );
 }
 
 async function readUploadInfo(loc: UploadsLocator, bucket: string, uploadId: string): Promise<UploadInfo | null> {
@@ -66,12 +71,22 @@ interface PartInfo {
 
 async function readParts(dir: string): Promise<PartInfo[]> {
   const names = await readdir(dir);
-  const nums = names.filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b);
+  const nums = names
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number)
+    .sort((a, b) => a - b);
   const parts = await Promise.all(
     nums.map(async (n): Promise<PartInfo | null> => {
       try {
         const [st, md5] = await Promise.all([stat(join(dir, String(n))), readFile(join(dir, `${n}.md5`), 'utf8')]);
-        const [sha256, crc32] = await Promise.all(['sha256', 'crc32'].map((a) => readFile(join(dir, `${n}.${a}`), 'utf8').then((v) => v.trim(), () => undefined)));
+        const [sha256, crc32] = await Promise.all(
+          ['sha256', 'crc32'].map((a) =>
+            readFile(join(dir, `${n}.${a}`), 'utf8').then(
+              (v) => v.trim(),
+              () => undefined,
+            ),
+          ),
+        );
         return { partNumber: n, size: st.size, etag: `"${md5.trim()}"`, lastModified: st.mtime, sha256, crc32 };
       } catch {
         return null; // a part still being written (no .md5 yet) is not listed
@@ -85,7 +100,8 @@ function intParam(query: Record<string, string | string[]>, name: string, dflt: 
   const raw = query[name];
   if (raw === undefined) return dflt;
   const v = Array.isArray(raw) ? raw[0] : raw;
-  if (!/^\d+$/.test(v)) throw new S3StoreError(400, 'InvalidArgument', `Provided ${name} not an integer or within integer range`, { ArgumentName: name, ArgumentValue: v });
+  if (!/^\d+$/.test(v))
+    throw new S3StoreError(400, 'InvalidArgument', `Provided ${name} not an integer or within integer range`, { ArgumentName: name, ArgumentValue: v });
   return Math.min(Number(v), max);
 }
 
@@ -197,7 +213,10 @@ export function checkPartNumber(query: Record<string, string | string[]>): numbe
   const raw = str(query, 'partNumber');
   const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (!(n >= 1 && n <= 10000)) {
-    throw new S3StoreError(400, 'InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive', { ArgumentName: 'partNumber', ArgumentValue: raw });
+    throw new S3StoreError(400, 'InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive', {
+      ArgumentName: 'partNumber',
+      ArgumentValue: raw,
+    });
   }
   return n;
 }
@@ -223,14 +242,26 @@ export async function checkCompletion(
   for (let i = 0; i < named.length; i++) {
     const n = named[i];
     if (i > 0 && !(n.partNumber > named[i - 1].partNumber)) {
-      throw new S3StoreError(400, 'InvalidPartOrder', 'The list of parts was not in ascending order. Parts must be ordered by part number.', { UploadId: uploadId });
+      throw new S3StoreError(400, 'InvalidPartOrder', 'The list of parts was not in ascending order. Parts must be ordered by part number.', {
+        UploadId: uploadId,
+      });
     }
     const part = stored.get(n.partNumber);
     if (!part || part.etag.replace(/"/g, '') !== n.etag) {
-      throw new S3StoreError(400, 'InvalidPart', "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.", { UploadId: uploadId, PartNumber: n.partNumber, ETag: n.etag });
+      throw new S3StoreError(
+        400,
+        'InvalidPart',
+        "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+        { UploadId: uploadId, PartNumber: n.partNumber, ETag: n.etag },
+      );
     }
     if (i < named.length - 1 && part.size < MIN_PART_BYTES) {
-      throw new S3StoreError(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed size', { ProposedSize: part.size, MinSizeAllowed: MIN_PART_BYTES, PartNumber: n.partNumber, ETag: n.etag });
+      throw new S3StoreError(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed size', {
+        ProposedSize: part.size,
+        MinSizeAllowed: MIN_PART_BYTES,
+        PartNumber: n.partNumber,
+        ETag: n.etag,
+      });
     }
   }
   return { uploadDir: info.dir, parts: named.map((n) => ({ partNumber: n.partNumber, md5: n.etag })) };

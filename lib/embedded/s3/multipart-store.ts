@@ -80,7 +80,9 @@ export async function assembleUpload(
     }, out);
     await mkdir(dirname(objectPath), { recursive: true });
     // the ETag S3 gives a multipart object: MD5 of the concatenated binary part MD5s, then "-" and the count
-    const etag = `${createHash('md5').update(Buffer.concat(p.parts.map((x) => Buffer.from(x.md5, 'hex')))).digest('hex')}-${p.parts.length}`;
+    const etag = `${createHash('md5')
+      .update(Buffer.concat(p.parts.map((x) => Buffer.from(x.md5, 'hex'))))
+      .digest('hex')}-${p.parts.length}`;
     await rename(tmp, objectPath);
     await store.putMetadata(p.bucket, p.key, metadata, etag);
     await rm(p.uploadDir, { recursive: true, force: true });

@@ -112,7 +112,10 @@ function crcBytes(crc: number): Buffer {
  * The checks S3 makes of a body against its headers: the signed Content-Length, the signed payload
  * hash (x-amz-content-sha256), x-amz-checksum-sha256, x-amz-checksum-crc32 and Content-MD5.
  */
-export function checkBody(body: ReceivedBody, h: { contentLength?: string; payloadHash?: string; checksumSha256?: string; checksumCrc32?: string; contentMd5?: string }): void {
+export function checkBody(
+  body: ReceivedBody,
+  h: { contentLength?: string; payloadHash?: string; checksumSha256?: string; checksumCrc32?: string; contentMd5?: string },
+): void {
   if (h.contentLength !== undefined && Number(h.contentLength) !== body.size) {
     throw new S3StoreError(400, 'IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header');
   }
@@ -130,7 +133,8 @@ export function checkBody(body: ReceivedBody, h: { contentLength?: string; paylo
   if (h.checksumCrc32 !== undefined) {
     const want = decodeDigest(h.checksumCrc32, 4);
     if (!want) throw new S3StoreError(400, 'InvalidRequest', 'Value for x-amz-checksum-crc32 header is invalid.');
-    if (body.crc32 === null || !want.equals(crcBytes(body.crc32))) throw new S3StoreError(400, 'BadDigest', 'The CRC32 you specified did not match the calculated checksum.');
+    if (body.crc32 === null || !want.equals(crcBytes(body.crc32)))
+      throw new S3StoreError(400, 'BadDigest', 'The CRC32 you specified did not match the calculated checksum.');
   }
   if (h.contentMd5 !== undefined) {
     const want = decodeDigest(h.contentMd5, 16);

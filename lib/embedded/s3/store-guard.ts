@@ -125,7 +125,12 @@ export function storeGuard(opts: StoreGuardOptions) {
 
       const checksumSha256 = headers['x-amz-checksum-sha256'] ?? caseless(query, 'x-amz-checksum-sha256');
       const checksumCrc32 = headers['x-amz-checksum-crc32'] ?? caseless(query, 'x-amz-checksum-crc32');
-      const checksum: PartChecksum | undefined = checksumSha256 !== undefined ? { algorithm: 'sha256', value: checksumSha256 } : checksumCrc32 !== undefined ? { algorithm: 'crc32', value: checksumCrc32 } : undefined;
+      const checksum: PartChecksum | undefined =
+        checksumSha256 !== undefined
+          ? { algorithm: 'sha256', value: checksumSha256 }
+          : checksumCrc32 !== undefined
+            ? { algorithm: 'crc32', value: checksumCrc32 }
+            : undefined;
       if (method === 'PUT' || method === 'POST') {
         const unchecked = uncheckedChecksum({ ...Object.fromEntries(Object.keys(query).map((k) => [k.toLowerCase(), String(query[k])])), ...headers });
         if (unchecked) throw new S3StoreError(501, 'NotImplemented', `x-amz-checksum-${unchecked} is not checked by the embedded store; use SHA256 or CRC32`);

@@ -1,12 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import {
-  ALGORITHM_IDENTIFIER,
-  MAX_PRESIGNED_TTL,
-  SignatureV4Base,
-  UNSIGNED_PAYLOAD,
-  getCanonicalHeaders,
-  getSigningKey,
-} from '@smithy/signature-v4';
+import { ALGORITHM_IDENTIFIER, MAX_PRESIGNED_TTL, SignatureV4Base, UNSIGNED_PAYLOAD, getCanonicalHeaders, getSigningKey } from '@smithy/signature-v4';
 import { S3StoreError } from './s3-error';
 
 /**
@@ -137,11 +130,24 @@ function parseCredential(credential: string, presigned: boolean) {
   const parts = credential.split('/');
   if (parts.length !== 5 || parts[4] !== 'aws4_request' || !/^\d{8}$/.test(parts[1])) {
     throw presigned
-      ? new S3StoreError(400, 'AuthorizationQueryParametersError', `Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`)
-      : new S3StoreError(400, 'AuthorizationHeaderMalformed', 'The authorization header is malformed; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".');
+      ? new S3StoreError(
+          400,
+          'AuthorizationQueryParametersError',
+          `Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`,
+        )
+      : new S3StoreError(
+          400,
+          'AuthorizationHeaderMalformed',
+          'The authorization header is malformed; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".',
+        );
   }
   const [accessKeyId, shortDate, region, service] = parts;
-  if (service !== 's3') throw new S3StoreError(400, 'AuthorizationHeaderMalformed', `The authorization header is malformed; incorrect service "${service}". This endpoint belongs to "s3".`);
+  if (service !== 's3')
+    throw new S3StoreError(
+      400,
+      'AuthorizationHeaderMalformed',
+      `The authorization header is malformed; incorrect service "${service}". This endpoint belongs to "s3".`,
+    );
   return { accessKeyId, shortDate, region, service, scope: parts.slice(1).join('/') };
 }
 
@@ -159,7 +165,11 @@ export async function verifySigV4(req: ReceivedRequest, secrets: ReadonlyMap<str
   const presigned = 'X-Amz-Algorithm' in query;
 
   if (auth !== undefined && presigned) {
-    throw new S3StoreError(400, 'InvalidArgument', 'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified');
+    throw new S3StoreError(
+      400,
+      'InvalidArgument',
+      'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified',
+    );
   }
   if (!presigned && auth === undefined) return 'Signature' in query ? { kind: 'v2' } : { kind: 'anonymous' };
   if (auth !== undefined && /^AWS /.test(auth)) return { kind: 'v2' };
@@ -175,7 +185,11 @@ export async function verifySigV4(req: ReceivedRequest, secrets: ReadonlyMap<str
     }
     const need = ['X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-Date', 'X-Amz-SignedHeaders', 'X-Amz-Expires'];
     if (need.some((n) => one(query, n) === undefined)) {
-      throw new S3StoreError(400, 'AuthorizationQueryParametersError', 'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.');
+      throw new S3StoreError(
+        400,
+        'AuthorizationQueryParametersError',
+        'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.',
+      );
     }
     credential = one(query, 'X-Amz-Credential')!;
     signedHeaderList = one(query, 'X-Amz-SignedHeaders')!;
@@ -191,7 +205,11 @@ export async function verifySigV4(req: ReceivedRequest, secrets: ReadonlyMap<str
     }
     const expiresAt = new Date(date.getTime() + expires * 1000);
     if (now.getTime() > expiresAt.getTime()) {
-      throw new S3StoreError(403, 'AccessDenied', 'Request has expired', { 'X-Amz-Expires': expiresRaw, Expires: isoSeconds(expiresAt), ServerTime: isoSeconds(now) });
+      throw new S3StoreError(403, 'AccessDenied', 'Request has expired', {
+        'X-Amz-Expires': expiresRaw,
+        Expires: isoSeconds(expiresAt),
+        ServerTime: isoSeconds(now),
+      });
     }
     if (date.getTime() - now.getTime() > SKEW_MS) throw new S3StoreError(403, 'AccessDenied', 'Request is not valid yet');
     payloadHash = one(query, 'X-Amz-Content-Sha256') ?? UNSIGNED_PAYLOAD;
@@ -216,12 +234,20 @@ export async function verifySigV4(req: ReceivedRequest, secrets: ReadonlyMap<str
     }
     payloadHash = headers['x-amz-content-sha256'];
     if (!/^(UNSIGNED-PAYLOAD|STREAMING-[A-Z0-9-]+|[0-9a-f]{64})$/.test(payloadHash)) {
-      throw new S3StoreError(400, 'InvalidArgument', 'x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, or a valid sha256 value.', { ArgumentName: 'x-amz-content-sha256', ArgumentValue: payloadHash });
+      throw new S3StoreError(
+        400,
+        'InvalidArgument',
+        'x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, or a valid sha256 value.',
+        { ArgumentName: 'x-amz-content-sha256', ArgumentValue: payloadHash },
+      );
     }
     const date = headers['x-amz-date'] !== undefined ? parseAmzDate(headers['x-amz-date']) : headers.date ? new Date(headers.date) : null;
     if (!date || Number.isNaN(date.getTime())) throw new S3StoreError(403, 'AccessDenied', 'AWS authentication requires a valid Date or x-amz-date header');
     if (Math.abs(now.getTime() - date.getTime()) > SKEW_MS) {
-      throw new S3StoreError(403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.', { RequestTime: isoSeconds(date), ServerTime: isoSeconds(now) });
+      throw new S3StoreError(403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.', {
+        RequestTime: isoSeconds(date),
+        ServerTime: isoSeconds(now),
+      });
     }
     longDate = headers['x-amz-date'] ?? isoSeconds(date).replace(/[-:]/g, '');
   }
@@ -229,10 +255,17 @@ export async function verifySigV4(req: ReceivedRequest, secrets: ReadonlyMap<str
   const cred = parseCredential(credential, presigned);
   const secret = secrets.get(cred.accessKeyId);
   if (secret === undefined) {
-    throw new S3StoreError(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', { AWSAccessKeyId: cred.accessKeyId });
+    throw new S3StoreError(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', {
+      AWSAccessKeyId: cred.accessKeyId,
+    });
   }
 
-  const signedHeaders = new Set(signedHeaderList.split(';').map((h) => h.trim().toLowerCase()).filter(Boolean));
+  const signedHeaders = new Set(
+    signedHeaderList
+      .split(';')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+  );
   if (!signedHeaders.has('host')) {
     throw new S3StoreError(400, presigned ? 'AuthorizationQueryParametersError' : 'AuthorizationHeaderMalformed', 'Host must be a signed header.');
   }
@@ -257,12 +290,17 @@ export async function verifySigV4(req: ReceivedRequest, secrets: ReadonlyMap<str
   // a signed header missing from the request changes the list, and so the signature
   const sameList = built.headerList === [...signedHeaders].sort().join(';') && built.headerList === signedHeaderList.toLowerCase();
   if (!sameList || !safeEqual(expected, signature)) {
-    throw new S3StoreError(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.', {
-      AWSAccessKeyId: cred.accessKeyId,
-      StringToSign: built.stringToSign,
-      SignatureProvided: signature,
-      CanonicalRequest: built.canonicalRequest,
-    });
+    throw new S3StoreError(
+      403,
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+      {
+        AWSAccessKeyId: cred.accessKeyId,
+        StringToSign: built.stringToSign,
+        SignatureProvided: signature,
+        CanonicalRequest: built.canonicalRequest,
+      },
+    );
   }
   return { kind: 'v4', presigned, accessKeyId: cred.accessKeyId, region: cred.region, signedHeaders, payloadHash, query, headers };
 }

@@ -35,14 +35,25 @@ const T0 = '2026-03-01T10:00:00Z';
 const at = (s: number) => new Date(Date.parse(T0) + s * 1000).toISOString().replace('.000Z', 'Z');
 const sha = (c: string) => c.repeat(64);
 /** what a step's `result` output parameter holds: the reference to its stored result */
-const stepResult = (task: string, name: string): TObjectRef => ({ key: `pipeline/p/results/${task.replace(/-.*/, '')}/r/${task}.json`, versionId: `v-${task}-${name}`, sha256: sha('e'), size: 42 });
+const stepResult = (task: string, name: string): TObjectRef => ({
+  key: `pipeline/p/results/${task.replace(/-.*/, '')}/r/${task}.json`,
+  versionId: `v-${task}-${name}`,
+  sha256: sha('e'),
+  size: 42,
+});
 
 /** a workflow created from the template, as Argo Server returns it */
 function workflow(name: string, parameters: { name: string; value: string }[], status?: Record<string, unknown>) {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Workflow',
-    metadata: { name, namespace: 'segflow', uid: '5f0c1d8e-0000-4000-8000-000000000001', creationTimestamp: T0, labels: { 'workflows.argoproj.io/workflow-template': 'segflow-pipeline' } },
+    metadata: {
+      name,
+      namespace: 'segflow',
+      uid: '5f0c1d8e-0000-4000-8000-000000000001',
+      creationTimestamp: T0,
+      labels: { 'workflows.argoproj.io/workflow-template': 'segflow-pipeline' },
+    },
     spec: { workflowTemplateRef: { name: 'segflow-pipeline' }, arguments: { parameters } },
     ...(status ? { status } : {}),
   };
@@ -51,7 +62,13 @@ function workflow(name: string, parameters: { name: string; value: string }[], s
 type Node = Record<string, unknown> & { id: string; name: string; type: string };
 
 /** the nodes of a DAG task with a retry strategy: a Retry node and one Pod per attempt */
-function retryTask(wf: string, task: string, template: string, attempts: { phase: string; message?: string; exitCode: string; result?: TObjectRef }[], start: number): Node[] {
+function retryTask(
+  wf: string,
+  task: string,
+  template: string,
+  attempts: { phase: string; message?: string; exitCode: string; result?: TObjectRef }[],
+  start: number,
+): Node[] {
   const id = `${wf}-${task}`;
   const pods = attempts.map((a, i) => ({
     id: `${id}-${i}`,
@@ -95,7 +112,15 @@ describe('submitWorkflow', () => {
       const parameters = b.submitOptions.parameters.map((p) => ({ name: p.slice(0, p.indexOf('=')), value: p.slice(p.indexOf('=') + 1) }));
       const wf = workflow(`${b.submitOptions.generateName}x7k2p`, parameters);
       wf.metadata.namespace = params.namespace;
-      Object.assign(wf.metadata.labels, Object.fromEntries((b.submitOptions.labels ?? '').split(',').filter(Boolean).map((kv) => kv.split('='))));
+      Object.assign(
+        wf.metadata.labels,
+        Object.fromEntries(
+          (b.submitOptions.labels ?? '')
+            .split(',')
+            .filter(Boolean)
+            .map((kv) => kv.split('=')),
+        ),
+      );
       return { status: 200, body: wf };
     };
     const invocation = JSON.stringify({ step: 'ingest', task: 'ingest', note: 'a=b, c' });
@@ -109,7 +134,13 @@ describe('submitWorkflow', () => {
 
     expect(requests).toHaveLength(1);
     const [r] = requests;
-    expect(r).toMatchObject({ method: 'POST', path: '/api/v1/workflows/segflow/submit', operationId: 'WorkflowService_SubmitWorkflow', auth: `Bearer ${TOKEN}`, bodyErrors: [] });
+    expect(r).toMatchObject({
+      method: 'POST',
+      path: '/api/v1/workflows/segflow/submit',
+      operationId: 'WorkflowService_SubmitWorkflow',
+      auth: `Bearer ${TOKEN}`,
+      bodyErrors: [],
+    });
     expect(r.body).toEqual({
       namespace: 'segflow',
       resourceKind: 'WorkflowTemplate',
@@ -126,7 +157,9 @@ describe('submitWorkflow', () => {
   it("the mock's validation has teeth: a body the spec does not allow is refused", () => {
     const ref = '#/definitions/io.argoproj.workflow.v1alpha1.WorkflowSubmitRequest';
     expect(validateArgoRef(ref, { resourceKind: 'WorkflowTemplate', resourceName: 'x', submitOptions: { parameters: ['a=b'] } })).toEqual([]);
-    expect(validateArgoRef(ref, { resourceKind: 'WorkflowTemplate', submitOptions: { parameters: 'a=b' } }).join()).toContain('/submitOptions/parameters must be array');
+    expect(validateArgoRef(ref, { resourceKind: 'WorkflowTemplate', submitOptions: { parameters: 'a=b' } }).join()).toContain(
+      '/submitOptions/parameters must be array',
+    );
     expect(validateArgoRef(ref, { resourceKind: 'WorkflowTemplate', submitOption: {} }).join()).toContain('"additionalProperty":"submitOption"');
     expect(validateArgoRef(ref, { submitOptions: { labels: { a: 'b' } } }).join()).toContain('/submitOptions/labels must be string');
   });
@@ -136,7 +169,9 @@ describe('submitWorkflow', () => {
     await submitWorkflow({ ...conn(), token: `Bearer ${TOKEN}`, parameters: {} });
     expect(requests[0].auth).toBe(`Bearer ${TOKEN}`);
     // https to a plain-HTTP server: the TLS handshake fails, and the error says where it went
-    await expect(submitWorkflow({ ...conn(), server: base.replace('http://', ''), parameters: {} })).rejects.toThrow(/could not reach https:\/\/127\.0\.0\.1:\d+/);
+    await expect(submitWorkflow({ ...conn(), server: base.replace('http://', ''), parameters: {} })).rejects.toThrow(
+      /could not reach https:\/\/127\.0\.0\.1:\d+/,
+    );
   });
 
   it('refuses labels and parameter names Argo would misread, before sending anything', async () => {
@@ -155,7 +190,10 @@ describe('submitWorkflow', () => {
     );
     expect((bad as Error).message).not.toContain('stale-token-4f2a');
 
-    handlers.WorkflowService_SubmitWorkflow = ({ body }) => ({ status: 404, body: { code: 5, message: `workflowtemplates.argoproj.io "${(body as { resourceName: string }).resourceName}" not found` } });
+    handlers.WorkflowService_SubmitWorkflow = ({ body }) => ({
+      status: 404,
+      body: { code: 5, message: `workflowtemplates.argoproj.io "${(body as { resourceName: string }).resourceName}" not found` },
+    });
     await expect(submitWorkflow({ ...conn(), templateName: 'segflow-pipeline-v9', parameters: {} })).rejects.toThrow(
       'Argo Server POST /api/v1/workflows/segflow/submit: HTTP 404 Not Found: workflowtemplates.argoproj.io "segflow-pipeline-v9" not found',
     );
@@ -164,7 +202,9 @@ describe('submitWorkflow', () => {
 
   it('says when the server cannot be reached', async () => {
     const closed = await freePort();
-    await expect(submitWorkflow({ ...conn(), server: `http://127.0.0.1:${closed}`, parameters: {} })).rejects.toThrow(new RegExp(`could not reach http://127\\.0\\.0\\.1:${closed}: .*ECONNREFUSED`));
+    await expect(submitWorkflow({ ...conn(), server: `http://127.0.0.1:${closed}`, parameters: {} })).rejects.toThrow(
+      new RegExp(`could not reach http://127\\.0\\.0\\.1:${closed}: .*ECONNREFUSED`),
+    );
   });
 });
 
@@ -181,9 +221,28 @@ describe('getWorkflow', () => {
       compare: stepResult('compare', 'metrics.json'),
     };
     const nodes: Node[] = [
-      { id: wf, name: wf, displayName: wf, type: 'DAG', templateName: 'pipeline', phase: 'Succeeded', startedAt: at(0), finishedAt: at(300), children: [`${wf}-ingest`] },
+      {
+        id: wf,
+        name: wf,
+        displayName: wf,
+        type: 'DAG',
+        templateName: 'pipeline',
+        phase: 'Succeeded',
+        startedAt: at(0),
+        finishedAt: at(300),
+        children: [`${wf}-ingest`],
+      },
       // ingest failed once (an S3 hiccup), then succeeded
-      ...retryTask(wf, 'ingest', 'ingest', [{ phase: 'Failed', exitCode: '1', message: 'main: Error (exit code 1): ...\n{"error":"raw-phi/p/s/0: socket hang up"}' }, { phase: 'Succeeded', exitCode: '0', result: results.ingest }], 1),
+      ...retryTask(
+        wf,
+        'ingest',
+        'ingest',
+        [
+          { phase: 'Failed', exitCode: '1', message: 'main: Error (exit code 1): ...\n{"error":"raw-phi/p/s/0: socket hang up"}' },
+          { phase: 'Succeeded', exitCode: '0', result: results.ingest },
+        ],
+        1,
+      ),
       ...retryTask(wf, 'deidentify', 'deidentify', [{ phase: 'Succeeded', exitCode: '0', result: results.deidentify }], 60),
       ...retryTask(wf, 'convert', 'convert', [{ phase: 'Succeeded', exitCode: '0', result: results.convert }], 90),
       ...retryTask(wf, 'infer-serving', 'infer', [{ phase: 'Succeeded', exitCode: '0', result: results['infer-serving'] }], 120),
@@ -194,13 +253,20 @@ describe('getWorkflow', () => {
       params.name === wf
         ? {
             status: 200,
-            body: workflow(wf, [{ name: 'shadow', value: 'true' }, { name: 'deid-secret-name', value: 'segflow-deid-p1' }], {
-              phase: 'Succeeded',
-              startedAt: at(0),
-              finishedAt: at(300),
-              progress: '7/7',
-              nodes: nodeMap(nodes),
-            }),
+            body: workflow(
+              wf,
+              [
+                { name: 'shadow', value: 'true' },
+                { name: 'deid-secret-name', value: 'segflow-deid-p1' },
+              ],
+              {
+                phase: 'Succeeded',
+                startedAt: at(0),
+                finishedAt: at(300),
+                progress: '7/7',
+                nodes: nodeMap(nodes),
+              },
+            ),
           }
         : { status: 404, body: { code: 5, message: `workflows.argoproj.io "${params.name}" not found` } };
 
@@ -210,27 +276,65 @@ describe('getWorkflow', () => {
     expect(status).toMatchObject({ name: wf, phase: 'Succeeded', startedAt: at(0), finishedAt: at(300) });
     expect(status.tasks.map((t) => t.task)).toEqual(['ingest', 'deidentify', 'convert', 'infer-serving', 'infer-shadow', 'compare']);
     expect(status.tasks[0]).toEqual({ task: 'ingest', phase: 'Succeeded', startedAt: at(1), finishedAt: at(36), attempts: 2, resultRef: results.ingest });
-    expect(status.tasks.find((t) => t.task === 'infer-serving')).toEqual({ task: 'infer-serving', phase: 'Succeeded', startedAt: at(120), finishedAt: at(135), attempts: 1, resultRef: results['infer-serving'] });
+    expect(status.tasks.find((t) => t.task === 'infer-serving')).toEqual({
+      task: 'infer-serving',
+      phase: 'Succeeded',
+      startedAt: at(120),
+      finishedAt: at(135),
+      attempts: 1,
+      resultRef: results['infer-serving'],
+    });
     for (const t of status.tasks) expect(t.resultRef).toEqual(results[t.task as keyof typeof results]);
   });
 
   it("maps a failed live run without a shadow: the step's error, skipped shadow tasks, tasks not reached left out", async () => {
     const nodes: Node[] = [
-      { id: wf, name: wf, displayName: wf, type: 'DAG', templateName: 'pipeline', phase: 'Failed', startedAt: at(0), finishedAt: at(200), message: 'child failed' },
+      {
+        id: wf,
+        name: wf,
+        displayName: wf,
+        type: 'DAG',
+        templateName: 'pipeline',
+        phase: 'Failed',
+        startedAt: at(0),
+        finishedAt: at(200),
+        message: 'child failed',
+      },
       ...retryTask(wf, 'ingest', 'ingest', [{ phase: 'Succeeded', exitCode: '0', result: stepResult('ingest', 'inputs.json') }], 1),
       ...retryTask(wf, 'deidentify', 'deidentify', [{ phase: 'Succeeded', exitCode: '0', result: stepResult('deidentify', 'volume.nii.gz') }], 30),
       ...retryTask(
         wf,
         'convert',
         'convert',
-        [1, 2, 3].map(() => ({ phase: 'Failed', exitCode: '1', message: 'main: Error (exit code 1): tsx loaded\n{"error":"convert: deidentify wrote no volume.nii.gz"}' })),
+        [1, 2, 3].map(() => ({
+          phase: 'Failed',
+          exitCode: '1',
+          message: 'main: Error (exit code 1): tsx loaded\n{"error":"convert: deidentify wrote no volume.nii.gz"}',
+        })),
         60,
       ),
-      { id: `${wf}-infer-shadow`, name: `${wf}.infer-shadow`, displayName: 'infer-shadow', type: 'Skipped', templateName: 'infer', boundaryID: wf, phase: 'Skipped', message: "when 'false == true' evaluated false", startedAt: at(61), finishedAt: at(61) },
+      {
+        id: `${wf}-infer-shadow`,
+        name: `${wf}.infer-shadow`,
+        displayName: 'infer-shadow',
+        type: 'Skipped',
+        templateName: 'infer',
+        boundaryID: wf,
+        phase: 'Skipped',
+        message: "when 'false == true' evaluated false",
+        startedAt: at(61),
+        finishedAt: at(61),
+      },
     ];
     handlers.WorkflowService_GetWorkflow = () => ({
       status: 200,
-      body: workflow(wf, [{ name: 'shadow', value: 'false' }], { phase: 'Failed', message: 'child failed', startedAt: at(0), finishedAt: at(200), nodes: nodeMap(nodes) }),
+      body: workflow(wf, [{ name: 'shadow', value: 'false' }], {
+        phase: 'Failed',
+        message: 'child failed',
+        startedAt: at(0),
+        finishedAt: at(200),
+        nodes: nodeMap(nodes),
+      }),
     });
     const status = await getWorkflow({ ...conn(), name: wf });
     expect(responseErrors).toEqual([]);
@@ -249,7 +353,13 @@ describe('getWorkflow', () => {
 
   it('reads a workflow the controller has not picked up yet as Pending with no tasks', async () => {
     handlers.WorkflowService_GetWorkflow = () => ({ status: 200, body: workflow(wf, []) });
-    expect(await getWorkflow({ ...conn(), name: wf })).toEqual({ name: wf, labels: { 'workflows.argoproj.io/workflow-template': 'segflow-pipeline' }, phase: 'Pending', tasks: [], nodesOffloaded: false });
+    expect(await getWorkflow({ ...conn(), name: wf })).toEqual({
+      name: wf,
+      labels: { 'workflows.argoproj.io/workflow-template': 'segflow-pipeline' },
+      phase: 'Pending',
+      tasks: [],
+      nodesOffloaded: false,
+    });
   });
 
   it("names the HTTP status and Argo's message for a workflow that is not there", async () => {
@@ -259,7 +369,9 @@ describe('getWorkflow', () => {
     expect(err).toMatchObject({ status: 404, argoMessage: 'workflows.argoproj.io "gone" not found' });
     expect((err as Error).message).toBe('Argo Server GET /api/v1/workflows/segflow/gone: HTTP 404 Not Found: workflows.argoproj.io "gone" not found');
     const unauthorized = await getWorkflow({ ...conn(), token: 'nope', name: wf }).catch((e: unknown) => e);
-    expect((unauthorized as Error).message).toMatch(/^Argo Server GET \/api\/v1\/workflows\/segflow\/segflow-pipeline-x7k2p: HTTP 401 Unauthorized: token not valid/);
+    expect((unauthorized as Error).message).toMatch(
+      /^Argo Server GET \/api\/v1\/workflows\/segflow\/segflow-pipeline-x7k2p: HTTP 401 Unauthorized: token not valid/,
+    );
     expect(responseErrors).toEqual([]);
   });
 
@@ -267,14 +379,16 @@ describe('getWorkflow', () => {
     const nodes = retryTask(wf, 'ingest', 'ingest', [{ phase: 'Succeeded', exitCode: '0' }], 1);
     (nodes[0].outputs as { parameters?: unknown }).parameters = [{ name: 'result', value: '{"outputs":[{"key":"x"}]}' }];
     handlers.WorkflowService_GetWorkflow = () => ({ status: 200, body: workflow(wf, [], { phase: 'Running', nodes: nodeMap(nodes) }) });
-    await expect(getWorkflow({ ...conn(), name: wf })).rejects.toThrow(/^Argo Server GET \/api\/v1\/workflows\/segflow\/segflow-pipeline-x7k2p: task ingest: result is not a stored result's reference: key: /);
+    await expect(getWorkflow({ ...conn(), name: wf })).rejects.toThrow(
+      /^Argo Server GET \/api\/v1\/workflows\/segflow\/segflow-pipeline-x7k2p: task ingest: result is not a stored result's reference: key: /,
+    );
     (nodes[0].outputs as { parameters?: unknown }).parameters = [{ name: 'result', value: 'Killed' }];
     await expect(getWorkflow({ ...conn(), name: wf })).rejects.toThrow(/task ingest: result is not JSON: Killed/);
     expect(responseErrors).toEqual([]);
   });
 });
 
-describe('submitWorkflow under the run\'s name', () => {
+describe("submitWorkflow under the run's name", () => {
   it('sends submitOptions.name, and a second submission is a 409 the caller can tell apart', async () => {
     const created = new Set<string>();
     handlers.WorkflowService_SubmitWorkflow = ({ body }) => {
@@ -340,7 +454,7 @@ describe('listWorkflows', () => {
     expect(responseErrors).toEqual([]);
   });
 
-  it("the mock refuses a query parameter Argo does not declare (a client bug Argo would silently ignore)", async () => {
+  it('the mock refuses a query parameter Argo does not declare (a client bug Argo would silently ignore)', async () => {
     handlers.WorkflowService_ListWorkflows = () => ({ status: 200, body: { metadata: {}, items: [] } });
     await expect(argoRequest(conn(), 'GET', '/api/v1/workflows/segflow?labelSelector=segflow.io/run')).rejects.toMatchObject({ status: 400 });
     expect(requests[0].bodyErrors).toEqual(["query parameter labelSelector is not one of WorkflowService_ListWorkflows's"]);
@@ -372,7 +486,10 @@ describe('stop, terminate, retry and resubmit', () => {
 
   it('names a workflow that is gone', async () => {
     handlers.WorkflowService_StopWorkflow = ({ params }) => ({ status: 404, body: { code: 5, message: `workflows.argoproj.io "${params.name}" not found` } });
-    await expect(actOnWorkflow({ ...conn(), name: 'gone', action: 'stop' })).rejects.toMatchObject({ status: 404, message: 'Argo Server PUT /api/v1/workflows/segflow/gone/stop: HTTP 404 Not Found: workflows.argoproj.io "gone" not found' });
+    await expect(actOnWorkflow({ ...conn(), name: 'gone', action: 'stop' })).rejects.toMatchObject({
+      status: 404,
+      message: 'Argo Server PUT /api/v1/workflows/segflow/gone/stop: HTTP 404 Not Found: workflows.argoproj.io "gone" not found',
+    });
   });
 });
 
@@ -380,16 +497,43 @@ describe('reading what a pending task waits for', () => {
   it('shows "waiting for a GPU node" for an unschedulable inference pod, and why other steps wait', async () => {
     const wf = 'segflow-run-w';
     const pendingPod = (task: string, template: string, message: string) => [
-      { id: `${wf}-${task}`, name: `${wf}.${task}`, displayName: task, type: 'Retry', templateName: template, boundaryID: wf, phase: 'Running', startedAt: at(0), children: [`${wf}-${task}-0`] },
-      { id: `${wf}-${task}-0`, name: `${wf}.${task}(0)`, displayName: `${task}(0)`, type: 'Pod', templateName: template, boundaryID: wf, phase: 'Pending', message, startedAt: at(0) },
+      {
+        id: `${wf}-${task}`,
+        name: `${wf}.${task}`,
+        displayName: task,
+        type: 'Retry',
+        templateName: template,
+        boundaryID: wf,
+        phase: 'Running',
+        startedAt: at(0),
+        children: [`${wf}-${task}-0`],
+      },
+      {
+        id: `${wf}-${task}-0`,
+        name: `${wf}.${task}(0)`,
+        displayName: `${task}(0)`,
+        type: 'Pod',
+        templateName: template,
+        boundaryID: wf,
+        phase: 'Pending',
+        message,
+        startedAt: at(0),
+      },
     ];
     const nodes: Node[] = [
       ...retryTask(wf, 'ingest', 'ingest', [{ phase: 'Succeeded', exitCode: '0', result: stepResult('ingest', 'x') }], 1),
-      ...pendingPod('infer-serving', 'infer-serving', 'Unschedulable: 0/4 nodes are available: 4 Insufficient nvidia.com/gpu. preemption: 0/4 nodes are available'),
+      ...pendingPod(
+        'infer-serving',
+        'infer-serving',
+        'Unschedulable: 0/4 nodes are available: 4 Insufficient nvidia.com/gpu. preemption: 0/4 nodes are available',
+      ),
       ...pendingPod('deidentify', 'deidentify', 'ErrImagePull: failed to pull and unpack image "ghcr.io/segflow/worker@sha256:00"'),
       ...pendingPod('convert', 'convert', 'CreateContainerConfigError: secret "segflow-deid-p1" not found'),
     ];
-    handlers.WorkflowService_GetWorkflow = () => ({ status: 200, body: workflow(wf, [{ name: 'shadow', value: 'false' }], { phase: 'Running', startedAt: at(0), nodes: nodeMap(nodes) }) });
+    handlers.WorkflowService_GetWorkflow = () => ({
+      status: 200,
+      body: workflow(wf, [{ name: 'shadow', value: 'false' }], { phase: 'Running', startedAt: at(0), nodes: nodeMap(nodes) }),
+    });
     const status = await getWorkflow({ ...conn(), name: wf });
     expect(responseErrors).toEqual([]);
     expect(Object.fromEntries(status.tasks.map((t) => [t.task, t.waiting ?? null]))).toEqual({
@@ -410,8 +554,14 @@ describe('the connection: tokens, TLS, configuration', () => {
     expect(() => argoConnection(parseConfig({ ARGO_SERVER: 'argo:2746' }))).toThrow(/ARGO_SERVER is set but neither ARGO_TOKEN nor ARGO_TOKEN_FILE is/);
     expect(() => argoConnection(parseConfig({ ARGO_SERVER: 'argo:2746', ARGO_TOKEN: '  ' }))).toThrow(/neither ARGO_TOKEN nor ARGO_TOKEN_FILE/);
     expect(argoConnection(parseConfig({ ARGO_SERVER: 'a:2746', ARGO_TOKEN: 't' }))).toEqual({ server: 'a:2746', token: 't', namespace: 'segflow' });
-    expect(argoConnection(parseConfig({ ARGO_SERVER: 'a:2746', ARGO_TOKEN_FILE: '/var/run/t', ARGO_NAMESPACE: 'research' }))).toEqual({ server: 'a:2746', token: { file: '/var/run/t' }, namespace: 'research' });
-    expect(() => argoConnection(parseConfig({ ARGO_SERVER: 'a:2746', ARGO_TOKEN: 't', ARGO_CA_FILE: join(dir, 'missing.pem') }))).toThrow(/ARGO_CA_FILE=.*missing\.pem: no such file/);
+    expect(argoConnection(parseConfig({ ARGO_SERVER: 'a:2746', ARGO_TOKEN_FILE: '/var/run/t', ARGO_NAMESPACE: 'research' }))).toEqual({
+      server: 'a:2746',
+      token: { file: '/var/run/t' },
+      namespace: 'research',
+    });
+    expect(() => argoConnection(parseConfig({ ARGO_SERVER: 'a:2746', ARGO_TOKEN: 't', ARGO_CA_FILE: join(dir, 'missing.pem') }))).toThrow(
+      /ARGO_CA_FILE=.*missing\.pem: no such file/,
+    );
   });
 
   it('reads a projected token file again when the kubelet rotates it', async () => {
@@ -426,7 +576,7 @@ describe('the connection: tokens, TLS, configuration', () => {
     await expect(getWorkflow({ ...conn(), token: { file: join(dir, 'nope') }, name: 'w' })).rejects.toThrow(/ARGO_TOKEN_FILE .*nope: no such file/);
   });
 
-  it("speaks HTTPS to a server whose certificate only the given CA bundle vouches for", async () => {
+  it('speaks HTTPS to a server whose certificate only the given CA bundle vouches for', async () => {
     // a CA and a server certificate for 127.0.0.1 signed by it, as Argo Server with a cluster CA has
     const o = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
     o('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=segflow test CA');

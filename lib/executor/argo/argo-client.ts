@@ -97,18 +97,22 @@ function parseWorkflow(raw: unknown, what: string): z.infer<typeof ZWorkflow> {
  * WorkflowTemplate, named `name` (so a second submission of the same run is refused with 409, never
  * run twice), with its parameters (`name=value`) and labels. Returns the created workflow's name.
  */
-export async function submitWorkflow(p: ArgoConnection & {
-  templateName?: string;
-  parameters: Record<string, string>;
-  labels?: Record<string, string>;
-  /** metadata.name of the workflow; without it, generateName `<template>-` */
-  name?: string;
-}): Promise<{ name: string; namespace: string; uid?: string }> {
+export async function submitWorkflow(
+  p: ArgoConnection & {
+    templateName?: string;
+    parameters: Record<string, string>;
+    labels?: Record<string, string>;
+    /** metadata.name of the workflow; without it, generateName `<template>-` */
+    name?: string;
+  },
+): Promise<{ name: string; namespace: string; uid?: string }> {
   const templateName = p.templateName ?? WORKFLOW_TEMPLATE_NAME;
-  for (const name of Object.keys(p.parameters)) if (!name || name.includes('=')) throw new ArgoError(`workflow parameter name ${JSON.stringify(name)}: must be non-empty, without "="`, 0);
+  for (const name of Object.keys(p.parameters))
+    if (!name || name.includes('=')) throw new ArgoError(`workflow parameter name ${JSON.stringify(name)}: must be non-empty, without "="`, 0);
   const labels = Object.entries(p.labels ?? {});
   for (const [k, v] of labels) if (!LABEL_KEY.test(k) || !LABEL_VALUE.test(v)) throw new ArgoError(`label ${k}=${v}: not a valid Kubernetes label`, 0);
-  if (p.name !== undefined && !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(p.name)) throw new ArgoError(`workflow name ${JSON.stringify(p.name)}: not a valid Kubernetes name`, 0);
+  if (p.name !== undefined && !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(p.name))
+    throw new ArgoError(`workflow name ${JSON.stringify(p.name)}: not a valid Kubernetes name`, 0);
   const body = {
     namespace: p.namespace,
     resourceKind: 'WorkflowTemplate',
@@ -148,9 +152,11 @@ function stepError(message: string | null | undefined): string | undefined {
  * reasons as Argo copies them into the node's message, and Argo's own semaphore wait.
  */
 export function waitingReason(message: string | null | undefined, syncWaiting: string | null | undefined, gpu: boolean): string | undefined {
-  if (syncWaiting || /Waiting for .* lock/i.test(message ?? '')) return gpu ? 'waiting for a free GPU slot (other inference runs hold them)' : 'waiting for a free slot';
+  if (syncWaiting || /Waiting for .* lock/i.test(message ?? ''))
+    return gpu ? 'waiting for a free GPU slot (other inference runs hold them)' : 'waiting for a free slot';
   if (!message) return undefined;
-  if (/Unschedulable|didn't match|Insufficient|untolerated taint|nodes are available/i.test(message)) return gpu ? 'waiting for a GPU node' : 'waiting for a node with room for the step';
+  if (/Unschedulable|didn't match|Insufficient|untolerated taint|nodes are available/i.test(message))
+    return gpu ? 'waiting for a GPU node' : 'waiting for a node with room for the step';
   if (/ImagePullBackOff|ErrImagePull|InvalidImageName/.test(message)) return 'waiting: the worker image cannot be pulled (check its digest and the registry)';
   if (/CreateContainerConfigError|secret .* not found|configmap .* not found/i.test(message)) return 'waiting: a Secret or ConfigMap the step needs is missing';
   return undefined;
@@ -191,7 +197,14 @@ function toStatus(wf: z.infer<typeof ZWorkflow>, what: string): ArgoWorkflowStat
     // a retried task's own message is Argo's ("No more retries left"); its last attempt's says why
     const last = node.type === 'Retry' ? nodes.find((n) => n.id === node.children?.at(-1)) : undefined;
     const message = stepError(last?.message ?? node.message) ?? stepError(node.message);
-    const waiting = phase === 'Pending' || phase === 'Running' ? waitingReason(last?.message ?? node.message, (last ?? node).synchronizationStatus?.waiting ?? node.synchronizationStatus?.waiting, STEPS[t.step].resources.gpu > 0) : undefined;
+    const waiting =
+      phase === 'Pending' || phase === 'Running'
+        ? waitingReason(
+            last?.message ?? node.message,
+            (last ?? node).synchronizationStatus?.waiting ?? node.synchronizationStatus?.waiting,
+            STEPS[t.step].resources.gpu > 0,
+          )
+        : undefined;
     const pending = phase === 'Pending' || (phase === 'Running' && last?.phase === 'Pending');
     tasks.push({
       task,

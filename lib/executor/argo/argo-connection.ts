@@ -16,13 +16,18 @@ export function argoConnection(cfg: Config = config()): ArgoConnection | null {
   let token: ArgoConnection['token'];
   if (a.tokenFile) token = { file: a.tokenFile };
   else if (a.token) token = a.token;
-  else throw new Error('ARGO_SERVER is set but neither ARGO_TOKEN nor ARGO_TOKEN_FILE is: the executor cannot authenticate to the Argo Server (set ARGO_TOKEN to `argo auth token` of a service account allowed to submit and read workflows, or ARGO_TOKEN_FILE to a projected token)');
+  else
+    throw new Error(
+      'ARGO_SERVER is set but neither ARGO_TOKEN nor ARGO_TOKEN_FILE is: the executor cannot authenticate to the Argo Server (set ARGO_TOKEN to `argo auth token` of a service account allowed to submit and read workflows, or ARGO_TOKEN_FILE to a projected token)',
+    );
   let ca: string | undefined;
   if (a.caFile) {
     try {
       ca = readFileSync(a.caFile, 'utf8');
     } catch (err) {
-      throw new Error(`ARGO_CA_FILE=${a.caFile}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message} (the PEM CA bundle of the Argo Server's certificate; unset it when a public CA signed it)`);
+      throw new Error(
+        `ARGO_CA_FILE=${a.caFile}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message} (the PEM CA bundle of the Argo Server's certificate; unset it when a public CA signed it)`,
+      );
     }
     if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`ARGO_CA_FILE=${a.caFile}: not a PEM certificate bundle`);
   }

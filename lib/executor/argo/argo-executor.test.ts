@@ -44,14 +44,20 @@ beforeAll(async () => {
   process.env.SEGFLOW_MANIFEST_SIGNING_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   argo = await startMockArgoServer();
   tp = await createTestProject(getDb());
-  const engine = new UploadEngine({ api: new UploadApi({ baseUrl: 'http://segflow.test', token: tp.users.researcher.token, fetch: dispatchFetch() }), project: tp.slug });
+  const engine = new UploadEngine({
+    api: new UploadApi({ baseUrl: 'http://segflow.test', token: tp.users.researcher.token, fetch: dispatchFetch() }),
+    project: tp.slug,
+  });
   engine.add([fileSource(T1_NIFTI)]);
   seriesId = (await engine.run()).volumes[0].id;
 }, 120_000);
 
 afterAll(async () => {
   // nothing of this file's is left for an executor sharing the database to take or follow
-  await getDb().update(runs).set({ status: 'cancelled', error: 'test over', finishedAt: new Date() }).where(and(eq(runs.projectId, tp.id), eq(runs.executor, 'argo'), inArray(runs.status, ['queued', 'running'])));
+  await getDb()
+    .update(runs)
+    .set({ status: 'cancelled', error: 'test over', finishedAt: new Date() })
+    .where(and(eq(runs.projectId, tp.id), eq(runs.executor, 'argo'), inArray(runs.status, ['queued', 'running'])));
   await argo.close();
 });
 beforeEach(() => argo.reset());
@@ -60,13 +66,25 @@ const conn = () => ({ server: argo.base, token: ARGO_TEST_TOKEN, namespace: 'seg
 
 function result(runId: string, studyId: string, task: string, names: string[], info: Record<string, unknown> = {}): TStepResult {
   return {
-    outputs: names.map((name, i) => ({ name, key: `derived/${tp.id}/${studyId}/runs/${runId}/${task}/${name}`, versionId: `v${i}`, sha256: String(i).repeat(64), size: 100 + i })),
+    outputs: names.map((name, i) => ({
+      name,
+      key: `derived/${tp.id}/${studyId}/runs/${runId}/${task}/${name}`,
+      versionId: `v${i}`,
+      sha256: String(i).repeat(64),
+      size: 100 + i,
+    })),
     info,
   };
 }
 
 /** the workflow Argo would report: one Pod node per DAG task (Argo's task names: infer-serving for the serving model) */
-function workflow(name: string, phase: string, params: { name: string; value: string }[], tasks: { task: string; phase: string; result?: TObjectRef; message?: string }[], message?: string) {
+function workflow(
+  name: string,
+  phase: string,
+  params: { name: string; value: string }[],
+  tasks: { task: string; phase: string; result?: TObjectRef; message?: string }[],
+  message?: string,
+) {
   const nodes = Object.fromEntries(
     tasks.map((t, i) => [
       `${name}-${i}`,
@@ -87,7 +105,13 @@ function workflow(name: string, phase: string, params: { name: string; value: st
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Workflow',
-    metadata: { name, namespace: 'segflow', uid: '5f0c1d8e-0000-4000-8000-000000000002', creationTimestamp: T0, labels: { 'segflow.io/run': name.replace('segflow-run-', '') } },
+    metadata: {
+      name,
+      namespace: 'segflow',
+      uid: '5f0c1d8e-0000-4000-8000-000000000002',
+      creationTimestamp: T0,
+      labels: { 'segflow.io/run': name.replace('segflow-run-', '') },
+    },
     spec: { workflowTemplateRef: { name: 'segflow-pipeline' }, arguments: { parameters: params } },
     status: { phase, startedAt: T0, ...(phase === 'Running' ? {} : { finishedAt: at(100) }), ...(message ? { message } : {}), nodes },
   };
@@ -114,7 +138,9 @@ function serveCluster() {
     return { status: 200, body: { metadata: {}, items: [...cluster.values()].filter((w) => !['Succeeded', 'Failed', 'Error'].includes(w.status.phase)) } };
   };
   argo.handlers.WorkflowService_GetWorkflow = ({ params }) =>
-    cluster.has(params.name) ? { status: 200, body: cluster.get(params.name)! } : { status: 404, body: { code: 5, message: `workflows.argoproj.io "${params.name}" not found` } };
+    cluster.has(params.name)
+      ? { status: 200, body: cluster.get(params.name)! }
+      : { status: 404, body: { code: 5, message: `workflows.argoproj.io "${params.name}" not found` } };
   argo.handlers.WorkflowService_TerminateWorkflow = ({ params }) => {
     const wf = cluster.get(params.name)!;
     Object.assign(wf.status, { phase: 'Failed', message: "Stopped with strategy 'Terminate'", finishedAt: at(100) });
@@ -131,7 +157,13 @@ function report(run: { id: string }, phase: string, tasks: Parameters<typeof wor
 }
 
 /** a stored step result and its reference, as the step's container leaves them */
-async function stored(run: { id: string; studyId: string }, step: TStepInvocation['step'], task: string, names: string[], info: Record<string, unknown> = {}): Promise<TObjectRef> {
+async function stored(
+  run: { id: string; studyId: string },
+  step: TStepInvocation['step'],
+  task: string,
+  names: string[],
+  info: Record<string, unknown> = {},
+): Promise<TObjectRef> {
   const inv = { step, task, run: { id: run.id, projectId: tp.id, studyId: run.studyId } } as TStepInvocation;
   return storeStepResult(inv, result(run.id, run.studyId, task, names, info));
 }
@@ -141,7 +173,9 @@ async function queued(shadow = true) {
   const modelName = `bt-argo-${tag}-${++modelCount}`;
   await register(modelName, 'brain-tissue', 'live');
   if (shadow) await register(modelName, 'brain-tissue-fp16', 'shadow');
-  const { run } = await getDb().transaction((tx) => submitRun(tx, { projectId: tp.id, seriesId, model: modelName, submittedBy: tp.users.researcher.id, executor: 'argo' }));
+  const { run } = await getDb().transaction((tx) =>
+    submitRun(tx, { projectId: tp.id, seriesId, model: modelName, submittedBy: tp.users.researcher.id, executor: 'argo' }),
+  );
   return run;
 }
 
@@ -203,7 +237,10 @@ describe('Argo executor', () => {
     const a = await queued();
     const b = await queued();
     await exec.tickNow();
-    report(a, 'Running', [{ task: 'ingest', phase: 'Succeeded', result: await stored(a, 'ingest', 'ingest', []) }, { task: 'deidentify', phase: 'Running' }]);
+    report(a, 'Running', [
+      { task: 'ingest', phase: 'Succeeded', result: await stored(a, 'ingest', 'ingest', []) },
+      { task: 'deidentify', phase: 'Running' },
+    ]);
     report(b, 'Running', [{ task: 'ingest', phase: 'Running' }]);
     argo.reset();
     serveCluster();
@@ -212,10 +249,18 @@ describe('Argo executor', () => {
     const about = (r: { id: string }) => argo.requests.filter((q) => q.path.includes(r.id)).map((q) => q.operationId.replace('WorkflowService_', ''));
     expect(ops().filter((o) => o === 'ListWorkflows')).toHaveLength(1);
     expect([...about(a), ...about(b)]).toEqual([]);
-    expect(Object.fromEntries(Object.entries(await stepsOf(a.id)).map(([k, v]) => [k, v.status]))).toMatchObject({ ingest: 'succeeded', deidentify: 'running', convert: 'pending', manifest: 'pending' });
+    expect(Object.fromEntries(Object.entries(await stepsOf(a.id)).map(([k, v]) => [k, v.status]))).toMatchObject({
+      ingest: 'succeeded',
+      deidentify: 'running',
+      convert: 'pending',
+      manifest: 'pending',
+    });
     expect((await stepsOf(b.id)).ingest.status).toBe('running');
 
-    const metrics = { labels: [{ value: 1, name: 'White Matter', dice: 0.998, hd95Mm: 0, assdMm: 0.01, liveMl: 500, shadowMl: 501, volumeDiffMl: 1, volumeDiffPct: 0.2 }], meanDice: 0.998 };
+    const metrics = {
+      labels: [{ value: 1, name: 'White Matter', dice: 0.998, hd95Mm: 0, assdMm: 0.01, liveMl: 500, shadowMl: 501, volumeDiffMl: 1, volumeDiffPct: 0.2 }],
+      meanDice: 0.998,
+    };
     report(a, 'Succeeded', [
       { task: 'ingest', phase: 'Succeeded', result: await stored(a, 'ingest', 'ingest', []) },
       { task: 'deidentify', phase: 'Succeeded', result: await stored(a, 'deidentify', 'deidentify', ['volume.nii.gz']) },
@@ -283,7 +328,10 @@ describe('Argo executor', () => {
     await exec.tickNow();
     cluster.delete(`segflow-run-${lost.id}`);
     await exec.tickNow();
-    expect(await runRow(lost.id)).toMatchObject({ status: 'failed', error: `workflow segflow-run-${lost.id} is gone from Argo (deleted, or removed by its TTL or archived) before segflow saw it finish` });
+    expect(await runRow(lost.id)).toMatchObject({
+      status: 'failed',
+      error: `workflow segflow-run-${lost.id} is gone from Argo (deleted, or removed by its TTL or archived) before segflow saw it finish`,
+    });
   });
 
   it('fails the run with the failing task and its message, skips the rest, and still writes a manifest; retry runs it again from the failed step', async () => {
@@ -297,7 +345,12 @@ describe('Argo executor', () => {
     const failed = await runRow(run.id);
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatch(/^deidentify: .*every instance was held back/);
-    expect(Object.fromEntries(Object.entries(await stepsOf(run.id)).map(([k, v]) => [k, v.status]))).toMatchObject({ ingest: 'succeeded', deidentify: 'failed', convert: 'skipped', manifest: 'skipped' });
+    expect(Object.fromEntries(Object.entries(await stepsOf(run.id)).map(([k, v]) => [k, v.status]))).toMatchObject({
+      ingest: 'succeeded',
+      deidentify: 'failed',
+      convert: 'skipped',
+      manifest: 'skipped',
+    });
     const m = ZSignedManifest.parse(JSON.parse(new TextDecoder().decode(await getObjectBytes({ key: failed.manifestKey! })))).manifest;
     expect(m.run.status).toBe('failed');
 
@@ -307,8 +360,16 @@ describe('Argo executor', () => {
     };
     const again = await exec.retry(run.id);
     expect(again).toMatchObject({ status: 'running', error: null, finishedAt: null, externalId: `argo:segflow/segflow-run-${run.id}` });
-    expect(argo.requests.find((r) => r.operationId === 'WorkflowService_RetryWorkflow')).toMatchObject({ method: 'PUT', path: `/api/v1/workflows/segflow/segflow-run-${run.id}/retry`, bodyErrors: [] });
-    expect(Object.fromEntries(Object.entries(await stepsOf(run.id)).map(([k, v]) => [k, v.status]))).toMatchObject({ ingest: 'succeeded', deidentify: 'pending', convert: 'pending' });
+    expect(argo.requests.find((r) => r.operationId === 'WorkflowService_RetryWorkflow')).toMatchObject({
+      method: 'PUT',
+      path: `/api/v1/workflows/segflow/segflow-run-${run.id}/retry`,
+      bodyErrors: [],
+    });
+    expect(Object.fromEntries(Object.entries(await stepsOf(run.id)).map(([k, v]) => [k, v.status]))).toMatchObject({
+      ingest: 'succeeded',
+      deidentify: 'pending',
+      convert: 'pending',
+    });
     await expect(exec.retry(run.id)).rejects.toThrow(/is running: expected failed or cancelled/);
     await exec.cancel(run.id, { force: true });
     await exec.tickNow();
@@ -322,7 +383,15 @@ describe('Argo executor', () => {
     await exec.tickNow();
     const ingestRef = await stored(run, 'ingest', 'ingest', []);
     argo.handlers.WorkflowService_StopWorkflow = ({ params, body }) => {
-      report(run, 'Failed', [{ task: 'ingest', phase: 'Succeeded', result: ingestRef }, { task: 'deidentify', phase: 'Failed', message: "Stopped with strategy 'Stop'" }], "Stopped with strategy 'Stop'");
+      report(
+        run,
+        'Failed',
+        [
+          { task: 'ingest', phase: 'Succeeded', result: ingestRef },
+          { task: 'deidentify', phase: 'Failed', message: "Stopped with strategy 'Stop'" },
+        ],
+        "Stopped with strategy 'Stop'",
+      );
       expect(body).toEqual({ name: params.name, namespace: 'segflow', message: 'operator asked' });
       return { status: 200, body: cluster.get(params.name)! };
     };

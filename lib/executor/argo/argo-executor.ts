@@ -78,7 +78,10 @@ export class ArgoExecutor implements Executor {
     const db = getDb();
     // runs this executor claimed whose submission got no answer (a timeout, the Argo Server down):
     // again, idempotently (another executor's take over once their lease lapsed, through the claim)
-    const unsubmitted = await db.select({ id: runs.id }).from(runs).where(and(eq(runs.executor, 'argo'), eq(runs.status, 'running'), isNull(runs.externalId), eq(runs.claimedBy, this.owner)));
+    const unsubmitted = await db
+      .select({ id: runs.id })
+      .from(runs)
+      .where(and(eq(runs.executor, 'argo'), eq(runs.status, 'running'), isNull(runs.externalId), eq(runs.claimedBy, this.owner)));
     for (const r of unsubmitted) await this.submit(r.id);
     // queued runs: claim (a short transaction of its own), then submit outside it
     for (;;) {
@@ -88,7 +91,11 @@ export class ArgoExecutor implements Executor {
       await this.submit(id);
     }
 
-    const active = await db.select({ id: runs.id, externalId: runs.externalId }).from(runs).where(and(eq(runs.executor, 'argo'), eq(runs.status, 'running'), isNotNull(runs.externalId))).orderBy(asc(runs.startedAt));
+    const active = await db
+      .select({ id: runs.id, externalId: runs.externalId })
+      .from(runs)
+      .where(and(eq(runs.executor, 'argo'), eq(runs.status, 'running'), isNotNull(runs.externalId)))
+      .orderBy(asc(runs.startedAt));
     this.opts.onHeartbeat?.({ kind: this.kind, owner: this.owner, state: this.stopping ? 'stopping' : 'running', runs: active.map((r) => r.id) });
     if (!active.length) return;
     const listed = new Map((await listWorkflows({ ...this.conn, labelSelector: IN_PROGRESS_SELECTOR })).map((w) => [w.name, w]));
@@ -98,10 +105,11 @@ export class ArgoExecutor implements Executor {
       try {
         let wf: ArgoWorkflowStatus | { gone: string } | undefined = listed.get(ref.name);
         // not in the list: finished since the last tick, or gone; a list without nodes (offloaded): GET it
-        if (!wf || wf.nodesOffloaded) wf = await getWorkflow({ ...this.conn, namespace: ref.namespace, name: ref.name }).catch((err: unknown) => {
-          if (err instanceof ArgoError && err.status === 404) return { gone: ref.name };
-          throw err;
-        });
+        if (!wf || wf.nodesOffloaded)
+          wf = await getWorkflow({ ...this.conn, namespace: ref.namespace, name: ref.name }).catch((err: unknown) => {
+            if (err instanceof ArgoError && err.status === 404) return { gone: ref.name };
+            throw err;
+          });
         await syncArgoRun(db, r.id, wf);
       } catch (err) {
         console.error(`[argo] run ${r.id}:`, err instanceof Error ? err.message : err);
@@ -119,7 +127,10 @@ export class ArgoExecutor implements Executor {
       const transient = err instanceof ArgoError && (err.status === 0 || err.status === 401 || err.status === 403 || err.status === 429 || err.status >= 500);
       const message = err instanceof Error ? err.message : String(err);
       if (transient) return void console.error(`[argo] run ${runId}: submission will be tried again: ${message}`);
-      await getDb().update(runs).set({ status: 'failed', error: `submit to Argo: ${message}`, finishedAt: new Date(), claimedBy: null, leaseExpiresAt: null }).where(and(eq(runs.id, runId), eq(runs.status, 'running')));
+      await getDb()
+        .update(runs)
+        .set({ status: 'failed', error: `submit to Argo: ${message}`, finishedAt: new Date(), claimedBy: null, leaseExpiresAt: null })
+        .where(and(eq(runs.id, runId), eq(runs.status, 'running')));
     }
   }
 
@@ -136,5 +147,4 @@ export class ArgoExecutor implements Executor {
     this.kick();
     return run;
   }
-
 }

@@ -121,7 +121,12 @@ export async function argoRequest(c: ArgoConnection, method: 'GET' | 'POST' | 'P
       // not JSON: a proxy's page, say
     }
     const detail = argoMessage ?? (text.trim().slice(0, 300) || '(empty body)');
-    const hint = status === 401 ? ' (is the token — ARGO_TOKEN or ARGO_TOKEN_FILE — valid and not expired?)' : status === 403 ? ' (the token may not do this in this namespace)' : '';
+    const hint =
+      status === 401
+        ? ' (is the token — ARGO_TOKEN or ARGO_TOKEN_FILE — valid and not expired?)'
+        : status === 403
+          ? ' (the token may not do this in this namespace)'
+          : '';
     throw new ArgoError(`${what}: HTTP ${status} ${statusText}: ${detail}${hint}`, status, argoMessage);
   }
   try {

@@ -52,15 +52,14 @@ export function argoParameterJson(value: unknown): string {
  * worker task of planRun() for the run; lib/pipeline/step-exchange.ts), and the name of its project's
  * de-identification Secret.
  */
-export function argoWorkflowParameters(p: {
-  shadow: boolean;
-  invocations: Record<string, TObjectRef>;
-  deidSecretName: string;
-}): Record<string, string> {
+export function argoWorkflowParameters(p: { shadow: boolean; invocations: Record<string, TObjectRef>; deidSecretName: string }): Record<string, string> {
   const planned = planRun({ shadow: p.shadow }).filter(isWorkerTask);
   const missing = planned.filter((t) => !p.invocations[t.id]).map((t) => t.id);
   const extra = Object.keys(p.invocations).filter((id) => !planned.some((t) => t.id === id));
-  if (missing.length || extra.length) throw new Error(`invocations for a run${p.shadow ? ' with a shadow' : ' without a shadow'}: ${missing.length ? `missing ${missing.join(', ')}` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `not in the plan: ${extra.join(', ')}` : ''}`);
+  if (missing.length || extra.length)
+    throw new Error(
+      `invocations for a run${p.shadow ? ' with a shadow' : ' without a shadow'}: ${missing.length ? `missing ${missing.join(', ')}` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `not in the plan: ${extra.join(', ')}` : ''}`,
+    );
   const out: Record<string, string> = { shadow: String(p.shadow), 'deid-secret-name': p.deidSecretName };
   for (const t of planned) out[`invocation-${t.id}`] = argoParameterJson(p.invocations[t.id]);
   return out;

@@ -22,18 +22,41 @@ async function argoRun(db: DbOrTx, runId: string, statuses?: Run['status'][]): P
  * `cancelled` when the workflow has ended (the executor's next ticks), with the reason.
  */
 export async function cancelArgoRun(db: DbOrTx, conn: ArgoConnection, runId: string, opts: { force?: boolean; reason?: string } = {}): Promise<Run> {
-  const [queued] = await db.update(runs).set({ status: 'cancelled', error: `cancelled: ${opts.reason ?? 'before it started'}`, finishedAt: new Date() }).where(and(eq(runs.id, runId), eq(runs.executor, 'argo'), eq(runs.status, 'queued'))).returning();
+  const [queued] = await db
+    .update(runs)
+    .set({ status: 'cancelled', error: `cancelled: ${opts.reason ?? 'before it started'}`, finishedAt: new Date() })
+    .where(and(eq(runs.id, runId), eq(runs.executor, 'argo'), eq(runs.status, 'queued')))
+    .returning();
   if (queued) {
-    await db.update(runSteps).set({ status: 'cancelled' }).where(and(eq(runSteps.runId, runId), eq(runSteps.status, 'pending')));
+    await db
+      .update(runSteps)
+      .set({ status: 'cancelled' })
+      .where(and(eq(runSteps.runId, runId), eq(runSteps.status, 'pending')));
     return queued;
   }
   const run = await argoRun(db, runId, ['running']);
   const ref = parseWorkflowRef(run.externalId);
   if (!ref) {
-    const [row] = await db.update(runs).set({ status: 'cancelled', error: `cancelled: ${opts.reason ?? 'before its workflow was submitted'}`, finishedAt: new Date(), claimedBy: null, leaseExpiresAt: null }).where(and(eq(runs.id, runId), eq(runs.status, 'running'), isNull(runs.externalId))).returning();
+    const [row] = await db
+      .update(runs)
+      .set({
+        status: 'cancelled',
+        error: `cancelled: ${opts.reason ?? 'before its workflow was submitted'}`,
+        finishedAt: new Date(),
+        claimedBy: null,
+        leaseExpiresAt: null,
+      })
+      .where(and(eq(runs.id, runId), eq(runs.status, 'running'), isNull(runs.externalId)))
+      .returning();
     return row ?? argoRun(db, runId);
   }
-  await actOnWorkflow({ ...conn, namespace: ref.namespace, name: ref.name, action: opts.force ? 'terminate' : 'stop', ...(opts.reason ? { message: opts.reason } : {}) });
+  await actOnWorkflow({
+    ...conn,
+    namespace: ref.namespace,
+    name: ref.name,
+    action: opts.force ? 'terminate' : 'stop',
+    ...(opts.reason ? { message: opts.reason } : {}),
+  });
   return run;
 }
 
@@ -62,7 +85,15 @@ export async function retryArgoRun(db: DbOrTx, conn: ArgoConnection, runId: stri
     .set({ status: 'pending', error: null, detail: null, finishedAt: null, ...(again ? {} : { outputs: [], startedAt: null }) })
     .where(again ? and(eq(runSteps.runId, runId), inArray(runSteps.status, [...again])) : eq(runSteps.runId, runId));
   // with a workflow: followed from here (no lease); without one: queued, so the claim submits it again
-  const common = { error: null, finishedAt: null, claimedBy: null, leaseExpiresAt: null, manifestKey: null, manifestSha256: null, attempt: sql`${runs.attempt} + 1` };
+  const common = {
+    error: null,
+    finishedAt: null,
+    claimedBy: null,
+    leaseExpiresAt: null,
+    manifestKey: null,
+    manifestSha256: null,
+    attempt: sql`${runs.attempt} + 1`,
+  };
   const [row] = await db
     .update(runs)
     .set(externalId ? { ...common, status: 'running', externalId } : { ...common, status: 'queued', externalId: null })

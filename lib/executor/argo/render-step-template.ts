@@ -45,7 +45,12 @@ function stepMetrics(t: ArgoTask): Record<string, unknown> {
   ];
   return {
     prometheus: [
-      { name: 'segflow_step_duration_seconds', help: 'Duration of a segflow pipeline step, by step, task and outcome', labels, histogram: { value: '{{duration}}', buckets: [10, 30, 60, 120, 300, 600, 1800, 3600] } },
+      {
+        name: 'segflow_step_duration_seconds',
+        help: 'Duration of a segflow pipeline step, by step, task and outcome',
+        labels,
+        histogram: { value: '{{duration}}', buckets: [10, 30, 60, 120, 300, 600, 1800, 3600] },
+      },
       { name: 'segflow_step_results_total', help: 'Finished segflow pipeline steps, by step, task and outcome', labels, counter: { value: '1' } },
     ],
   };
@@ -76,7 +81,12 @@ export function renderStepTemplate(t: ArgoTask, upstreams: string[], o: StepTemp
       limit: String(def.retry.maxAttempts - 1),
       retryPolicy: 'Always',
       expression: RETRY_EXPRESSION,
-      backoff: { duration: d(def.retry.backoff.initialS), factor: String(def.retry.backoff.factor), cap: d(def.retry.backoff.capS), maxDuration: d(def.retry.backoff.maxDurationS) },
+      backoff: {
+        duration: d(def.retry.backoff.initialS),
+        factor: String(def.retry.backoff.factor),
+        cap: d(def.retry.backoff.capS),
+        maxDuration: d(def.retry.backoff.maxDurationS),
+      },
     },
     // shadow work (ADR-03) yields to the serving path when the cluster is full
     ...(t.optional ? { priorityClassName: o.priorityClasses.shadow.name } : {}),

@@ -37,7 +37,8 @@ function argoValidator() {
   const id = schema.$id as string;
   const root = ajv.getSchema(id)!;
   const template = ajv.getSchema(`${id}#/definitions/io.argoproj.workflow.v1alpha1.WorkflowTemplate`)!;
-  const errors = (v: typeof root, value: unknown) => (v(value) ? [] : (v.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`));
+  const errors = (v: typeof root, value: unknown) =>
+    v(value) ? [] : (v.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
   return { root: (value: unknown) => errors(root, value), template: (value: unknown) => errors(template, value) };
 }
 
@@ -77,7 +78,15 @@ interface Tmpl {
 }
 interface Rendered {
   metadata: { name: string; namespace: string; labels: Record<string, string> };
-  spec: { entrypoint: string; activeDeadlineSeconds: number; podGC: unknown; ttlStrategy: unknown; podPriorityClassName: string; arguments: { parameters: Param[] }; templates: Tmpl[] };
+  spec: {
+    entrypoint: string;
+    activeDeadlineSeconds: number;
+    podGC: unknown;
+    ttlStrategy: unknown;
+    podPriorityClassName: string;
+    arguments: { parameters: Param[] };
+    templates: Tmpl[];
+  };
 }
 
 const cluster = readClusterConfig();
@@ -95,7 +104,11 @@ describe('renderWorkflowTemplate', () => {
   it("is a WorkflowTemplate that Argo's JSON schema accepts, with no field the schema does not know", () => {
     expect(validate.template(rendered)).toEqual([]);
     expect(validate.root(rendered)).toEqual([]);
-    expect(rendered.metadata).toMatchObject({ name: 'segflow-pipeline', namespace: 'research', labels: { 'segflow.io/pipeline-version': 'segflow-pipeline-1' } });
+    expect(rendered.metadata).toMatchObject({
+      name: 'segflow-pipeline',
+      namespace: 'research',
+      labels: { 'segflow.io/pipeline-version': 'segflow-pipeline-1' },
+    });
     // the closed schema does catch mistakes
     const typo = structuredClone(rendered) as unknown as { spec: { templates: Record<string, unknown>[] } };
     typo.spec.templates[1].retryStrateg = typo.spec.templates[1].retryStrategy;
@@ -183,27 +196,51 @@ describe('renderWorkflowTemplate', () => {
   });
 
   describe("on Argo's DAG semantics (test/argo-dag-sim.ts)", () => {
-    const run = (shadow: boolean, failing: Record<string, 'Failed' | 'Error'> = {}) => simulateDag(dag, { shadow: String(shadow) }, (t) => failing[t] ?? 'Succeeded');
+    const run = (shadow: boolean, failing: Record<string, 'Failed' | 'Error'> = {}) =>
+      simulateDag(dag, { shadow: String(shadow) }, (t) => failing[t] ?? 'Succeeded');
 
     it('a run with a shadow runs every task and succeeds; without one, the shadow tasks are skipped', () => {
       expect(run(true)).toEqual({ phases: Object.fromEntries(dag.map((d) => [d.name, 'Succeeded'])), dagPhase: 'Succeeded', unresolved: [] });
-      expect(run(false)).toMatchObject({ phases: { 'infer-serving': 'Succeeded', 'infer-shadow': 'Skipped', compare: 'Skipped' }, dagPhase: 'Succeeded', unresolved: [] });
+      expect(run(false)).toMatchObject({
+        phases: { 'infer-serving': 'Succeeded', 'infer-shadow': 'Skipped', compare: 'Skipped' },
+        dagPhase: 'Succeeded',
+        unresolved: [],
+      });
     });
 
     it('a failed shadow neither hangs nor fails the workflow: compare is skipped and never reads its output', () => {
       for (const how of ['Failed', 'Error'] as const) {
-        expect(run(true, { 'infer-shadow': how })).toMatchObject({ phases: { 'infer-serving': 'Succeeded', 'infer-shadow': how, compare: 'Skipped' }, dagPhase: 'Succeeded', unresolved: [] });
+        expect(run(true, { 'infer-shadow': how })).toMatchObject({
+          phases: { 'infer-serving': 'Succeeded', 'infer-shadow': how, compare: 'Skipped' },
+          dagPhase: 'Succeeded',
+          unresolved: [],
+        });
       }
       expect(run(true, { compare: 'Failed' })).toMatchObject({ dagPhase: 'Failed' });
       // the template before this fix (dependencies + continueOn) made Argo wait forever for the failed shadow's result
-      const before = dag.map(({ depends, when, ...d }) => ({ ...d, when: when?.replace(/ && '\{\{tasks[^&]*$/, ''), dependencies: [...(depends ?? '').matchAll(/([a-z][-a-z]*)\.Succeeded/g)].map((m) => m[1]), ...(d.name.includes('shadow') || d.name === 'compare' ? { continueOn: { failed: true, error: true } } : {}) }));
-      expect(simulateDag(before, { shadow: 'true' }, (t) => (t === 'infer-shadow' ? 'Failed' : 'Succeeded'))).toMatchObject({ dagPhase: 'Hung', unresolved: [expect.stringContaining('compare: {{tasks.infer-shadow.outputs.parameters.result}}')] });
+      const before = dag.map(({ depends, when, ...d }) => ({
+        ...d,
+        when: when?.replace(/ && '\{\{tasks[^&]*$/, ''),
+        dependencies: [...(depends ?? '').matchAll(/([a-z][-a-z]*)\.Succeeded/g)].map((m) => m[1]),
+        ...(d.name.includes('shadow') || d.name === 'compare' ? { continueOn: { failed: true, error: true } } : {}),
+      }));
+      expect(simulateDag(before, { shadow: 'true' }, (t) => (t === 'infer-shadow' ? 'Failed' : 'Succeeded'))).toMatchObject({
+        dagPhase: 'Hung',
+        unresolved: [expect.stringContaining('compare: {{tasks.infer-shadow.outputs.parameters.result}}')],
+      });
     });
 
     it('a failed serving path fails the workflow, whatever the shadow did', () => {
-      expect(run(true, { 'infer-serving': 'Failed' })).toMatchObject({ phases: { 'infer-shadow': 'Succeeded', compare: 'Omitted' }, dagPhase: 'Failed', unresolved: [] });
+      expect(run(true, { 'infer-serving': 'Failed' })).toMatchObject({
+        phases: { 'infer-shadow': 'Succeeded', compare: 'Omitted' },
+        dagPhase: 'Failed',
+        unresolved: [],
+      });
       expect(run(false, { 'infer-serving': 'Error' })).toMatchObject({ dagPhase: 'Error' });
-      expect(run(true, { deidentify: 'Failed' })).toMatchObject({ phases: { convert: 'Omitted', 'infer-serving': 'Omitted', 'infer-shadow': 'Omitted', compare: 'Omitted' }, dagPhase: 'Failed' });
+      expect(run(true, { deidentify: 'Failed' })).toMatchObject({
+        phases: { convert: 'Omitted', 'infer-serving': 'Omitted', 'infer-shadow': 'Omitted', compare: 'Omitted' },
+        dagPhase: 'Failed',
+      });
     });
   });
 
@@ -212,13 +249,20 @@ describe('renderWorkflowTemplate', () => {
     expect([...new Set(stepTemplates.map(stepOf))].sort()).toEqual([...workerSteps].sort());
     for (const t of stepTemplates) {
       expect(t.container!.image).toBe(IMAGE);
-      expect([...t.container!.command, ...t.container!.args.slice(0, 5)].join(' ')).toBe('node bin/segflow.mjs step /work/invocation.json --by-ref --result /tmp/result.json');
+      expect([...t.container!.command, ...t.container!.args.slice(0, 5)].join(' ')).toBe(
+        'node bin/segflow.mjs step /work/invocation.json --by-ref --result /tmp/result.json',
+      );
       expect(t.inputs!.artifacts[0]).toEqual({ name: 'invocation', path: '/work/invocation.json', raw: { data: '{{inputs.parameters.invocation}}' } });
       expect(t.outputs!.parameters).toEqual([{ name: 'result', valueFrom: { path: '/tmp/result.json' } }]);
       for (const a of t.inputs!.artifacts.slice(1)) expect(t.container!.args).toContain(`${a.name.slice('upstream-'.length)}=${a.path}`);
     }
     // a task receives the results of every task before it, as the local executor passes them
-    expect(templates.get('infer-serving')!.inputs!.parameters.map((p) => p.name)).toEqual(['invocation', 'upstream-ingest', 'upstream-deidentify', 'upstream-convert']);
+    expect(templates.get('infer-serving')!.inputs!.parameters.map((p) => p.name)).toEqual([
+      'invocation',
+      'upstream-ingest',
+      'upstream-deidentify',
+      'upstream-convert',
+    ]);
   });
 
   it('retries each step as often as STEPS says, with capped backoff, and ends a stuck step and a stuck run', () => {
@@ -226,7 +270,12 @@ describe('renderWorkflowTemplate', () => {
       const { retry, timeoutS } = STEPS[stepOf(t)];
       expect(t.retryStrategy!.limit).toBe(String(retry.maxAttempts - 1));
       expect(t.retryStrategy!.expression).toBe('asInt(lastRetry.exitCode) != 2 && asInt(lastRetry.exitCode) != 3');
-      expect(t.retryStrategy!.backoff).toEqual({ duration: `${retry.backoff.initialS}s`, factor: String(retry.backoff.factor), cap: `${retry.backoff.capS / 60}m`, maxDuration: `${retry.backoff.maxDurationS / 3600}h` });
+      expect(t.retryStrategy!.backoff).toEqual({
+        duration: `${retry.backoff.initialS}s`,
+        factor: String(retry.backoff.factor),
+        cap: `${retry.backoff.capS / 60}m`,
+        maxDuration: `${retry.backoff.maxDurationS / 3600}h`,
+      });
       // counted from the pod's creation: a pod Pending on a missing GPU, image or Secret fails
       expect(t.timeout).toBe(`${timeoutS}s`);
     }
@@ -250,7 +299,13 @@ describe('renderWorkflowTemplate', () => {
       expect(t.container!.resources.requests, t.name).toEqual(rt.requests);
       expect(t.container!.resources.limits, t.name).toMatchObject(rt.limits);
       expect(t.securityContext, t.name).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } });
-      expect(t.container!.securityContext, t.name).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      expect(t.container!.securityContext, t.name).toEqual({
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
       expect(t.container!.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
       expect(t.metrics!.prometheus.map((m) => m.name)).toEqual(['segflow_step_duration_seconds', 'segflow_step_results_total']);
       expect(t.metrics!.prometheus[0].labels).toContainEqual({ key: 'status', value: '{{status}}' });
@@ -304,9 +359,20 @@ describe('renderWorkflowTemplate', () => {
 });
 
 describe('invocations and upstream results through Argo parameters', () => {
-  const run = { id: '11111111-1111-4111-8111-111111111111', projectId: '22222222-2222-4222-8222-222222222222', studyId: '33333333-3333-4333-8333-333333333333' };
+  const run = {
+    id: '11111111-1111-4111-8111-111111111111',
+    projectId: '22222222-2222-4222-8222-222222222222',
+    studyId: '33333333-3333-4333-8333-333333333333',
+  };
   const sha = (c: string) => c.repeat(64);
-  const model = (role: 'live' | 'canary' | 'shadow') => ({ role, model: 'brain-tissue', version: role === 'shadow' ? '2.0.0' : '1.0.0', sha256: sha('c'), artifactKey: 'models/brain-tissue/x/model.onnx', spec: { labels: ['Grey {{Matter}}'] } });
+  const model = (role: 'live' | 'canary' | 'shadow') => ({
+    role,
+    model: 'brain-tissue',
+    version: role === 'shadow' ? '2.0.0' : '1.0.0',
+    sha256: sha('c'),
+    artifactKey: 'models/brain-tissue/x/model.onnx',
+    spec: { labels: ['Grey {{Matter}}'] },
+  });
   const invocations = (shadow: boolean): Record<string, TStepInvocation> =>
     Object.fromEntries(
       planRun({ shadow })
@@ -326,7 +392,12 @@ describe('invocations and upstream results through Argo parameters', () => {
         ]),
     );
 
-  const ref = (task: string): TObjectRef => ({ key: `pipeline/${run.projectId}/invocations/${run.id}/${task}.json`, versionId: null, sha256: sha('f'), size: 900 });
+  const ref = (task: string): TObjectRef => ({
+    key: `pipeline/${run.projectId}/invocations/${run.id}/${task}.json`,
+    versionId: null,
+    sha256: sha('f'),
+    size: 900,
+  });
   const refs = (shadow: boolean) => Object.fromEntries(Object.keys(invocations(shadow)).map((id) => [id, ref(id)]));
 
   it('puts a reference to every stored invocation in a workflow parameter of its DAG task', () => {
@@ -350,15 +421,37 @@ describe('invocations and upstream results through Argo parameters', () => {
   it("keeps a 1,000-instance run far under Argo's limits: every parameter, the workflow and each node stay small", () => {
     // the largest series tested: 1,000 DICOM instances; what the workflow holds does not grow with it
     const params = argoWorkflowParameters({ shadow: true, invocations: refs(true), deidSecretName: deidSecretName(run.projectId) });
-    const inputs = Array.from({ length: 1000 }, (_, i) => ({ key: `raw-phi/${run.projectId}/${run.studyId}/${'5'.repeat(36)}/${i}`, versionId: '3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf3vjVBH40Nr8X8gdRQBpUMLUo', sha256: sha('a'), size: 525_000 }));
+    const inputs = Array.from({ length: 1000 }, (_, i) => ({
+      key: `raw-phi/${run.projectId}/${run.studyId}/${'5'.repeat(36)}/${i}`,
+      versionId: '3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf3vjVBH40Nr8X8gdRQBpUMLUo',
+      sha256: sha('a'),
+      size: 525_000,
+    }));
     const big = { ...invocations(true).ingest, kind: 'dicom' as const, inputs };
     expect(JSON.stringify(big).length).toBeGreaterThan(200_000); // what a parameter would have carried before
-    const resultRef = argoParameterJson({ key: `pipeline/${run.projectId}/results/deidentify/${run.id}/deidentify.json`, versionId: '3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf3vjVBH40Nr8X8gdRQBpUMLUo', sha256: sha('b'), size: 400_000 });
+    const resultRef = argoParameterJson({
+      key: `pipeline/${run.projectId}/results/deidentify/${run.id}/deidentify.json`,
+      versionId: '3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf3vjVBH40Nr8X8gdRQBpUMLUo',
+      sha256: sha('b'),
+      size: 400_000,
+    });
     for (const [name, value] of Object.entries(params)) expect(value.length, name).toBeLessThan(1_024);
     // the submitted Workflow: the template's spec (Argo stores it in status.storedWorkflowTemplateSpec) and the arguments
-    const workflow = JSON.stringify({ spec: { arguments: { parameters: Object.entries(params).map(([name, value]) => ({ name, value })) } }, status: { storedWorkflowTemplateSpec: rendered.spec } });
+    const workflow = JSON.stringify({
+      spec: { arguments: { parameters: Object.entries(params).map(([name, value]) => ({ name, value })) } },
+      status: { storedWorkflowTemplateSpec: rendered.spec },
+    });
     // each node holds its inputs (invocation + every upstream result reference) and its output reference
-    const nodes = dag.map((d) => JSON.stringify({ id: `segflow-run-x-${'9'.repeat(10)}`, name: `segflow-run-x.${d.name}`, inputs: { parameters: d.arguments.parameters.map((p) => ({ name: p.name, value: p.name === 'invocation' ? params[`invocation-${d.name}`] : resultRef })) }, outputs: { parameters: [{ name: 'result', value: resultRef }] } }));
+    const nodes = dag.map((d) =>
+      JSON.stringify({
+        id: `segflow-run-x-${'9'.repeat(10)}`,
+        name: `segflow-run-x.${d.name}`,
+        inputs: {
+          parameters: d.arguments.parameters.map((p) => ({ name: p.name, value: p.name === 'invocation' ? params[`invocation-${d.name}`] : resultRef })),
+        },
+        outputs: { parameters: [{ name: 'result', value: resultRef }] },
+      }),
+    );
     const total = workflow.length + nodes.reduce((n, x) => n + x.length, 0);
     // etcd's object limit is ~1.5 MB; Argo's node status offloading starts near 1 MB; a pod's template env var has 128 KB (v3.5)
     expect(total).toBeLessThan(100_000);
@@ -384,21 +477,43 @@ describe('invocations and upstream results through Argo parameters', () => {
   describe('segflow step --upstream (child process, as the container runs it)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'segflow-argo-step-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
-    const volume: TStepResult = { outputs: [{ name: 'volume.nii.gz', key: `derived/${run.projectId}/${run.studyId}/runs/${run.id}/deidentify/volume.nii.gz`, versionId: 'v1', sha256: sha('d'), size: 1234 }], info: { note: 'Zoë {{x}}' } };
+    const volume: TStepResult = {
+      outputs: [
+        {
+          name: 'volume.nii.gz',
+          key: `derived/${run.projectId}/${run.studyId}/runs/${run.id}/deidentify/volume.nii.gz`,
+          versionId: 'v1',
+          sha256: sha('d'),
+          size: 1234,
+        },
+      ],
+      info: { note: 'Zoë {{x}}' },
+    };
 
     it('hands the merged invocation to the step, and writes an Argo-safe result', () => {
       // what the raw input artifact writes to /work/invocation.json: the workflow parameter's text
       writeFileSync(join(dir, 'invocation.json'), argoParameterJson({ ...invocations(false).convert, upstream: {} }));
       writeFileSync(join(dir, 'deidentify.json'), argoParameterJson(volume));
       writeFileSync(join(dir, 'ingest.json'), argoParameterJson({ outputs: [], info: {} }));
-      const segflow = (args: string[]) => spawnSync(process.execPath, [join(process.cwd(), 'bin', 'segflow.mjs'), 'step', join(dir, 'invocation.json'), ...args], { encoding: 'utf8', timeout: 120_000 });
+      const segflow = (args: string[]) =>
+        spawnSync(process.execPath, [join(process.cwd(), 'bin', 'segflow.mjs'), 'step', join(dir, 'invocation.json'), ...args], {
+          encoding: 'utf8',
+          timeout: 120_000,
+        });
 
       // without the upstream result, convert has no volume to pass on
       const bare = segflow(['--result', join(dir, 'bare.json')]);
       expect(bare.status).toBe(1);
       expect(bare.stderr).toContain('deidentify wrote no volume.nii.gz');
 
-      const res = segflow(['--result', join(dir, 'result.json'), '--upstream', `ingest=${join(dir, 'ingest.json')}`, '--upstream', `deidentify=${join(dir, 'deidentify.json')}`]);
+      const res = segflow([
+        '--result',
+        join(dir, 'result.json'),
+        '--upstream',
+        `ingest=${join(dir, 'ingest.json')}`,
+        '--upstream',
+        `deidentify=${join(dir, 'deidentify.json')}`,
+      ]);
       expect(res.stderr).toBe('');
       expect(res.status).toBe(0);
       const text = readFileSync(join(dir, 'result.json'), 'utf8');
@@ -414,22 +529,49 @@ describe('invocations and upstream results through Argo parameters', () => {
   describe('segflow step --by-ref (child process, as the Argo container runs it)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'segflow-argo-ref-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
-    const segflow = (args: string[]) => spawnSync(process.execPath, [join(process.cwd(), 'bin', 'segflow.mjs'), 'step', ...args], { encoding: 'utf8', timeout: 120_000, env: process.env });
+    const segflow = (args: string[]) =>
+      spawnSync(process.execPath, [join(process.cwd(), 'bin', 'segflow.mjs'), 'step', ...args], { encoding: 'utf8', timeout: 120_000, env: process.env });
 
     it('reads its invocation and upstream results from the bucket, checks them, and stores its result there', async () => {
       const inv = { ...invocations(false).convert, run: { ...run, id: randomUUID() }, upstream: {} };
-      const volume: TStepResult = { outputs: [{ name: 'volume.nii.gz', key: `derived/${run.projectId}/${run.studyId}/runs/${inv.run.id}/deidentify/volume.nii.gz`, versionId: null, sha256: sha('d'), size: 1234 }], info: { note: 'Zoë {{x}}' } };
+      const volume: TStepResult = {
+        outputs: [
+          {
+            name: 'volume.nii.gz',
+            key: `derived/${run.projectId}/${run.studyId}/runs/${inv.run.id}/deidentify/volume.nii.gz`,
+            versionId: null,
+            sha256: sha('d'),
+            size: 1234,
+          },
+        ],
+        info: { note: 'Zoë {{x}}' },
+      };
       writeFileSync(join(dir, 'invocation.json'), argoParameterJson(await storeInvocation(inv)));
-      writeFileSync(join(dir, 'ingest.json'), argoParameterJson(await storeStepResult({ ...inv, step: 'ingest', task: 'ingest', params: {} } as TStepInvocation, { outputs: [], info: {} })));
+      writeFileSync(
+        join(dir, 'ingest.json'),
+        argoParameterJson(await storeStepResult({ ...inv, step: 'ingest', task: 'ingest', params: {} } as TStepInvocation, { outputs: [], info: {} })),
+      );
       const deidRef = await storeStepResult({ ...inv, step: 'deidentify', task: 'deidentify', params: { deidOptions: {} } } as TStepInvocation, volume);
       writeFileSync(join(dir, 'deidentify.json'), argoParameterJson(deidRef));
-      const args = [join(dir, 'invocation.json'), '--by-ref', '--result', join(dir, 'result.json'), '--upstream', `ingest=${join(dir, 'ingest.json')}`, '--upstream', `deidentify=${join(dir, 'deidentify.json')}`];
+      const args = [
+        join(dir, 'invocation.json'),
+        '--by-ref',
+        '--result',
+        join(dir, 'result.json'),
+        '--upstream',
+        `ingest=${join(dir, 'ingest.json')}`,
+        '--upstream',
+        `deidentify=${join(dir, 'deidentify.json')}`,
+      ];
 
       const res = segflow(args);
       expect(res.stderr).toBe('');
       expect(res.status).toBe(0);
       const out = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as TObjectRef;
-      expect(out).toMatchObject({ key: `pipeline/${run.projectId}/results/convert/${inv.run.id}/convert.json`, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(out).toMatchObject({
+        key: `pipeline/${run.projectId}/results/convert/${inv.run.id}/convert.json`,
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
       const { loadStepResult } = await import('@/lib/pipeline/step-exchange');
       expect(await loadStepResult(out, 'convert')).toEqual({ outputs: volume.outputs, info: { passedThrough: true } });
 
@@ -437,7 +579,9 @@ describe('invocations and upstream results through Argo parameters', () => {
       await putObject({ key: deidRef.key, body: new TextEncoder().encode(argoParameterJson({ outputs: [], info: {} })) });
       const tampered = segflow(args);
       expect(tampered.status).toBe(2);
-      expect(JSON.parse(tampered.stderr.trim().split('\n').at(-1)!).error).toMatch(/^--upstream deidentify=.*: upstream result of deidentify \(pipeline\/.*\): SHA-256 is [0-9a-f]{64}, the reference says/);
+      expect(JSON.parse(tampered.stderr.trim().split('\n').at(-1)!).error).toMatch(
+        /^--upstream deidentify=.*: upstream result of deidentify \(pipeline\/.*\): SHA-256 is [0-9a-f]{64}, the reference says/,
+      );
     }, 240_000);
   });
 });

@@ -85,7 +85,9 @@ function isShadowOnly(t: PlannedTask, tasks: ArgoTask[]): boolean {
 
 /** `depends`: a serving-path dependency must have succeeded; an optional one must only have finished */
 function dependsOf(t: ArgoTask, tasks: ArgoTask[]): string | undefined {
-  const terms = t.after.map((d) => (tasks.find((x) => x.id === d)!.optional ? `(${d}.Succeeded || ${d}.Skipped || ${d}.Failed || ${d}.Errored)` : `${d}.Succeeded`));
+  const terms = t.after.map((d) =>
+    tasks.find((x) => x.id === d)!.optional ? `(${d}.Succeeded || ${d}.Skipped || ${d}.Failed || ${d}.Errored)` : `${d}.Succeeded`,
+  );
   return terms.length ? terms.join(' && ') : undefined;
 }
 
@@ -166,8 +168,16 @@ export function renderWorkflowTemplate(opts: RenderOptions): Record<string, unkn
       podPriorityClassName: o.priorityClasses.live.name,
       arguments: {
         parameters: [
-          { name: 'shadow', value: 'false', enum: ['true', 'false'], description: 'whether a shadow model runs beside the serving one (then the shadow infer and compare run)' },
-          { name: 'deid-secret-name', description: `the project's Kubernetes Secret with the de-identification secret under key "${DEID_SECRET_KEY}" (segflow-deid-<project>)` },
+          {
+            name: 'shadow',
+            value: 'false',
+            enum: ['true', 'false'],
+            description: 'whether a shadow model runs beside the serving one (then the shadow infer and compare run)',
+          },
+          {
+            name: 'deid-secret-name',
+            description: `the project's Kubernetes Secret with the de-identification secret under key "${DEID_SECRET_KEY}" (segflow-deid-<project>)`,
+          },
           ...tasks.map((t) => ({
             name: `invocation-${t.id}`,
             ...(shadowTasks.includes(t.id) ? { value: '{}' } : {}),

@@ -31,7 +31,9 @@ export function parseWorkflowRef(externalId: string | null): { namespace: string
 export async function submitToArgo(db: DbOrTx, runId: string, conn: ArgoConnection, claim: { owner: string }): Promise<Run> {
   const c = await loadRunContext(db, runId);
   if (c.run.status !== 'running' || c.run.externalId || c.run.claimedBy !== claim.owner) {
-    throw new Error(`run ${runId} is ${c.run.status}${c.run.externalId ? ` with workflow ${c.run.externalId}` : ''}${c.run.claimedBy !== claim.owner ? `, claimed by ${c.run.claimedBy ?? 'nobody'}` : ''}: not a run this executor claimed that waits for its workflow`);
+    throw new Error(
+      `run ${runId} is ${c.run.status}${c.run.externalId ? ` with workflow ${c.run.externalId}` : ''}${c.run.claimedBy !== claim.owner ? `, claimed by ${c.run.claimedBy ?? 'nobody'}` : ''}: not a run this executor claimed that waits for its workflow`,
+    );
   }
   const invocations: Record<string, TObjectRef> = {};
   for (const t of c.tasks) if (STEPS[t.step].runsOn === 'worker') invocations[t.id] = await storeInvocation(buildInvocation(c, t, {}));
@@ -39,12 +41,27 @@ export async function submitToArgo(db: DbOrTx, runId: string, conn: ArgoConnecti
   const name = workflowName(c.run.id);
   let namespace = conn.namespace;
   try {
-    namespace = (await submitWorkflow({ ...conn, templateName: WORKFLOW_TEMPLATE_NAME, parameters, labels: { [RUN_LABEL]: labelValue(c.run.id), [PROJECT_LABEL]: labelValue(c.run.projectId) }, name })).namespace;
+    namespace = (
+      await submitWorkflow({
+        ...conn,
+        templateName: WORKFLOW_TEMPLATE_NAME,
+        parameters,
+        labels: { [RUN_LABEL]: labelValue(c.run.id), [PROJECT_LABEL]: labelValue(c.run.projectId) },
+        name,
+      })
+    ).namespace;
   } catch (err) {
     // 409: this run's workflow exists already (an earlier submission whose answer was lost): adopt it
     if (!(err instanceof ArgoError && err.status === 409)) throw err;
   }
-  await db.insert(runSteps).values(c.tasks.map((t) => ({ runId, name: t.id }))).onConflictDoNothing();
-  const [row] = await db.update(runs).set({ externalId: workflowRef(namespace, name), claimedBy: null, leaseExpiresAt: null }).where(eq(runs.id, runId)).returning();
+  await db
+    .insert(runSteps)
+    .values(c.tasks.map((t) => ({ runId, name: t.id })))
+    .onConflictDoNothing();
+  const [row] = await db
+    .update(runs)
+    .set({ externalId: workflowRef(namespace, name), claimedBy: null, leaseExpiresAt: null })
+    .where(eq(runs.id, runId))
+    .returning();
   return row;
 }

@@ -31,8 +31,15 @@ const STOPPED = /Stopped with strategy '(Stop|Terminate)'/;
 export async function syncArgoRun(db: DbOrTx, runId: string, wf: ArgoWorkflowStatus | { gone: string }): Promise<Run> {
   const c = await loadRunContext(db, runId);
   if ('gone' in wf) {
-    await db.update(runSteps).set({ status: 'skipped', detail: null }).where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ['pending', 'running'])));
-    return finishRun(db, c, { status: 'failed', error: `workflow ${wf.gone} is gone from Argo (deleted, or removed by its TTL or archived) before segflow saw it finish`, failedTask: 'workflow' });
+    await db
+      .update(runSteps)
+      .set({ status: 'skipped', detail: null })
+      .where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ['pending', 'running'])));
+    return finishRun(db, c, {
+      status: 'failed',
+      error: `workflow ${wf.gone} is gone from Argo (deleted, or removed by its TTL or archived) before segflow saw it finish`,
+      failedTask: 'workflow',
+    });
   }
   const recorded = new Map((await db.select().from(runSteps).where(eq(runSteps.runId, runId))).map((s) => [s.name, s]));
   for (const t of wf.tasks) {
@@ -72,7 +79,10 @@ export async function syncArgoRun(db: DbOrTx, runId: string, wf: ArgoWorkflowSta
   const unreadable = steps.find((s) => s.status === 'failed' && serving.some((t) => t.id === s.name));
   if (wf.phase === 'Succeeded' && !unreadable) {
     const manifestRow = steps.find((s) => s.name === 'manifest')!;
-    await db.update(runSteps).set({ status: 'running', attempts: manifestRow.attempts + 1, startedAt: new Date() }).where(eq(runSteps.id, manifestRow.id));
+    await db
+      .update(runSteps)
+      .set({ status: 'running', attempts: manifestRow.attempts + 1, startedAt: new Date() })
+      .where(eq(runSteps.id, manifestRow.id));
     try {
       await writeSucceededManifest(db, c);
     } catch (err) {
@@ -85,13 +95,26 @@ export async function syncArgoRun(db: DbOrTx, runId: string, wf: ArgoWorkflowSta
   }
   if (wf.phase === 'Succeeded' || wf.phase === 'Failed' || wf.phase === 'Error') {
     const stopped = STOPPED.test(wf.message ?? '');
-    await db.update(runSteps).set({ status: stopped ? 'cancelled' : 'skipped', detail: null }).where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ['pending', 'running'])));
+    await db
+      .update(runSteps)
+      .set({ status: stopped ? 'cancelled' : 'skipped', detail: null })
+      .where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ['pending', 'running'])));
     if (stopped) {
-      const [row] = await db.update(runs).set({ status: 'cancelled', error: `cancelled: ${wf.message}`, finishedAt: new Date() }).where(eq(runs.id, runId)).returning();
+      const [row] = await db
+        .update(runs)
+        .set({ status: 'cancelled', error: `cancelled: ${wf.message}`, finishedAt: new Date() })
+        .where(eq(runs.id, runId))
+        .returning();
       return row;
     }
-    const failed = unreadable ? wf.tasks.find((t) => t.task === unreadable.name) : wf.tasks.find((t) => (t.phase === 'Failed' || t.phase === 'Error') && serving.some((s) => s.id === t.task));
-    const error = unreadable ? (unreadable.error ?? 'failed') : failed ? `${failed.task}: ${failed.message ?? 'failed'}` : `workflow ${wf.name}: ${wf.message ?? wf.phase}`;
+    const failed = unreadable
+      ? wf.tasks.find((t) => t.task === unreadable.name)
+      : wf.tasks.find((t) => (t.phase === 'Failed' || t.phase === 'Error') && serving.some((s) => s.id === t.task));
+    const error = unreadable
+      ? (unreadable.error ?? 'failed')
+      : failed
+        ? `${failed.task}: ${failed.message ?? 'failed'}`
+        : `workflow ${wf.name}: ${wf.message ?? wf.phase}`;
     return finishRun(db, c, { status: 'failed', error, failedTask: failed?.task ?? 'workflow' });
   }
   const [row] = await db.select().from(runs).where(eq(runs.id, runId));

@@ -59,7 +59,14 @@ const RUN_ROUTES: RouteTable = [
   ['GET', /^\/api\/runs\/([^/]+)$/, ['run'], runRoute.GET],
 ];
 async function call(token: string, method: string, path: string, body?: unknown) {
-  const res = await routeRequest(RUN_ROUTES, new Request(`http://segflow.test${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined }));
+  const res = await routeRequest(
+    RUN_ROUTES,
+    new Request(`http://segflow.test${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+    }),
+  );
   return { status: res.status, body: (await res.json()) as { run: RunDetailDto; created?: boolean } };
 }
 const submit = () => call(tp.users.researcher.token, 'POST', `/api/projects/${tp.slug}/runs`, { series: seriesId, model: modelName });
@@ -169,7 +176,10 @@ describe('a run through the local executor (child processes, real store, real mo
     expect(calls).toEqual(['ingest', 'deidentify', 'deidentify', 'convert', 'convert', 'convert']);
     expect(deidResults).toHaveLength(2);
     expect(deidResults[1].outputs).toEqual(deidResults[0].outputs);
-    const steps = await getDb().select().from(runSteps).where(and(eq(runSteps.runId, run.id)));
+    const steps = await getDb()
+      .select()
+      .from(runSteps)
+      .where(and(eq(runSteps.runId, run.id)));
     const by = Object.fromEntries(steps.map((s) => [s.name, s]));
     expect(by.convert).toMatchObject({ status: 'failed', attempts: 3, error: 'disk full' });
     expect(Object.keys(by).sort()).toEqual(['convert', 'deidentify', 'infer-serving', 'ingest', 'manifest']);
@@ -194,7 +204,8 @@ describe('a run through the local executor (child processes, real store, real mo
     const { version } = await registerModelVersion(getDb(), { model: readFileSync(join(process.cwd(), 'models/brain-tissue/model.onnx')), spec });
     await setSlotVersion(getDb(), { modelId: version.modelId, versionId: version.id, stage: 'live', reason: 'test' });
     const { run } = await getDb().transaction((tx) => submitRun(tx, { projectId: tp.id, seriesId, model: other, submittedBy: tp.users.researcher.id }));
-    const stepsNow = async () => Object.fromEntries((await getDb().select().from(runSteps).where(eq(runSteps.runId, run.id))).map((x) => [x.name, [x.status, x.attempts]]));
+    const stepsNow = async () =>
+      Object.fromEntries((await getDb().select().from(runSteps).where(eq(runSteps.runId, run.id))).map((x) => [x.name, [x.status, x.attempts]]));
 
     // SIGTERM while deidentify runs, with time to finish it: it finishes, the run goes back before convert
     let stopping = false;
@@ -228,7 +239,17 @@ describe('a run through the local executor (child processes, real store, real mo
     engine.add(ctSeriesSources());
     const summary = await engine.run();
     const ct = summary.series[0];
-    const original = readDicomHeader(readFileSync(join(CT_SERIES_DIR, readdirSync(CT_SERIES_DIR).filter((f) => f.endsWith('.dcm')).sort()[0])), 'ct');
+    const original = readDicomHeader(
+      readFileSync(
+        join(
+          CT_SERIES_DIR,
+          readdirSync(CT_SERIES_DIR)
+            .filter((f) => f.endsWith('.dcm'))
+            .sort()[0],
+        ),
+      ),
+      'ct',
+    );
     expect(original.identity.patientId?.length).toBeGreaterThan(3);
     const other = `${modelName}-ct`;
     // a model that declares no input domain takes the CT (its domain is "not checked"): the SEG path is what this test is about
@@ -240,7 +261,9 @@ describe('a run through the local executor (child processes, real store, real mo
 
     const done = await executeRun(run.id);
     expect(done.error).toBeNull();
-    const steps = Object.fromEntries((await getDb().select().from(runSteps).where(eq(runSteps.runId, run.id))).map((x) => [x.name, x.outputs as { name: string; key: string }[]]));
+    const steps = Object.fromEntries(
+      (await getDb().select().from(runSteps).where(eq(runSteps.runId, run.id))).map((x) => [x.name, x.outputs as { name: string; key: string }[]]),
+    );
     expect(steps.deidentify).toHaveLength(30);
     const deidHeaders = await Promise.all(steps.deidentify.map(async (o) => readDicomHeader(await getObjectBytes({ key: o.key }), o.name)));
     for (const h of deidHeaders) {
@@ -271,28 +294,43 @@ describe('a run through the local executor (child processes, real store, real mo
     expect(inDb.tables).toEqual(expect.arrayContaining(['audit_events', 'run_steps', 'runs', 'series', 'studies', 'stored_objects']));
     expect(inDb.findings).toEqual([]);
 
-    const [serving] = await getDb().select().from(runSteps).where(and(eq(runSteps.runId, run.id), eq(runSteps.name, 'infer-serving')));
+    const [serving] = await getDb()
+      .select()
+      .from(runSteps)
+      .where(and(eq(runSteps.runId, run.id), eq(runSteps.name, 'infer-serving')));
     expect(serving.checks[0]).toMatchObject({ check: 'domain', outcome: 'not-checked', found: 'CT of the chest' });
 
     // the same chest CT series to the brain model, which declares its domain: refused before inference, once, with the reason
-    const { run: refused } = await getDb().transaction((tx) => submitRun(tx, { projectId: tp.id, seriesId: ct.id, model: modelName, submittedBy: tp.users.researcher.id }));
+    const { run: refused } = await getDb().transaction((tx) =>
+      submitRun(tx, { projectId: tp.id, seriesId: ct.id, model: modelName, submittedBy: tp.users.researcher.id }),
+    );
     const failed = await executeRun(refused.id);
     expect(failed.status).toBe('failed');
-    expect(failed.error).toMatch(/^infer-serving: .+ expects T1-weighted MR of the adult head \(skull-stripped or not\); this series is CT of the chest: modality CT \(expected MR\); body-part CHEST/);
+    expect(failed.error).toMatch(
+      /^infer-serving: .+ expects T1-weighted MR of the adult head \(skull-stripped or not\); this series is CT of the chest: modality CT \(expected MR\); body-part CHEST/,
+    );
     const shown = await call(tp.users.researcher.token, 'GET', `/api/runs/${refused.id}`);
     const step = shown.body.run.steps.find((s) => s.name === 'infer-serving')!;
     expect(step).toMatchObject({ status: 'failed', attempts: 1 });
     expect(Object.fromEntries(step.checks!.map((c) => [c.check, c.outcome]))).toMatchObject({ modality: 'failed', 'body-part': 'failed', spacing: 'failed' });
     expect(shown.body.run.warnings).toEqual([]);
     const m = ZSignedManifest.parse(JSON.parse(new TextDecoder().decode(await getObjectBytes({ key: failed.manifestKey! })))).manifest;
-    expect(m.steps.find((x) => x.name === 'infer-serving')).toMatchObject({ status: 'failed', attempts: 1, checks: expect.arrayContaining([{ check: 'modality', outcome: 'failed', expected: 'MR', found: 'CT' }]) });
+    expect(m.steps.find((x) => x.name === 'infer-serving')).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      checks: expect.arrayContaining([{ check: 'modality', outcome: 'failed', expected: 'MR', found: 'CT' }]),
+    });
   }, 300_000);
 
   it('a real brain MR series that the model segments as empty succeeds with a warning: API, manifest and the checks', async () => {
     const MR_DIR = join(process.cwd(), 'fixtures/dicom/series/tcia-brain-tumor-progression-mr');
     const api = new UploadApi({ baseUrl: 'http://segflow.test', token: tp.users.researcher.token, fetch: dispatchFetch() });
     const engine = new UploadEngine({ api, project: tp.slug });
-    engine.add(readdirSync(MR_DIR).filter((f) => f.endsWith('.dcm')).map((f) => fileSource(join(MR_DIR, f))));
+    engine.add(
+      readdirSync(MR_DIR)
+        .filter((f) => f.endsWith('.dcm'))
+        .map((f) => fileSource(join(MR_DIR, f))),
+    );
     const mr = (await engine.run()).series[0];
     // a version whose declared domain is too wide (slices up to 7 mm): the output check is what catches it
     const wide = `${modelName}-wide`;
@@ -310,14 +348,25 @@ describe('a run through the local executor (child processes, real store, real mo
     const shown = (await call(tp.users.researcher.token, 'GET', `/api/runs/${run.id}`)).body.run;
     expect(shown.warnings).toEqual(done.warnings);
     const checks = Object.fromEntries(shown.steps.find((s) => s.name === 'infer-serving')!.checks!.map((c) => [c.check, c.outcome]));
-    expect(checks).toEqual({ modality: 'passed', 'body-part': 'passed', spacing: 'passed', extent: 'passed', intensity: 'passed', 'volume:White Matter': 'warning', 'volume:Grey Matter': 'warning' });
+    expect(checks).toEqual({
+      modality: 'passed',
+      'body-part': 'passed',
+      spacing: 'passed',
+      extent: 'passed',
+      intensity: 'passed',
+      'volume:White Matter': 'warning',
+      'volume:Grey Matter': 'warning',
+    });
     const m = ZSignedManifest.parse(JSON.parse(new TextDecoder().decode(await getObjectBytes({ key: done.manifestKey! })))).manifest;
     expect(m.warnings).toEqual(done.warnings);
     expect(m.steps.find((x) => x.name === 'infer-serving')?.checks).toHaveLength(7);
   }, 300_000);
   it('a shadow model that keeps failing fails neither the run nor the serving mask: its failure is recorded, compare is skipped', async () => {
     const other = `${modelName}-badshadow`;
-    for (const [dir, stage] of [['brain-tissue', 'live'], ['brain-tissue-fp16', 'shadow']] as const) {
+    for (const [dir, stage] of [
+      ['brain-tissue', 'live'],
+      ['brain-tissue-fp16', 'shadow'],
+    ] as const) {
       const spec = { ...JSON.parse(readFileSync(join(process.cwd(), 'models', dir, 'spec.json'), 'utf8')), name: other };
       const { version } = await registerModelVersion(getDb(), { model: readFileSync(join(process.cwd(), 'models', dir, 'model.onnx')), spec });
       await setSlotVersion(getDb(), { modelId: version.modelId, versionId: version.id, stage, reason: 'test' });
@@ -328,7 +377,19 @@ describe('a run through the local executor (child processes, real store, real mo
       calls.push(inv.task);
       if (inv.task === 'infer-shadow') throw new Error('CUDA out of memory');
       // the serving model's outputs, without spending a minute of CPU on them here
-      if (inv.task === 'infer-serving') return { outputs: [{ name: 'mask.nii.gz', key: `derived/${tp.id}/${run.studyId}/runs/${run.id}/infer-serving/mask.nii.gz`, versionId: null, sha256: 'a'.repeat(64), size: 1 }], info: {} };
+      if (inv.task === 'infer-serving')
+        return {
+          outputs: [
+            {
+              name: 'mask.nii.gz',
+              key: `derived/${tp.id}/${run.studyId}/runs/${run.id}/infer-serving/mask.nii.gz`,
+              versionId: null,
+              sha256: 'a'.repeat(64),
+              size: 1,
+            },
+          ],
+          info: {},
+        };
       Object.assign(process.env, env);
       return runStep(inv);
     };

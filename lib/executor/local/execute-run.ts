@@ -41,7 +41,8 @@ export interface ExecuteOptions {
   logFlushMs?: number;
 }
 
-const reasonOf = (signal: AbortSignal | undefined): AbortReason | null => (signal?.aborted ? ((signal.reason as AbortReason | undefined) ?? { kind: 'shutdown' }) : null);
+const reasonOf = (signal: AbortSignal | undefined): AbortReason | null =>
+  signal?.aborted ? ((signal.reason as AbortReason | undefined) ?? { kind: 'shutdown' }) : null;
 
 /** Waits, unless the signal aborts first. */
 function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
@@ -100,8 +101,15 @@ async function isCancelled(db: DbOrTx, runId: string): Promise<boolean> {
 
 /** A cancelled run's steps that had not finished: cancelled, and the claim released (cancelRun did most of it; this catches a step started meanwhile). */
 async function recordCancelled(db: DbOrTx, runId: string): Promise<Run> {
-  await db.update(runSteps).set({ status: 'cancelled', finishedAt: new Date() }).where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ['pending', 'running'])));
-  const [row] = await db.update(runs).set({ claimedBy: null, leaseExpiresAt: null }).where(and(eq(runs.id, runId), eq(runs.status, 'cancelled'))).returning();
+  await db
+    .update(runSteps)
+    .set({ status: 'cancelled', finishedAt: new Date() })
+    .where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ['pending', 'running'])));
+  const [row] = await db
+    .update(runs)
+    .set({ claimedBy: null, leaseExpiresAt: null })
+    .where(and(eq(runs.id, runId), eq(runs.status, 'cancelled')))
+    .returning();
   return row ?? (await db.select().from(runs).where(eq(runs.id, runId)))[0];
 }
 
@@ -110,10 +118,17 @@ async function executeClaimedRun(runId: string, opts: ExecuteOptions): Promise<R
   const runWorkerStep = opts.runWorkerStep ?? spawnStep;
   const c = await loadRunContext(db, runId);
   if (c.run.status === 'cancelled') return recordCancelled(db, runId);
-  await db.insert(runSteps).values(c.tasks.map((t) => ({ runId, name: t.id }))).onConflictDoNothing();
-  await db.update(runs).set({ status: 'running', startedAt: c.run.startedAt ?? new Date(), externalId: `local:${process.pid}` }).where(and(eq(runs.id, runId), inArray(runs.status, ['queued', 'running'])));
+  await db
+    .insert(runSteps)
+    .values(c.tasks.map((t) => ({ runId, name: t.id })))
+    .onConflictDoNothing();
+  await db
+    .update(runs)
+    .set({ status: 'running', startedAt: c.run.startedAt ?? new Date(), externalId: `local:${process.pid}` })
+    .where(and(eq(runs.id, runId), inArray(runs.status, ['queued', 'running'])));
 
-  const handBack = async (): Promise<Run> => (await handBackRun(db, { runId, owner: opts.owner })) ?? (await db.select().from(runs).where(eq(runs.id, runId)))[0];
+  const handBack = async (): Promise<Run> =>
+    (await handBackRun(db, { runId, owner: opts.owner })) ?? (await db.select().from(runs).where(eq(runs.id, runId)))[0];
   const leave = async (): Promise<Run> => {
     const kind = reasonOf(opts.signal)?.kind;
     if (kind === 'cancelled' || (await isCancelled(db, runId))) return recordCancelled(db, runId);
@@ -123,7 +138,10 @@ async function executeClaimedRun(runId: string, opts: ExecuteOptions): Promise<R
   const upstream: Record<string, TStepOutput[]> = {};
   const missed = new Set<string>(); // optional tasks that failed or were skipped
   for (const task of c.tasks) {
-    const [row] = await db.select().from(runSteps).where(and(eq(runSteps.runId, runId), eq(runSteps.name, task.id)));
+    const [row] = await db
+      .select()
+      .from(runSteps)
+      .where(and(eq(runSteps.runId, runId), eq(runSteps.name, task.id)));
     if (row.status === 'succeeded') {
       upstream[task.id] = parseStepOutputs(row);
       continue;
@@ -142,7 +160,10 @@ async function executeClaimedRun(runId: string, opts: ExecuteOptions): Promise<R
       missed.add(task.id);
       continue;
     }
-    await db.update(runSteps).set({ status: 'skipped' }).where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ['pending', 'running'])));
+    await db
+      .update(runSteps)
+      .set({ status: 'skipped' })
+      .where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ['pending', 'running'])));
     return finishRun(db, c, { status: 'failed', error: `${task.id}: ${outcome.error}`, failedTask: task.id });
   }
   return finishRun(db, c, { status: 'succeeded' });
@@ -160,10 +181,18 @@ async function runWithRetries(
   const db = getDb();
   const step = STEPS[task.step];
   for (let attempt = row.attempts + 1; ; attempt++) {
-    await db.update(runSteps).set({ status: 'running', attempts: attempt, startedAt: new Date(), finishedAt: null, error: null }).where(eq(runSteps.id, row.id));
+    await db
+      .update(runSteps)
+      .set({ status: 'running', attempts: attempt, startedAt: new Date(), finishedAt: null, error: null })
+      .where(eq(runSteps.id, row.id));
     const log = new StepLog();
     const logged = task.step !== 'manifest';
-    const save = (final: boolean) => (logged ? saveStepLog({ run: c.run, task: task.id, attempt, log, final }).catch((err: unknown) => console.error(`[executor] run ${c.run.id}: the log of ${task.id} could not be stored:`, err instanceof Error ? err.message : err)) : Promise.resolve());
+    const save = (final: boolean) =>
+      logged
+        ? saveStepLog({ run: c.run, task: task.id, attempt, log, final }).catch((err: unknown) =>
+            console.error(`[executor] run ${c.run.id}: the log of ${task.id} could not be stored:`, err instanceof Error ? err.message : err),
+          )
+        : Promise.resolve();
     const flush = setInterval(() => void (log.dirty && save(false)), opts.logFlushMs ?? 5000);
     flush.unref();
     const end = async (how: string) => {
@@ -180,10 +209,18 @@ async function runWithRetries(
       return 'succeeded';
     } catch (err) {
       const reason = reasonOf(opts.signal);
-      await end(err instanceof StepAborted || reason ? `attempt ${attempt} stopped by the executor (${reason?.kind ?? 'aborted'})` : `attempt ${attempt} failed: ${err instanceof Error ? err.message : String(err)}`);
+      await end(
+        err instanceof StepAborted || reason
+          ? `attempt ${attempt} stopped by the executor (${reason?.kind ?? 'aborted'})`
+          : `attempt ${attempt} failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
       if (err instanceof StepAborted || reason) {
         // not the step's failure: this attempt does not count; the next executor runs it again (a cancelled one: leave() records it)
-        if (reason?.kind === 'shutdown' || !reason) await db.update(runSteps).set({ status: 'pending', attempts: attempt - 1, startedAt: null, finishedAt: null, error: null }).where(eq(runSteps.id, row.id));
+        if (reason?.kind === 'shutdown' || !reason)
+          await db
+            .update(runSteps)
+            .set({ status: 'pending', attempts: attempt - 1, startedAt: null, finishedAt: null, error: null })
+            .where(eq(runSteps.id, row.id));
         return 'aborted';
       }
       const message = err instanceof Error ? err.message : String(err);
@@ -204,7 +241,13 @@ async function runWithRetries(
   }
 }
 
-async function runTask(c: RunContext, task: PlannedTask, upstream: Record<string, TStepOutput[]>, runWorkerStep: NonNullable<ExecuteOptions['runWorkerStep']>, ctx: Omit<StepContext, 'env'>): Promise<TStepResult> {
+async function runTask(
+  c: RunContext,
+  task: PlannedTask,
+  upstream: Record<string, TStepOutput[]>,
+  runWorkerStep: NonNullable<ExecuteOptions['runWorkerStep']>,
+  ctx: Omit<StepContext, 'env'>,
+): Promise<TStepResult> {
   if (task.step === 'manifest') {
     // in this process (it holds the signing key); quick, so a shutdown lets it finish
     const written = await writeSucceededManifest(getDb(), c);

@@ -115,6 +115,11 @@ export class LocalExecutor implements Executor {
   }
 
   private beat(): void {
-    this.opts.onHeartbeat?.({ kind: this.kind, owner: this.owner, state: this.stopping ? 'stopping' : 'running', runs: this.current ? [this.current.runId] : [] });
+    this.opts.onHeartbeat?.({
+      kind: this.kind,
+      owner: this.owner,
+      state: this.stopping ? 'stopping' : 'running',
+      runs: this.current ? [this.current.runId] : [],
+    });
   }
 }

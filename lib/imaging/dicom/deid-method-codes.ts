@@ -36,11 +36,7 @@ export function deidMethodNodes(flags: DeidOptionFlags, syntax: Syntax): OutNode
       kind: 'sequence',
       tag: 0x00120064,
       itemSyntax: syntax,
-      items: used.map((c) => [
-        textNode(0x00080100, 'SH', c.value),
-        textNode(0x00080102, 'SH', 'DCM'),
-        textNode(0x00080104, 'LO', c.meaning),
-      ]),
+      items: used.map((c) => [textNode(0x00080100, 'SH', c.value), textNode(0x00080102, 'SH', 'DCM'), textNode(0x00080104, 'LO', c.meaning)]),
     },
     textNode(0x00280303, 'CS', flags.retainLongitudinalModifiedDates ? 'MODIFIED' : 'REMOVED'),
   ];

@@ -17,7 +17,7 @@ for (const row of DEID_TABLE) {
 export function tableRowFor(tag: number): DeidTableRow | undefined {
   const exact = exactRows.get(tag);
   if (exact) return exact;
-  for (const m of maskRows) if (((tag & m.mask) >>> 0) === m.value) return m.row;
+  for (const m of maskRows) if ((tag & m.mask) >>> 0 === m.value) return m.row;
   return undefined;
 }
 

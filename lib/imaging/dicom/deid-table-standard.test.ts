@@ -25,7 +25,9 @@ const OPTION_OF: Record<StandardOptionColumn, DeidOption> = {
 };
 
 const attributes = new Map(
-  (JSON.parse(readFileSync(`${FIXTURES}deid-standard/innolitics/attributes.json`, 'utf8')) as { tag: string; keyword: string; valueRepresentation: string }[]).map((a) => [a.tag, a]),
+  (
+    JSON.parse(readFileSync(`${FIXTURES}deid-standard/innolitics/attributes.json`, 'utf8')) as { tag: string; keyword: string; valueRepresentation: string }[]
+  ).map((a) => [a.tag, a]),
 );
 
 /** The tag pattern a generated row covers, written as the standard writes it. */

@@ -117,7 +117,12 @@ function dciodvfyErrors(path: string): Set<string> {
     `${r.stdout}\n${r.stderr}`
       .split('\n')
       .filter((l) => l.startsWith('Error'))
-      .map((l) => l.replace(/<[^>]*>/g, '<>').replace(/"[^"]*"/g, '""').replace(/\d+(\.\d+)*/g, 'N')),
+      .map((l) =>
+        l
+          .replace(/<[^>]*>/g, '<>')
+          .replace(/"[^"]*"/g, '""')
+          .replace(/\d+(\.\d+)*/g, 'N'),
+      ),
   );
 }
 
@@ -177,7 +182,12 @@ describe('UIDs across a series', () => {
     const dir = 'dcmqi-ct-3slice-liver-seg';
     const cts = dicomFiles(`dicom/series/${dir}/ct`).map((f) => written(readFileSync(f), f));
     const ctSops = new Set(cts.map((r) => r.sopInstanceUid));
-    const ctFor = new Set(cts.map((r) => { const p = parseDicomFile(r.bytes, 'ct'); return stringValue(p.body, p.elements, 0x00200052); }));
+    const ctFor = new Set(
+      cts.map((r) => {
+        const p = parseDicomFile(r.bytes, 'ct');
+        return stringValue(p.body, p.elements, 0x00200052);
+      }),
+    );
     const seg = parseDicomFile(written(readFileSync(dicomFiles(`dicom/series/${dir}`).find((f) => f.endsWith('liver_seg.dcm'))!), 'seg').bytes, 'seg');
 
     const refs = [...allElements(seg.elements)].filter(({ el }) => el.tag === 0x00081155).map(({ el }) => rawString(seg.body, el));

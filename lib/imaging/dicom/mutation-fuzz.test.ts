@@ -12,7 +12,6 @@ import { deidentifyInstance } from './deidentify-instance';
 import { readDicomHeader } from './read-dicom-header';
 import { dicomFiles } from './test-fixtures';
 
-
 function mutate(src: Uint8Array, rnd: () => number): Uint8Array {
   const b = new Uint8Array(src);
   // most structure is in the header: aim three quarters of the mutations at the first 2 KB
@@ -38,9 +37,7 @@ function mutate(src: Uint8Array, rnd: () => number): Uint8Array {
 }
 
 describe('seeded mutation fuzzing', () => {
-  const files = [...dicomFiles('dicom/single'), ...dicomFiles('dicom/series/dcmqi-ct-3slice-liver-seg')]
-    .filter((f) => statSync(f).size < 200_000)
-    .slice(0, 22);
+  const files = [...dicomFiles('dicom/single'), ...dicomFiles('dicom/series/dcmqi-ct-3slice-liver-seg')].filter((f) => statSync(f).size < 200_000).slice(0, 22);
   const perFile = 60;
 
   it(`${perFile} mutations × ${files.length} files end in a result or an explicit AppError`, { timeout: 60_000 }, () => {

@@ -161,14 +161,7 @@ export function walkElements(
   return { elements, end: pos };
 }
 
-function walkItems(
-  ctx: WalkContext,
-  pos: number,
-  end: number,
-  syntax: Syntax,
-  depth: number,
-  delimited: boolean,
-): { items: DicomItem[]; end: number } {
+function walkItems(ctx: WalkContext, pos: number, end: number, syntax: Syntax, depth: number, delimited: boolean): { items: DicomItem[]; end: number } {
   const le = syntax.littleEndian;
   const items: DicomItem[] = [];
   while (pos < end) {

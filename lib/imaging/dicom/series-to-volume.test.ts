@@ -75,12 +75,20 @@ describe('seriesToVolume refuses inconsistent series with a clear message', () =
   });
 
   it('gantry tilt with a missing slice (failing/sliceincrement/002)', async () => {
-    await expectAppError(seriesToVolume(loadDir('failing/sliceincrement/002'), 'sliceincrement/002'), 'unsupported', /series sliceincrement\/002: gantry tilt .*15\.\d°/);
+    await expectAppError(
+      seriesToVolume(loadDir('failing/sliceincrement/002'), 'sliceincrement/002'),
+      'unsupported',
+      /series sliceincrement\/002: gantry tilt .*15\.\d°/,
+    );
   });
 
   it('missing slices without tilt', async () => {
     const files = loadDir('generic/anatomical/001').filter((f) => !f.name.includes('0002-0001'));
-    await expectAppError(seriesToVolume(files, 'gap'), 'malformed_file', /series gap: inconsistent slice spacing: 1\.000 mm .*1\.500 mm on average \(missing slices/);
+    await expectAppError(
+      seriesToVolume(files, 'gap'),
+      'malformed_file',
+      /series gap: inconsistent slice spacing: 1\.000 mm .*1\.500 mm on average \(missing slices/,
+    );
   });
 
   it('two orientations in one series (failing/sliceorientation/001)', async () => {

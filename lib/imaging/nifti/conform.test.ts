@@ -28,7 +28,7 @@ describe('conformVolume', () => {
     expect(orientationOfAffine(t1.affine)).toBe('LIA');
     const out = conformVolume(t1, BRAIN, 'linear');
     expect(out.affine).toEqual(t1.affine);
-    expect(out.data.constructor.name).toBe("Uint8Array");
+    expect(out.data.constructor.name).toBe('Uint8Array');
     expect(Buffer.from(out.data.buffer).equals(Buffer.from(t1.data.buffer))).toBe(true);
     expect(out.data === t1.data).toBe(false);
   });
@@ -46,7 +46,7 @@ describe('conformVolume', () => {
     const flair = readNifti(fixture('niivue-flair-lesion/FLAIR.nii.gz'));
     const out = conformVolume(flair, BRAIN, 'linear');
     expect(out.dims).toEqual([256, 256, 256]);
-    expect(out.data.constructor.name).toBe("Float32Array");
+    expect(out.data.constructor.name).toBe('Float32Array');
     // Intensities are preserved in range (interpolation never overshoots).
     let max = 0;
     for (const v of out.data) if (v > max) max = v;
@@ -57,7 +57,7 @@ describe('conformVolume', () => {
   it('lesion labels survive conform + map back to the source grid (Dice > 0.9 per label)', () => {
     const lesion = readNifti(fixture('niivue-flair-lesion/lesion.nii.gz'));
     const conformed = conformVolume(lesion, BRAIN, 'nearest');
-    expect(conformed.data.constructor.name).toBe("Uint8Array");
+    expect(conformed.data.constructor.name).toBe('Uint8Array');
     const back = resampleToGrid(conformed, { dims: lesion.dims, affine: lesion.affine }, 'nearest');
     expect(back.dims).toEqual(lesion.dims);
     expect(back.affine).toEqual(lesion.affine);
@@ -81,7 +81,12 @@ describe('resampleToGrid', () => {
     };
     for (const interp of ['nearest', 'linear'] as const) {
       const out = resampleToGrid(vol, grid, interp);
-      for (const [i, j, k] of [[0, 0, 0], [5, 7, 9], [32, 40, 24], [17, 20, 12]]) {
+      for (const [i, j, k] of [
+        [0, 0, 0],
+        [5, 7, 9],
+        [32, 40, 24],
+        [17, 20, 12],
+      ]) {
         expect(out.data[i + nx * (j + ny * k)]).toBe(vol.data[nx - 1 - i + nx * (j + ny * k)]);
       }
     }

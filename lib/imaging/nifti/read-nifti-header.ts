@@ -140,12 +140,7 @@ export function parseNiftiHeader(raw: Uint8Array, fileName = 'NIfTI file'): Nift
 }
 
 /** nifti1_io quatern_to_mat44: rotation from (b, c, d), then voxel sizes, qfac flips k. */
-export function quaternToAffine(
-  q: [number, number, number],
-  offset: [number, number, number],
-  size: [number, number, number],
-  qfac: number,
-): Mat4 {
+export function quaternToAffine(q: [number, number, number], offset: [number, number, number], size: [number, number, number], qfac: number): Mat4 {
   let [b, c, d] = q;
   let a = 1 - (b * b + c * c + d * d);
   if (a < 1e-7) {

@@ -78,8 +78,8 @@ describe('readNifti', () => {
     const raw = fixture('monai/anatomical.nii').slice(0, 352);
     const view = new DataView(raw.buffer);
     [2048, 2048, 2048].forEach((n, d) => {
-    view.setInt16(42 + 2 * d, n, false);
-  });
+      view.setInt16(42 + 2 * d, n, false);
+    });
     expect(() => readNiftiHeader(raw, 'huge.nii')).toThrow(/huge\.nii: volume of .* exceeds/);
   });
 });

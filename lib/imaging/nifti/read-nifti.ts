@@ -27,11 +27,9 @@ export function readNiftiWithHeader(bytes: Uint8Array, fileName = 'NIfTI file'):
   const count = header.dims[0] * header.dims[1] * header.dims[2];
   const nbytes = count * header.bytesPerVoxel;
   if (header.voxOffset + nbytes > raw.length) {
-    throw new AppError(
-      'malformed_file',
-      `${fileName}: truncated: needs ${header.voxOffset + nbytes} bytes of voxel data and header, has ${raw.length}`,
-      { file: fileName },
-    );
+    throw new AppError('malformed_file', `${fileName}: truncated: needs ${header.voxOffset + nbytes} bytes of voxel data and header, has ${raw.length}`, {
+      file: fileName,
+    });
   }
   // Copy into a fresh, aligned buffer: vox_offset need not be a multiple of the element size.
   // (Not `raw.slice`: on a Node Buffer that returns a view into a shared pool.)

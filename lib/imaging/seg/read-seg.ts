@@ -59,8 +59,8 @@ export function readSeg(bytes: Uint8Array, source?: DicomFile[], fileName = 'SEG
 
   const positions = perFrameGroups.map((_, f) => nums(group(f, 'PlanePositionSequence')?.ImagePositionPatient));
   const segNumbers = perFrameGroups.map((_, f) => Number(group(f, 'SegmentIdentificationSequence')?.ReferencedSegmentNumber));
-  const sourceUids = perFrameGroups.map(
-    (_, f) => String(seq(seq(group(f, 'DerivationImageSequence')?.SourceImageSequence)[0])[0]?.ReferencedSOPInstanceUID ?? ''),
+  const sourceUids = perFrameGroups.map((_, f) =>
+    String(seq(seq(group(f, 'DerivationImageSequence')?.SourceImageSequence)[0])[0]?.ReferencedSOPInstanceUID ?? ''),
   );
   if (positions.some((p) => p.length !== 3)) throw fail('a frame has no ImagePositionPatient');
 

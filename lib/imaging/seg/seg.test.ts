@@ -27,7 +27,7 @@ function readLiverNrrd(): Int16Array {
 }
 
 describe('readSeg', () => {
-  it('reads the dcmqi liver SEG onto the CT grid, voxel-identical to dcmqi\'s NRRD', () => {
+  it("reads the dcmqi liver SEG onto the CT grid, voxel-identical to dcmqi's NRRD", () => {
     const { labelmap, segments } = readSeg(liverSeg, ct, 'liver_seg.dcm');
     expect(labelmap.dims).toEqual([512, 512, 3]);
     expect(segments).toHaveLength(1);

@@ -73,7 +73,10 @@ export function writeSeg(input: WriteSegInput): Uint8Array {
     }
   });
 
-  const hash = createHash('sha256').update(new Uint8Array(labelmap.data.buffer, labelmap.data.byteOffset, labelmap.data.byteLength)).update(JSON.stringify(labels)).digest('hex');
+  const hash = createHash('sha256')
+    .update(new Uint8Array(labelmap.data.buffer, labelmap.data.byteOffset, labelmap.data.byteLength))
+    .update(JSON.stringify(labels))
+    .digest('hex');
   const seriesUid = deriveUid('segflow-seg-series', label, hash);
   const instanceUid = deriveUid('segflow-seg-instance', label, hash);
   const src = first.dataset;
@@ -131,8 +134,18 @@ export function writeSeg(input: WriteSegInput): Uint8Array {
     DimensionOrganizationType: '3D',
     DimensionOrganizationSequence: [{ DimensionOrganizationUID: deriveUid('segflow-seg-dim', label, hash) }],
     DimensionIndexSequence: [
-      { DimensionOrganizationUID: deriveUid('segflow-seg-dim', label, hash), DimensionIndexPointer: SEGMENT_DIM, FunctionalGroupPointer: SEGMENT_GROUP, DimensionDescriptionLabel: 'ReferencedSegmentNumber' },
-      { DimensionOrganizationUID: deriveUid('segflow-seg-dim', label, hash), DimensionIndexPointer: POSITION_DIM, FunctionalGroupPointer: POSITION_GROUP, DimensionDescriptionLabel: 'ImagePositionPatient' },
+      {
+        DimensionOrganizationUID: deriveUid('segflow-seg-dim', label, hash),
+        DimensionIndexPointer: SEGMENT_DIM,
+        FunctionalGroupPointer: SEGMENT_GROUP,
+        DimensionDescriptionLabel: 'ReferencedSegmentNumber',
+      },
+      {
+        DimensionOrganizationUID: deriveUid('segflow-seg-dim', label, hash),
+        DimensionIndexPointer: POSITION_DIM,
+        FunctionalGroupPointer: POSITION_GROUP,
+        DimensionDescriptionLabel: 'ImagePositionPatient',
+      },
     ],
     SegmentSequence: labels.map((l, s) => ({
       SegmentNumber: s + 1,

@@ -49,13 +49,19 @@ export async function createDeployment(db: Db, p: { registeredBy: string | null 
 }
 
 export async function createStudy(db: Db, tp: TestProject): Promise<string> {
-  const [s] = await db.insert(studies).values({ projectId: tp.id, label: `S-${randomBytes(4).toString('hex')}` }).returning();
+  const [s] = await db
+    .insert(studies)
+    .values({ projectId: tp.id, label: `S-${randomBytes(4).toString('hex')}` })
+    .returning();
   return s.id;
 }
 
 /** Another operator of the project (the four-eyes tests need three people allowed to approve). */
 export async function createOperator(db: Db, tp: TestProject): Promise<{ id: string; token: string }> {
-  const [u] = await db.insert(users).values({ email: `op2-${randomBytes(4).toString('hex')}@test.segflow`, name: 'second operator' }).returning();
+  const [u] = await db
+    .insert(users)
+    .values({ email: `op2-${randomBytes(4).toString('hex')}@test.segflow`, name: 'second operator' })
+    .returning();
   await db.insert(memberships).values({ userId: u.id, projectId: tp.id, role: 'operator' });
   const { token } = await createApiToken(db, { userId: u.id, name: 'test' });
   return { id: u.id, token };
@@ -121,7 +127,17 @@ export async function addRuns(db: Db, tp: TestProject, studyId: string, count: n
         runId: run.id,
         liveVersionId: spec.served.versionId,
         shadowVersionId: spec.shadowVersionId,
-        metrics: LABELS.map((name, k) => ({ value: k + 1, name, dice: dice[name], hd95Mm: 1, assdMm: 0.5, liveMl: 400, shadowMl: 401, volumeDiffMl: 1, volumeDiffPct: 0.25 })),
+        metrics: LABELS.map((name, k) => ({
+          value: k + 1,
+          name,
+          dice: dice[name],
+          hd95Mm: 1,
+          assdMm: 0.5,
+          liveMl: 400,
+          shadowMl: 401,
+          volumeDiffMl: 1,
+          volumeDiffPct: 0.25,
+        })),
       });
     }
     out.push(run);

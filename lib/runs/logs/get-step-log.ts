@@ -28,15 +28,22 @@ export interface StepLogDto {
  * shadow results (researchers) get neither the shadow task's nor compare's log (ADR-03).
  */
 export async function getStepLog(db: DbOrTx, p: { runId: string; projectId: string; step: string; attempt?: number; seeShadow: boolean }): Promise<StepLogDto> {
-  const [run] = await db.select().from(runs).where(and(eq(runs.id, p.runId), eq(runs.projectId, p.projectId)));
+  const [run] = await db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.id, p.runId), eq(runs.projectId, p.projectId)));
   if (!run) throw new AppError('not_found', `run ${p.runId} not found`);
   const tasks = planRun({ shadow: Boolean(parseRunParams(run).shadow) });
   const hidden = !p.seeShadow && (p.step === SHADOW_INFER_TASK || p.step === 'compare');
   if (hidden || !tasks.some((t) => t.id === p.step)) throw new AppError('not_found', `run ${p.runId} has no step ${p.step}`);
-  const [row] = await db.select().from(runSteps).where(and(eq(runSteps.runId, run.id), eq(runSteps.name, p.step)));
+  const [row] = await db
+    .select()
+    .from(runSteps)
+    .where(and(eq(runSteps.runId, run.id), eq(runSteps.name, p.step)));
   const attempts = row?.attempts ?? 0;
   const attempt = p.attempt ?? Math.max(1, attempts);
-  if (attempt > Math.max(1, attempts)) throw new AppError('not_found', `step ${p.step} has had ${attempts} attempt${attempts === 1 ? '' : 's'}: there is no attempt ${attempt}`);
+  if (attempt > Math.max(1, attempts))
+    throw new AppError('not_found', `step ${p.step} has had ${attempts} attempt${attempts === 1 ? '' : 's'}: there is no attempt ${attempt}`);
   const base = { step: p.step, attempt, attempts, status: row?.status ?? 'pending' };
   const key = stepLogKey({ projectId: run.projectId, studyId: run.studyId, runId: run.id, task: p.step, attempt });
   if (!(await headObject(key))) return { ...base, stored: false, lines: [] };

@@ -41,7 +41,11 @@ export class StepLog {
 
   private add(stream: TStepLogLine['stream'], raw: string): void {
     const line = raw.replace(/\r$/, '');
-    const entry: TStepLogLine = { t: new Date().toISOString(), stream, line: line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}… (${line.length} characters)` : line };
+    const entry: TStepLogLine = {
+      t: new Date().toISOString(),
+      stream,
+      line: line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}… (${line.length} characters)` : line,
+    };
     const text = `${JSON.stringify(entry)}\n`;
     const bytes = Buffer.byteLength(text);
     this.lines.push({ text, bytes });
@@ -63,7 +67,9 @@ export class StepLog {
       }
     }
     this.dirty = false;
-    const head = this.dropped ? `${JSON.stringify({ t: new Date().toISOString(), stream: 'executor', line: `… ${this.dropped} earlier lines dropped (a log keeps its last ${this.maxBytes} bytes)` } satisfies TStepLogLine)}\n` : '';
+    const head = this.dropped
+      ? `${JSON.stringify({ t: new Date().toISOString(), stream: 'executor', line: `… ${this.dropped} earlier lines dropped (a log keeps its last ${this.maxBytes} bytes)` } satisfies TStepLogLine)}\n`
+      : '';
     return new TextEncoder().encode(head + this.lines.map((l) => l.text).join(''));
   }
 }

@@ -29,7 +29,8 @@ export function checkDownloads(files: DownloadedOutput[]): { problems: string[];
     if (envelope !== undefined) {
       const verdict = verifyManifest(envelope);
       if (!verdict.ok) problems.push(`manifest.json: ${verdict.problem}`);
-      else if (verdict.sha256 !== manifestFile.output.sha256) problems.push(`manifest.json: SHA-256 ${verdict.sha256} is not the run's recorded ${manifestFile.output.sha256}`);
+      else if (verdict.sha256 !== manifestFile.output.sha256)
+        problems.push(`manifest.json: SHA-256 ${verdict.sha256} is not the run's recorded ${manifestFile.output.sha256}`);
       else for (const s of ZSignedManifest.parse(envelope).manifest.steps) for (const o of s.outputs) recorded.set(o.key, o.sha256);
     }
   }
@@ -38,7 +39,8 @@ export function checkDownloads(files: DownloadedOutput[]): { problems: string[];
     const sha256 = createHash('sha256').update(f.bytes).digest('hex');
     const expected = manifestFile ? recorded.get(f.output.key) : f.output.sha256;
     if (!expected) problems.push(`${f.output.file}: the manifest records no ${f.output.key}`);
-    else if (sha256 !== expected) problems.push(`${f.output.file}: SHA-256 ${sha256} does not match the ${manifestFile ? 'manifest' : 'run record'}'s ${expected}`);
+    else if (sha256 !== expected)
+      problems.push(`${f.output.file}: SHA-256 ${sha256} does not match the ${manifestFile ? 'manifest' : 'run record'}'s ${expected}`);
   }
   return { problems, checkedAgainst: manifestFile ? 'manifest' : 'run record' };
 }

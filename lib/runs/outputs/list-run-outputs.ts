@@ -32,8 +32,14 @@ export interface RunOutputDto {
  * serving comparison (operators and admins). Never a shadow output for researchers (ADR-03). Each
  * key handed out goes into `audit`.
  */
-export async function listRunOutputs(db: DbOrTx, p: { runId: string; projectId: string; role: Role | null; seeShadow: boolean; audit: { key: string }[] }): Promise<RunOutputDto[]> {
-  const [run] = await db.select().from(runs).where(and(eq(runs.id, p.runId), eq(runs.projectId, p.projectId)));
+export async function listRunOutputs(
+  db: DbOrTx,
+  p: { runId: string; projectId: string; role: Role | null; seeShadow: boolean; audit: { key: string }[] },
+): Promise<RunOutputDto[]> {
+  const [run] = await db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.id, p.runId), eq(runs.projectId, p.projectId)));
   if (!run) throw new AppError('not_found', `run ${p.runId} not found`);
   const steps = new Map((await db.select().from(runSteps).where(eq(runSteps.runId, run.id))).map((s) => [s.name, parseStepOutputs(s)]));
   const wanted: { file: string; what: string; ref: { key: string; versionId: string | null; size: number; sha256: string } | undefined }[] = [];
@@ -48,7 +54,12 @@ export async function listRunOutputs(db: DbOrTx, p: { runId: string; projectId: 
   if (run.manifestKey && run.manifestSha256) {
     const head = await headObject(run.manifestKey);
     // its sha256 is that of the signed content (what `segflow manifest verify` checks), not of the file's bytes
-    if (head) wanted.push({ file: 'manifest.json', what: 'signed run manifest', ref: { key: run.manifestKey, versionId: head.versionId, size: head.size, sha256: run.manifestSha256 } });
+    if (head)
+      wanted.push({
+        file: 'manifest.json',
+        what: 'signed run manifest',
+        ref: { key: run.manifestKey, versionId: head.versionId, size: head.size, sha256: run.manifestSha256 },
+      });
   }
   const out: RunOutputDto[] = [];
   for (const w of wanted) {

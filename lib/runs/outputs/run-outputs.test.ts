@@ -41,7 +41,10 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 async function list(token: string) {
-  const res = await routeRequest(ROUTES, new Request(`http://segflow.test/api/runs/${seeded.run.id}/outputs`, { headers: { authorization: `Bearer ${token}` } }));
+  const res = await routeRequest(
+    ROUTES,
+    new Request(`http://segflow.test/api/runs/${seeded.run.id}/outputs`, { headers: { authorization: `Bearer ${token}` } }),
+  );
   return { status: res.status, body: (await res.json()) as { outputs: RunOutputDto[] } };
 }
 const download = (token: string, out: string) => runCli(['runs', 'download', seeded.run.id, '--out', out], { SEGFLOW_URL: server.url, SEGFLOW_TOKEN: token });
@@ -57,7 +60,12 @@ describe('results out', () => {
     expect(researcher.body.outputs.map((o) => o.file)).toEqual(['mask.nii.gz']);
     expect((await list(tp.users.reviewer.token)).status).toBe(403);
     expect((await list(tp.outsider.token)).status).toBe(404);
-    const [event] = await getDb().select().from(auditEvents).where(and(eq(auditEvents.action, 'run.outputs.read'), eq(auditEvents.targetId, seeded.run.id), eq(auditEvents.outcome, 'success'))).orderBy(desc(auditEvents.seq)).limit(1);
+    const [event] = await getDb()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'run.outputs.read'), eq(auditEvents.targetId, seeded.run.id), eq(auditEvents.outcome, 'success')))
+      .orderBy(desc(auditEvents.seq))
+      .limit(1);
     expect(event.details).toEqual({ keys: [seeded.keys.serving] });
   });
 

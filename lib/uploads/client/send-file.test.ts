@@ -16,7 +16,18 @@ function fakeApi() {
     getUpload: async () => ({ id: 'u1', projectId: 'p', studyId: 's1', status: 'open', files: file ? [file] : [] }),
     registerFile: async (_u: string, f: { name: string; size: number; sha256: string }) => {
       const l = partLayout(f.size);
-      file = { id: 'f1', index: 0, name: f.name, size: f.size, sha256: f.sha256, status: 'pending', error: null, multipart: l.multipart, partSize: l.partSize, partCount: l.partCount };
+      file = {
+        id: 'f1',
+        index: 0,
+        name: f.name,
+        size: f.size,
+        sha256: f.sha256,
+        status: 'pending',
+        error: null,
+        multipart: l.multipart,
+        partSize: l.partSize,
+        partCount: l.partCount,
+      };
       return file;
     },
     sign: async (_u: string, _f: string, part?: { partNumber: number; partCrc32?: string }) => ({
@@ -105,10 +116,15 @@ describe('sendFile after a network drop (page still open)', () => {
     expect(file.partCrc32).toHaveLength(8);
 
     const resent: number[] = [];
-    const again = new UploadEngine({ api, project: 'p', store, putBytes: async (req) => {
+    const again = new UploadEngine({
+      api,
+      project: 'p',
+      store,
+      putBytes: async (req) => {
         resent.push(partOf(req.url));
         return { status: 200, etag: '"x"', text: '' };
-      } });
+      },
+    });
     again.add([bytesSource(big, 'drop.nii')]);
     await again.run();
     const stored = Object.keys(file.parts).map(Number);

@@ -54,7 +54,8 @@ export async function sendFile(x: SendFileInput): Promise<UploadFileDto> {
   const fileControllers = new Set<AbortController>();
 
   /** the bytes to send: a Blob slice where the source has one (no copy into the page), else read */
-  const body = (start: number, end: number): Promise<Uint8Array | Blob> => (source.blob ? Promise.resolve(source.blob.slice(start, end)) : source.slice(start, end));
+  const body = (start: number, end: number): Promise<Uint8Array | Blob> =>
+    source.blob ? Promise.resolve(source.blob.slice(start, end)) : source.slice(start, end);
 
   const sendOne = async (partNumber: number | null): Promise<void> => {
     const start = partNumber ? (partNumber - 1) * layout.partSize : 0;
@@ -74,10 +75,16 @@ export async function sendFile(x: SendFileInput): Promise<UploadFileDto> {
           let checksum = partNumber ? x.known.partCrc32?.[partNumber - 1] : undefined;
           if (partNumber && !checksum) checksum = await partChecksum(await source.slice(start, end));
           const signed = await api.sign(x.uploadId, file.id, partNumber ? { partNumber, partCrc32: checksum } : undefined);
-          const res = await x.putBytes({ url: signed.url, headers: signed.headers, body: await body(start, end), signal: controller.signal, onProgress: (n) => {
+          const res = await x.putBytes({
+            url: signed.url,
+            headers: signed.headers,
+            body: await body(start, end),
+            signal: controller.signal,
+            onProgress: (n) => {
               inFlight.set(key, n);
               report();
-            } });
+            },
+          });
           if (res.status >= 200 && res.status < 300) {
             if (partNumber) {
               x.known.parts[partNumber] = { etag: res.etag ?? '', checksumCrc32: checksum };
@@ -145,6 +152,14 @@ export async function sendFile(x: SendFileInput): Promise<UploadFileDto> {
   await sendAll(missing);
   progress.phase = 'completing';
   engine.emit();
-  const parts: TCompletedPart[] = Object.entries(x.known.parts).map(([n, v]) => ({ partNumber: Number(n), etag: v.etag, ...(v.checksumCrc32 ? { checksumCrc32: v.checksumCrc32 } : {}) }));
-  return api.completeFile(x.uploadId, file.id, parts.sort((a, b) => a.partNumber - b.partNumber));
+  const parts: TCompletedPart[] = Object.entries(x.known.parts).map(([n, v]) => ({
+    partNumber: Number(n),
+    etag: v.etag,
+    ...(v.checksumCrc32 ? { checksumCrc32: v.checksumCrc32 } : {}),
+  }));
+  return api.completeFile(
+    x.uploadId,
+    file.id,
+    parts.sort((a, b) => a.partNumber - b.partNumber),
+  );
 }

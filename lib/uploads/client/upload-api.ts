@@ -31,7 +31,12 @@ export class UploadApi {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;
-    const res = await this.f(`${this.opts.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+    const res = await this.f(`${this.opts.baseUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+    });
     const text = await res.text();
     let data: unknown = null;
     try {
@@ -47,7 +52,13 @@ export class UploadApi {
   }
 
   async createUpload(project: string, study?: string): Promise<{ id: string; studyId: string; studyLabel: string; projectId: string }> {
-    return (await this.call<{ upload: { id: string; studyId: string; studyLabel: string; projectId: string } }>('POST', `/api/projects/${encodeURIComponent(project)}/uploads`, study ? { study } : {})).data.upload;
+    return (
+      await this.call<{ upload: { id: string; studyId: string; studyLabel: string; projectId: string } }>(
+        'POST',
+        `/api/projects/${encodeURIComponent(project)}/uploads`,
+        study ? { study } : {},
+      )
+    ).data.upload;
   }
   async getUpload(upload: string): Promise<UploadDto> {
     return (await this.call<UploadDto>('GET', `/api/uploads/${upload}`)).data;

@@ -110,7 +110,21 @@ export class UploadEngine {
 
   add(sources: UploadSource[]): void {
     for (const source of sources) {
-      this.jobs.push({ source, progress: { key: `${this.jobs.length}:${fingerprint(source)}`, name: source.name, size: source.size, phase: 'queued', hashed: 0, sent: 0, error: null, fileId: null, resumedParts: 0, sentParts: 0 } });
+      this.jobs.push({
+        source,
+        progress: {
+          key: `${this.jobs.length}:${fingerprint(source)}`,
+          name: source.name,
+          size: source.size,
+          phase: 'queued',
+          hashed: 0,
+          sent: 0,
+          error: null,
+          fileId: null,
+          resumedParts: 0,
+          sentParts: 0,
+        },
+      });
     }
     this.emit();
   }
@@ -162,7 +176,8 @@ export class UploadEngine {
       if (this.cancelled) throw new DOMException('upload cancelled', 'AbortError');
       // a file that failed to send (network, store) stays resumable: the upload is not closed
       const failed = this.jobs.filter((j) => j.progress.phase === 'failed');
-      if (failed.length) throw new Error(`${failed.length} file${failed.length > 1 ? 's' : ''} could not be sent (${failed[0].progress.error}); run again to resume`);
+      if (failed.length)
+        throw new Error(`${failed.length} file${failed.length > 1 ? 's' : ''} could not be sent (${failed[0].progress.error}); run again to resume`);
       const summary = await this.opts.api.finish(this.rec!.uploadId);
       const local = this.jobs.filter((j) => j.progress.phase === 'rejected' && !summary.rejected.some((r) => r.file === j.progress.name));
       summary.rejected.push(...local.map((j) => ({ file: j.progress.name, reason: j.progress.error ?? 'rejected' })));
@@ -209,7 +224,8 @@ export class UploadEngine {
     try {
       if (src.size === 0) return reject(`${src.name}: the file is empty`);
       const kind = detectFileKind(await src.slice(0, Math.min(src.size, SNIFF_BYTES)), src.name);
-      if (kind === 'unknown' || kind === 'zip') return reject(kind === 'zip' ? `${src.name}: a .zip inside a .zip is not expanded` : notImagingMessage(src.name));
+      if (kind === 'unknown' || kind === 'zip')
+        return reject(kind === 'zip' ? `${src.name}: a .zip inside a .zip is not expanded` : notImagingMessage(src.name));
       const fp = fingerprint(src);
       let known = this.rec!.files[fp];
       let dto = known ? server.get(known.fileId) : undefined;
@@ -221,10 +237,14 @@ export class UploadEngine {
         this.hashing.add(controller);
         const hashes: FileHashes = known
           ? { sha256: known.sha256, parts: known.partCrc32 }
-          : await (this.opts.hasher ?? hashInPlace)(src, (n) => {
+          : await (this.opts.hasher ?? hashInPlace)(
+              src,
+              (n) => {
                 p.hashed = n;
                 this.emit();
-              }, controller.signal).finally(() => this.hashing.delete(controller));
+              },
+              controller.signal,
+            ).finally(() => this.hashing.delete(controller));
         dto = await this.opts.api.registerFile(this.rec!.uploadId, { name: src.name, size: src.size, sha256: hashes.sha256 });
         known = { fileId: dto.id, sha256: hashes.sha256, ...(hashes.parts ? { partCrc32: hashes.parts } : {}), parts: {} };
         this.rec!.files[fp] = known;
@@ -240,7 +260,16 @@ export class UploadEngine {
       if (dto.status === 'rejected') return reject(dto.error ?? `${src.name}: rejected`);
       p.phase = 'uploading';
       this.emit();
-      const done = await sendFile({ engine: this, api: this.opts.api, putBytes: this.opts.putBytes ?? fetchPut, uploadId: this.rec!.uploadId, file: dto, source: src, progress: p, known });
+      const done = await sendFile({
+        engine: this,
+        api: this.opts.api,
+        putBytes: this.opts.putBytes ?? fetchPut,
+        uploadId: this.rec!.uploadId,
+        file: dto,
+        source: src,
+        progress: p,
+        known,
+      });
       p.phase = done.status === 'verified' ? 'verified' : 'rejected';
       p.error = done.error;
       p.sent = src.size;
@@ -290,6 +319,16 @@ export class UploadEngine {
     const dt = (now - first.t) / 1000;
     const bytesPerSecond = dt > 0.2 ? Math.max(0, (sentBytes - first.sent) / dt) : 0;
     const etaSeconds = bytesPerSecond > 0 ? (totalBytes - sentBytes) / bytesPerSecond : null;
-    return { files, totalBytes, sentBytes, bytesPerSecond, etaSeconds, paused: this.slots.isPaused, ...s, uploadId: this.rec?.uploadId ?? null, studyId: this.rec?.studyId ?? null };
+    return {
+      files,
+      totalBytes,
+      sentBytes,
+      bytesPerSecond,
+      etaSeconds,
+      paused: this.slots.isPaused,
+      ...s,
+      uploadId: this.rec?.uploadId ?? null,
+      studyId: this.rec?.studyId ?? null,
+    };
   }
 }

@@ -60,7 +60,15 @@ export async function seedRunWithImages(
   const withShadow = opts.shadow ?? true;
   const m = await seedModelVersions(db);
   const { studyId } = await db.transaction((tx) => createUpload(tx, { projectId: project.id, userId: project.users.researcher.id }));
-  const chosen = <R extends 'live' | 'shadow'>(role: R, version: string, versionId: string) => ({ role, model: m.name, version, versionId, sha256: '0'.repeat(64), artifactKey: `models/${m.name}/${version}/model.onnx`, spec: { labels: LABELS } });
+  const chosen = <R extends 'live' | 'shadow'>(role: R, version: string, versionId: string) => ({
+    role,
+    model: m.name,
+    version,
+    versionId,
+    sha256: '0'.repeat(64),
+    artifactKey: `models/${m.name}/${version}/model.onnx`,
+    spec: { labels: LABELS },
+  });
   const [run] = await db
     .insert(runs)
     .values({
@@ -72,7 +80,14 @@ export async function seedRunWithImages(
       modelVersionId: m.liveId,
       servedBy: 'live',
       shadowVersionId: withShadow ? m.shadowId : null,
-      params: { model: m.name, seriesId: randomUUID(), kind: 'nifti', deidOptions: {}, serving: chosen('live', '1.0.0', m.liveId), ...(withShadow ? { shadow: chosen('shadow', '1.1.0-rc', m.shadowId) } : {}) },
+      params: {
+        model: m.name,
+        seriesId: randomUUID(),
+        kind: 'nifti',
+        deidOptions: {},
+        serving: chosen('live', '1.0.0', m.liveId),
+        ...(withShadow ? { shadow: chosen('shadow', '1.1.0-rc', m.shadowId) } : {}),
+      },
       submittedBy: project.users.researcher.id,
     })
     .returning();
@@ -89,8 +104,18 @@ export async function seedRunWithImages(
   const steps = opts.steps ?? (['convert', 'infer-serving', ...(withShadow ? ['infer-shadow' as const] : [])] as const);
   for (const task of steps) {
     const f = files[task];
-    const put = opts.objects ? await putObject({ key: f.key, body: f.bytes, contentType: 'application/gzip' }) : { versionId: null, sha256: randomBytes(32).toString('hex'), size: f.bytes.length };
-    await db.insert(runSteps).values({ runId: run.id, name: task, status: 'succeeded', attempts: 1, startedAt: new Date(), finishedAt: new Date(), outputs: [{ name: f.name, key: f.key, versionId: put.versionId, sha256: put.sha256, size: put.size }] });
+    const put = opts.objects
+      ? await putObject({ key: f.key, body: f.bytes, contentType: 'application/gzip' })
+      : { versionId: null, sha256: randomBytes(32).toString('hex'), size: f.bytes.length };
+    await db.insert(runSteps).values({
+      runId: run.id,
+      name: task,
+      status: 'succeeded',
+      attempts: 1,
+      startedAt: new Date(),
+      finishedAt: new Date(),
+      outputs: [{ name: f.name, key: f.key, versionId: put.versionId, sha256: put.sha256, size: put.size }],
+    });
   }
   let comparison: Comparison | null = null;
   if (withShadow) {
@@ -98,7 +123,10 @@ export async function seedRunWithImages(
       { value: 1, name: 'White Matter', dice: 0.91, hd95Mm: 1.5, assdMm: 0.4, liveMl: 10, shadowMl: 11, volumeDiffMl: 1, volumeDiffPct: 10 },
       { value: 2, name: 'Grey Matter', dice: 0.87, hd95Mm: 2, assdMm: 0.6, liveMl: 12, shadowMl: 11, volumeDiffMl: -1, volumeDiffPct: -8.3 },
     ];
-    [comparison] = await db.insert(comparisons).values({ projectId: project.id, runId: run.id, liveVersionId: m.liveId, shadowVersionId: m.shadowId, metrics }).returning();
+    [comparison] = await db
+      .insert(comparisons)
+      .values({ projectId: project.id, runId: run.id, liveVersionId: m.liveId, shadowVersionId: m.shadowId, metrics })
+      .returning();
   }
   return { run, comparison, keys: { volume: files.convert.key, serving: files['infer-serving'].key, shadow: withShadow ? files['infer-shadow'].key : null } };
 }

@@ -7,7 +7,13 @@ import { ZRunControl } from '@/lib/runs/schemas';
 
 /** The run page's Cancel button: the same as POST /api/runs/:run/cancel. */
 export const cancelRunAction = action(
-  { action: 'run.cancel', permission: 'run:manage', input: ZRunControl, project: (i, db) => projectOfRun(db, i.run), target: (i) => ({ type: 'run', id: i.run }) },
+  {
+    action: 'run.cancel',
+    permission: 'run:manage',
+    input: ZRunControl,
+    project: (i, db) => projectOfRun(db, i.run),
+    target: (i) => ({ type: 'run', id: i.run }),
+  },
   async (ctx) => {
     const run = await cancelRun(ctx.tx, { runId: ctx.input.run, projectId: ctx.project!.id, reason: ctx.input.reason });
     Object.assign(ctx.auditDetails, { reason: ctx.input.reason, status: run.status });
@@ -17,7 +23,13 @@ export const cancelRunAction = action(
 
 /** The run page's Retry button: the same as POST /api/runs/:run/retry. */
 export const retryRunAction = action(
-  { action: 'run.retry', permission: 'run:manage', input: ZRunControl, project: (i, db) => projectOfRun(db, i.run), target: (i) => ({ type: 'run', id: i.run }) },
+  {
+    action: 'run.retry',
+    permission: 'run:manage',
+    input: ZRunControl,
+    project: (i, db) => projectOfRun(db, i.run),
+    target: (i) => ({ type: 'run', id: i.run }),
+  },
   async (ctx) => {
     const run = await retryRun(ctx.tx, { runId: ctx.input.run, projectId: ctx.project!.id });
     Object.assign(ctx.auditDetails, { reason: ctx.input.reason, attempt: run.attempt });

@@ -24,9 +24,18 @@ function size(n: number): string {
 export default async function RunPage({ params }: { params: Promise<{ run: string }> }) {
   const { run } = await params;
   const res = await loadGuarded(
-    { action: 'run.read', permission: 'run:read', input: z.object({ run: z.uuid() }), project: (i, db) => projectOfRun(db, i.run), target: (i) => ({ type: 'run', id: i.run }) },
+    {
+      action: 'run.read',
+      permission: 'run:read',
+      input: z.object({ run: z.uuid() }),
+      project: (i, db) => projectOfRun(db, i.run),
+      target: (i) => ({ type: 'run', id: i.run }),
+    },
     { run },
-    async (ctx) => ({ run: await getRun(ctx.tx, { runId: ctx.input.run, projectId: ctx.project!.id, seeShadow: can(ctx.role, 'promotion:read') }), canManage: can(ctx.role, 'run:manage') }),
+    async (ctx) => ({
+      run: await getRun(ctx.tx, { runId: ctx.input.run, projectId: ctx.project!.id, seeShadow: can(ctx.role, 'promotion:read') }),
+      canManage: can(ctx.role, 'run:manage'),
+    }),
   );
   if (!res.ok) return <Forbidden message={res.message} />;
   const r = res.data.run;
@@ -43,8 +52,7 @@ export default async function RunPage({ params }: { params: Promise<{ run: strin
         </dd>
         <dt>Model</dt>
         <dd>
-          {r.model}@{r.serving.version} ({r.serving.role})
-          {r.shadow && <> · shadow {r.shadow.version}</>}
+          {r.model}@{r.serving.version} ({r.serving.role}){r.shadow && <> · shadow {r.shadow.version}</>}
         </dd>
         {r.attempt > 1 && (
           <>
@@ -67,7 +75,11 @@ export default async function RunPage({ params }: { params: Promise<{ run: strin
           </>
         )}
       </dl>
-      {r.error && <p className="error" data-testid="run-error">{r.error}</p>}
+      {r.error && (
+        <p className="error" data-testid="run-error">
+          {r.error}
+        </p>
+      )}
       <RunWarnings warnings={r.warnings} />
       {res.data.canManage && <RunControls runId={r.id} status={r.status} cancel={cancelRunAction} retry={retryRunAction} />}
       {(r.status === 'succeeded' || r.status === 'failed') && (
@@ -99,7 +111,11 @@ export default async function RunPage({ params }: { params: Promise<{ run: strin
               <td>{s.name}</td>
               <td>
                 <RunStatus status={s.status} />
-                {s.detail && <div className="muted" data-testid="step-detail">{s.detail}</div>}
+                {s.detail && (
+                  <div className="muted" data-testid="step-detail">
+                    {s.detail}
+                  </div>
+                )}
                 {s.error && <div className="error">{s.error}</div>}
                 {s.attempts > 0 && s.name !== 'manifest' && <StepLogView runId={r.id} step={s.name} attempts={s.attempts} running={s.status === 'running'} />}
               </td>

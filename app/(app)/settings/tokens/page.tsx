@@ -6,10 +6,8 @@ import { listApiTokens } from '@/lib/auth/list-api-tokens';
 import { loadGuarded } from '@/lib/auth/page';
 
 export default async function TokensPage() {
-  const res = await loadGuarded(
-    { action: 'token.list', permission: 'token:manage', input: z.object({}), project: () => null },
-    {},
-    async (ctx) => listApiTokens(ctx.tx, { userId: ctx.actor.userId }),
+  const res = await loadGuarded({ action: 'token.list', permission: 'token:manage', input: z.object({}), project: () => null }, {}, async (ctx) =>
+    listApiTokens(ctx.tx, { userId: ctx.actor.userId }),
   );
   if (!res.ok) return <Forbidden message={res.message} />;
   return (
@@ -19,7 +17,11 @@ export default async function TokensPage() {
         For the <span className="mono">segflow</span> CLI and scripts: set <span className="mono">SEGFLOW_URL</span> and{' '}
         <span className="mono">SEGFLOW_TOKEN</span>. A token acts with your roles; it is shown once, and it stops working when it expires.
       </p>
-      <TokenManager tokens={res.data.map((t) => ({ id: t.id, name: t.name, createdAt: t.createdAt.toISOString(), expiresAt: t.expiresAt?.toISOString() ?? null }))} createTokenAction={createTokenAction} revokeTokenAction={revokeTokenAction} />
+      <TokenManager
+        tokens={res.data.map((t) => ({ id: t.id, name: t.name, createdAt: t.createdAt.toISOString(), expiresAt: t.expiresAt?.toISOString() ?? null }))}
+        createTokenAction={createTokenAction}
+        revokeTokenAction={revokeTokenAction}
+      />
     </>
   );
 }

@@ -28,7 +28,12 @@ export const startRunAction = action(
     target: (i) => ({ type: 'series', id: i.series }),
   },
   async (ctx) => {
-    const { run, created } = await submitRun(ctx.tx, { projectId: ctx.project!.id, seriesId: ctx.input.series, model: ctx.input.model, submittedBy: ctx.actor.userId });
+    const { run, created } = await submitRun(ctx.tx, {
+      projectId: ctx.project!.id,
+      seriesId: ctx.input.series,
+      model: ctx.input.model,
+      submittedBy: ctx.actor.userId,
+    });
     if (run.studyId !== ctx.input.study) throw new AppError('not_found', `series ${ctx.input.series} is not in study ${ctx.input.study}`);
     Object.assign(ctx.auditDetails, { run: run.id, runKey: run.runKey, created });
     return { run: run.id, created, status: run.status };

@@ -17,7 +17,13 @@ import { listStudyDicomSeries } from '@/lib/dicomweb/list-study-dicom-series';
 export default async function StudyPage({ params }: { params: Promise<{ study: string }> }) {
   const { study } = await params;
   const res = await loadGuarded(
-    { action: 'study.read', permission: 'study:read', input: z.object({ study: z.uuid() }), project: (i, db) => projectOfStudy(db, i.study), target: (i) => ({ type: 'study', id: i.study }) },
+    {
+      action: 'study.read',
+      permission: 'study:read',
+      input: z.object({ study: z.uuid() }),
+      project: (i, db) => projectOfStudy(db, i.study),
+      target: (i) => ({ type: 'study', id: i.study }),
+    },
     { study },
     async (ctx) => ({
       summary: await getStudySummary(ctx.tx, { studyId: ctx.input.study, projectId: ctx.project!.id }),
@@ -26,7 +32,10 @@ export default async function StudyPage({ params }: { params: Promise<{ study: s
       canRun: can(ctx.role, 'run:submit'),
       models: can(ctx.role, 'run:submit') ? (await listModels(ctx.tx)).filter((m) => m.versions.some((v) => v.stage === 'live')).map((m) => m.name) : [],
       dicom: can(ctx.role, 'dicomweb:read') ? await listStudyDicomSeries(ctx.tx, { projectId: ctx.project!.id, studyId: ctx.input.study }) : [],
-      runs: can(ctx.role, 'run:read') ? (await listRuns(ctx.tx, { projectId: ctx.project!.id, seeShadow: can(ctx.role, 'promotion:read'), filter: { study: ctx.input.study, limit: 20 } })).runs : [],
+      runs: can(ctx.role, 'run:read')
+        ? (await listRuns(ctx.tx, { projectId: ctx.project!.id, seeShadow: can(ctx.role, 'promotion:read'), filter: { study: ctx.input.study, limit: 20 } }))
+            .runs
+        : [],
     }),
   );
   if (!res.ok) return <Forbidden message={res.message} />;
@@ -44,66 +53,72 @@ export default async function StudyPage({ params }: { params: Promise<{ study: s
         <EmptyState title="Nothing indexed yet">Files of this study appear here once their upload is complete and checked.</EmptyState>
       )}
       {s.series.length > 0 && (
-      <>
-      <h2>Series</h2>
-      <table aria-label="Series">
-        <thead>
-          <tr>
-            <th>Modality</th>
-            <th>Description</th>
-            <th>Instances</th>
-            <th>Dimensions</th>
-            <th>Spacing (mm)</th>
-            {canRun && <th>Segmentation</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {s.series.map((x) => (
-            <tr key={x.id} data-testid="series-row">
-              <td>{x.modality ?? '—'}</td>
-              <td>{x.description ?? ''}</td>
-              <td data-testid="series-instances">{x.instances}</td>
-              <td data-testid="series-dims">{x.rows && x.columns ? `${x.columns}×${x.rows}` : '—'}</td>
-              <td>{x.spacing?.map((v) => v.toFixed(2)).join(' × ') ?? '—'}</td>
-              {canRun && (
-                <td>
-                  <StartRunForm studyId={s.study} seriesId={x.id} models={models} startRunAction={startRunAction} label={`${x.modality ?? ''} ${x.description ?? 'series'}`.trim()} />
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      </>
+        <>
+          <h2>Series</h2>
+          <table aria-label="Series">
+            <thead>
+              <tr>
+                <th>Modality</th>
+                <th>Description</th>
+                <th>Instances</th>
+                <th>Dimensions</th>
+                <th>Spacing (mm)</th>
+                {canRun && <th>Segmentation</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {s.series.map((x) => (
+                <tr key={x.id} data-testid="series-row">
+                  <td>{x.modality ?? '—'}</td>
+                  <td>{x.description ?? ''}</td>
+                  <td data-testid="series-instances">{x.instances}</td>
+                  <td data-testid="series-dims">{x.rows && x.columns ? `${x.columns}×${x.rows}` : '—'}</td>
+                  <td>{x.spacing?.map((v) => v.toFixed(2)).join(' × ') ?? '—'}</td>
+                  {canRun && (
+                    <td>
+                      <StartRunForm
+                        studyId={s.study}
+                        seriesId={x.id}
+                        models={models}
+                        startRunAction={startRunAction}
+                        label={`${x.modality ?? ''} ${x.description ?? 'series'}`.trim()}
+                      />
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
       )}
       {s.volumes.length > 0 && (
-      <>
-      <h2>Volumes</h2>
-      <table aria-label="Volumes">
-        <thead>
-          <tr>
-            <th>Volume</th>
-            <th>Dimensions</th>
-            <th>Spacing (mm)</th>
-            {canRun && <th>Segmentation</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {s.volumes.map((v) => (
-            <tr key={v.id} data-testid="volume-row">
-              <td>{v.description ?? 'NIfTI'}</td>
-              <td data-testid="volume-dims">{v.dims.join('×')}</td>
-              <td>{v.spacing?.map((x) => x.toFixed(2)).join(' × ') ?? '—'}</td>
-              {canRun && (
-                <td>
-                  <StartRunForm studyId={s.study} seriesId={v.id} models={models} startRunAction={startRunAction} label={v.description ?? 'volume'} />
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      </>
+        <>
+          <h2>Volumes</h2>
+          <table aria-label="Volumes">
+            <thead>
+              <tr>
+                <th>Volume</th>
+                <th>Dimensions</th>
+                <th>Spacing (mm)</th>
+                {canRun && <th>Segmentation</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {s.volumes.map((v) => (
+                <tr key={v.id} data-testid="volume-row">
+                  <td>{v.description ?? 'NIfTI'}</td>
+                  <td data-testid="volume-dims">{v.dims.join('×')}</td>
+                  <td>{v.spacing?.map((x) => x.toFixed(2)).join(' × ') ?? '—'}</td>
+                  {canRun && (
+                    <td>
+                      <StartRunForm studyId={s.study} seriesId={v.id} models={models} startRunAction={startRunAction} label={v.description ?? 'volume'} />
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
       )}
       {dicom.length > 0 && <DicomwebSeries project={slug} series={dicom} />}
       {runs.length > 0 && (

@@ -4,6 +4,12 @@ import { ZStudyRef } from '@/lib/uploads/schemas';
 
 /** A study's series and volumes (pseudonymous fields only). */
 export const GET = route(
-  { action: 'study.read', permission: 'study:read', input: ZStudyRef, project: (i, db) => projectOfStudy(db, i.study), target: (i) => ({ type: 'study', id: i.study }) },
+  {
+    action: 'study.read',
+    permission: 'study:read',
+    input: ZStudyRef,
+    project: (i, db) => projectOfStudy(db, i.study),
+    target: (i) => ({ type: 'study', id: i.study }),
+  },
   async (ctx) => getStudySummary(ctx.tx, { studyId: ctx.input.study, projectId: ctx.project!.id }),
 );

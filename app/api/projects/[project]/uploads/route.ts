@@ -4,7 +4,13 @@ import { ZCreateUpload } from '@/lib/uploads/schemas';
 
 /** Opens an upload into a new study of the project, or into `study`. */
 export const POST = route(
-  { action: 'upload.create', permission: 'study:upload', input: ZCreateUpload, project: (i) => i.project, target: (i) => ({ type: 'study', id: i.study ?? null }) },
+  {
+    action: 'upload.create',
+    permission: 'study:upload',
+    input: ZCreateUpload,
+    project: (i) => i.project,
+    target: (i) => ({ type: 'study', id: i.study ?? null }),
+  },
   async (ctx) => {
     const out = await createUpload(ctx.tx, { projectId: ctx.project!.id, userId: ctx.actor.userId, studyId: ctx.input.study });
     ctx.auditDetails.upload = out.uploadId;

@@ -7,7 +7,13 @@ import { studyLabelOf } from '@/lib/runs/study-label';
 
 /** Cancels a queued or running run (operators and admins of its project), with a reason for the audit log. */
 export const POST = route(
-  { action: 'run.cancel', permission: 'run:manage', input: ZRunControl, project: (i, db) => projectOfRun(db, i.run), target: (i) => ({ type: 'run', id: i.run }) },
+  {
+    action: 'run.cancel',
+    permission: 'run:manage',
+    input: ZRunControl,
+    project: (i, db) => projectOfRun(db, i.run),
+    target: (i) => ({ type: 'run', id: i.run }),
+  },
   async (ctx) => {
     const run = await cancelRun(ctx.tx, { runId: ctx.input.run, projectId: ctx.project!.id, reason: ctx.input.reason });
     Object.assign(ctx.auditDetails, { reason: ctx.input.reason, status: run.status });

@@ -14,6 +14,12 @@ export const GET = route(
   async (ctx) => {
     const presigned: PresignedRecord[] = [];
     ctx.auditDetails.presigned = presigned;
-    return getRunImages(ctx.tx, { runId: ctx.input.run, projectId: ctx.project!.id, role: ctx.role, seeShadow: can(ctx.role, 'promotion:read'), audit: presigned });
+    return getRunImages(ctx.tx, {
+      runId: ctx.input.run,
+      projectId: ctx.project!.id,
+      role: ctx.role,
+      seeShadow: can(ctx.role, 'promotion:read'),
+      audit: presigned,
+    });
   },
 );

@@ -9,6 +9,12 @@ import { ZRunRef } from '@/lib/runs/schemas';
  * researchers never see (ADR-03) — the same readers as manifests/ in lib/storage/access-rules.ts.
  */
 export const GET = route(
-  { action: 'run.manifest.read', permission: 'promotion:read', input: ZRunRef, project: (i, db) => projectOfRun(db, i.run), target: (i) => ({ type: 'run', id: i.run }) },
+  {
+    action: 'run.manifest.read',
+    permission: 'promotion:read',
+    input: ZRunRef,
+    project: (i, db) => projectOfRun(db, i.run),
+    target: (i) => ({ type: 'run', id: i.run }),
+  },
   async (ctx) => readRunManifest(ctx.tx, { runId: ctx.input.run, projectId: ctx.project!.id }),
 );

@@ -7,7 +7,13 @@ import { studyLabelOf } from '@/lib/runs/study-label';
 
 /** Runs a failed or cancelled run again as its next attempt (operators and admins of its project), with a reason for the audit log. */
 export const POST = route(
-  { action: 'run.retry', permission: 'run:manage', input: ZRunControl, project: (i, db) => projectOfRun(db, i.run), target: (i) => ({ type: 'run', id: i.run }) },
+  {
+    action: 'run.retry',
+    permission: 'run:manage',
+    input: ZRunControl,
+    project: (i, db) => projectOfRun(db, i.run),
+    target: (i) => ({ type: 'run', id: i.run }),
+  },
   async (ctx) => {
     const run = await retryRun(ctx.tx, { runId: ctx.input.run, projectId: ctx.project!.id });
     Object.assign(ctx.auditDetails, { reason: ctx.input.reason, attempt: run.attempt });

@@ -9,7 +9,13 @@ import { ZCompleteFile } from '@/lib/uploads/schemas';
  * with its reason; the rejection itself is recorded (the transaction commits).
  */
 export const POST = route(
-  { action: 'upload.file.complete', permission: 'study:upload', input: ZCompleteFile, project: (i, db) => projectOfUpload(db, i.upload), target: (i) => ({ type: 'upload_file', id: i.file }) },
+  {
+    action: 'upload.file.complete',
+    permission: 'study:upload',
+    input: ZCompleteFile,
+    project: (i, db) => projectOfUpload(db, i.upload),
+    target: (i) => ({ type: 'upload_file', id: i.file }),
+  },
   async (ctx) => {
     const { upload, file } = await loadUploadFile(ctx.tx, { uploadId: ctx.input.upload, fileId: ctx.input.file, projectId: ctx.project!.id, forUpdate: true });
     const out = await completeUploadFile(ctx.tx, { upload, file, parts: ctx.input.parts });

@@ -4,7 +4,12 @@ import { retrieveResponse } from '@/lib/dicomweb/retrieve-response';
 
 /** WADO-RS: one de-identified instance (or derived SEG), as stored. */
 export const GET = dicomwebRead(async (ctx, req) => {
-  const instances = await findInstances(ctx.tx, { projectId: ctx.project!.id, study: ctx.input.study!, series: ctx.input.series!, instance: ctx.input.instance! });
+  const instances = await findInstances(ctx.tx, {
+    projectId: ctx.project!.id,
+    study: ctx.input.study!,
+    series: ctx.input.series!,
+    instance: ctx.input.instance!,
+  });
   ctx.auditDetails.retrieved = instances.length;
   return retrieveResponse(req.headers.get('accept'), instances, dicomwebBase(req, ctx.project!.slug));
 });
