@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
@@ -6,15 +8,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema';
 import { seedDemo } from '../platform/seed-demo';
 import { createScratchDatabase } from '../../test/scratch-database';
+import { getStorage } from '../storage/s3-client';
 import { appendAuditEvent } from './append-audit-event';
 import { verifyAuditChain } from './verify-audit-chain';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+/**
+ * A bucket of this test's own: `audit verify` also checks the signed checkpoints under manifests/audit/,
+ * and other tests' executors (each with its own database and key) write theirs into the shared bucket.
+ */
+const bucket = `audit-chain-${randomBytes(4).toString('hex')}`;
 
 // Asynchronous on purpose: the embedded scratch database is served from this very process.
 function cli(args: string[], databaseUrl: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/segflow.mjs', ...args], { cwd: root, env: { ...process.env, DATABASE_URL: databaseUrl } });
+    const child = spawn(process.execPath, ['bin/segflow.mjs', ...args], { cwd: root, env: { ...process.env, DATABASE_URL: databaseUrl, S3_BUCKET: bucket } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -29,6 +37,7 @@ describe('audit log', () => {
   let db: ReturnType<typeof drizzle<typeof schema>>;
 
   beforeAll(async () => {
+    await getStorage().client.send(new CreateBucketCommand({ Bucket: bucket }));
     scratch = await createScratchDatabase();
     sql = postgres(scratch.url, { max: 2, onnotice: () => {} });
     db = drizzle(sql, { schema });
