@@ -6,12 +6,18 @@ test.describe.configure({ timeout: 420_000 });
 /**
  * Run control from the run page, in Chromium against the real app and executor: an operator cancels
  * the demo run while it runs (confirm + reason), retries it, reads a step's log, and downloads the
- * mask. Runs before runs.spec.ts (the same submission is the same run: that spec then finds it done).
+ * mask. Named to run right after auth.spec.ts (files run in name order), before any spec that
+ * submits the demo volume and waits for it (dashboard, page-matrix, runs): the same submission is the
+ * same run, so it must still be running here; those specs then find it done.
  */
 test('an operator cancels a running run, retries it, reads a step log and downloads the mask; a researcher has no controls', async ({ page, browser }) => {
   await new SignInPage(page).signIn('researcher');
   await page.goto('/studies?project=demo');
-  await page.getByRole('table').getByRole('link').first().click();
+  await page
+    .getByRole('table')
+    .getByRole('link')
+    .last() /* newest first: the last is the demo study (other specs upload studies) */
+    .click();
   await page
     .getByTestId('volume-row')
     .getByRole('button', { name: /^Segment/ })
