@@ -73,6 +73,17 @@ function searchableText(bytes: Uint8Array): string {
   return b.toString('latin1');
 }
 
+/** v occurs in text not directly next to another letter or digit */
+function containsWhole(text: string, v: string): boolean {
+  const alnum = /[A-Za-z0-9]/;
+  for (let i = text.indexOf(v); i !== -1; i = text.indexOf(v, i + 1)) {
+    const before = i > 0 ? text[i - 1] : '';
+    const after = text[i + v.length] ?? '';
+    if (!(alnum.test(v[0]) && alnum.test(before)) && !(alnum.test(v.at(-1)!) && alnum.test(after))) return true;
+  }
+  return false;
+}
+
 export interface PhiFinding {
   where: string;
   value: string;
@@ -104,10 +115,13 @@ export async function probeDatabase(db: Db, projectId: string, values: Set<strin
   const columns = (await db.execute(
     // timestamps are the database's own clock (now()), never copied from an input: their text ("…:18.8…")
     // would match short numeric values such as a patient's weight by chance
-    sql`select table_name, column_name from information_schema.columns where table_schema = 'public' and data_type not in ('timestamp with time zone', 'timestamp without time zone') order by table_name, ordinal_position`,
-  )) as unknown as { table_name: string; column_name: string }[];
+    sql`select table_name, column_name, data_type from information_schema.columns where table_schema = 'public' and data_type not in ('timestamp with time zone', 'timestamp without time zone') order by table_name, ordinal_position`,
+  )) as unknown as { table_name: string; column_name: string; data_type: string }[];
   const byTable = new Map<string, string[]>();
   for (const c of columns) byTable.set(c.table_name, [...(byTable.get(c.table_name) ?? []), c.column_name]);
+  // ids the database generates (uuid) are never copied from an input, and their hex groups ("…-1050-…")
+  // would match short numeric values by chance
+  const generated = new Set(columns.filter((c) => c.data_type === 'uuid').map((c) => `${c.table_name}.${c.column_name}`));
   const findings: PhiFinding[] = [];
   const tables = [...byTable.keys()].filter((t) => !IDENTITY_TABLES.includes(t));
   for (const table of tables) {
@@ -119,7 +133,7 @@ export async function probeDatabase(db: Db, projectId: string, values: Set<strin
         : cols.includes('upload_id')
           ? sql`where upload_id in (select id from uploads where project_id = ${projectId})`
           : sql``;
-    const searched = cols.filter((c) => !IDENTITY_COLUMNS.includes(`${table}.${c}`));
+    const searched = cols.filter((c) => !IDENTITY_COLUMNS.includes(`${table}.${c}`) && !generated.has(`${table}.${c}`));
     const select = sql.join(
       searched.map((c) => sql`${sql.identifier(c)}::text as ${sql.identifier(c)}`),
       sql`, `,
@@ -128,7 +142,8 @@ export async function probeDatabase(db: Db, projectId: string, values: Set<strin
     for (const row of rows) {
       for (const [col, text] of Object.entries(row)) {
         if (!text) continue;
-        for (const v of values) if (text.includes(v)) findings.push({ where: `${table}.${col}`, value: v });
+        // a whole value, not a run of characters inside a longer word or number (a SHA-256 in hex holds "1050" by chance)
+        for (const v of values) if (containsWhole(text, v)) findings.push({ where: `${table}.${col}`, value: v });
       }
     }
   }
