@@ -6,6 +6,8 @@ import { defineConfig } from '@playwright/test';
  */
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 export const BASE_URL = `http://localhost:${PORT}`;
+/** a viewer on another origin that may call /dicomweb with a token (e2e/dicomweb-cors.spec.ts serves a page there) */
+export const DICOMWEB_VIEWER_ORIGIN = `http://127.0.0.1:${PORT + 1}`;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -47,6 +49,7 @@ export default defineConfig({
       // the run e2e starts its own run from the study page
       SEGFLOW_DEMO_RUN: 'false',
       NEXTAUTH_URL: BASE_URL,
+      SEGFLOW_DICOMWEB_ORIGINS: DICOMWEB_VIEWER_ORIGIN,
     },
   },
 });

@@ -46,6 +46,8 @@ export interface Config {
   api: { url?: string; token?: string };
   auth: { secret?: string; url?: string; oidc?: { issuer: string; clientId: string; clientSecret: string; name: string } };
   uploads: { urlTtlS: number };
+  /** origins whose pages may call /dicomweb cross-origin (bearer tokens only; cookies are never accepted cross-origin) */
+  dicomweb: { corsOrigins: string[] };
   executor: {
     /** where runs execute: SEGFLOW_RUNS_ON when set; else Argo when SEGFLOW_EXECUTOR=argo, or ARGO_SERVER is set and SEGFLOW_EXECUTOR is not local; else this machine */
     kind: ExecutorKind;
@@ -126,6 +128,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
           : undefined,
     },
     uploads: { urlTtlS: e.SEGFLOW_UPLOAD_URL_TTL_S },
+    dicomweb: { corsOrigins: e.SEGFLOW_DICOMWEB_ORIGINS },
     executor: {
       kind,
       takesRuns: e.SEGFLOW_EXECUTOR !== 'none',

@@ -54,6 +54,26 @@ export const ZEnv = z.object({
   OIDC_CLIENT_SECRET: text(),
   OIDC_NAME: text(),
   SEGFLOW_UPLOAD_URL_TTL_S: int(300, 1),
+  /** web origins (comma-separated, e.g. `https://ohif.example.org`) whose pages may call /dicomweb with a bearer token (CORS) */
+  SEGFLOW_DICOMWEB_ORIGINS: z.preprocess(
+    (v) =>
+      v === '' || v === undefined
+        ? []
+        : String(v)
+            .split(',')
+            .map((o) => o.trim())
+            .filter(Boolean),
+    z.array(
+      z.string().refine((o) => {
+        try {
+          const u = new URL(o);
+          return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === o;
+        } catch {
+          return false;
+        }
+      }, 'each entry must be an origin: scheme, host and optional port, no path or trailing slash (e.g. https://ohif.example.org)'),
+    ),
+  ),
   // executors
   SEGFLOW_EXECUTOR: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['local', 'argo', 'none'], { error: 'expected local, argo or none' }).optional()),
   /** which executor runs submitted by this process are for, when it takes none itself (SEGFLOW_EXECUTOR=none): an app replica in front of the Argo executor says argo */
