@@ -16,6 +16,16 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 [ -d node_modules ] || npm ci
 
+# The tests run against PostgreSQL, as CI does: DATABASE_URL when given, else a fresh database on the
+# machine's PostgreSQL when one answers on 127.0.0.1:5432 (dropped afterwards), else embedded PGlite.
+if [ -z "${DATABASE_URL:-}" ] && command -v pg_isready >/dev/null && pg_isready -h 127.0.0.1 -p 5432 -q \
+  && psql -h 127.0.0.1 -U postgres -d postgres -qAtc 'select 1' >/dev/null 2>&1; then
+  DB="segflow_test_$(date +%s)_$$"
+  psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE $DB"
+  trap 'psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null || true' EXIT
+  export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
+fi
+
 echo "[test] typecheck"
 npx tsc --noEmit
 

@@ -9,17 +9,20 @@
  *   the "any membership" rule: allowed when that membership's role allows it;
  * - a user with two memberships (reviewer here, operator elsewhere): in this project only the
  *   reviewer role counts; globally either role does;
- * - a user with no membership: 404 project-scoped, 403 global.
+ * - a user with no membership: 404 project-scoped, 403 global;
+ * - and the audit log holds each call (by its x-request-id): every state-changing success once, with
+ *   the action the endpoint declares and the target's project; every refusal as denied.
  * Endpoints are every HTTP export of a route.ts(x) and every export of every 'use server' file; a
  * new endpoint without a row fails the test.
  */
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { and, eq, inArray } from 'drizzle-orm';
 import { encode } from 'next-auth/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memberships, runs, users } from '@/db/schema';
+import { auditEvents, memberships, runs, users } from '@/db/schema';
 import { closeDb, getDb } from '../db';
 import { createTestProject, type TestProject } from '../../test/test-project';
 import { signInWithPassword } from '../../test/session-sign-in';
@@ -148,7 +151,31 @@ describe('permission matrix', () => {
     return refusalInputs.get(ep.id)!;
   }
 
-  /** Calls every guarded endpoint as each caller and collects what differs from the matrix. */
+  /**
+   * What the audit log must hold for one call, found by its request id: a state-changing success
+   * writes its action's event once, with the project it concerns; a refusal (403/404) of a signed-in
+   * caller is written as denied; nobody (401) leaves nothing to attribute.
+   */
+  async function auditMismatch(ep: Endpoint, row: MatrixRow, method: string, status: number, requestId: string): Promise<string | null> {
+    const events = await getDb()
+      .select({ action: auditEvents.action, outcome: auditEvents.outcome, projectId: auditEvents.projectId })
+      .from(auditEvents)
+      .where(eq(auditEvents.requestId, requestId));
+    const action = guardMetaOf(ep.fn)?.action;
+    const changes = ep.kind === 'action' || (method !== 'GET' && method !== 'HEAD');
+    if (status === successOf(row) && changes) {
+      // a row whose "success" is the handler's own refusal past the guard (STOW-RS of JSON: 415) is a failure
+      const outcome = status < 400 ? 'success' : 'failure';
+      const mine = events.filter((e) => e.action === action && e.outcome === outcome);
+      if (mine.length !== 1) return `${mine.length} '${action}' ${outcome} events (want 1)`;
+      if (row.projectScoped && mine[0].projectId !== project.id) return `its '${action}' event names project ${mine[0].projectId}, not the target's`;
+    }
+    if ((status === 403 || status === 404) && !events.some((e) => e.action === action && e.outcome === 'denied'))
+      return `refused (${status}) but not audited as denied`;
+    return null;
+  }
+
+  /** Calls every guarded endpoint as each caller and collects what differs from the matrix (answers and audit events). */
   async function mismatches(callers: Caller[]): Promise<string[]> {
     const db = getDb();
     const wrong: string[] = [];
@@ -157,8 +184,15 @@ describe('permission matrix', () => {
       for (const c of callers) {
         const want = c.expect(row);
         const input = await inputFor(ep, c, want !== successOf(row));
-        const status = await call(ep, c.headers(), input);
+        const requestId = `pm-${randomUUID()}`;
+        const headers = c.headers();
+        headers.set('x-request-id', requestId);
+        const status = await call(ep, headers, input);
         if (status !== want) wrong.push(`${ep.id} as ${c.label}: ${status}, expected ${want}`);
+        else {
+          const audit = await auditMismatch(ep, row, input.method, status, requestId);
+          if (audit) wrong.push(`${ep.id} as ${c.label}: ${audit}`);
+        }
         // a queued run would be taken by any executor sharing this database (CI's e2e app)
         await db
           .update(runs)
