@@ -4,6 +4,7 @@ export class Slots {
   private waiters: (() => void)[] = [];
   private paused = false;
   private resumeWaiters: (() => void)[] = [];
+  private heldWatchers: (() => void)[] = [];
 
   constructor(n: number) {
     this.free = n;
@@ -24,7 +25,16 @@ export class Slots {
   }
 
   async whileRunning(): Promise<void> {
-    while (this.paused) await new Promise<void>((r) => this.resumeWaiters.push(r));
+    while (this.paused) {
+      const resumed = new Promise<void>((r) => this.resumeWaiters.push(r));
+      for (const w of this.heldWatchers.splice(0)) w();
+      await resumed;
+    }
+  }
+
+  /** Resolves once a transfer is held by Pause (waiting for Resume): an event, so nobody waits on a clock to know it. */
+  held(): Promise<void> {
+    return this.resumeWaiters.length > 0 ? Promise.resolve() : new Promise<void>((r) => this.heldWatchers.push(r));
   }
 
   setPaused(paused: boolean): void {

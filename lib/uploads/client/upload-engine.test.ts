@@ -5,6 +5,7 @@ import { bytesSource } from '../test/fixtures';
 import { dispatchFetch } from '../test/dispatch-api';
 import { makeNifti } from '../test/make-nifti';
 import { hashInPlace, type Hasher } from './hash-source';
+import { fetchPut } from './put-bytes';
 import { UploadApi } from './upload-api';
 import { UploadEngine } from './upload-engine';
 
@@ -15,33 +16,42 @@ beforeAll(async () => {
 
 describe('upload engine pause and resume', () => {
   it('pausing while a file is being hashed holds the upload without failing it; resume finishes it', async () => {
-    // the real hasher, after a pause long enough to press Pause in (honouring the abort signal)
+    // the real hasher, held until the test has pressed Pause (events, not clocks: the test decides when hashing goes on)
+    let hashingStarted!: () => void;
+    const started = new Promise<void>((r) => (hashingStarted = r));
+    let releaseHashing!: () => void;
+    const released = new Promise<void>((r) => (releaseHashing = r));
     const slowHasher: Hasher = async (src, onProgress, signal) => {
-      await new Promise<void>((resolve, reject) => {
-        const t = setTimeout(resolve, 400);
-        signal?.addEventListener('abort', () => {
-          clearTimeout(t);
-          reject(new DOMException('hashing cancelled', 'AbortError'));
-        });
-      });
+      hashingStarted();
+      await Promise.race([
+        released,
+        new Promise<never>((_, reject) => signal?.addEventListener('abort', () => reject(new DOMException('hashing cancelled', 'AbortError')))),
+      ]);
       return hashInPlace(src, onProgress, signal);
     };
+    let puts = 0;
     const engine = new UploadEngine({
       api: new UploadApi({ baseUrl: 'http://segflow.test', token: tp.users.researcher.token, fetch: dispatchFetch() }),
       project: tp.slug,
       hasher: slowHasher,
+      putBytes: (...args) => {
+        puts++;
+        return fetchPut(...args);
+      },
     });
     engine.add([bytesSource(makeNifti([256, 256, 80]), 'paused.nii')]); // 10 MiB + header
     const running = engine.run();
-    for (let i = 0; i < 100 && engine.getSnapshot().files[0].phase !== 'hashing'; i++) await new Promise((r) => setTimeout(r, 10));
+    await started;
     expect(engine.getSnapshot().files[0].phase).toBe('hashing');
     engine.pause();
     expect(engine.getSnapshot().paused).toBe(true);
-    // while paused no part goes out, and the file does not fail
-    await new Promise((r) => setTimeout(r, 800));
+    // hashing goes on while paused (local work), then the file's first transfer is held by Pause
+    releaseHashing();
+    await engine.transferSlots.held();
     const held = engine.getSnapshot().files[0];
     expect(held.phase).not.toBe('failed');
     expect(held.sent).toBe(0);
+    expect(puts).toBe(0);
     engine.resume();
     const summary = await running;
     expect(summary.volumes).toHaveLength(1);
