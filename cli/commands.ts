@@ -8,6 +8,7 @@ import { register as infer } from './commands/infer';
 import { register as manifestVerify } from './commands/manifest-verify';
 import { register as migrate } from './commands/migrate';
 import { register as models } from './commands/models';
+import { register as rollout } from './commands/rollout';
 import { register as run } from './commands/run';
 import { register as runsControl } from './commands/runs';
 import { register as seed } from './commands/seed';
@@ -35,5 +36,6 @@ export const commands: Register[] = [
   run,
   runsControl,
   models,
+  rollout,
   admin,
 ];

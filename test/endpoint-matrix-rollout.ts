@@ -79,4 +79,78 @@ export function addRolloutRows(matrix: Record<string, MatrixRow>): void {
       return { method: 'POST', path: '', body: { model: model.id, version: next.id, reason: 'matrix' } };
     },
   };
+
+  // the same steps over the API (`segflow rollout`), by model name and version
+  const api = (op: string, d: { name: string }, body: Record<string, unknown>) => ({
+    method: 'POST',
+    path: `/api/models/${d.name}/rollout/${op}`,
+    params: { model: d.name },
+    body,
+  });
+  const routeOf = (op: string) => `app/api/models/[model]/rollout/${op}/route.ts#POST`;
+  matrix[routeOf('shadow')] = {
+    permission: 'model:register',
+    allowed: APPROVERS,
+    input: async (db) => {
+      const { createDeployment } = await import('../lib/rollout/test/scenario');
+      const { rollBackCandidate } = await import('../lib/rollout/roll-back-candidate');
+      const d = await createDeployment(db, { registeredBy: null });
+      // 1.1.0 off its shadow stage again: a validated version on no stage
+      await db.transaction((tx) => rollBackCandidate(tx, { modelId: d.modelId, stage: 'shadow', actorId: null, reason: 'matrix' }));
+      return api('shadow', d, { version: '1.1.0', reason: 'matrix' });
+    },
+  };
+  matrix[routeOf('request')] = {
+    permission: 'promotion:approve',
+    allowed: APPROVERS,
+    input: async (db, project) => api('request', await passingShadow(db, project), { version: '1.1.0' }),
+  };
+  matrix[routeOf('approve')] = {
+    permission: 'promotion:approve',
+    allowed: APPROVERS,
+    input: async (db, project) => {
+      const { requestPromotion } = await import('../lib/rollout/request-promotion');
+      const d = await passingShadow(db, project);
+      const [requester] = await db
+        .insert(users)
+        .values({ email: `req-${randomBytes(4).toString('hex')}@test.segflow`, name: 'requester' })
+        .returning();
+      await db.transaction((tx) => requestPromotion(tx, { modelId: d.modelId, stage: 'shadow', actorId: requester.id }));
+      return api('approve', d, { version: '1.1.0', reason: 'matrix' });
+    },
+  };
+  matrix[routeOf('rollback')] = {
+    permission: 'promotion:approve',
+    allowed: APPROVERS,
+    input: async (db) => {
+      const { createDeployment } = await import('../lib/rollout/test/scenario');
+      return api('rollback', await createDeployment(db, { registeredBy: null }), { version: '1.1.0', reason: 'matrix' });
+    },
+  };
+  matrix[routeOf('promote-back')] = {
+    permission: 'promotion:approve',
+    allowed: APPROVERS,
+    // 1.1.0 went live after 1.0.0: putting 1.0.0 back
+    input: async (db) => {
+      const { createDeployment } = await import('../lib/rollout/test/scenario');
+      const { setSlotVersion } = await import('../lib/models/set-slot-version');
+      const d = await createDeployment(db, { registeredBy: null });
+      await db.transaction(async (tx) => {
+        const { deploymentSlots } = await import('../db/schema');
+        const { eq } = await import('drizzle-orm');
+        await tx.update(deploymentSlots).set({ shadowVersionId: null }).where(eq(deploymentSlots.modelId, d.modelId));
+        await setSlotVersion(tx, { modelId: d.modelId, versionId: d.candidate.id, stage: 'live', reason: 'matrix: 1.1.0 live' });
+      });
+      return api('promote-back', d, { version: '1.0.0', reason: 'matrix' });
+    },
+  };
+  matrix['app/api/models/[model]/history/route.ts#GET'] = {
+    permission: 'model:read',
+    allowed: ['researcher', 'operator', 'admin'],
+    input: async (db) => {
+      const { createDeployment } = await import('../lib/rollout/test/scenario');
+      const d = await createDeployment(db, { registeredBy: null });
+      return { method: 'GET', path: `/api/models/${d.name}/history`, params: { model: d.name } };
+    },
+  };
 }

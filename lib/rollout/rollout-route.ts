@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { route, type RouteHandler } from '../auth/route';
+import type { Permission } from '../auth/permissions';
+import { approvePromotion } from './approve-promotion';
+import { deployShadow } from './deploy-shadow';
+import { candidateStageOf, findModelVersion } from './find-model-version';
+import { promoteBack } from './promote-back';
+import { requestPromotion } from './request-promotion';
+import { rollBackCandidate } from './roll-back-candidate';
+
+const ZReason = z.string().trim().min(1, 'a reason is required').max(2000);
+const ZTarget = z.object({ model: z.string().min(1).max(128), version: z.string().min(1).max(128) });
+
+export type RolloutOp = 'shadow' | 'request' | 'approve' | 'rollback' | 'promote-back';
+
+/**
+ * POST /api/models/:model/rollout/<op> {version, reason}: the rollout steps of the Promotions page for
+ * the API and `segflow rollout`, under the same rules (the gates, approver ≠ registrant and ≠
+ * requester, a reason for every change) and the same audit actions. Models are platform-wide:
+ * the permission comes from any membership, as on the page.
+ */
+const OPS: Record<RolloutOp, { action: string; permission: Permission; reason: boolean }> = {
+  shadow: { action: 'model.shadow.deploy', permission: 'model:register', reason: true },
+  request: { action: 'promotion.request', permission: 'promotion:approve', reason: false },
+  approve: { action: 'promotion.approve', permission: 'promotion:approve', reason: true },
+  rollback: { action: 'promotion.rollback', permission: 'promotion:approve', reason: true },
+  'promote-back': { action: 'promotion.promote_back', permission: 'promotion:approve', reason: true },
+};
+
+export function rolloutRoute(op: RolloutOp): RouteHandler {
+  const spec = OPS[op];
+  const input = spec.reason ? ZTarget.extend({ reason: ZReason }) : ZTarget.extend({ note: z.string().trim().max(2000).optional() });
+  return route(
+    {
+      action: spec.action,
+      permission: spec.permission,
+      input: input as z.ZodType<z.infer<typeof ZTarget> & { reason?: string; note?: string }>,
+      project: () => null,
+      target: (i) => ({ type: 'model_version', id: `${i.model}@${i.version}` }),
+    },
+    async (ctx) => {
+      const ref = await findModelVersion(ctx.tx, ctx.input);
+      const actorId = ctx.actor.userId;
+      const reason = ctx.input.reason ?? '';
+      Object.assign(ctx.auditDetails, { model: ref.model, version: ref.version, from: ref.stage });
+      switch (op) {
+        case 'shadow':
+          await deployShadow(ctx.tx, { modelId: ref.modelId, versionId: ref.versionId, actorId, reason });
+          return { model: ref.model, version: ref.version, stage: 'shadow' };
+        case 'request': {
+          const { evaluation, event } = await requestPromotion(ctx.tx, {
+            modelId: ref.modelId,
+            stage: candidateStageOf(ref, 'requested'),
+            actorId,
+            note: ctx.input.note,
+          });
+          Object.assign(ctx.auditDetails, { target: evaluation.target, event: event.id });
+          return { model: ref.model, version: ref.version, requested: evaluation.target, event: event.id, checks: evaluation.checks };
+        }
+        case 'approve': {
+          const { to } = await approvePromotion(ctx.tx, { modelId: ref.modelId, stage: candidateStageOf(ref, 'approved'), actorId, reason });
+          ctx.auditDetails.to = to;
+          return { model: ref.model, version: ref.version, to };
+        }
+        case 'rollback': {
+          const event = await rollBackCandidate(ctx.tx, { modelId: ref.modelId, stage: candidateStageOf(ref, 'rolled back'), actorId, reason });
+          ctx.auditDetails.event = event.id;
+          return { model: ref.model, version: ref.version, rolledBack: ref.stage, event: event.id };
+        }
+        case 'promote-back': {
+          const r = await promoteBack(ctx.tx, { modelId: ref.modelId, versionId: ref.versionId, actorId, reason });
+          Object.assign(ctx.auditDetails, { replaced: r.replaced, earlierLiveEvent: r.earlierLiveEvent });
+          return { model: ref.model, version: ref.version, stage: 'live', replaced: r.replaced };
+        }
+      }
+    },
+  );
+}
