@@ -11,6 +11,7 @@ import { requestPromotion } from './request-promotion';
 import { rollBackCandidate } from './roll-back-candidate';
 import { slotHistory } from './slot-history';
 import { addRuns, createDeployment, createOperator, createStudy, type Deployment } from './test/scenario';
+import { getRun } from '../runs/get-run';
 import { versionOfRun } from './version-of-run';
 import { whichVersionWasLive } from './which-version-was-live';
 
@@ -164,6 +165,8 @@ describe('shadow → canary 10 → 25 → 50 → live', () => {
       shadow: null,
       liveAtSubmission: { versionId: d.live.id, version: '1.0.0' },
     });
+    // the run page and GET /api/runs/:id say it too
+    expect(await getRun(getDb(), { runId: canaryRun.id, projectId: tp.id, seeShadow: false })).toMatchObject({ liveAtSubmission: '1.0.0' });
     expect(await versionOfRun(getDb(), { runId: oldRun.id, projectId: tp.id })).toMatchObject({
       served: { role: 'live', version: '1.0.0' },
       shadow: { versionId: d.candidate.id, version: '1.1.0' },

@@ -4,6 +4,7 @@ import { parseRunChecks, parseRunParams, parseStepOutputs } from '@/db/schema/ru
 import type { DbOrTx } from '../db';
 import { AppError } from '../errors';
 import { planRun, SHADOW_INFER_TASK, topologicalOrder } from '../pipeline/definition';
+import { versionOfRun } from '../rollout/version-of-run';
 import { runDto } from './run-dto';
 import type { RunDetailDto, RunStepDto } from './schemas';
 
@@ -47,7 +48,8 @@ export async function getRun(db: DbOrTx, p: { runId: string; projectId: string; 
         outputs: (s ? parseStepOutputs(s) : []).map((o) => ({ name: o.name, key: o.key, sha256: o.sha256, size: o.size })),
       };
     });
-  const out: RunDetailDto = { ...dto, steps };
+  const versions = await versionOfRun(db, { runId: row.run.id, projectId: p.projectId });
+  const out: RunDetailDto = { ...dto, steps, liveAtSubmission: versions?.liveAtSubmission?.version ?? null };
   if (p.seeShadow) {
     const [cmp] = await db.select().from(comparisons).where(eq(comparisons.runId, row.run.id)).limit(1);
     if (cmp)

@@ -49,6 +49,8 @@ export interface RunDto {
 
 export interface RunDetailDto extends RunDto {
   steps: RunStepDto[];
+  /** the model's live version when the run was submitted (a canary run's mask was made by another) */
+  liveAtSubmission: string | null;
   /** shadow vs serving, per label (operators, admins) */
   comparison?: { name: string; dice: number; hd95Mm: number | null; volumeDiffMl: number }[];
 }

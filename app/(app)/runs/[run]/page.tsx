@@ -52,7 +52,10 @@ export default async function RunPage({ params }: { params: Promise<{ run: strin
         </dd>
         <dt>Model</dt>
         <dd>
-          {r.model}@{r.serving.version} ({r.serving.role}){r.shadow && <> · shadow {r.shadow.version}</>}
+          <span data-testid="run-model">
+            mask made by {r.model}@{r.serving.version} ({r.serving.role}) · live when submitted: {r.liveAtSubmission ?? '—'}
+          </span>
+          {r.shadow && <> · shadow {r.shadow.version}</>}
         </dd>
         {r.attempt > 1 && (
           <>
