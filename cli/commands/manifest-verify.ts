@@ -1,6 +1,6 @@
 /**
  * `segflow manifest verify <file | run id> [--public-key <file>]... [--objects]`: checks a signed run
- * manifest against the platform's published key and prints one JSON line, { ok, sha256, keyId } or
+ * manifest (or a promotion evidence record, manifests/promotions/) against the platform's published key and prints one JSON line, { ok, sha256, keyId } or
  * { ok: false, problem }; exit 1 when not ok. The trusted key is, in order: --public-key; the key the
  * app at SEGFLOW_URL publishes (GET /api/manifests/public-key); the embedded data dir's key. A
  * manifest signed by any other key fails. --objects re-reads every object it names from the store.
@@ -70,6 +70,8 @@ async function verify(target: string, o: { publicKey?: string[]; objects?: boole
     const envelope = await loadEnvelope(target);
     const res = verifyManifest(envelope, { trustedPublicKeys: await trustedKeys(o.publicKey ?? []) });
     if (!res.ok || !o.objects) return res;
+    // a promotion evidence record names runs, not stored objects: nothing to re-read
+    if ((envelope as { manifest?: { schema?: string } }).manifest?.schema !== 'segflow.run-manifest/1') return { ...res, objects: 0 };
     const { checkManifestObjects } = await import('@/lib/manifests/check-manifest-objects');
     const { ZSignedManifest } = await import('@/lib/manifests/sign-manifest');
     const objects = await checkManifestObjects(ZSignedManifest.parse(envelope).manifest);
@@ -84,7 +86,7 @@ export function register(program: Command): void {
   const manifest = program.command('manifest').description('signed run manifests');
   manifest
     .command('verify')
-    .description("check a signed run manifest: schema, sha256, Ed25519 signature by the platform's published key, and (--objects) every object it names")
+    .description("check a signed run manifest or promotion evidence record: schema, sha256, Ed25519 signature by the platform's published key, and (--objects) every object a run manifest names")
     .argument('<file|run>', 'the manifest envelope (a JSON file), or a run id to fetch it from the app')
     .option('--public-key <file>', 'trust this key instead of the published one: PEM, or base64 of the raw 32 bytes (repeatable)', collect)
     .option('--objects', 're-read every input and output from the store (by version id when recorded) and check size and SHA-256')

@@ -10,7 +10,7 @@ import { z } from 'zod';
 
 export const ZSha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex SHA-256 (64 characters)');
 
-const ZTimestamp = z.iso.datetime({ error: 'expected an ISO 8601 UTC timestamp' });
+export const ZTimestamp = z.iso.datetime({ error: 'expected an ISO 8601 UTC timestamp' });
 
 // Keys are built by lib/storage/keys.ts; the manifest only records them. No `..` segments, no
 // leading slash: a key in a manifest must name the same object for every reader.

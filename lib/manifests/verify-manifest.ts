@@ -1,6 +1,6 @@
 import { createPublicKey, timingSafeEqual, verify } from 'node:crypto';
 import { canonicalManifestBytes, manifestSha256 } from './canonical-manifest';
-import { ZSignedManifest } from './sign-manifest';
+import { ZSignedDocument } from './sign-manifest';
 import { keyId, publicKeyFromRaw, rawPublicKey } from './signing-key';
 
 export type TManifestVerification = { ok: true; sha256: string; keyId: string } | { ok: false; problem: string };
@@ -22,7 +22,7 @@ function trustedRawKey(text: string): Buffer | null {
 }
 
 /**
- * Checks a signed manifest envelope: shape (schema), the sha256 of the canonical manifest bytes, the
+ * Checks a signed manifest envelope (a run manifest or a promotion evidence record): shape (schema), the sha256 of the canonical manifest bytes, the
  * Ed25519 signature over them, and, when `trustedPublicKeys` is given, that the signer is trusted.
  *
  * Without trusted keys this only proves the envelope is self-consistent: anyone who edits a manifest
@@ -34,7 +34,7 @@ function trustedRawKey(text: string): Buffer | null {
  */
 export function verifyManifest(envelope: unknown, opts: { trustedPublicKeys?: string[] } = {}): TManifestVerification {
   try {
-    const parsed = ZSignedManifest.safeParse(envelope);
+    const parsed = ZSignedDocument.safeParse(envelope);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue.path.length ? issue.path.map(String).join('.') : 'envelope';

@@ -6,6 +6,7 @@ import { setSlotVersion } from '../models/set-slot-version';
 import { describeFailures, evaluateCandidate, type GateEvaluation } from './evaluate-gate';
 import type { TGatePolicy } from './gate-policy';
 import { getCandidate, type Candidate, type CandidateStage } from './get-candidate';
+import { writePromotionEvidence } from './write-promotion-evidence';
 import { promotionRequests } from './promotion-requests';
 
 /**
@@ -28,7 +29,7 @@ export function approvalConflict(c: Pick<Candidate, 'model' | 'version'>, reques
 export async function approvePromotion(
   db: DbOrTx,
   p: { modelId: string; stage: CandidateStage; actorId: string; reason: string; policy?: TGatePolicy },
-): Promise<{ slot: DeploymentSlot; evaluation: GateEvaluation; to: GateEvaluation['target'] }> {
+): Promise<{ slot: DeploymentSlot; evaluation: GateEvaluation; to: GateEvaluation['target']; evidenceKey: string }> {
   const reason = p.reason.trim();
   if (!reason) throw new AppError('invalid_input', 'reason: an approval needs a reason', { field: 'reason' });
   const c = await getCandidate(db, { modelId: p.modelId, stage: p.stage, lock: true });
@@ -42,10 +43,11 @@ export async function approvePromotion(
   );
   if (conflict) throw new AppError('forbidden', conflict);
 
-  const { evaluation } = await evaluateCandidate(db, c, p.policy);
+  const { evaluation, data } = await evaluateCandidate(db, c, p.policy);
   if (!evaluation.passed) throw new AppError('conflict', `the ${p.stage} gate of ${name} no longer passes: ${describeFailures(evaluation.checks)}`);
   const to = evaluation.target;
-  const gate = { ...evaluation, approvedRequest: requests.at(-1)!.eventId } as unknown as Record<string, unknown>;
+  const evidenceKey = await writePromotionEvidence(db, { candidate: c, evaluation, data, requests, approverId: p.actorId, reason });
+  const gate = { ...evaluation, approvedRequest: requests.at(-1)!.eventId, evidenceKey } as unknown as Record<string, unknown>;
   const common = { modelId: c.model.id, versionId: c.version.id, actorId: p.actorId, reason, gate };
 
   if (to.stage === 'canary') {
@@ -55,7 +57,7 @@ export async function approvePromotion(
       await db.update(deploymentSlots).set({ shadowVersionId: null }).where(eq(deploymentSlots.id, c.slot.id));
     }
     const slot = await setSlotVersion(db, { ...common, stage: 'canary', canaryPercent: to.percent });
-    return { slot, evaluation, to };
+    return { slot, evaluation, to, evidenceKey };
   }
 
   const oldLive = c.slot.liveVersionId;
@@ -66,5 +68,5 @@ export async function approvePromotion(
     .where(eq(deploymentSlots.id, c.slot.id))
     .returning();
   if (oldLive && oldLive !== c.version.id) await db.update(modelVersions).set({ status: 'retired' }).where(eq(modelVersions.id, oldLive));
-  return { slot, evaluation, to };
+  return { slot, evaluation, to, evidenceKey };
 }

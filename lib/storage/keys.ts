@@ -7,6 +7,7 @@
  *   derived/<project>/<study>/runs/<run>/logs/<task>-<attempt>.log  one step attempt's output (JSON lines)
  *   manifests/<project>/<run>.json                  run manifests, written once (a retried run's later attempts: <run>.attempt-<n>.json)
  *   manifests/audit/<seq, 20 digits>.json           signed audit-log checkpoints, written once
+ *   manifests/promotions/<model>/<request event>/<approval ms>.json  signed promotion evidence, written once per approval
  *   models/<model>/<version>/model.onnx             model artifacts
  *   pipeline/<project>/invocations/<run>/<task>.json           a step's invocation, written by the platform (Argo)
  *   pipeline/<project>/results/<step>/<run>/<task>.json       a step's result, written by the step (Argo)
@@ -67,6 +68,11 @@ export function manifestKey(p: { projectId: string; runId: string; attempt?: num
 
 /** `audit` is never a project id (those are UUIDs), so checkpoints cannot collide with a project's manifests. */
 export const AUDIT_CHECKPOINT_PREFIX = 'manifests/audit/';
+
+/** the evidence record of one approval: the model, the gate_passed event it granted, and when (the slot event names its key) */
+export function promotionEvidenceKey(p: { modelId: string; requestEventId: string; approvedAt: Date }): string {
+  return `manifests/promotions/${seg('model', p.modelId)}/${seg('event', p.requestEventId)}/${seg('time', p.approvedAt.getTime())}.json`;
+}
 
 /** Zero-padded so that the bucket's lexicographic listing is the checkpoints' order. */
 export function auditCheckpointKey(p: { seq: number }): string {
