@@ -86,7 +86,9 @@ export function register(program: Command): void {
   const manifest = program.command('manifest').description('signed run manifests');
   manifest
     .command('verify')
-    .description("check a signed run manifest or promotion evidence record: schema, sha256, Ed25519 signature by the platform's published key, and (--objects) every object a run manifest names")
+    .description(
+      "check a signed run manifest or promotion evidence record: schema, sha256, Ed25519 signature by the platform's published key, and (--objects) every object a run manifest names",
+    )
     .argument('<file|run>', 'the manifest envelope (a JSON file), or a run id to fetch it from the app')
     .option('--public-key <file>', 'trust this key instead of the published one: PEM, or base64 of the raw 32 bytes (repeatable)', collect)
     .option('--objects', 're-read every input and output from the store (by version id when recorded) and check size and SHA-256')
