@@ -2,7 +2,9 @@
  * Inference overhead: the worker's end-to-end path on t1_crop (read NIfTI → conform → scale →
  * session.run → argmax → labelmap back → NIfTI written to a temp dir) against a bare session.run
  * on the same prepared tensor, same session, same run. NIfTI input, so no DICOM SEG is written
- * (a SEG needs DICOM source instances). CPU provider. Target: end-to-end within 1.25x of bare.
+ * (a SEG needs DICOM source instances). CPU provider. Target: end-to-end within 1.25x of bare,
+ * quoted as the measured ratio of medians only. The step as the executor runs it (a process per
+ * step today) is not measured here yet: see the issue.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,7 @@ import { scaleIntensity } from '../workers/inference/scale-intensity';
 import { segmentVolume } from '../workers/inference/segment-volume';
 import { encodeOutputs } from '../workers/inference/write-outputs';
 import type { BenchLine } from './harness';
+import { loadNote } from './process-time';
 
 const root = new URL('../', import.meta.url).pathname;
 const T1 = join(root, 'fixtures/nifti/brainchop-t1/t1_crop.nii.gz');
@@ -61,10 +64,9 @@ export async function run(): Promise<BenchLine[]> {
     }
     const e2e = median(e2eMs);
     const b = median(bareMs);
-    const overhead = median(overheadMs);
     const round = (xs: number[]) => xs.map(Math.round).join('/');
     process.stderr.write(
-      `inference bench: threads=${model.threads} provider=${model.provider} bare=${round(bareMs)} e2e=${round(e2eMs)} overhead=${round(overheadMs)} ms; ` +
+      `inference bench: threads=${model.threads} provider=${model.provider} bare=${round(bareMs)} e2e=${round(e2eMs)} pre/post=${round(overheadMs)} ms; ${loadNote()}; ` +
         `last breakdown=${JSON.stringify(last, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))}\n`,
     );
     return [
@@ -72,11 +74,9 @@ export async function run(): Promise<BenchLine[]> {
         name: `inference t1_crop end-to-end (${model.provider}, ${model.threads} threads; NIfTI in → NIfTI mask out, no SEG for NIfTI input)`,
         value: e2e,
         unit: 'ms',
-        ratios: [
-          { against: 'bare session.run, medians', ratio: e2e / b, target: '<= 1.25x' },
-          // robust to a noisy neighbour: (bare + pre/post measured inside each end-to-end pass) / bare
-          { against: 'bare session.run, bare + measured pre/post', ratio: (b + overhead) / b, target: '<= 1.25x' },
-        ],
+        // the measured end-to-end ratio only: a ratio built from bare + the pre/post measured inside
+        // the pass hid a 1.56x as 1.10x (session.run is slower inside the pass than alone)
+        ratios: [{ against: 'bare session.run, medians of alternating rounds', ratio: e2e / b, target: '<= 1.25x' }],
       },
     ];
   } finally {

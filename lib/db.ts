@@ -20,8 +20,8 @@ export function getDb(): Db {
   const url = databaseUrl();
   if (!url) throw new AppError('unavailable', 'no database: set DATABASE_URL or run `npm start` (embedded PGlite)');
   if (cached?.url === url) return cached.db;
-  // 5 connections: the embedded PGlite serves one statement at a time anyway, and a PostgreSQL
-  // server is shared with the other processes (CLI, steps); raise with DATABASE_POOL_MAX.
+  // 2 per core + 1 (at least 5; DATABASE_POOL_MAX): the embedded PGlite serves one statement at a
+  // time anyway, and a PostgreSQL server is shared with the other processes (CLI, steps).
   const sql = postgresClient(url, { max: config().database.poolMax, onnotice: () => {} });
   cached = { url, sql, db: drizzle(sql, { schema }) };
   return cached.db;

@@ -8,6 +8,7 @@ export function register(program: Command): void {
     .action(async () => {
       const { verifyAuditChain } = await import('@/lib/audit/verify-audit-chain');
       const { checkAuditCheckpoints } = await import('@/lib/audit/check-audit-checkpoints');
+      const { countPendingAuditEvents } = await import('@/lib/audit/list-audit-events');
       const { closeDb, getDb } = await import('@/lib/db');
       try {
         const res = await verifyAuditChain(getDb());
@@ -23,6 +24,9 @@ export function register(program: Command): void {
           return;
         }
         console.log(`audit chain intact: ${res.events} events, head ${res.head}`);
+        // reads recorded in their own transaction and not yet linked by the chainer: not tampering
+        const pending = await countPendingAuditEvents(getDb());
+        if (pending > 0) console.log(`${pending} more events recorded and pending (not yet linked into the chain; the executor links them within seconds)`);
         if (cps.newest) console.log(`matches ${cps.checkpoints} signed checkpoints (newest: event ${cps.newest.seq}, ${cps.newest.key})`);
         else console.error('note: no signed checkpoints in the bucket yet: the chain was checked only against itself');
       } finally {

@@ -1,4 +1,4 @@
-import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { auditOutcomeEnum } from './enums';
 
 /**
@@ -21,7 +21,37 @@ export const auditEvents = pgTable(
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
+    /** the audit_pending_events row this event was chained from (reads), null for events appended chained */
+    pendingId: bigint('pending_id', { mode: 'number' }),
   },
-  (t) => [index('audit_events_project_idx').on(t.projectId, t.seq), index('audit_events_actor_idx').on(t.actorId, t.seq)],
+  (t) => [
+    index('audit_events_project_idx').on(t.projectId, t.seq),
+    index('audit_events_actor_idx').on(t.actorId, t.seq),
+    uniqueIndex('audit_events_pending_id_idx').on(t.pendingId),
+  ],
 );
 export type AuditEvent = typeof auditEvents.$inferSelect;
+
+/**
+ * Audit events of reads, written durably in the request's transaction without the chain lock, and
+ * moved into the chain in order by the chainer (lib/audit/chain-pending-audit-events.ts). A trigger
+ * refuses UPDATE and TRUNCATE, and DELETE of a row that is not yet in the chain.
+ */
+export const auditPendingEvents = pgTable(
+  'audit_pending_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true, mode: 'date', precision: 3 }).notNull(),
+    actorId: uuid('actor_id'),
+    actorLabel: text('actor_label').notNull(),
+    action: text('action').notNull(),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    projectId: uuid('project_id'),
+    outcome: auditOutcomeEnum('outcome').notNull(),
+    requestId: text('request_id').notNull(),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [index('audit_pending_events_project_idx').on(t.projectId, t.id), index('audit_pending_events_actor_idx').on(t.actorId, t.id)],
+);
+export type AuditPendingEvent = typeof auditPendingEvents.$inferSelect;

@@ -10,6 +10,7 @@ import { seedDemo } from '../platform/seed-demo';
 import { createScratchDatabase } from '../../test/scratch-database';
 import { getStorage } from '../storage/s3-client';
 import { appendAuditEvent } from './append-audit-event';
+import { appendPendingAuditEvent } from './append-pending-audit-event';
 import { verifyAuditChain } from './verify-audit-chain';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -93,10 +94,12 @@ describe('audit log', () => {
     expect(rows[0].n).toBe(0);
   });
 
-  it('`segflow audit verify` passes, then names the event whose payload was changed in SQL', async () => {
+  it('`segflow audit verify` passes (a read not yet chained is pending, not tampering), then names the event whose payload was changed in SQL', async () => {
+    await db.transaction((tx) => appendPendingAuditEvent(tx, { actorLabel: 'r', action: 'test.read', outcome: 'success', requestId: 'p1' }));
     const ok = await cli(['audit', 'verify'], scratch.url);
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/audit chain intact: 13 events/);
+    expect(ok.stdout).toMatch(/1 more events recorded and pending \(not yet linked into the chain/);
 
     // Tampering needs a superuser who switches triggers off: exactly what the app must never be.
     await sql.begin(async (tx) => {

@@ -12,10 +12,12 @@ import { auditCheckpointKey } from '../storage/keys';
 import { putObjectOnce, type BucketRef } from '../storage/put-object-once';
 import { getStorage } from '../storage/s3-client';
 import { appendAuditEvent } from './append-audit-event';
+import { appendPendingAuditEvent } from './append-pending-audit-event';
 import { signAuditCheckpoint } from './audit-checkpoint';
 import { checkAuditCheckpoints } from './check-audit-checkpoints';
 import { checkpointDue, startAuditCheckpointer } from './audit-checkpointer';
 import { hashAuditEvent, GENESIS_HASH } from './event-hash';
+import { countPendingAuditEvents } from './list-audit-events';
 import { verifyAuditChain } from './verify-audit-chain';
 import { writeAuditCheckpoint } from './write-audit-checkpoint';
 
@@ -202,6 +204,23 @@ describe('the checkpointer', () => {
       const res = await checkAuditCheckpoints(t.db, t.opts);
       expect(res).toMatchObject({ ok: true, newest: { seq: 4 } });
       expect(res.checkpoints).toBeGreaterThanOrEqual(1);
+    } finally {
+      await t.sql.end();
+      await t.scratch.drop();
+    }
+  });
+
+  it('links pending reads into the chain and signs a checkpoint that covers them', async () => {
+    const t = await setup();
+    try {
+      await t.append(1);
+      for (let i = 0; i < 3; i++)
+        await t.db.transaction((tx) => appendPendingAuditEvent(tx, { actorLabel: 'r', action: 'test.read', outcome: 'success', requestId: `p${i}` }));
+      const checkpointer = startAuditCheckpointer(() => t.db, { signingKey: platform, bucket: t.bucket, every: 1000, intervalS: 3600, chainMs: 50 });
+      await checkpointer.stop();
+      expect(await countPendingAuditEvents(t.db)).toBe(0);
+      expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true, events: 4 });
+      expect(await checkAuditCheckpoints(t.db, t.opts)).toMatchObject({ ok: true, newest: { seq: 4 } });
     } finally {
       await t.sql.end();
       await t.scratch.drop();

@@ -37,4 +37,22 @@ describe('API tokens', () => {
     expect(body.tokens.find((x) => x.name === 'listed')?.expiresAt).toBe(mine.expiresAt!.toISOString());
     expect(JSON.stringify(body)).not.toContain(mine.token);
   });
+
+  it('records the last use to the minute: the first use writes it, uses within the minute leave it', async () => {
+    const db = getDb();
+    const tp = await createTestProject(db);
+    const t = await createApiToken(db, { userId: tp.users.researcher.id, name: 'last-use' });
+    const lastUsed = async () => (await db.select({ at: apiTokens.lastUsedAt }).from(apiTokens).where(eq(apiTokens.id, t.id)))[0].at;
+    expect(await lastUsed()).toBeNull();
+    await findUserIdByToken(db, t.token);
+    const first = await lastUsed();
+    expect(first).toBeInstanceOf(Date);
+    await findUserIdByToken(db, t.token);
+    expect(await lastUsed()).toEqual(first);
+    // a use more than a minute after the recorded one moves it
+    const old = new Date(Date.now() - 120_000);
+    await db.update(apiTokens).set({ lastUsedAt: old }).where(eq(apiTokens.id, t.id));
+    await findUserIdByToken(db, t.token);
+    expect((await lastUsed())!.getTime()).toBeGreaterThan(old.getTime());
+  });
 });

@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { appendAuditEvent } from '../audit/append-audit-event';
+import { appendAuditEvent, type NewAuditEvent } from '../audit/append-audit-event';
+import { appendPendingAuditEvent } from '../audit/append-pending-audit-event';
 import { auditedRecently } from '../audit/audited-recently';
 import { getDb, type Db, type Tx } from '../db';
 import { AppError, isAppError } from '../errors';
 import { resolveActor, type Actor } from './actor';
 import { authorize, type Authorized } from './authorize';
-import type { Permission } from './permissions';
+import { isReadPermission, type Permission } from './permissions';
 
 /**
  * The one path every route handler and server action takes, in this order:
  * session → input validation (zod) → permission on the target project/row → work → audit event.
- * The work and its audit event share one transaction; a refusal is audited on its own.
+ * The work and its audit event share one transaction; a refusal is audited on its own. Events of
+ * reads are recorded pending (no global lock; chained in order afterwards), all others chained at once.
  */
 export interface GuardSpec<I> {
   /** audit action name, e.g. 'upload.create' */
@@ -74,6 +76,9 @@ export async function runGuarded<I, O>(spec: GuardSpec<I>, headers: Headers, raw
     targetId: target.id,
     requestId,
   };
+  const audit = async (tx: Tx, e: NewAuditEvent): Promise<void> => {
+    await (isReadPermission(spec.permission) ? appendPendingAuditEvent(tx, e) : appendAuditEvent(tx, e));
+  };
 
   let authorized: Authorized;
   try {
@@ -81,7 +86,7 @@ export async function runGuarded<I, O>(spec: GuardSpec<I>, headers: Headers, raw
   } catch (err) {
     if (isAppError(err)) {
       await db.transaction((tx) =>
-        appendAuditEvent(tx, {
+        audit(tx, {
           ...base,
           // a refusal inside a project the caller belongs to shows in that project's log
           projectId: typeof err.details?.projectId === 'string' ? err.details.projectId : null,
@@ -98,7 +103,7 @@ export async function runGuarded<I, O>(spec: GuardSpec<I>, headers: Headers, raw
       const ctx: GuardContext<I> = { ...authorized, actor, input, tx, requestId, auditDetails: {} };
       const out = await work(ctx);
       if (spec.auditOncePerS && (await auditedRecently(tx, { ...base, actorId: actor.userId, seconds: spec.auditOncePerS }))) return out;
-      await appendAuditEvent(tx, {
+      await audit(tx, {
         ...base,
         projectId: authorized.project?.id ?? null,
         outcome: 'success',
@@ -108,7 +113,7 @@ export async function runGuarded<I, O>(spec: GuardSpec<I>, headers: Headers, raw
     });
   } catch (err) {
     await db.transaction((tx) =>
-      appendAuditEvent(tx, {
+      audit(tx, {
         ...base,
         projectId: authorized.project?.id ?? null,
         outcome: 'failure',

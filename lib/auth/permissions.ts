@@ -51,6 +51,14 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: [...PERMISSIONS],
 };
 
+/**
+ * Permissions that only read (`…:read`): their audit events are recorded pending, without the chain
+ * lock, and chained in order afterwards (lib/audit/append-pending-audit-event.ts).
+ */
+export function isReadPermission(p: Permission): boolean {
+  return p.endsWith(':read');
+}
+
 export function can(role: Role | null | undefined, permission: Permission): boolean {
   return role != null && ROLE_PERMISSIONS[role].includes(permission);
 }

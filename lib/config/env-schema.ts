@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -11,6 +12,11 @@ import { z } from 'zod';
 const text = () => z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
 const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.preprocess((v) => (v === '' || v === undefined ? undefined : Number(v)), z.number().int().min(min).max(max).default(def));
+/**
+ * Connections per process: 2 per core + 1 (PostgreSQL's rule of thumb for a pool), at least 5. Reads
+ * no longer queue on the audit chain lock, so the pool is what bounds concurrent requests.
+ */
+export const DEFAULT_POOL_MAX = Math.max(5, 2 * availableParallelism() + 1);
 const bool = (def: boolean) =>
   z.preprocess(
     (v) => (v === '' || v === undefined ? undefined : v),
@@ -31,7 +37,7 @@ export const ZEnv = z.object({
   NODE_ENV: text(),
   // database
   DATABASE_URL: text(),
-  DATABASE_POOL_MAX: int(5, 1, 1000),
+  DATABASE_POOL_MAX: int(DEFAULT_POOL_MAX, 1, 1000),
   // object store (ADR-02: the one bucket)
   S3_ENDPOINT: text(),
   S3_BUCKET: text(),

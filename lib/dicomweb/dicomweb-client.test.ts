@@ -23,6 +23,7 @@ import { listStudyDicomSeries } from './list-study-dicom-series';
 import { dicomwebClient } from './test/dicomweb-client-types';
 import { dicomwebRoutes } from './test/dicomweb-routes';
 import { seedDeidentifiedSeries } from './test/seed-deidentified-series';
+import { chainPendingAuditEvents } from '@/lib/audit/chain-pending-audit-events';
 
 const sha = (b: Uint8Array | ArrayBuffer) =>
   createHash('sha256')
@@ -189,6 +190,8 @@ describe('DICOMweb with dicomweb-client', () => {
     const c = client(project.users.admin.token);
     for (let i = 0; i < 3; i++) await c.searchForSeries({ studyInstanceUID: seeded.studyInstanceUid });
     await c.retrieveSeries({ studyInstanceUID: seeded.studyInstanceUid, seriesInstanceUID: seeded.seriesInstanceUid });
+    // reads are recorded pending in their own transaction; the chainer links them into the chain
+    await chainPendingAuditEvents(getDb());
     const events = await getDb()
       .select()
       .from(auditEvents)

@@ -14,6 +14,7 @@ import { newRun } from '@/test/endpoint-matrix';
 import type { Role } from '@/lib/auth/permissions';
 import type { RunImagesDto } from './schemas';
 import { seedRunWithImages, type SeededRun } from './test/seed-run-images';
+import { chainPendingAuditEvents } from '@/lib/audit/chain-pending-audit-events';
 
 let tp: TestProject;
 let seeded: SeededRun;
@@ -95,6 +96,8 @@ describe('GET /api/runs/:run/images', () => {
   it('names every presigned key in the audit event', async () => {
     const requestId = `images-${Date.now()}`;
     await images('operator', seeded.run.id, requestId);
+    // reads are recorded pending in their own transaction; the chainer links them into the chain
+    await chainPendingAuditEvents(getDb());
     const [event] = await getDb()
       .select()
       .from(auditEvents)

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Forbidden } from '@/components/ui/forbidden';
-import { listAuditEvents } from '@/lib/audit/list-audit-events';
+import { countPendingAuditEvents, listAuditEvents } from '@/lib/audit/list-audit-events';
 import { verifyAuditChain } from '@/lib/audit/verify-audit-chain';
 import { loadGuarded, requirePageActor } from '@/lib/auth/page';
 import { pickProject } from '@/lib/projects/pick-project';
@@ -13,15 +13,21 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     { action: 'audit.view', permission: 'audit:read', input: z.object({ project: z.string().nullable() }), project: (i) => i.project },
     { project },
     // the chain is verified whole (its hashes span projects); only this project's events are listed
-    async (ctx) => ({ slug: ctx.project!.slug, events: await listAuditEvents(ctx.tx, { projectId: ctx.project!.id }), chain: await verifyAuditChain(ctx.tx) }),
+    async (ctx) => ({
+      slug: ctx.project!.slug,
+      events: await listAuditEvents(ctx.tx, { projectId: ctx.project!.id }),
+      chain: await verifyAuditChain(ctx.tx),
+      pending: await countPendingAuditEvents(ctx.tx),
+    }),
   );
   if (!res.ok) return <Forbidden message={res.message} />;
-  const { slug, events, chain } = res.data;
+  const { slug, events, chain, pending } = res.data;
   return (
     <>
       <h1>Audit log · {slug}</h1>
       <p data-testid="chain-status" className={chain.ok ? 'ok' : 'error'}>
         {chain.ok ? `Hash chain intact (${chain.events} events).` : `Hash chain broken at event ${chain.badSeq}: ${chain.problem}`}
+        {pending > 0 ? ` ${pending} recent ${pending === 1 ? 'read is' : 'reads are'} recorded and waiting to be linked into the chain.` : ''}
       </p>
       {events.length === 0 ? (
         <EmptyState title="No events">Every sign-in-protected action is recorded here.</EmptyState>
@@ -40,14 +46,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </thead>
           <tbody>
             {events.map((e) => (
-              <tr key={e.seq}>
-                <td>{e.seq}</td>
+              <tr key={e.key}>
+                <td>{e.seq ?? 'pending'}</td>
                 <td>{e.at.toISOString().replace('T', ' ').slice(0, 19)}</td>
                 <td>{e.actorLabel}</td>
                 <td className="mono">{e.action}</td>
                 <td className="mono">{e.targetType ? `${e.targetType}:${e.targetId ?? ''}` : ''}</td>
                 <td className={e.outcome === 'success' ? 'ok' : 'error'}>{e.outcome}</td>
-                <td className="mono">{e.hash.slice(0, 12)}</td>
+                <td className="mono">{e.hash ? e.hash.slice(0, 12) : 'not yet chained'}</td>
               </tr>
             ))}
           </tbody>

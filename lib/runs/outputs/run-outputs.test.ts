@@ -17,6 +17,7 @@ import { routeRequest, startRouteServer } from '@/test/route-server';
 import { runCli } from '@/test/run-cli';
 import { createTestProject, type TestProject } from '@/test/test-project';
 import type { RunOutputDto } from './list-run-outputs';
+import { chainPendingAuditEvents } from '@/lib/audit/chain-pending-audit-events';
 
 /**
  * Results out: GET /api/runs/:run/outputs (presigned links, the access table, the audit log) and
@@ -60,6 +61,8 @@ describe('results out', () => {
     expect(researcher.body.outputs.map((o) => o.file)).toEqual(['mask.nii.gz']);
     expect((await list(tp.users.reviewer.token)).status).toBe(403);
     expect((await list(tp.outsider.token)).status).toBe(404);
+    // reads are recorded pending in their own transaction; the chainer links them into the chain
+    await chainPendingAuditEvents(getDb());
     const [event] = await getDb()
       .select()
       .from(auditEvents)

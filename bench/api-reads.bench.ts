@@ -1,0 +1,160 @@
+/**
+ * `npm run bench api-reads`: GET run detail (app/api/runs/[run]/route.ts, the real route handler,
+ * in-process) with 20 concurrent clients on the PostgreSQL of DATABASE_URL (migrated here; a test
+ * project and run are added to it). Baseline in the same run, on the same pool: the path before reads
+ * left the chain lock — the same actor resolution, authorisation and run query, with the audit event
+ * appended to the hash chain under the global advisory lock in the request's transaction. While the
+ * route is measured, a chainer links the pending events every second, as the executor does. Rounds
+ * alternate (baseline, route, baseline, route) so a noisy machine hurts both alike; the load average
+ * is printed with the numbers. Not part of CI.
+ */
+import { loadavg } from 'node:os';
+import { NextResponse } from 'next/server';
+import * as runRoute from '../app/api/runs/[run]/route';
+import { appendAuditEvent } from '../lib/audit/append-audit-event';
+import { chainPendingAuditEvents } from '../lib/audit/chain-pending-audit-events';
+import { countPendingAuditEvents } from '../lib/audit/list-audit-events';
+import { resolveActor } from '../lib/auth/actor';
+import { authorize } from '../lib/auth/authorize';
+import { can } from '../lib/auth/permissions';
+import { config } from '../lib/config';
+import { closeDb, getDb } from '../lib/db';
+import { migrateDatabase } from '../lib/platform/migrate';
+import { getRun, projectOfRun } from '../lib/runs/get-run';
+import { seedRunWithImages } from '../lib/viewer/test/seed-run-images';
+import { createTestProject } from '../test/test-project';
+import type { BenchLine } from './harness';
+
+export const onlyWhenNamed = true;
+
+const CLIENTS = 20;
+const PER_CLIENT = Number(process.env.BENCH_REQUESTS_PER_CLIENT ?? 25);
+const ROUNDS = 2;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** `CLIENTS` clients, each sending `PER_CLIENT` requests one after another; latencies in ms and the wall time. */
+async function load(request: () => Promise<Response>): Promise<{ latencies: number[]; wallMs: number }> {
+  const latencies: number[] = [];
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      for (let i = 0; i < PER_CLIENT; i++) {
+        const s = performance.now();
+        const res = await request();
+        if (res.status !== 200) throw new Error(`GET run detail answered ${res.status}: ${await res.text()}`);
+        await res.arrayBuffer();
+        latencies.push(performance.now() - s);
+      }
+    }),
+  );
+  return { latencies, wallMs: performance.now() - t0 };
+}
+
+const load1 = () => loadavg()[0].toFixed(1);
+
+export async function run(): Promise<BenchLine[]> {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('api-reads bench: set DATABASE_URL to a PostgreSQL database (it is migrated and a test project is added)');
+  await migrateDatabase(url);
+  const db = getDb();
+  const tp = await createTestProject(db);
+  const { run: seeded } = await seedRunWithImages(db, tp);
+  const runId = seeded.id;
+  const headers = () => new Headers({ authorization: `Bearer ${tp.users.researcher.token}` });
+  const requestUrl = `http://segflow.bench/api/runs/${runId}`;
+
+  const viaRoute = () => runRoute.GET(new Request(requestUrl, { headers: headers() }), { params: Promise.resolve({ run: runId }) });
+  // the guard's path before this change, for this route: one chained append under the global lock
+  const viaChainLock = async () => {
+    const h = headers();
+    const actor = await resolveActor(db, h);
+    if (!actor) throw new Error('bench token not accepted');
+    const authorized = await authorize(db, actor, 'run:read', await projectOfRun(db, runId));
+    const body = await db.transaction(async (tx) => {
+      const out = { run: await getRun(tx, { runId, projectId: authorized.project!.id, seeShadow: can(authorized.role, 'promotion:read') }) };
+      await appendAuditEvent(tx, {
+        actorId: actor.userId,
+        actorLabel: actor.email,
+        action: 'run.read',
+        targetType: 'run',
+        targetId: runId,
+        projectId: authorized.project!.id,
+        outcome: 'success',
+        requestId: crypto.randomUUID(),
+      });
+      return out;
+    });
+    return NextResponse.json(body);
+  };
+
+  // warm both paths (module loading, prepared statements)
+  for (let i = 0; i < 5; i++) {
+    await (await viaRoute()).arrayBuffer();
+    await (await viaChainLock()).arrayBuffer();
+  }
+  await chainPendingAuditEvents(db);
+
+  const before = load1();
+  const base: { latencies: number[]; wallMs: number } = { latencies: [], wallMs: 0 };
+  const next: { latencies: number[]; wallMs: number } = { latencies: [], wallMs: 0 };
+  for (let r = 0; r < ROUNDS; r++) {
+    const b = await load(viaChainLock);
+    base.latencies.push(...b.latencies);
+    base.wallMs += b.wallMs;
+    let chaining = true;
+    const chainer = (async () => {
+      while (chaining) {
+        await chainPendingAuditEvents(db);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    })();
+    const n = await load(viaRoute);
+    chaining = false;
+    await chainer;
+    next.latencies.push(...n.latencies);
+    next.wallMs += n.wallMs;
+  }
+  const pendingLeft = await countPendingAuditEvents(db);
+  await chainPendingAuditEvents(db);
+  console.log(
+    `api-reads: ${CLIENTS} clients × ${PER_CLIENT} requests × ${ROUNDS} rounds per path, pool ${config().database.poolMax}; load average ${before} → ${load1()}; ${pendingLeft} events pending at the end (then chained)`,
+  );
+  await closeDb();
+
+  base.latencies.sort((a, b) => a - b);
+  next.latencies.sort((a, b) => a - b);
+  const rps = (x: typeof base) => x.latencies.length / (x.wallMs / 1000);
+  return [
+    {
+      name: 'api-reads: GET run detail, 20 clients, throughput',
+      value: rps(next),
+      unit: 'req/s',
+      ratios: [{ against: `chained audit append under the global lock (${rps(base).toFixed(1)} req/s)`, ratio: rps(next) / rps(base), target: '≥ 5x' }],
+    },
+    {
+      name: 'api-reads: GET run detail, 20 clients, p95',
+      value: percentile(next.latencies, 95),
+      unit: 'ms',
+      ratios: [
+        {
+          against: `p95 under the global lock (${percentile(base.latencies, 95).toFixed(1)} ms)`,
+          ratio: percentile(next.latencies, 95) / percentile(base.latencies, 95),
+        },
+      ],
+    },
+    {
+      name: 'api-reads: GET run detail, 20 clients, p50',
+      value: percentile(next.latencies, 50),
+      unit: 'ms',
+      ratios: [
+        {
+          against: `p50 under the global lock (${percentile(base.latencies, 50).toFixed(1)} ms)`,
+          ratio: percentile(next.latencies, 50) / percentile(base.latencies, 50),
+        },
+      ],
+    },
+  ];
+}
