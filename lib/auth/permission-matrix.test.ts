@@ -22,7 +22,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { and, eq, inArray } from 'drizzle-orm';
 import { encode } from 'next-auth/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents, memberships, runs, users } from '@/db/schema';
+import { auditEvents, auditPendingEvents, memberships, runs, users } from '@/db/schema';
 import { closeDb, getDb } from '../db';
 import { createTestProject, type TestProject } from '../../test/test-project';
 import { signInWithPassword } from '../../test/session-sign-in';
@@ -157,10 +157,17 @@ describe('permission matrix', () => {
    * caller is written as denied; nobody (401) leaves nothing to attribute.
    */
   async function auditMismatch(ep: Endpoint, row: MatrixRow, method: string, status: number, requestId: string): Promise<string | null> {
-    const events = await getDb()
-      .select({ action: auditEvents.action, outcome: auditEvents.outcome, projectId: auditEvents.projectId })
-      .from(auditEvents)
-      .where(eq(auditEvents.requestId, requestId));
+    // reads are recorded pending and chained later (lib/audit/chain-pending-audit-events.ts): an event is in one of the two tables
+    const events = [
+      ...(await getDb()
+        .select({ action: auditEvents.action, outcome: auditEvents.outcome, projectId: auditEvents.projectId })
+        .from(auditEvents)
+        .where(eq(auditEvents.requestId, requestId))),
+      ...(await getDb()
+        .select({ action: auditPendingEvents.action, outcome: auditPendingEvents.outcome, projectId: auditPendingEvents.projectId })
+        .from(auditPendingEvents)
+        .where(eq(auditPendingEvents.requestId, requestId))),
+    ];
     const action = guardMetaOf(ep.fn)?.action;
     const changes = ep.kind === 'action' || (method !== 'GET' && method !== 'HEAD');
     if (status === successOf(row) && changes) {
