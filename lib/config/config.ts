@@ -24,7 +24,7 @@ export interface S3Settings {
   secretAccessKey?: string;
   kmsKeyId?: string;
   forcePathStyle: boolean;
-  /** true when the store keeps object versions (s3rver does not) */
+  /** the bucket must have versioning Enabled (ADR-02; S3_VERSIONED, default true): health is not ok otherwise */
   versioned: boolean;
 }
 

@@ -64,7 +64,7 @@ export function s3Settings(): S3Settings | null {
   const fromEnv = config().s3;
   if (fromEnv) return fromEnv;
   const rt = readRuntimeFile()?.s3;
-  return rt ? { ...rt, forcePathStyle: true, versioned: false } : null;
+  return rt ? { ...rt, forcePathStyle: true, versioned: true } : null;
 }
 
 /** SEGFLOW_URL, else the running embedded app's, else the default port */

@@ -119,7 +119,7 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
       S3_REGION: 'us-east-1',
       S3_ACCESS_KEY_ID: EMBEDDED_S3_CREDENTIALS.accessKeyId,
       S3_SECRET_ACCESS_KEY: EMBEDDED_S3_CREDENTIALS.secretAccessKey,
-      S3_VERSIONED: 'false',
+      S3_VERSIONED: 'true',
     });
   }
   writeFileSync(runtimeFilePath(), `${JSON.stringify(runtime, null, 2)}\n`, { mode: 0o600 });
