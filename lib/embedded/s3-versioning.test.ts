@@ -124,6 +124,13 @@ describe('embedded S3: versioned bucket (ADR-02), through @aws-sdk/client-s3', (
     expect(await read(client, s3.bucket, 'c/seg.dcm')).toBe('kept');
   });
 
+  it('DELETE of a key that has no object still leaves a delete marker, as on S3', async () => {
+    const del = await client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: 'never/written/here.bin' }));
+    expect(del.DeleteMarker).toBe(true);
+    const versions = await client.send(new ListObjectVersionsCommand({ Bucket: s3.bucket, Prefix: 'never/' }));
+    expect(versions.DeleteMarkers).toMatchObject([{ Key: 'never/written/here.bin', VersionId: del.VersionId, IsLatest: true }]);
+  });
+
   it('DELETE of one version removes it for good and makes the previous one current', async () => {
     const v1 = await put('d/k', 'one');
     const v2 = await put('d/k', 'two');

@@ -180,6 +180,11 @@ export class ObjectVersions {
     }
   }
 
+  /** s3rver's deleteObject fails when the key's folder does not exist: only a current object is removed */
+  private async removeCurrent(bucket: string, key: string): Promise<void> {
+    if (await this.currentExists(bucket, key)) await this.store.deleteObject(bucket, key);
+  }
+
   /** An object stored before versioning was set, never yet versioned, becomes the `null` version. */
   private async adopt(bucket: string, key: string, index: KeyIndex): Promise<void> {
     if (index.versions.length === 0 && (await this.currentExists(bucket, key))) await this.snapshot(bucket, key, NULL_VERSION, index);
@@ -209,7 +214,7 @@ export class ObjectVersions {
     return this.withKey(bucket, key, async () => {
       const index = await this.readIndex(bucket, key);
       await this.adopt(bucket, key, index);
-      await this.store.deleteObject(bucket, key);
+      await this.removeCurrent(bucket, key);
       const marker: VersionEntry = { versionId: this.newId(status), deleteMarker: true, lastModified: new Date().toISOString(), size: 0, etag: '' };
       for (const v of index.versions.filter((x) => x.versionId === marker.versionId && !x.deleteMarker)) await this.removeFiles(bucket, key, v.versionId);
       index.versions = [marker, ...index.versions.filter((v) => v.versionId !== marker.versionId)];
@@ -245,7 +250,7 @@ export class ObjectVersions {
   }
 
   private async makeCurrent(bucket: string, key: string, entry: VersionEntry | undefined): Promise<void> {
-    if (!entry || entry.deleteMarker) return this.store.deleteObject(bucket, key);
+    if (!entry || entry.deleteMarker) return this.removeCurrent(bucket, key);
     const path = join(this.keyDir(bucket, key), entry.versionId);
     const objectPath = this.store.getResourcePath(bucket, key, 'object');
     const meta = JSON.parse(await readFile(`${path}.json`, 'utf8')) as { metadata: Record<string, string>; etag: string };
