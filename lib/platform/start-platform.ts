@@ -126,7 +126,8 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
   // biome-ignore lint/style/noProcessEnv: this process's own later config() reads see the embedded database
   Object.assign(process.env, { DATABASE_URL: childEnv.DATABASE_URL });
 
-  await migrateDatabase(databaseUrl);
+  // as the schema owner when SEGFLOW_MIGRATE_DATABASE_URL names one; the app and executor then act as SEGFLOW_DB_ROLE
+  await migrateDatabase(cfg.database.migrateUrl ?? databaseUrl);
   const demo = runtime.databaseUrl !== undefined || cfg.demo.seedExternal;
   if (demo) {
     const seeded = await seedDemo(getDb(), { tokensFile: join(dir, 'demo-tokens.json') });
