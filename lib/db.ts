@@ -22,7 +22,10 @@ export function getDb(): Db {
   if (cached?.url === url) return cached.db;
   // 2 per core + 1 (at least 5; DATABASE_POOL_MAX): the embedded PGlite serves one statement at a
   // time anyway, and a PostgreSQL server is shared with the other processes (CLI, steps).
-  const sql = postgresClient(url, { max: config().database.poolMax, onnotice: () => {} });
+  // every connection acts as the app's role (SEGFLOW_DB_ROLE), which owns no table: set at start-up,
+  // so no statement runs before it. The embedded PGlite has one session for all and ignores it.
+  const role = config().database.appRole;
+  const sql = postgresClient(url, { max: config().database.poolMax, onnotice: () => {}, ...(role ? { connection: { role } } : {}) });
   cached = { url, sql, db: drizzle(sql, { schema }) };
   return cached.db;
 }

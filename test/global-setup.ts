@@ -30,7 +30,7 @@ export default async function setup(): Promise<() => Promise<void>> {
     S3_REGION: 'us-east-1',
     S3_ACCESS_KEY_ID: EMBEDDED_S3_CREDENTIALS.accessKeyId,
     S3_SECRET_ACCESS_KEY: EMBEDDED_S3_CREDENTIALS.secretAccessKey,
-    S3_VERSIONED: 'false',
+    S3_VERSIONED: 'true',
     NEXTAUTH_SECRET: 'test-secret-not-for-production',
     SEGFLOW_DATA_DIR: join(dir, 'data'),
   });

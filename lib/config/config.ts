@@ -24,7 +24,7 @@ export interface S3Settings {
   secretAccessKey?: string;
   kmsKeyId?: string;
   forcePathStyle: boolean;
-  /** true when the store keeps object versions (s3rver does not) */
+  /** the bucket must have versioning Enabled (ADR-02; S3_VERSIONED, default true): health is not ok otherwise */
   versioned: boolean;
 }
 
@@ -38,8 +38,12 @@ export interface Config {
   nextRuntime?: string;
   /** NODE_ENV is `development` (next dev) */
   dev: boolean;
-  /** DATABASE_URL (databaseUrl() adds the embedded database's from the runtime file) */
-  database: { url?: string; poolMax: number };
+  /**
+   * DATABASE_URL (databaseUrl() adds the embedded database's from the runtime file); migrateUrl:
+   * SEGFLOW_MIGRATE_DATABASE_URL, the schema owner's (migrationUrl() falls back to the app's);
+   * appRole: the role every app connection acts as (SEGFLOW_DB_ROLE, default segflow_app; null: none)
+   */
+  database: { url?: string; migrateUrl?: string; appRole: string | null; poolMax: number };
   /** from S3_* / AWS_* when S3_ENDPOINT or S3_BUCKET is set (s3Settings() adds the embedded store) */
   s3?: S3Settings;
   /** how the CLI reaches the app: SEGFLOW_URL and SEGFLOW_TOKEN */
@@ -116,7 +120,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     ports: { app: e.PORT, embeddedS3: e.SEGFLOW_S3_PORT },
     nextRuntime: e.NEXT_RUNTIME,
     dev: e.NODE_ENV === 'development',
-    database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX },
+    database: {
+      url: e.DATABASE_URL,
+      migrateUrl: e.SEGFLOW_MIGRATE_DATABASE_URL,
+      appRole: e.SEGFLOW_DB_ROLE === 'none' ? null : e.SEGFLOW_DB_ROLE,
+      poolMax: e.DATABASE_POOL_MAX,
+    },
     s3,
     api: { url: e.SEGFLOW_URL, token: e.SEGFLOW_TOKEN },
     auth: {

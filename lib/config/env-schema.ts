@@ -37,6 +37,16 @@ export const ZEnv = z.object({
   NODE_ENV: text(),
   // database
   DATABASE_URL: text(),
+  /** the schema owner's connection for migrations, where it is not DATABASE_URL's (default: DATABASE_URL) */
+  SEGFLOW_MIGRATE_DATABASE_URL: text(),
+  /** the role the app's connections act as (created and granted DML by the migrations); `none`: the login role as it is */
+  SEGFLOW_DB_ROLE: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a lower-case PostgreSQL role name (letters, digits, _) or none' })
+      .default('segflow_app'),
+  ),
   DATABASE_POOL_MAX: int(DEFAULT_POOL_MAX, 1, 1000),
   // object store (ADR-02: the one bucket)
   S3_ENDPOINT: text(),

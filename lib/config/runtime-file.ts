@@ -59,12 +59,17 @@ export function databaseUrl(): string | null {
   return config().database.url ?? readRuntimeFile()?.databaseUrl ?? null;
 }
 
+/** where migrations run: SEGFLOW_MIGRATE_DATABASE_URL (the schema owner), else the app's database */
+export function migrationUrl(): string | null {
+  return config().database.migrateUrl ?? databaseUrl();
+}
+
 /** S3_* settings, else the running embedded S3 server's */
 export function s3Settings(): S3Settings | null {
   const fromEnv = config().s3;
   if (fromEnv) return fromEnv;
   const rt = readRuntimeFile()?.s3;
-  return rt ? { ...rt, forcePathStyle: true, versioned: false } : null;
+  return rt ? { ...rt, forcePathStyle: true, versioned: true } : null;
 }
 
 /** SEGFLOW_URL, else the running embedded app's, else the default port */

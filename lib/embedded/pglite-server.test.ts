@@ -43,4 +43,33 @@ describe('embedded PGlite over the wire', () => {
     await a.end();
     await b.end();
   });
+
+  it('ends a connection that holds a transaction open while others wait; the others go on, the holder gets a clear error', async () => {
+    const limited = await startEmbeddedDatabase({ dir: join(dir, 'limited'), port: await freePort(), holdLimitMs: 300 });
+    const holder = postgres(limited.url, { max: 1, onnotice: () => {} });
+    const other = postgres(limited.url, { max: 1, onnotice: () => {} });
+    try {
+      await holder`create table held (id int)`;
+      let otherAnswered!: Promise<unknown>;
+      const held = holder.begin(async (tx) => {
+        await tx`insert into held values (1)`;
+        // another client asks while this transaction is open and idle; it must be answered before
+        // this one goes on (or this test hangs: the freeze of issue 16)
+        otherAnswered = other`select count(*)::int as n from held`;
+        const [{ n }] = (await otherAnswered) as { n: number }[];
+        expect(n).toBe(0);
+        await tx`insert into held values (2)`;
+      });
+      await expect(held).rejects.toThrow(/terminating connection: it held the embedded database for 0\.3 s .* its transaction was rolled back/);
+      // nothing of the ended transaction was kept; the others and new connections work on
+      expect(await other`select count(*)::int as n from held`).toEqual([{ n: 0 }]);
+      const fresh = postgres(limited.url, { max: 1, onnotice: () => {} });
+      expect(await fresh`insert into held values (3) returning id`).toEqual([{ id: 3 }]);
+      await fresh.end({ timeout: 1 });
+    } finally {
+      await holder.end({ timeout: 1 });
+      await other.end({ timeout: 1 });
+      await limited.close();
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { StatementBatchQueue } from './statement-batch-queue';
 
@@ -22,8 +23,15 @@ const SOCKET_PORT = 5432;
 // sockaddr_un.sun_path is 108 bytes on Linux (104 on macOS)
 const MAX_SOCKET_PATH = 100;
 
+/**
+ * How long one connection may hold the database idle while others wait (an open BEGIN in psql):
+ * generous, because some transactions wait on the store between statements (an upload read back to
+ * check its SHA-256), and ending one of those fails that request.
+ */
+export const DEFAULT_HOLD_LIMIT_MS = 30_000;
+
 export async function startEmbeddedDatabase(
-  opts: { dir: string } & ({ port: number; socketDir?: never } | { socketDir: string; port?: never }),
+  opts: { dir: string; holdLimitMs?: number } & ({ port: number; socketDir?: never } | { socketDir: string; port?: never }),
 ): Promise<EmbeddedDatabase> {
   mkdirSync(opts.dir, { recursive: true });
   let listen: { host: string; port: number } | { path: string };
@@ -47,7 +55,15 @@ export async function startEmbeddedDatabase(
   const db = await PGlite.create(opts.dir);
   const server = new PGLiteSocketServer({ db, ...listen, maxConnections: 32 });
   // Handlers take the server's queue when a connection arrives, so replacing it before start is enough.
-  (server as unknown as { queryQueue: StatementBatchQueue }).queryQueue = new StatementBatchQueue(db);
+  // pglite-socket keeps its connection handlers in `handlers`, each with its `socket`: ending the socket
+  // (after what was written to it) closes the connection, and the handler cleans up on 'close'.
+  const internals = server as unknown as { queryQueue: StatementBatchQueue; handlers: Set<{ handlerId: number; socket: Socket | null }> };
+  internals.queryQueue = new StatementBatchQueue(db, {
+    holdLimitMs: opts.holdLimitMs ?? DEFAULT_HOLD_LIMIT_MS,
+    terminate: (id) => {
+      for (const h of internals.handlers) if (h.handlerId === id) h.socket?.end();
+    },
+  });
   await server.start();
   return {
     url,

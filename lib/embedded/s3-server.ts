@@ -3,15 +3,18 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { corsXml } from '../storage/bucket-cors';
+import { ObjectVersions, type VersioningStatus } from './s3/object-versions';
 import { storeGuard, type S3rverStoreLike } from './s3/store-guard';
 
 /**
- * The embedded default object store: s3rver (S3 protocol, on disk). It does not keep object versions,
- * so version ids are null on this store; production buckets have versioning on (ADR-02).
+ * The embedded default object store: s3rver (S3 protocol, on disk). Its bucket is created with
+ * versioning Enabled, as production buckets are (ADR-02), so every write has a version id.
  *
- * s3rver does not check SigV4 signatures, signed Content-Length or checksums, and lacks ListParts,
- * ListMultipartUploads and AbortMultipartUpload. `storeGuard` (lib/embedded/s3/) is put in front of
- * its routes so this store refuses what S3 and MinIO refuse, before anything is stored.
+ * s3rver does not check SigV4 signatures, signed Content-Length or checksums, lacks ListParts,
+ * ListMultipartUploads and AbortMultipartUpload, and keeps no object versions. `storeGuard`
+ * (lib/embedded/s3/) is put in front of its routes so this store refuses what S3 and MinIO refuse,
+ * before anything is stored, and keeps versions (PutBucketVersioning, versionId reads, ListObjectVersions,
+ * delete markers).
  */
 const require = createRequire(import.meta.url);
 // s3rver is CommonJS without types.
@@ -41,6 +44,8 @@ export async function startEmbeddedS3(opts: {
   corsOrigins: string[];
   /** let unsigned requests through (default: refused with 403, as a private S3 bucket does) */
   allowAnonymous?: boolean;
+  /** the bucket's versioning when it is created (default Enabled; an existing bucket keeps its own) */
+  versioning?: VersioningStatus | 'off';
 }): Promise<EmbeddedS3> {
   mkdirSync(opts.dir, { recursive: true });
   const server = new S3rver({
@@ -65,5 +70,8 @@ export async function startEmbeddedS3(opts: {
     }),
   );
   const { port } = await server.run();
+  const versions = new ObjectVersions(server.store);
+  const versioning = opts.versioning ?? 'Enabled';
+  if (versioning !== 'off' && !(await versions.status(opts.bucket))) await versions.setStatus(opts.bucket, versioning);
   return { endpoint: `http://127.0.0.1:${port}`, bucket: opts.bucket, close: () => server.close() };
 }

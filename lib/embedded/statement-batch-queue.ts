@@ -7,6 +7,13 @@ import type { PGlite } from '@electric-sql/pglite';
  * messages, so two connections' unnamed statements interleave ("bind message supplies 2 parameters,
  * but prepared statement requires 1"). This queue keeps one connection exclusive from its first
  * message until a Sync or simple Query ends its batch, and for as long as a transaction is open.
+ *
+ * One client must not freeze everyone: a connection that holds the database (an open transaction,
+ * or a batch it does not finish) and sends nothing for `holdLimitMs` while others wait is ended as
+ * PostgreSQL ends one past `idle_in_transaction_session_timeout`: its transaction is rolled back and
+ * the others go on; what it sends next is not run (it would run outside the transaction it thought it
+ * had) but answered with a FATAL error (25P03) saying why, and its connection is closed (`terminate`)
+ * once it goes quiet.
  */
 interface Item {
   handlerId: number;
@@ -26,18 +33,107 @@ function endsBatch(message: Uint8Array): boolean {
   return type === SYNC || type === QUERY || type === TERMINATE || type === 0;
 }
 
+/** An ErrorResponse message (severity FATAL) as the PostgreSQL protocol frames it. */
+export function fatalError(code: string, message: string): Uint8Array {
+  const fields = Buffer.concat([
+    ...[
+      ['S', 'FATAL'],
+      ['V', 'FATAL'],
+      ['C', code],
+      ['M', message],
+    ].map(([k, v]) => Buffer.concat([Buffer.from(k, 'ascii'), Buffer.from(v, 'utf8'), Buffer.from([0])])),
+    Buffer.from([0]),
+  ]);
+  const head = Buffer.alloc(5);
+  head[0] = 0x45; // 'E'
+  head.writeInt32BE(4 + fields.length, 1);
+  return new Uint8Array(Buffer.concat([head, fields]));
+}
+
+/** how long an ended connection may stay quiet before it is closed */
+const ENDED_QUIET_MS = 500;
+const READY_FOR_QUERY_IDLE = new Uint8Array([0x5a, 0, 0, 0, 5, 0x49]); // 'Z', length 5, 'I'
+
+export interface HoldLimit {
+  /** how long a connection may hold the database without sending anything while others wait */
+  holdLimitMs: number;
+  /** closes a connection (its socket) */
+  terminate: (handlerId: number) => void;
+}
+
 export class StatementBatchQueue {
   private queue: Item[] = [];
   private processing = false;
   private owner: number | null = null;
+  private holdTimer: NodeJS.Timeout | null = null;
+  /** connections ended for holding the database: the error their next message gets */
+  private readonly ended = new Map<number, Uint8Array>();
+  private readonly closeTimers = new Map<number, NodeJS.Timeout>();
 
-  constructor(private readonly db: PGlite) {}
+  constructor(
+    private readonly db: PGlite,
+    private readonly limit?: HoldLimit,
+  ) {}
 
   enqueue(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number> {
+    const ended = this.ended.get(handlerId);
+    if (ended) {
+      // nothing it sends runs; the batch it sends next is answered with the error (and ReadyForQuery,
+      // so a client such as postgres.js hands the error to the query), then its connection goes
+      if (!endsBatch(message)) return Promise.resolve(0);
+      onData(ended);
+      onData(READY_FOR_QUERY_IDLE);
+      this.closeWhenQuiet(handlerId);
+      return Promise.resolve(ended.length + READY_FOR_QUERY_IDLE.length);
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ handlerId, message, onData, resolve, reject });
       void this.process();
     });
+  }
+
+  /**
+   * An ended connection is closed once it has sent nothing for half a second: not at once, so that what
+   * its client sends after the error (postgres.js: a ROLLBACK) gets the same error, not a closed socket.
+   */
+  private closeWhenQuiet(handlerId: number): void {
+    const limit = this.limit;
+    if (!limit) return;
+    clearTimeout(this.closeTimers.get(handlerId));
+    const timer = setTimeout(() => {
+      this.closeTimers.delete(handlerId);
+      limit.terminate(handlerId);
+    }, ENDED_QUIET_MS);
+    timer.unref();
+    this.closeTimers.set(handlerId, timer);
+  }
+
+  /** Others wait while the owner sends nothing: end the owner when that lasts past the limit. */
+  private watchHold(): void {
+    if (!this.limit || this.holdTimer || this.owner === null) return;
+    const owner = this.owner;
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = null;
+      if (this.owner !== owner || this.processing || !this.queue.some((q) => q.handlerId !== owner) || this.queue.some((q) => q.handlerId === owner)) return;
+      void this.endOwner(owner);
+    }, this.limit.holdLimitMs);
+    this.holdTimer.unref();
+  }
+
+  private async endOwner(owner: number): Promise<void> {
+    const seconds = Math.round(this.limit!.holdLimitMs / 100) / 10;
+    this.ended.set(
+      owner,
+      fatalError(
+        '25P03',
+        `terminating connection: it held the embedded database for ${seconds} s without sending anything (an open transaction or an unfinished batch) while other connections waited; its transaction was rolled back`,
+      ),
+    );
+    this.clearQueueForHandler(owner);
+    if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
+    this.owner = null;
+    this.closeWhenQuiet(owner);
+    await this.process();
   }
 
   private async process(): Promise<void> {
@@ -46,7 +142,15 @@ export class StatementBatchQueue {
     try {
       while (this.queue.length > 0) {
         const index = this.owner === null ? 0 : this.queue.findIndex((q) => q.handlerId === this.owner);
-        if (index === -1) break; // the owning connection has not sent its next message yet
+        if (index === -1) {
+          // the owning connection has not sent its next message yet
+          this.watchHold();
+          break;
+        }
+        if (this.holdTimer) {
+          clearTimeout(this.holdTimer);
+          this.holdTimer = null;
+        }
         const item = this.queue.splice(index, 1)[0];
         let bytes = 0;
         try {
@@ -83,6 +187,9 @@ export class StatementBatchQueue {
 
   /** A connection that goes away mid-batch or mid-transaction must not block the others. */
   async clearTransactionIfNeeded(handlerId: number): Promise<void> {
+    this.ended.delete(handlerId);
+    clearTimeout(this.closeTimers.get(handlerId));
+    this.closeTimers.delete(handlerId);
     if (this.owner !== handlerId) return;
     if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
     this.owner = null;

@@ -13,7 +13,9 @@ import { newRun } from '@/test/endpoint-matrix';
 import { startRouteServer } from '@/test/route-server';
 import { createTestProject } from '@/test/test-project';
 import { closeDb, getDb } from '../db';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { putObject } from '../storage/objects';
+import { configuredBucket } from '../storage/put-object-once';
 import { derivedKey, manifestKey, rawPhiKey } from '../storage/keys';
 import type { TRunManifest } from './manifest-schema';
 import { signManifest } from './sign-manifest';
@@ -143,18 +145,30 @@ describe('the published manifest key', { timeout: 180_000 }, () => {
     expect(none.out.problem).toMatch(/^no platform key to check against: set SEGFLOW_URL/);
   });
 
-  it('--objects re-reads every object and names the one whose bytes changed', async () => {
+  it('--objects re-reads every object by its recorded version and names the one that differs', async () => {
     const { manifest, outputKey } = await storedManifest();
+    const recorded = manifest.steps[0].outputs[0];
+    expect(recorded.versionId).toMatch(/^[A-Za-z0-9_-]{32}$/);
     const file = write('objects.json', signManifest(manifest, platform));
+    // a manifest from a store without versions: its objects are read as they are now
+    const unversioned = structuredClone(manifest);
+    for (const ref of [...unversioned.inputs, ...unversioned.steps.flatMap((x) => x.outputs)]) ref.versionId = null;
+    const unversionedFile = write('objects-unversioned.json', signManifest(unversioned, platform));
     expect(await cli([file, '--objects'])).toMatchObject({ status: 0, out: { ok: true, objects: 2 } });
 
-    // one flipped byte in the mask, same size
+    // one flipped byte in the mask, same size: a new version; the recorded one is what is checked
     await putObject({ key: outputKey, body: Buffer.from('mask bytes, label 1 and 3') });
-    const flipped = await cli([file, '--objects']);
-    expect(flipped.status).toBe(1);
-    expect(flipped.out.problem).toMatch(
-      new RegExp(`^${outputKey}: sha256 [0-9a-f]{64} in the store, the manifest records ${manifest.steps[0].outputs[0].sha256}$`),
-    );
+    const [byVersion, byKey] = await Promise.all([cli([file, '--objects']), cli([unversionedFile, '--objects'])]);
+    expect(byVersion).toMatchObject({ status: 0, out: { ok: true, objects: 2 } });
+    expect(byKey.status).toBe(1);
+    expect(byKey.out.problem).toMatch(new RegExp(`^${outputKey}: sha256 [0-9a-f]{64} in the store, the manifest records ${recorded.sha256}$`));
+
+    // the recorded version itself removed from the store
+    const { client, bucket } = configuredBucket();
+    await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: outputKey, VersionId: recorded.versionId! }));
+    const gone = await cli([file, '--objects']);
+    expect(gone.status).toBe(1);
+    expect(gone.out.problem).toBe(`${outputKey} (version ${recorded.versionId}): missing from the store`);
   });
 
   it('a run id fetches the manifest from the app (operators and admins)', async () => {

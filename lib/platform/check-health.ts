@@ -1,4 +1,4 @@
-import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import { GetBucketVersioningCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { sql } from 'drizzle-orm';
 import { createRequire } from 'node:module';
 import { config } from '../config';
@@ -36,7 +36,14 @@ async function checkStorage(): Promise<ComponentHealth> {
   try {
     const { client, settings } = getStorage();
     await client.send(new HeadBucketCommand({ Bucket: settings.bucket }));
-    return { ok: true, detail: `bucket ${settings.bucket} reachable` };
+    if (!settings.versioned) return { ok: true, detail: `bucket ${settings.bucket} reachable (versioning not required: S3_VERSIONED=false)` };
+    const { Status } = await client.send(new GetBucketVersioningCommand({ Bucket: settings.bucket }));
+    if (Status !== 'Enabled')
+      return {
+        ok: false,
+        detail: `bucket ${settings.bucket}: versioning is ${Status ?? 'not enabled'}; segflow needs it Enabled (ADR-02) so that a run's outputs are served as they were written`,
+      };
+    return { ok: true, detail: `bucket ${settings.bucket} reachable, versioning Enabled` };
   } catch (err) {
     return { ok: false, detail: message(err) };
   }

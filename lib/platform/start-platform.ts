@@ -119,14 +119,15 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
       S3_REGION: 'us-east-1',
       S3_ACCESS_KEY_ID: EMBEDDED_S3_CREDENTIALS.accessKeyId,
       S3_SECRET_ACCESS_KEY: EMBEDDED_S3_CREDENTIALS.secretAccessKey,
-      S3_VERSIONED: 'false',
+      S3_VERSIONED: 'true',
     });
   }
   writeFileSync(runtimeFilePath(), `${JSON.stringify(runtime, null, 2)}\n`, { mode: 0o600 });
   // biome-ignore lint/style/noProcessEnv: this process's own later config() reads see the embedded database
   Object.assign(process.env, { DATABASE_URL: childEnv.DATABASE_URL });
 
-  await migrateDatabase(databaseUrl);
+  // as the schema owner when SEGFLOW_MIGRATE_DATABASE_URL names one; the app and executor then act as SEGFLOW_DB_ROLE
+  await migrateDatabase(cfg.database.migrateUrl ?? databaseUrl);
   const demo = runtime.databaseUrl !== undefined || cfg.demo.seedExternal;
   if (demo) {
     const seeded = await seedDemo(getDb(), { tokensFile: join(dir, 'demo-tokens.json') });

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { runs, storedObjects } from '@/db/schema';
 import type { DbOrTx } from '../db';
 import { AppError } from '../errors';
@@ -13,7 +13,18 @@ export async function readRunManifest(db: DbOrTx, p: { runId: string; projectId:
     .limit(1);
   if (!run) throw new AppError('not_found', `run ${p.runId} not found`);
   if (!run.key) throw new AppError('not_found', `run ${p.runId} has no manifest yet (it is written when the run finishes)`);
-  const [obj] = await db.select({ versionId: storedObjects.versionId }).from(storedObjects).where(eq(storedObjects.key, run.key)).limit(1);
+  const obj = await manifestObject(db, run.key);
   const bytes = await getObjectBytes({ key: run.key, versionId: obj?.versionId ?? null });
   return JSON.parse(Buffer.from(bytes).toString('utf8'));
+}
+
+/** The manifest object a run recorded (its version id and size), so it is read as it was written. */
+export async function manifestObject(db: DbOrTx, key: string): Promise<{ versionId: string | null; size: number } | null> {
+  const [obj] = await db
+    .select({ versionId: storedObjects.versionId, size: storedObjects.size })
+    .from(storedObjects)
+    .where(eq(storedObjects.key, key))
+    .orderBy(desc(storedObjects.createdAt))
+    .limit(1);
+  return obj ?? null;
 }

@@ -1,10 +1,11 @@
 import { NextResponse } from 'next/server';
-import { checkHealth } from '@/lib/platform/check-health';
+import { healthForCaller } from '@/lib/platform/health-for-caller';
 
-// Public by design: load balancers and `npm start` poll it. It reveals component status, no data.
+// Public by design: load balancers and `npm start` poll it. Anonymous callers get the status only;
+// signed-in callers also get each component's detail (lib/platform/health-for-caller.ts).
 export const dynamic = 'force-dynamic';
 
-export async function GET(): Promise<Response> {
-  const health = await checkHealth();
+export async function GET(req: Request): Promise<Response> {
+  const health = await healthForCaller(req.headers);
   return NextResponse.json(health, { status: health.ok ? 200 : 503 });
 }

@@ -10,7 +10,9 @@ import {
 } from './multipart-extensions';
 import { assembleUpload, storePart, type ObjectStoreLike, type PartChecksum } from './multipart-store';
 import { ReceivedBody, checkBody, digestsFor, uncheckedChecksum } from './request-body';
+import { ObjectVersions, type VersionedStoreLike } from './object-versions';
 import { S3StoreError } from './s3-error';
+import { versioningRoute } from './versioning-routes';
 import { headerMap, parseQuery, verifySigV4 } from './verify-sigv4';
 
 /** The parts of a Koa context this middleware uses (s3rver is a Koa app; koa has no types here). */
@@ -28,7 +30,7 @@ interface CorsRule {
   hasWildcardOrigin: boolean;
   exposeHeaders: string[];
 }
-export interface S3rverStoreLike extends ObjectStoreLike {
+export interface S3rverStoreLike extends ObjectStoreLike, VersionedStoreLike {
   getBucket(bucket: string): Promise<unknown>;
   getSubresource(bucket: string, key: undefined, type: 'cors'): Promise<{ matchRule(origin: string, method: string): CorsRule | undefined } | null>;
 }
@@ -65,14 +67,17 @@ function caseless(obj: Record<string, string | string[]>, name: string): string 
  * Koa middleware put in front of s3rver's routes: verifies SigV4 (presigned and header-signed),
  * checks bodies against their signed length and checksums before anything is stored, answers
  * the multipart operations s3rver lacks, and stores parts and assembles uploads itself
- * (`multipart-store.ts`: written once with the hashes already made here, atomically). CORS preflights pass untouched; refusals carry the bucket's
- * CORS headers so a browser sees the S3 error rather than a CORS failure.
+ * (`multipart-store.ts`: written once with the hashes already made here, atomically), and answers
+ * the versioning operations (`versioning-routes.ts`: versions kept beside s3rver's objects). CORS
+ * preflights pass untouched; refusals carry the bucket's CORS headers so a browser sees the S3 error
+ * rather than a CORS failure.
  */
 export function storeGuard(opts: StoreGuardOptions) {
   const loc: UploadsLocator = {
     uploadsDir: (bucket) => opts.store.getResourcePath(bucket, undefined, 'uploads'),
     bucketExists: async (bucket) => Boolean(await opts.store.getBucket(bucket)),
   };
+  const versions = new ObjectVersions(opts.store);
 
   async function corsHeaders(ctx: KoaContext, bucket: string): Promise<void> {
     const origin = ctx.get('origin');
@@ -156,15 +161,33 @@ export function storeGuard(opts: StoreGuardOptions) {
           const checked = await checkCompletion(loc, bucket, key, uploadId, body.text());
           if (checked) {
             const location = `http://${ctx.get('host')}${url.split('?')[0]}`;
+            let result = '';
+            const assemble = async () => {
+              result = await assembleUpload(opts.store, { bucket, key, uploadId, location, ...checked });
+              return true;
+            };
+            const versioning = await versions.status(bucket);
+            const versionId = versioning ? await versions.write(bucket, key, versioning, assemble) : await assemble();
+            if (versioning === 'Enabled' && typeof versionId === 'string') ctx.set('x-amz-version-id', versionId);
             await corsHeaders(ctx, bucket);
-            return xml(ctx, 200, await assembleUpload(opts.store, { bucket, key, uploadId, location, ...checked }));
+            return xml(ctx, 200, result);
           }
         }
         // s3rver reads the body from ctx.req: give it the checked bytes
         ctx.req = Object.assign(body.stream(), { headers: ctx.req.headers, url: ctx.req.url, method: ctx.req.method }) as unknown as IncomingMessage;
       }
 
-      await next();
+      const received = body;
+      const answered = await versioningRoute(ctx, versions, {
+        bucket,
+        key,
+        query,
+        headers,
+        bodyText: received ? () => received.text() : undefined,
+        bucketExists: () => loc.bucketExists(bucket),
+        next,
+      });
+      if (!answered) await next();
 
       if (method === 'PUT' && ctx.status === 200 && checksum) ctx.set(`x-amz-checksum-${checksum.algorithm}`, checksum.value);
     } catch (err) {

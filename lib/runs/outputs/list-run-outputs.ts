@@ -7,7 +7,7 @@ import { AppError } from '@/lib/errors';
 import { SHADOW_INFER_TASK } from '@/lib/pipeline/definition';
 import { stepOutput } from '@/lib/pipeline/steps';
 import { assertKeyAccess } from '@/lib/storage/assert-key-access';
-import { headObject } from '@/lib/storage/objects';
+import { manifestObject } from '@/lib/runs/read-run-manifest';
 import { presignGet } from '@/lib/storage/presign-get';
 
 /** how long a download link lives: long enough to fetch a mask, short enough to be useless when leaked */
@@ -52,13 +52,13 @@ export async function listRunOutputs(
     wanted.push({ file: 'comparison.json', what: 'shadow vs serving, per label', ref: stepOutput(steps.get('compare'), 'compare', 'metrics') });
   }
   if (run.manifestKey && run.manifestSha256) {
-    const head = await headObject(run.manifestKey);
+    const written = await manifestObject(db, run.manifestKey);
     // its sha256 is that of the signed content (what `segflow manifest verify` checks), not of the file's bytes
-    if (head)
+    if (written)
       wanted.push({
         file: 'manifest.json',
         what: 'signed run manifest',
-        ref: { key: run.manifestKey, versionId: head.versionId, size: head.size, sha256: run.manifestSha256 },
+        ref: { key: run.manifestKey, versionId: written.versionId, size: written.size, sha256: run.manifestSha256 },
       });
   }
   const out: RunOutputDto[] = [];

@@ -8,10 +8,11 @@ import * as outputsRoute from '@/app/api/runs/[run]/outputs/route';
 import * as logsRoute from '@/app/api/runs/[run]/steps/[step]/logs/route';
 import { saveStepLog } from '@/lib/runs/logs/save-step-log';
 import { StepLog } from '@/lib/runs/logs/step-log';
-import { auditEvents } from '@/db/schema';
+import { auditEvents, runSteps } from '@/db/schema';
+import { parseStepOutputs } from '@/db/schema/run-json';
 import { getDb } from '@/lib/db';
 import { writeSucceededManifest } from '@/lib/runs/finish-run';
-import { putObject } from '@/lib/storage/objects';
+import { getObjectBytes, putObject } from '@/lib/storage/objects';
 import { seedRunWithImages, type SeededRun } from '@/lib/viewer/test/seed-run-images';
 import { routeRequest, startRouteServer } from '@/test/route-server';
 import { runCli } from '@/test/run-cli';
@@ -95,8 +96,36 @@ describe('results out', () => {
     expect(r.stdout).toMatch(/ stderr +\{"model":"loaded"\}\n.* executor +attempt 1 succeeded\n$/);
   }, 120_000);
 
+  it("serves the run's own bytes after the mask object was overwritten (downloads go by version id)", async () => {
+    const [step] = await getDb()
+      .select()
+      .from(runSteps)
+      .where(and(eq(runSteps.runId, seeded.run.id), eq(runSteps.name, 'infer-serving')));
+    const recorded = parseStepOutputs(step)[0];
+    expect(recorded.versionId).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    const runBytes = await getObjectBytes({ key: seeded.keys.serving, versionId: recorded.versionId });
+    const replaced = await putObject({ key: seeded.keys.serving, body: new TextEncoder().encode('not the mask'), contentType: 'application/gzip' });
+    expect(replaced.versionId).not.toBe(recorded.versionId);
+
+    const out = join(mkdtempSync(join(tmpdir(), 'segflow-dl-')), 'results');
+    const r = await download(tp.users.operator.token, out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(Buffer.from(readFileSync(join(out, 'mask.nii.gz'))).equals(Buffer.from(runBytes))).toBe(true);
+    const link = (await list(tp.users.researcher.token)).body.outputs.find((o) => o.file === 'mask.nii.gz')!;
+    expect(Buffer.from(await (await fetch(link.url)).arrayBuffer()).equals(Buffer.from(runBytes))).toBe(true);
+  }, 120_000);
+
   it('refuses a file whose bytes are not what the manifest records: names it, writes nothing, exits 1', async () => {
-    await putObject({ key: seeded.keys.serving, body: new TextEncoder().encode('not the mask'), contentType: 'application/gzip' });
+    // the run record now names another version than the signed manifest does
+    const other = await putObject({ key: seeded.keys.serving, body: new TextEncoder().encode('still not the mask'), contentType: 'application/gzip' });
+    const [step] = await getDb()
+      .select()
+      .from(runSteps)
+      .where(and(eq(runSteps.runId, seeded.run.id), eq(runSteps.name, 'infer-serving')));
+    await getDb()
+      .update(runSteps)
+      .set({ outputs: parseStepOutputs(step).map((o) => ({ ...o, versionId: other.versionId })) })
+      .where(eq(runSteps.id, step.id));
     const out = join(mkdtempSync(join(tmpdir(), 'segflow-dl-')), 'results');
     const r = await download(tp.users.operator.token, out);
     expect(r.code).toBe(1);
