@@ -58,6 +58,7 @@ function expectDrawn(s: CanvasStats, what: string) {
   expect(s.width * s.height, `${what}: canvas size`).toBeGreaterThan(10_000);
   expect(s.lit / (s.width * s.height), `${what}: share of lit pixels`).toBeGreaterThan(0.05);
   expect(s.labelRed, `${what}: grey-matter coloured pixels`).toBeGreaterThan(500);
+  expect(s.labelBlue, `${what}: white-matter coloured pixels`).toBeGreaterThan(500);
 }
 
 test('the run page shows the serving mask over the volume; a reviewer compares live and shadow side by side and records a verdict', async ({

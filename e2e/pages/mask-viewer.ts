@@ -7,6 +7,8 @@ export interface CanvasStats {
   lit: number;
   /** pixels whose red clearly exceeds green and blue: the grey-matter label colour (205, 62, 78) over grey */
   labelRed: number;
+  /** pixels clearly blue: the white-matter label, drawn in the palette's blue (its model colour, white, has no contrast on grey) */
+  labelBlue: number;
   /** a cheap fingerprint of the pixels, to tell two renderings apart */
   hash: number;
 }
@@ -43,18 +45,20 @@ export class MaskViewerPanel {
       stages.map((stage) => {
         const canvas = stage.querySelector('canvas');
         const ctx = canvas?.getContext('2d', { willReadFrequently: true });
-        if (!canvas || !ctx) return { width: 0, height: 0, lit: 0, labelRed: 0, hash: 0 };
+        if (!canvas || !ctx) return { width: 0, height: 0, lit: 0, labelRed: 0, labelBlue: 0, hash: 0 };
         const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
         let lit = 0;
         let labelRed = 0;
+        let labelBlue = 0;
         let hash = 0;
         for (let i = 0; i < d.length; i += 4) {
           const [r, g, b] = [d[i], d[i + 1], d[i + 2]];
           if (r + g + b > 45) lit++;
           if (r - g > 40 && r - b > 30) labelRed++;
+          if (b - r > 50 && b - g > 25) labelBlue++;
           hash = (hash * 31 + r + 3 * g + 7 * b) | 0;
         }
-        return { width: canvas.width, height: canvas.height, lit, labelRed, hash };
+        return { width: canvas.width, height: canvas.height, lit, labelRed, labelBlue, hash };
       }),
     );
   }

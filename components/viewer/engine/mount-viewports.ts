@@ -1,4 +1,5 @@
 import type { Types } from '@cornerstonejs/core';
+import { planeOrientation } from '@/lib/viewer/plane-orientation';
 import { clampSlice } from '../slice-keys';
 import type { LoadedImages } from './load-images';
 
@@ -44,12 +45,16 @@ export async function mountViewports(p: {
     if (!destroyed) engine.resize(true, true);
   });
   try {
+    const volume = core.cache.getVolume(p.images.volumeId);
+    if (!volume) throw new Error('the volume is not loaded');
+    // along the series' own slices: a tilted series keeps its instance count and order
+    const { viewPlaneNormal, viewUp } = planeOrientation('axial', volume.direction);
     p.elements.forEach((element, i) => {
       engine.enableElement({
         viewportId: viewportIds[i],
         type: core.Enums.ViewportType.ORTHOGRAPHIC,
         element,
-        defaultOptions: { orientation: core.Enums.OrientationAxis.AXIAL, background: [0, 0, 0] as Types.Point3 },
+        defaultOptions: { orientation: { viewPlaneNormal, viewUp }, background: [0, 0, 0] as Types.Point3 },
       });
       enabled.push(viewportIds[i]);
     });
