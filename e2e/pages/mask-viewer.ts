@@ -39,6 +39,20 @@ export class MaskViewerPanel {
     return Number(await this.root.getAttribute('data-slice-count'));
   }
 
+  /** The plane of each viewport, in page order. */
+  async planes(): Promise<string[]> {
+    return this.viewports().evaluateAll((els) => els.map((e) => e.getAttribute('data-plane') ?? ''));
+  }
+
+  /** The slice (0-based) each viewport shows. */
+  async sliceIndexes(): Promise<number[]> {
+    return this.viewports().evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-slice'))));
+  }
+
+  async sliceCounts(): Promise<number[]> {
+    return this.viewports().evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-slice-count'))));
+  }
+
   /** Reads back the pixels Cornerstone drew into each viewport's canvas. */
   async canvasStats(): Promise<CanvasStats[]> {
     return this.viewports().evaluateAll((stages) =>

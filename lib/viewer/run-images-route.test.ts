@@ -57,6 +57,7 @@ describe('GET /api/runs/:run/images', () => {
     const { status, body } = await images('researcher', seeded.run.id);
     expect(status).toBe(200);
     expect(body.run).toBe(seeded.run.id);
+    expect(body.modality).toBeNull(); // the seeded run's series is not in the database: no modality to offer presets for
     expect(body.masks.map((m) => [m.id, m.role, m.version])).toEqual([['serving', 'live', '1.0.0']]);
     expect(JSON.stringify(body)).not.toContain('1.1.0-rc');
     expect(body.masks[0].labels).toEqual([

@@ -36,6 +36,8 @@ export interface ViewerMask extends ViewerImageLink {
 
 export interface RunImagesDto {
   run: string;
+  /** the input series' modality (CT, MR, …; null when unknown): which window presets the viewer offers */
+  modality: string | null;
   volume: ViewerImageLink;
   masks: ViewerMask[];
 }

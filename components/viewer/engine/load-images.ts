@@ -1,13 +1,18 @@
 import type { Types } from '@cornerstonejs/core';
 import type { ViewerLabel } from '@/lib/viewer/schemas';
+import { labelVolumesMl } from '@/lib/viewer/label-volumes';
+import { autoWindow, type VoiWindow } from '@/lib/viewer/window-presets';
 import { colorLut } from '../color-lut';
 import { cornerstoneRuntime, type CornerstoneRuntime } from './cornerstone-runtime';
 import { fetchNifti, ViewerLoadError } from './fetch-nifti';
+import { readNiftiLabelmap } from './read-nifti-labelmap';
 
 export interface LoadedMask {
   id: string;
   segmentationId: string;
   colorLUTIndex: number;
+  /** each label's volume in ml, from the mask's voxels and the volume's spacing */
+  volumesMl: Record<number, number>;
 }
 
 /**
@@ -18,6 +23,8 @@ export interface LoadedMask {
 export interface LoadedImages {
   runtime: CornerstoneRuntime;
   volumeId: string;
+  /** a window from the volume's histogram (what "Auto" sets, and the start for MR) */
+  autoWindow: VoiWindow;
   masks: LoadedMask[];
   onDispose(fn: () => void): () => void;
   dispose(): void;
@@ -105,38 +112,37 @@ export async function loadImages(p: {
       ),
     );
     cancelled();
-    const urls = blobs.map((b) => {
-      const u = URL.createObjectURL(b);
-      blobUrls.push(u);
-      return u;
-    });
+    // the volume goes through the NIfTI image loader (geometry, scaling); masks are read as they are
+    const volumeUrl = URL.createObjectURL(blobs[0]);
+    blobUrls.push(volumeUrl);
 
     const volumeId = `cornerstoneStreamingImageVolume:segflow-${tag}`;
     volumeIds.push(volumeId);
-    const volume = await volumeFromNifti(rt, urls[0], 'volume', volumeId);
+    const volume = await volumeFromNifti(rt, volumeUrl, 'volume', volumeId);
     cancelled();
 
     const masks: LoadedMask[] = [];
     for (const [i, m] of p.masks.entries()) {
-      const sourceId = `cornerstoneStreamingImageVolume:segflow-${tag}-source-${i}`;
-      volumeIds.push(sourceId);
-      const source = await volumeFromNifti(rt, urls[i + 1], `mask "${m.title}"`, sourceId);
+      const source = await readNiftiLabelmap(blobs[i + 1], `mask "${m.title}"`);
       cancelled();
       const same = source.dimensions.every((d, k) => d === volume.dimensions[k]);
       if (!same)
         throw new ViewerLoadError(
           `mask "${m.title}" is ${source.dimensions.join('×')} voxels but the volume is ${volume.dimensions.join('×')}: it is not on the volume's grid`,
         );
-      // a labelmap derived from the volume shares its geometry exactly; the mask's voxels are copied in
+      // a labelmap derived from the volume shares its geometry exactly; the mask's voxels (in the
+      // same file order the volume's slices are laid out in) are copied in
       const labelmapId = `segflow-${tag}-labelmap-${i}`;
       volumeIds.push(labelmapId);
       const labelmap = core.volumeLoader.createAndCacheDerivedLabelmapVolume(volumeId, { volumeId: labelmapId });
-      const voxels = source.voxelManager?.getCompleteScalarDataArray?.();
       const write = labelmap.voxelManager?.setCompleteScalarDataArray;
-      if (!voxels || !write) throw new ViewerLoadError(`mask "${m.title}" could not be read into a labelmap`);
-      write.call(labelmap.voxelManager, voxels);
-      removeVolume(rt, sourceId);
-      volumeIds.splice(volumeIds.indexOf(sourceId), 1);
+      if (!write) throw new ViewerLoadError(`mask "${m.title}" could not be read into a labelmap`);
+      write.call(labelmap.voxelManager, source.voxels);
+      const volumesMl = labelVolumesMl(
+        source.voxels,
+        volume.spacing,
+        m.labels.map((l) => l.value),
+      );
       const segmentationId = `segflow-${tag}-seg-${i}`;
       tools.segmentation.addSegmentations([
         {
@@ -148,11 +154,13 @@ export async function loadImages(p: {
       segmentationIds.push(segmentationId);
       const colorLUTIndex = tools.segmentation.state.addColorLUT(colorLut(m.labels));
       lutIndexes.push(colorLUTIndex);
-      masks.push({ id: m.id, segmentationId, colorLUTIndex });
+      masks.push({ id: m.id, segmentationId, colorLUTIndex, volumesMl });
     }
+    const scalars = volume.voxelManager?.getCompleteScalarDataArray?.();
     return {
       runtime: rt,
       volumeId,
+      autoWindow: scalars ? autoWindow(scalars as ArrayLike<number>) : { width: 1, center: 0 },
       masks,
       onDispose(fn) {
         hooks.add(fn);
