@@ -122,10 +122,15 @@ test('the run page shows the serving mask over the volume; a reviewer compares l
   const box = (await viewer.viewports().first().boundingBox())!;
   await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.5);
   await expect.poll(async () => (await viewer.sliceIndexes())[1]).not.toBe(sagittalBefore);
-  // hiding a label takes its colour off every plane
+  // hiding a label takes its colour off every plane; the masks lie on the anatomy (where they were
+  // drawn, the image itself is lit, not the black around the head)
+  await viewer.rememberLabelPixels();
   await viewer.root.getByRole('checkbox', { name: 'Show Grey Matter' }).uncheck();
-  await expect.poll(async () => (await viewer.canvasStats()).map((s) => s.labelRed < 50)).toEqual([true, true, true]);
-  await viewer.root.getByRole('checkbox', { name: 'Show Grey Matter' }).check();
+  await expect.poll(async () => (await viewer.canvasStats()).map((s) => s.labelRed < 50 && s.labelBlue > 500)).toEqual([true, true, true]);
+  await viewer.root.getByRole('checkbox', { name: 'Show White Matter' }).uncheck();
+  await expect.poll(async () => (await viewer.canvasStats()).map((s) => s.labelBlue < 50)).toEqual([true, true, true]);
+  for (const share of await viewer.rememberedPixelsOverImage()) expect(share, 'label pixels over the image').toBeGreaterThan(0.95);
+  for (const name of ['Show Grey Matter', 'Show White Matter']) await viewer.root.getByRole('checkbox', { name }).check();
   // window presets are offered for CT only; Auto sets a window from the histogram
   await viewer.root.getByRole('button', { name: 'Auto' }).click();
   await expect(viewer.root).toHaveAttribute('data-window', /^\d+,\d+$/);

@@ -77,6 +77,41 @@ export class MaskViewerPanel {
     );
   }
 
+  /** Remembers where each viewport now draws label-coloured pixels (see rememberedPixelsOverImage). */
+  async rememberLabelPixels(): Promise<void> {
+    await this.viewports().evaluateAll((stages) => {
+      (window as unknown as { __labelPixels: number[][] }).__labelPixels = stages.map((stage) => {
+        const canvas = stage.querySelector('canvas');
+        const ctx = canvas?.getContext('2d', { willReadFrequently: true });
+        if (!canvas || !ctx) return [];
+        const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+        const at: number[] = [];
+        for (let i = 0; i < d.length; i += 4) {
+          const [r, g, b] = [d[i], d[i + 1], d[i + 2]];
+          if ((r - g > 40 && r - b > 30) || (b - r > 50 && b - g > 25)) at.push(i);
+        }
+        return at;
+      });
+    });
+  }
+
+  /**
+   * With the masks hidden: the share of the remembered label pixels where the image itself is lit.
+   * A mask on the anatomy is drawn over the head, not over the black around it: near 1.
+   */
+  async rememberedPixelsOverImage(): Promise<number[]> {
+    return this.viewports().evaluateAll((stages) =>
+      stages.map((stage, k) => {
+        const at = (window as unknown as { __labelPixels: number[][] }).__labelPixels[k] ?? [];
+        const canvas = stage.querySelector('canvas');
+        const ctx = canvas?.getContext('2d', { willReadFrequently: true });
+        if (!canvas || !ctx || at.length === 0) return 0;
+        const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+        return at.filter((i) => d[i] + d[i + 1] + d[i + 2] > 45).length / at.length;
+      }),
+    );
+  }
+
   async wheel(steps: number): Promise<void> {
     await this.viewports().first().hover();
     for (let i = 0; i < Math.abs(steps); i++) await this.page.mouse.wheel(0, steps > 0 ? 100 : -100);

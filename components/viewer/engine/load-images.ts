@@ -5,7 +5,6 @@ import { autoWindow, type VoiWindow } from '@/lib/viewer/window-presets';
 import { colorLut } from '../color-lut';
 import { cornerstoneRuntime, type CornerstoneRuntime } from './cornerstone-runtime';
 import { fetchNifti, ViewerLoadError } from './fetch-nifti';
-import { readNiftiLabelmap } from './read-nifti-labelmap';
 
 export interface LoadedMask {
   id: string;
@@ -112,37 +111,45 @@ export async function loadImages(p: {
       ),
     );
     cancelled();
-    // the volume goes through the NIfTI image loader (geometry, scaling); masks are read as they are
-    const volumeUrl = URL.createObjectURL(blobs[0]);
-    blobUrls.push(volumeUrl);
+    const urls = blobs.map((b) => {
+      const u = URL.createObjectURL(b);
+      blobUrls.push(u);
+      return u;
+    });
 
     const volumeId = `cornerstoneStreamingImageVolume:segflow-${tag}`;
     volumeIds.push(volumeId);
-    const volume = await volumeFromNifti(rt, volumeUrl, 'volume', volumeId);
+    const volume = await volumeFromNifti(rt, urls[0], 'volume', volumeId);
     cancelled();
 
     const masks: LoadedMask[] = [];
     for (const [i, m] of p.masks.entries()) {
-      const source = await readNiftiLabelmap(blobs[i + 1], `mask "${m.title}"`);
+      // through the same NIfTI loader as the volume: it lays the voxels out as it lays out the
+      // volume's (reading the file's voxels directly put the mask off the anatomy)
+      const sourceId = `cornerstoneStreamingImageVolume:segflow-${tag}-source-${i}`;
+      volumeIds.push(sourceId);
+      const source = await volumeFromNifti(rt, urls[i + 1], `mask "${m.title}"`, sourceId);
       cancelled();
       const same = source.dimensions.every((d, k) => d === volume.dimensions[k]);
       if (!same)
         throw new ViewerLoadError(
           `mask "${m.title}" is ${source.dimensions.join('×')} voxels but the volume is ${volume.dimensions.join('×')}: it is not on the volume's grid`,
         );
-      // a labelmap derived from the volume shares its geometry exactly; the mask's voxels (in the
-      // same file order the volume's slices are laid out in) are copied in
+      // a labelmap derived from the volume shares its geometry exactly; the mask's voxels are copied in
       const labelmapId = `segflow-${tag}-labelmap-${i}`;
       volumeIds.push(labelmapId);
       const labelmap = core.volumeLoader.createAndCacheDerivedLabelmapVolume(volumeId, { volumeId: labelmapId });
+      const voxels = source.voxelManager?.getCompleteScalarDataArray?.();
       const write = labelmap.voxelManager?.setCompleteScalarDataArray;
-      if (!write) throw new ViewerLoadError(`mask "${m.title}" could not be read into a labelmap`);
-      write.call(labelmap.voxelManager, source.voxels);
+      if (!voxels || !write) throw new ViewerLoadError(`mask "${m.title}" could not be read into a labelmap`);
+      write.call(labelmap.voxelManager, voxels);
       const volumesMl = labelVolumesMl(
-        source.voxels,
+        voxels as ArrayLike<number>,
         volume.spacing,
         m.labels.map((l) => l.value),
       );
+      removeVolume(rt, sourceId);
+      volumeIds.splice(volumeIds.indexOf(sourceId), 1);
       const segmentationId = `segflow-${tag}-seg-${i}`;
       tools.segmentation.addSegmentations([
         {
