@@ -58,6 +58,7 @@ function expectDrawn(s: CanvasStats, what: string) {
   expect(s.width * s.height, `${what}: canvas size`).toBeGreaterThan(10_000);
   expect(s.lit / (s.width * s.height), `${what}: share of lit pixels`).toBeGreaterThan(0.05);
   expect(s.labelRed, `${what}: grey-matter coloured pixels`).toBeGreaterThan(500);
+  expect(s.labelBlue, `${what}: white-matter coloured pixels`).toBeGreaterThan(500);
 }
 
 test('the run page shows the serving mask over the volume; a reviewer compares live and shadow side by side and records a verdict', async ({
@@ -76,34 +77,85 @@ test('the run page shows the serving mask over the volume; a reviewer compares l
   for (const url of [body.volume.url, ...body.masks.map((m) => m.url)]) expect(decodeURIComponent(new URL(url).pathname)).toMatch(/^\/[^/]+\/derived\//);
   if (t.reviewer) expect((await request.get(`/api/runs/${run.id}/images`, { headers: auth(t.reviewer) })).status()).toBe(403);
 
-  // researcher: overlay on the run page
+  // researcher: the three planes on the run page, each with the image and both label colours
   await new SignInPage(page).signIn('researcher');
   await page.goto(`/runs/${run.id}`);
   const viewer = new MaskViewerPanel(page);
   await viewer.waitReady();
-  await expect(viewer.viewports()).toHaveCount(1);
+  await expect(viewer.root).toHaveAttribute('data-grid', '1x3');
+  await expect(viewer.viewports()).toHaveCount(3);
+  expect(await viewer.planes()).toEqual(['axial', 'sagittal', 'coronal']);
   await expect(viewer.root.getByTestId('legend-label')).toHaveText(['White Matter', 'Grey Matter']);
   let before: CanvasStats[] = [];
   await expect
     .poll(
       async () => {
         before = await viewer.canvasStats();
-        return before[0].labelRed;
+        return before.map((s) => s.labelRed > 500 && s.labelBlue > 500);
       },
       { timeout: 20_000 },
     )
-    .toBeGreaterThan(500);
-  expectDrawn(before[0], 'researcher overlay');
+    .toEqual([true, true, true]);
+  for (const [i, s] of before.entries()) expectDrawn(s, `researcher ${['axial', 'sagittal', 'coronal'][i]}`);
+  await page.screenshot({ path: test.info().outputPath('viewer-1x3.png'), fullPage: true });
+  // the 256³ demo volume: 256 slices in every plane, each with its position in mm
+  for (const count of await viewer.sliceCounts()) expect(count).toBe(256);
+  await expect(viewer.root.getByTestId('slice-position').first()).toContainText(/Axial \d+ \/ 256\s*z -?\d+\.\d mm/);
+  // label volumes from the mask's voxels (1 mm³ voxels), within what the model's spec calls plausible
+  const volumes = await viewer.root.getByTestId('segment-volume').allTextContents();
+  expect(volumes).toHaveLength(2);
+  for (const v of volumes) expect(Number(v.replace(' ml', ''))).toBeGreaterThan(100);
   const first = await viewer.slice();
   expect(await viewer.sliceCount()).toBe(256);
   await viewer.wheel(5);
   await expect.poll(() => viewer.slice()).not.toBe(first);
   await expect.poll(async () => (await viewer.canvasStats())[0].hash).not.toBe(before[0].hash);
+  // the wheel moved the axial plane only; the crosshair in the sagittal pane followed it
+  expect((await viewer.canvasStats())[1].hash).toBe(before[1].hash);
   // keyboard: the viewport takes focus and the arrow keys move one slice
   const afterWheel = await viewer.slice();
   await viewer.viewports().first().focus();
   await page.keyboard.press('ArrowDown');
   await expect.poll(() => viewer.slice()).toBe(afterWheel - 1);
+  // a click in the axial pane moves the sagittal and coronal planes through that point
+  const sagittalBefore = (await viewer.sliceIndexes())[1];
+  const box = (await viewer.viewports().first().boundingBox())!;
+  await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.5);
+  await expect.poll(async () => (await viewer.sliceIndexes())[1]).not.toBe(sagittalBefore);
+  // hiding a label takes its colour off every plane; the masks lie on the anatomy (where they were
+  // drawn, the image itself is lit, not the black around the head)
+  await viewer.rememberLabelPixels();
+  await viewer.root.getByRole('checkbox', { name: 'Show Grey Matter' }).uncheck();
+  await expect.poll(async () => (await viewer.canvasStats()).map((s) => s.labelRed < 50 && s.labelBlue > 500)).toEqual([true, true, true]);
+  await viewer.root.getByRole('checkbox', { name: 'Show White Matter' }).uncheck();
+  await expect.poll(async () => (await viewer.canvasStats()).map((s) => s.labelBlue < 50)).toEqual([true, true, true]);
+  for (const share of await viewer.rememberedPixelsOverImage()) expect(share, 'label pixels over the image').toBeGreaterThan(0.95);
+  for (const name of ['Show Grey Matter', 'Show White Matter']) await viewer.root.getByRole('checkbox', { name }).check();
+  // window presets are offered for CT only; Auto sets a window from the histogram
+  await viewer.root.getByRole('button', { name: 'Auto' }).click();
+  await expect(viewer.root).toHaveAttribute('data-window', /^\d+,\d+$/);
+  // the layouts: 1×1 (one plane) and 2×2 (three planes and the segmentation panel)
+  await viewer.root.getByRole('radio', { name: '1×1' }).check();
+  await viewer.waitReady();
+  await expect(viewer.viewports()).toHaveCount(1);
+  await expect.poll(async () => (await viewer.canvasStats())[0].labelRed, { timeout: 20_000 }).toBeGreaterThan(500);
+  await page.screenshot({ path: test.info().outputPath('viewer-1x1.png'), fullPage: true });
+  await viewer.root.getByRole('radio', { name: '2×2' }).check();
+  await viewer.waitReady();
+  await expect(viewer.viewports()).toHaveCount(3);
+  await expect.poll(async () => (await viewer.canvasStats()).map((s) => s.labelBlue > 500), { timeout: 20_000 }).toEqual([true, true, true]);
+  await page.screenshot({ path: test.info().outputPath('viewer-2x2.png'), fullPage: true });
+  // the view is in the URL: a link opens the same layout, slices and window
+  const slices = await viewer.sliceIndexes();
+  const windowNow = await viewer.root.getAttribute('data-window');
+  await expect.poll(() => new URL(page.url()).searchParams.get('layout')).toBe('2x2');
+  const link = page.url();
+  await page.goto('about:blank');
+  await page.goto(link);
+  await viewer.waitReady();
+  await expect(viewer.root).toHaveAttribute('data-grid', '2x2');
+  expect(await viewer.sliceIndexes()).toEqual(slices);
+  await expect(viewer.root).toHaveAttribute('data-window', windowNow!);
   // researchers never see the shadow mask nor a switch to it
   await expect(page.getByRole('radiogroup', { name: 'Masks shown' })).toHaveCount(0);
   // nor the review pages
@@ -117,7 +169,8 @@ test('the run page shows the serving mask over the volume; a reviewer compares l
   const opViewer = new MaskViewerPanel(operator);
   await opViewer.waitReady();
   await operator.getByRole('radio', { name: /side by side/ }).check();
-  await expect(opViewer.viewports()).toHaveCount(2);
+  // each mask in its own row of the three planes
+  await expect(opViewer.viewports()).toHaveCount(6);
   await opViewer.waitReady();
   await operator.close();
 
@@ -132,8 +185,8 @@ test('the run page shows the serving mask over the volume; a reviewer compares l
   const cmp = new MaskViewerPanel(reviewer);
   await cmp.waitReady();
   await expect(cmp.viewports()).toHaveCount(2);
-  await expect(reviewer.getByText('Live', { exact: true })).toBeVisible();
-  await expect(reviewer.getByText('Shadow', { exact: true })).toBeVisible();
+  await expect(cmp.root.getByTestId('pane-title')).toHaveText(['Live', 'Shadow']);
+  await expect(cmp.root.getByRole('table', { name: 'Labels of Shadow' })).toBeVisible();
   await expect.poll(async () => (await cmp.canvasStats()).map((s) => s.labelRed > 500), { timeout: 20_000 }).toEqual([true, true]);
   for (const [i, s] of (await cmp.canvasStats()).entries()) expectDrawn(s, `review viewport ${i}`);
   // both viewports follow one slice

@@ -17,6 +17,10 @@ export interface MaskViewerProps {
   masks: MaskViewerMask[];
   /** overlay: every mask over one viewport; side-by-side: one viewport per mask, slices in step */
   layout: MaskViewerLayout;
+  /** the series' modality: CT offers the Hounsfield presets and opens at soft tissue; others open at a window from the histogram */
+  modality?: string | null;
+  /** keep the layout, window and slices in the page's URL (default true; one viewer per page) */
+  syncUrl?: boolean;
 }
 
 export type MaskViewerState = 'loading' | 'ready' | 'error';

@@ -1,9 +1,12 @@
 'use client';
-import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { PLANES, type Plane } from '@/lib/viewer/plane-orientation';
+import { parseViewerUrlState, writeViewerUrlState, type ViewerLayout } from '@/lib/viewer/viewer-url-state';
+import { CT_PRESETS, type VoiWindow } from '@/lib/viewer/window-presets';
 import type { LoadedImages } from './engine/load-images';
-import type { MountedViewports } from './engine/mount-viewports';
-import { MaskLegend } from './mask-legend';
+import type { LabelStyle, MountedViewports } from './engine/mount-viewports';
 import type { MaskViewerProps, MaskViewerState } from './mask-viewer-types';
+import { initialLabelStyles, SegmentationPanel, type LabelStyles } from './segmentation-panel';
 import { clampSlice, sliceForKey } from './slice-keys';
 import styles from './mask-viewer.module.css';
 
@@ -28,47 +31,77 @@ function messageOf(err: unknown): string {
   return 'the images could not be shown';
 }
 
+const PLANE_NAME: Record<Plane, string> = { axial: 'Axial', sagittal: 'Sagittal', coronal: 'Coronal' };
+const PLANE_COORD: Record<Plane, string> = { axial: 'z', sagittal: 'x', coronal: 'y' };
+const LAYOUT_NAME: Record<ViewerLayout, string> = { '1x1': '1×1', '1x3': '1×3', '2x2': '2×2' };
+
+interface PlaneState {
+  index: number;
+  count: number;
+  mm: number;
+}
+
+interface Pane {
+  key: string;
+  plane: Plane;
+  title: string | null;
+  maskIds: string[];
+}
+
 /**
- * Axial slices of a volume with segmentation masks drawn over them as labelmaps, coloured by their
- * label tables. `overlay`: one viewport with every mask; `side-by-side`: one viewport per mask, all
- * on the same slice. Cornerstone3D lives outside React (components/viewer/engine/, loaded on the
- * client only); this component is its shell: it loads, mounts, and tears everything down on
- * unmount, and a stale load (props changed, StrictMode's double mount) is dropped.
+ * A volume in up to three planes (axial, sagittal, coronal) with segmentation masks drawn over it
+ * as labelmaps. `overlay`: every mask over each plane; `side-by-side`: one row of planes per mask,
+ * all on the same slices. Layouts 1×1 (one plane), 1×3 and 2×2 (three planes and the segmentation
+ * panel); crosshairs where the planes meet (a click moves the other planes there); window/level by
+ * left drag or presets, pan by middle or shift-drag, zoom by right drag; wheel and keys change the
+ * slice of the pane under them. The layout, window and slices are kept in the page's URL.
+ * Cornerstone3D lives outside React (components/viewer/engine/, loaded on the client only); this
+ * component is its shell: it loads, mounts, and tears everything down on unmount, and a stale load
+ * (props changed, StrictMode's double mount) is dropped.
  */
-export function MaskViewer({ volumeUrl, masks, layout }: MaskViewerProps) {
+export function MaskViewer({ volumeUrl, masks, layout, modality = null, syncUrl = true }: MaskViewerProps) {
   const [state, setState] = useState<MaskViewerState>('loading');
   const [error, setError] = useState<string | null>(null);
   const [progress, setProgress] = useState(0);
   const [loaded, setLoaded] = useState<LoadedImages | null>(null);
-  const [slice, setSlice] = useState({ index: 0, count: 0 });
-  const [opacity, setOpacity] = useState(0.5);
+  const initialUrl = useRef(typeof window === 'undefined' ? { slices: {} } : parseViewerUrlState(window.location.search));
+  const [grid, setGrid] = useState<ViewerLayout>(initialUrl.current.layout ?? (layout === 'side-by-side' ? '1x1' : '1x3'));
+  const [singlePlane, setSinglePlane] = useState<Plane>(initialUrl.current.plane ?? 'axial');
+  const [planes, setPlanes] = useState<Partial<Record<Plane, PlaneState>>>({});
+  const [voi, setVoi] = useState<VoiWindow | null>(null);
+  const [crosshairs, setCrosshairs] = useState<({ x: number; y: number } | null)[]>([]);
+  const [labelStyles, setLabelStyles] = useState<LabelStyles>(() => initialLabelStyles(masks));
   const [attempt, setAttempt] = useState(0);
-  const latest = useRef({ volumeUrl, masks });
-  latest.current = { volumeUrl, masks };
-  const opacityRef = useRef(opacity);
-  opacityRef.current = opacity;
+  const latest = useRef({ volumeUrl, masks, modality });
+  latest.current = { volumeUrl, masks, modality };
+  const labelStylesRef = useRef(labelStyles);
+  labelStylesRef.current = labelStyles;
   const mountedRef = useRef<MountedViewports | null>(null);
-  const targetRef = useRef(0);
-  const keptSliceRef = useRef<number | null>(null);
-  /** moves to a slice; a no-op until viewports are mounted */
-  const goRef = useRef<(target: number) => void>(() => {});
+  /** what a remount (new layout) opens at: the slices and window the reader was looking at */
+  const keptRef = useRef<{ slices: Partial<Record<Plane, number>>; window: VoiWindow | null }>({
+    slices: initialUrl.current.slices,
+    window: initialUrl.current.window ?? null,
+  });
   const stageRefs = useRef<(HTMLDivElement | null)[]>([]);
   const elementRefs = useRef<(HTMLDivElement | null)[]>([]);
   const sliderId = useId();
-  const opacityId = useId();
 
   const dataKey = [objectOf(volumeUrl), ...masks.map((m) => `${m.id}=${objectOf(m.url)}`)].join('|');
   const sideBySide = layout === 'side-by-side' && masks.length > 1;
   const maskNames = masks.map((m) => `${m.id}:${m.title}`).join('|');
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the panes follow the masks' ids and titles (maskNames), not their re-signed URLs
-  const panes = useMemo(
-    () =>
-      sideBySide
-        ? latest.current.masks.map((m) => ({ key: m.id, title: m.title as string | null, maskIds: [m.id] }))
-        : [{ key: 'overlay', title: null as string | null, maskIds: latest.current.masks.map((m) => m.id) }],
-    // the panes follow the masks' ids and titles, not their (re-signed) URLs
-    [sideBySide, maskNames],
-  );
+  const shownPlanes: Plane[] = grid === '1x1' ? [singlePlane] : [...PLANES];
+  const planeKey = shownPlanes.join(',');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the panes follow the masks' ids and titles (maskNames) and the planes shown (planeKey), not re-signed URLs
+  const panes = useMemo<Pane[]>(() => {
+    const ms = latest.current.masks;
+    const ps = planeKey.split(',') as Plane[];
+    return sideBySide
+      ? ms.flatMap((m) => ps.map((plane) => ({ key: `${m.id}-${plane}`, plane, title: m.title as string | null, maskIds: [m.id] })))
+      : ps.map((plane) => ({ key: plane, plane, title: null, maskIds: ms.map((m) => m.id) }));
+  }, [sideBySide, maskNames, planeKey]);
+  const columns = sideBySide ? (shownPlanes.length === 1 ? masks.length : 3) : grid === '2x2' ? 2 : shownPlanes.length;
+  const panelInGrid = !sideBySide && grid === '2x2';
+  const mainPlane: Plane = grid === '1x1' ? singlePlane : 'axial';
 
   const fail = useCallback((err: unknown) => {
     console.error('[segflow viewer]', err);
@@ -85,8 +118,7 @@ export function MaskViewer({ volumeUrl, masks, layout }: MaskViewerProps) {
     setError(null);
     setProgress(0);
     setLoaded(null);
-    setSlice({ index: 0, count: 0 });
-    keptSliceRef.current = null;
+    setPlanes({});
     (async () => {
       if (!webgl2Available()) {
         const e = new Error(
@@ -114,71 +146,140 @@ export function MaskViewer({ volumeUrl, masks, layout }: MaskViewerProps) {
     if (!loaded) return;
     let cancelled = false;
     let mounted: MountedViewports | null = null;
+    let frame = 0;
+    let unsubscribe = () => {};
+    setState('loading');
     const stages = stageRefs.current.slice(0, panes.length);
     const elements = elementRefs.current.slice(0, panes.length);
-    const onWheel = (e: WheelEvent) => {
+    const refresh = () => {
+      const m = mountedRef.current;
+      if (!m) return;
+      const next: Partial<Record<Plane, PlaneState>> = {};
+      for (const plane of m.planes) next[plane] = { index: m.sliceIndex(plane), count: m.sliceCount(plane), mm: m.positionMm(plane) };
+      setPlanes(next);
+      setVoi(m.getWindow());
+      setCrosshairs(panes.map((_, i) => m.crosshair(i)));
+      keptRef.current = { slices: { ...keptRef.current.slices, ...Object.fromEntries(m.planes.map((p) => [p, next[p]?.index])) }, window: m.getWindow() };
+    };
+    const scheduleRefresh = () => {
+      if (frame) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        refresh();
+      });
+    };
+    const wheelHandlers = stages.map((_, i) => (e: WheelEvent) => {
       const m = mountedRef.current;
       if (!m || e.deltaY === 0) return;
       e.preventDefault();
-      go(targetRef.current + (e.deltaY > 0 ? 1 : -1));
-    };
-    const go = (target: number) => {
-      const m = mountedRef.current;
-      if (!m) return;
-      targetRef.current = clampSlice(target, m.sliceCount);
-      void m.setSlice(targetRef.current).then((index) => {
-        if (mountedRef.current === m) setSlice({ index, count: m.sliceCount });
-      }, fail);
-    };
-    goRef.current = go;
+      const plane = panes[i].plane;
+      void m.setSlice(plane, m.sliceIndex(plane) + (e.deltaY > 0 ? 1 : -1)).then(scheduleRefresh, fail);
+    });
     (async () => {
       if (elements.some((e) => !e)) throw new Error('viewport elements are missing');
       const { mountViewports } = await import('./engine/mount-viewports');
       const segmentationOf = new Map(loaded.masks.map((m) => [m.id, m.segmentationId]));
+      const kept = keptRef.current;
+      const ct = (latest.current.modality ?? '').toUpperCase() === 'CT';
+      const soft = CT_PRESETS.find((p) => p.id === 'soft-tissue');
       mounted = await mountViewports({
         images: loaded,
-        elements: elements as HTMLDivElement[],
-        segmentationsPerViewport: panes.map((p) => p.maskIds.map((id) => segmentationOf.get(id)).filter((x): x is string => Boolean(x))),
-        opacity: opacityRef.current,
+        panes: panes.map((p, i) => ({
+          element: elements[i] as HTMLDivElement,
+          plane: p.plane,
+          segmentationIds: p.maskIds.map((id) => segmentationOf.get(id)).filter((x): x is string => Boolean(x)),
+        })),
+        slices: kept.slices,
+        window: kept.window ?? (ct && soft ? soft : loaded.autoWindow),
       });
       if (cancelled) return mounted.destroy();
-      // a new layout over the same images stays on the slice the reader was looking at
-      const keep = keptSliceRef.current;
-      if (keep !== null && keep !== mounted.sliceIndex()) await mounted.setSlice(keep);
-      if (cancelled) return mounted.destroy();
+      for (const [maskId, byValue] of Object.entries(labelStylesRef.current)) {
+        const seg = segmentationOf.get(maskId);
+        if (seg) for (const [value, style] of Object.entries(byValue)) mounted.setLabelStyle(seg, Number(value), style);
+      }
       mountedRef.current = mounted;
-      targetRef.current = mounted.sliceIndex();
-      setSlice({ index: targetRef.current, count: mounted.sliceCount });
-      for (const s of stages) s?.addEventListener('wheel', onWheel, { passive: false });
+      unsubscribe = mounted.onChange(scheduleRefresh);
+      stages.forEach((s, i) => {
+        s?.addEventListener('wheel', wheelHandlers[i], { passive: false });
+      });
+      refresh();
       setState('ready');
     })().catch((err: unknown) => {
       if (!cancelled) fail(err);
     });
     return () => {
       cancelled = true;
-      for (const s of stages) s?.removeEventListener('wheel', onWheel);
+      if (frame) cancelAnimationFrame(frame);
+      unsubscribe();
+      stages.forEach((s, i) => {
+        s?.removeEventListener('wheel', wheelHandlers[i]);
+      });
       mountedRef.current = null;
-      goRef.current = () => {};
       mounted?.destroy();
     };
   }, [loaded, panes, fail]);
 
+  // 3. the view in the URL (replaceState: no navigation, no history entry per slice)
+  const urlState = useMemo(
+    () => ({
+      layout: grid,
+      plane: grid === '1x1' ? singlePlane : undefined,
+      window: voi ?? undefined,
+      slices: Object.fromEntries(Object.entries(planes).map(([p, s]) => [p, s.index])) as Partial<Record<Plane, number>>,
+    }),
+    [grid, singlePlane, voi, planes],
+  );
   useEffect(() => {
-    keptSliceRef.current = slice.count ? slice.index : null;
-  }, [slice]);
+    if (!syncUrl || state !== 'ready') return;
+    const search = writeViewerUrlState(window.location.search, urlState);
+    if (search !== window.location.search) window.history.replaceState(window.history.state, '', `${window.location.pathname}${search}${window.location.hash}`);
+  }, [syncUrl, state, urlState]);
 
-  useEffect(() => {
-    mountedRef.current?.setOpacity(opacity);
-  }, [opacity]);
-
-  const onStageKey = (e: KeyboardEvent<HTMLDivElement>) => {
-    const target = sliceForKey(e.key, targetRef.current, slice.count);
-    if (target === null) return;
-    e.preventDefault();
-    goRef.current(target);
+  const goTo = (plane: Plane, target: number) => {
+    const m = mountedRef.current;
+    if (!m) return;
+    void m.setSlice(plane, target).then(() => {
+      if (mountedRef.current !== m) return;
+      setPlanes((prev) => ({ ...prev, [plane]: { index: m.sliceIndex(plane), count: m.sliceCount(plane), mm: m.positionMm(plane) } }));
+      setCrosshairs(panes.map((_, i) => m.crosshair(i)));
+    }, fail);
   };
 
-  const legendLabels = (maskIds: string[]) => masks.filter((m) => maskIds.includes(m.id));
+  const onStageKey = (plane: Plane) => (e: KeyboardEvent<HTMLDivElement>) => {
+    const m = mountedRef.current;
+    if (!m) return;
+    const target = sliceForKey(e.key, m.sliceIndex(plane), m.sliceCount(plane));
+    if (target === null) return;
+    e.preventDefault();
+    goTo(plane, target);
+  };
+
+  // a click (no drag: a drag is window/level) puts the crosshair there
+  const downAt = useRef<{ x: number; y: number } | null>(null);
+  const onStageDown = (e: MouseEvent<HTMLDivElement>) => {
+    downAt.current = e.button === 0 && !e.shiftKey ? { x: e.clientX, y: e.clientY } : null;
+  };
+  const onStageUp = (i: number) => (e: MouseEvent<HTMLDivElement>) => {
+    const d = downAt.current;
+    downAt.current = null;
+    const m = mountedRef.current;
+    if (!d || !m || Math.hypot(e.clientX - d.x, e.clientY - d.y) > 3) return;
+    const rect = (elementRefs.current[i] as HTMLDivElement).getBoundingClientRect();
+    void m.jumpTo(i, e.clientX - rect.left, e.clientY - rect.top).catch(fail);
+  };
+
+  const onLabelStyle = (maskId: string, value: number, style: LabelStyle) => {
+    setLabelStyles((prev) => ({ ...prev, [maskId]: { ...prev[maskId], [value]: style } }));
+    const seg = loaded?.masks.find((m) => m.id === maskId)?.segmentationId;
+    if (seg) mountedRef.current?.setLabelStyle(seg, value, style);
+  };
+
+  const applyWindow = (w: VoiWindow) => mountedRef.current?.setWindow(w);
+  const isCt = (modality ?? '').toUpperCase() === 'CT';
+  const volumesMl = Object.fromEntries((loaded?.masks ?? []).map((m) => [m.id, m.volumesMl]));
+  const main = planes[mainPlane] ?? { index: 0, count: 0, mm: 0 };
+
+  const panel = <SegmentationPanel masks={masks} styles={labelStyles} volumesMl={volumesMl} onChange={onLabelStyle} />;
 
   return (
     <section
@@ -186,9 +287,11 @@ export function MaskViewer({ volumeUrl, masks, layout }: MaskViewerProps) {
       aria-label="Image viewer"
       data-testid="mask-viewer"
       data-state={state}
-      data-layout={panes.length > 1 ? 'side-by-side' : 'overlay'}
-      data-slice={slice.index}
-      data-slice-count={slice.count}
+      data-layout={sideBySide ? 'side-by-side' : 'overlay'}
+      data-grid={grid}
+      data-slice={main.index}
+      data-slice-count={main.count}
+      data-window={voi ? `${Math.round(voi.width)},${Math.round(voi.center)}` : ''}
     >
       {state === 'error' ? (
         <div className={styles.errorBox} role="alert" data-testid="viewer-error">
@@ -199,79 +302,132 @@ export function MaskViewer({ volumeUrl, masks, layout }: MaskViewerProps) {
         </div>
       ) : (
         <>
-          <div className={styles.grid} style={{ gridTemplateColumns: `repeat(${panes.length}, minmax(0, 1fr))` }}>
-            {panes.map((p, i) => (
-              <div className={styles.pane} key={p.key}>
-                {p.title && <div className={styles.paneTitle}>{p.title}</div>}
-                <div
-                  className={styles.stage}
-                  ref={(el) => {
-                    stageRefs.current[i] = el;
-                  }}
-                  tabIndex={0}
-                  role="slider"
-                  aria-orientation="vertical"
-                  aria-valuemin={1}
-                  aria-valuemax={Math.max(slice.count, 1)}
-                  aria-valuenow={slice.index + 1}
-                  aria-label={`${p.title ?? 'Masks'} over the volume, axial slice ${slice.index + 1} of ${slice.count}. Arrow keys, Page Up/Down, Home/End or the mouse wheel change the slice.`}
-                  onKeyDown={onStageKey}
-                  data-testid="mask-viewport"
-                  data-masks={p.maskIds.join(',')}
-                >
-                  {/* Cornerstone owns this element's children (its canvas); React never renders into it */}
-                  {/* biome-ignore lint/a11y/noStaticElementInteractions: only suppresses the browser's context menu over the canvas */}
-                  <div
-                    className={styles.element}
-                    ref={(el) => {
-                      elementRefs.current[i] = el;
-                    }}
-                    onContextMenu={(e) => e.preventDefault()}
-                  />
-                  {state === 'loading' && (
-                    <div className={styles.overlay} role="status">
-                      {progress < 1 ? `Loading images… ${Math.round(progress * 100)}%` : 'Preparing the volume…'}
+          <div className={styles.toolbar}>
+            <fieldset className={styles.group}>
+              <legend>Layout</legend>
+              {(['1x1', '1x3', '2x2'] as const).map((g) => (
+                <label key={g}>
+                  <input type="radio" name={`${sliderId}-grid`} value={g} checked={grid === g} onChange={() => setGrid(g)} />
+                  {LAYOUT_NAME[g]}
+                </label>
+              ))}
+              {grid === '1x1' && (
+                <select aria-label="Plane" value={singlePlane} onChange={(e) => setSinglePlane(e.target.value as Plane)}>
+                  {PLANES.map((p) => (
+                    <option key={p} value={p}>
+                      {PLANE_NAME[p]}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </fieldset>
+            <fieldset className={styles.group}>
+              <legend>Window</legend>
+              {isCt &&
+                CT_PRESETS.map((p) => (
+                  <button key={p.id} type="button" className="secondary" disabled={state !== 'ready'} onClick={() => applyWindow(p)}>
+                    {p.name}
+                  </button>
+                ))}
+              <button type="button" className="secondary" disabled={state !== 'ready' || !loaded} onClick={() => loaded && applyWindow(loaded.autoWindow)}>
+                Auto
+              </button>
+              <span className="mono" data-testid="window-label">
+                {voi ? `W ${Math.round(voi.width)} L ${Math.round(voi.center)}` : '—'}
+              </span>
+            </fieldset>
+            <button type="button" className="secondary" disabled={state !== 'ready'} onClick={() => mountedRef.current?.resetCameras()}>
+              Reset pan/zoom
+            </button>
+          </div>
+          <div className={styles.grid} style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
+            {panes.map((p, i) => {
+              const ps = planes[p.plane];
+              const cross = crosshairs[i];
+              return (
+                <div className={styles.pane} key={p.key}>
+                  {p.title && p.plane === shownPlanes[0] && (
+                    <div className={styles.paneTitle} data-testid="pane-title">
+                      {p.title}
                     </div>
                   )}
+                  <div
+                    className={styles.stage}
+                    ref={(el) => {
+                      stageRefs.current[i] = el;
+                    }}
+                    tabIndex={0}
+                    role="slider"
+                    aria-orientation="vertical"
+                    aria-valuemin={1}
+                    aria-valuemax={Math.max(ps?.count ?? 0, 1)}
+                    aria-valuenow={(ps?.index ?? 0) + 1}
+                    aria-label={`${p.title ?? 'Masks'} over the volume, ${p.plane} slice ${(ps?.index ?? 0) + 1} of ${ps?.count ?? 0}. Arrow keys, Page Up/Down, Home/End or the mouse wheel change the slice; drag to change the window, shift-drag to pan, right-drag to zoom, click to move the crosshair.`}
+                    onKeyDown={onStageKey(p.plane)}
+                    onMouseDown={onStageDown}
+                    onMouseUp={onStageUp(i)}
+                    data-testid="mask-viewport"
+                    data-plane={p.plane}
+                    data-slice={ps?.index ?? 0}
+                    data-slice-count={ps?.count ?? 0}
+                    data-masks={p.maskIds.join(',')}
+                  >
+                    {/* Cornerstone owns this element's children (its canvas); React never renders into it */}
+                    {/* biome-ignore lint/a11y/noStaticElementInteractions: only suppresses the browser's context menu over the canvas (right drag zooms) */}
+                    <div
+                      className={styles.element}
+                      ref={(el) => {
+                        elementRefs.current[i] = el;
+                      }}
+                      onContextMenu={(e) => e.preventDefault()}
+                    />
+                    {cross && state === 'ready' && (
+                      <svg className={styles.crosshair} aria-hidden data-testid="crosshair">
+                        <line x1={0} x2="100%" y1={cross.y} y2={cross.y} />
+                        <line x1={cross.x} x2={cross.x} y1={0} y2="100%" />
+                      </svg>
+                    )}
+                    {ps && (
+                      <div className={styles.corner} data-testid="slice-position">
+                        {PLANE_NAME[p.plane]} {ps.index + 1} / {ps.count}
+                        <br />
+                        {PLANE_COORD[p.plane]} {ps.mm.toFixed(1)} mm
+                      </div>
+                    )}
+                    {state === 'loading' && (
+                      <div className={styles.overlay} role="status">
+                        {progress < 1 ? `Loading images… ${Math.round(progress * 100)}%` : 'Preparing the volume…'}
+                      </div>
+                    )}
+                  </div>
                 </div>
-                {panes.length > 1 && <MaskLegend labels={legendLabels(p.maskIds).flatMap((m) => m.labels)} />}
-              </div>
-            ))}
+              );
+            })}
+            {panelInGrid && <div className={styles.pane}>{panel}</div>}
           </div>
           <div className={styles.controls}>
             <label htmlFor={sliderId}>
-              Slice
+              {PLANE_NAME[mainPlane]} slice
               <input
                 id={sliderId}
                 type="range"
                 min={0}
-                max={Math.max(0, slice.count - 1)}
-                value={slice.index}
+                max={Math.max(main.count - 1, 0)}
+                value={clampSlice(main.index, main.count)}
                 disabled={state !== 'ready'}
-                onChange={(e) => goRef.current(Number(e.target.value))}
-                aria-valuetext={`slice ${slice.index + 1} of ${slice.count}`}
+                onChange={(e) => goTo(mainPlane, Number(e.target.value))}
+                aria-valuetext={`slice ${main.index + 1} of ${main.count}`}
                 data-testid="slice-slider"
               />
               <span className="mono" data-testid="slice-label">
-                {slice.count ? `${slice.index + 1} / ${slice.count}` : '—'}
+                {main.count ? `${main.index + 1} / ${main.count}` : '—'}
               </span>
             </label>
-            <label htmlFor={opacityId}>
-              Mask opacity
-              <input
-                id={opacityId}
-                type="range"
-                min={0}
-                max={100}
-                value={Math.round(opacity * 100)}
-                onChange={(e) => setOpacity(Number(e.target.value) / 100)}
-                data-testid="opacity-slider"
-              />
-              <span className="mono">{Math.round(opacity * 100)}%</span>
-            </label>
-            {panes.length === 1 && masks.map((m) => <MaskLegend key={m.id} title={masks.length > 1 ? m.title : undefined} labels={m.labels} />)}
           </div>
-          <p className={styles.hint}>Scroll with the mouse wheel over the image, or focus it and use the arrow keys.</p>
+          {!panelInGrid && panel}
+          <p className={styles.hint}>
+            Wheel or arrow keys over a plane change its slice; drag changes the window, shift-drag pans, right-drag zooms; a click moves the crosshair.
+          </p>
         </>
       )}
     </section>

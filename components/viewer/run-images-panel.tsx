@@ -47,6 +47,7 @@ export function RunImagesPanel({ runId, canCompare }: { runId: string; canCompar
             volumeUrl={q.data.volume.url}
             masks={viewerMasks(view === 'compare' ? q.data.masks : q.data.masks.filter((m) => m.id === 'serving'), 'run')}
             layout={view === 'compare' ? 'side-by-side' : 'overlay'}
+            modality={q.data.modality}
           />
         </>
       )}

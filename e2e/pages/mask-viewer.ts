@@ -7,6 +7,8 @@ export interface CanvasStats {
   lit: number;
   /** pixels whose red clearly exceeds green and blue: the grey-matter label colour (205, 62, 78) over grey */
   labelRed: number;
+  /** pixels clearly blue: the white-matter label, drawn in the palette's blue (its model colour, white, has no contrast on grey) */
+  labelBlue: number;
   /** a cheap fingerprint of the pixels, to tell two renderings apart */
   hash: number;
 }
@@ -37,24 +39,75 @@ export class MaskViewerPanel {
     return Number(await this.root.getAttribute('data-slice-count'));
   }
 
+  /** The plane of each viewport, in page order. */
+  async planes(): Promise<string[]> {
+    return this.viewports().evaluateAll((els) => els.map((e) => e.getAttribute('data-plane') ?? ''));
+  }
+
+  /** The slice (0-based) each viewport shows. */
+  async sliceIndexes(): Promise<number[]> {
+    return this.viewports().evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-slice'))));
+  }
+
+  async sliceCounts(): Promise<number[]> {
+    return this.viewports().evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-slice-count'))));
+  }
+
   /** Reads back the pixels Cornerstone drew into each viewport's canvas. */
   async canvasStats(): Promise<CanvasStats[]> {
     return this.viewports().evaluateAll((stages) =>
       stages.map((stage) => {
         const canvas = stage.querySelector('canvas');
         const ctx = canvas?.getContext('2d', { willReadFrequently: true });
-        if (!canvas || !ctx) return { width: 0, height: 0, lit: 0, labelRed: 0, hash: 0 };
+        if (!canvas || !ctx) return { width: 0, height: 0, lit: 0, labelRed: 0, labelBlue: 0, hash: 0 };
         const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
         let lit = 0;
         let labelRed = 0;
+        let labelBlue = 0;
         let hash = 0;
         for (let i = 0; i < d.length; i += 4) {
           const [r, g, b] = [d[i], d[i + 1], d[i + 2]];
           if (r + g + b > 45) lit++;
           if (r - g > 40 && r - b > 30) labelRed++;
+          if (b - r > 50 && b - g > 25) labelBlue++;
           hash = (hash * 31 + r + 3 * g + 7 * b) | 0;
         }
-        return { width: canvas.width, height: canvas.height, lit, labelRed, hash };
+        return { width: canvas.width, height: canvas.height, lit, labelRed, labelBlue, hash };
+      }),
+    );
+  }
+
+  /** Remembers where each viewport now draws label-coloured pixels (see rememberedPixelsOverImage). */
+  async rememberLabelPixels(): Promise<void> {
+    await this.viewports().evaluateAll((stages) => {
+      (window as unknown as { __labelPixels: number[][] }).__labelPixels = stages.map((stage) => {
+        const canvas = stage.querySelector('canvas');
+        const ctx = canvas?.getContext('2d', { willReadFrequently: true });
+        if (!canvas || !ctx) return [];
+        const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+        const at: number[] = [];
+        for (let i = 0; i < d.length; i += 4) {
+          const [r, g, b] = [d[i], d[i + 1], d[i + 2]];
+          if ((r - g > 40 && r - b > 30) || (b - r > 50 && b - g > 25)) at.push(i);
+        }
+        return at;
+      });
+    });
+  }
+
+  /**
+   * With the masks hidden: the share of the remembered label pixels where the image itself is lit.
+   * A mask on the anatomy is drawn over the head, not over the black around it: near 1.
+   */
+  async rememberedPixelsOverImage(): Promise<number[]> {
+    return this.viewports().evaluateAll((stages) =>
+      stages.map((stage, k) => {
+        const at = (window as unknown as { __labelPixels: number[][] }).__labelPixels[k] ?? [];
+        const canvas = stage.querySelector('canvas');
+        const ctx = canvas?.getContext('2d', { willReadFrequently: true });
+        if (!canvas || !ctx || at.length === 0) return 0;
+        const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+        return at.filter((i) => d[i] + d[i + 1] + d[i + 2] > 45).length / at.length;
       }),
     );
   }

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { labelTable } from './label-table';
+import { displayColors, LABEL_PALETTE, standsOutOnGrey } from './label-palette';
 import { colorLut } from '@/components/viewer/color-lut';
 import { clampSlice, sliceForKey } from '@/components/viewer/slice-keys';
 
 describe('labelTable', () => {
-  it('lists the drawn labels of a model spec in value order, without background', () => {
+  it('lists the drawn labels of a model spec in value order, without background; a colour without contrast on grey comes from the palette', () => {
     const spec = {
       labels: [
         { value: 2, name: 'Grey Matter', color: [205, 62, 78] },
@@ -13,9 +14,23 @@ describe('labelTable', () => {
       ],
     };
     expect(labelTable(spec)).toEqual([
-      { value: 1, name: 'White Matter', color: [255, 255, 255] },
-      { value: 2, name: 'Grey Matter', color: [205, 62, 78] },
+      { value: 1, name: 'White Matter', color: [...LABEL_PALETTE[0]], modelColor: [255, 255, 255] },
+      { value: 2, name: 'Grey Matter', color: [205, 62, 78], modelColor: [205, 62, 78] },
     ]);
+  });
+  it('never draws white, near-black or grey, and keeps replaced colours apart from the kept ones', () => {
+    const colors = displayColors([
+      [255, 255, 255],
+      [10, 10, 10],
+      [128, 128, 128],
+      [31, 150, 250],
+      [240, 240, 235],
+    ]);
+    for (const c of colors) expect(standsOutOnGrey(c), c.join(',')).toBe(true);
+    expect(colors[3]).toEqual([31, 150, 250]);
+    expect(new Set(colors.map((c) => c.join(','))).size).toBe(5);
+    expect(colors.slice(0, 3)).not.toContainEqual(LABEL_PALETTE[0]); // too close to the kept blue
+    for (const p of LABEL_PALETTE) expect(standsOutOnGrey(p), p.join(',')).toBe(true);
   });
   it('gives no labels for a spec without a valid label table', () => {
     expect(labelTable(undefined)).toEqual([]);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { displayColors } from './label-palette';
 import type { ViewerLabel } from './schemas';
 
 const ZSpecLabels = z.object({
@@ -14,13 +15,14 @@ const ZSpecLabels = z.object({
 /**
  * The labels a viewer draws for a mask, from the spec of the model version that produced it (the
  * spec recorded on the run, so a later change to the registry cannot recolour an old run).
- * Background (value 0) is never drawn.
+ * Background (value 0) is never drawn. A colour that would not stand out over a grey image (white,
+ * near-black, grey) is replaced from the one palette (label-palette.ts); `modelColor` keeps the
+ * model's own.
  */
 export function labelTable(spec: unknown): ViewerLabel[] {
   const parsed = ZSpecLabels.safeParse(spec);
   if (!parsed.success) return [];
-  return parsed.data.labels
-    .filter((l) => l.value !== 0)
-    .sort((a, b) => a.value - b.value)
-    .map((l) => ({ value: l.value, name: l.name, color: [l.color[0], l.color[1], l.color[2]] }));
+  const drawn = parsed.data.labels.filter((l) => l.value !== 0).sort((a, b) => a.value - b.value);
+  const colors = displayColors(drawn.map((l) => l.color));
+  return drawn.map((l, i) => ({ value: l.value, name: l.name, color: colors[i], modelColor: [l.color[0], l.color[1], l.color[2]] }));
 }

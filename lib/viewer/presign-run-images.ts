@@ -24,5 +24,5 @@ export async function presignRunImages(p: {
     ...(await link(m.ref)),
   });
   const masks = [p.objects.serving, ...(p.withShadow && p.objects.shadow ? [p.objects.shadow] : [])];
-  return { run: p.objects.runId, volume: await link(p.objects.volume), masks: await Promise.all(masks.map(mask)) };
+  return { run: p.objects.runId, modality: p.objects.modality, volume: await link(p.objects.volume), masks: await Promise.all(masks.map(mask)) };
 }

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { runs, runSteps } from '@/db/schema';
+import { runs, runSteps, series } from '@/db/schema';
 import { parseRunParams, parseStepOutputs, type TStepOutput } from '@/db/schema/run-json';
 import { SERVING_INFER_TASK, SHADOW_INFER_TASK } from '../pipeline/definition';
 import { stepOutput } from '../pipeline/steps';
@@ -28,6 +28,8 @@ export interface MaskObject {
 export interface RunImageObjects {
   runId: string;
   studyId: string;
+  /** the series' DICOM modality (CT, MR, …), null when the input did not say (a bare NIfTI) */
+  modality: string | null;
   volume: ImageObjectRef;
   serving: MaskObject;
   /** null when the run has no shadow model, or its mask is not written yet */
@@ -61,10 +63,12 @@ export async function findRunImageObjects(db: DbOrTx, p: { runId: string; projec
     const missing = !volume ? 'the de-identified volume (convert step)' : `the mask (${SERVING_INFER_TASK} step)`;
     throw new AppError('not_found', `run ${run.id} has no images yet: ${missing} is not written (run status: ${run.status})`);
   }
+  const [input] = await db.select({ modality: series.modality }).from(series).where(eq(series.id, params.seriesId)).limit(1);
   const shadowMask = params.shadow ? refOf(stepOutput(steps.get(SHADOW_INFER_TASK), 'infer', 'mask')) : null;
   return {
     runId: run.id,
     studyId: run.studyId,
+    modality: input?.modality ?? null,
     volume,
     serving: {
       id: 'serving',

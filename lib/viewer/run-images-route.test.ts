@@ -12,6 +12,7 @@ import { getDb } from '@/lib/db';
 import { createTestProject, type TestProject } from '@/test/test-project';
 import { newRun } from '@/test/endpoint-matrix';
 import type { Role } from '@/lib/auth/permissions';
+import { LABEL_PALETTE } from './label-palette';
 import type { RunImagesDto } from './schemas';
 import { seedRunWithImages, type SeededRun } from './test/seed-run-images';
 import { chainPendingAuditEvents } from '@/lib/audit/chain-pending-audit-events';
@@ -57,11 +58,13 @@ describe('GET /api/runs/:run/images', () => {
     const { status, body } = await images('researcher', seeded.run.id);
     expect(status).toBe(200);
     expect(body.run).toBe(seeded.run.id);
+    expect(body.modality).toBeNull(); // the seeded run's series is not in the database: no modality to offer presets for
     expect(body.masks.map((m) => [m.id, m.role, m.version])).toEqual([['serving', 'live', '1.0.0']]);
     expect(JSON.stringify(body)).not.toContain('1.1.0-rc');
     expect(body.masks[0].labels).toEqual([
-      { value: 1, name: 'White Matter', color: [255, 255, 255] },
-      { value: 2, name: 'Grey Matter', color: [205, 62, 78] },
+      // white over a T1 has no contrast: drawn in the palette's first colour; the model's kept beside it
+      { value: 1, name: 'White Matter', color: [...LABEL_PALETTE[0]], modelColor: [255, 255, 255] },
+      { value: 2, name: 'Grey Matter', color: [205, 62, 78], modelColor: [205, 62, 78] },
     ]);
     expect(objectKeyOf(body.volume.url)).toBe(seeded.keys.volume);
     expect(objectKeyOf(body.masks[0].url)).toBe(seeded.keys.serving);

@@ -7,7 +7,10 @@ export interface ViewerLabel {
   /** voxel value in the mask */
   value: number;
   name: string;
+  /** the colour drawn: the model's, or the palette's where the model's would not stand out on grey */
   color: [number, number, number];
+  /** the colour in the model's label table */
+  modelColor?: [number, number, number];
 }
 
 export interface ViewerImageLink {
@@ -33,6 +36,8 @@ export interface ViewerMask extends ViewerImageLink {
 
 export interface RunImagesDto {
   run: string;
+  /** the input series' modality (CT, MR, …; null when unknown): which window presets the viewer offers */
+  modality: string | null;
   volume: ViewerImageLink;
   masks: ViewerMask[];
 }

@@ -37,6 +37,8 @@ async function start(): Promise<CornerstoneRuntime> {
   core.init();
   if (core.getShouldUseCPURendering()) throw new Error('WebGL is not available in this browser, and the volume viewer needs it');
   tools.init();
+  // the viewer's tools, registered once per page (each viewer binds them in a tool group of its own)
+  for (const T of [tools.WindowLevelTool, tools.PanTool, tools.ZoomTool]) tools.addTool(T);
   const decachers = new Map<string, () => void>();
   const scheme = 'nifti:';
   core.imageLoader.registerImageLoader('nifti', (imageId: string) => {

@@ -1,5 +1,7 @@
 import type { Types } from '@cornerstonejs/core';
 import type { ViewerLabel } from '@/lib/viewer/schemas';
+import { labelVolumesMl } from '@/lib/viewer/label-volumes';
+import { autoWindow, type VoiWindow } from '@/lib/viewer/window-presets';
 import { colorLut } from '../color-lut';
 import { cornerstoneRuntime, type CornerstoneRuntime } from './cornerstone-runtime';
 import { fetchNifti, ViewerLoadError } from './fetch-nifti';
@@ -8,6 +10,8 @@ export interface LoadedMask {
   id: string;
   segmentationId: string;
   colorLUTIndex: number;
+  /** each label's volume in ml, from the mask's voxels and the volume's spacing */
+  volumesMl: Record<number, number>;
 }
 
 /**
@@ -18,6 +22,8 @@ export interface LoadedMask {
 export interface LoadedImages {
   runtime: CornerstoneRuntime;
   volumeId: string;
+  /** a window from the volume's histogram (what "Auto" sets, and the start for MR) */
+  autoWindow: VoiWindow;
   masks: LoadedMask[];
   onDispose(fn: () => void): () => void;
   dispose(): void;
@@ -118,6 +124,8 @@ export async function loadImages(p: {
 
     const masks: LoadedMask[] = [];
     for (const [i, m] of p.masks.entries()) {
+      // through the same NIfTI loader as the volume: it lays the voxels out as it lays out the
+      // volume's (reading the file's voxels directly put the mask off the anatomy)
       const sourceId = `cornerstoneStreamingImageVolume:segflow-${tag}-source-${i}`;
       volumeIds.push(sourceId);
       const source = await volumeFromNifti(rt, urls[i + 1], `mask "${m.title}"`, sourceId);
@@ -135,6 +143,11 @@ export async function loadImages(p: {
       const write = labelmap.voxelManager?.setCompleteScalarDataArray;
       if (!voxels || !write) throw new ViewerLoadError(`mask "${m.title}" could not be read into a labelmap`);
       write.call(labelmap.voxelManager, voxels);
+      const volumesMl = labelVolumesMl(
+        voxels as ArrayLike<number>,
+        volume.spacing,
+        m.labels.map((l) => l.value),
+      );
       removeVolume(rt, sourceId);
       volumeIds.splice(volumeIds.indexOf(sourceId), 1);
       const segmentationId = `segflow-${tag}-seg-${i}`;
@@ -148,11 +161,13 @@ export async function loadImages(p: {
       segmentationIds.push(segmentationId);
       const colorLUTIndex = tools.segmentation.state.addColorLUT(colorLut(m.labels));
       lutIndexes.push(colorLUTIndex);
-      masks.push({ id: m.id, segmentationId, colorLUTIndex });
+      masks.push({ id: m.id, segmentationId, colorLUTIndex, volumesMl });
     }
+    const scalars = volume.voxelManager?.getCompleteScalarDataArray?.();
     return {
       runtime: rt,
       volumeId,
+      autoWindow: scalars ? autoWindow(scalars as ArrayLike<number>) : { width: 1, center: 0 },
       masks,
       onDispose(fn) {
         hooks.add(fn);

@@ -30,7 +30,7 @@ export default async function ReviewCasePage({ params }: { params: Promise<{ com
         <dd>{c.createdAt.slice(0, 16).replace('T', ' ')}</dd>
       </dl>
       <h2>Live vs shadow</h2>
-      <MaskViewer volumeUrl={c.images.volume.url} masks={viewerMasks(c.images.masks, 'review')} layout="side-by-side" />
+      <MaskViewer volumeUrl={c.images.volume.url} masks={viewerMasks(c.images.masks, 'review')} layout="side-by-side" modality={c.images.modality} />
       <h2>Agreement</h2>
       <MetricsTable metrics={c.metrics} />
       <h2>Your verdict</h2>
