@@ -19,6 +19,7 @@ import { seedRunWithImages, type SeededRun } from '@/lib/viewer/test/seed-run-im
 import { createTestProject, type TestProject } from '@/test/test-project';
 import { runStep } from '@/workers/run-step';
 import { loadReviewCase, REVIEW_CASE_GUARD } from './load-review-case';
+import { listRunOutputs } from '@/lib/runs/outputs/list-run-outputs';
 import { getRunDiffView } from './run-diff-view';
 
 let tp: TestProject;
@@ -109,5 +110,13 @@ describe('diff mode data', () => {
     const other = await createTestProject(getDb());
     // the run is looked up within the caller's project: another project's operator finds nothing
     expect(await view('operator', other.id)).toBeNull();
+  });
+
+  it('lists the difference labelmap and the profile among the run downloads of operators, never of researchers', async () => {
+    const files = async (role: Role, seeShadow: boolean) =>
+      (await listRunOutputs(getDb(), { runId: compared.run.id, projectId: tp.id, role, seeShadow, audit: [] })).map((o) => o.file);
+    expect(await files('operator', true)).toEqual(expect.arrayContaining(['comparison.json', 'difference.nii.gz', 'disagreement.json']));
+    expect(await files('researcher', false)).not.toEqual(expect.arrayContaining(['difference.nii.gz']));
+    expect(await files('researcher', false)).not.toContain('disagreement.json');
   });
 });
