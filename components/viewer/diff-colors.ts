@@ -11,5 +11,14 @@ export const DIFF_CLASSES: { cls: Exclude<DiffClass, 'none'>; value: number; lab
   { cls: 'labelDiffers', value: DIFF_VALUES.labelDiffers, label: 'Both, different label', color: [204, 121, 167] },
 ];
 
+/**
+ * Agreement is drawn translucent over the image, disagreements opaque, so that the few voxels where
+ * the masks differ stand out of the large region where they agree.
+ */
+export const DIFF_ALPHA: readonly number[] = Array.from({ length: 256 }, (_, v) => (v === DIFF_VALUES.agree ? 0.45 : 1));
+
+/** Slices with at most this many differing voxels get a ring around each one (single voxels are hard to see). */
+export const DIFF_RING_LIMIT = 400;
+
 /** value → colour of the difference labelmap; value 0 (both background) is not drawn */
 export const DIFF_LUT: ([number, number, number] | null)[] = Array.from({ length: 256 }, (_, v) => DIFF_CLASSES.find((c) => c.value === v)?.color ?? null);

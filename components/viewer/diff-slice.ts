@@ -47,7 +47,7 @@ export function greyWindow(data: ArrayLike<number>): { low: number; high: number
 
 /**
  * The RGBA pixels of one slice: the volume in grey, with each labelled voxel of `labels` drawn in
- * its colour from `lut` (null: not drawn) at `alpha` (1: opaque).
+ * its colour from `lut` (null: not drawn) at `alpha` (1: opaque), or at its value's `alphas` entry.
  */
 export function renderSlice(p: {
   plane: SlicePlane;
@@ -57,6 +57,7 @@ export function renderSlice(p: {
   labels: ArrayLike<number> | null;
   lut: readonly ([number, number, number] | null)[];
   alpha: number;
+  alphas?: readonly number[];
 }): Uint8ClampedArray<ArrayBuffer> {
   const { width, height } = p.plane;
   const out = new Uint8ClampedArray(width * height * 4);
@@ -66,17 +67,38 @@ export function renderSlice(p: {
       const v = p.plane.voxel(p.slice, col, row);
       const g = (p.volume[v] - p.window.low) * scale;
       const o = (row * width + col) * 4;
-      const c = p.labels ? p.lut[p.labels[v]] : null;
+      const value = p.labels ? p.labels[v] : 0;
+      const c = p.labels ? p.lut[value] : null;
       if (c) {
-        out[o] = c[0] * p.alpha + g * (1 - p.alpha);
-        out[o + 1] = c[1] * p.alpha + g * (1 - p.alpha);
-        out[o + 2] = c[2] * p.alpha + g * (1 - p.alpha);
+        const a = p.alphas?.[value] ?? p.alpha;
+        out[o] = c[0] * a + g * (1 - a);
+        out[o + 1] = c[1] * a + g * (1 - a);
+        out[o + 2] = c[2] * a + g * (1 - a);
       } else {
         out[o] = g;
         out[o + 1] = g;
         out[o + 2] = g;
       }
       out[o + 3] = 255;
+    }
+  return out;
+}
+
+/** The pixels (col, row) of a slice whose value is one of `values`, at most `limit` (null beyond it). */
+export function pixelsWith(
+  plane: SlicePlane,
+  slice: number,
+  labels: ArrayLike<number>,
+  values: ReadonlySet<number>,
+  limit: number,
+): [number, number, number][] | null {
+  const out: [number, number, number][] = [];
+  for (let row = 0; row < plane.height; row++)
+    for (let col = 0; col < plane.width; col++) {
+      const value = labels[plane.voxel(slice, col, row)];
+      if (!values.has(value)) continue;
+      if (out.length === limit) return null;
+      out.push([col, row, value]);
     }
   return out;
 }

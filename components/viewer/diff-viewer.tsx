@@ -5,9 +5,9 @@ import type { Volume } from '@/lib/imaging/volume';
 import type { TDisagreementProfile } from '@/lib/metrics/mask-difference';
 import { stepWorstSlice, worstSlices } from '@/lib/metrics/worst-slices';
 import type { ViewerLabel } from '@/lib/viewer/schemas';
-import { DIFF_CLASSES, DIFF_LUT } from './diff-colors';
+import { DIFF_ALPHA, DIFF_CLASSES, DIFF_LUT, DIFF_RING_LIMIT } from './diff-colors';
 import { DiffProfileChart } from './diff-profile-chart';
-import { greyWindow, renderSlice, slicePlane, type SlicePlane } from './diff-slice';
+import { greyWindow, pixelsWith, renderSlice, slicePlane, type SlicePlane } from './diff-slice';
 import { fetchNifti, ViewerLoadError } from './engine/fetch-nifti';
 import { MaskLegend } from './mask-legend';
 import styles from './mask-viewer.module.css';
@@ -79,24 +79,48 @@ async function load(p: LoadInput, signal: AbortSignal): Promise<Loaded> {
   };
 }
 
+const DIFFERING = new Set(DIFF_CLASSES.filter((c) => c.cls !== 'agree').map((c) => c.value));
+
 function SliceCanvas(p: {
   testId: string;
   title: string;
   loaded: Loaded;
   slice: number;
   labels: Uint8Array;
-  lut: ([number, number, number] | null)[];
+  lut: readonly ([number, number, number] | null)[];
   alpha: number;
+  /** the difference image: agreement translucent, and a ring around each differing voxel on slices with few of them */
+  difference?: boolean;
 }) {
   const ref = useRef<HTMLCanvasElement>(null);
-  const { loaded, slice, labels, lut, alpha } = p;
+  const { loaded, slice, labels, lut, alpha, difference } = p;
   useEffect(() => {
     const ctx = ref.current?.getContext('2d');
     if (!ctx) return;
     const { plane } = loaded;
-    const px = renderSlice({ plane, slice, volume: loaded.volume.data, window: loaded.window, labels, lut, alpha });
+    const px = renderSlice({
+      plane,
+      slice,
+      volume: loaded.volume.data,
+      window: loaded.window,
+      labels,
+      lut,
+      alpha,
+      alphas: difference ? DIFF_ALPHA : undefined,
+    });
     ctx.putImageData(new ImageData(px, plane.width, plane.height), 0, 0);
-  }, [loaded, slice, labels, lut, alpha]);
+    if (!difference) return;
+    const ring = Math.max(4, Math.round(plane.width / 48));
+    for (const [col, row, value] of pixelsWith(plane, slice, labels, DIFFERING, DIFF_RING_LIMIT) ?? []) {
+      const c = lut[value];
+      if (!c) continue;
+      ctx.strokeStyle = `rgb(${c.join(',')})`;
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      ctx.arc(col + 0.5, row + 0.5, ring, 0, 2 * Math.PI);
+      ctx.stroke();
+    }
+  }, [loaded, slice, labels, lut, alpha, difference]);
   return (
     <div className={styles.pane}>
       <div className={styles.paneTitle}>{p.title}</div>
@@ -221,6 +245,7 @@ export function DiffViewer(props: DiffViewerProps) {
             labels={state.loaded.diff}
             lut={DIFF_LUT}
             alpha={1}
+            difference
           />
           <SliceCanvas
             testId="diff-canvas-live"

@@ -1,12 +1,16 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
-/** The colours diff mode draws (components/viewer/diff-colors.ts), as a test reads them back. */
+/**
+ * The colours diff mode draws (components/viewer/diff-colors.ts), as a test reads them back: live-only
+ * and shadow-only opaque (exact colours), agreement (0, 158, 115) at 45 % over the grey image, so its
+ * pixels are grey g plus (0, 71, 52): green − red = 71 and blue − red = 52 (± rounding).
+ */
 export const DIFF_RGB = {
-  agree: [0, 158, 115],
   liveOnly: [230, 159, 0],
   shadowOnly: [86, 180, 233],
 } as const;
-export type DiffColour = keyof typeof DIFF_RGB;
+export const AGREE_OVER_GREY = { greenMinusRed: 71, blueMinusRed: 52 } as const;
+export type DiffColour = keyof typeof DIFF_RGB | 'agree';
 
 /** Diff mode (components/viewer/diff-viewer.tsx) as a test sees it: state, slice, the difference canvas's pixels. */
 export class DiffViewerPanel {
