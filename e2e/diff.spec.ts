@@ -62,6 +62,8 @@ async function storedProfile(request: APIRequestContext, t: Tokens, runId: strin
 /** Walks the worst slices ("n") until every diff colour has been drawn on the difference canvas; returns what it saw. */
 async function walkUntilAllColours(diff: DiffViewerPanel, maxSteps: number): Promise<Set<DiffColour>> {
   const seen = new Set<DiffColour>();
+  // drawn once the images are in (agreement covers most of the brain on every slice that differs)
+  await expect.poll(async () => (await diff.colourCounts()).agree, { timeout: 30_000 }).toBeGreaterThan(100);
   for (let step = 0; step <= maxSteps; step++) {
     const counts = await diff.colourCounts();
     for (const k of ['agree', 'liveOnly', 'shadowOnly'] as const) if (counts[k] > 0) seen.add(k);
