@@ -182,6 +182,8 @@ test('the run page shows the serving mask over the volume; a reviewer compares l
   await expect(row).toBeVisible();
   await row.getByRole('link').click();
   await expect(reviewer.getByRole('heading', { name: new RegExp(`Review of study ${run.studyLabel}`) })).toBeVisible();
+  // a case opens in diff mode (e2e/diff.spec.ts); the two masks side by side are one link away
+  await reviewer.getByRole('link', { name: 'Masks side by side' }).click();
   const cmp = new MaskViewerPanel(reviewer);
   await cmp.waitReady();
   await expect(cmp.viewports()).toHaveCount(2);

@@ -5,8 +5,9 @@ function when(iso: string): string {
   return iso.slice(0, 16).replace('T', ' ');
 }
 
-/** The reviewer's queue: one row per case, pseudonymous study label, per-label Dice, own verdict. */
-export function ReviewQueueTable({ items }: { items: ReviewQueueItem[] }) {
+/** The reviewer's queue: one row per case, pseudonymous study label, per-label and mean Dice, own verdict; `caseQuery` carries the queue's filter to the case page. */
+export function ReviewQueueTable({ items, caseQuery = {} }: { items: ReviewQueueItem[]; caseQuery?: Record<string, string> }) {
+  const query = new URLSearchParams(caseQuery).toString();
   const labelNames = [...new Set(items.flatMap((i) => i.labels.map((l) => l.name)))];
   return (
     <table aria-label="Review queue">
@@ -18,6 +19,7 @@ export function ReviewQueueTable({ items }: { items: ReviewQueueItem[] }) {
           {labelNames.map((n) => (
             <th key={n}>Dice {n}</th>
           ))}
+          <th>Mean Dice</th>
           <th>Compared</th>
           <th>Your verdict</th>
         </tr>
@@ -26,7 +28,7 @@ export function ReviewQueueTable({ items }: { items: ReviewQueueItem[] }) {
         {items.map((c) => (
           <tr key={c.id} data-testid="review-row" data-reviewed={c.myVerdict ? 'true' : 'false'}>
             <td>
-              <Link className="mono" href={`/reviews/${c.id}`}>
+              <Link className="mono" href={`/reviews/${c.id}${query ? `?${query}` : ''}`}>
                 {c.id.slice(0, 8)}
               </Link>
             </td>
@@ -39,6 +41,7 @@ export function ReviewQueueTable({ items }: { items: ReviewQueueItem[] }) {
               const l = c.labels.find((x) => x.name === n);
               return <td key={n}>{l ? l.dice.toFixed(4) : '—'}</td>;
             })}
+            <td>{c.meanDice === null ? '—' : c.meanDice.toFixed(4)}</td>
             <td>{when(c.createdAt)}</td>
             <td data-testid="review-verdict">{c.myVerdict ? VERDICT_LABELS[c.myVerdict] : <span className="muted">not yet</span>}</td>
           </tr>

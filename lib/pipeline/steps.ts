@@ -173,12 +173,18 @@ export const STEPS = {
     timeoutS: 45 * 60,
   }),
   compare: defineStep({
-    summary: 'Dice, HD95 and volume difference per label, shadow vs serving mask',
+    summary: 'Dice, HD95 and volume difference per label, shadow vs serving mask; the difference labelmap and the disagreement per slice',
     runsOn: 'worker',
     /** labelsFrom: the serving model's spec, whose labels are compared */
     params: z.object({ labelsFrom: z.record(z.string(), z.unknown()) }),
     info: z.object({ meanDice: z.number(), metrics: ZMaskComparison }),
-    outputs: { metrics: { file: 'metrics.json', contentType: 'application/json' } },
+    outputs: {
+      metrics: { file: 'metrics.json', contentType: 'application/json' },
+      /** the per-voxel difference labelmap (lib/metrics/mask-difference.ts: 1 agree, 2 live-only, 3 shadow-only, 4 label differs) */
+      diff: { file: 'diff.nii.gz', contentType: 'application/gzip' },
+      /** differing voxels per slice along the slice axis, per label and in total (ZDisagreementProfile) */
+      profile: { file: 'disagreement.json', contentType: 'application/json' },
+    },
     storage: [{ prefix: 'derived/{project}/', actions: ['get', 'put'], why: 'CompareMasks' }, ...exchangeRules('compare')],
     resources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' }, gpu: 0 },
     retry: RETRY,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RunImagesDto } from '../viewer/schemas';
+import type { DiffLayerDto } from './diff-types';
 
 /** review_verdicts.verdict: which mask a reviewer prefers for one case. */
 export const VERDICTS = ['shadow_better', 'equivalent', 'live_better', 'both_wrong'] as const;
@@ -63,4 +64,6 @@ export interface ReviewCaseDto {
 
 export interface ReviewCaseView extends ReviewCaseDto {
   images: RunImagesDto;
+  /** the compare step's difference labelmap and disagreement profile; null for runs compared without them */
+  diff: DiffLayerDto | null;
 }

@@ -1,7 +1,9 @@
 import { AppError } from '@/lib/errors';
 import { readNifti } from '@/lib/imaging/nifti/read-nifti';
 import type { Volume } from '@/lib/imaging/volume';
+import { writeNifti } from '@/lib/imaging/nifti/write-nifti';
 import { compareLabelmaps } from '@/lib/metrics/compare-labelmaps';
+import { maskDifference } from '@/lib/metrics/mask-difference';
 import { parseModelSpec } from '@/lib/models/model-spec';
 import { SERVING_INFER_TASK, SHADOW_INFER_TASK } from '@/lib/pipeline/definition';
 import type { TStepInvocationOf, TStepResultOf } from '@/lib/pipeline/step-contract';
@@ -11,7 +13,10 @@ import { readChecked, writeOutput } from './step-io';
 /**
  * compare: the shadow mask against the serving (live or canary) mask of the same run: Dice, HD95
  * and volume difference per label (lib/metrics), written as metrics.json; the platform records it
- * as the run's comparison, which promotion gates and reviewers read.
+ * as the run's comparison, which promotion gates and reviewers read. It also writes the per-voxel
+ * difference labelmap (diff.nii.gz) and the differing voxels per slice (disagreement.json) that the
+ * review viewer's diff mode shows (lib/metrics/mask-difference.ts). All three are deterministic, so a
+ * retried attempt writes the same bytes.
  */
 export async function compare(inv: TStepInvocationOf<'compare'>): Promise<TStepResultOf<'compare'>> {
   const serving = stepOutput(inv.upstream[SERVING_INFER_TASK], 'infer', 'mask');
@@ -24,11 +29,16 @@ export async function compare(inv: TStepInvocationOf<'compare'>): Promise<TStepR
     if (!(v.data instanceof Uint8Array)) throw new AppError('invalid_input', `compare: the ${what} is ${v.data.constructor.name}, expected an 8-bit labelmap`);
     return v as Volume<Uint8Array>;
   };
-  const metrics = compareLabelmaps(
-    mask(a, 'serving mask'),
-    mask(b, 'shadow mask'),
-    labels.filter((l) => l.value !== 0),
-  );
-  const out = await writeOutput(inv, 'metrics', new TextEncoder().encode(`${JSON.stringify(metrics, null, 2)}\n`));
-  return { outputs: [out], info: { meanDice: metrics.meanDice, metrics } };
+  const live = mask(a, 'serving mask');
+  const shadowMask = mask(b, 'shadow mask');
+  const compared = labels.filter((l) => l.value !== 0);
+  const metrics = compareLabelmaps(live, shadowMask, compared);
+  const { diff, profile } = maskDifference(live, shadowMask, compared);
+  const json = (v: unknown) => new TextEncoder().encode(`${JSON.stringify(v, null, 2)}\n`);
+  const outputs = [
+    await writeOutput(inv, 'metrics', json(metrics)),
+    await writeOutput(inv, 'diff', writeNifti(diff, { gzip: true, intent: 'label', description: 'segflow live-vs-shadow difference' })),
+    await writeOutput(inv, 'profile', json(profile)),
+  ];
+  return { outputs, info: { meanDice: metrics.meanDice, metrics } };
 }

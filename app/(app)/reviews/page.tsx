@@ -1,18 +1,22 @@
 import { z } from 'zod';
+import { ReviewQueueFilters } from '@/components/review/review-queue-filters';
 import { ReviewQueueTable } from '@/components/review/review-queue-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Forbidden } from '@/components/ui/forbidden';
 import { loadGuarded } from '@/lib/auth/page';
 import { listReviewQueue } from '@/lib/reviews/list-review-queue';
+import { applyQueueFilter, parseQueueFilter, queueFilterQuery } from '@/lib/reviews/review-queue-filter';
 import { reviewProjectIds } from '@/lib/reviews/review-projects';
 
-export default async function ReviewsPage() {
+export default async function ReviewsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const filter = parseQueueFilter(await searchParams);
   const res = await loadGuarded({ action: 'reviews.view', permission: 'review:read', input: z.object({}), project: () => null }, {}, async (ctx) =>
     listReviewQueue(ctx.tx, { projectIds: reviewProjectIds(ctx.actor), reviewerId: ctx.actor.userId }),
   );
   if (!res.ok) return <Forbidden message={res.message} />;
   const items = res.data;
-  const open = items.filter((i) => !i.myVerdict).length;
+  const reviewed = items.filter((i) => i.myVerdict).length;
+  const shown = applyQueueFilter(items, filter);
   return (
     <>
       <h1>Reviews</h1>
@@ -23,10 +27,18 @@ export default async function ReviewsPage() {
       ) : (
         <>
           <p className="muted">
-            {items.length} case{items.length === 1 ? '' : 's'}, {open} without your verdict. Each compares the live model&apos;s mask with the shadow
-            model&apos;s on de-identified images.
+            {items.length} case{items.length === 1 ? '' : 's'}, {items.length - reviewed} without your verdict. Each compares the live model&apos;s mask with
+            the shadow model&apos;s on de-identified images.
           </p>
-          <ReviewQueueTable items={items} />
+          <p data-testid="review-progress">
+            Your progress: <strong>{reviewed}</strong> of {items.length} reviewed <progress value={reviewed} max={items.length} aria-label="Cases reviewed" />
+          </p>
+          <ReviewQueueFilters filter={filter} />
+          {shown.length === 0 ? (
+            <p className="muted">No case matches: you have reviewed them all.</p>
+          ) : (
+            <ReviewQueueTable items={shown} caseQuery={queueFilterQuery(filter)} />
+          )}
         </>
       )}
     </>

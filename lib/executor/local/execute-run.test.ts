@@ -106,6 +106,12 @@ describe('a run through the local executor (child processes, real store, real mo
     const labels = cmp.metrics as { name: string; dice: number }[];
     expect(labels.map((l) => l.name)).toEqual(['White Matter', 'Grey Matter']);
     for (const l of labels) expect(l.dice).toBeGreaterThan(0.99);
+    // and where they differ: the difference labelmap and the per-slice counts (lib/metrics/mask-difference.ts)
+    const cmpOutputs = steps.find((s) => s.name === 'compare')!.outputs as { name: string; key: string }[];
+    expect(cmpOutputs.map((o) => o.name)).toEqual(['metrics.json', 'diff.nii.gz', 'disagreement.json']);
+    const diffVol = readNifti(await getObjectBytes({ key: cmpOutputs[1].key }));
+    const profile = JSON.parse(new TextDecoder().decode(await getObjectBytes({ key: cmpOutputs[2].key }))) as { total: number[] };
+    expect(profile.total.reduce((a, b) => a + b, 0)).toBe(Array.from(diffVol.data).filter((v) => v >= 2).length);
 
     // the manifest: signed by the platform key, every step output listed with its hash
     expect(done.manifestKey).toBe(`manifests/${tp.id}/${run.id}.json`);

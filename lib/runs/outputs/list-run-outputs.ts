@@ -14,7 +14,7 @@ import { presignGet } from '@/lib/storage/presign-get';
 export const DOWNLOAD_LINK_SECONDS = 300;
 
 export interface RunOutputDto {
-  /** the file name a download writes: mask.nii.gz, seg.dcm, volumes.json, manifest.json, comparison.json */
+  /** the file name a download writes: mask.nii.gz, seg.dcm, volumes.json, manifest.json, comparison.json, difference.nii.gz, disagreement.json */
   file: string;
   what: string;
   key: string;
@@ -29,7 +29,7 @@ export interface RunOutputDto {
  * The results of a run to take out, each with a presigned GET link (≤ 5 min), checked against the
  * bucket's access rules for the caller's role: the serving model's mask (NIfTI), DICOM SEG (DICOM
  * input), label volumes, the signed manifest (roles that may read manifests/), and the shadow-vs-
- * serving comparison (operators and admins). Never a shadow output for researchers (ADR-03). Each
+ * serving comparison with its difference labelmap and disagreement profile (operators and admins). Never a shadow output for researchers (ADR-03). Each
  * key handed out goes into `audit`.
  */
 export async function listRunOutputs(
@@ -50,6 +50,12 @@ export async function listRunOutputs(
   if (p.seeShadow) {
     wanted.push({ file: 'shadow-mask.nii.gz', what: 'mask of the shadow model (NIfTI)', ref: stepOutput(steps.get(SHADOW_INFER_TASK), 'infer', 'mask') });
     wanted.push({ file: 'comparison.json', what: 'shadow vs serving, per label', ref: stepOutput(steps.get('compare'), 'compare', 'metrics') });
+    wanted.push({
+      file: 'difference.nii.gz',
+      what: 'shadow vs serving per voxel (1 agree, 2 serving only, 3 shadow only, 4 label differs)',
+      ref: stepOutput(steps.get('compare'), 'compare', 'diff'),
+    });
+    wanted.push({ file: 'disagreement.json', what: 'differing voxels per slice, per label', ref: stepOutput(steps.get('compare'), 'compare', 'profile') });
   }
   if (run.manifestKey && run.manifestSha256) {
     const written = await manifestObject(db, run.manifestKey);

@@ -8,9 +8,13 @@ import { RunChecks, RunWarnings } from '@/components/runs/run-checks';
 import { RunStatus } from '@/components/runs/run-status';
 import { Forbidden } from '@/components/ui/forbidden';
 import { RunImagesPanel } from '@/components/viewer/run-images-panel';
+import { DiffViewer } from '@/components/viewer/diff-viewer';
+import { viewerMasks } from '@/components/viewer/viewer-masks';
 import { loadGuarded } from '@/lib/auth/page';
 import { getRun, projectOfRun } from '@/lib/runs/get-run';
 import { can } from '@/lib/auth/permissions';
+import { getRunDiffView } from '@/lib/reviews/run-diff-view';
+import type { PresignedRecord } from '@/lib/viewer/presign-image';
 import { cancelRunAction, retryRunAction } from './actions';
 
 function seconds(a: string | null, b: string | null): string {
@@ -21,8 +25,18 @@ function size(n: number): string {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`;
 }
 
-export default async function RunPage({ params }: { params: Promise<{ run: string }> }) {
+export default async function RunPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ run: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { run } = await params;
+  const search = await searchParams;
+  // diff mode presigns (and audits) the images only when asked for
+  const diffMode = search.view === 'diff';
+  const slice = typeof search.slice === 'string' && /^\d+$/.test(search.slice) ? Number(search.slice) : null;
   const res = await loadGuarded(
     {
       action: 'run.read',
@@ -32,10 +46,16 @@ export default async function RunPage({ params }: { params: Promise<{ run: strin
       target: (i) => ({ type: 'run', id: i.run }),
     },
     { run },
-    async (ctx) => ({
-      run: await getRun(ctx.tx, { runId: ctx.input.run, projectId: ctx.project!.id, seeShadow: can(ctx.role, 'promotion:read') }),
-      canManage: can(ctx.role, 'run:manage'),
-    }),
+    async (ctx) => {
+      const r = await getRun(ctx.tx, { runId: ctx.input.run, projectId: ctx.project!.id, seeShadow: can(ctx.role, 'promotion:read') });
+      let diff = null;
+      if (diffMode && r.status === 'succeeded' && r.shadow) {
+        const presigned: PresignedRecord[] = [];
+        diff = await getRunDiffView(ctx.tx, { runId: r.id, projectId: ctx.project!.id, role: ctx.role, audit: presigned });
+        if (presigned.length > 0) ctx.auditDetails.presigned = presigned;
+      }
+      return { run: r, canManage: can(ctx.role, 'run:manage'), diff };
+    },
   );
   if (!res.ok) return <Forbidden message={res.message} />;
   const r = res.data.run;
@@ -94,7 +114,30 @@ export default async function RunPage({ params }: { params: Promise<{ run: strin
       {r.status === 'succeeded' && (
         <>
           <h2>Images</h2>
-          <RunImagesPanel runId={r.id} canCompare={Boolean(r.shadow)} />
+          {r.shadow && r.comparison && (
+            <p>
+              {diffMode ? (
+                <Link href={`/runs/${r.id}`}>← Back to the masks</Link>
+              ) : (
+                <Link href={`/runs/${r.id}?view=diff`}>Differences, shadow vs serving (diff mode) →</Link>
+              )}
+            </p>
+          )}
+          {diffMode && res.data.diff ? (
+            <DiffViewer
+              volumeUrl={res.data.diff.images.volume.url}
+              live={viewerMasks(res.data.diff.images.masks, 'run').find((m) => m.id === 'serving')!}
+              shadow={viewerMasks(res.data.diff.images.masks, 'run').find((m) => m.id === 'shadow')!}
+              diffUrl={res.data.diff.diff.diff.url}
+              profile={res.data.diff.diff.profile}
+              initialSlice={slice}
+            />
+          ) : (
+            <>
+              {diffMode && r.shadow && <p className="muted">This run has no difference image (it was compared before the compare step wrote one).</p>}
+              <RunImagesPanel runId={r.id} canCompare={Boolean(r.shadow)} />
+            </>
+          )}
         </>
       )}
       <h2>Steps</h2>
