@@ -93,3 +93,6 @@ export interface StudySummary {
   volumes: { id: string; dims: number[]; spacing: number[] | null; description: string | null }[];
   rejected: { file: string; reason: string }[];
 }
+
+/** What finishing an upload answers: the study's summary; `study` is null when the upload added nothing and the new study it opened was removed (finishUpload). */
+export type UploadResult = Omit<StudySummary, 'study'> & { study: string | null };
