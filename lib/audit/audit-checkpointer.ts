@@ -3,6 +3,9 @@ import { config } from '../config';
 import type { DbOrTx } from '../db';
 import type { BucketRef } from '../storage/put-object-once';
 import { auditHead, writeAuditCheckpoint } from './write-audit-checkpoint';
+import { logger } from '../log/logger';
+
+const auditLog = logger('audit');
 
 export interface AuditCheckpointer {
   /** stops the timer and writes a last checkpoint of whatever is new (call before closing the pool) */
@@ -28,7 +31,7 @@ export function startAuditCheckpointer(
 ): AuditCheckpointer {
   const every = opts.every ?? config().audit.checkpointEvery;
   const intervalS = opts.intervalS ?? config().audit.checkpointIntervalS;
-  const log = opts.log ?? ((m: string) => console.error(`[audit] ${m}`));
+  const log = opts.log ?? ((m: string) => auditLog.error(m));
   let lastSeq: number | null = null;
   let lastAt = Date.now();
   let busy: Promise<void> = Promise.resolve();

@@ -38,6 +38,8 @@ export interface Config {
   nextRuntime?: string;
   /** NODE_ENV is `development` (next dev) */
   dev: boolean;
+  /** SEGFLOW_LOG_LEVEL: the level of the services' structured logs (lib/log) */
+  logLevel: TEnv['SEGFLOW_LOG_LEVEL'];
   /** DATABASE_URL (databaseUrl() adds the embedded database's from the runtime file) */
   database: { url?: string; poolMax: number };
   /** from S3_* / AWS_* when S3_ENDPOINT or S3_BUCKET is set (s3Settings() adds the embedded store) */
@@ -114,6 +116,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     ports: { app: e.PORT, embeddedS3: e.SEGFLOW_S3_PORT },
     nextRuntime: e.NEXT_RUNTIME,
     dev: e.NODE_ENV === 'development',
+    logLevel: e.SEGFLOW_LOG_LEVEL,
     database: { url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX },
     s3,
     api: { url: e.SEGFLOW_URL, token: e.SEGFLOW_TOKEN },

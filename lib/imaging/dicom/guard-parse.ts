@@ -14,7 +14,6 @@ export function guardParse<T>(fileName: string, parse: () => T): T {
     throw new AppError('malformed_file', `${fileName}: could not be read as DICOM (its structure is damaged)`, {
       file: fileName,
       unexpected: true,
-      cause: err instanceof Error ? err.name : typeof err,
     });
   }
 }
