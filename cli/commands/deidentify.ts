@@ -7,8 +7,14 @@
  * the wall time on 300 CT instances of a busy machine); each input is read into one reused buffer
  * and each output written with one writev of its pieces, never joined (no copy of the pixel data).
  * No fsync per file (see writeFileAtomicSync).
+ * Nothing is ever overwritten: outputs are named by the new SOP Instance UID (or, for a fragment
+ * without one, by the SHA-256 of the output; never by the input's name, which may identify a
+ * patient), and a name that is already taken keeps its file. A second input whose output is
+ * byte-identical is listed as a duplicate of the first; one that differs (two different instances
+ * with one SOP Instance UID) fails, naming both files. So `written` lists exactly the files in --out.
  */
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -20,6 +26,8 @@ type OptionName = (typeof OPTION_NAMES)[number];
 
 interface Summary {
   written: { input: string; output: string }[];
+  /** inputs whose output is byte-identical to one already written (the same instance twice) */
+  duplicates: { input: string; output: string; sameAs: string }[];
   quarantined: { input: string; reason: string }[];
   failed: { input: string; reason: string }[];
 }
@@ -52,9 +60,11 @@ function parseOptions(list: string | undefined): Partial<Record<OptionName, bool
 
 async function deidentifyFiles(inputs: string[], outDir: string, options: DeidentifyOptions): Promise<Summary> {
   const { deidentifyInstanceParts } = await import('@/lib/imaging/dicom/deidentify-instance');
-  const { writeFileAtomicSync } = await import('@/lib/util/write-file-atomic');
+  const { writeFileNewSync } = await import('@/lib/util/write-file-atomic');
   const { ReusedReadBuffer } = await import('@/lib/util/read-file-reusing');
-  const summary: Summary = { written: [], quarantined: [], failed: [] };
+  const summary: Summary = { written: [], duplicates: [], quarantined: [], failed: [] };
+  // output path → the input written there in this run
+  const writtenFrom = new Map<string, string>();
   mkdirSync(outDir, { recursive: true });
   const reader = new ReusedReadBuffer();
   for (const input of inputs) {
@@ -65,10 +75,23 @@ async function deidentifyFiles(inputs: string[], outDir: string, options: Deiden
         summary.quarantined.push({ input, reason: result.reason });
         continue;
       }
-      // named by the new SOPInstanceUID: input names may themselves carry PHI
-      const output = resolve(outDir, `${result.sopInstanceUid || basename(input)}.dcm`);
-      writeFileAtomicSync(output, result.parts);
-      summary.written.push({ input, output });
+      const output = resolve(outDir, outputName(result.sopInstanceUid, result.parts));
+      if (writeFileNewSync(output, result.parts) === 'written') {
+        writtenFrom.set(output, input);
+        summary.written.push({ input, output });
+        continue;
+      }
+      const first = writtenFrom.get(output);
+      if (!Buffer.concat(result.parts).equals(readFileSync(output))) {
+        const from = first ?? 'an earlier run';
+        const reason = `${input}: a different instance with the same SOP Instance UID as ${from} (written to ${basename(output)}); that file is kept, this one is not written`;
+        summary.failed.push({ input, reason });
+      } else if (first) summary.duplicates.push({ input, output, sameAs: first });
+      else {
+        // already there from an earlier run, byte for byte
+        writtenFrom.set(output, input);
+        summary.written.push({ input, output });
+      }
     } catch (err) {
       // one bad input (unreadable, malformed, a bug) never stops the batch or the JSON summary
       const reason = isAppError(err) || !(err instanceof Error) ? String((err as Error).message ?? err) : `${basename(input)}: ${err.message}`;
@@ -76,6 +99,14 @@ async function deidentifyFiles(inputs: string[], outDir: string, options: Deiden
     }
   }
   return summary;
+}
+
+/** Named by the new SOP Instance UID; a fragment without one by its content: input names may carry PHI. */
+function outputName(sopInstanceUid: string, parts: readonly Uint8Array[]): string {
+  if (sopInstanceUid) return `${sopInstanceUid}.dcm`;
+  const hash = createHash('sha256');
+  for (const p of parts) hash.update(p);
+  return `no-uid-${hash.digest('hex').slice(0, 32)}.dcm`;
 }
 
 export function register(program: Command): void {
@@ -98,6 +129,7 @@ export function register(program: Command): void {
         pseudonymFor: (id) => defaultPseudonym(secret, id),
         ...flags,
       });
+      for (const d of summary.duplicates) process.stderr.write(`duplicate: ${d.input} is the same instance as ${d.sameAs} (written once)\n`);
       for (const q of summary.quarantined) process.stderr.write(`quarantined: ${q.reason}\n`);
       for (const f of summary.failed) process.stderr.write(`failed: ${f.reason}\n`);
       process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -20,16 +20,21 @@ export function register(program: Command): void {
       const { UploadEngine } = await import('@/lib/uploads/client/upload-engine');
       const { collectSources } = await import('@/lib/uploads/cli/collect-sources');
       const { fileResumeStore } = await import('@/lib/uploads/cli/file-resume-store');
+      const { claimResumeKey } = await import('@/lib/uploads/cli/resume-slot');
+      const { fingerprint } = await import('@/lib/uploads/client/upload-source');
       const { progressLine } = await import('@/lib/uploads/cli/progress-bar');
       const { baseUrl, token } = apiConnection('researcher');
       const sources = await collectSources(paths);
       if (sources.length === 0) throw new Error('no files found');
+      // one resume record per file set and target, locked while this process uploads
+      const resumeDir = join(config().dataDir, 'uploads');
+      const slot = claimResumeKey(resumeDir, { target: `${baseUrl} ${opts.project} ${opts.study ?? 'new'}`, fingerprints: sources.map(fingerprint) });
       const engine = new UploadEngine({
         api: new UploadApi({ baseUrl, token }),
         project: opts.project,
         study: opts.study,
-        store: fileResumeStore(join(config().dataDir, 'uploads')),
-        resumeKey: `cli.${opts.project}.${opts.study ?? 'new'}`,
+        store: fileResumeStore(resumeDir),
+        resumeKey: slot.key,
       });
       engine.add(sources);
       let stop = () => {};
@@ -54,6 +59,7 @@ export function register(program: Command): void {
         if (s.rejected.length) process.exitCode = 1;
       } finally {
         stop();
+        slot.release();
       }
     });
 

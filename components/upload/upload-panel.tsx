@@ -113,7 +113,11 @@ function Panel({ engine, project, resumable, reset }: { engine: UploadEngine; pr
         <p data-testid="upload-done">
           Done: {s.summary.series.length} series, {s.summary.volumes.length} volume{s.summary.volumes.length === 1 ? '' : 's'}
           {s.summary.rejected.length ? `, ${s.summary.rejected.length} rejected` : ''}.{' '}
-          <Link href={`/studies/${s.summary.study}?project=${project}`}>Open study {s.summary.label}</Link>
+          {s.summary.study ? (
+            <Link href={`/studies/${s.summary.study}?project=${project}`}>Open study {s.summary.label}</Link>
+          ) : (
+            'Nothing was added, so no study was created.'
+          )}
         </p>
       ) : null}
     </section>

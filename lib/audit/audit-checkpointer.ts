@@ -4,6 +4,9 @@ import type { DbOrTx } from '../db';
 import type { BucketRef } from '../storage/put-object-once';
 import { chainPendingAuditEvents } from './chain-pending-audit-events';
 import { auditHead, writeAuditCheckpoint } from './write-audit-checkpoint';
+import { logger } from '../log/logger';
+
+const auditLog = logger('audit');
 
 export interface AuditCheckpointer {
   /** stops the timers, chains what is pending and writes a last checkpoint of whatever is new (call before closing the pool) */
@@ -31,7 +34,7 @@ export function startAuditCheckpointer(
 ): AuditCheckpointer {
   const every = opts.every ?? config().audit.checkpointEvery;
   const intervalS = opts.intervalS ?? config().audit.checkpointIntervalS;
-  const log = opts.log ?? ((m: string) => console.error(`[audit] ${m}`));
+  const log = opts.log ?? ((m: string) => auditLog.error(m));
   let lastSeq: number | null = null;
   let lastAt = Date.now();
   let busy: Promise<void> = Promise.resolve();

@@ -1,6 +1,9 @@
 import { isAppError, type AppErrorCode } from '../errors';
 import { GUARD_META, runGuarded, type GuardContext, type GuardMeta, type GuardSpec } from './guard';
 import { currentRequestHeaders } from './request-context';
+import { logger } from '../log/logger';
+
+const log = logger('http');
 
 export type ActionResult<O> = { ok: true; data: O } | { ok: false; error: { code: AppErrorCode; message: string } };
 export type GuardedAction<O> = ((input: unknown) => Promise<ActionResult<O>>) & { [GUARD_META]: GuardMeta };
@@ -13,7 +16,7 @@ export function action<I, O>(spec: GuardSpec<I>, handler: (ctx: GuardContext<I>)
       return { ok: true, data: await runGuarded(spec, headers, input, handler) };
     } catch (err) {
       if (isAppError(err)) return { ok: false, error: { code: err.code, message: err.message } };
-      console.error('[segflow] unhandled error in action', spec.action, err);
+      log.error({ err, action: spec.action }, 'unhandled error in a server action');
       return { ok: false, error: { code: 'internal', message: 'internal error' } };
     }
   };

@@ -1,6 +1,9 @@
 import { NextResponse } from 'next/server';
 import { isAppError } from '../errors';
 import { GUARD_META, runGuarded, type GuardContext, type GuardMeta, type GuardSpec } from './guard';
+import { logger } from '../log/logger';
+
+const log = logger('http');
 
 type RouteContext = { params?: Promise<Record<string, string | string[]>> };
 export type RouteHandler = ((req: Request, ctx?: RouteContext) => Promise<Response>) & { [GUARD_META]: GuardMeta };
@@ -10,7 +13,7 @@ export function errorResponse(err: unknown): Response {
   if (isAppError(err)) {
     return NextResponse.json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } }, { status: err.status });
   }
-  console.error('[segflow] unhandled error', err);
+  log.error({ err }, 'unhandled error in a route handler');
   return NextResponse.json({ error: { code: 'internal', message: 'internal error' } }, { status: 500 });
 }
 

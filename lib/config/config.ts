@@ -38,6 +38,8 @@ export interface Config {
   nextRuntime?: string;
   /** NODE_ENV is `development` (next dev) */
   dev: boolean;
+  /** SEGFLOW_LOG_LEVEL: the level of the services' structured logs (lib/log) */
+  logLevel: TEnv['SEGFLOW_LOG_LEVEL'];
   /**
    * DATABASE_URL (databaseUrl() adds the embedded database's from the runtime file); migrateUrl:
    * SEGFLOW_MIGRATE_DATABASE_URL, the schema owner's (migrationUrl() falls back to the app's);
@@ -120,6 +122,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     ports: { app: e.PORT, embeddedS3: e.SEGFLOW_S3_PORT },
     nextRuntime: e.NEXT_RUNTIME,
     dev: e.NODE_ENV === 'development',
+    logLevel: e.SEGFLOW_LOG_LEVEL,
     database: {
       url: e.DATABASE_URL,
       migrateUrl: e.SEGFLOW_MIGRATE_DATABASE_URL,

@@ -35,6 +35,13 @@ export const ZEnv = z.object({
   NEXT_RUNTIME: text(),
   /** set by Next.js: `development` under `next dev` (the CSP then allows React's dev-time eval) */
   NODE_ENV: text(),
+  /** pino level of the services' structured logs (lib/log): fatal, error, warn, info, debug, trace, silent */
+  SEGFLOW_LOG_LEVEL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected fatal, error, warn, info, debug, trace or silent' })
+      .default('info'),
+  ),
   // database
   DATABASE_URL: text(),
   /** the schema owner's connection for migrations, where it is not DATABASE_URL's (default: DATABASE_URL) */

@@ -5,6 +5,9 @@ import { AppError } from '../errors';
 import { createExecutor } from './create-executor';
 import { setProcessExecutor } from './executor';
 import { writeExecutorHealth, type TExecutorHealth } from './health-file';
+import { logger } from '../log/logger';
+
+const log = logger('executor');
 
 /**
  * `segflow executor`: this deployment's executor as a process of its own, with its own database pool
@@ -25,7 +28,7 @@ export async function runExecutorProcess(): Promise<void> {
     try {
       writeExecutorHealth(cfg.executor.healthFile, last);
     } catch (err) {
-      console.error(`[executor] could not write ${cfg.executor.healthFile}:`, err instanceof Error ? err.message : err);
+      log.error({ err }, 'could not write the health file');
     }
   };
   const executor = createExecutor(cfg, { onHeartbeat: write });
@@ -37,16 +40,16 @@ export async function runExecutorProcess(): Promise<void> {
   });
   await executor.start();
   const checkpointer = startAuditCheckpointer(getDb);
-  console.log(`[executor] ${executor.kind} executor ${executor.owner} taking runs (polls every ${cfg.executor.pollMs} ms; health: ${cfg.executor.healthFile})`);
+  log.info({ kind: executor.kind, owner: executor.owner, pollMs: cfg.executor.pollMs }, 'taking runs');
 
   const signal = await stopped;
   const timeoutS = cfg.executor.shutdownTimeoutS;
-  console.log(`[executor] ${signal}: taking no more runs; the running step may finish within ${timeoutS} s, else it is handed back`);
+  log.info({ signal, timeoutS }, 'taking no more runs; the running step may finish within the timeout, else it is handed back');
   write({ kind: executor.kind, owner: executor.owner, state: 'stopping', runs: (last as TExecutorHealth | null)?.runs ?? [] });
   await executor.stop({ timeoutMs: timeoutS * 1000 });
   write({ kind: executor.kind, owner: executor.owner, state: 'stopped', runs: [] });
   setProcessExecutor(null);
   await checkpointer.stop();
   await closeDb();
-  console.log('[executor] stopped');
+  log.info('stopped');
 }

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { logger } from '../log/logger';
+
+const log = logger('platform');
 
 /** Sends `signal` and waits for the exit; SIGKILL after `graceMs` (never leave a child orphaned). */
 export async function stopChild(child: ChildProcess, graceMs: number, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
@@ -28,7 +31,7 @@ export function startExecutorChild(p: { root: string; env: NodeJS.ProcessEnv; sh
       if (stopping) return;
       failures = Date.now() - startedAt > 60_000 ? 1 : failures + 1;
       const delay = Math.min(30_000, 1000 * 2 ** (failures - 1));
-      console.error(`[segflow] the executor exited (${signal ?? `code ${code}`}); restarting it in ${delay / 1000} s`);
+      log.error({ signal, code, restartInS: delay / 1000 }, 'the executor exited; restarting it');
       restartTimer = setTimeout(launch, delay);
     });
   };

@@ -16,6 +16,9 @@ import { sweepAbandonedUploads } from '../uploads/sweep-abandoned-uploads';
 import { writeAuditCheckpoint } from '../audit/write-audit-checkpoint';
 import { writePublicKeyFile } from '../manifests/public-key-document';
 import { loadSigningKey } from '../manifests/signing-key';
+import { logger } from '../log/logger';
+
+const log = logger('platform');
 
 const require = createRequire(import.meta.url);
 
@@ -147,7 +150,7 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
   const executor = cfg.executor.takesRuns ? startExecutorChild({ root, env: childEnv, shutdownTimeoutS: cfg.executor.shutdownTimeoutS }) : null;
 
   // abandoned multipart uploads are aborted hourly (the bucket lifecycle rule is the backstop)
-  setInterval(() => void sweepAbandonedUploads(getDb()).catch((err) => console.error('[segflow] upload sweep failed', err)), 3_600_000).unref();
+  setInterval(() => void sweepAbandonedUploads(getDb()).catch((err) => log.error({ err }, 'upload sweep failed')), 3_600_000).unref();
 
   let stopping = false;
   const shutdown = async (code: number) => {
@@ -161,7 +164,7 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
     await executor?.stop();
     // every writer has stopped: anchor the chain's last events before the embedded servers go
     await writeAuditCheckpoint(getDb())
-      .catch((err) => console.error(`[segflow] audit checkpoint not written: ${err instanceof Error ? err.message : String(err)}`))
+      .catch((err) => log.error({ err }, 'audit checkpoint not written'))
       .finally(closeDb);
     for (const close of closers.reverse()) await close().catch(() => {});
     process.exit(code);

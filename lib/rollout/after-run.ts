@@ -1,6 +1,9 @@
 import type { Run } from '@/db/schema';
 import type { DbOrTx } from '../db';
 import { rollBackFailingCanary } from './roll-back-failing-canary';
+import { logger } from '../log/logger';
+
+const log = logger('rollout');
 
 /**
  * Called by the executors once a run has finished (succeeded or failed): a run the canary served
@@ -10,8 +13,8 @@ import { rollBackFailingCanary } from './roll-back-failing-canary';
 export async function afterRunFinished(db: DbOrTx, run: Run): Promise<void> {
   try {
     const event = await rollBackFailingCanary(db, run);
-    if (event) console.warn(`[segflow] ${event.reason}`);
+    if (event) log.warn({ run: run.id, reason: event.reason }, 'canary rolled back');
   } catch (err) {
-    console.error('[segflow] canary gate check after run', run.id, 'failed:', err);
+    log.error({ err, run: run.id }, 'canary gate check after a run failed');
   }
 }

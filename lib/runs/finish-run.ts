@@ -4,6 +4,9 @@ import type { DbOrTx } from '@/lib/db';
 import type { TObjectRef } from '@/db/schema/run-json';
 import { afterRunFinished } from '@/lib/rollout/after-run';
 import { writeRunManifest } from './write-run-manifest';
+import { logger } from '../log/logger';
+
+const log = logger('runs');
 
 /** what finishing needs of a run an executor holds (its RunContext has it) */
 export interface FinishingRun {
@@ -44,7 +47,7 @@ export async function finishRun(
       const written = await writeRunManifest(db, { run: row, inputs: c.inputs, status: 'failed', skipTask: 'manifest' });
       [row] = await db.update(runs).set({ manifestKey: written.key, manifestSha256: written.sha256 }).where(eq(runs.id, c.run.id)).returning();
     } catch (err) {
-      console.error(`[executor] run ${c.run.id}: the failure manifest could not be written:`, err);
+      log.error({ err, run: c.run.id }, 'the failure manifest could not be written');
     }
   }
   await afterRunFinished(db, row);

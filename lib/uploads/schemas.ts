@@ -9,7 +9,13 @@ export type TCreateUpload = z.infer<typeof ZCreateUpload>;
 
 export const ZRegisterFile = z.object({
   upload: ZUuid,
-  name: z.string().min(1).max(1024),
+  // a name is shown and stored, never a path: control characters (NUL, newline, escape…) are refused
+  name: z
+    .string()
+    .min(1)
+    .max(1024)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it finds
+    .refine((n) => !/[\u0000-\u001f\u007f-\u009f]/.test(n), 'a file name must not contain control characters (NUL, newline, escape, …)'),
   size: z.number().int().min(0),
   sha256: ZSha256,
 });
@@ -93,3 +99,6 @@ export interface StudySummary {
   volumes: { id: string; dims: number[]; spacing: number[] | null; description: string | null }[];
   rejected: { file: string; reason: string }[];
 }
+
+/** What finishing an upload answers: the study's summary; `study` is null when the upload added nothing and the new study it opened was removed (finishUpload). */
+export type UploadResult = Omit<StudySummary, 'study'> & { study: string | null };

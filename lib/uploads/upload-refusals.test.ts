@@ -103,6 +103,18 @@ describe('what the upload API refuses', () => {
     expect(Number(new URL(fresh.url).searchParams.get('X-Amz-Expires'))).toBeLessThanOrEqual(900);
   });
 
+  it('answers 400 with a reason to a file name holding control characters (NUL, newline, escape)', async () => {
+    const { upload } = await openUpload();
+    const mine = makeNifti([8, 8, 8]);
+    for (const name of ['a\u0000b.nii', 'line\nbreak.nii', 'esc\u001b[31m.nii', 'del\u007f.nii']) {
+      const res = await call(tp.users.researcher.token, 'POST', `/api/uploads/${upload.id}/files`, { name, size: mine.length, sha256: sha(mine) });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('invalid_input');
+      expect(body.error.message).toMatch(/name.*control characters/);
+    }
+  });
+
   it('never signs a key outside the upload: URLs name the server-made key only', async () => {
     const { api, upload } = await openUpload();
     const mine = makeNifti([8, 8, 8]);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, renameSync, unlinkSync, writevSync } from 'node:fs';
+import { closeSync, linkSync, openSync, renameSync, unlinkSync, writevSync } from 'node:fs';
 import { rename, unlink, writeFile } from 'node:fs/promises';
 
 /** Writes to a temporary sibling and renames it into place: readers never see a half-written file. */
@@ -20,10 +20,38 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string):
  * libuv's thread pool and the process has nothing else to do meanwhile. No fsync: a crash may lose
  * the file, never leaves half of one under its name.
  */
-export function writeFileAtomicSync(path: string, parts: readonly Uint8Array[]): void {
+export function writeFileAtomicSync(path: string, parts: readonly Uint8Array[], opts: { mode?: number } = {}): void {
+  const tmp = writeTempSync(path, parts, opts.mode);
+  try {
+    renameSync(tmp, path);
+  } catch (err) {
+    removeQuietly(tmp);
+    throw err;
+  }
+}
+
+/**
+ * Like writeFileAtomicSync, but never replaces a file already at `path`: the temporary file is
+ * hard-linked to the name (link fails when the name exists, atomically, where rename would replace
+ * it). Returns 'exists' (and writes nothing) when something is already there.
+ */
+export function writeFileNewSync(path: string, parts: readonly Uint8Array[]): 'written' | 'exists' {
+  const tmp = writeTempSync(path, parts);
+  try {
+    linkSync(tmp, path);
+    return 'written';
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return 'exists';
+    throw err;
+  } finally {
+    removeQuietly(tmp);
+  }
+}
+
+function writeTempSync(path: string, parts: readonly Uint8Array[], mode = 0o666): string {
   const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    const fd = openSync(tmp, 'w');
+    const fd = openSync(tmp, 'wx', mode);
     try {
       let pending = parts.filter((p) => p.length > 0);
       while (pending.length > 0) {
@@ -37,13 +65,17 @@ export function writeFileAtomicSync(path: string, parts: readonly Uint8Array[]):
     } finally {
       closeSync(fd);
     }
-    renameSync(tmp, path);
+    return tmp;
   } catch (err) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // never created
-    }
+    removeQuietly(tmp);
     throw err;
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // never created, or already gone
   }
 }

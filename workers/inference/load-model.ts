@@ -10,6 +10,7 @@ import type { TModelSpec } from '@/lib/models/model-spec';
 import { relaxSpatialDims } from '@/lib/models/onnx-proto';
 import type { ModelSource } from './model-source';
 import { createSessionOnBestProvider, type ExecutionProvider } from './select-provider';
+import { logger } from '@/lib/log/logger';
 
 export interface LoadedModel {
   sha256: string;
@@ -48,7 +49,7 @@ export function sha256Hex(bytes: Uint8Array): string {
 }
 
 function defaultLog(line: Record<string, unknown>): void {
-  process.stderr.write(`${JSON.stringify(line)}\n`);
+  logger('inference').info(line, 'model');
 }
 
 export async function loadModel(opts: LoadModelOptions): Promise<LoadedModel> {

@@ -8,6 +8,9 @@ import { ArgoError, getWorkflow, listWorkflows, type ArgoConnection, type ArgoWo
 import { cancelArgoRun, retryArgoRun } from './control-argo-run';
 import { parseWorkflowRef, RUN_LABEL, submitToArgo } from './submit-to-argo';
 import { syncArgoRun } from './sync-argo-run';
+import { logger } from '../../log/logger';
+
+const log = logger('argo');
 
 export { argoConnection } from './argo-connection';
 export { submitToArgo } from './submit-to-argo';
@@ -68,7 +71,7 @@ export class ArgoExecutor implements Executor {
     this.running = (async () => {
       do {
         this.again = false;
-        await this.tick().catch((err) => console.error('[argo] tick:', err instanceof Error ? err.message : err));
+        await this.tick().catch((err) => log.error({ err }, 'tick failed'));
       } while (this.again);
     })().finally(() => (this.running = null));
     return this.running;
@@ -112,7 +115,7 @@ export class ArgoExecutor implements Executor {
           });
         await syncArgoRun(db, r.id, wf);
       } catch (err) {
-        console.error(`[argo] run ${r.id}:`, err instanceof Error ? err.message : err);
+        log.error({ err, run: r.id }, 'run sync failed');
       }
     }
   }
@@ -126,7 +129,7 @@ export class ArgoExecutor implements Executor {
       // Argo refuses) fails the run, saying why
       const transient = err instanceof ArgoError && (err.status === 0 || err.status === 401 || err.status === 403 || err.status === 429 || err.status >= 500);
       const message = err instanceof Error ? err.message : String(err);
-      if (transient) return void console.error(`[argo] run ${runId}: submission will be tried again: ${message}`);
+      if (transient) return void log.warn({ err, run: runId }, 'submission will be tried again');
       await getDb()
         .update(runs)
         .set({ status: 'failed', error: `submit to Argo: ${message}`, finishedAt: new Date(), claimedBy: null, leaseExpiresAt: null })

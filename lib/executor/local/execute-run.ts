@@ -14,6 +14,9 @@ import { handBackRun } from '../claim-run';
 import { buildInvocation, loadRunContext, recordStepResult, type RunContext } from '../run-context';
 import { trackRunningRun } from './running-runs';
 import { spawnStep, StepAborted, StepRefused, type StepContext } from './spawn-step';
+import { logger } from '../../log/logger';
+
+const executorLog = logger('executor');
 
 /** Why an executor aborts a run it executes. */
 export type AbortReason =
@@ -190,7 +193,7 @@ async function runWithRetries(
     const save = (final: boolean) =>
       logged
         ? saveStepLog({ run: c.run, task: task.id, attempt, log, final }).catch((err: unknown) =>
-            console.error(`[executor] run ${c.run.id}: the log of ${task.id} could not be stored:`, err instanceof Error ? err.message : err),
+            executorLog.error({ err, run: c.run.id, task: task.id }, 'the step log could not be stored'),
           )
         : Promise.resolve();
     const flush = setInterval(() => void (log.dirty && save(false)), opts.logFlushMs ?? 5000);

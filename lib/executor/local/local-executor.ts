@@ -3,6 +3,9 @@ import { claimNextRun, executorOwner, renewLeases } from '../claim-run';
 import type { Executor } from '../executor';
 import type { ExecutorHeartbeat } from '../health-file';
 import { executeRun, type AbortReason, type ExecuteOptions } from './execute-run';
+import { logger } from '../../log/logger';
+
+const log = logger('executor');
 
 export interface LocalExecutorOptions {
   pollMs: number;
@@ -70,7 +73,7 @@ export class LocalExecutor implements Executor {
         for (let id = await this.claim(); id; id = await this.claim()) await this.execute(id);
       } while (this.again && !this.stopping);
     })()
-      .catch((err) => console.error('[executor] poll failed:', err instanceof Error ? err.message : err))
+      .catch((err) => log.error({ err }, 'poll failed'))
       .finally(() => (this.draining = null));
   }
 
@@ -93,7 +96,7 @@ export class LocalExecutor implements Executor {
         runWorkerStep: this.opts.runWorkerStep,
       });
     } catch (err) {
-      console.error(`[executor] run ${runId}:`, err);
+      log.error({ err, run: runId }, 'run failed in the executor');
     } finally {
       this.current = null;
       this.beat();
@@ -110,7 +113,7 @@ export class LocalExecutor implements Executor {
       }
       this.beat();
     } catch (err) {
-      console.error('[executor] heartbeat failed:', err instanceof Error ? err.message : err);
+      log.error({ err }, 'heartbeat failed');
     }
   }
 

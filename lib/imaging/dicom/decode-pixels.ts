@@ -48,9 +48,13 @@ export async function decodeFrame(frame: Uint8Array, info: FrameInfo, transferSy
       const out = await withQuietConsole(() => c.decode(frame, info, transferSyntax));
       const v = out.imageFrame;
       bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-    } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      throw new AppError('malformed_file', `${fileName}: compressed pixel data could not be decoded (${why})`, { file: fileName });
+    } catch {
+      // the codec's message describes the codec (and may be empty): the user gets the file's problem
+      throw new AppError(
+        'malformed_file',
+        `${fileName}: its compressed pixel data (transfer syntax ${transferSyntax}) could not be decoded: the frame is damaged or incomplete`,
+        { file: fileName },
+      );
     }
   }
   if (bytes.byteLength < expected) {
@@ -61,11 +65,14 @@ export async function decodeFrame(frame: Uint8Array, info: FrameInfo, transferSy
   return bytes.subarray(0, expected);
 }
 
-/** OpenJPEG's WASM build prints "[INFO] ..." progress lines on stdout, which would corrupt CLI output. */
+/**
+ * OpenJPEG's WASM build prints "[INFO] ..." progress and "[ERROR] ..."/"[WARNING] ..." lines on
+ * stdout, which would corrupt CLI output; a failure is reported as the file's problem instead.
+ */
 async function withQuietConsole<T>(fn: () => Promise<T>): Promise<T> {
   const original = console.log;
   console.log = (...args: unknown[]) => {
-    if (typeof args[0] === 'string' && args[0].startsWith('[INFO]')) return;
+    if (typeof args[0] === 'string' && /^\[(INFO|WARNING|ERROR)\]/.test(args[0])) return;
     original(...args);
   };
   try {

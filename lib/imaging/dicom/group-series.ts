@@ -4,6 +4,8 @@
  */
 import dcmjs from 'dcmjs';
 import { AppError } from '../../errors';
+import { guardParse } from './guard-parse';
+import { parseDicomFile } from './parse-dicom-file';
 
 export interface DicomFile {
   name: string;
@@ -77,6 +79,10 @@ export function withQuietDcmjs<T>(fn: () => T): T {
 export function readSlice(file: DicomFile): DicomSlice {
   let ds: Dataset;
   let meta: Dataset;
+  // segflow's own walker first: every bound it reads is checked, and it names what is wrong in
+  // DICOM terms (an element's length past the end of the file, a broken sequence…), where dcmjs
+  // would answer with its own internals ("Request more than currently allocated buffer")
+  guardParse(file.name, () => parseDicomFile(file.bytes, file.name));
   try {
     const ab = file.bytes.buffer.slice(file.bytes.byteOffset, file.bytes.byteOffset + file.bytes.byteLength) as ArrayBuffer;
     const read = withQuietDcmjs(() => {
@@ -85,9 +91,11 @@ export function readSlice(file: DicomFile): DicomSlice {
     });
     ds = read[0] as Dataset;
     meta = read[1] as Dataset;
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw new AppError('malformed_file', `${file.name}: not a readable DICOM file (${why})`, { file: file.name });
+  } catch {
+    // dcmjs's message describes its own code, not the file: never shown
+    throw new AppError('malformed_file', `${file.name}: not a readable DICOM file (its data set or file meta information is damaged)`, {
+      file: file.name,
+    });
   }
   const str = (k: string) => (ds[k] === undefined || ds[k] === null ? '' : String(ds[k]));
   const num = (k: string, dflt: number) => {

@@ -10,7 +10,10 @@ export function guardParse<T>(fileName: string, parse: () => T): T {
     return parse();
   } catch (err) {
     if (isAppError(err)) throw err;
-    const message = err instanceof Error ? err.message : String(err);
-    throw new AppError('malformed_file', `${fileName}: could not be read as DICOM (${message})`, { file: fileName, unexpected: true });
+    // the library's own words describe its code, not the file: never shown to the user
+    throw new AppError('malformed_file', `${fileName}: could not be read as DICOM (its structure is damaged)`, {
+      file: fileName,
+      unexpected: true,
+    });
   }
 }

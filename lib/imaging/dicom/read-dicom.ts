@@ -32,8 +32,10 @@ export function readDicom(bytes: Uint8Array, fileName: string, options: Omit<Par
   const copy = part10.buffer.slice(part10.byteOffset, part10.byteOffset + part10.byteLength) as ArrayBuffer;
   try {
     return dcmjs.data.DicomMessage.readFile(copy, { ignoreErrors: false });
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    throw new AppError('malformed_file', `${fileName}: DICOM dataset could not be decoded (${message})`, { file: fileName });
+  } catch {
+    // dcmjs's message describes its own code, not the file: never shown
+    throw new AppError('malformed_file', `${fileName}: the DICOM data set could not be decoded (an element's value does not fit its VR or length)`, {
+      file: fileName,
+    });
   }
 }

@@ -60,6 +60,8 @@ export function computeSeriesGeometry(slices: DicomSlice[], label: string): Seri
       );
     }
   }
+  // spacing first: a missing slice also bends the first-to-last step, which would read as a tilt
+  checkSliceSpacing(withPos, bad);
   let sorted = withPos.map((x) => x.s);
   const p0 = sorted[0].position!;
   const pn = sorted[n - 1].position!;
@@ -68,16 +70,6 @@ export function computeSeriesGeometry(slices: DicomSlice[], label: string): Seri
   const tilt = (Math.acos(Math.min(1, Math.abs(dot(step, normal)) / stepLen)) * 180) / Math.PI;
   if (tilt > MAX_TILT_DEGREES) {
     throw bad(`gantry tilt / sheared stack (${tilt.toFixed(1)}° between slice step and slice normal) is not supported`, 'unsupported');
-  }
-  const expected = Math.abs(withPos[n - 1].d - withPos[0].d) / (n - 1);
-  for (let i = 1; i < n; i++) {
-    const gap = withPos[i].d - withPos[i - 1].d;
-    if (Math.abs(gap - expected) > STEP_TOLERANCE * expected) {
-      throw bad(
-        `inconsistent slice spacing: ${gap.toFixed(3)} mm between ${withPos[i - 1].s.name} and ${withPos[i].s.name}, ` +
-          `${expected.toFixed(3)} mm on average (missing slices?)`,
-      );
-    }
   }
   // dicom2nifti order: ascending along the world axis with the largest extent.
   const axis = [0, 1, 2].reduce((best, a) => (Math.abs(pn[a] - p0[a]) > Math.abs(pn[best] - p0[best]) ? a : best), 0);
@@ -94,6 +86,32 @@ export function computeSeriesGeometry(slices: DicomSlice[], label: string): Seri
     [0, 0, 0, 1],
   ];
   return { sorted, affine, rows: first.rows, columns: first.columns };
+}
+
+/**
+ * Slices must be evenly spaced along the slice normal. The regular step is the median one (a gap
+ * does not shift it, as it would an average); a step that is a whole multiple of it is reported as
+ * missing slices, where and how many; any other step as irregular spacing.
+ */
+function checkSliceSpacing(withPos: { s: DicomSlice; d: number }[], bad: (problem: string) => AppError): void {
+  const steps = withPos.slice(1).map((x, i) => x.d - withPos[i].d);
+  const regular = [...steps].sort((a, b) => a - b)[Math.floor((steps.length - 1) / 2)];
+  const mm = (v: number) => `${v.toFixed(2)} mm`;
+  for (const [i, gap] of steps.entries()) {
+    if (Math.abs(gap - regular) <= STEP_TOLERANCE * regular) continue;
+    const before = withPos[i];
+    const after = withPos[i + 1];
+    const where = `between ${before.s.name} and ${after.s.name} (slice positions ${mm(before.d)} and ${mm(after.d)} along the slice normal)`;
+    const multiple = gap / regular;
+    const missing = Math.round(multiple) - 1;
+    if (missing >= 1 && Math.abs(multiple - Math.round(multiple)) <= STEP_TOLERANCE) {
+      throw bad(
+        `a gap in slice positions: ${mm(gap)} ${where}, where the other slices are ${mm(regular)} apart; ` +
+          `${missing === 1 ? '1 slice is' : `${missing} slices are`} missing there (add ${missing === 1 ? 'it' : 'them'} and convert again)`,
+      );
+    }
+    throw bad(`irregular slice spacing: ${mm(gap)} ${where}, where the other slices are ${mm(regular)} apart`);
+  }
 }
 
 function cross(a: number[], b: number[]): number[] {

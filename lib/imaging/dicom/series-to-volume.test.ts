@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../errors';
 import { readNifti } from '../nifti/read-nifti';
 import type { Volume } from '../volume';
+import { readSlice } from './group-series';
 import { groupSeries, seriesToVolume } from './series-to-volume';
+import { computeSeriesGeometry } from './series-to-volume-geometry';
 
 const D2N = fileURLToPath(new URL('../../../fixtures/dicom/series/dicom2nifti/', import.meta.url));
 const loadDir = (dir: string) =>
@@ -74,21 +76,30 @@ describe('seriesToVolume refuses inconsistent series with a clear message', () =
     await expectAppError(seriesToVolume(loadDir('generic/rgb/001'), 'rgb/001'), 'unsupported', /^series rgb\/001: .*colour \(RGB, 3 samples/);
   });
 
-  it('gantry tilt with a missing slice (failing/sliceincrement/002)', async () => {
+  it('a missing slice in a tilted stack is named as the gap it is, not as a tilt (failing/sliceincrement/002)', async () => {
     await expectAppError(
       seriesToVolume(loadDir('failing/sliceincrement/002'), 'sliceincrement/002'),
-      'unsupported',
-      /series sliceincrement\/002: gantry tilt .*15\.\d°/,
+      'malformed_file',
+      /^series sliceincrement\/002: a gap in slice positions: 1\.50 mm between IM-0001-0003\.dcm and IM-0001-0005\.dcm \(slice positions -133\.75 mm and -132\.25 mm along the slice normal\), where the other slices are 0\.75 mm apart; 1 slice is missing there/,
     );
   });
 
-  it('missing slices without tilt', async () => {
+  it('a tilted stack without a gap is refused as a gantry tilt', async () => {
+    const files = loadDir('failing/sliceincrement/002').filter((f) => !f.name.includes('0005'));
+    await expectAppError(seriesToVolume(files, 'tilt'), 'unsupported', /^series tilt: gantry tilt .*15\.\d°/);
+  });
+
+  it('missing slices without tilt: where and how many', async () => {
     const files = loadDir('generic/anatomical/001').filter((f) => !f.name.includes('0002-0001'));
-    await expectAppError(
-      seriesToVolume(files, 'gap'),
-      'malformed_file',
-      /series gap: inconsistent slice spacing: 1\.000 mm .*1\.500 mm on average \(missing slices/,
-    );
+    await expectAppError(seriesToVolume(files, 'gap'), 'malformed_file', /^series gap: a gap in slice positions: .* 1 slice is missing there/);
+  });
+
+  it('spacing that is no whole multiple is irregular, not a gap', () => {
+    const slices = loadDir('generic/anatomical/001').map(readSlice);
+    const [a, b] = slices.slice(-2).map((x) => x.position!);
+    // the last slice moved 1.4 steps on instead of 1
+    slices.at(-1)!.position = a.map((v, i) => v + (b[i] - v) * 1.4);
+    expect(() => computeSeriesGeometry(slices, 'odd')).toThrow(/^series odd: irregular slice spacing: .* where the other slices are/);
   });
 
   it('two orientations in one series (failing/sliceorientation/001)', async () => {
@@ -103,7 +114,7 @@ describe('seriesToVolume refuses inconsistent series with a clear message', () =
     const one = loadDir('generic/anatomical/001')[0];
     await expectAppError(seriesToVolume([one, { ...one, name: 'copy.dcm' }], 's'), 'malformed_file', /all 2 slices are at one position/);
     await expectAppError(seriesToVolume([one], 's'), 'invalid_input', /only 1 image\(s\)/);
-    await expectAppError(seriesToVolume([{ name: 'junk.dcm', bytes: new Uint8Array(300) }], 's'), 'malformed_file', /junk\.dcm: not a readable DICOM/);
+    await expectAppError(seriesToVolume([{ name: 'junk.dcm', bytes: new Uint8Array(300) }], 's'), 'malformed_file', /junk\.dcm: not a DICOM file/);
   });
 
   it('truncated pixel data names the file', async () => {

@@ -1,4 +1,4 @@
-import type { PartsDto, SignedPart, StudySummary, TCompletedPart, UploadDto, UploadFileDto } from '../schemas';
+import type { PartsDto, SignedPart, UploadResult, TCompletedPart, UploadDto, UploadFileDto } from '../schemas';
 
 /** An error answer of the segflow API, with its code and HTTP status. */
 export class ApiError extends Error {
@@ -79,7 +79,7 @@ export class UploadApi {
   async abortFile(upload: string, file: string): Promise<UploadFileDto> {
     return (await this.call<{ file: UploadFileDto }>('POST', `/api/uploads/${upload}/files/${file}/abort`, {})).data.file;
   }
-  async finish(upload: string): Promise<StudySummary> {
-    return (await this.call<StudySummary>('POST', `/api/uploads/${upload}/complete`, {})).data;
+  async finish(upload: string): Promise<UploadResult> {
+    return (await this.call<UploadResult>('POST', `/api/uploads/${upload}/complete`, {})).data;
   }
 }

@@ -1,6 +1,6 @@
 import { detectFileKind, notImagingMessage, SNIFF_BYTES } from '../detect-file-kind';
 import { PARTS_IN_FLIGHT } from '../limits';
-import type { StudySummary, UploadFileDto } from '../schemas';
+import type { UploadResult, UploadFileDto } from '../schemas';
 import { hashInPlace, type FileHashes, type Hasher } from './hash-source';
 import { fetchPut, type PutBytes } from './put-bytes';
 import { memoryResumeStore, type ResumeRecord, type ResumeStore } from './resume-store';
@@ -36,7 +36,7 @@ export interface EngineSnapshot {
   running: boolean;
   uploadId: string | null;
   studyId: string | null;
-  summary: StudySummary | null;
+  summary: UploadResult | null;
   error: string | null;
 }
 
@@ -163,7 +163,7 @@ export class UploadEngine {
   }
 
   /** Uploads every added file; resolves with the study summary (local rejections included). */
-  async run(): Promise<StudySummary> {
+  async run(): Promise<UploadResult> {
     this.cancelled = false;
     this.snapshot = this.build({ running: true, summary: null, error: null });
     try {
