@@ -36,7 +36,7 @@ export default async function AdminUsersPage() {
                 <td>{u.deactivated ? 'deactivated' : u.hasPassword ? 'password set' : 'invited'}</td>
                 <td>
                   {!u.deactivated && (
-                    <>
+                    <div className="admin-actions">
                       <AdminForm label={`Reset ${u.email}`} submit="Reset" fixed={{ user: u.id }} run={resetUserAction} showsInvitation secondary />
                       <AdminForm
                         label={`Deactivate ${u.email}`}
@@ -46,7 +46,7 @@ export default async function AdminUsersPage() {
                         confirm={`Deactivate ${u.email}? They can no longer sign in, and their API tokens stop working.`}
                         secondary
                       />
-                    </>
+                    </div>
                   )}
                 </td>
               </tr>

@@ -75,7 +75,10 @@ export default async function AdminProjectPage({ params }: { params: Promise<{ p
           <RoleSelect name="role" defaultValue="researcher" label="Member role" />
         </AdminForm>
         <h2>Invite a new user</h2>
-        <p className="muted">Creates the user with this role here and answers their one-time invitation link (or their single sign-on email is let in).</p>
+        <p className="muted">
+          Creates the user with this role here and shows their one-time invitation link, which sets their password; with single sign-on they may also sign in
+          with this email.
+        </p>
         <AdminForm label="Invite a new user" submit="Invite" fixed={{ project: slug }} run={createUserAction} showsInvitation>
           <input name="email" type="email" aria-label="Invitee email" placeholder="email" required />{' '}
           <input name="name" aria-label="Invitee name" placeholder="name" required /> <RoleSelect name="role" defaultValue="researcher" label="Invitee role" />
