@@ -7,7 +7,7 @@ const EXPECTED_NAV: Record<DemoRole, string[]> = {
   researcher: ['Studies', 'Runs', 'Models'],
   reviewer: ['Reviews'],
   operator: ['Dashboard', 'Runs', 'Models', 'Promotions', 'Reviews'],
-  admin: ['Dashboard', 'Studies', 'Runs', 'Models', 'Promotions', 'Reviews', 'Audit'],
+  admin: ['Dashboard', 'Studies', 'Runs', 'Models', 'Promotions', 'Reviews', 'Audit', 'Admin'],
 };
 
 for (const role of Object.keys(EXPECTED_NAV) as DemoRole[]) {
@@ -57,8 +57,8 @@ test('every API route handler refuses an unauthenticated request', async ({ requ
   let checked = 0;
   for (const file of files) {
     const rel = relative(join(process.cwd(), 'app'), file).split(sep).slice(0, -1);
-    // public by design (test/endpoint-matrix.ts PUBLIC_ENDPOINTS): sign-in, the health probe, the manifest key
-    if (rel[1] === 'auth' || rel[1] === 'health' || rel.join('/') === 'api/manifests/public-key') continue;
+    // public by design (test/endpoint-matrix.ts PUBLIC_ENDPOINTS): sign-in, the health probe, the manifest key, the invitation link
+    if (rel[1] === 'auth' || rel[1] === 'health' || ['api/manifests/public-key', 'api/invitations/accept'].includes(rel.join('/'))) continue;
     const path = `/${rel.map((s) => (s.startsWith('[') ? '00000000-0000-4000-8000-000000000000' : s)).join('/')}`;
     const source = readFileSync(file, 'utf8');
     for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {

@@ -33,11 +33,14 @@ const PAGES: Record<string, PageRow> = {
   '/reviews/[comparison]': { allowed: ['reviewer', 'operator', 'admin'], heading: /^Review of study / },
   '/audit': { allowed: ['admin'], heading: /^Audit log/ },
   '/settings/tokens': { allowed: ALL, heading: /^API tokens$/ },
+  '/admin': { allowed: ['admin'], heading: /^Administration$/ },
+  '/admin/users': { allowed: ['admin'], heading: /^Users$/ },
+  '/admin/projects/[project]': { allowed: ['admin'], heading: /^Project demo$/ },
 };
 /** not a page of its own: sends a signed-in user to their first navigation entry (checked below) */
 const REDIRECTS = ['/'];
 /** reachable without a session by design */
-const PUBLIC = ['/signin'];
+const PUBLIC = ['/invite/[token]', '/signin'];
 
 function pageRoutes(): string[] {
   const app = join(process.cwd(), 'app');
@@ -95,7 +98,7 @@ test('each role gets each page it is allowed, and the forbidden page on the othe
   await admin.goto('/reviews');
   const reviewHref = await admin.locator('a[href^="/reviews/"]').first().getAttribute('href');
   const comparison = reviewHref!.split('/').pop()!;
-  const targets: Record<string, string> = { '[study]': study, '[run]': run, '[comparison]': comparison };
+  const targets: Record<string, string> = { '[study]': study, '[run]': run, '[comparison]': comparison, '[project]': 'demo' };
   const url = (route: string) => route.replace(/\[[a-z]+\]/g, (seg) => targets[seg]) + (route.includes('[') ? '' : '?project=demo');
 
   const pages: Record<DemoRole, Page> = { researcher, admin, reviewer: await signedIn(browser, 'reviewer'), operator: await signedIn(browser, 'operator') };

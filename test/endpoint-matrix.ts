@@ -6,6 +6,7 @@ import { addRolloutRows } from './endpoint-matrix-rollout';
 import { addDicomwebRows } from './endpoint-matrix-dicomweb';
 import { addViewerRows } from './endpoint-matrix-viewer';
 import { addControlRows } from './endpoint-matrix-control';
+import { addAdminRows } from './endpoint-matrix-admin';
 import { seedUploadedFile } from './seed-uploaded-file';
 
 /**
@@ -42,6 +43,8 @@ export const PUBLIC_ENDPOINTS = [
   'app/api/health/route.ts#GET',
   // the platform's public manifest key: anyone holding a manifest must be able to check it
   'app/api/manifests/public-key/route.ts#GET',
+  // the one-time invitation link is the credential (lib/admin/accept-invitation-request.ts)
+  'app/api/invitations/accept/route.ts#POST',
 ];
 
 export const matrix: Record<string, MatrixRow> = {
@@ -270,6 +273,7 @@ addViewerRows(matrix);
 addDicomwebRows(matrix);
 addRolloutRows(matrix);
 addControlRows(matrix);
+addAdminRows(matrix);
 
 // ---- operations dashboard (issue 9) ----
 matrix['app/api/projects/[project]/dashboard/route.ts#GET'] = {

@@ -34,9 +34,6 @@ describe('segflow admin bootstrap (a fresh install, PostgreSQL)', () => {
     const db = drizzle(client, { schema });
     expect(await db.select().from(schema.users)).toEqual([]);
 
-    const noPassword = bootstrap(['--email', 'ada@example.org', '--name', 'Ada']);
-    expect(noPassword.status).toBe(1);
-    expect(noPassword.stderr).toMatch(/^segflow: --password-stdin: give the password on standard input/);
     const short = bootstrap(['--email', 'ada@example.org', '--name', 'Ada', '--password-stdin'], 'short\n');
     expect(short.status).toBe(1);
     expect(short.stderr).toContain('segflow: --password: the password must have at least 12 characters');
@@ -68,5 +65,34 @@ describe('segflow admin bootstrap (a fresh install, PostgreSQL)', () => {
     expect(again.status).toBe(1);
     expect(again.stderr).toContain('segflow: an admin already exists (ada@example.org): bootstrap only creates the first one');
     expect(await db.select().from(schema.users)).toHaveLength(1);
+  }, 180_000);
+
+  it('without --password-stdin, prints a one-time invitation link that sets the password once', async () => {
+    const other = await createScratchDatabase();
+    const c = postgres(other.url, { max: 1, onnotice: () => {} });
+    try {
+      const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/segflow.mjs'), 'admin', 'bootstrap', '--email', 'grace@example.org', '--name', 'Grace'], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+        input: '',
+        env: { ...process.env, DATABASE_URL: other.url, NEXTAUTH_URL: 'https://segflow.example.org' },
+        timeout: 60_000,
+      });
+      expect(r.stderr).toMatch(
+        /first admin grace@example\.org created, administering project main: one-time invitation link .*: https:\/\/segflow\.example\.org\/invite\//,
+      );
+      expect(r.status).toBe(0);
+      const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { user: string; invitation: string };
+      const db = drizzle(c, { schema });
+      const [user] = await db.select().from(schema.users).where(eq(schema.users.id, out.user));
+      expect(user.passwordHash).toBeNull();
+      const { acceptInvitation } = await import('@/lib/admin/invitations');
+      await db.transaction((tx) => acceptInvitation(tx, { token: out.invitation.split('/invite/')[1], password: 'grace hopper password' }));
+      const [after] = await db.select().from(schema.users).where(eq(schema.users.id, out.user));
+      expect(await verifyPassword('grace hopper password', after.passwordHash!)).toEqual({ ok: true, rehash: false });
+    } finally {
+      await c.end();
+      await other.drop();
+    }
   }, 180_000);
 });

@@ -64,7 +64,10 @@ export function TokenManager({
             <tr key={t.id}>
               <td>{t.name}</td>
               <td>{t.createdAt.slice(0, 16).replace('T', ' ')}</td>
-              <td data-testid="token-expiry">{t.expiresAt ? `expires ${t.expiresAt.slice(0, 10)}` : 'never expires'}</td>
+              <td data-testid="token-expiry">
+                {/* only the demo seeding of the embedded mode makes tokens without an end (lib/platform/seed-demo.ts) */}
+                {t.expiresAt ? `expires ${t.expiresAt.slice(0, 10)}` : 'demo token of the embedded demo mode (never expires; .data/demo-tokens.json)'}
+              </td>
               <td>
                 <button
                   type="button"

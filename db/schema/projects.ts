@@ -12,6 +12,8 @@ export const projects = pgTable(
     /** HMAC secret for UID replacement and pseudonyms; same secret → same output UIDs */
     deidSecret: text('deid_secret').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** archived by an admin: its members other than admins no longer reach it (lib/auth/actor.ts) */
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
   },
   (t) => [uniqueIndex('projects_slug_uq').on(t.slug)],
 );
@@ -26,10 +28,35 @@ export const users = pgTable(
     /** scrypt hash for the credentials provider (demo / embedded mode); null for OIDC users */
     passwordHash: text('password_hash'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** deactivated by an admin: no sign-in, no session, no API token works from then on */
+    deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),
   },
   (t) => [uniqueIndex('users_email_uq').on(t.email)],
 );
 export type User = typeof users.$inferSelect;
+
+/**
+ * One-time invitation links (lib/admin/invitations.ts): the link sets the user's password once;
+ * only its SHA-256 is stored. A reset issues a new one and voids the earlier ones.
+ */
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    /** the admin who issued it (null: the server-side bootstrap) */
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /** used, or voided by a later reset */
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('invitations_token_hash_uq').on(t.tokenHash), index('invitations_user_idx').on(t.userId)],
+);
+export type Invitation = typeof invitations.$inferSelect;
 
 export const memberships = pgTable(
   'memberships',

@@ -12,9 +12,13 @@ export class SignInPage {
   constructor(private readonly page: Page) {}
 
   async signIn(role: DemoRole): Promise<void> {
+    await this.signInAs(DEMO[role].email, DEMO[role].password);
+  }
+
+  async signInAs(email: string, password: string): Promise<void> {
     await this.page.goto('/signin');
-    await this.page.getByLabel('Email').fill(DEMO[role].email);
-    await this.page.getByLabel('Password').fill(DEMO[role].password);
+    await this.page.getByLabel('Email').fill(email);
+    await this.page.getByLabel('Password').fill(password);
     await this.page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(this.page.getByRole('navigation', { name: 'Main' })).toBeVisible();
   }

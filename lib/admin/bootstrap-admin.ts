@@ -12,6 +12,8 @@ import { appendAuditEvent } from '../audit/append-audit-event';
 import { hashPassword } from '../auth/password';
 import type { Db } from '../db';
 import { AppError } from '../errors';
+import { issueInvitation } from './invitations';
+import { ZPassword, ZSlug } from './schemas';
 
 // serialises two bootstraps racing: the "no admin yet" check and the insert commit together
 const BOOTSTRAP_LOCK = 0x5eefb0;
@@ -19,15 +21,19 @@ const BOOTSTRAP_LOCK = 0x5eefb0;
 export const ZBootstrapAdmin = z.object({
   email: z.email({ error: 'expected an email address' }).transform((e) => e.toLowerCase()),
   name: z.string().trim().min(1, 'expected a name'),
-  password: z.string().min(12, 'the password must have at least 12 characters'),
+  /** none: a one-time invitation link sets it (printed once) */
+  password: ZPassword.optional(),
   project: z.object({
-    slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'expected lowercase letters, digits and dashes (2–63 characters)'),
+    slug: ZSlug,
     name: z.string().trim().min(1, 'expected a project name'),
   }),
 });
 export type TBootstrapAdmin = z.input<typeof ZBootstrapAdmin>;
 
-export async function bootstrapAdmin(db: Db, input: TBootstrapAdmin): Promise<{ userId: string; projectId: string; projectSlug: string }> {
+export async function bootstrapAdmin(
+  db: Db,
+  input: TBootstrapAdmin,
+): Promise<{ userId: string; projectId: string; projectSlug: string; invitation: { url: string; expiresAt: Date } | null }> {
   const parsed = ZBootstrapAdmin.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -54,7 +60,7 @@ export async function bootstrapAdmin(db: Db, input: TBootstrapAdmin): Promise<{ 
 
     const [user] = await tx
       .insert(users)
-      .values({ email: p.email, name: p.name, passwordHash: await hashPassword(p.password) })
+      .values({ email: p.email, name: p.name, passwordHash: p.password ? await hashPassword(p.password) : null })
       .returning({ id: users.id });
     const [project] = await tx
       .insert(projects)
@@ -72,6 +78,7 @@ export async function bootstrapAdmin(db: Db, input: TBootstrapAdmin): Promise<{ 
       requestId: randomUUID(),
       details: { email: p.email, project: p.project.slug },
     });
-    return { userId: user.id, projectId: project.id, projectSlug: p.project.slug };
+    const invitation = p.password ? null : await issueInvitation(tx, { userId: user.id, createdBy: null });
+    return { userId: user.id, projectId: project.id, projectSlug: p.project.slug, invitation };
   });
 }

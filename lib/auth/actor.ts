@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull, or } from 'drizzle-orm';
 import { decode } from 'next-auth/jwt';
 import { memberships, projects, users } from '@/db/schema';
 import { config } from '../config';
@@ -60,12 +60,14 @@ export async function resolveActor(db: DbOrTx, headers: Headers): Promise<Actor 
 
 export async function loadActor(db: DbOrTx, userId: string, via: Actor['via']): Promise<Actor | null> {
   const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
-  if (!user) return null;
+  // a deactivated user's sessions and tokens stop working at once
+  if (!user || user.deactivatedAt) return null;
   const rows = await db
     .select({ projectId: memberships.projectId, slug: projects.slug, role: memberships.role })
     .from(memberships)
     .innerJoin(projects, eq(projects.id, memberships.projectId))
-    .where(eq(memberships.userId, userId));
+    // an archived project is out of reach for its members, except its admins (who may unarchive it)
+    .where(and(eq(memberships.userId, userId), or(isNull(projects.archivedAt), eq(memberships.role, 'admin'))));
   return { userId: user.id, email: user.email, name: user.name, via, memberships: rows };
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
@@ -5,7 +6,9 @@ import type { Provider } from 'next-auth/providers/index';
 import { users } from '@/db/schema';
 import { config } from '../config';
 import { getDb } from '../db';
+import { appendAuditEvent } from '../audit/append-audit-event';
 import { clientAddress } from './client-address';
+import { refusedUrl, type SignInRefusal } from './sign-in-refusals';
 import { signInWithPassword } from './sign-in-with-password';
 
 /**
@@ -67,13 +70,29 @@ export const authOptions: NextAuthOptions = {
   pages: { signIn: '/signin' },
   providers: providers(),
   callbacks: {
-    // OIDC users must already exist (invited by an admin); the session carries our user id.
+    // OIDC users must already exist (invited by an admin: their membership came with the invitation);
+    // a refusal goes back to the sign-in page saying why, and is audited
     async signIn({ user, account, profile }) {
       if (account?.provider === 'credentials') return true;
+      const email = user.email?.toLowerCase() ?? null;
+      const refuse = async (code: SignInRefusal) => {
+        await getDb().transaction((tx) =>
+          appendAuditEvent(tx, {
+            actorLabel: email ?? `${account?.provider}:${user.id}`,
+            action: 'auth.signin',
+            outcome: 'denied',
+            requestId: randomUUID(),
+            details: { provider: account?.provider, reason: code },
+          }),
+        );
+        return refusedUrl(code);
+      };
       // an address the identity provider has not verified could be anyone's
-      if (!user.email || (profile as { email_verified?: boolean } | undefined)?.email_verified !== true) return false;
-      const [row] = await getDb().select({ id: users.id }).from(users).where(eq(users.email, user.email.toLowerCase())).limit(1);
-      return Boolean(row);
+      if (!email || (profile as { email_verified?: boolean } | undefined)?.email_verified !== true) return refuse('unverified');
+      const [row] = await getDb().select({ id: users.id, deactivatedAt: users.deactivatedAt }).from(users).where(eq(users.email, email)).limit(1);
+      if (!row) return refuse('not_invited');
+      if (row.deactivatedAt) return refuse('deactivated');
+      return true;
     },
     async jwt({ token, user, account }) {
       if (user && account) {

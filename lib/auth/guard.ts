@@ -39,6 +39,8 @@ export interface GuardContext<I> extends Authorized {
   requestId: string;
   /** adds fields to the success audit event's details */
   auditDetails: Record<string, unknown>;
+  /** the project the success audit event names, when the work decides it (a project just created); default: the target project */
+  auditProjectId?: string | null;
 }
 
 export const GUARD_META = Symbol.for('segflow.guard');
@@ -105,7 +107,7 @@ export async function runGuarded<I, O>(spec: GuardSpec<I>, headers: Headers, raw
       if (spec.auditOncePerS && (await auditedRecently(tx, { ...base, actorId: actor.userId, seconds: spec.auditOncePerS }))) return out;
       await audit(tx, {
         ...base,
-        projectId: authorized.project?.id ?? null,
+        projectId: ctx.auditProjectId ?? authorized.project?.id ?? null,
         outcome: 'success',
         details: ctx.auditDetails,
       });

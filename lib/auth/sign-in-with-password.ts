@@ -45,7 +45,7 @@ export async function signInWithPassword(db: Db, p: { email: string; password: s
   const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
   let ok = false;
   let rehash = false;
-  if (user?.passwordHash) ({ ok, rehash } = await verifyPassword(p.password, user.passwordHash));
+  if (user?.passwordHash && !user.deactivatedAt) ({ ok, rehash } = await verifyPassword(p.password, user.passwordHash));
   else await burnPasswordCheck(p.password);
 
   if (!user || !ok) {

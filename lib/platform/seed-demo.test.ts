@@ -29,6 +29,8 @@ describe('demo seed', () => {
     expect(existsSync(tokensFile)).toBe(true);
     const tokens = JSON.parse(readFileSync(tokensFile, 'utf8')) as Record<string, string>;
     expect(await findUserIdByToken(db, tokens.reviewer)).toBe(first.userIds.reviewer);
+    // whoever opens the file reads what the tokens are
+    expect(tokens.about).toMatch(/^Demo API tokens of segflow's embedded demo mode/);
 
     const [project] = await db.select().from(projects).where(eq(projects.slug, DEMO_PROJECT_SLUG));
     const demoStudies = await db.select().from(studies).where(eq(studies.projectId, project.id));

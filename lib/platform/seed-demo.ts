@@ -19,6 +19,10 @@ export const DEMO_USERS: Record<Role, { email: string; name: string; password: s
 
 export type DemoTokens = Record<Role, string>;
 
+/** written into demo-tokens.json next to the tokens: what they are, for whoever opens the file */
+export const DEMO_TOKENS_NOTE =
+  "Demo API tokens of segflow's embedded demo mode: one per demo user, whose passwords are published. They never expire; use them only for a local demo. Outside demo mode none are created: create tokens under Settings → API tokens.";
+
 async function ensureProject(db: Db, slug: string, name: string): Promise<string> {
   const [existing] = await db.select({ id: projects.id }).from(projects).where(eq(projects.slug, slug)).limit(1);
   if (existing) return existing.id;
@@ -43,8 +47,9 @@ async function ensureUser(db: Db, u: { email: string; name: string; password: st
 }
 
 /**
- * Demo data for the embedded default: the `demo` project, one user per role, and an API token per
- * role written to `tokensFile` (reused while still valid, so a second start keeps them).
+ * Demo data for the embedded default (and `segflow seed`, or SEGFLOW_DEMO with an external
+ * database): the `demo` project, one user per role, and an API token per role written to
+ * `tokensFile` with a note saying they are demo tokens (reused while still valid, so a second start keeps them).
  * Idempotent: running it again changes nothing that exists.
  */
 export async function seedDemo(
@@ -79,6 +84,6 @@ export async function seedDemo(
     tokens[role] = owner === userIds[role] && old ? old : (await createApiToken(db, { userId: userIds[role], name: 'demo' })).token;
   }
   mkdirSync(dirname(opts.tokensFile), { recursive: true });
-  writeFileSync(opts.tokensFile, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(opts.tokensFile, `${JSON.stringify({ about: DEMO_TOKENS_NOTE, ...tokens }, null, 2)}\n`, { mode: 0o600 });
   return { projectId, userIds, tokens };
 }

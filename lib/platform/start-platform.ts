@@ -178,7 +178,7 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
     if (demo) {
       console.log('[segflow] demo logins (project "demo"):');
       for (const [role, u] of Object.entries(DEMO_USERS)) console.log(`  ${role.padEnd(10)} ${u.email} / ${u.password}`);
-      console.log(`[segflow] API tokens for the CLI: ${join(dir, 'demo-tokens.json')}`);
+      console.log(`[segflow] demo API tokens of the embedded demo mode, for the CLI: ${join(dir, 'demo-tokens.json')}`);
     }
   }
 }

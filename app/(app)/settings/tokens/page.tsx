@@ -15,7 +15,8 @@ export default async function TokensPage() {
       <h1>API tokens</h1>
       <p className="muted">
         For the <span className="mono">segflow</span> CLI and scripts: set <span className="mono">SEGFLOW_URL</span> and{' '}
-        <span className="mono">SEGFLOW_TOKEN</span>. A token acts with your roles; it is shown once, and it stops working when it expires.
+        <span className="mono">SEGFLOW_TOKEN</span>. A token acts with your roles; it is shown once, and it stops working when it expires. Demo tokens (the
+        embedded demo mode's, for its published demo users) never expire; an install outside that mode has none.
       </p>
       <TokenManager
         tokens={res.data.map((t) => ({ id: t.id, name: t.name, createdAt: t.createdAt.toISOString(), expiresAt: t.expiresAt?.toISOString() ?? null }))}

@@ -1,0 +1,43 @@
+/**
+ * The invitation link's form posts here ({ token, password }). No session: the link's token is the
+ * credential, so this is a public endpoint outside the guard; it is audited like a sign-in.
+ */
+import { randomUUID } from 'node:crypto';
+import { NextResponse } from 'next/server';
+import { z } from 'zod';
+import { appendAuditEvent } from '../audit/append-audit-event';
+import { errorResponse } from '../auth/route';
+import { getDb } from '../db';
+import { AppError } from '../errors';
+import { acceptInvitation } from './invitations';
+import { ZPassword } from './schemas';
+
+const ZAccept = z.object({ token: z.string().min(1, 'expected the invitation token'), password: ZPassword });
+
+export async function acceptInvitationRequest(req: Request): Promise<Response> {
+  try {
+    const parsed = ZAccept.safeParse(await req.json().catch(() => null));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.join('.') || 'input';
+      throw new AppError('invalid_input', `${field}: ${issue?.message ?? 'invalid'}`, { field });
+    }
+    const out = await getDb().transaction(async (tx) => {
+      const accepted = await acceptInvitation(tx, parsed.data);
+      await appendAuditEvent(tx, {
+        actorId: accepted.userId,
+        actorLabel: accepted.email,
+        action: 'auth.invitation.accept',
+        targetType: 'user',
+        targetId: accepted.userId,
+        outcome: 'success',
+        requestId: randomUUID(),
+        details: {},
+      });
+      return accepted;
+    });
+    return NextResponse.json({ email: out.email });
+  } catch (err) {
+    return errorResponse(err);
+  }
+}
