@@ -8,6 +8,7 @@ import { register as infer } from './commands/infer';
 import { register as manifestVerify } from './commands/manifest-verify';
 import { register as migrate } from './commands/migrate';
 import { register as models } from './commands/models';
+import { register as references } from './commands/references';
 import { register as run } from './commands/run';
 import { register as runsControl } from './commands/runs';
 import { register as seed } from './commands/seed';
@@ -30,6 +31,7 @@ export const commands: Register[] = [
   convert,
   seg,
   upload,
+  references,
   manifestVerify,
   step,
   run,

@@ -6,6 +6,7 @@ import { addRolloutRows } from './endpoint-matrix-rollout';
 import { addDicomwebRows } from './endpoint-matrix-dicomweb';
 import { addViewerRows } from './endpoint-matrix-viewer';
 import { addControlRows } from './endpoint-matrix-control';
+import { addReferenceRows } from './endpoint-matrix-references';
 import { seedUploadedFile } from './seed-uploaded-file';
 
 /**
@@ -270,6 +271,7 @@ addViewerRows(matrix);
 addDicomwebRows(matrix);
 addRolloutRows(matrix);
 addControlRows(matrix);
+addReferenceRows(matrix);
 
 // ---- operations dashboard (issue 9) ----
 matrix['app/api/projects/[project]/dashboard/route.ts#GET'] = {

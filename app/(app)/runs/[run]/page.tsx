@@ -7,8 +7,10 @@ import { StepLogView } from '@/components/runs/step-log-view';
 import { RunChecks, RunWarnings } from '@/components/runs/run-checks';
 import { RunStatus } from '@/components/runs/run-status';
 import { Forbidden } from '@/components/ui/forbidden';
+import { ReferenceMetricsTable } from '@/components/references/reference-metrics-table';
 import { RunImagesPanel } from '@/components/viewer/run-images-panel';
 import { loadGuarded } from '@/lib/auth/page';
+import { listRunReferenceComparisons } from '@/lib/references/list-run-reference-comparisons';
 import { getRun, projectOfRun } from '@/lib/runs/get-run';
 import { can } from '@/lib/auth/permissions';
 import { cancelRunAction, retryRunAction } from './actions';
@@ -35,6 +37,7 @@ export default async function RunPage({ params }: { params: Promise<{ run: strin
     async (ctx) => ({
       run: await getRun(ctx.tx, { runId: ctx.input.run, projectId: ctx.project!.id, seeShadow: can(ctx.role, 'promotion:read') }),
       canManage: can(ctx.role, 'run:manage'),
+      references: await listRunReferenceComparisons(ctx.tx, { runId: ctx.input.run, projectId: ctx.project!.id }),
     }),
   );
   if (!res.ok) return <Forbidden message={res.message} />;
@@ -92,6 +95,14 @@ export default async function RunPage({ params }: { params: Promise<{ run: strin
         <>
           <h2>Images</h2>
           <RunImagesPanel runId={r.id} canCompare={Boolean(r.shadow)} />
+        </>
+      )}
+      {res.data.references.length > 0 && (
+        <>
+          <h2>Against the reference</h2>
+          {res.data.references.map((c) => (
+            <ReferenceMetricsTable key={c.referenceId} comparison={c} />
+          ))}
         </>
       )}
       <h2>Steps</h2>
