@@ -29,6 +29,7 @@ import { fakeRunParams } from '@/test/run-params';
 import { createTestProject, type TestProject } from '@/test/test-project';
 import { attachReference } from './client/attach-reference';
 import { compareRunWithReferences } from './compare-run-with-references';
+import { findRunReferenceMasks } from '../viewer/run-reference-masks';
 import { ZReferenceMetrics } from './reference-metrics';
 
 const DIR = join(process.cwd(), 'fixtures/dicom/series/dcmqi-ct-3slice-liver-seg');
@@ -146,6 +147,19 @@ describe('reference segmentations', () => {
     expect(metrics.labels[0]).toMatchObject({ value: 2, name: 'liver', dice: 1, hd95Mm: 0, volumeDiffMl: 0, volumeDiffPct: 0 });
     expect(metrics.labels[0].liveMl).toBeGreaterThan(10);
     expect(metrics.unmatched).toEqual([]);
+
+    // the viewer gets the reference as a further mask of the run, coloured as the model's label of its name
+    const masks = await findRunReferenceMasks(db, { runId: before.id, projectId: tp.id });
+    expect(masks).toEqual([
+      {
+        id: 'reference',
+        role: 'reference',
+        model: 'reference',
+        version: 'seg',
+        labels: [{ value: 1, name: 'Liver', color: [221, 130, 101] }],
+        ref: { key: row.labelmapKey, versionId: null, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), size: expect.any(Number) },
+      },
+    ]);
 
     // a run finishing after it is compared by the after-run hook's function; a second call writes nothing more
     const halfMask = new Uint8Array(mask);
