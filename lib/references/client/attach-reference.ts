@@ -1,7 +1,7 @@
 import type { StudySummary } from '../../uploads/schemas';
 import type { ResumeStore } from '../../uploads/client/resume-store';
 import { UploadApi, type UploadApiOptions } from '../../uploads/client/upload-api';
-import { UploadEngine } from '../../uploads/client/upload-engine';
+import { UploadEngine, type EngineOptions } from '../../uploads/client/upload-engine';
 import type { UploadSource } from '../../uploads/client/upload-source';
 import type { ReferenceDto } from '../schemas';
 
@@ -43,9 +43,11 @@ export async function attachReference(p: {
   series: string;
   source: UploadSource;
   store?: ResumeStore;
+  /** how the browser sends and hashes (XHR with progress, a hashing worker); Node's defaults otherwise */
+  transport?: Pick<EngineOptions, 'putBytes' | 'hasher'>;
 }): Promise<{ reference: ReferenceDto | null; summary: StudySummary }> {
   const api = new ReferenceUploadApi(p.api, p.series);
-  const engine = new UploadEngine({ api, project: p.project, study: p.study, store: p.store, resumeKey: `reference.${p.series}` });
+  const engine = new UploadEngine({ api, project: p.project, study: p.study, store: p.store, resumeKey: `reference.${p.series}`, ...p.transport });
   engine.add([p.source]);
   const summary = await engine.run();
   const refs = api.referenceId ? await api.listReferences(p.study) : [];
