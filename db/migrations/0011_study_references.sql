@@ -32,7 +32,7 @@ ALTER TABLE "study_references" ADD CONSTRAINT "study_references_study_id_studies
 ALTER TABLE "study_references" ADD CONSTRAINT "study_references_series_id_series_id_fk" FOREIGN KEY ("series_id") REFERENCES "public"."series"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "study_references" ADD CONSTRAINT "study_references_upload_id_uploads_id_fk" FOREIGN KEY ("upload_id") REFERENCES "public"."uploads"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "study_references" ADD CONSTRAINT "study_references_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE UNIQUE INDEX "reference_comparisons_run_ref_uq" ON "reference_comparisons" USING btree ("run_id","reference_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "reference_comparisons_run_ref_uq" ON "reference_comparisons" USING btree ("run_id","reference_id","model_version_id");--> statement-breakpoint
 CREATE INDEX "reference_comparisons_version_idx" ON "reference_comparisons" USING btree ("model_version_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "study_references_upload_uq" ON "study_references" USING btree ("upload_id");--> statement-breakpoint
 CREATE INDEX "study_references_series_idx" ON "study_references" USING btree ("series_id");

@@ -42,7 +42,10 @@ export const studyReferences = pgTable(
 );
 export type StudyReference = typeof studyReferences.$inferSelect;
 
-/** A run's serving mask against one reference: per-label Dice, HD95 and volume difference (lib/metrics). */
+/**
+ * A run's mask against one reference: per-label Dice, HD95 and volume difference (lib/metrics), for
+ * the serving version and, where the run had one, the shadow version (for its promotion gate only).
+ */
 export const referenceComparisons = pgTable(
   'reference_comparisons',
   {
@@ -65,7 +68,7 @@ export const referenceComparisons = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('reference_comparisons_run_ref_uq').on(t.runId, t.referenceId),
+    uniqueIndex('reference_comparisons_run_ref_uq').on(t.runId, t.referenceId, t.modelVersionId),
     index('reference_comparisons_version_idx').on(t.modelVersionId, t.createdAt),
   ],
 );

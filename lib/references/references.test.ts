@@ -31,6 +31,10 @@ import { attachReference } from './client/attach-reference';
 import { compareRunWithReferences } from './compare-run-with-references';
 import { findRunReferenceMasks } from '../viewer/run-reference-masks';
 import { ZReferenceMetrics } from './reference-metrics';
+import { listRunReferenceComparisons } from './list-run-reference-comparisons';
+import { referenceDiceOfVersion } from './reference-dice-of-version';
+import { referenceAccuracy } from '../dashboard/reference-accuracy';
+import { dashboardRange } from '../dashboard/dashboard-range';
 
 const DIR = join(process.cwd(), 'fixtures/dicom/series/dcmqi-ct-3slice-liver-seg');
 const SEG = join(DIR, 'liver_seg.dcm');
@@ -78,7 +82,7 @@ async function liverModelVersion() {
     .insert(modelVersions)
     .values({ modelId: model.id, version: '1.0.0', sha256: '0'.repeat(64), artifactKey: `models/${model.name}/1.0.0/model.onnx`, spec, status: 'validated' })
     .returning();
-  return { version, spec };
+  return { version: { ...version, modelName: model.name }, spec };
 }
 
 /** A succeeded run on `seriesId` whose serving mask (on the convert step's grid) is `mask`, as an executor records it. */
