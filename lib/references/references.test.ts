@@ -177,6 +177,16 @@ describe('reference segmentations', () => {
       .where(and(eq(referenceComparisons.runId, after.id)));
     expect(second.meanDice).toBeGreaterThan(0);
     expect(second.meanDice).toBeLessThan(1);
+
+    // the run page lists the serving version's comparison
+    const listed = await listRunReferenceComparisons(db, { runId: before.id, projectId: tp.id });
+    expect(listed.map((c) => [c.fileName, c.format, c.meanDice])).toEqual([['liver_seg.dcm', 'seg', 1]]);
+
+    // the dashboard's accuracy per version and label, and the gates' per-run Dice of the version
+    const dash = await referenceAccuracy(db, { projectId: tp.id, range: dashboardRange('24h') });
+    expect(dash).toEqual([{ version: `${version.modelName}@1.0.0`, label: 'liver', meanDice: expect.any(Number), p10Dice: expect.any(Number), cases: 2 }]);
+    expect(dash[0].meanDice).toBeCloseTo((1 + second.meanDice) / 2, 5);
+    expect(await referenceDiceOfVersion(db, { versionId: version.id })).toEqual([1, second.meanDice]);
   });
 
   it('refuses a SEG that references instances of another series, naming the file', async () => {
