@@ -9,6 +9,7 @@ import { register as manifestVerify } from './commands/manifest-verify';
 import { register as migrate } from './commands/migrate';
 import { register as models } from './commands/models';
 import { register as rollout } from './commands/rollout';
+import { register as references } from './commands/references';
 import { register as run } from './commands/run';
 import { register as runsControl } from './commands/runs';
 import { register as seed } from './commands/seed';
@@ -31,6 +32,7 @@ export const commands: Register[] = [
   convert,
   seg,
   upload,
+  references,
   manifestVerify,
   step,
   run,

@@ -7,6 +7,7 @@ import { addDicomwebRows } from './endpoint-matrix-dicomweb';
 import { addViewerRows } from './endpoint-matrix-viewer';
 import { addControlRows } from './endpoint-matrix-control';
 import { addAdminRows } from './endpoint-matrix-admin';
+import { addReferenceRows } from './endpoint-matrix-references';
 import { seedUploadedFile } from './seed-uploaded-file';
 
 /**
@@ -274,6 +275,7 @@ addDicomwebRows(matrix);
 addRolloutRows(matrix);
 addControlRows(matrix);
 addAdminRows(matrix);
+addReferenceRows(matrix);
 
 // ---- operations dashboard (issue 9) ----
 matrix['app/api/projects/[project]/dashboard/route.ts#GET'] = {

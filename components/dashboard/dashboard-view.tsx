@@ -8,6 +8,7 @@ import { QueueDepthChart } from './queue-depth-chart';
 import { RunsByStatusChart } from './runs-by-status-chart';
 import { ServingLatencyChart } from './serving-latency-chart';
 import { ShadowAgreementChart } from './shadow-agreement-chart';
+import { ReferenceAccuracyChart } from './reference-accuracy-chart';
 import { StepDurationsChart } from './step-durations-chart';
 import { useDashboard } from './use-dashboard';
 
@@ -58,6 +59,14 @@ export function DashboardView({ project, range, initial }: { project: string; ra
           emptyText="When a shadow model is deployed, its per-label Dice against the serving model (median and 10th percentile) appears here per day."
         >
           <ShadowAgreementChart data={shadowAgreementSeries(d.shadowAgreement)} bucket={d.bucket} />
+        </ChartCard>
+        <ChartCard
+          id="reference-accuracy"
+          title="Accuracy against reference segmentations (Dice)"
+          empty={d.referenceAccuracy.length === 0}
+          emptyText="When studies have reference segmentations (ground truth), each model version's mean Dice against them appears here per label."
+        >
+          <ReferenceAccuracyChart points={d.referenceAccuracy} />
         </ChartCard>
         <ChartCard
           id="failure-reasons"

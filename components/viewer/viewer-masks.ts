@@ -8,7 +8,14 @@ import type { MaskViewerMask } from './mask-viewer-types';
 export function viewerMasks(masks: ViewerMask[], context: 'run' | 'review'): MaskViewerMask[] {
   return masks.map((m) => ({
     id: m.id,
-    title: context === 'review' ? (m.id === 'shadow' ? 'Shadow' : 'Live') : `${m.model} ${m.version} (${m.role})`,
+    title:
+      m.role === 'reference'
+        ? `Reference (${m.version === 'seg' ? 'DICOM SEG' : 'NIfTI'})`
+        : context === 'review'
+          ? m.id === 'shadow'
+            ? 'Shadow'
+            : 'Live'
+          : `${m.model} ${m.version} (${m.role})`,
     url: m.url,
     labels: m.labels,
   }));

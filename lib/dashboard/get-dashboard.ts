@@ -2,6 +2,7 @@ import type { DbOrTx } from '../db';
 import { dashboardRange, type DashboardRangeKey } from './dashboard-range';
 import { failureReasons, type FailureReason } from './failure-reasons';
 import { queueDepth, type QueueDepthPoint } from './queue-depth';
+import { referenceAccuracy, type ReferenceAccuracy } from './reference-accuracy';
 import { runsByStatus, type RunsByStatusPoint } from './runs-by-status';
 import { servingLatency, type ServingLatency } from './serving-latency';
 import { shadowAgreement, type ShadowAgreementPoint } from './shadow-agreement';
@@ -19,6 +20,7 @@ export interface DashboardDto {
   queueDepth: QueueDepthPoint[];
   servingLatency: ServingLatency[];
   shadowAgreement: ShadowAgreementPoint[];
+  referenceAccuracy: ReferenceAccuracy[];
 }
 
 /** Every chart of the dashboard for one project and range: one aggregate query each. */
@@ -37,5 +39,6 @@ export async function getDashboard(db: DbOrTx, p: { projectId: string; slug: str
     queueDepth: await queueDepth(db, q),
     servingLatency: await servingLatency(db, q),
     shadowAgreement: await shadowAgreement(db, q),
+    referenceAccuracy: await referenceAccuracy(db, q),
   };
 }

@@ -26,6 +26,8 @@ export interface ShadowCases {
   servingLatencyMs: number[];
   /** reviewers' verdicts on those comparisons: how many cases were reviewed, and verdicts saying live is better */
   reviews?: { reviewedCases: number; verdicts: number; liveBetter: number };
+  /** per run in the window compared with a reference: the shadow mask's mean Dice against it */
+  referenceDice?: number[];
 }
 
 export interface CanaryCases {
@@ -35,6 +37,8 @@ export interface CanaryCases {
   canaryLatencyMs: number[];
   /** infer-serving durations of the runs the live version served (the baseline) */
   liveLatencyMs: number[];
+  /** per canary run compared with a reference: the canary mask's mean Dice against it */
+  referenceDice?: number[];
 }
 
 const fmt = (x: number, digits = 3) => (Number.isInteger(x) ? String(x) : x.toFixed(digits));
@@ -122,8 +126,30 @@ export function shadowGateChecks(cases: ShadowCases, policy: TShadowGatePolicy):
     failureRateCheck('shadow-failure-rate', cases.shadowFailed, cases.shadowRan, policy.maxFailureRate, 'shadow inferences'),
     latencyCheck('shadow-latency-p95-ratio', cases.shadowLatencyMs, cases.servingLatencyMs, policy.maxLatencyRatio, ['shadow', 'serving']),
     ...reviewChecks(cases.reviews ?? { reviewedCases: 0, verdicts: 0, liveBetter: 0 }, policy),
+    ...referenceDiceChecks(cases.referenceDice ?? [], policy.minReferenceDice),
   );
   return checks;
+}
+
+/**
+ * Accuracy against reference segmentations (ground truth), when the policy asks for it: the mean
+ * over the window's runs of the candidate mask's mean Dice against their references. None yet fails.
+ */
+function referenceDiceChecks(dice: number[], min: number | undefined): GateCheck[] {
+  if (min === undefined) return [];
+  const m = mean(dice);
+  return [
+    check({
+      name: 'reference-dice-mean',
+      value: m,
+      threshold: min,
+      op: '>=',
+      detail:
+        m === null
+          ? 'no run compared with a reference segmentation yet'
+          : `mean Dice against the reference over ${dice.length} runs (min ${fmt(Math.min(...dice))})`,
+    }),
+  ];
 }
 
 /**
@@ -162,6 +188,7 @@ export function canaryGateChecks(cases: CanaryCases, policy: TCanaryGatePolicy):
     countCheck('canary-runs', cases.canaryRan, policy.minRuns, 'canary runs'),
     failureRateCheck('canary-failure-rate', cases.canaryFailed, cases.canaryRan, policy.maxFailureRate, 'canary inferences'),
     latencyCheck('canary-latency-p95-ratio', cases.canaryLatencyMs, cases.liveLatencyMs, policy.maxLatencyRatio, ['canary', 'live']),
+    ...referenceDiceChecks(cases.referenceDice ?? [], policy.minReferenceDice),
   ];
 }
 

@@ -21,6 +21,10 @@ import { config } from '../config';
  *     in the same window (its most recent `latencyBaselineRuns` (50) when it served none there).
  *   A failing failure-rate or latency check rolls the canary back automatically once minRuns is reached.
  *
+ * Both gates may also require accuracy against reference segmentations (ground truth, lib/references):
+ * minReferenceDice (unset: not checked) is the least mean Dice of the candidate's masks against the
+ * references of the runs in its window; with it set and no such run, the gate does not pass.
+ *
  * canarySteps ([10, 25, 50]): the canary's share of studies at each step; after the last, live.
  *
  * Defaults live here; SEGFLOW_GATE_POLICY (JSON, any subset, e.g. `{"shadow":{"minComparedCases":3}}`)
@@ -36,6 +40,7 @@ export const ZShadowGatePolicy = z.object({
   maxLatencyRatio: z.number().positive().default(1.5),
   minReviewedCases: z.number().int().min(0).default(0),
   maxLiveBetterShare: ratio.default(0.2),
+  minReferenceDice: ratio.optional(),
 });
 
 export const ZCanaryGatePolicy = z.object({
@@ -43,6 +48,7 @@ export const ZCanaryGatePolicy = z.object({
   maxFailureRate: ratio.default(0.05),
   maxLatencyRatio: z.number().positive().default(1.5),
   latencyBaselineRuns: z.number().int().min(1).default(50),
+  minReferenceDice: ratio.optional(),
 });
 
 export const ZGatePolicy = z.object({

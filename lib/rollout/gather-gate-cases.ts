@@ -2,6 +2,7 @@ import { and, desc, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { comparisons, reviewVerdicts, runs, runSteps, slotEvents } from '@/db/schema';
 import type { DbOrTx } from '../db';
+import { referenceDiceOfVersion } from '../references/reference-dice-of-version';
 import { SERVING_INFER_TASK, SHADOW_INFER_TASK } from '../pipeline/definition';
 import type { CanaryCases, ShadowCases } from './gate-checks';
 import type { Candidate } from './get-candidate';
@@ -69,6 +70,7 @@ export async function gatherShadowCases(db: DbOrTx, c: Candidate): Promise<Shado
       verdicts: verdicts.length,
       liveBetter: verdicts.filter((v) => v.verdict === 'live_better').length,
     },
+    referenceDice: await referenceDiceOfVersion(db, { versionId: c.version.id, window }),
   };
 }
 
@@ -116,5 +118,9 @@ export async function gatherCanaryCases(db: DbOrTx, c: Candidate, p: { latencyBa
       .map(durationMs)
       .filter(notNull),
     liveLatencyMs,
+    referenceDice: await referenceDiceOfVersion(db, {
+      versionId: c.version.id,
+      window: and(eq(runs.modelVersionId, c.version.id), eq(runs.servedBy, 'canary'), since),
+    }),
   };
 }

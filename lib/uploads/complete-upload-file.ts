@@ -4,6 +4,8 @@ import { uploadFiles, type Upload, type UploadFile } from '@/db/schema';
 import type { Tx } from '../db';
 import { AppError, isAppError } from '../errors';
 import { getStorage } from '../storage/s3-client';
+import { acceptReference } from '../references/accept-reference';
+import { referenceOfUpload } from '../references/reference-of-upload';
 import { indexStoredObject } from './index-stored-object';
 import { listFileParts } from './list-file-parts';
 import { readStoredObject } from './read-stored-object';
@@ -106,17 +108,11 @@ async function checkAndIndex(tx: Tx, upload: Upload, file: UploadFile): Promise<
     return reject(tx, file, `${file.fileName}: SHA-256 of the stored bytes does not match the declared checksum`, read.versionId);
 
   try {
+    // an upload opened for a reference segmentation: checked against its series, not a series itself
+    const reference = await referenceOfUpload(tx, upload.id);
+    const stored = { fileName: file.fileName, key: file.key, versionId: read.versionId, size: read.size, sha256: read.sha256, head: read.head };
     const indexed = await tx.transaction((sp) =>
-      indexStoredObject(sp, {
-        projectId: upload.projectId,
-        studyId: upload.studyId,
-        fileName: file.fileName,
-        key: file.key,
-        versionId: read.versionId,
-        size: read.size,
-        sha256: read.sha256,
-        head: read.head,
-      }),
+      reference ? acceptReference(sp, { reference, ...stored }) : indexStoredObject(sp, { projectId: upload.projectId, studyId: upload.studyId, ...stored }),
     );
     const [row] = await tx
       .update(uploadFiles)

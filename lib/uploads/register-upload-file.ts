@@ -16,7 +16,10 @@ async function refusal(tx: Tx, p: { projectId: string; studyId: string; name: st
   const [stored] = await tx
     .select({ id: storedObjects.id })
     .from(storedObjects)
-    .where(and(eq(storedObjects.projectId, p.projectId), eq(storedObjects.studyId, p.studyId), eq(storedObjects.sha256, p.sha256)))
+    // uploaded files only: a run's output downloaded and attached as a reference is no duplicate of itself
+    .where(
+      and(eq(storedObjects.projectId, p.projectId), eq(storedObjects.studyId, p.studyId), eq(storedObjects.sha256, p.sha256), eq(storedObjects.class, 'phi')),
+    )
     .limit(1);
   if (stored) return `${p.name}: duplicate of a file already in the study (same SHA-256)`;
   const [pending] = await tx

@@ -13,6 +13,8 @@ export async function presignRunImages(p: {
   projectId: string;
   withShadow: boolean;
   audit: PresignedRecord[];
+  /** reference segmentations of the run's series (run-reference-masks.ts), drawn as further masks */
+  references?: MaskObject[];
 }): Promise<RunImagesDto> {
   const link = (ref: RunImageObjects['volume']) => presignImage({ role: p.role, projectId: p.projectId, ref, audit: p.audit });
   const mask = async (m: MaskObject): Promise<ViewerMask> => ({
@@ -23,6 +25,6 @@ export async function presignRunImages(p: {
     labels: m.labels,
     ...(await link(m.ref)),
   });
-  const masks = [p.objects.serving, ...(p.withShadow && p.objects.shadow ? [p.objects.shadow] : [])];
+  const masks = [p.objects.serving, ...(p.withShadow && p.objects.shadow ? [p.objects.shadow] : []), ...(p.references ?? [])];
   return { run: p.objects.runId, modality: p.objects.modality, volume: await link(p.objects.volume), masks: await Promise.all(masks.map(mask)) };
 }

@@ -18,7 +18,7 @@ export interface ImageObjectRef {
 
 export interface MaskObject {
   id: MaskSource;
-  role: 'live' | 'canary' | 'shadow';
+  role: 'live' | 'canary' | 'shadow' | 'reference';
   model: string;
   version: string;
   labels: ViewerLabel[];

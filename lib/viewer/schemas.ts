@@ -21,13 +21,14 @@ export interface ViewerImageLink {
   size: number;
 }
 
-export type MaskSource = 'serving' | 'shadow';
+/** 'reference', 'reference-2', …: a reference segmentation (ground truth) of the run's series */
+export type MaskSource = 'serving' | 'shadow' | 'reference' | `reference-${number}`;
 
 export interface ViewerMask extends ViewerImageLink {
   /** 'serving': the live or canary version's mask; 'shadow': the shadow version's (never shown to researchers) */
   id: MaskSource;
-  /** the model role that produced it */
-  role: 'live' | 'canary' | 'shadow';
+  /** the model role that produced it ('reference': a researcher's ground truth, lib/references) */
+  role: 'live' | 'canary' | 'shadow' | 'reference';
   model: string;
   version: string;
   /** labels drawn (background, value 0, is never drawn and not listed) */

@@ -27,7 +27,7 @@ export class UploadApi {
     this.f = opts.fetch ?? ((...args) => fetch(...args));
   }
 
-  private async call<T>(method: string, path: string, body?: unknown, accept: number[] = []): Promise<{ status: number; data: T }> {
+  protected async call<T>(method: string, path: string, body?: unknown, accept: number[] = []): Promise<{ status: number; data: T }> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;

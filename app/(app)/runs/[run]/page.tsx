@@ -7,10 +7,12 @@ import { StepLogView } from '@/components/runs/step-log-view';
 import { RunChecks, RunWarnings } from '@/components/runs/run-checks';
 import { RunStatus } from '@/components/runs/run-status';
 import { Forbidden } from '@/components/ui/forbidden';
+import { ReferenceMetricsTable } from '@/components/references/reference-metrics-table';
 import { RunImagesPanel } from '@/components/viewer/run-images-panel';
 import { DiffViewer } from '@/components/viewer/diff-viewer';
 import { viewerMasks } from '@/components/viewer/viewer-masks';
 import { loadGuarded } from '@/lib/auth/page';
+import { listRunReferenceComparisons } from '@/lib/references/list-run-reference-comparisons';
 import { getRun, projectOfRun } from '@/lib/runs/get-run';
 import { can } from '@/lib/auth/permissions';
 import { getRunDiffView } from '@/lib/reviews/run-diff-view';
@@ -54,7 +56,12 @@ export default async function RunPage({
         diff = await getRunDiffView(ctx.tx, { runId: r.id, projectId: ctx.project!.id, role: ctx.role, audit: presigned });
         if (presigned.length > 0) ctx.auditDetails.presigned = presigned;
       }
-      return { run: r, canManage: can(ctx.role, 'run:manage'), diff };
+      return {
+        run: r,
+        canManage: can(ctx.role, 'run:manage'),
+        diff,
+        references: await listRunReferenceComparisons(ctx.tx, { runId: ctx.input.run, projectId: ctx.project!.id }),
+      };
     },
   );
   if (!res.ok) return <Forbidden message={res.message} />;
@@ -138,6 +145,14 @@ export default async function RunPage({
               <RunImagesPanel runId={r.id} canCompare={Boolean(r.shadow)} />
             </>
           )}
+        </>
+      )}
+      {res.data.references.length > 0 && (
+        <>
+          <h2>Against the reference</h2>
+          {res.data.references.map((c) => (
+            <ReferenceMetricsTable key={c.referenceId} comparison={c} />
+          ))}
         </>
       )}
       <h2>Steps</h2>

@@ -13,6 +13,8 @@ import { listModels } from '@/lib/models/list-models';
 import { listRuns } from '@/lib/runs/list-runs';
 import { DicomwebSeries } from '@/components/studies/dicomweb-series';
 import { listStudyDicomSeries } from '@/lib/dicomweb/list-study-dicom-series';
+import { ReferencePanel } from '@/components/references/reference-panel';
+import { listStudyReferences } from '@/lib/references/list-study-references';
 
 export default async function StudyPage({ params }: { params: Promise<{ study: string }> }) {
   const { study } = await params;
@@ -30,6 +32,8 @@ export default async function StudyPage({ params }: { params: Promise<{ study: s
       slug: ctx.project!.slug,
       canSeePhi: can(ctx.role, 'phi:read'),
       canRun: can(ctx.role, 'run:submit'),
+      canUpload: can(ctx.role, 'study:upload'),
+      references: await listStudyReferences(ctx.tx, { studyId: ctx.input.study, projectId: ctx.project!.id }),
       models: can(ctx.role, 'run:submit') ? (await listModels(ctx.tx)).filter((m) => m.versions.some((v) => v.stage === 'live')).map((m) => m.name) : [],
       dicom: can(ctx.role, 'dicomweb:read') ? await listStudyDicomSeries(ctx.tx, { projectId: ctx.project!.id, studyId: ctx.input.study }) : [],
       runs: can(ctx.role, 'run:read')
@@ -39,7 +43,11 @@ export default async function StudyPage({ params }: { params: Promise<{ study: s
     }),
   );
   if (!res.ok) return <Forbidden message={res.message} />;
-  const { summary: s, slug, canSeePhi, canRun, models, runs, dicom } = res.data;
+  const { summary: s, slug, canSeePhi, canRun, canUpload, models, runs, dicom, references } = res.data;
+  const referenceTargets = [
+    ...s.series.map((x) => ({ id: x.id, label: `${x.modality ?? 'DICOM'} ${x.description ?? 'series'} (${x.instances} instances)`.trim() })),
+    ...s.volumes.map((v) => ({ id: v.id, label: `${v.description ?? 'NIfTI volume'} ${v.dims.join('×')}` })),
+  ];
   return (
     <>
       <h1>Study {s.label}</h1>
@@ -118,6 +126,12 @@ export default async function StudyPage({ params }: { params: Promise<{ study: s
               ))}
             </tbody>
           </table>
+        </>
+      )}
+      {referenceTargets.length > 0 && (
+        <>
+          <h2>Reference segmentations</h2>
+          <ReferencePanel project={slug} studyId={s.study} targets={referenceTargets} references={references} canAttach={canUpload} />
         </>
       )}
       {dicom.length > 0 && <DicomwebSeries project={slug} series={dicom} />}

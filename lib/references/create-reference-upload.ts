@@ -1,0 +1,28 @@
+import { and, eq } from 'drizzle-orm';
+import { series, studyReferences } from '@/db/schema';
+import type { Tx } from '../db';
+import { AppError } from '../errors';
+import { createUpload } from '../uploads/create-upload';
+
+/**
+ * Opens an upload for a reference segmentation of one series of a study: the file then goes through
+ * the ordinary upload flow (presigned PUT to raw-phi/, then complete), where it is checked against
+ * the series and de-identified (accept-reference.ts) instead of becoming a series of its own.
+ */
+export async function createReferenceUpload(
+  tx: Tx,
+  p: { projectId: string; userId: string; studyId: string; seriesId: string },
+): Promise<{ referenceId: string; uploadId: string; studyId: string }> {
+  const [target] = await tx
+    .select({ id: series.id })
+    .from(series)
+    .where(and(eq(series.id, p.seriesId), eq(series.studyId, p.studyId), eq(series.projectId, p.projectId)))
+    .limit(1);
+  if (!target) throw new AppError('not_found', `series ${p.seriesId} is not a series of study ${p.studyId}`);
+  const up = await createUpload(tx, { projectId: p.projectId, userId: p.userId, studyId: p.studyId });
+  const [ref] = await tx
+    .insert(studyReferences)
+    .values({ projectId: p.projectId, studyId: p.studyId, seriesId: target.id, uploadId: up.uploadId, createdBy: p.userId })
+    .returning({ id: studyReferences.id });
+  return { referenceId: ref.id, uploadId: up.uploadId, studyId: p.studyId };
+}
