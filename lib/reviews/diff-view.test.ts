@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, desc, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { chainPendingAuditEvents } from '@/lib/audit/chain-pending-audit-events';
 import { auditEvents, runSteps } from '@/db/schema';
 import { parseStepOutputs } from '@/db/schema/run-json';
 import { runGuarded } from '@/lib/auth/guard';
@@ -77,6 +78,8 @@ describe('diff mode data', () => {
     expect(profile.total.reduce((s, n) => s + n, 0)).toBe(differing);
     expect(differing).toBeGreaterThan(0);
 
+    // reads are recorded pending and chained by the checkpointer: chain them now
+    await chainPendingAuditEvents(getDb());
     const [event] = await getDb()
       .select()
       .from(auditEvents)

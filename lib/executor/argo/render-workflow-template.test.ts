@@ -575,8 +575,13 @@ describe('invocations and upstream results through Argo parameters', () => {
       const { loadStepResult } = await import('@/lib/pipeline/step-exchange');
       expect(await loadStepResult(out, 'convert')).toEqual({ outputs: volume.outputs, info: { passedThrough: true } });
 
-      // an upstream result changed after its reference was taken is refused, not run on (exit 2: not retried)
+      // an upstream result changed after its reference was taken: the reference names its version, so
+      // the step reads the bytes the reference was taken of (a versioned bucket keeps them)
       await putObject({ key: deidRef.key, body: new TextEncoder().encode(argoParameterJson({ outputs: [], info: {} })) });
+      expect(deidRef.versionId).toBeTruthy();
+      expect(segflow(args).status).toBe(0);
+      // where no version is recorded (a store without versioning), the change is refused, not run on (exit 2: not retried)
+      writeFileSync(join(dir, 'deidentify.json'), argoParameterJson({ ...deidRef, versionId: null }));
       const tampered = segflow(args);
       expect(tampered.status).toBe(2);
       expect(JSON.parse(tampered.stderr.trim().split('\n').at(-1)!).error).toMatch(
