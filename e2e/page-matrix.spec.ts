@@ -33,6 +33,7 @@ const PAGES: Record<string, PageRow> = {
   '/reviews/[comparison]': { allowed: ['reviewer', 'operator', 'admin'], heading: /^Review of study / },
   '/audit': { allowed: ['admin'], heading: /^Audit log/ },
   '/settings/tokens': { allowed: ALL, heading: /^API tokens$/ },
+  '/settings/project': { allowed: ['admin'], heading: /^Project settings/ },
 };
 /** not a page of its own: sends a signed-in user to their first navigation entry (checked below) */
 const REDIRECTS = ['/'];

@@ -6,6 +6,7 @@ import { addRolloutRows } from './endpoint-matrix-rollout';
 import { addDicomwebRows } from './endpoint-matrix-dicomweb';
 import { addViewerRows } from './endpoint-matrix-viewer';
 import { addControlRows } from './endpoint-matrix-control';
+import { addWebhookRows } from './endpoint-matrix-webhooks';
 import { seedUploadedFile } from './seed-uploaded-file';
 
 /**
@@ -184,7 +185,7 @@ const RUN_READERS: Role[] = ['researcher', 'operator', 'admin'];
  * A run of the project's own study. Finished by default: a queued row would be picked up by any
  * executor sharing this database (CI's e2e app) — unless it is of an executor kind none takes.
  */
-export async function newRun(db: Db, project: TestProject, over: { status?: 'queued' | 'failed' | 'succeeded'; executor?: string } = {}) {
+export async function newRun(db: Db, project: TestProject, over: { status?: 'queued' | 'running' | 'failed' | 'succeeded'; executor?: string } = {}) {
   const { runs } = await import('../db/schema');
   const { randomBytes } = await import('node:crypto');
   const { fakeRunParams } = await import('./run-params');
@@ -270,6 +271,7 @@ addViewerRows(matrix);
 addDicomwebRows(matrix);
 addRolloutRows(matrix);
 addControlRows(matrix);
+addWebhookRows(matrix);
 
 // ---- operations dashboard (issue 9) ----
 matrix['app/api/projects/[project]/dashboard/route.ts#GET'] = {

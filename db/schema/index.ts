@@ -8,3 +8,4 @@ export * from './reviews';
 export * from './audit';
 export * from './sign-in';
 export * from './dicomweb';
+export * from './webhooks';

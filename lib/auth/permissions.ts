@@ -71,6 +71,7 @@ export const NAV_ITEMS = [
   { href: '/promotions', label: 'Promotions', permission: 'promotion:read' },
   { href: '/reviews', label: 'Reviews', permission: 'review:read' },
   { href: '/audit', label: 'Audit', permission: 'audit:read' },
+  { href: '/settings/project', label: 'Project settings', permission: 'project:manage' },
 ] as const satisfies readonly { href: string; label: string; permission: Permission }[];
 
 export function navFor(roles: Role[]): (typeof NAV_ITEMS)[number][] {

@@ -1,4 +1,5 @@
 import { startAuditCheckpointer } from '../audit/audit-checkpointer';
+import { startWebhookDeliverer } from '../webhooks/deliver-webhooks';
 import { config } from '../config';
 import { closeDb, getDb } from '../db';
 import { AppError } from '../errors';
@@ -37,6 +38,8 @@ export async function runExecutorProcess(): Promise<void> {
   });
   await executor.start();
   const checkpointer = startAuditCheckpointer(getDb);
+  // the project webhooks' outbox is delivered here (every deployment runs an executor process)
+  const deliverer = startWebhookDeliverer(getDb);
   console.log(`[executor] ${executor.kind} executor ${executor.owner} taking runs (polls every ${cfg.executor.pollMs} ms; health: ${cfg.executor.healthFile})`);
 
   const signal = await stopped;
@@ -47,6 +50,7 @@ export async function runExecutorProcess(): Promise<void> {
   write({ kind: executor.kind, owner: executor.owner, state: 'stopped', runs: [] });
   setProcessExecutor(null);
   await checkpointer.stop();
+  await deliverer.stop();
   await closeDb();
   console.log('[executor] stopped');
 }

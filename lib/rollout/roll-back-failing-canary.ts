@@ -6,7 +6,9 @@ import type { DbOrTx } from '../db';
 import { describeFailures, evaluateCandidate } from './evaluate-gate';
 import { AUTO_ROLLBACK_CHECKS } from './gate-checks';
 import type { TGatePolicy } from './gate-policy';
+import { emitWebhookEvent } from '../webhooks/emit-webhook-event';
 import { getCandidate } from './get-candidate';
+import { projectsOfModel } from './projects-of-model';
 import { rollBackCandidate } from './roll-back-candidate';
 
 /**
@@ -47,6 +49,17 @@ export async function rollBackFailingCanary(db: DbOrTx, run: Pick<Run, 'modelVer
       outcome: 'success',
       requestId: randomUUID(),
       details: { version: candidate.version.version, percent: candidate.percent, failing: failing.map((c) => c.name) },
+    });
+    await emitWebhookEvent(tx, {
+      projectIds: await projectsOfModel(tx, version.modelId),
+      event: 'canary.rolled_back',
+      data: {
+        model: { id: version.modelId, name: candidate.model.name },
+        version: candidate.version.version,
+        percent: candidate.percent,
+        failing: failing.map((c) => ({ check: c.name, value: c.value })),
+        reason,
+      },
     });
     return event;
   });
