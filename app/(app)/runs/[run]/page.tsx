@@ -9,7 +9,7 @@ import { RunStatus } from '@/components/runs/run-status';
 import { Forbidden } from '@/components/ui/forbidden';
 import { RunImagesPanel } from '@/components/viewer/run-images-panel';
 import { loadGuarded } from '@/lib/auth/page';
-import { getRun, projectOfRun } from '@/lib/runs/get-run';
+import { getRun, projectOfRun, submitterOfRun } from '@/lib/runs/get-run';
 import { can } from '@/lib/auth/permissions';
 import { cancelRunAction, retryRunAction } from './actions';
 
@@ -35,6 +35,8 @@ export default async function RunPage({ params }: { params: Promise<{ run: strin
     async (ctx) => ({
       run: await getRun(ctx.tx, { runId: ctx.input.run, projectId: ctx.project!.id, seeShadow: can(ctx.role, 'promotion:read') }),
       canManage: can(ctx.role, 'run:manage'),
+      // researchers may cancel their own runs while queued (the action checks again)
+      cancelsOwn: can(ctx.role, 'run:cancel') && (await submitterOfRun(ctx.tx, { runId: ctx.input.run, projectId: ctx.project!.id })) === ctx.actor.userId,
     }),
   );
   if (!res.ok) return <Forbidden message={res.message} />;
@@ -81,7 +83,11 @@ export default async function RunPage({ params }: { params: Promise<{ run: strin
         </p>
       )}
       <RunWarnings warnings={r.warnings} />
-      {res.data.canManage && <RunControls runId={r.id} status={r.status} cancel={cancelRunAction} retry={retryRunAction} />}
+      {res.data.canManage ? (
+        <RunControls runId={r.id} status={r.status} cancel={cancelRunAction} retry={retryRunAction} />
+      ) : (
+        res.data.cancelsOwn && r.status === 'queued' && <RunControls runId={r.id} status={r.status} cancel={cancelRunAction} retry={retryRunAction} />
+      )}
       {(r.status === 'succeeded' || r.status === 'failed') && (
         <>
           <h2>Downloads</h2>
