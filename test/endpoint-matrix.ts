@@ -7,6 +7,7 @@ import { addDicomwebRows } from './endpoint-matrix-dicomweb';
 import { addViewerRows } from './endpoint-matrix-viewer';
 import { addControlRows } from './endpoint-matrix-control';
 import { addWebhookRows } from './endpoint-matrix-webhooks';
+import { addAuditRows } from './endpoint-matrix-audit';
 import { seedUploadedFile } from './seed-uploaded-file';
 
 /**
@@ -272,6 +273,7 @@ addDicomwebRows(matrix);
 addRolloutRows(matrix);
 addControlRows(matrix);
 addWebhookRows(matrix);
+addAuditRows(matrix);
 
 // ---- operations dashboard (issue 9) ----
 matrix['app/api/projects/[project]/dashboard/route.ts#GET'] = {
