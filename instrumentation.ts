@@ -17,5 +17,7 @@ export async function register(): Promise<void> {
   const { startAuditCheckpointer } = await import('./lib/audit/audit-checkpointer');
   const { getDb } = await import('./lib/db');
   const checkpointer = startAuditCheckpointer(getDb);
-  process.once('SIGTERM', () => void checkpointer.stop());
+  const { startWebhookDeliverer } = await import('./lib/webhooks/deliver-webhooks');
+  const deliverer = startWebhookDeliverer(getDb);
+  process.once('SIGTERM', () => void Promise.all([checkpointer.stop(), deliverer.stop()]));
 }

@@ -18,42 +18,13 @@ import type { TRunsFilter } from '../lib/runs/list-runs-query';
 import { encodeRunsCursor, decodeRunsCursor } from '../lib/runs/runs-cursor';
 import type { BenchLine } from './harness';
 import { seedRuns } from './runs-list-seed';
+import { percentile, refuseUnlessEmpty, sample } from './list-bench';
 
 export const onlyWhenNamed = true;
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 1_000_000);
 const DEPTH = 50_000;
 const PAGE = 50;
-const ITERATIONS = 40;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-async function sample(fn: () => Promise<unknown>, iterations = ITERATIONS): Promise<number[]> {
-  for (let i = 0; i < 3; i++) await fn();
-  const times: number[] = [];
-  for (let i = 0; i < iterations; i++) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
-  }
-  return times.sort((a, b) => a - b);
-}
-
-async function refuseUnlessEmpty(sql: postgres.Sql, url: string): Promise<void> {
-  const tables = await sql<
-    { name: string }[]
-  >`select format('%I.%I', schemaname, tablename) as name from pg_tables where schemaname not in ('pg_catalog', 'information_schema', 'drizzle')`;
-  for (const { name } of tables) {
-    const [{ any }] = await sql.unsafe<{ any: boolean }[]>(`select exists (select 1 from ${name}) as any`);
-    if (any)
-      throw new Error(
-        `refusing to seed ${new URL(url).pathname.slice(1)}: table ${name} already holds rows; point DATABASE_URL at an empty database (createdb segflow_bench)`,
-      );
-  }
-}
-
 export async function run(): Promise<BenchLine[]> {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('runs-list bench: set DATABASE_URL to an empty PostgreSQL database (it seeds 1,000,000 runs there)');

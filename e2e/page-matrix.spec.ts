@@ -36,6 +36,7 @@ const PAGES: Record<string, PageRow> = {
   '/admin': { allowed: ['admin'], heading: /^Administration$/ },
   '/admin/users': { allowed: ['admin'], heading: /^Users$/ },
   '/admin/projects/[project]': { allowed: ['admin'], heading: /^Project demo$/ },
+  '/settings/project': { allowed: ['admin'], heading: /^Project settings/ },
 };
 /** not a page of its own: sends a signed-in user to their first navigation entry (checked below) */
 const REDIRECTS = ['/'];

@@ -4,6 +4,8 @@ import { newRun } from './endpoint-matrix';
 
 /** operators and admins of the run's project control runs; researchers and reviewers do not (issue 9) */
 const RUN_MANAGERS: Role[] = ['operator', 'admin'];
+/** ...and researchers may cancel their own queued runs */
+const RUN_CANCELLERS: Role[] = ['researcher', 'operator', 'admin'];
 
 /** Rows of the run-control endpoints (kept apart so parallel work does not edit one file); added by endpoint-matrix.ts. */
 export function addControlRows(matrix: Record<string, MatrixRow>): void {
@@ -14,8 +16,11 @@ export function addControlRows(matrix: Record<string, MatrixRow>): void {
       const run = await newRun(db, project, { status: verb === 'cancel' ? 'queued' : 'failed', executor: 'permission-matrix' });
       return { method: 'POST', path: `/api/runs/${run.id}/${verb}`, params: { run: run.id }, body: { run: run.id, reason: 'permission matrix' } };
     };
-    matrix[`app/api/runs/[run]/${verb}/route.ts#POST`] = { permission: 'run:manage', allowed: RUN_MANAGERS, projectScoped: true, input };
-    matrix[`app/(app)/runs/[run]/actions.ts#${verb}RunAction`] = { permission: 'run:manage', allowed: RUN_MANAGERS, projectScoped: true, input };
+    // cancel: researchers too, on a run they submitted while it is queued (newRun's submitter is the project's researcher)
+    const row =
+      verb === 'cancel' ? { permission: 'run:cancel' as const, allowed: RUN_CANCELLERS } : { permission: 'run:manage' as const, allowed: RUN_MANAGERS };
+    matrix[`app/api/runs/[run]/${verb}/route.ts#POST`] = { ...row, projectScoped: true, input };
+    matrix[`app/(app)/runs/[run]/actions.ts#${verb}RunAction`] = { ...row, projectScoped: true, input };
   }
   matrix['app/api/runs/[run]/outputs/route.ts#GET'] = {
     permission: 'run:read',

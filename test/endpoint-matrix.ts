@@ -8,6 +8,8 @@ import { addViewerRows } from './endpoint-matrix-viewer';
 import { addControlRows } from './endpoint-matrix-control';
 import { addAdminRows } from './endpoint-matrix-admin';
 import { addReferenceRows } from './endpoint-matrix-references';
+import { addWebhookRows } from './endpoint-matrix-webhooks';
+import { addAuditRows } from './endpoint-matrix-audit';
 import { seedUploadedFile } from './seed-uploaded-file';
 
 /**
@@ -188,7 +190,7 @@ const RUN_READERS: Role[] = ['researcher', 'operator', 'admin'];
  * A run of the project's own study. Finished by default: a queued row would be picked up by any
  * executor sharing this database (CI's e2e app) — unless it is of an executor kind none takes.
  */
-export async function newRun(db: Db, project: TestProject, over: { status?: 'queued' | 'failed' | 'succeeded'; executor?: string } = {}) {
+export async function newRun(db: Db, project: TestProject, over: { status?: 'queued' | 'running' | 'failed' | 'succeeded'; executor?: string } = {}) {
   const { runs } = await import('../db/schema');
   const { randomBytes } = await import('node:crypto');
   const { fakeRunParams } = await import('./run-params');
@@ -276,6 +278,8 @@ addRolloutRows(matrix);
 addControlRows(matrix);
 addAdminRows(matrix);
 addReferenceRows(matrix);
+addWebhookRows(matrix);
+addAuditRows(matrix);
 
 // ---- operations dashboard (issue 9) ----
 matrix['app/api/projects/[project]/dashboard/route.ts#GET'] = {

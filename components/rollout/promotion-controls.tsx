@@ -57,7 +57,8 @@ export function PromotionControls({ modelId, stage, name, target, gatePassed, pe
         placeholder="reason (required to approve or roll back)"
         value={reason}
         onChange={(e) => setReason(e.target.value)}
-        style={{ minWidth: 260 }}
+        // wide enough for the whole placeholder (it was cut off at "roll")
+        style={{ minWidth: '44ch' }}
       />
       <button
         type="button"

@@ -59,6 +59,14 @@ export function TokenManager({
       )}
       {error && <p className="error">{error}</p>}
       <table>
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Created</th>
+            <th>Expiry</th>
+            <th />
+          </tr>
+        </thead>
         <tbody>
           {tokens.map((t) => (
             <tr key={t.id}>

@@ -80,8 +80,17 @@ function Panel({ engine, project, resumable, reset }: { engine: UploadEngine; pr
       {s.files.length > 0 ? (
         <>
           <p data-testid="upload-total">
-            <progress max={1} value={frac} /> {Math.floor(frac * 100)}% · {(s.sentBytes / MiB).toFixed(1)} of {(s.totalBytes / MiB).toFixed(1)} MiB ·{' '}
-            {(s.bytesPerSecond / MiB).toFixed(1)} MiB/s · {s.etaSeconds == null ? '—' : `${Math.ceil(s.etaSeconds)} s left`}
+            {s.summary ? (
+              // finished: not the last rate sample's "99 % … 1 s left"
+              <>
+                <progress max={1} value={1} /> 100% · {(s.totalBytes / MiB).toFixed(1)} MiB sent
+              </>
+            ) : (
+              <>
+                <progress max={1} value={frac} /> {Math.floor(frac * 100)}% · {(s.sentBytes / MiB).toFixed(1)} of {(s.totalBytes / MiB).toFixed(1)} MiB ·{' '}
+                {(s.bytesPerSecond / MiB).toFixed(1)} MiB/s · {s.etaSeconds == null ? '—' : `${Math.ceil(s.etaSeconds)} s left`}
+              </>
+            )}
           </p>
           <p>
             {s.running && !s.paused ? (

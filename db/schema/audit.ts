@@ -28,6 +28,13 @@ export const auditEvents = pgTable(
     index('audit_events_project_idx').on(t.projectId, t.seq),
     index('audit_events_actor_idx').on(t.actorId, t.seq),
     uniqueIndex('audit_events_pending_id_idx').on(t.pendingId),
+    // the audit log's filters within a project, newest first (lib/audit/list-audit-events.ts)
+    index('audit_events_project_action_idx').on(t.projectId, t.action, t.seq),
+    index('audit_events_project_outcome_idx').on(t.projectId, t.outcome, t.seq),
+    index('audit_events_project_target_idx').on(t.projectId, t.targetType, t.targetId, t.seq),
+    index('audit_events_project_actor_idx').on(t.projectId, t.actorId, t.seq),
+    index('audit_events_project_label_idx').on(t.projectId, t.actorLabel, t.seq),
+    index('audit_events_project_at_idx').on(t.projectId, t.at),
   ],
 );
 export type AuditEvent = typeof auditEvents.$inferSelect;

@@ -14,3 +14,5 @@ export const verdictEnum = pgEnum('review_verdict', ['shadow_better', 'equivalen
 export const auditOutcomeEnum = pgEnum('audit_outcome', ['success', 'denied', 'failure']);
 /** where a DICOMweb-served instance came from: the de-identify step, a run's SEG, or STOW-RS */
 export const dicomSourceEnum = pgEnum('dicom_source', ['deidentified', 'run_seg', 'stored']);
+/** a webhook delivery in the outbox: waiting (first try or a retry), delivered (2xx), or given up */
+export const webhookDeliveryStatusEnum = pgEnum('webhook_delivery_status', ['pending', 'delivered', 'failed']);

@@ -9,3 +9,4 @@ export * from './audit';
 export * from './sign-in';
 export * from './dicomweb';
 export * from './references';
+export * from './webhooks';

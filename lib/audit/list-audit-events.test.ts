@@ -15,7 +15,7 @@ describe('listAuditEvents', () => {
         appendAuditEvent(tx, { actorLabel: 't', action: `test.list.${p.slug}`, outcome: 'success', requestId: 'r', projectId: p.id }),
       );
     }
-    const listed = await listAuditEvents(db, { projectId: a.id });
+    const { events: listed } = await listAuditEvents(db, { projectId: a.id });
     expect(listed.map((e) => e.action)).toEqual([`test.list.${a.slug}`]);
   });
 });

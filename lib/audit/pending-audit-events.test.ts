@@ -117,13 +117,13 @@ describe('pending audit events (reads off the chain lock)', () => {
       .returning();
     await db.transaction((tx) => appendAuditEvent(tx, { actorLabel: 'w', action: 'test.listed.write', outcome: 'success', requestId: 'lw', projectId: p.id }));
     await db.transaction((tx) => appendPendingAuditEvent(tx, read(5, { action: 'test.listed.read', projectId: p.id })));
-    const listed = await listAuditEvents(db, { projectId: p.id });
+    const { events: listed } = await listAuditEvents(db, { projectId: p.id });
     expect(listed.map((e) => [e.action, e.seq === null, e.hash === null])).toEqual([
       ['test.listed.read', true, true],
       ['test.listed.write', false, false],
     ]);
     await chainPendingAuditEvents(db);
-    const after = await listAuditEvents(db, { projectId: p.id });
+    const { events: after } = await listAuditEvents(db, { projectId: p.id });
     expect(after.map((e) => [e.action, e.seq === null])).toEqual([
       ['test.listed.read', false],
       ['test.listed.write', false],

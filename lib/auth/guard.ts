@@ -30,6 +30,12 @@ export interface GuardSpec<I> {
    * failures are still audited every time.
    */
   auditOncePerS?: number;
+  /**
+   * for an action on a global resource (a model): the projects it concerns (those that ran the model).
+   * Its success event is written into each of their logs (one event per project, one request id);
+   * with none, once without a project.
+   */
+  concerns?: (input: I, tx: Tx) => Promise<string[]>;
 }
 
 export interface GuardContext<I> extends Authorized {
@@ -105,12 +111,16 @@ export async function runGuarded<I, O>(spec: GuardSpec<I>, headers: Headers, raw
       const ctx: GuardContext<I> = { ...authorized, actor, input, tx, requestId, auditDetails: {} };
       const out = await work(ctx);
       if (spec.auditOncePerS && (await auditedRecently(tx, { ...base, actorId: actor.userId, seconds: spec.auditOncePerS }))) return out;
-      await audit(tx, {
-        ...base,
-        projectId: ctx.auditProjectId ?? authorized.project?.id ?? null,
-        outcome: 'success',
-        details: ctx.auditDetails,
-      });
+      const projectIds = ctx.auditProjectId
+        ? [ctx.auditProjectId]
+        : authorized.project
+          ? [authorized.project.id]
+          : spec.concerns
+            ? await spec.concerns(input, tx)
+            : [];
+      for (const projectId of projectIds.length ? projectIds : [null]) {
+        await audit(tx, { ...base, projectId, outcome: 'success', details: ctx.auditDetails });
+      }
       return out;
     });
   } catch (err) {

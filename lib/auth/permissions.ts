@@ -13,7 +13,8 @@ export const PERMISSIONS = [
   'study:upload', // create uploads, get presigned URLs to raw-phi/
   'run:read',
   'run:submit',
-  'run:manage', // retry, cancel
+  'run:manage', // retry, cancel any run of the project
+  'run:cancel', // reach the cancel endpoint: without run:manage only one's own queued runs (lib/runs/cancel-run.ts)
   'model:read',
   'model:register',
   'promotion:read',
@@ -30,7 +31,7 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number];
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  researcher: ['project:read', 'study:read', 'phi:read', 'study:upload', 'run:read', 'run:submit', 'model:read', 'token:manage', 'dicomweb:read'],
+  researcher: ['project:read', 'study:read', 'phi:read', 'study:upload', 'run:read', 'run:submit', 'run:cancel', 'model:read', 'token:manage', 'dicomweb:read'],
   // reviewers see de-identified images only inside a review case (shadow vs live), so no DICOMweb:
   // a DICOMweb study is the whole de-identified study, beyond what one case shows
   reviewer: ['project:read', 'review:read', 'review:write', 'token:manage'],
@@ -38,6 +39,7 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'project:read',
     'run:read',
     'run:manage',
+    'run:cancel',
     'model:read',
     'model:register',
     'promotion:read',
@@ -79,6 +81,7 @@ export const NAV_ITEMS = [
   { href: '/promotions', label: 'Promotions', permission: 'promotion:read' },
   { href: '/reviews', label: 'Reviews', permission: 'review:read' },
   { href: '/audit', label: 'Audit', permission: 'audit:read' },
+  { href: '/settings/project', label: 'Project settings', permission: 'project:manage' },
   { href: '/admin', label: 'Admin', permission: 'project:manage' },
 ] as const satisfies readonly { href: string; label: string; permission: Permission }[];
 

@@ -72,6 +72,8 @@ export interface Config {
   /** signed audit checkpoints: one after `every` new events or `intervalS` seconds with new events, and at shutdown */
   audit: { checkpointEvery: number; checkpointIntervalS: number };
   rollout: { gatePolicyJson?: string };
+  /** project webhooks: private targets allowed, per-attempt timeout, attempts before giving up */
+  webhooks: { allowPrivate: boolean; timeoutMs: number; maxAttempts: number };
   demo: { seedExternal: boolean; run: boolean };
   steps: { deidSecret?: string };
 }
@@ -161,6 +163,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     manifests: { signingKeyPem: e.SEGFLOW_MANIFEST_SIGNING_KEY },
     audit: { checkpointEvery: e.SEGFLOW_AUDIT_CHECKPOINT_EVERY, checkpointIntervalS: e.SEGFLOW_AUDIT_CHECKPOINT_INTERVAL_S },
     rollout: { gatePolicyJson: e.SEGFLOW_GATE_POLICY },
+    webhooks: { allowPrivate: e.SEGFLOW_WEBHOOK_ALLOW_PRIVATE, timeoutMs: e.SEGFLOW_WEBHOOK_TIMEOUT_MS, maxAttempts: e.SEGFLOW_WEBHOOK_MAX_ATTEMPTS },
     demo: { seedExternal: e.SEGFLOW_DEMO, run: e.SEGFLOW_DEMO_RUN },
     steps: { deidSecret: e.SEGFLOW_DEID_SECRET },
   };

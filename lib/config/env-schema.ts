@@ -118,6 +118,11 @@ export const ZEnv = z.object({
   SEGFLOW_AUDIT_CHECKPOINT_EVERY: int(100, 1, 1_000_000),
   SEGFLOW_AUDIT_CHECKPOINT_INTERVAL_S: int(60, 1, 86_400),
   SEGFLOW_GATE_POLICY: text(),
+  /** project webhooks may target private, loopback and link-local addresses (off: SSRF protection; on for a receiver inside the cluster) */
+  SEGFLOW_WEBHOOK_ALLOW_PRIVATE: bool(false),
+  /** one webhook delivery attempt's time limit, and how many attempts before a delivery is given up */
+  SEGFLOW_WEBHOOK_TIMEOUT_MS: int(10_000, 100, 120_000),
+  SEGFLOW_WEBHOOK_MAX_ATTEMPTS: int(8, 1, 50),
   SEGFLOW_DEMO: bool(false),
   SEGFLOW_DEMO_RUN: bool(true),
   // a pipeline step's secret: the project's de-identification secret (a Kubernetes Secret under Argo)

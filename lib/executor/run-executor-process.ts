@@ -1,4 +1,5 @@
 import { startAuditCheckpointer } from '../audit/audit-checkpointer';
+import { startWebhookDeliverer } from '../webhooks/deliver-webhooks';
 import { config } from '../config';
 import { closeDb, getDb } from '../db';
 import { AppError } from '../errors';
@@ -40,6 +41,8 @@ export async function runExecutorProcess(): Promise<void> {
   });
   await executor.start();
   const checkpointer = startAuditCheckpointer(getDb);
+  // the project webhooks' outbox is delivered here (every deployment runs an executor process)
+  const deliverer = startWebhookDeliverer(getDb);
   log.info({ kind: executor.kind, owner: executor.owner, pollMs: cfg.executor.pollMs }, 'taking runs');
 
   const signal = await stopped;
@@ -50,6 +53,7 @@ export async function runExecutorProcess(): Promise<void> {
   write({ kind: executor.kind, owner: executor.owner, state: 'stopped', runs: [] });
   setProcessExecutor(null);
   await checkpointer.stop();
+  await deliverer.stop();
   await closeDb();
   log.info('stopped');
 }

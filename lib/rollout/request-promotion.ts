@@ -3,7 +3,9 @@ import type { DbOrTx } from '../db';
 import { AppError } from '../errors';
 import { describeFailures, evaluateCandidate, type GateEvaluation } from './evaluate-gate';
 import type { TGatePolicy } from './gate-policy';
+import { emitWebhookEvent } from '../webhooks/emit-webhook-event';
 import { getCandidate, type CandidateStage } from './get-candidate';
+import { projectsOfModel } from './projects-of-model';
 
 export function targetLabel(t: GateEvaluation['target']): string {
   return t.stage === 'live' ? 'live' : `canary ${t.percent}%`;
@@ -42,5 +44,17 @@ export async function requestPromotion(
       reason: p.note?.trim() || `requested promotion to ${targetLabel(evaluation.target)}`,
     })
     .returning();
+  await emitWebhookEvent(db, {
+    projectIds: await projectsOfModel(db, p.modelId),
+    event: 'promotion.awaiting_approval',
+    data: {
+      model: { id: candidate.model.id, name: candidate.model.name },
+      version: candidate.version.version,
+      stage: p.stage,
+      target: evaluation.target,
+      request: event.id,
+      reason: event.reason,
+    },
+  });
   return { evaluation, event };
 }

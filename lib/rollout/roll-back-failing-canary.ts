@@ -6,7 +6,9 @@ import type { DbOrTx } from '../db';
 import { describeFailures, evaluateCandidate } from './evaluate-gate';
 import { AUTO_ROLLBACK_CHECKS } from './gate-checks';
 import type { TGatePolicy } from './gate-policy';
+import { emitWebhookEvent } from '../webhooks/emit-webhook-event';
 import { getCandidate } from './get-candidate';
+import { projectsOfModel } from './projects-of-model';
 import { rollBackCandidate } from './roll-back-candidate';
 
 /**
@@ -39,14 +41,31 @@ export async function rollBackFailingCanary(db: DbOrTx, run: Pick<Run, 'modelVer
       reason,
       gate: evaluation as unknown as Record<string, unknown>,
     });
-    await appendAuditEvent(tx, {
-      actorLabel: 'segflow (automatic rollback)',
-      action: 'promotion.auto_rollback',
-      targetType: 'model',
-      targetId: version.modelId,
-      outcome: 'success',
-      requestId: randomUUID(),
-      details: { version: candidate.version.version, percent: candidate.percent, failing: failing.map((c) => c.name) },
+    // into the log of every project that ran the model (one event each, one request id)
+    const projectIds = await projectsOfModel(tx, version.modelId);
+    const requestId = randomUUID();
+    for (const projectId of projectIds.length ? projectIds : [null]) {
+      await appendAuditEvent(tx, {
+        actorLabel: 'segflow (automatic rollback)',
+        action: 'promotion.auto_rollback',
+        targetType: 'model',
+        targetId: version.modelId,
+        projectId,
+        outcome: 'success',
+        requestId,
+        details: { version: candidate.version.version, percent: candidate.percent, failing: failing.map((c) => c.name) },
+      });
+    }
+    await emitWebhookEvent(tx, {
+      projectIds,
+      event: 'canary.rolled_back',
+      data: {
+        model: { id: version.modelId, name: candidate.model.name },
+        version: candidate.version.version,
+        percent: candidate.percent,
+        failing: failing.map((c) => ({ check: c.name, value: c.value })),
+        reason,
+      },
     });
     return event;
   });

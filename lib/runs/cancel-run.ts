@@ -15,13 +15,32 @@ import { AppError } from '../errors';
  * running step finishes) — or terminating it with `force` (its pods are killed); cancelled once the
  * executor sees the workflow end. Cancelling a cancelled run again changes nothing.
  */
-export async function cancelRun(db: DbOrTx, p: { runId: string; projectId: string; reason: string; force?: boolean }): Promise<Run> {
+export async function cancelRun(
+  db: DbOrTx,
+  p: {
+    runId: string;
+    projectId: string;
+    reason: string;
+    force?: boolean;
+    /** a caller without run:manage (a researcher): only a run this user submitted, and only while it is queued */
+    ownQueuedOnly?: { userId: string };
+  },
+): Promise<Run> {
   const [run] = await db
     .select()
     .from(runs)
     .where(and(eq(runs.id, p.runId), eq(runs.projectId, p.projectId)));
   if (!run) throw new AppError('not_found', `run ${p.runId} not found`);
   if (run.status === 'cancelled') return run;
+  if (p.ownQueuedOnly) {
+    if (run.submittedBy !== p.ownQueuedOnly.userId)
+      throw new AppError('forbidden', `run ${p.runId} was submitted by someone else: you may cancel only your own queued runs (an operator can cancel any)`);
+    if (run.status !== 'queued')
+      throw new AppError(
+        'forbidden',
+        `run ${p.runId} is ${run.status}: you may cancel your own runs only while they are queued (an operator can stop a running one)`,
+      );
+  }
   if (run.status !== 'queued' && run.status !== 'running')
     throw new AppError('conflict', `run ${p.runId} has ${run.status}: only a queued or running run can be cancelled`);
 
@@ -36,7 +55,8 @@ export async function cancelRun(db: DbOrTx, p: { runId: string; projectId: strin
   const [row] = await db
     .update(runs)
     .set({ status: 'cancelled', error: `cancelled: ${p.reason}`, finishedAt: new Date(), claimedBy: null, leaseExpiresAt: null })
-    .where(and(eq(runs.id, run.id), inArray(runs.status, ['queued', 'running'])))
+    // a researcher's cancel holds only while the run is still queued (an executor may take it meanwhile)
+    .where(and(eq(runs.id, run.id), inArray(runs.status, p.ownQueuedOnly ? ['queued'] : ['queued', 'running'])))
     .returning();
   if (!row) return cancelRun(db, p); // it finished meanwhile: say so
   await db

@@ -3,6 +3,7 @@ import { runs, type Run } from '@/db/schema';
 import type { DbOrTx } from '@/lib/db';
 import type { TObjectRef } from '@/db/schema/run-json';
 import { afterRunFinished } from '@/lib/rollout/after-run';
+import { emitWebhookEvent } from '@/lib/webhooks/emit-webhook-event';
 import { writeRunManifest } from './write-run-manifest';
 import { logger } from '../log/logger';
 
@@ -32,12 +33,33 @@ export async function finishRun(
   c: FinishingRun,
   outcome: { status: 'succeeded' } | { status: 'failed'; error: string; failedTask: string },
 ): Promise<Run> {
-  let [row] = await db
-    .update(runs)
-    .set({ status: outcome.status, error: outcome.status === 'failed' ? outcome.error : null, finishedAt: new Date(), claimedBy: null, leaseExpiresAt: null })
-    // only a running run finishes: another executor that synced the same workflow (or a cancel) got there first
-    .where(and(eq(runs.id, c.run.id), eq(runs.status, 'running')))
-    .returning();
+  let row = await db.transaction(async (tx) => {
+    const [finished] = await tx
+      .update(runs)
+      .set({ status: outcome.status, error: outcome.status === 'failed' ? outcome.error : null, finishedAt: new Date(), claimedBy: null, leaseExpiresAt: null })
+      // only a running run finishes: another executor that synced the same workflow (or a cancel) got there first
+      .where(and(eq(runs.id, c.run.id), eq(runs.status, 'running')))
+      .returning();
+    if (finished) {
+      // the project's webhooks learn of it in the same transaction (the outbox)
+      await emitWebhookEvent(tx, {
+        projectIds: [finished.projectId],
+        event: outcome.status === 'failed' ? 'run.failed' : 'run.succeeded',
+        data: {
+          run: {
+            id: finished.id,
+            runKey: finished.runKey,
+            attempt: finished.attempt,
+            status: finished.status,
+            model: finished.params.model,
+            study: finished.studyId,
+          },
+          ...(outcome.status === 'failed' ? { failedTask: outcome.failedTask, error: outcome.error } : { warnings: finished.warnings }),
+        },
+      });
+    }
+    return finished;
+  });
   if (!row) {
     const [current] = await db.select().from(runs).where(eq(runs.id, c.run.id));
     return current;

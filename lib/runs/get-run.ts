@@ -15,6 +15,16 @@ export async function projectOfRun(db: DbOrTx, runId: string): Promise<string> {
   return row.projectId;
 }
 
+/** Who submitted a run (null: the platform, e.g. the demo run); the run must be in the project. */
+export async function submitterOfRun(db: DbOrTx, p: { runId: string; projectId: string }): Promise<string | null> {
+  const [row] = await db
+    .select({ by: runs.submittedBy })
+    .from(runs)
+    .where(and(eq(runs.id, p.runId), eq(runs.projectId, p.projectId)))
+    .limit(1);
+  return row?.by ?? null;
+}
+
 /**
  * One run with its steps in DAG order (tasks not started yet are listed as pending). Roles that may
  * not see shadow results (researchers) get neither the shadow task nor the comparison (ADR-03).

@@ -11,6 +11,7 @@ import { listFileParts } from './list-file-parts';
 import { readStoredObject } from './read-stored-object';
 import { headObject } from '../storage/objects';
 import { fileDto } from './load-upload';
+import { emitUploadRejected } from './upload-rejected-event';
 import { partLayout, partLength } from './limits';
 import type { TCompletedPart, UploadFileDto } from './schemas';
 
@@ -49,13 +50,14 @@ async function partsToComplete(file: UploadFile, claimed: TCompletedPart[] | und
 const OPEN_STATES = ['pending', 'uploading', 'uploaded'] as const;
 
 /** Rejects the file and deletes the bytes that were read back (that version, on a versioned bucket). */
-async function reject(tx: Tx, file: UploadFile, reason: string, versionId?: string | null): Promise<UploadFileDto> {
+async function reject(tx: Tx, upload: Upload, file: UploadFile, reason: string, versionId?: string | null): Promise<UploadFileDto> {
   const [row] = await tx
     .update(uploadFiles)
     .set({ status: 'rejected', error: reason, updatedAt: new Date() })
     .where(and(eq(uploadFiles.id, file.id), inArray(uploadFiles.status, [...OPEN_STATES])))
     .returning();
   if (!row) throw new AppError('conflict', `${file.fileName} was completed by another request`);
+  await emitUploadRejected(tx, { upload, file: row, reason });
   const { client, settings } = getStorage();
   await client.send(new DeleteObjectCommand({ Bucket: settings.bucket, Key: file.key, VersionId: versionId ?? undefined })).catch(() => {});
   return fileDto(row);
@@ -103,9 +105,9 @@ async function checkAndIndex(tx: Tx, upload: Upload, file: UploadFile): Promise<
     if ((err as { name?: string }).name === 'NoSuchKey') throw new AppError('conflict', `${file.fileName}: nothing was uploaded yet`);
     throw err;
   }
-  if (read.size !== file.size) return reject(tx, file, `${file.fileName}: ${read.size} bytes arrived, ${file.size} were declared`, read.versionId);
+  if (read.size !== file.size) return reject(tx, upload, file, `${file.fileName}: ${read.size} bytes arrived, ${file.size} were declared`, read.versionId);
   if (read.sha256 !== file.sha256)
-    return reject(tx, file, `${file.fileName}: SHA-256 of the stored bytes does not match the declared checksum`, read.versionId);
+    return reject(tx, upload, file, `${file.fileName}: SHA-256 of the stored bytes does not match the declared checksum`, read.versionId);
 
   try {
     // an upload opened for a reference segmentation: checked against its series, not a series itself
@@ -125,7 +127,7 @@ async function checkAndIndex(tx: Tx, upload: Upload, file: UploadFile): Promise<
     // A bad header rejects the file; anything else (the database, the store) fails this request
     // and keeps the bytes, so the client can complete again.
     if (isAppError(err) && err.code !== 'conflict')
-      return reject(tx, file, err.message.startsWith(file.fileName) ? err.message : `${file.fileName}: ${err.message}`, read.versionId);
+      return reject(tx, upload, file, err.message.startsWith(file.fileName) ? err.message : `${file.fileName}: ${err.message}`, read.versionId);
     throw err;
   }
 }

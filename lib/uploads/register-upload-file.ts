@@ -8,6 +8,7 @@ import { getStorage, sseParams } from '../storage/s3-client';
 import { fileDto } from './load-upload';
 import { MAX_FILE_BYTES, MiB, partLayout } from './limits';
 import type { UploadFileDto } from './schemas';
+import { emitUploadRejected } from './upload-rejected-event';
 
 /** Why a declared file is refused before any byte is sent, or null when it may go. */
 async function refusal(tx: Tx, p: { projectId: string; studyId: string; name: string; size: number; sha256: string }): Promise<string | null> {
@@ -90,5 +91,6 @@ export async function registerUploadFile(
       error: reason,
     })
     .returning();
+  if (reason) await emitUploadRejected(tx, { upload, file: row, reason });
   return fileDto(row);
 }

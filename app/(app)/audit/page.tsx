@@ -1,27 +1,45 @@
-import { z } from 'zod';
+import Link from 'next/link';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Forbidden } from '@/components/ui/forbidden';
+import { auditFilterParams, ZAuditListQuery } from '@/lib/audit/audit-query';
 import { countPendingAuditEvents, listAuditEvents } from '@/lib/audit/list-audit-events';
 import { verifyAuditChain } from '@/lib/audit/verify-audit-chain';
 import { loadGuarded, requirePageActor } from '@/lib/auth/page';
 import { pickProject } from '@/lib/projects/pick-project';
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<{ project?: string }> }) {
+type Search = Record<string, string | string[] | undefined>;
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+const FILTERS = ['actor', 'action', 'target', 'outcome', 'from', 'to'] as const;
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Search> }) {
   const actor = await requirePageActor();
-  const project = pickProject(actor, 'audit:read', (await searchParams).project);
+  const sp = await searchParams;
+  const project = pickProject(actor, 'audit:read', first(sp.project));
+  const raw = Object.fromEntries(FILTERS.map((k) => [k, first(sp[k]) ?? '']));
   const res = await loadGuarded(
-    { action: 'audit.view', permission: 'audit:read', input: z.object({ project: z.string().nullable() }), project: (i) => i.project },
-    { project },
+    { action: 'audit.view', permission: 'audit:read', input: ZAuditListQuery, project: (i) => i.project },
+    { ...raw, project: project ?? '', cursor: first(sp.cursor) ?? '', limit: 100 },
     // the chain is verified whole (its hashes span projects); only this project's events are listed
-    async (ctx) => ({
-      slug: ctx.project!.slug,
-      events: await listAuditEvents(ctx.tx, { projectId: ctx.project!.id }),
-      chain: await verifyAuditChain(ctx.tx),
-      pending: await countPendingAuditEvents(ctx.tx),
-    }),
+    async (ctx) => {
+      const { project: _p, cursor, limit, ...filter } = ctx.input;
+      return {
+        slug: ctx.project!.slug,
+        page: await listAuditEvents(ctx.tx, { projectId: ctx.project!.id, filter, cursor, limit }),
+        chain: await verifyAuditChain(ctx.tx),
+        pending: await countPendingAuditEvents(ctx.tx),
+      };
+    },
   );
   if (!res.ok) return <Forbidden message={res.message} />;
-  const { slug, events, chain, pending } = res.data;
+  const { slug, page, chain, pending } = res.data;
+  const kept = auditFilterParams(raw);
+  const withProject = (extra: Record<string, string>) => {
+    const q = new URLSearchParams(kept);
+    q.set('project', slug);
+    for (const [k, v] of Object.entries(extra)) q.set(k, v);
+    return q.toString();
+  };
+  const filtered = FILTERS.some((k) => raw[k]);
   return (
     <>
       <h1>Audit log · {slug}</h1>
@@ -29,10 +47,48 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         {chain.ok ? `Hash chain intact (${chain.events} events).` : `Hash chain broken at event ${chain.badSeq}: ${chain.problem}`}
         {pending > 0 ? ` ${pending} recent ${pending === 1 ? 'read is' : 'reads are'} recorded and waiting to be linked into the chain.` : ''}
       </p>
-      {events.length === 0 ? (
-        <EmptyState title="No events">Every sign-in-protected action is recorded here.</EmptyState>
+      <form method="get" action="/audit" className="card filter-form" aria-label="Filter the audit log">
+        <input type="hidden" name="project" value={slug} />
+        <label>
+          Actor <input name="actor" defaultValue={raw.actor} placeholder="e-mail or user id" />
+        </label>{' '}
+        <label>
+          Action <input name="action" defaultValue={raw.action} placeholder="run.cancel, or run. for all" />
+        </label>{' '}
+        <label>
+          Target <input name="target" defaultValue={raw.target} placeholder="run or run:<id>" />
+        </label>{' '}
+        <label>
+          Outcome{' '}
+          <select name="outcome" defaultValue={raw.outcome}>
+            <option value="">any</option>
+            <option value="success">success</option>
+            <option value="denied">denied</option>
+            <option value="failure">failure</option>
+          </select>
+        </label>{' '}
+        <label>
+          From <input type="date" name="from" defaultValue={raw.from} />
+        </label>{' '}
+        <label>
+          To (before) <input type="date" name="to" defaultValue={raw.to} />
+        </label>{' '}
+        <button type="submit">Filter</button> {filtered && <Link href={`/audit?project=${encodeURIComponent(slug)}`}>Clear</Link>}
+      </form>
+      <p>
+        Export {filtered ? 'these events' : 'the whole log'}:{' '}
+        <a href={`/api/projects/${encodeURIComponent(slug)}/audit/export?${withProject({ format: 'jsonl' })}`} download>
+          JSON Lines
+        </a>{' '}
+        ·{' '}
+        <a href={`/api/projects/${encodeURIComponent(slug)}/audit/export?${withProject({ format: 'csv' })}`} download>
+          CSV
+        </a>
+      </p>
+      {page.events.length === 0 ? (
+        <EmptyState title="No events">{filtered ? 'No event matches these filters.' : 'Every sign-in-protected action is recorded here.'}</EmptyState>
       ) : (
-        <table>
+        <table data-testid="audit-events">
           <thead>
             <tr>
               <th>#</th>
@@ -45,7 +101,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             </tr>
           </thead>
           <tbody>
-            {events.map((e) => (
+            {page.events.map((e) => (
               <tr key={e.key}>
                 <td>{e.seq ?? 'pending'}</td>
                 <td>{e.at.toISOString().replace('T', ' ').slice(0, 19)}</td>
@@ -58,6 +114,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             ))}
           </tbody>
         </table>
+      )}
+      {page.nextCursor !== null && (
+        <p>
+          <Link href={`/audit?${withProject({ cursor: String(page.nextCursor) })}`}>Older events →</Link>
+        </p>
       )}
     </>
   );

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { action } from '@/lib/auth/action';
 import { approvePromotion } from '@/lib/rollout/approve-promotion';
+import { projectsOfModel } from '@/lib/rollout/projects-of-model';
 import { requestPromotion } from '@/lib/rollout/request-promotion';
 import { rollBackCandidate } from '@/lib/rollout/roll-back-candidate';
 
@@ -15,6 +16,7 @@ export const requestPromotionAction = action(
     permission: 'promotion:approve',
     input: z.object({ model: z.uuid(), stage: ZStage, note: z.string().trim().max(2000).optional() }),
     project: () => null,
+    concerns: (i, tx) => projectsOfModel(tx, i.model),
     target: (i) => ({ type: 'model', id: i.model }),
   },
   async (ctx) => {
@@ -42,6 +44,7 @@ export const approvePromotionAction = action(
     permission: 'promotion:approve',
     input: z.object({ model: z.uuid(), stage: ZStage, reason: ZReason }),
     project: () => null,
+    concerns: (i, tx) => projectsOfModel(tx, i.model),
     target: (i) => ({ type: 'model', id: i.model }),
   },
   async (ctx) => {
@@ -63,6 +66,7 @@ export const rollbackAction = action(
     permission: 'promotion:approve',
     input: z.object({ model: z.uuid(), stage: ZStage, reason: ZReason }),
     project: () => null,
+    concerns: (i, tx) => projectsOfModel(tx, i.model),
     target: (i) => ({ type: 'model', id: i.model }),
   },
   async (ctx) => {

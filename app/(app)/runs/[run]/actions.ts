@@ -1,5 +1,6 @@
 'use server';
 import { action } from '@/lib/auth/action';
+import { can } from '@/lib/auth/permissions';
 import { cancelRun } from '@/lib/runs/cancel-run';
 import { projectOfRun } from '@/lib/runs/get-run';
 import { retryRun } from '@/lib/runs/retry-run';
@@ -9,13 +10,18 @@ import { ZRunControl } from '@/lib/runs/schemas';
 export const cancelRunAction = action(
   {
     action: 'run.cancel',
-    permission: 'run:manage',
+    permission: 'run:cancel',
     input: ZRunControl,
     project: (i, db) => projectOfRun(db, i.run),
     target: (i) => ({ type: 'run', id: i.run }),
   },
   async (ctx) => {
-    const run = await cancelRun(ctx.tx, { runId: ctx.input.run, projectId: ctx.project!.id, reason: ctx.input.reason });
+    const run = await cancelRun(ctx.tx, {
+      runId: ctx.input.run,
+      projectId: ctx.project!.id,
+      reason: ctx.input.reason,
+      ownQueuedOnly: can(ctx.role, 'run:manage') ? undefined : { userId: ctx.actor.userId },
+    });
     Object.assign(ctx.auditDetails, { reason: ctx.input.reason, status: run.status });
     return { status: run.status };
   },

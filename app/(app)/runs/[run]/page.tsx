@@ -13,7 +13,7 @@ import { DiffViewer } from '@/components/viewer/diff-viewer';
 import { viewerMasks } from '@/components/viewer/viewer-masks';
 import { loadGuarded } from '@/lib/auth/page';
 import { listRunReferenceComparisons } from '@/lib/references/list-run-reference-comparisons';
-import { getRun, projectOfRun } from '@/lib/runs/get-run';
+import { getRun, projectOfRun, submitterOfRun } from '@/lib/runs/get-run';
 import { can } from '@/lib/auth/permissions';
 import { getRunDiffView } from '@/lib/reviews/run-diff-view';
 import type { PresignedRecord } from '@/lib/viewer/presign-image';
@@ -61,6 +61,8 @@ export default async function RunPage({
         canManage: can(ctx.role, 'run:manage'),
         diff,
         references: await listRunReferenceComparisons(ctx.tx, { runId: ctx.input.run, projectId: ctx.project!.id }),
+        // researchers may cancel their own runs while queued (the action checks again)
+        cancelsOwn: can(ctx.role, 'run:cancel') && (await submitterOfRun(ctx.tx, { runId: ctx.input.run, projectId: ctx.project!.id })) === ctx.actor.userId,
       };
     },
   );
@@ -111,7 +113,11 @@ export default async function RunPage({
         </p>
       )}
       <RunWarnings warnings={r.warnings} />
-      {res.data.canManage && <RunControls runId={r.id} status={r.status} cancel={cancelRunAction} retry={retryRunAction} />}
+      {res.data.canManage ? (
+        <RunControls runId={r.id} status={r.status} cancel={cancelRunAction} retry={retryRunAction} />
+      ) : (
+        res.data.cancelsOwn && r.status === 'queued' && <RunControls runId={r.id} status={r.status} cancel={cancelRunAction} retry={retryRunAction} />
+      )}
       {(r.status === 'succeeded' || r.status === 'failed') && (
         <>
           <h2>Downloads</h2>

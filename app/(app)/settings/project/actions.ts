@@ -1,0 +1,28 @@
+'use server';
+import { action } from '@/lib/auth/action';
+import { createWebhook, deleteWebhook } from '@/lib/webhooks/manage-webhooks';
+import { ZCreateWebhook, ZWebhookRef } from '@/lib/webhooks/schemas';
+
+/** Adds a webhook to the project; the answer carries its secret, shown this once. */
+export const createWebhookAction = action(
+  { action: 'webhook.create', permission: 'project:manage', input: ZCreateWebhook, project: (i) => i.project },
+  async (ctx) => {
+    const hook = await createWebhook(ctx.tx, { projectId: ctx.project!.id, url: ctx.input.url, events: ctx.input.events, createdBy: ctx.actor.userId });
+    Object.assign(ctx.auditDetails, { webhook: hook.id, url: hook.url, events: hook.events });
+    return hook;
+  },
+);
+
+export const deleteWebhookAction = action(
+  {
+    action: 'webhook.delete',
+    permission: 'project:manage',
+    input: ZWebhookRef,
+    project: (i) => i.project,
+    target: (i) => ({ type: 'webhook', id: i.webhook }),
+  },
+  async (ctx) => {
+    await deleteWebhook(ctx.tx, { projectId: ctx.project!.id, id: ctx.input.webhook });
+    return { deleted: ctx.input.webhook };
+  },
+);

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+const text = (max: number) => z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().min(1).max(max).optional());
+const date = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z
+    .string()
+    .refine((s) => !Number.isNaN(Date.parse(s)), 'expected a date or time, e.g. 2026-12-01 or 2026-12-01T08:00:00Z')
+    .transform((s) => new Date(s))
+    .optional(),
+);
+
+/**
+ * The audit log's filters, as the URL, the API and the export take them: actor (e-mail or user id),
+ * action (exact, or a prefix ending in `.` or `*`: `run.` / `promotion.*`), target (`type` or
+ * `type:id`), outcome, from/to (`to` exclusive; a bare date means its midnight UTC), and the keyset
+ * cursor (the `seq` of the last event of the previous page).
+ */
+export const ZAuditFilter = z.object({
+  actor: text(320),
+  action: text(100),
+  target: text(300),
+  outcome: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.enum(['success', 'denied', 'failure'], { error: 'expected success, denied or failure' }).optional(),
+  ),
+  from: date,
+  to: date,
+});
+export type TAuditFilter = z.infer<typeof ZAuditFilter>;
+
+export const ZAuditListQuery = ZAuditFilter.extend({
+  project: z.string().min(1),
+  cursor: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive({ error: 'cursor: not a cursor this list handed out' }).optional()),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const ZAuditExportQuery = ZAuditFilter.extend({
+  project: z.string().min(1),
+  format: z.enum(['jsonl', 'csv'], { error: 'expected jsonl or csv' }).default('jsonl'),
+});
+
+/** the filter as URL parameters (the page's links and the export link keep it) */
+export function auditFilterParams(f: Partial<Record<keyof TAuditFilter, string | undefined>>): URLSearchParams {
+  const sp = new URLSearchParams();
+  for (const [k, v] of Object.entries(f)) if (v) sp.set(k, v);
+  return sp;
+}

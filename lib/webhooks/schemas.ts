@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { ZWebhookEvent } from './events';
+
+export const ZCreateWebhook = z.object({
+  project: z.string().min(1),
+  url: z.string().trim().min(1, 'a URL is required').max(2000),
+  events: z.array(ZWebhookEvent).min(1, 'choose at least one event'),
+});
+export const ZWebhookRef = z.object({ project: z.string().min(1), webhook: z.uuid() });
+export const ZListDeliveries = z.object({
+  project: z.string().min(1),
+  webhook: z.uuid().optional(),
+  before: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
