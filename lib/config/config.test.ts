@@ -22,6 +22,9 @@ describe('configuration (parsed once, with zod)', () => {
     expect(c.database).toEqual({ url: undefined, migrateUrl: undefined, appRole: 'segflow_app', poolMax: Math.max(5, 2 * availableParallelism() + 1) });
     expect(c.s3).toMatchObject({ bucket: 'b', region: 'us-east-1', forcePathStyle: true, versioned: false });
     expect(c.executor).toMatchObject({ pollMs: 2000, leaseS: 60, shutdownTimeoutS: 20 });
+    // the embedded app serves this machine only unless told otherwise
+    expect(c.host).toBe('127.0.0.1');
+    expect(parseConfig({ SEGFLOW_HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
     expect(c.executor.healthFile).toBe(`${c.dataDir}/executor-health.json`);
     expect(c.demo).toEqual({ seedExternal: false, run: true });
     expect(() => parseConfig({ DATABASE_POOL_MAX: 'lots' })).toThrow(/configuration: DATABASE_POOL_MAX: .*\(got "lots"\)/);

@@ -34,6 +34,8 @@ export interface Config {
   /** the checkout (bin/segflow.mjs, .next/): SEGFLOW_ROOT, else the working directory */
   root: string;
   ports: { app: number; embeddedS3: number };
+  /** SEGFLOW_HOST: where `segflow start` listens (127.0.0.1 unless told otherwise) */
+  host: string;
   /** set by Next.js in its server processes ('nodejs' or 'edge') */
   nextRuntime?: string;
   /** NODE_ENV is `development` (next dev) */
@@ -122,6 +124,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     dataDir,
     root: resolve(e.SEGFLOW_ROOT ?? process.cwd()),
     ports: { app: e.PORT, embeddedS3: e.SEGFLOW_S3_PORT },
+    host: e.SEGFLOW_HOST,
     nextRuntime: e.NEXT_RUNTIME,
     dev: e.NODE_ENV === 'development',
     logLevel: e.SEGFLOW_LOG_LEVEL,

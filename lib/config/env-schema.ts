@@ -31,6 +31,14 @@ export const ZEnv = z.object({
   SEGFLOW_DATA_DIR: text(),
   SEGFLOW_ROOT: text(),
   PORT: int(3000, 1, 65535),
+  /** the address `segflow start` serves the app on: 127.0.0.1 (this machine only) unless told otherwise, e.g. 0.0.0.0 */
+  SEGFLOW_HOST: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^[0-9A-Za-z.:-]+$/, 'expected a host name or IP address')
+      .default('127.0.0.1'),
+  ),
   SEGFLOW_S3_PORT: int(4569, 1, 65535),
   NEXT_RUNTIME: text(),
   /** set by Next.js: `development` under `next dev` (the CSP then allows React's dev-time eval) */

@@ -144,7 +144,9 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
     await buildApp(nextBin, childEnv);
     writeFileSync(join(root, '.next', 'segflow-build-stamp'), stamp);
   }
-  const args = opts.dev ? ['dev', '--webpack', '-p', String(opts.port)] : ['start', '-p', String(opts.port)];
+  // this machine only unless SEGFLOW_HOST says otherwise (the cluster's app runs `next start` itself)
+  const listen = ['-p', String(opts.port), '-H', cfg.host];
+  const args = opts.dev ? ['dev', '--webpack', ...listen] : ['start', ...listen];
   // the app takes no runs: the executor is a process of its own (unless SEGFLOW_EXECUTOR=none: then none runs here)
   const child = spawn(process.execPath, [nextBin, ...args], { stdio: 'inherit', env: { ...childEnv, SEGFLOW_EXECUTOR: 'none' } });
   const executor = cfg.executor.takesRuns ? startExecutorChild({ root, env: childEnv, shutdownTimeoutS: cfg.executor.shutdownTimeoutS }) : null;
