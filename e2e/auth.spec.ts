@@ -7,7 +7,7 @@ const EXPECTED_NAV: Record<DemoRole, string[]> = {
   researcher: ['Studies', 'Runs', 'Models'],
   reviewer: ['Reviews'],
   operator: ['Dashboard', 'Runs', 'Models', 'Promotions', 'Reviews'],
-  admin: ['Dashboard', 'Studies', 'Runs', 'Models', 'Promotions', 'Reviews', 'Audit', 'Admin'],
+  admin: ['Dashboard', 'Studies', 'Runs', 'Models', 'Promotions', 'Reviews', 'Audit', 'Project settings', 'Admin'],
 };
 
 for (const role of Object.keys(EXPECTED_NAV) as DemoRole[]) {

@@ -62,7 +62,7 @@ test('a researcher attaches reference segmentations from the study page; the run
   await expect(rows.first().locator('td').nth(2)).toHaveText('0.00');
   await page.getByRole('radio', { name: 'Serving vs reference, side by side' }).check();
   // the reference as its own pane beside the serving mask, with its legend
-  await expect(page.getByRole('slider', { name: /^Reference \(NIfTI\) over the volume/ })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('slider', { name: /^Reference \(NIfTI\) over the volume/ }).first()).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('mask-viewer')).toHaveAttribute('data-state', 'ready', { timeout: 90_000 });
   await page.screenshot({ path: `${SHOTS}/run-page.png`, fullPage: true });
 });

@@ -10,9 +10,10 @@ const TAIL = 100;
  */
 export function StepLogView({ runId, step, attempts, running }: { runId: string; step: string; attempts: number; running: boolean }) {
   const [open, setOpen] = useState(false);
-  const [attempt, setAttempt] = useState(attempts);
+  // null: follow the latest attempt (a retry adds one while the page is open); a number: the one picked
+  const [picked, setPicked] = useState<number | null>(null);
   const [all, setAll] = useState(false);
-  const shown = Math.min(attempt, attempts) || attempts;
+  const shown = picked !== null && picked <= attempts ? picked : attempts;
   const q = useStepLog(runId, step, shown, { enabled: open, live: running && shown === attempts });
   const lines = q.data?.lines ?? [];
   const visible = all ? lines : lines.slice(-TAIL);
@@ -20,7 +21,11 @@ export function StepLogView({ runId, step, attempts, running }: { runId: string;
     <details onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)} data-testid={`log-${step}`}>
       <summary className="muted">log{attempts > 1 ? 's' : ''}</summary>
       {attempts > 1 && (
-        <select aria-label={`Attempt of ${step}`} value={shown} onChange={(e) => setAttempt(Number(e.target.value))}>
+        <select
+          aria-label={`Attempt of ${step}`}
+          value={shown}
+          onChange={(e) => setPicked(Number(e.target.value) === attempts ? null : Number(e.target.value))}
+        >
           {Array.from({ length: attempts }, (_, i) => i + 1).map((n) => (
             <option key={n} value={n}>
               attempt {n}

@@ -12,6 +12,7 @@ import { newRun } from '@/test/endpoint-matrix';
 import { routeRequest, type RouteTable } from '@/test/route-server';
 import { createTestProject, type TestProject } from '@/test/test-project';
 import { appendAuditEvent } from './append-audit-event';
+import { chainPendingAuditEvents } from './chain-pending-audit-events';
 
 /**
  * The audit log as people use it, through the real routes: filters (actor, action, target, outcome,
@@ -130,6 +131,8 @@ describe('audit log export', () => {
     expect(csv).toContain(`"{""i"":7,""note"":""comma, \\""quote\\""\\nand =SUM(A1)""}"`);
     expect(rows.filter((r) => /^\d+,/.test(r))).toHaveLength(listed.length);
     expect(seven).toBeDefined();
+    // exports are reads: recorded pending, chained by the checkpointer (chain them now)
+    await chainPendingAuditEvents(getDb());
     const exported = await getDb()
       .select()
       .from(auditEvents)

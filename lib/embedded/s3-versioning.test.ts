@@ -99,6 +99,16 @@ describe('embedded S3: versioned bucket (ADR-02), through @aws-sdk/client-s3', (
     expect(await res.text()).toBe('first bytes');
   });
 
+  it('answers a browser presigned GET by version id with the bucket CORS headers (the viewer reads images so)', async () => {
+    const versionId = await put('cors/a.txt', 'first');
+    await put('cors/a.txt', 'second');
+    const url = await getSignedUrl(client, new GetObjectCommand({ Bucket: s3.bucket, Key: 'cors/a.txt', VersionId: versionId }), { expiresIn: 60 });
+    const res = await fetch(url, { headers: { origin: 'http://localhost:3000' } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('first');
+    expect(res.headers.get('access-control-allow-origin')).toBeTruthy();
+  });
+
   it('refuses an unknown or malformed version id', async () => {
     await put('b/x.txt', 'x');
     await expect(read(client, s3.bucket, 'b/x.txt', 'A'.repeat(32))).rejects.toMatchObject({ name: 'NoSuchVersion' });

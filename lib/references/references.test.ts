@@ -163,7 +163,12 @@ describe('reference segmentations', () => {
         model: 'reference',
         version: 'seg',
         labels: [{ value: 1, name: 'Liver', color: [221, 130, 101] }],
-        ref: { key: row.labelmapKey, versionId: null, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), size: expect.any(Number) },
+        ref: {
+          key: row.labelmapKey,
+          versionId: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/),
+          sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+          size: expect.any(Number),
+        },
       },
     ]);
 

@@ -187,7 +187,9 @@ export function storeGuard(opts: StoreGuardOptions) {
         bucketExists: () => loc.bucketExists(bucket),
         next,
       });
-      if (!answered) await next();
+      // answered here (e.g. a GET by versionId: the viewer's presigned links) needs the bucket's CORS headers as s3rver would add them
+      if (answered) await corsHeaders(ctx, bucket);
+      else await next();
 
       if (method === 'PUT' && ctx.status === 200 && checksum) ctx.set(`x-amz-checksum-${checksum.algorithm}`, checksum.value);
     } catch (err) {
