@@ -18,7 +18,10 @@ export interface FinishingRun {
 /** The platform's `manifest` task: the signed manifest of a run whose worker steps all succeeded. */
 export async function writeSucceededManifest(db: DbOrTx, c: FinishingRun): Promise<{ key: string; sha256: string }> {
   const written = await writeRunManifest(db, { run: c.run, inputs: c.inputs, status: 'succeeded', skipTask: 'manifest' });
-  await db.update(runs).set({ manifestKey: written.key, manifestSha256: written.sha256 }).where(eq(runs.id, c.run.id));
+  await db
+    .update(runs)
+    .set({ manifestKey: written.key, manifestSha256: written.sha256 })
+    .where(and(eq(runs.id, c.run.id), eq(runs.attempt, c.run.attempt)));
   return written;
 }
 
@@ -37,8 +40,9 @@ export async function finishRun(
     const [finished] = await tx
       .update(runs)
       .set({ status: outcome.status, error: outcome.status === 'failed' ? outcome.error : null, finishedAt: new Date(), claimedBy: null, leaseExpiresAt: null })
-      // only a running run finishes: another executor that synced the same workflow (or a cancel) got there first
-      .where(and(eq(runs.id, c.run.id), eq(runs.status, 'running')))
+      // only a running run, at the attempt this executor ran, finishes: another executor that synced the
+      // same workflow, a cancel, or a cancel and retry (the next attempt is another execution's) got there first
+      .where(and(eq(runs.id, c.run.id), eq(runs.status, 'running'), eq(runs.attempt, c.run.attempt)))
       .returning();
     if (finished) {
       // the project's webhooks learn of it in the same transaction (the outbox)

@@ -12,6 +12,8 @@ import type { StepLogDto } from './logs/get-step-log';
 import { auditEvents, runs, runSteps } from '@/db/schema';
 import { parseStepOutputs } from '@/db/schema/run-json';
 import { executeRun } from '@/lib/executor/local/execute-run';
+import { servingLatency } from '@/lib/dashboard/serving-latency';
+import { dashboardRange } from '@/lib/dashboard/dashboard-range';
 import { spawnStep, StepAborted, type StepContext } from '@/lib/executor/local/spawn-step';
 import { getDb } from '@/lib/db';
 import { ZSignedManifest } from '@/lib/manifests/sign-manifest';
@@ -28,6 +30,7 @@ import { ctSeriesSources, fileSource, T1_NIFTI } from '@/lib/uploads/test/fixtur
 import { routeRequest, type RouteTable } from '@/test/route-server';
 import { createTestProject, type TestProject } from '@/test/test-project';
 import type { RunDto } from './schemas';
+import { retryRun } from './retry-run';
 
 /**
  * Run control through the real routes, the real PostgreSQL and S3 server, and the local executor's
@@ -280,4 +283,86 @@ describe('cancel and retry (local executor, child processes)', () => {
     expect(denied.length).toBeGreaterThanOrEqual(2);
     expect((await getDb().select().from(runs).where(eq(runs.id, runId)))[0].status).toBe('succeeded');
   });
+});
+
+describe('a run cancelled and retried while its step is still finishing (two executions of one run)', () => {
+  let c: TestProject;
+  beforeAll(async () => {
+    c = await createTestProject(getDb());
+    series.c = await upload(c);
+  }, 120_000);
+
+  it('the old execution records nothing on the retried attempt: its late success is dropped, the new attempt runs the step and records its times', async () => {
+    const runId = (await call(c.users.researcher.token, `/api/projects/${c.slug}/runs`, { series: series.c, model: modelName })).body.run.id;
+    let retried: Awaited<ReturnType<typeof control>> | undefined;
+    const s = steps({
+      // the step's process finishes although the run is cancelled (the kill came too late): cancel and retry land meanwhile
+      'infer-serving': async (inv, ctx) => {
+        const running = spawnStep(inv, { ...ctx, signal: undefined });
+        await control(c.users.operator.token, 'cancel', runId, 'wrong volume');
+        retried = await control(c.users.operator.token, 'retry', runId, 'right volume after all');
+        return running;
+      },
+    });
+    const old = await executeRun(runId, { runWorkerStep: s.runWorkerStep, cancelPollMs: 60_000 });
+    expect(retried).toMatchObject({ status: 200, body: { run: { status: 'queued', attempt: 2 } } });
+    // the old execution walked away: the run is the retried attempt, queued, its steps as retry left them
+    expect(old).toMatchObject({ id: runId, status: 'queued', attempt: 2, manifestKey: null });
+    const left = await stepsOf(runId);
+    expect(Object.fromEntries(Object.entries(left).map(([k, v]) => [k, v.status]))).toEqual({
+      ingest: 'succeeded',
+      deidentify: 'succeeded',
+      convert: 'succeeded',
+      'infer-serving': 'pending',
+      manifest: 'pending',
+    });
+    expect(left['infer-serving'].startedAt).toBeNull();
+
+    const again = steps();
+    const done = await executeRun(runId, { runWorkerStep: again.runWorkerStep });
+    expect(done).toMatchObject({ status: 'succeeded', attempt: 2, manifestKey: `manifests/${c.id}/${runId}.attempt-2.json` });
+    expect(again.ran).toEqual(['infer-serving']);
+    const infer = (await stepsOf(runId))['infer-serving'];
+    expect(infer).toMatchObject({ status: 'succeeded', attempts: 2 });
+    expect(infer.startedAt).not.toBeNull();
+    expect(infer.finishedAt!.getTime()).toBeGreaterThanOrEqual(infer.startedAt!.getTime());
+    // what the dashboard showed empty when the late success had landed without a start time
+    expect(await servingLatency(getDb(), { projectId: c.id, range: dashboardRange('24h') })).toEqual([
+      expect.objectContaining({ version: `${modelName}@1.0.0`, servedBy: 'live', count: 1 }),
+    ]);
+  }, 300_000);
+
+  it('an executor in another process notices at its poll that the run was cancelled and retried, kills the step and walks away', async () => {
+    const engine = new UploadEngine({
+      api: new UploadApi({ baseUrl: 'http://segflow.test', token: c.users.researcher.token, fetch: dispatchFetch() }),
+      project: c.slug,
+    });
+    engine.add(ctSeriesSources());
+    const ct = (await engine.run()).series[0].id;
+    const runId = (await call(c.users.researcher.token, `/api/projects/${c.slug}/runs`, { series: ct, model: modelName })).body.run.id;
+    let stepEnd: unknown;
+    const s = steps({
+      // ingest waits to be killed; meanwhile another process cancels the run (no interrupt reaches this one) and retries it
+      ingest: (_inv, ctx) =>
+        new Promise<TStepResult>((_resolve, reject) => {
+          const onAbort = () => {
+            stepEnd = new StepAborted(ctx.signal?.reason);
+            reject(stepEnd);
+          };
+          ctx.signal?.addEventListener('abort', onAbort, { once: true });
+          // both in one transaction: the poll sees the run only as it is after the retry
+          void getDb().transaction(async (tx) => {
+            await tx.update(runs).set({ status: 'cancelled', error: 'cancelled: by another process', finishedAt: new Date() }).where(eq(runs.id, runId));
+            await retryRun(tx, { runId, projectId: c.id });
+          });
+        }),
+    });
+    const old = await executeRun(runId, { runWorkerStep: s.runWorkerStep, cancelPollMs: 100 });
+    expect(stepEnd).toBeInstanceOf(StepAborted);
+    expect((stepEnd as StepAborted).reason).toEqual({ kind: 'superseded' });
+    expect(old).toMatchObject({ id: runId, status: 'queued', attempt: 2 });
+    // nothing of the old execution landed on the retried attempt: no step cancelled, none succeeded
+    const left = await stepsOf(runId);
+    expect(new Set(Object.values(left).map((v) => v.status))).toEqual(new Set(['pending']));
+  }, 120_000);
 });

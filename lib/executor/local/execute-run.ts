@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { runs, runSteps, type Run, type RunStep } from '@/db/schema';
 import { parseStepOutputs } from '@/db/schema/run-json';
 import { config } from '@/lib/config';
@@ -25,7 +25,9 @@ export type AbortReason =
   /** the lease lapsed and another executor may hold the run now: walk away, write nothing */
   | { kind: 'lease-lost' }
   /** the run was cancelled (lib/runs/cancel-run.ts): the step is killed, it and the rest are recorded as cancelled */
-  | { kind: 'cancelled' };
+  | { kind: 'cancelled' }
+  /** the run was cancelled and retried meanwhile: its next attempt is another execution's; walk away, write nothing */
+  | { kind: 'superseded' };
 
 export interface ExecuteOptions {
   /** runs one attempt of a worker step; default: a child process (`segflow step`) */
@@ -82,15 +84,16 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
 export async function executeRun(runId: string, given: ExecuteOptions = {}): Promise<Run> {
   const cancel = new AbortController();
   const untrack = trackRunningRun(runId, cancel);
+  const fence: AttemptFence = { runId, attempt: -1 };
   const watch = setInterval(() => {
-    void isCancelled(getDb(), runId).then(
-      (yes) => yes && cancel.abort({ kind: 'cancelled' } satisfies AbortReason),
+    void pollReason(getDb(), fence).then(
+      (reason) => reason && cancel.abort(reason),
       () => undefined, // the next poll tries again
     );
   }, given.cancelPollMs ?? config().executor.pollMs);
   watch.unref();
   try {
-    return await executeClaimedRun(runId, { ...given, signal: given.signal ? AbortSignal.any([given.signal, cancel.signal]) : cancel.signal });
+    return await executeClaimedRun(fence, { ...given, signal: given.signal ? AbortSignal.any([given.signal, cancel.signal]) : cancel.signal });
   } finally {
     clearInterval(watch);
     untrack();
@@ -102,25 +105,52 @@ async function isCancelled(db: DbOrTx, runId: string): Promise<boolean> {
   return row?.status === 'cancelled';
 }
 
+/**
+ * The fence of one execution: the attempt of the run it executes. A run cancelled while a step runs
+ * can be retried before that step's process is gone (or before an executor in another process polls):
+ * the retried attempt is another execution's, and every write of this one is then a no-op — its step
+ * rows, the run's status, its manifest. Without it a late "succeeded" landed on the retried attempt's
+ * reset row (no start time) and the old execution's cancel bookkeeping cancelled the new attempt's steps.
+ */
+export interface AttemptFence {
+  runId: string;
+  /** the run's attempt this execution took; -1 until its context is loaded */
+  attempt: number;
+}
+/** SQL true while the run is still at the fence's attempt (for the where clause of a write) */
+export const ofAttempt = (f: AttemptFence): SQL => sql`exists (select 1 from ${runs} where ${runs.id} = ${f.runId} and ${runs.attempt} = ${f.attempt})`;
+
+/** why the poll stops this execution: cancelled, or cancelled and retried (superseded); null to go on */
+async function pollReason(db: DbOrTx, f: AttemptFence): Promise<AbortReason | null> {
+  const [row] = await db.select({ status: runs.status, attempt: runs.attempt }).from(runs).where(eq(runs.id, f.runId));
+  if (!row) return null;
+  if (f.attempt >= 0 && row.attempt !== f.attempt) return { kind: 'superseded' };
+  return row.status === 'cancelled' ? { kind: 'cancelled' } : null;
+}
+
 /** A cancelled run's steps that had not finished: cancelled, and the claim released (cancelRun did most of it; this catches a step started meanwhile). */
-async function recordCancelled(db: DbOrTx, runId: string): Promise<Run> {
+async function recordCancelled(db: DbOrTx, f: AttemptFence): Promise<Run> {
+  const runId = f.runId;
   await db
     .update(runSteps)
     .set({ status: 'cancelled', finishedAt: new Date() })
-    .where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ['pending', 'running'])));
+    .where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ['pending', 'running']), ofAttempt(f)));
   const [row] = await db
     .update(runs)
     .set({ claimedBy: null, leaseExpiresAt: null })
-    .where(and(eq(runs.id, runId), eq(runs.status, 'cancelled')))
+    .where(and(eq(runs.id, runId), eq(runs.status, 'cancelled'), eq(runs.attempt, f.attempt)))
     .returning();
   return row ?? (await db.select().from(runs).where(eq(runs.id, runId)))[0];
 }
 
-async function executeClaimedRun(runId: string, opts: ExecuteOptions): Promise<Run> {
+async function executeClaimedRun(fence: AttemptFence, opts: ExecuteOptions): Promise<Run> {
   const db = getDb();
+  const runId = fence.runId;
   const runWorkerStep = opts.runWorkerStep ?? spawnStep;
   const c = await loadRunContext(db, runId);
-  if (c.run.status === 'cancelled') return recordCancelled(db, runId);
+  fence.attempt = c.run.attempt;
+  const mine = ofAttempt(fence);
+  if (c.run.status === 'cancelled') return recordCancelled(db, fence);
   await db
     .insert(runSteps)
     .values(c.tasks.map((t) => ({ runId, name: t.id })))
@@ -128,14 +158,16 @@ async function executeClaimedRun(runId: string, opts: ExecuteOptions): Promise<R
   await db
     .update(runs)
     .set({ status: 'running', startedAt: c.run.startedAt ?? new Date(), externalId: `local:${process.pid}` })
-    .where(and(eq(runs.id, runId), inArray(runs.status, ['queued', 'running'])));
+    .where(and(eq(runs.id, runId), inArray(runs.status, ['queued', 'running']), eq(runs.attempt, fence.attempt)));
 
   const handBack = async (): Promise<Run> =>
     (await handBackRun(db, { runId, owner: opts.owner })) ?? (await db.select().from(runs).where(eq(runs.id, runId)))[0];
   const leave = async (): Promise<Run> => {
     const kind = reasonOf(opts.signal)?.kind;
-    if (kind === 'cancelled' || (await isCancelled(db, runId))) return recordCancelled(db, runId);
-    return kind === 'lease-lost' ? (await db.select().from(runs).where(eq(runs.id, runId)))[0] : handBack();
+    const now = async () => (await db.select().from(runs).where(eq(runs.id, runId)))[0];
+    if (kind === 'superseded' || kind === 'lease-lost') return now();
+    if (kind === 'cancelled' || (await isCancelled(db, runId))) return recordCancelled(db, fence);
+    return (await pollReason(db, fence))?.kind === 'superseded' ? now() : handBack();
   };
 
   const upstream: Record<string, TStepOutput[]> = {};
@@ -151,12 +183,15 @@ async function executeClaimedRun(runId: string, opts: ExecuteOptions): Promise<R
     }
     // shadow work after failed shadow work cannot run; the serving path and the manifest go on
     if (task.optional && task.after.some((d) => missed.has(d))) {
-      await db.update(runSteps).set({ status: 'skipped' }).where(eq(runSteps.id, row.id));
+      await db
+        .update(runSteps)
+        .set({ status: 'skipped' })
+        .where(and(eq(runSteps.id, row.id), mine));
       missed.add(task.id);
       continue;
     }
-    if (opts.signal?.aborted || opts.handBackBeforeNextTask?.() || (await isCancelled(db, runId))) return leave();
-    const outcome = await runWithRetries(c, task, row, upstream, runWorkerStep, opts);
+    if (opts.signal?.aborted || opts.handBackBeforeNextTask?.() || (await pollReason(db, fence))) return leave();
+    const outcome = await runWithRetries(c, fence, task, row, upstream, runWorkerStep, opts);
     if (outcome === 'aborted') return leave();
     if (outcome === 'succeeded') continue;
     if (task.optional) {
@@ -166,7 +201,7 @@ async function executeClaimedRun(runId: string, opts: ExecuteOptions): Promise<R
     await db
       .update(runSteps)
       .set({ status: 'skipped' })
-      .where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ['pending', 'running'])));
+      .where(and(eq(runSteps.runId, runId), inArray(runSteps.status, ['pending', 'running']), mine));
     return finishRun(db, c, { status: 'failed', error: `${task.id}: ${outcome.error}`, failedTask: task.id });
   }
   return finishRun(db, c, { status: 'succeeded' });
@@ -175,6 +210,7 @@ async function executeClaimedRun(runId: string, opts: ExecuteOptions): Promise<R
 /** One task's attempts, from the next one its row allows, until it succeeds, runs out of attempts, or is aborted. */
 async function runWithRetries(
   c: RunContext,
+  fence: AttemptFence,
   task: PlannedTask,
   row: RunStep,
   upstream: Record<string, TStepOutput[]>,
@@ -183,11 +219,14 @@ async function runWithRetries(
 ): Promise<'succeeded' | 'aborted' | { error: string }> {
   const db = getDb();
   const step = STEPS[task.step];
+  const thisRow = and(eq(runSteps.id, row.id), ofAttempt(fence));
   for (let attempt = row.attempts + 1; ; attempt++) {
-    await db
+    const [started] = await db
       .update(runSteps)
       .set({ status: 'running', attempts: attempt, startedAt: new Date(), finishedAt: null, error: null })
-      .where(eq(runSteps.id, row.id));
+      .where(thisRow)
+      .returning({ id: runSteps.id });
+    if (!started) return 'aborted'; // superseded before it began
     const log = new StepLog();
     const logged = task.step !== 'manifest';
     const save = (final: boolean) =>
@@ -205,9 +244,16 @@ async function runWithRetries(
     };
     try {
       const result = await runTask(c, task, upstream, runWorkerStep, { signal: opts.signal, timeoutMs: step.timeoutS * 1000, log });
+      // a step that finished as its run was cancelled and retried: its result is not this attempt's to record
+      if ((await pollReason(db, fence))?.kind === 'superseded') throw new StepAborted(`${task.id}: the run was retried meanwhile`);
       await end(`attempt ${attempt} succeeded`);
       await recordStepResult(db, c, task, result);
-      await db.update(runSteps).set({ status: 'succeeded', finishedAt: new Date(), outputs: result.outputs }).where(eq(runSteps.id, row.id));
+      const [recorded] = await db
+        .update(runSteps)
+        .set({ status: 'succeeded', finishedAt: new Date(), outputs: result.outputs })
+        .where(thisRow)
+        .returning({ id: runSteps.id });
+      if (!recorded) return 'aborted';
       upstream[task.id] = result.outputs;
       return 'succeeded';
     } catch (err) {
@@ -223,7 +269,7 @@ async function runWithRetries(
           await db
             .update(runSteps)
             .set({ status: 'pending', attempts: attempt - 1, startedAt: null, finishedAt: null, error: null })
-            .where(eq(runSteps.id, row.id));
+            .where(thisRow);
         return 'aborted';
       }
       const message = err instanceof Error ? err.message : String(err);
@@ -231,13 +277,13 @@ async function runWithRetries(
       await db
         .update(runSteps)
         .set({ status: 'failed', finishedAt: new Date(), error: message, ...(refused ? { checks: err.checks } : {}) })
-        .where(eq(runSteps.id, row.id));
+        .where(thisRow);
       // an input outside the model's domain is refused the same way every time: no retry
       if (refused || attempt >= step.retry.maxAttempts) return { error: message };
       await pause(opts.retryDelayMs !== undefined ? opts.retryDelayMs * 2 ** (attempt - 1) : retryDelayS(task.step, attempt + 1) * 1000, opts.signal);
       if (opts.signal?.aborted) {
         // stopped while waiting to retry: the failed attempt counts, the next one is the next executor's
-        if (reasonOf(opts.signal)?.kind === 'shutdown') await db.update(runSteps).set({ status: 'pending' }).where(eq(runSteps.id, row.id));
+        if (reasonOf(opts.signal)?.kind === 'shutdown') await db.update(runSteps).set({ status: 'pending' }).where(thisRow);
         return 'aborted';
       }
     }
