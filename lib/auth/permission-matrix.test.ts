@@ -108,7 +108,8 @@ const successOf = (row: MatrixRow) => row.success ?? 200;
 const bearer = (token: string) => () => new Headers({ authorization: `Bearer ${token}` });
 const cookie = (value: string) => () => new Headers({ cookie: value });
 
-describe('permission matrix', () => {
+// each case sweeps every endpoint as several callers through the real routes and PostgreSQL: minutes on a loaded 2-core machine
+describe('permission matrix', { timeout: 240_000 }, () => {
   let project: TestProject;
   let elsewhere: TestProject;
   let endpoints: Endpoint[];
