@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { SignInPage } from './pages/sign-in-page';
+import { openDemoStudy } from './pages/demo-study';
 
 test.describe.configure({ timeout: 420_000 });
 
@@ -12,12 +13,7 @@ test.describe.configure({ timeout: 420_000 });
  */
 test('an operator cancels a running run, retries it, reads a step log and downloads the mask; a researcher has no retry', async ({ page, browser }) => {
   await new SignInPage(page).signIn('researcher');
-  await page.goto('/studies?project=demo');
-  await page
-    .getByRole('table')
-    .getByRole('link')
-    .last() /* newest first: the last is the demo study (other specs upload studies) */
-    .click();
+  await openDemoStudy(page);
   await page
     .getByTestId('volume-row')
     .getByRole('button', { name: /^Segment/ })

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { SignInPage } from './pages/sign-in-page';
+import { openDemoStudy } from './pages/demo-study';
 
 test.describe.configure({ timeout: 300_000 });
 
@@ -7,12 +8,7 @@ test('an operator lands on the dashboard and sees its charts drawn from a real d
   // a real run of the demo volume (serving + shadow model), as a researcher starts it
   const researcher = await browser.newPage();
   await new SignInPage(researcher).signIn('researcher');
-  await researcher.goto('/studies?project=demo');
-  await researcher
-    .getByRole('table')
-    .getByRole('link')
-    .last() /* newest first: the last is the demo study (other specs upload studies) */
-    .click();
+  const studyId = await openDemoStudy(researcher);
   await researcher
     .getByTestId('volume-row')
     .getByRole('button', { name: /^Segment/ })
@@ -41,7 +37,8 @@ test('an operator lands on the dashboard and sees its charts drawn from a real d
   await expect(page.getByTestId('chart-runs-by-status').getByRole('application')).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('dashboard.png'), fullPage: true });
 
-  await page.goto('/runs?project=demo&status=succeeded');
+  // the demo study's succeeded runs: its one run (other specs' runs are of studies of their own)
+  await page.goto(`/runs?project=demo&status=succeeded&study=${studyId}`);
   await expect(page.getByTestId('run-row')).toHaveCount(1);
   await page.goto('/runs?project=demo&status=failed');
   await expect(page.getByText('No runs match')).toBeVisible();

@@ -2,6 +2,7 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { DEMO, SignInPage, type DemoRole } from './pages/sign-in-page';
+import { openDemoStudy } from './pages/demo-study';
 
 /**
  * Every page.tsx, visited in the browser as each demo role (one signed-in context per role): a role
@@ -79,13 +80,7 @@ test('each role gets each page it is allowed, and the forbidden page on the othe
   // targets: the demo study, a run of its volume (the same submission as the Segment button: the
   // same run), and once it finished, its shadow comparison
   const researcher = await signedIn(browser, 'researcher');
-  await researcher.goto('/studies?project=demo');
-  const studyHref = await researcher
-    .getByRole('table')
-    .getByRole('link')
-    .last() /* newest first: the last is the demo study (other specs upload studies) */
-    .getAttribute('href');
-  const study = studyHref!.split('/').pop()!;
+  const study = await openDemoStudy(researcher);
   const summary = (await (await researcher.request.get(`/api/studies/${study}`)).json()) as { volumes: { id: string }[] };
   const volume = summary.volumes[0];
   const submitted = await researcher.request.post('/api/projects/demo/runs', { data: { series: volume.id, model: 'brain-tissue' } });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { SignInPage } from './pages/sign-in-page';
 import { UploadPage } from './pages/upload-page';
+import { openDemoStudy } from './pages/demo-study';
 
 test.describe.configure({ timeout: 420_000 });
 
@@ -33,9 +34,7 @@ test('a researcher attaches reference segmentations from the study page; the run
   await page.screenshot({ path: `${SHOTS}/study-page.png`, fullPage: true });
 
   // the demo study: a run, then its own mask attached as the reference (Dice 1 against itself)
-  await page.goto('/studies?project=demo');
-  await page.getByRole('table').getByRole('link').last().click();
-  await expect(page.getByRole('heading', { name: /^Study / })).toBeVisible();
+  await openDemoStudy(page);
   const studyUrl = page.url();
   await page
     .getByTestId('volume-row')

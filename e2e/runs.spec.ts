@@ -1,18 +1,12 @@
 import { expect, test } from '@playwright/test';
 import { SignInPage } from './pages/sign-in-page';
+import { openDemoStudy } from './pages/demo-study';
 
 test.describe.configure({ timeout: 300_000 });
 
 test('a researcher segments the demo volume from its study page; the operator also sees the shadow comparison', async ({ page, browser }) => {
   await new SignInPage(page).signIn('researcher');
-  await page.goto('/studies?project=demo');
-  await page
-    .getByRole('table')
-    .getByRole('link')
-    .last() /* newest first: the last is the demo study (other specs upload studies) */
-    .click();
-  await expect(page.getByRole('heading', { name: /^Study / })).toBeVisible();
-  const studyId = new URL(page.url()).pathname.split('/').pop()!;
+  const studyId = await openDemoStudy(page);
   await page
     .getByTestId('volume-row')
     .getByRole('button', { name: /^Segment/ })

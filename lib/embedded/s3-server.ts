@@ -35,6 +35,8 @@ export interface EmbeddedS3 {
   endpoint: string;
   bucket: string;
   close(): Promise<void>;
+  /** resolves once no request is being handled (tests: a refused upload has finished its cleanup) */
+  settled(): Promise<void>;
 }
 
 export async function startEmbeddedS3(opts: {
@@ -69,9 +71,22 @@ export async function startEmbeddedS3(opts: {
       allowAnonymous: opts.allowAnonymous,
     }),
   );
+  // first of all: counts the requests in hand, so `settled()` can wait for the last one's end
+  let inHand = 0;
+  const waiting: (() => void)[] = [];
+  server.middleware.unshift(async (_ctx: unknown, next: () => Promise<void>) => {
+    inHand++;
+    try {
+      await next();
+    } finally {
+      inHand--;
+      if (inHand === 0) for (const done of waiting.splice(0)) done();
+    }
+  });
+  const settled = () => (inHand === 0 ? Promise.resolve() : new Promise<void>((done) => waiting.push(done)));
   const { port } = await server.run();
   const versions = new ObjectVersions(server.store);
   const versioning = opts.versioning ?? 'Enabled';
   if (versioning !== 'off' && !(await versions.status(opts.bucket))) await versions.setStatus(opts.bucket, versioning);
-  return { endpoint: `http://127.0.0.1:${port}`, bucket: opts.bucket, close: () => server.close() };
+  return { endpoint: `http://127.0.0.1:${port}`, bucket: opts.bucket, close: () => server.close(), settled };
 }
