@@ -28,11 +28,8 @@ export const IDENTITY_TABLES = ['patient_identities', 'study_identities'];
  * Columns outside them that hold an identifying value by design, each with why:
  * - series.series_instance_uid: the original SeriesInstanceUID groups the raw-phi/ instances of an
  *   upload; every derived/ copy has a replaced one;
- * - series.description: the raw SeriesDescription (Table E.1-1: X; C under "clean descriptors"),
- *   kept for the study page of the uploader's project. Found by this probe: it is not a de-identified
- *   value, and whether study:read (not only phi:read) should see it is an open decision (tests report).
  */
-export const IDENTITY_COLUMNS = ['series.series_instance_uid', 'series.description'];
+export const IDENTITY_COLUMNS = ['series.series_instance_uid'];
 
 export function identifyingValues(files: Uint8Array[]): Set<string> {
   const values = new Set<string>();

@@ -1,7 +1,7 @@
-import { sql } from 'drizzle-orm';
-import { series, storedObjects } from '@/db/schema';
+import { eq, sql } from 'drizzle-orm';
+import { projects, series, storedObjects } from '@/db/schema';
 import type { Tx } from '../db';
-import { readDicomHeader } from '../imaging/dicom/read-dicom-header';
+import { readDicomHeader, type DicomHeader } from '../imaging/dicom/read-dicom-header';
 import { readNiftiHeader } from '../imaging/nifti/read-nifti-header';
 import { AppError } from '../errors';
 import { detectFileKind, notImagingMessage } from './detect-file-kind';
@@ -16,6 +16,15 @@ export interface IndexInput {
   size: number;
   sha256: string;
   head: Uint8Array;
+}
+
+/**
+ * SeriesDescription as the project's de-identification writes it, so the study page shows no more than
+ * derived/ holds: removed under the basic profile (Table E.1-1: X), cleaned under Clean Descriptors.
+ */
+async function deidentifiedDescription(tx: Tx, projectId: string, h: DicomHeader): Promise<string | null> {
+  const [project] = await tx.select({ options: projects.deidOptions }).from(projects).where(eq(projects.id, projectId));
+  return project?.options.cleanDescriptors === true ? (h.cleanedSeriesDescription ?? null) : null;
 }
 
 /**
@@ -38,7 +47,7 @@ export async function indexStoredObject(tx: Tx, p: IndexInput): Promise<{ object
         kind: 'dicom',
         seriesInstanceUid: h.seriesInstanceUid,
         modality: h.modality ?? null,
-        description: h.seriesDescription ?? null,
+        description: await deidentifiedDescription(tx, p.projectId, h),
         instances: h.numberOfFrames > 1 ? h.numberOfFrames : 1,
         rows: h.rows ?? null,
         columns: h.columns ?? null,

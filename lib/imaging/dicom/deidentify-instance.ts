@@ -7,7 +7,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { AppError } from '@/lib/errors';
-import { identifyingTokens } from './clean-text';
+import { identifyingTokensOf } from './clean-text';
 import type { DeidOption } from './deid-table.generated';
 import { METHOD_TAGS, deidMethodNodes } from './deid-method-codes';
 import { rewriteElements, type SafePrivateElement } from './deidentify-elements';
@@ -60,12 +60,6 @@ function enabledOptions(o: DeidentifyOptions): DeidOption[] {
   return enabled;
 }
 
-// values that the Clean action cuts out of kept free text
-const IDENTIFYING_TAGS = [
-  0x00100010, 0x00100020, 0x00100030, 0x00101000, 0x00101001, 0x00080050, 0x00080080, 0x00080081, 0x00080090, 0x00081050, 0x00081070, 0x00080092, 0x00081010,
-  0x00181000, 0x00200010, 0x00080020,
-];
-
 const PATIENT_NAME = 0x00100010;
 const PATIENT_ID = 0x00100020;
 
@@ -105,7 +99,7 @@ function deidentify(bytes: Uint8Array, fileName: string, options: DeidentifyOpti
     uids,
     safePrivate,
     dateShiftDays: options.retainLongitudinalModifiedDates ? dateShiftDays(options.secret, patientKey) : undefined,
-    identifyingTokens: identifyingTokens([...IDENTIFYING_TAGS.map((t) => stringValue(body, elements, t)), pseudonym === patientKey ? undefined : patientKey]),
+    identifyingTokens: identifyingTokensOf(body, elements, [pseudonym === patientKey ? undefined : patientKey]),
   };
 
   const topLevel = elements.filter((el) => !METHOD_TAGS.has(el.tag) && el.tag !== PATIENT_NAME && el.tag !== PATIENT_ID);

@@ -4,6 +4,7 @@
  * callers cannot log or store it by accident alongside the rest.
  */
 import { AppError } from '@/lib/errors';
+import { cleanText, identifyingTokensOf } from './clean-text';
 import { guardParse } from './guard-parse';
 import { decimalValues, intValue, stringValue, uint16Value } from './element-values';
 import type { DicomElement } from './parse-dataset';
@@ -27,7 +28,10 @@ export interface DicomHeader {
   modality?: string;
   /** BodyPartExamined (0018,0015), e.g. HEAD, BRAIN, CHEST: kept by de-identification, read by a model's input domain */
   bodyPartExamined?: string;
+  /** the raw SeriesDescription: PHI under the basic profile (Table E.1-1: X), never shown as it is */
   seriesDescription?: string;
+  /** SeriesDescription as the Clean Descriptors option writes it (identifying values cut out); readDicomHeader only */
+  cleanedSeriesDescription?: string;
   seriesNumber?: number;
   instanceNumber?: number;
   rows?: number;
@@ -44,7 +48,13 @@ export interface DicomHeader {
 }
 
 export function readDicomHeader(bytes: Uint8Array, fileName: string, options: Omit<ParseOptions, 'stopAtPixelData'> = {}): DicomHeader {
-  return guardParse(fileName, () => headerFromParsed(parseDicomFile(bytes, fileName, { ...options, stopAtPixelData: true })));
+  return guardParse(fileName, () => {
+    const parsed = parseDicomFile(bytes, fileName, { ...options, stopAtPixelData: true });
+    const header = headerFromParsed(parsed);
+    if (header.seriesDescription)
+      header.cleanedSeriesDescription = cleanText(header.seriesDescription, identifyingTokensOf(parsed.body, parsed.elements)) || undefined;
+    return header;
+  });
 }
 
 function fixed<N extends number>(values: number[] | undefined, n: N, name: string, fileName: string): number[] | undefined {
