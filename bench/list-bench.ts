@@ -18,6 +18,19 @@ export async function sample(fn: () => Promise<unknown>, iterations = ITERATIONS
   return times.sort((a, b) => a - b);
 }
 
+/**
+ * With BENCH_REUSE_SEED=1, a database this bench seeded before (every project a `bench-` one, and
+ * `rows` rows in `table`) is timed again without seeding: re-measuring on a quieter machine costs
+ * minutes less. Anything else is refused as before.
+ */
+export async function reusableSeed(sql: postgres.Sql, table: string, rows: number): Promise<boolean> {
+  if (process.env.BENCH_REUSE_SEED !== '1') return false;
+  const [{ other, n }] = await sql.unsafe<{ other: number; n: number }[]>(
+    `select (select count(*)::int from projects where slug not like 'bench-%') as other, (select count(*)::int from ${table}) as n`,
+  );
+  return other === 0 && n === rows;
+}
+
 export async function refuseUnlessEmpty(sql: postgres.Sql, url: string): Promise<void> {
   const tables = await sql<
     { name: string }[]

@@ -18,7 +18,7 @@ import type { TRunsFilter } from '../lib/runs/list-runs-query';
 import { encodeRunsCursor, decodeRunsCursor } from '../lib/runs/runs-cursor';
 import type { BenchLine } from './harness';
 import { seedRuns } from './runs-list-seed';
-import { percentile, refuseUnlessEmpty, sample } from './list-bench';
+import { percentile, refuseUnlessEmpty, reusableSeed, sample } from './list-bench';
 
 export const onlyWhenNamed = true;
 
@@ -30,10 +30,13 @@ export async function run(): Promise<BenchLine[]> {
   if (!url) throw new Error('runs-list bench: set DATABASE_URL to an empty PostgreSQL database (it seeds 1,000,000 runs there)');
   const sql = postgres(url, { max: 2, onnotice: () => {} });
   try {
-    await refuseUnlessEmpty(sql, url);
-    console.log(`runs-list: migrating and seeding ${RUNS} runs into ${new URL(url).pathname.slice(1)} (minutes)`);
-    await migrateDatabase(url);
-    await seedRuns(sql, RUNS, (s) => console.log(s));
+    if (await reusableSeed(sql, 'runs', RUNS)) console.log(`runs-list: timing the ${RUNS} runs seeded before (BENCH_REUSE_SEED=1)`);
+    else {
+      await refuseUnlessEmpty(sql, url);
+      console.log(`runs-list: migrating and seeding ${RUNS} runs into ${new URL(url).pathname.slice(1)} (minutes)`);
+      await migrateDatabase(url);
+      await seedRuns(sql, RUNS, (s) => console.log(s));
+    }
     const db = drizzle(sql, { schema }) as unknown as Db;
 
     const [big] = await sql<{ id: string; n: number }[]>`select project_id as id, count(*)::int as n from runs group by 1 order by 2 desc limit 1`;
