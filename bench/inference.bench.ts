@@ -3,8 +3,8 @@
  * session.run → argmax → labelmap back → NIfTI written to a temp dir) against a bare session.run
  * on the same prepared tensor, same session, same run. NIfTI input, so no DICOM SEG is written
  * (a SEG needs DICOM source instances). CPU provider. Target: end-to-end within 1.25x of bare,
- * quoted as the measured ratio of medians only. The step as the executor runs it (a process per
- * step today) is not measured here yet: see the issue.
+ * quoted as the measured ratio of medians only. The step as the executor runs it (store in, warm
+ * step worker or a process per step, store out) is `npm run bench infer-step`.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -16,6 +16,7 @@ import { register as seed } from './commands/seed';
 import { register as seg } from './commands/seg';
 import { register as start } from './commands/start';
 import { register as step } from './commands/step';
+import { register as stepWorker } from './commands/step-worker';
 import { register as upload } from './commands/upload';
 
 type Register = (program: Command) => void;
@@ -35,6 +36,7 @@ export const commands: Register[] = [
   references,
   manifestVerify,
   step,
+  stepWorker,
   run,
   runsControl,
   models,

@@ -68,6 +68,8 @@ export interface Config {
     shutdownTimeoutS: number;
     /** liveness file of `segflow executor` */
     healthFile: string;
+    /** how the local executor runs steps: warm worker processes (recycled after maxSteps or maxRssMb), or a process per step */
+    stepWorkers: { mode: 'warm' | 'process'; maxSteps: number; maxRssMb: number };
   };
   argo?: { server: string; token?: string; tokenFile?: string; caFile?: string; namespace: string };
   manifests: { signingKeyPem?: string };
@@ -153,6 +155,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       leaseS: e.SEGFLOW_EXECUTOR_LEASE_S,
       shutdownTimeoutS: e.SEGFLOW_EXECUTOR_SHUTDOWN_TIMEOUT_S,
       healthFile: resolve(e.SEGFLOW_EXECUTOR_HEALTH_FILE ?? join(dataDir, 'executor-health.json')),
+      stepWorkers: { mode: e.SEGFLOW_STEP_WORKERS, maxSteps: e.SEGFLOW_STEP_WORKER_MAX_STEPS, maxRssMb: e.SEGFLOW_STEP_WORKER_MAX_RSS_MB },
     },
     argo: e.ARGO_SERVER
       ? {

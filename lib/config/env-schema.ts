@@ -113,6 +113,12 @@ export const ZEnv = z.object({
   SEGFLOW_EXECUTOR_LEASE_S: int(60, 2, 3600),
   SEGFLOW_EXECUTOR_SHUTDOWN_TIMEOUT_S: int(20, 0, 3600),
   SEGFLOW_EXECUTOR_HEALTH_FILE: text(),
+  /** local executor: steps run in long-lived worker processes (warm) or one new process each (process) */
+  SEGFLOW_STEP_WORKERS: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['warm', 'process'], { error: 'expected warm or process' }).default('warm')),
+  /** a warm step worker is replaced after this many steps */
+  SEGFLOW_STEP_WORKER_MAX_STEPS: int(50, 1, 1_000_000),
+  /** …or once its resident memory passed this many MiB after a step */
+  SEGFLOW_STEP_WORKER_MAX_RSS_MB: int(4096, 64, 1_048_576),
   ARGO_SERVER: text(),
   ARGO_TOKEN: text(),
   /** a projected service-account token, re-read when it rotates (instead of ARGO_TOKEN) */

@@ -148,7 +148,7 @@ describe('segflow executor, its own process (app with SEGFLOW_EXECUTOR=none)', (
     const first = startExecutor({ SEGFLOW_EXECUTOR_SHUTDOWN_TIMEOUT_S: '0' });
     const step = await until('the infer step running as a child of the executor', async () => {
       const s = (await stepsOf(runId))[SERVING_INFER_TASK];
-      return s?.status === 'running' && childrenOf(first.pid!).find((c) => c.cmd.includes(' step '));
+      return s?.status === 'running' && childrenOf(first.pid!).find((c) => / step(-worker)? /.test(c.cmd));
     });
     const claimed = (await getDb().select().from(runs).where(eq(runs.id, runId)))[0];
     expect(claimed).toMatchObject({ status: 'running', claimedBy: expect.stringMatching(new RegExp(`^local:.+/${first.pid}/`)) });

@@ -14,6 +14,7 @@ import { handBackRun } from '../claim-run';
 import { buildInvocation, loadRunContext, recordStepResult, type RunContext } from '../run-context';
 import { trackRunningRun } from './running-runs';
 import { spawnStep, StepAborted, StepRefused, type StepContext } from './spawn-step';
+import { sharedStepWorkers } from './step-worker-pool';
 import { logger } from '../../log/logger';
 
 const executorLog = logger('executor');
@@ -146,7 +147,8 @@ async function recordCancelled(db: DbOrTx, f: AttemptFence): Promise<Run> {
 async function executeClaimedRun(fence: AttemptFence, opts: ExecuteOptions): Promise<Run> {
   const db = getDb();
   const runId = fence.runId;
-  const runWorkerStep = opts.runWorkerStep ?? spawnStep;
+  // warm step workers unless SEGFLOW_STEP_WORKERS=process (then a new `segflow step` process per attempt)
+  const runWorkerStep = opts.runWorkerStep ?? sharedStepWorkers()?.run ?? spawnStep;
   const c = await loadRunContext(db, runId);
   fence.attempt = c.run.attempt;
   const mine = ofAttempt(fence);

@@ -2,6 +2,7 @@ import { getDb } from '@/lib/db';
 import { claimNextRun, executorOwner, renewLeases } from '../claim-run';
 import type { Executor } from '../executor';
 import type { ExecutorHeartbeat } from '../health-file';
+import { closeSharedStepWorkers } from './step-worker-pool';
 import { executeRun, type AbortReason, type ExecuteOptions } from './execute-run';
 import { logger } from '../../log/logger';
 
@@ -58,6 +59,7 @@ export class LocalExecutor implements Executor {
       clearTimeout(timer);
       if (this.beatTimer) clearInterval(this.beatTimer);
       this.beatTimer = null;
+      closeSharedStepWorkers();
     }
   }
 

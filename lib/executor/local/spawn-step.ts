@@ -8,7 +8,7 @@ import { STEP_REFUSED_EXIT_CODE, ZStepResult, type TStepInvocation, type TStepRe
 import type { StepLog } from '@/lib/runs/logs/step-log';
 
 /** The CLI the step runs in: the same `segflow step` the worker image runs under Argo. */
-function segflowBin(): string {
+export function segflowBin(): string {
   return join(config().root, 'bin', 'segflow.mjs');
 }
 
@@ -42,7 +42,7 @@ export class StepRefused extends Error {
 }
 
 /** Kills a detached child's whole process group (the step and anything it started). */
-function killGroup(pid: number | undefined): void {
+export function killGroup(pid: number | undefined): void {
   if (!pid) return;
   try {
     process.kill(-pid, 'SIGKILL');
