@@ -18,14 +18,16 @@ const SHIPPED = [
 
 /**
  * Demo content for the embedded default: the shipped brain-tissue model registered (live), its fp16
- * variant in shadow and a degraded variant registered for gate demos. Idempotent.
+ * variant in shadow and a degraded variant registered for gate demos, owned by `ownerProjectId` when
+ * given (a shipped model without an owner gets it). Idempotent.
  */
-export async function seedDemoModels(db: Db, root = process.cwd()): Promise<void> {
+export async function seedDemoModels(db: Db, root = process.cwd(), ownerProjectId: string | null = null): Promise<void> {
   for (const shipped of SHIPPED) {
     const dir = join(root, 'models', shipped.dir);
     const { version, created } = await registerModelVersion(db, {
       model: readFileSync(join(dir, 'model.onnx')),
       spec: JSON.parse(readFileSync(join(dir, 'spec.json'), 'utf8')),
+      ownerProjectId,
     });
     if (!created || !shipped.stage) continue;
     const [slot] = await db.select().from(deploymentSlots).where(eq(deploymentSlots.modelId, version.modelId)).limit(1);
@@ -34,8 +36,12 @@ export async function seedDemoModels(db: Db, root = process.cwd()): Promise<void
   }
 }
 
-export async function seedDemoContent(db: Db, p: { projectId: string; researcherId: string }): Promise<void> {
-  await seedDemoModels(db);
+/**
+ * `ownModels`: the demo project owns the shipped models (the embedded start). Tests seeding demo
+ * content into a database shared with other tests leave them unowned, usable by every test project.
+ */
+export async function seedDemoContent(db: Db, p: { projectId: string; researcherId: string; ownModels?: boolean }): Promise<void> {
+  await seedDemoModels(db, process.cwd(), p.ownModels ? p.projectId : null);
   await seedDemoStudy(db, p);
   await seedDemoRun(db, p);
 }

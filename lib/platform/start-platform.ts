@@ -134,7 +134,7 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
   const demo = runtime.databaseUrl !== undefined || cfg.demo.seedExternal;
   if (demo) {
     const seeded = await seedDemo(getDb(), { tokensFile: join(dir, 'demo-tokens.json') });
-    await seedDemoContent(getDb(), { projectId: seeded.projectId, researcherId: seeded.userIds.researcher });
+    await seedDemoContent(getDb(), { projectId: seeded.projectId, researcherId: seeded.userIds.researcher, ownModels: true });
   }
   await closeDb();
 
