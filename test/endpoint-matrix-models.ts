@@ -78,6 +78,31 @@ export function addModelRows(matrix: Record<string, MatrixRow>): void {
       return { method: 'POST', path: '', body: { model: d.modelId, project: slug } };
     },
   };
+  // the model's own gate policy, with a reason
+  matrix['app/api/models/[model]/gate-policy/route.ts#PUT'] = {
+    permission: 'promotion:approve',
+    allowed: MANAGERS,
+    ownedModel: true,
+    input: async (db, project) => {
+      const d = await ownedDeployment(db, project);
+      return {
+        method: 'PUT',
+        path: `/api/models/${d.name}/gate-policy`,
+        params: { model: d.name },
+        body: { policy: { shadow: { minComparedCases: 5 } }, reason: 'matrix' },
+      };
+    },
+  };
+  matrix['app/(app)/promotions/actions.ts#setGatePolicyAction'] = {
+    permission: 'promotion:approve',
+    allowed: MANAGERS,
+    ownedModel: true,
+    input: async (db, project) => ({
+      method: 'POST',
+      path: '',
+      body: { model: (await ownedDeployment(db, project)).modelId, policy: { canarySteps: [50] }, reason: 'matrix' },
+    }),
+  };
   // a requested promotion (by a third person), declined
   matrix['app/api/models/[model]/rollout/reject/route.ts#POST'] = {
     permission: 'promotion:approve',

@@ -14,6 +14,15 @@ export const models = pgTable(
      * owner; every project may use it and nobody may change its slot until registration names one.
      */
     ownerProjectId: uuid('owner_project_id').references(() => projects.id),
+    /**
+     * this model's promotion gate, over the deployment's (SEGFLOW_GATE_POLICY, else the defaults):
+     * any subset of lib/rollout/gate-policy.ts's fields; null = the deployment's policy. Set by the
+     * owner's operators with a reason (lib/rollout/model-gate-policy.ts), shown on the Promotions page.
+     */
+    gatePolicy: jsonb('gate_policy').$type<Record<string, unknown>>(),
+    gatePolicyReason: text('gate_policy_reason'),
+    gatePolicyBy: uuid('gate_policy_by').references(() => users.id),
+    gatePolicyAt: timestamp('gate_policy_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('models_name_uq').on(t.name)],

@@ -5,6 +5,7 @@ import { approvePromotion } from '@/lib/rollout/approve-promotion';
 import { projectsOfModel } from '@/lib/rollout/projects-of-model';
 import { requestPromotion } from '@/lib/rollout/request-promotion';
 import { rollBackCandidate } from '@/lib/rollout/roll-back-candidate';
+import { setGatePolicySpec, setGatePolicyWork } from '@/lib/rollout/gate-policy-endpoint';
 
 const ZStage = z.enum(['shadow', 'canary']);
 const ZReason = z.string().trim().min(1, 'a reason is required').max(2000);
@@ -78,3 +79,6 @@ export const rollbackAction = action(
     return { event: event.id };
   },
 );
+
+/** Sets the model's own gate policy (the owning project's operators and admins, with a reason). */
+export const setGatePolicyAction = action(setGatePolicySpec, setGatePolicyWork);
