@@ -5,7 +5,7 @@ import type { setGatePolicyAction as SetGatePolicyAction } from '@/app/(app)/pro
 import type { ModelGatePolicy } from '@/lib/rollout/model-gate-policy';
 
 /** "≥ 20 compared cases · Dice p10 ≥ 0.8, median ≥ 0.9 · …": the gate in force, in words. */
-function describe(p: ModelGatePolicy['policy']): string {
+function policyInWords(p: ModelGatePolicy['policy']): string {
   const s = p.shadow;
   const c = p.canary;
   return [
@@ -37,7 +37,7 @@ export function GatePolicyPanel({
   return (
     <section aria-label={`Gate policy of ${model}`} data-testid="gate-policy">
       <h3>Gate policy</h3>
-      <p data-testid="gate-policy-summary">{describe(gate.policy)}</p>
+      <p data-testid="gate-policy-summary">{policyInWords(gate.policy)}</p>
       {gate.override ? (
         <p className="muted" data-testid="gate-policy-own">
           This model's own policy, over the deployment's: <code>{JSON.stringify(gate.override)}</code>
