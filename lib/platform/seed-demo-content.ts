@@ -1,11 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deploymentSlots, runs, series } from '@/db/schema';
+import { deploymentSlots, models, runs, series } from '@/db/schema';
 import { config } from '../config';
 import type { Db } from '../db';
 import { registerModelVersion } from '../models/register-model-version';
 import { setSlotVersion } from '../models/set-slot-version';
+import { setModelGatePolicy } from '../rollout/model-gate-policy';
 import { seedDemoStudy } from './seed-demo-study';
 import { submitRun } from '../runs/submit-run';
 
@@ -22,6 +23,7 @@ const SHIPPED = [
  * given (a shipped model without an owner gets it). Idempotent.
  */
 export async function seedDemoModels(db: Db, root = process.cwd(), ownerProjectId: string | null = null): Promise<void> {
+  let modelId: string | null = null;
   for (const shipped of SHIPPED) {
     const dir = join(root, 'models', shipped.dir);
     const { version, created } = await registerModelVersion(db, {
@@ -29,12 +31,32 @@ export async function seedDemoModels(db: Db, root = process.cwd(), ownerProjectI
       spec: JSON.parse(readFileSync(join(dir, 'spec.json'), 'utf8')),
       ownerProjectId,
     });
+    modelId = version.modelId;
     if (!created || !shipped.stage) continue;
     const [slot] = await db.select().from(deploymentSlots).where(eq(deploymentSlots.modelId, version.modelId)).limit(1);
     const current = shipped.stage === 'live' ? slot?.liveVersionId : slot?.shadowVersionId;
     if (!current) await setSlotVersion(db, { modelId: version.modelId, versionId: version.id, stage: shipped.stage, reason: shipped.reason });
   }
+  // the demo project's own gate for its model, once (an operator may change it later, with a reason)
+  if (ownerProjectId && modelId) {
+    const [m] = await db.select({ at: models.gatePolicyAt }).from(models).where(eq(models.id, modelId));
+    if (!m?.at) await setModelGatePolicy(db, { modelId, policy: DEMO_GATE_POLICY, actorId: null, reason: DEMO_GATE_POLICY_REASON });
+  }
 }
+
+/**
+ * The demo model's gate: the default checks (Dice, failures, reviews), but one compared case and
+ * one canary run instead of 20, one canary step (99 % of studies), and latency up to 10× the live
+ * model's (the fp16 variant runs slower on a CPU), so a newcomer walks Request → Approve (a second
+ * operator) → canary → live with the demo's own runs. Stated on the Promotions page.
+ */
+export const DEMO_GATE_POLICY = {
+  shadow: { minComparedCases: 1, maxLatencyRatio: 10 },
+  canary: { minRuns: 1, maxLatencyRatio: 10 },
+  canarySteps: [99],
+};
+export const DEMO_GATE_POLICY_REASON =
+  'demo: the embedded demo has a handful of runs, not 20; one compared case and one canary run let you walk shadow → canary → live';
 
 /**
  * `ownModels`: the demo project owns the shipped models (the embedded start). Tests seeding demo
