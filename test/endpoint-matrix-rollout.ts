@@ -10,7 +10,7 @@ const APPROVERS: Role[] = ['operator', 'admin'];
 /** A model with 1.0.0 live and 1.1.0 in shadow (registered by nobody), and 20 agreeing compared cases: its gate passes. */
 async function passingShadow(db: Db, project: TestProject) {
   const { addRuns, createDeployment } = await import('../lib/rollout/test/scenario');
-  const d = await createDeployment(db, { registeredBy: null });
+  const d = await createDeployment(db, { registeredBy: null, ownerProjectId: project.id });
   const [study] = await db
     .insert(studies)
     .values({ projectId: project.id, label: `M-${randomBytes(4).toString('hex')}` })
@@ -24,6 +24,7 @@ export function addRolloutRows(matrix: Record<string, MatrixRow>): void {
   matrix['app/(app)/promotions/actions.ts#requestPromotionAction'] = {
     permission: 'promotion:approve',
     allowed: APPROVERS,
+    ownedModel: true,
     input: async (db, project) => {
       const d = await passingShadow(db, project);
       return { method: 'POST', path: '', body: { model: d.modelId, stage: 'shadow' } };
@@ -32,6 +33,7 @@ export function addRolloutRows(matrix: Record<string, MatrixRow>): void {
   matrix['app/(app)/promotions/actions.ts#approvePromotionAction'] = {
     permission: 'promotion:approve',
     allowed: APPROVERS,
+    ownedModel: true,
     // requested by a third person: neither the registrant nor the requester is the caller
     input: async (db, project) => {
       const { requestPromotion } = await import('../lib/rollout/request-promotion');
@@ -47,20 +49,22 @@ export function addRolloutRows(matrix: Record<string, MatrixRow>): void {
   matrix['app/(app)/promotions/actions.ts#rollbackAction'] = {
     permission: 'promotion:approve',
     allowed: APPROVERS,
-    input: async (db) => {
+    ownedModel: true,
+    input: async (db, project) => {
       const { createDeployment } = await import('../lib/rollout/test/scenario');
-      const d = await createDeployment(db, { registeredBy: null });
+      const d = await createDeployment(db, { registeredBy: null, ownerProjectId: project.id });
       return { method: 'POST', path: '', body: { model: d.modelId, stage: 'shadow', reason: 'matrix' } };
     },
   };
   matrix['app/(app)/models/actions.ts#deployShadowAction'] = {
     permission: 'model:register',
     allowed: APPROVERS,
+    ownedModel: true,
     // a live version and a validated one that is on no stage yet
-    input: async (db) => {
+    input: async (db, project) => {
       const { setSlotVersion } = await import('../lib/models/set-slot-version');
       const name = `shadow-${randomBytes(4).toString('hex')}`;
-      const [model] = await db.insert(models).values({ name }).returning();
+      const [model] = await db.insert(models).values({ name, ownerProjectId: project.id }).returning();
       const spec = { labels: [{ value: 1, name: 'White Matter' }] };
       const [live, next] = await db
         .insert(modelVersions)
@@ -91,10 +95,11 @@ export function addRolloutRows(matrix: Record<string, MatrixRow>): void {
   matrix[routeOf('shadow')] = {
     permission: 'model:register',
     allowed: APPROVERS,
-    input: async (db) => {
+    ownedModel: true,
+    input: async (db, project) => {
       const { createDeployment } = await import('../lib/rollout/test/scenario');
       const { rollBackCandidate } = await import('../lib/rollout/roll-back-candidate');
-      const d = await createDeployment(db, { registeredBy: null });
+      const d = await createDeployment(db, { registeredBy: null, ownerProjectId: project.id });
       // 1.1.0 off its shadow stage again: a validated version on no stage
       await db.transaction((tx) => rollBackCandidate(tx, { modelId: d.modelId, stage: 'shadow', actorId: null, reason: 'matrix' }));
       return api('shadow', d, { version: '1.1.0', reason: 'matrix' });
@@ -103,11 +108,13 @@ export function addRolloutRows(matrix: Record<string, MatrixRow>): void {
   matrix[routeOf('request')] = {
     permission: 'promotion:approve',
     allowed: APPROVERS,
+    ownedModel: true,
     input: async (db, project) => api('request', await passingShadow(db, project), { version: '1.1.0' }),
   };
   matrix[routeOf('approve')] = {
     permission: 'promotion:approve',
     allowed: APPROVERS,
+    ownedModel: true,
     input: async (db, project) => {
       const { requestPromotion } = await import('../lib/rollout/request-promotion');
       const d = await passingShadow(db, project);
@@ -122,19 +129,21 @@ export function addRolloutRows(matrix: Record<string, MatrixRow>): void {
   matrix[routeOf('rollback')] = {
     permission: 'promotion:approve',
     allowed: APPROVERS,
-    input: async (db) => {
+    ownedModel: true,
+    input: async (db, project) => {
       const { createDeployment } = await import('../lib/rollout/test/scenario');
-      return api('rollback', await createDeployment(db, { registeredBy: null }), { version: '1.1.0', reason: 'matrix' });
+      return api('rollback', await createDeployment(db, { registeredBy: null, ownerProjectId: project.id }), { version: '1.1.0', reason: 'matrix' });
     },
   };
   matrix[routeOf('promote-back')] = {
     permission: 'promotion:approve',
     allowed: APPROVERS,
+    ownedModel: true,
     // 1.1.0 went live after 1.0.0: putting 1.0.0 back
-    input: async (db) => {
+    input: async (db, project) => {
       const { createDeployment } = await import('../lib/rollout/test/scenario');
       const { setSlotVersion } = await import('../lib/models/set-slot-version');
-      const d = await createDeployment(db, { registeredBy: null });
+      const d = await createDeployment(db, { registeredBy: null, ownerProjectId: project.id });
       await db.transaction(async (tx) => {
         const { deploymentSlots } = await import('../db/schema');
         const { eq } = await import('drizzle-orm');
@@ -147,9 +156,9 @@ export function addRolloutRows(matrix: Record<string, MatrixRow>): void {
   matrix['app/api/models/[model]/history/route.ts#GET'] = {
     permission: 'model:read',
     allowed: ['researcher', 'operator', 'admin'],
-    input: async (db) => {
+    input: async (db, project) => {
       const { createDeployment } = await import('../lib/rollout/test/scenario');
-      const d = await createDeployment(db, { registeredBy: null });
+      const d = await createDeployment(db, { registeredBy: null, ownerProjectId: project.id });
       return { method: 'GET', path: `/api/models/${d.name}/history`, params: { model: d.name } };
     },
   };

@@ -3,6 +3,7 @@ import { createApiToken } from '../lib/auth/api-tokens';
 import type { Db } from '../lib/db';
 import type { TestProject } from './test-project';
 import { addRolloutRows } from './endpoint-matrix-rollout';
+import { addModelRows } from './endpoint-matrix-models';
 import { addDicomwebRows } from './endpoint-matrix-dicomweb';
 import { addViewerRows } from './endpoint-matrix-viewer';
 import { addControlRows } from './endpoint-matrix-control';
@@ -27,6 +28,13 @@ export interface MatrixRow {
   permission: Permission;
   allowed: Role[];
   projectScoped?: boolean;
+  /**
+   * acts on a model owned by the matrix's project (its slot, grants): the role there decides, and a
+   * member of another project is refused (403, naming the owner) whatever their role there
+   */
+  ownedModel?: boolean;
+  /** success events one call writes (a shared action is audited in each project it concerns); 1 when not given */
+  events?: number;
   /** the status an allowed caller gets on the input's target; 200 when not given */
   success?: number;
   input: (
@@ -275,6 +283,7 @@ matrix['app/(app)/studies/[study]/actions.ts#startRunAction'] = {
 addViewerRows(matrix);
 addDicomwebRows(matrix);
 addRolloutRows(matrix);
+addModelRows(matrix);
 addControlRows(matrix);
 addAdminRows(matrix);
 addReferenceRows(matrix);

@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as shadowRoute from '@/app/api/models/[model]/rollout/shadow/route';
 import * as requestRoute from '@/app/api/models/[model]/rollout/request/route';
 import * as approveRoute from '@/app/api/models/[model]/rollout/approve/route';
+import * as rejectRoute from '@/app/api/models/[model]/rollout/reject/route';
 import * as rollbackRoute from '@/app/api/models/[model]/rollout/rollback/route';
+import * as grantsRoute from '@/app/api/models/[model]/grants/route';
 import * as promoteBackRoute from '@/app/api/models/[model]/rollout/promote-back/route';
 import * as historyRoute from '@/app/api/models/[model]/history/route';
 import { studies } from '@/db/schema';
@@ -38,7 +40,7 @@ beforeAll(async () => {
   const db = getDb();
   tp = await createTestProject(db);
   second = await createOperator(db, tp);
-  d = await createDeployment(db, { registeredBy: null });
+  d = await createDeployment(db, { registeredBy: null, ownerProjectId: tp.id });
   const [study] = await db
     .insert(studies)
     .values({ projectId: tp.id, label: `R-${randomBytes(4).toString('hex')}` })
@@ -49,9 +51,12 @@ beforeAll(async () => {
     r('shadow', shadowRoute),
     r('request', requestRoute),
     r('approve', approveRoute),
+    r('reject', rejectRoute),
     r('rollback', rollbackRoute),
     r('promote-back', promoteBackRoute),
     ['GET', new RegExp(`^/api/models/${M}/history$`), ['model'], historyRoute.GET],
+    ['POST', new RegExp(`^/api/models/${M}/grants$`), ['model'], grantsRoute.POST],
+    ['DELETE', new RegExp(`^/api/models/${M}/grants$`), ['model'], grantsRoute.DELETE],
   ] as never);
 });
 afterAll(async () => {
@@ -69,6 +74,14 @@ describe('segflow rollout', () => {
     const self = await cli(tp.users.operator.token, ['approve', '--model', d.name, '--version', '1.1.0', '--reason', 'mine']);
     expect(self.code).not.toBe(0);
     expect(self.stderr).toMatch(/request|approve/i);
+
+    // declined: nothing waits for approval until it is requested again
+    const rejected = await cli(second.token, ['reject', '--model', d.name, '--version', '1.1.0', '--reason', 'wait for the reviews']);
+    expect(rejected.code, rejected.stderr).toBe(0);
+    expect(last(rejected.stdout)).toMatchObject({ rejected: 'shadow' });
+    const closed = await cli(second.token, ['approve', '--model', d.name, '--version', '1.1.0', '--reason', 'x']);
+    expect(closed.stderr).toMatch(/no promotion of .*@1\.1\.0 is waiting for approval/);
+    expect((await cli(tp.users.operator.token, ['request', '--model', d.name, '--version', '1.1.0'])).code).toBe(0);
 
     const ok = await cli(second.token, ['approve', '--model', d.name, '--version', '1.1.0', '--reason', 'gate passed, reviewed']);
     expect(ok.code, ok.stderr).toBe(0);
@@ -120,9 +133,28 @@ describe('segflow rollout', () => {
   it('refuses a researcher (403) and names a bad --at', async () => {
     const r = await cli(tp.users.researcher.token, ['rollback', '--model', d.name, '--version', '1.0.0', '--reason', 'x']);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/your role does not allow promotion:approve/);
+    expect(r.stderr).toMatch(/where your role \(researcher\) does not allow promotion:approve/);
     const bad = await cli(tp.users.researcher.token, ['history', '--model', d.name, '--at', 'yesterday']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/--at: yesterday is not a time/);
+  });
+
+  it('refuses an operator of another project any change of the model, until a grant that still changes nothing of its slot', async () => {
+    const other = await createTestProject(getDb());
+    const cross = await cli(other.users.operator.token, ['rollback', '--model', d.name, '--version', '1.1.0', '--reason', 'x']);
+    expect(cross.code).not.toBe(0);
+    expect(cross.stderr).toContain(`model ${d.name} belongs to project ${tp.slug}: only its operators and admins may do this`);
+    const models = (token: string, args: string[]) => runCli(['models', ...args], { SEGFLOW_URL: server.url, SEGFLOW_TOKEN: token });
+    const selfGrant = await models(other.users.operator.token, ['grant', '--model', d.name, '--project', other.slug]);
+    expect(selfGrant.code).not.toBe(0);
+    expect(selfGrant.stderr).toContain(`belongs to project ${tp.slug}`);
+    const grant = await models(tp.users.operator.token, ['grant', '--model', d.name, '--project', other.slug]);
+    expect(grant.code, grant.stderr).toBe(0);
+    expect(last(grant.stdout)).toMatchObject({ model: d.name, project: other.slug, granted: true });
+    const still = await cli(other.users.operator.token, ['rollback', '--model', d.name, '--version', '1.1.0', '--reason', 'x']);
+    expect(still.stderr).toContain(`belongs to project ${tp.slug}`);
+    const revoke = await models(tp.users.admin.token, ['revoke', '--model', d.name, '--project', other.slug]);
+    expect(revoke.code, revoke.stderr).toBe(0);
+    expect(last(revoke.stdout)).toMatchObject({ granted: false });
   });
 });

@@ -1,20 +1,21 @@
 /**
- * `segflow rollout shadow|request|approve|rollback|promote-back --model <m> --version <v> --reason <r>`:
+ * `segflow rollout shadow|request|approve|reject|rollback|promote-back --model <m> --version <v> --reason <r>`:
  * the Promotions page's steps through the API (POST /api/models/:model/rollout/<op>), under the same
  * rules: gates, approver ≠ registrant and ≠ requester, a reason for every change. `segflow rollout
  * history --model <m> [--at <ISO time>]`: which version was live (canary, shadow) then, and the slot's
  * events up to then. Each prints its answer as JSON (its last line); the demo fallback acts as the
- * demo operator.
+ * demo operator. Only operators and admins of the model's owning project change its slot.
  */
 import type { Command } from 'commander';
 import { callApi } from '../lazy-call-api';
 
-type Op = 'shadow' | 'request' | 'approve' | 'rollback' | 'promote-back';
+type Op = 'shadow' | 'request' | 'approve' | 'reject' | 'rollback' | 'promote-back';
 
 const DOES: Record<Op, string> = {
   shadow: 'put a registered version into shadow (it segments a copy of every study; never shown to researchers)',
   request: "evaluate the shadow or canary version's gate and, when it passes, ask another operator to approve its next step",
   approve: 'approve a requested promotion (not its registrant or requester): shadow → canary → … → live',
+  reject: 'decline a requested promotion: the candidate stays where it is until someone requests again or rolls it back',
   rollback: 'take the shadow or canary version off the slot in one step; the live version keeps serving',
   'promote-back': 'put an earlier live version back as live in one step (the version now live is retired)',
 };
@@ -48,7 +49,7 @@ async function history(opts: { model: string; at?: string }): Promise<void> {
 
 export function register(program: Command): void {
   const rollout = program.command('rollout').description("move a model's versions through shadow → canary → live (and back), and read its history");
-  for (const op of ['shadow', 'request', 'approve', 'rollback', 'promote-back'] as Op[]) {
+  for (const op of ['shadow', 'request', 'approve', 'reject', 'rollback', 'promote-back'] as Op[]) {
     const c = rollout
       .command(op)
       .description(DOES[op])

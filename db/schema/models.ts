@@ -1,6 +1,6 @@
-import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { modelVersionStatusEnum, promotionStateEnum, slotStageEnum } from './enums';
-import { users } from './projects';
+import { projects, users } from './projects';
 
 export const models = pgTable(
   'models',
@@ -8,11 +8,43 @@ export const models = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     name: text('name').notNull(),
     description: text('description'),
+    /**
+     * the project that owns the model: its operators and admins manage the slot (shadow, promotions,
+     * rollbacks), its gate policy and who else may use it (model_grants). Null: registered without an
+     * owner; every project may use it and nobody may change its slot until registration names one.
+     */
+    ownerProjectId: uuid('owner_project_id').references(() => projects.id),
+    /**
+     * this model's promotion gate, over the deployment's (SEGFLOW_GATE_POLICY, else the defaults):
+     * any subset of lib/rollout/gate-policy.ts's fields; null = the deployment's policy. Set by the
+     * owner's operators with a reason (lib/rollout/model-gate-policy.ts), shown on the Promotions page.
+     */
+    gatePolicy: jsonb('gate_policy').$type<Record<string, unknown>>(),
+    gatePolicyReason: text('gate_policy_reason'),
+    gatePolicyBy: uuid('gate_policy_by').references(() => users.id),
+    gatePolicyAt: timestamp('gate_policy_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('models_name_uq').on(t.name)],
 );
 export type Model = typeof models.$inferSelect;
+
+/** A project other than the owner that may run a model (granted by the owner's operators or admins). */
+export const modelGrants = pgTable(
+  'model_grants',
+  {
+    modelId: uuid('model_id')
+      .notNull()
+      .references(() => models.id, { onDelete: 'cascade' }),
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    grantedBy: uuid('granted_by').references(() => users.id),
+    grantedAt: timestamp('granted_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: 'model_grants_pk', columns: [t.modelId, t.projectId] }), index('model_grants_project_idx').on(t.projectId)],
+);
+export type ModelGrant = typeof modelGrants.$inferSelect;
 
 export const modelVersions = pgTable(
   'model_versions',

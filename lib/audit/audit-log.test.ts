@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { deployShadowAction } from '@/app/(app)/models/actions';
 import * as auditRoute from '@/app/api/projects/[project]/audit/route';
 import * as exportRoute from '@/app/api/projects/[project]/audit/export/route';
-import { auditEvents, models, modelVersions, runs } from '@/db/schema';
+import { auditEvents, modelGrants, models, modelVersions, runs } from '@/db/schema';
 import { runWithRequestHeaders } from '@/lib/auth/request-context';
 import { getDb } from '@/lib/db';
 import { setSlotVersion } from '@/lib/models/set-slot-version';
@@ -142,10 +142,12 @@ describe('audit log export', () => {
 });
 
 describe('events about a model', () => {
-  it("are written into each project that ran the model, and not into others'", async () => {
+  it("are written into the owning project's log and each granted project's, and not into others'", async () => {
     const db = getDb();
     const name = `audit-model-${randomBytes(3).toString('hex')}`;
-    const [model] = await db.insert(models).values({ name }).returning();
+    const [model] = await db.insert(models).values({ name, ownerProjectId: a.id }).returning();
+    const granted = await createTestProject(db);
+    await db.insert(modelGrants).values({ modelId: model.id, projectId: granted.id });
     const [live, next] = await db
       .insert(modelVersions)
       .values(
@@ -170,7 +172,7 @@ describe('events about a model', () => {
       .select()
       .from(auditEvents)
       .where(and(eq(auditEvents.action, 'model.shadow.deploy'), eq(auditEvents.targetId, next.id)));
-    expect(events.map((e) => e.projectId)).toEqual([a.id]);
+    expect(events.map((e) => e.projectId).sort()).toEqual([a.id, granted.id].sort());
     const inA = (await page(`action=model.shadow.deploy`)).events;
     expect(inA.map((e) => e.targetId)).toContain(next.id);
   });

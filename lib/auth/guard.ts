@@ -7,6 +7,7 @@ import { getDb, type Db, type Tx } from '../db';
 import { AppError, isAppError } from '../errors';
 import { resolveActor, type Actor } from './actor';
 import { authorize, type Authorized } from './authorize';
+import { authorizeModel } from './authorize-model';
 import { isReadPermission, type Permission } from './permissions';
 
 /**
@@ -22,6 +23,11 @@ export interface GuardSpec<I> {
   input: z.ZodType<I>;
   /** the project the target belongs to (id or slug), read from the input or the target row; null = global */
   project: (input: I, db: Db) => Promise<string | null> | string | null;
+  /**
+   * for an action on a model (its slot, grants, gate policy): the model (name or id) whose owning
+   * project the permission is checked in (lib/auth/authorize-model.ts), instead of `project`
+   */
+  model?: (input: I) => string;
   /** what the audit event names as target */
   target?: (input: I) => { type: string; id: string | null };
   /**
@@ -31,9 +37,9 @@ export interface GuardSpec<I> {
    */
   auditOncePerS?: number;
   /**
-   * for an action on a global resource (a model): the projects it concerns (those that ran the model).
-   * Its success event is written into each of their logs (one event per project, one request id);
-   * with none, once without a project.
+   * for an action on a shared resource (a model): the projects it concerns (the owner and the
+   * projects granted it). Its success event is written into each of their logs and the target
+   * project's (one event per project, one request id); with none, once without a project.
    */
   concerns?: (input: I, tx: Tx) => Promise<string[]>;
 }
@@ -90,7 +96,9 @@ export async function runGuarded<I, O>(spec: GuardSpec<I>, headers: Headers, raw
 
   let authorized: Authorized;
   try {
-    authorized = await authorize(db, actor, spec.permission, await spec.project(input, db));
+    authorized = spec.model
+      ? await authorizeModel(db, actor, spec.permission, spec.model(input))
+      : await authorize(db, actor, spec.permission, await spec.project(input, db));
   } catch (err) {
     if (isAppError(err)) {
       await db.transaction((tx) =>
@@ -113,10 +121,10 @@ export async function runGuarded<I, O>(spec: GuardSpec<I>, headers: Headers, raw
       if (spec.auditOncePerS && (await auditedRecently(tx, { ...base, actorId: actor.userId, seconds: spec.auditOncePerS }))) return out;
       const projectIds = ctx.auditProjectId
         ? [ctx.auditProjectId]
-        : authorized.project
-          ? [authorized.project.id]
-          : spec.concerns
-            ? await spec.concerns(input, tx)
+        : spec.concerns
+          ? [...new Set([...(authorized.project ? [authorized.project.id] : []), ...(await spec.concerns(input, tx))])]
+          : authorized.project
+            ? [authorized.project.id]
             : [];
       for (const projectId of projectIds.length ? projectIds : [null]) {
         await audit(tx, { ...base, projectId, outcome: 'success', details: ctx.auditDetails });

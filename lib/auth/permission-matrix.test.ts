@@ -5,8 +5,9 @@
  * - for each role, signed in with an API token and with a session cookie from next-auth's own
  *   credentials sign-in: the endpoint's success status on a real target row when the role is allowed
  *   (a 404 or a 500 is a failure), 403 when it is not;
- * - a member of another project (each role): 404 on every project-scoped endpoint; on global ones
- *   the "any membership" rule: allowed when that membership's role allows it;
+ * - a member of another project (each role): 404 on every project-scoped endpoint; 403 on every
+ *   endpoint acting on a model this project owns (its slot, grants: cross-project refusals); on
+ *   global ones the "any membership" rule: allowed when that membership's role allows it;
  * - a user with two memberships (reviewer here, operator elsewhere): in this project only the
  *   reviewer role counts; globally either role does;
  * - a user with no membership: 404 project-scoped, 403 global;
@@ -175,8 +176,10 @@ describe('permission matrix', { timeout: 240_000 }, () => {
       // a row whose "success" is the handler's own refusal past the guard (STOW-RS of JSON: 415) is a failure
       const outcome = status < 400 ? 'success' : 'failure';
       const mine = events.filter((e) => e.action === action && e.outcome === outcome);
-      if (mine.length !== 1) return `${mine.length} '${action}' ${outcome} events (want 1)`;
+      const want = row.events ?? 1;
+      if (mine.length !== want) return `${mine.length} '${action}' ${outcome} events (want ${want})`;
       if (row.projectScoped && mine[0].projectId !== project.id) return `its '${action}' event names project ${mine[0].projectId}, not the target's`;
+      if (row.ownedModel && !mine.some((e) => e.projectId === project.id)) return `no '${action}' event in the owning project's log`;
     }
     if ((status === 403 || status === 404) && !events.some((e) => e.action === action && e.outcome === 'denied'))
       return `refused (${status}) but not audited as denied`;
@@ -273,7 +276,7 @@ describe('permission matrix', { timeout: 240_000 }, () => {
       userId: elsewhere.users[role].id,
       role,
       headers: bearer(elsewhere.users[role].token),
-      expect: (row) => (row.projectScoped ? 404 : row.allowed.includes(role) ? successOf(row) : 403),
+      expect: (row) => (row.projectScoped ? 404 : row.ownedModel ? 403 : row.allowed.includes(role) ? successOf(row) : 403),
     }));
     expect(await mismatches(callers)).toEqual([]);
   });
@@ -285,7 +288,7 @@ describe('permission matrix', { timeout: 240_000 }, () => {
       role: 'reviewer',
       headers: bearer(twoRoles.token),
       expect: (row) => {
-        const roles: Role[] = row.projectScoped ? ['reviewer'] : ['reviewer', 'operator'];
+        const roles: Role[] = row.projectScoped || row.ownedModel ? ['reviewer'] : ['reviewer', 'operator'];
         return roles.some((r) => row.allowed.includes(r)) ? successOf(row) : 403;
       },
     };

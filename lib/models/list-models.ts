@@ -1,6 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
-import { deploymentSlots, models, modelVersions } from '@/db/schema';
+import { deploymentSlots, models, modelVersions, projects } from '@/db/schema';
 import type { DbOrTx } from '../db';
+import { listModelGrants, type GrantView } from './model-grants';
 
 export interface ModelListItem {
   id: string;
@@ -19,21 +20,27 @@ export interface ModelListItem {
     checks: string;
   }[];
   canaryPercent: number;
+  /** the owning project (its operators and admins manage the slot and the grants); null: none yet */
+  owner: { id: string; slug: string } | null;
+  /** the other projects that may run it */
+  grants: GrantView[];
 }
 
 /** Every model with its versions and which stage of the slot each holds. */
 export async function listModels(db: DbOrTx): Promise<ModelListItem[]> {
   const rows = await db
-    .select({ model: models, version: modelVersions, slot: deploymentSlots })
+    .select({ model: models, version: modelVersions, slot: deploymentSlots, ownerSlug: projects.slug })
     .from(models)
+    .leftJoin(projects, eq(projects.id, models.ownerProjectId))
     .leftJoin(modelVersions, eq(modelVersions.modelId, models.id))
     .leftJoin(deploymentSlots, eq(deploymentSlots.modelId, models.id))
     .orderBy(asc(models.name), asc(modelVersions.createdAt));
   const byId = new Map<string, ModelListItem>();
-  for (const { model, version, slot } of rows) {
+  for (const { model, version, slot, ownerSlug } of rows) {
     let item = byId.get(model.id);
     if (!item) {
-      item = { id: model.id, name: model.name, description: model.description, versions: [], canaryPercent: slot?.canaryPercent ?? 0 };
+      const owner = model.ownerProjectId && ownerSlug ? { id: model.ownerProjectId, slug: ownerSlug } : null;
+      item = { id: model.id, name: model.name, description: model.description, versions: [], canaryPercent: slot?.canaryPercent ?? 0, owner, grants: [] };
       byId.set(model.id, item);
     }
     if (!version) continue;
@@ -51,6 +58,7 @@ export async function listModels(db: DbOrTx): Promise<ModelListItem[]> {
       checks: describeEvidence(version.evidence),
     });
   }
+  for (const item of byId.values()) item.grants = await listModelGrants(db, item.id);
   return [...byId.values()];
 }
 

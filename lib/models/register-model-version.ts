@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
-import { models, modelVersions, type ModelVersion } from '@/db/schema';
+import { models, modelVersions, projects, type ModelVersion } from '@/db/schema';
 import type { DbOrTx } from '../db';
 import { AppError } from '../errors';
 import { putObject, headObject } from '../storage/objects';
@@ -25,11 +25,20 @@ import { validateModel } from './validate-model';
  */
 export async function registerModelVersion(
   db: DbOrTx,
-  p: { model: Uint8Array; spec: unknown; registeredBy?: string | null; description?: string; references?: ParityReference[] },
+  p: {
+    model: Uint8Array;
+    spec: unknown;
+    registeredBy?: string | null;
+    description?: string;
+    references?: ParityReference[];
+    /** the owning project of a new model (or of one registered without an owner so far) */
+    ownerProjectId?: string | null;
+  },
 ): Promise<{ version: ModelVersion; created: boolean }> {
   const spec = parseModelSpec(p.spec);
   const sha256 = createHash('sha256').update(p.model).digest('hex');
   const [existingModel] = await db.select().from(models).where(eq(models.name, spec.name)).limit(1);
+  if (existingModel && p.ownerProjectId) await claimOwnership(db, existingModel, p.ownerProjectId);
   if (existingModel) {
     const [existing] = await db
       .select()
@@ -72,7 +81,7 @@ export async function registerModelVersion(
     (
       await db
         .insert(models)
-        .values({ name: spec.name, description: p.description ?? spec.description ?? null })
+        .values({ name: spec.name, description: p.description ?? spec.description ?? null, ownerProjectId: p.ownerProjectId ?? null })
         .returning({ id: models.id })
     )[0].id;
   const [version] = await db
@@ -89,4 +98,14 @@ export async function registerModelVersion(
     })
     .returning();
   return { version, created: true };
+}
+
+/** A model registered without an owner gets one; a model owned by another project is refused. */
+async function claimOwnership(db: DbOrTx, model: typeof models.$inferSelect, ownerProjectId: string): Promise<void> {
+  if (model.ownerProjectId === ownerProjectId) return;
+  if (model.ownerProjectId) {
+    const [owner] = await db.select({ slug: projects.slug }).from(projects).where(eq(projects.id, model.ownerProjectId));
+    throw new AppError('forbidden', `model ${model.name} belongs to project ${owner?.slug ?? model.ownerProjectId}: only its versions can be registered there`);
+  }
+  await db.update(models).set({ ownerProjectId }).where(eq(models.id, model.id));
 }

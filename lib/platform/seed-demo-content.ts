@@ -1,11 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deploymentSlots, runs, series } from '@/db/schema';
+import { deploymentSlots, models, runs, series } from '@/db/schema';
 import { config } from '../config';
 import type { Db } from '../db';
 import { registerModelVersion } from '../models/register-model-version';
 import { setSlotVersion } from '../models/set-slot-version';
+import { setModelGatePolicy } from '../rollout/model-gate-policy';
 import { seedDemoStudy } from './seed-demo-study';
 import { submitRun } from '../runs/submit-run';
 
@@ -18,24 +19,51 @@ const SHIPPED = [
 
 /**
  * Demo content for the embedded default: the shipped brain-tissue model registered (live), its fp16
- * variant in shadow and a degraded variant registered for gate demos. Idempotent.
+ * variant in shadow and a degraded variant registered for gate demos, owned by `ownerProjectId` when
+ * given (a shipped model without an owner gets it). Idempotent.
  */
-export async function seedDemoModels(db: Db, root = process.cwd()): Promise<void> {
+export async function seedDemoModels(db: Db, root = process.cwd(), ownerProjectId: string | null = null): Promise<void> {
+  let modelId: string | null = null;
   for (const shipped of SHIPPED) {
     const dir = join(root, 'models', shipped.dir);
     const { version, created } = await registerModelVersion(db, {
       model: readFileSync(join(dir, 'model.onnx')),
       spec: JSON.parse(readFileSync(join(dir, 'spec.json'), 'utf8')),
+      ownerProjectId,
     });
+    modelId = version.modelId;
     if (!created || !shipped.stage) continue;
     const [slot] = await db.select().from(deploymentSlots).where(eq(deploymentSlots.modelId, version.modelId)).limit(1);
     const current = shipped.stage === 'live' ? slot?.liveVersionId : slot?.shadowVersionId;
     if (!current) await setSlotVersion(db, { modelId: version.modelId, versionId: version.id, stage: shipped.stage, reason: shipped.reason });
   }
+  // the demo project's own gate for its model, once (an operator may change it later, with a reason)
+  if (ownerProjectId && modelId) {
+    const [m] = await db.select({ at: models.gatePolicyAt }).from(models).where(eq(models.id, modelId));
+    if (!m?.at) await setModelGatePolicy(db, { modelId, policy: DEMO_GATE_POLICY, actorId: null, reason: DEMO_GATE_POLICY_REASON });
+  }
 }
 
-export async function seedDemoContent(db: Db, p: { projectId: string; researcherId: string }): Promise<void> {
-  await seedDemoModels(db);
+/**
+ * The demo model's gate: the default checks (Dice, failures, reviews), but one compared case and
+ * one canary run instead of 20, one canary step (99 % of studies), and latency up to 10× the live
+ * model's (the fp16 variant runs slower on a CPU), so a newcomer walks Request → Approve (a second
+ * operator) → canary → live with the demo's own runs. Stated on the Promotions page.
+ */
+export const DEMO_GATE_POLICY = {
+  shadow: { minComparedCases: 1, maxLatencyRatio: 10 },
+  canary: { minRuns: 1, maxLatencyRatio: 10 },
+  canarySteps: [99],
+};
+export const DEMO_GATE_POLICY_REASON =
+  'demo: the embedded demo has a handful of runs, not 20; one compared case and one canary run let you walk shadow → canary → live';
+
+/**
+ * `ownModels`: the demo project owns the shipped models (the embedded start). Tests seeding demo
+ * content into a database shared with other tests leave them unowned, usable by every test project.
+ */
+export async function seedDemoContent(db: Db, p: { projectId: string; researcherId: string; ownModels?: boolean }): Promise<void> {
+  await seedDemoModels(db, process.cwd(), p.ownModels ? p.projectId : null);
   await seedDemoStudy(db, p);
   await seedDemoRun(db, p);
 }

@@ -1,16 +1,16 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { projects, runs, series, storedObjects, studies } from '../../db/schema';
+import { memberships, projects, runs, series, storedObjects, studies, users } from '../../db/schema';
 import { getObjectBytes } from '../storage/objects';
 import { getStorage } from '../storage/s3-client';
 import { findUserIdByToken } from '../auth/api-tokens';
 import { closeDb, getDb } from '../db';
 import { config } from '../config';
-import { DEMO_PROJECT_SLUG, seedDemo } from './seed-demo';
+import { DEMO_LOGINS, DEMO_PROJECT_SLUG, DEMO_SECOND_OPERATOR, seedDemo } from './seed-demo';
 import { seedDemoContent } from './seed-demo-content';
 
 describe('demo seed', () => {
@@ -33,6 +33,14 @@ describe('demo seed', () => {
     expect(tokens.about).toMatch(/^Demo API tokens of segflow's embedded demo mode/);
 
     const [project] = await db.select().from(projects).where(eq(projects.slug, DEMO_PROJECT_SLUG));
+    // a second operator to approve what the first requests (published with the other demo logins)
+    const [op2] = await db
+      .select({ role: memberships.role })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(users.email, DEMO_SECOND_OPERATOR.email), eq(memberships.projectId, project.id)));
+    expect(op2).toEqual({ role: 'operator' });
+    expect(DEMO_LOGINS.map((l) => l.email)).toContain('operator2@demo.segflow');
     const demoStudies = await db.select().from(studies).where(eq(studies.projectId, project.id));
     expect(demoStudies).toHaveLength(1);
     const vols = await db.select().from(series).where(eq(series.studyId, demoStudies[0].id));

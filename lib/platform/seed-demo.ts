@@ -17,6 +17,18 @@ export const DEMO_USERS: Record<Role, { email: string; name: string; password: s
   admin: { email: 'admin@demo.segflow', name: 'Ada Admin', password: 'demo-admin' },
 };
 
+/**
+ * A second demo operator, so a newcomer can walk the whole rollout: a promotion is approved by
+ * someone other than its requester (Request as operator, Approve as operator2).
+ */
+export const DEMO_SECOND_OPERATOR = { email: 'operator2@demo.segflow', name: 'Otto Operator', password: 'demo-operator2' } as const;
+
+/** every demo login with its role in the demo project (printed at start, listed in the README) */
+export const DEMO_LOGINS: { label: string; role: Role; email: string; name: string; password: string }[] = [
+  ...ROLES.map((role) => ({ label: role, role, ...DEMO_USERS[role] })),
+  { label: 'operator2', role: 'operator', ...DEMO_SECOND_OPERATOR },
+];
+
 export type DemoTokens = Record<Role, string>;
 
 /** written into demo-tokens.json next to the tokens: what they are, for whoever opens the file */
@@ -46,9 +58,17 @@ async function ensureUser(db: Db, u: { email: string; name: string; password: st
   return row.id;
 }
 
+async function ensureMembership(db: Db, m: { userId: string; projectId: string; role: Role }): Promise<void> {
+  await db.insert(memberships).values(m).onConflictDoNothing();
+  await db
+    .update(memberships)
+    .set({ role: m.role })
+    .where(and(eq(memberships.userId, m.userId), eq(memberships.projectId, m.projectId)));
+}
+
 /**
  * Demo data for the embedded default (and `segflow seed`, or SEGFLOW_DEMO with an external
- * database): the `demo` project, one user per role, and an API token per role written to
+ * database): the `demo` project, one user per role and a second operator, and an API token per role written to
  * `tokensFile` with a note saying they are demo tokens (reused while still valid, so a second start keeps them).
  * Idempotent: running it again changes nothing that exists.
  */
@@ -61,12 +81,9 @@ export async function seedDemo(
   for (const role of ROLES) {
     const userId = await ensureUser(db, DEMO_USERS[role]);
     userIds[role] = userId;
-    await db.insert(memberships).values({ userId, projectId, role }).onConflictDoNothing();
-    await db
-      .update(memberships)
-      .set({ role })
-      .where(and(eq(memberships.userId, userId), eq(memberships.projectId, projectId)));
+    await ensureMembership(db, { userId, projectId, role });
   }
+  await ensureMembership(db, { userId: await ensureUser(db, DEMO_SECOND_OPERATOR), projectId, role: 'operator' });
   if (!opts.tokensFile) return { projectId, userIds, tokens: null };
 
   let previous: Partial<DemoTokens> = {};

@@ -10,7 +10,7 @@ import { buildIsCurrent, currentBuildStamp } from './build-stamp';
 import { startExecutorChild, stopChild } from './executor-child';
 import { config, runtimeFilePath, type TRuntimeFile } from '../config';
 import { migrateDatabase } from './migrate';
-import { DEMO_USERS, seedDemo } from './seed-demo';
+import { DEMO_LOGINS, seedDemo } from './seed-demo';
 import { seedDemoContent } from './seed-demo-content';
 import { sweepAbandonedUploads } from '../uploads/sweep-abandoned-uploads';
 import { writeAuditCheckpoint } from '../audit/write-audit-checkpoint';
@@ -134,7 +134,7 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
   const demo = runtime.databaseUrl !== undefined || cfg.demo.seedExternal;
   if (demo) {
     const seeded = await seedDemo(getDb(), { tokensFile: join(dir, 'demo-tokens.json') });
-    await seedDemoContent(getDb(), { projectId: seeded.projectId, researcherId: seeded.userIds.researcher });
+    await seedDemoContent(getDb(), { projectId: seeded.projectId, researcherId: seeded.userIds.researcher, ownModels: true });
   }
   await closeDb();
 
@@ -179,7 +179,7 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
     console.log(`\n[segflow] ready at ${appUrl}`);
     if (demo) {
       console.log('[segflow] demo logins (project "demo"):');
-      for (const [role, u] of Object.entries(DEMO_USERS)) console.log(`  ${role.padEnd(10)} ${u.email} / ${u.password}`);
+      for (const u of DEMO_LOGINS) console.log(`  ${u.label.padEnd(10)} ${u.email} / ${u.password}`);
       console.log(`[segflow] demo API tokens of the embedded demo mode, for the CLI: ${join(dir, 'demo-tokens.json')}`);
     }
   }

@@ -1,6 +1,7 @@
 import type { DbOrTx } from '../db';
 import { canaryGateChecks, shadowGateChecks, type CanaryCases, type GateCheck, type ShadowCases } from './gate-checks';
-import { gatePolicy, nextStage, type TCanaryGatePolicy, type TGatePolicy, type TShadowGatePolicy } from './gate-policy';
+import { modelGatePolicy } from './model-gate-policy';
+import { nextStage, type TCanaryGatePolicy, type TGatePolicy, type TShadowGatePolicy } from './gate-policy';
 import { gatherCanaryCases, gatherShadowCases } from './gather-gate-cases';
 import { getCandidate, type Candidate, type CandidateStage } from './get-candidate';
 
@@ -29,11 +30,9 @@ export interface GateEvaluation {
 export type GateCases = { stage: 'shadow'; cases: ShadowCases } | { stage: 'canary'; cases: CanaryCases };
 
 /** Evaluates the gate of an already-read candidate; also returns the cases (the page charts them). */
-export async function evaluateCandidate(
-  db: DbOrTx,
-  c: Candidate,
-  policy: TGatePolicy = gatePolicy(),
-): Promise<{ evaluation: GateEvaluation; data: GateCases }> {
+export async function evaluateCandidate(db: DbOrTx, c: Candidate, given?: TGatePolicy): Promise<{ evaluation: GateEvaluation; data: GateCases }> {
+  // the model's own policy (lib/rollout/model-gate-policy.ts) unless the caller passes one (tests)
+  const policy = given ?? (await modelGatePolicy(db, c.model.id)).policy;
   const base = {
     modelId: c.model.id,
     model: c.model.name,

@@ -28,7 +28,8 @@ import { config } from '../config';
  * canarySteps ([10, 25, 50]): the canary's share of studies at each step; after the last, live.
  *
  * Defaults live here; SEGFLOW_GATE_POLICY (JSON, any subset, e.g. `{"shadow":{"minComparedCases":3}}`)
- * overrides them for a deployment, e.g. the demo with its handful of runs.
+ * overrides them for a deployment; a model's own policy (lib/rollout/model-gate-policy.ts, set by its
+ * owning project's operators) overrides both for that model, e.g. the demo model with its handful of runs.
  */
 const ratio = z.number().min(0).max(1);
 
@@ -66,15 +67,31 @@ export type TCanaryGatePolicy = z.infer<typeof ZCanaryGatePolicy>;
 
 export const DEFAULT_GATE_POLICY: TGatePolicy = ZGatePolicy.parse({});
 
-/** The policy in force: the defaults above, with SEGFLOW_GATE_POLICY's fields over them. */
-export function gatePolicy(env: string | undefined = config().rollout.gatePolicyJson): TGatePolicy {
-  if (!env) return DEFAULT_GATE_POLICY;
+/** SEGFLOW_GATE_POLICY as an object (any subset of the fields), or {} when unset. */
+export function deploymentPolicyOverride(env: string | undefined = config().rollout.gatePolicyJson): Record<string, unknown> {
+  if (!env) return {};
   let raw: unknown;
   try {
     raw = JSON.parse(env);
   } catch {
     throw new Error('SEGFLOW_GATE_POLICY is not JSON');
   }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new Error('SEGFLOW_GATE_POLICY (root): expected an object');
+  return raw as Record<string, unknown>;
+}
+
+/** Lays `over`'s fields over `under`'s (shadow and canary field by field; canarySteps as a whole). */
+export function layerPolicy(under: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const obj = (x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : {});
+  const out: Record<string, unknown> = { ...under, ...over };
+  for (const k of ['shadow', 'canary'] as const) if (k in under || k in over) out[k] = { ...obj(under[k]), ...obj(over[k]) };
+  return out;
+}
+
+/** The deployment's policy: the defaults above, with SEGFLOW_GATE_POLICY's fields over them. */
+export function gatePolicy(env: string | undefined = config().rollout.gatePolicyJson): TGatePolicy {
+  const raw = deploymentPolicyOverride(env);
+  if (Object.keys(raw).length === 0) return DEFAULT_GATE_POLICY;
   const parsed = ZGatePolicy.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -34,7 +34,7 @@ const as = <T>(token: string, fn: () => Promise<T>) => runWithRequestHeaders(new
 
 describe('promotion requests and four-eyes approval', () => {
   it('refuses a request while the gate fails, naming the failing checks', async () => {
-    const d = await createDeployment(getDb(), { registeredBy: tp.users.operator.id });
+    const d = await createDeployment(getDb(), { registeredBy: tp.users.operator.id, ownerProjectId: tp.id });
     await goodShadowRuns(d, 3);
     const res = await as(tp.users.admin.token, () => requestPromotionAction({ model: d.modelId, stage: 'shadow' }));
     expect(res).toMatchObject({ ok: false, error: { code: 'conflict' } });
@@ -44,7 +44,7 @@ describe('promotion requests and four-eyes approval', () => {
   });
 
   it('refuses approval by the registrant and by the requester, and lets another operator approve', async () => {
-    const d = await createDeployment(getDb(), { registeredBy: tp.users.operator.id });
+    const d = await createDeployment(getDb(), { registeredBy: tp.users.operator.id, ownerProjectId: tp.id });
     await goodShadowRuns(d);
     // nothing to approve before a request
     const early = await as(other.token, () => approvePromotionAction({ model: d.modelId, stage: 'shadow', reason: 'looks good' }));
@@ -83,7 +83,7 @@ describe('promotion requests and four-eyes approval', () => {
   });
 
   it('re-evaluates the gate at approval: a gate that stopped passing is not approved', async () => {
-    const d = await createDeployment(getDb(), { registeredBy: tp.users.operator.id });
+    const d = await createDeployment(getDb(), { registeredBy: tp.users.operator.id, ownerProjectId: tp.id });
     await goodShadowRuns(d);
     await requestPromotion(getDb(), { modelId: d.modelId, stage: 'shadow', actorId: tp.users.admin.id });
     await addRuns(getDb(), tp, studyId, 3, { served: { versionId: d.live.id, role: 'live' }, shadowVersionId: d.candidate.id, shadowFails: () => true });
@@ -96,7 +96,7 @@ describe('promotion requests and four-eyes approval', () => {
 
 describe('shadow → canary 10 → 25 → 50 → live', () => {
   it('moves one step per approval, each a slot event, and answers which version was live when', async () => {
-    const d = await createDeployment(getDb(), { registeredBy: tp.users.operator.id });
+    const d = await createDeployment(getDb(), { registeredBy: tp.users.operator.id, ownerProjectId: tp.id });
     const [liveEvent] = await getDb()
       .select()
       .from(slotEvents)
@@ -177,7 +177,7 @@ describe('shadow → canary 10 → 25 → 50 → live', () => {
 
 describe('rollback', () => {
   it('takes the canary off in one step, live untouched, recorded as rolled_back', async () => {
-    const d = await createDeployment(getDb(), { registeredBy: tp.users.operator.id });
+    const d = await createDeployment(getDb(), { registeredBy: tp.users.operator.id, ownerProjectId: tp.id });
     await goodShadowRuns(d);
     await requestPromotion(getDb(), { modelId: d.modelId, stage: 'shadow', actorId: tp.users.admin.id });
     await approvePromotion(getDb(), { modelId: d.modelId, stage: 'shadow', actorId: other.id, reason: 'ok' });
@@ -198,7 +198,7 @@ describe('rollback', () => {
     await expect(rollBackCandidate(getDb(), { modelId: d.modelId, stage: 'canary', actorId: other.id, reason: 'again' })).rejects.toMatchObject({
       code: 'not_found',
     });
-    const e = await createDeployment(getDb(), { registeredBy: null });
+    const e = await createDeployment(getDb(), { registeredBy: null, ownerProjectId: tp.id });
     await rollBackCandidate(getDb(), { modelId: e.modelId, stage: 'shadow', actorId: other.id, reason: 'wrong spacing' });
     expect(await slotOf(e)).toMatchObject({ liveVersionId: e.live.id, shadowVersionId: null });
   });

@@ -1,10 +1,11 @@
 import { asc, eq, inArray } from 'drizzle-orm';
-import { deploymentSlots, models, modelVersions, users } from '@/db/schema';
+import { deploymentSlots, models, modelVersions, projects, users } from '@/db/schema';
 import type { DbOrTx } from '../db';
 import { approvalConflict } from './approve-promotion';
 import { diceDistribution, type DiceDistribution } from './dice-distribution';
 import { evaluateCandidate, type GateEvaluation } from './evaluate-gate';
-import { gatePolicy, type TGatePolicy } from './gate-policy';
+import type { TGatePolicy } from './gate-policy';
+import { modelGatePolicy, type ModelGatePolicy } from './model-gate-policy';
 import { candidateOf, type CandidateStage } from './get-candidate';
 import { promotionRequests } from './promotion-requests';
 import { slotHistory } from './slot-history';
@@ -43,6 +44,10 @@ export interface PromotionOverview {
     reason: string | null;
   }[];
   canarySteps: number[];
+  /** the model's gate policy in force, its own fields (if any), and who set them why */
+  gatePolicy: ModelGatePolicy;
+  /** the owning project (its operators and admins act here); null: none */
+  owner: string | null;
 }
 
 /**
@@ -51,11 +56,11 @@ export interface PromotionOverview {
  * slot's history. JSON-safe (dates as ISO strings), so client components can take it as props.
  */
 export async function promotionOverview(db: DbOrTx, p: { viewerId: string; historyLimit?: number; policy?: TGatePolicy }): Promise<PromotionOverview[]> {
-  const policy = p.policy ?? gatePolicy();
   const slots = await db
-    .select({ slot: deploymentSlots, model: models.name })
+    .select({ slot: deploymentSlots, model: models.name, owner: projects.slug })
     .from(deploymentSlots)
     .innerJoin(models, eq(models.id, deploymentSlots.modelId))
+    .leftJoin(projects, eq(projects.id, models.ownerProjectId))
     .orderBy(asc(models.name));
   const ids = slots.flatMap(({ slot }) => [slot.liveVersionId, slot.canaryVersionId, slot.shadowVersionId]).filter((x): x is string => Boolean(x));
   const versions = ids.length
@@ -69,7 +74,9 @@ export async function promotionOverview(db: DbOrTx, p: { viewerId: string; histo
   const ref = (id: string | null): Ref | null => (id && byId.has(id) ? { versionId: id, version: byId.get(id)!.version } : null);
 
   const out: PromotionOverview[] = [];
-  for (const { slot, model } of slots) {
+  for (const { slot, model, owner } of slots) {
+    const own = await modelGatePolicy(db, slot.modelId);
+    const policy = p.policy ?? own.policy;
     const candidates: CandidateView[] = [];
     for (const stage of ['canary', 'shadow'] as const) {
       // from the slot row read above: one consistent picture even while slots change
@@ -114,6 +121,8 @@ export async function promotionOverview(db: DbOrTx, p: { viewerId: string; histo
         reason: h.reason,
       })),
       canarySteps: policy.canarySteps,
+      gatePolicy: { ...own, policy },
+      owner,
     });
   }
   return out;

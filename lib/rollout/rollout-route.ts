@@ -3,26 +3,30 @@ import { route, type RouteHandler } from '../auth/route';
 import type { Permission } from '../auth/permissions';
 import { approvePromotion } from './approve-promotion';
 import { deployShadow } from './deploy-shadow';
-import { candidateStageOf, findModelVersion } from './find-model-version';
+import { candidateStageOf, findModel, findModelVersion } from './find-model-version';
+import { projectsOfModel } from './projects-of-model';
 import { promoteBack } from './promote-back';
+import { rejectPromotion } from './reject-promotion';
 import { requestPromotion } from './request-promotion';
 import { rollBackCandidate } from './roll-back-candidate';
 
 const ZReason = z.string().trim().min(1, 'a reason is required').max(2000);
 const ZTarget = z.object({ model: z.string().min(1).max(128), version: z.string().min(1).max(128) });
 
-export type RolloutOp = 'shadow' | 'request' | 'approve' | 'rollback' | 'promote-back';
+export type RolloutOp = 'shadow' | 'request' | 'approve' | 'reject' | 'rollback' | 'promote-back';
 
 /**
  * POST /api/models/:model/rollout/<op> {version, reason}: the rollout steps of the Promotions page for
  * the API and `segflow rollout`, under the same rules (the gates, approver ≠ registrant and ≠
- * requester, a reason for every change) and the same audit actions. Models are platform-wide:
- * the permission comes from any membership, as on the page.
+ * requester, a reason for every change) and the same audit actions. The permission comes from the
+ * caller's role in the model's owning project only (lib/auth/authorize-model.ts); the success is
+ * audited in the owner's log and in those of the projects granted the model.
  */
 const OPS: Record<RolloutOp, { action: string; permission: Permission; reason: boolean }> = {
   shadow: { action: 'model.shadow.deploy', permission: 'model:register', reason: true },
   request: { action: 'promotion.request', permission: 'promotion:approve', reason: false },
   approve: { action: 'promotion.approve', permission: 'promotion:approve', reason: true },
+  reject: { action: 'promotion.reject', permission: 'promotion:approve', reason: true },
   rollback: { action: 'promotion.rollback', permission: 'promotion:approve', reason: true },
   'promote-back': { action: 'promotion.promote_back', permission: 'promotion:approve', reason: true },
 };
@@ -36,6 +40,8 @@ export function rolloutRoute(op: RolloutOp): RouteHandler {
       permission: spec.permission,
       input: input as z.ZodType<z.infer<typeof ZTarget> & { reason?: string; note?: string }>,
       project: () => null,
+      model: (i) => i.model,
+      concerns: async (i, tx) => projectsOfModel(tx, (await findModel(tx, i.model)).id),
       target: (i) => ({ type: 'model_version', id: `${i.model}@${i.version}` }),
     },
     async (ctx) => {
@@ -61,6 +67,11 @@ export function rolloutRoute(op: RolloutOp): RouteHandler {
           const { to } = await approvePromotion(ctx.tx, { modelId: ref.modelId, stage: candidateStageOf(ref, 'approved'), actorId, reason });
           ctx.auditDetails.to = to;
           return { model: ref.model, version: ref.version, to };
+        }
+        case 'reject': {
+          const event = await rejectPromotion(ctx.tx, { modelId: ref.modelId, stage: candidateStageOf(ref, 'rejected'), actorId, reason });
+          ctx.auditDetails.event = event.id;
+          return { model: ref.model, version: ref.version, rejected: ref.stage, event: event.id };
         }
         case 'rollback': {
           const event = await rollBackCandidate(ctx.tx, { modelId: ref.modelId, stage: candidateStageOf(ref, 'rolled back'), actorId, reason });

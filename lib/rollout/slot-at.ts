@@ -46,7 +46,8 @@ export async function slotAt(db: DbOrTx, p: { modelId: string; at: Date }): Prom
       if (s.shadow?.versionId === e.versionId) s.shadow = null;
       if (s.canary?.versionId === e.versionId) s.canary = null;
     };
-    if (e.state === 'rolled_back' || e.state === 'rejected') {
+    // a rejected event declines a request and leaves the candidate where it was (lib/rollout/reject-promotion.ts)
+    if (e.state === 'rolled_back') {
       if (e.stage === 'shadow') s.shadow = null;
       if (e.stage === 'canary') s.canary = null;
     } else if (e.state === 'shadow') s.shadow = v;

@@ -7,6 +7,7 @@ import { kickAfterResponse } from '@/lib/executor/after-submit';
 import { headObject } from '@/lib/storage/objects';
 import type { DbOrTx } from '../db';
 import { AppError } from '../errors';
+import { assertProjectMayUseModel } from '../models/model-access';
 
 /** a succeeded step is kept when every output it recorded is still in the bucket, as recorded */
 async function outputsStillThere(outputs: { key: string; size: number; versionId: string | null }[]): Promise<boolean> {
@@ -36,6 +37,9 @@ export async function retryRun(db: DbOrTx, p: { runId: string; projectId: string
       'conflict',
       `run ${p.runId} has ${run.status === 'succeeded' ? 'succeeded' : `status ${run.status}`}: only a failed or cancelled run can be retried`,
     );
+  // a grant revoked since the run was submitted: its project no longer runs the model
+  const model = (run.params as { model?: unknown }).model;
+  if (typeof model === 'string') await assertProjectMayUseModel(db, { model, projectId: run.projectId, unknownOk: true });
 
   if (run.executor === 'argo') {
     const conn = argoConnection();

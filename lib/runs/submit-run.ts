@@ -6,6 +6,7 @@ import type { Tx } from '../db';
 import { AppError } from '../errors';
 import { kickAfterResponse } from '../executor/after-submit';
 import { PIPELINE_VERSION } from '../pipeline/definition';
+import { assertProjectMayUseModel } from '../models/model-access';
 import { chooseModels } from '../rollout/choose-models';
 import { runKey } from './run-key';
 
@@ -41,6 +42,8 @@ export async function submitRun(tx: Tx, p: SubmitRunInput): Promise<{ run: Run; 
     .orderBy(asc(storedObjects.key));
   if (!inputs.length) throw new AppError('conflict', `series ${p.seriesId} has no uploaded objects to run on`);
   const [project] = await tx.select({ deidOptions: projects.deidOptions }).from(projects).where(eq(projects.id, p.projectId));
+  // a model serves its owning project and the projects granted it (lib/models/model-access.ts)
+  await assertProjectMayUseModel(tx, { model: p.model, projectId: p.projectId });
   const chosen = await chooseModels(tx, { model: p.model, studyId: target.studyId });
   // what the run key hashes: the same as before the models were part of params, so keys stay stable
   const keyed = { model: p.model, seriesId: target.id, kind: target.kind, deidOptions: project?.deidOptions ?? {} };

@@ -5,6 +5,7 @@ import { approvePromotion } from '@/lib/rollout/approve-promotion';
 import { projectsOfModel } from '@/lib/rollout/projects-of-model';
 import { requestPromotion } from '@/lib/rollout/request-promotion';
 import { rollBackCandidate } from '@/lib/rollout/roll-back-candidate';
+import { setGatePolicySpec, setGatePolicyWork } from '@/lib/rollout/gate-policy-endpoint';
 
 const ZStage = z.enum(['shadow', 'canary']);
 const ZReason = z.string().trim().min(1, 'a reason is required').max(2000);
@@ -16,6 +17,7 @@ export const requestPromotionAction = action(
     permission: 'promotion:approve',
     input: z.object({ model: z.uuid(), stage: ZStage, note: z.string().trim().max(2000).optional() }),
     project: () => null,
+    model: (i) => i.model,
     concerns: (i, tx) => projectsOfModel(tx, i.model),
     target: (i) => ({ type: 'model', id: i.model }),
   },
@@ -44,6 +46,7 @@ export const approvePromotionAction = action(
     permission: 'promotion:approve',
     input: z.object({ model: z.uuid(), stage: ZStage, reason: ZReason }),
     project: () => null,
+    model: (i) => i.model,
     concerns: (i, tx) => projectsOfModel(tx, i.model),
     target: (i) => ({ type: 'model', id: i.model }),
   },
@@ -66,6 +69,7 @@ export const rollbackAction = action(
     permission: 'promotion:approve',
     input: z.object({ model: z.uuid(), stage: ZStage, reason: ZReason }),
     project: () => null,
+    model: (i) => i.model,
     concerns: (i, tx) => projectsOfModel(tx, i.model),
     target: (i) => ({ type: 'model', id: i.model }),
   },
@@ -75,3 +79,6 @@ export const rollbackAction = action(
     return { event: event.id };
   },
 );
+
+/** Sets the model's own gate policy (the owning project's operators and admins, with a reason). */
+export const setGatePolicyAction = action(setGatePolicySpec, setGatePolicyWork);

@@ -7,7 +7,9 @@ import { loadGuarded } from '@/lib/auth/page';
 import type { GateCheck } from '@/lib/rollout/gate-checks';
 import { promotionOverview, type CandidateView } from '@/lib/rollout/promotion-overview';
 import { targetLabel } from '@/lib/rollout/request-promotion';
-import { approvePromotionAction, requestPromotionAction, rollbackAction } from './actions';
+import { GatePolicyPanel } from '@/components/rollout/gate-policy-panel';
+import { can } from '@/lib/auth/permissions';
+import { approvePromotionAction, requestPromotionAction, rollbackAction, setGatePolicyAction } from './actions';
 
 const num = (x: number | null) => (x === null ? '—' : Number.isInteger(x) ? String(x) : x.toFixed(3));
 const when = (iso: string) => iso.replace('T', ' ').slice(0, 19);
@@ -83,11 +85,14 @@ function Candidate({ modelId, model, c }: { modelId: string; model: string; c: C
 }
 
 export default async function PromotionsPage() {
-  const res = await loadGuarded({ action: 'promotions.view', permission: 'promotion:read', input: z.object({}), project: () => null }, {}, async (ctx) =>
-    promotionOverview(ctx.tx, { viewerId: ctx.actor.userId }),
-  );
+  const res = await loadGuarded({ action: 'promotions.view', permission: 'promotion:read', input: z.object({}), project: () => null }, {}, async (ctx) => ({
+    models: await promotionOverview(ctx.tx, { viewerId: ctx.actor.userId }),
+    // a model's slot and policy are its owning project's: the viewer's role there decides
+    manages: ctx.actor.memberships.filter((m) => can(m.role, 'promotion:approve')).map((m) => m.slug),
+  }));
   if (!res.ok) return <Forbidden message={res.message} />;
-  if (res.data.length === 0) {
+  const { models, manages } = res.data;
+  if (models.length === 0) {
     return (
       <>
         <h1>Promotions</h1>
@@ -100,9 +105,12 @@ export default async function PromotionsPage() {
   return (
     <>
       <h1>Promotions</h1>
-      {res.data.map((m) => (
+      {models.map((m) => (
         <div className="card" key={m.modelId} data-testid={`promotion-${m.model}`}>
           <h2 style={{ marginTop: 0 }}>{m.model}</h2>
+          <p className="muted" data-testid="model-owner">
+            {m.owner ? <>Owned by project {m.owner}: its operators and admins change this slot.</> : <>No owning project: nobody may change this slot.</>}
+          </p>
           <dl className="facts" aria-label="Slot">
             <dt>Live</dt>
             <dd className="mono">{m.live?.version ?? '—'}</dd>
@@ -118,6 +126,13 @@ export default async function PromotionsPage() {
           ) : (
             m.candidates.map((c) => <Candidate key={c.stage} modelId={m.modelId} model={m.model} c={c} />)
           )}
+          <GatePolicyPanel
+            modelId={m.modelId}
+            model={m.model}
+            gate={m.gatePolicy}
+            canEdit={m.owner !== null && manages.includes(m.owner)}
+            setGatePolicyAction={setGatePolicyAction}
+          />
           <h3>History</h3>
           <table aria-label="Slot history">
             <thead>

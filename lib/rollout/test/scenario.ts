@@ -37,10 +37,16 @@ async function version(db: Db, modelId: string, v: string, registeredBy: string 
   return row;
 }
 
-/** A model with 1.0.0 live and 1.1.0 (registered by `registeredBy`) in shadow, each set through setSlotVersion. */
-export async function createDeployment(db: Db, p: { registeredBy: string | null }): Promise<Deployment> {
+/**
+ * A model with 1.0.0 live and 1.1.0 (registered by `registeredBy`) in shadow, each set through
+ * setSlotVersion; owned by `ownerProjectId` when given (whose operators then manage its slot).
+ */
+export async function createDeployment(db: Db, p: { registeredBy: string | null; ownerProjectId?: string }): Promise<Deployment> {
   const name = `gate-${randomBytes(4).toString('hex')}`;
-  const [model] = await db.insert(models).values({ name }).returning();
+  const [model] = await db
+    .insert(models)
+    .values({ name, ownerProjectId: p.ownerProjectId ?? null })
+    .returning();
   const live = await version(db, model.id, '1.0.0', null);
   const candidate = await version(db, model.id, '1.1.0', p.registeredBy);
   await setSlotVersion(db, { modelId: model.id, versionId: live.id, stage: 'live', reason: 'scenario: live' });
