@@ -4,7 +4,7 @@
  * staged objects, and nothing of them stays behind, accepted or refused.
  */
 import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
@@ -17,6 +17,7 @@ import { createTestProject, type TestProject } from '@/test/test-project';
 import { REPO_ROOT } from '@/workers/inference/testing/fixtures';
 import { type RegistrationApiError, registerViaApi, type RegisterViaApiOptions } from './client/register-via-api';
 import type { StagedRegistrationDto } from './schemas';
+import { sweepStagedRegistrations } from './sweep-staged-registrations';
 import { dispatchRegistrationFetch } from './test/registration-routes';
 
 const FP16 = join(REPO_ROOT, 'models/brain-tissue-fp16');
@@ -115,6 +116,34 @@ describe('POST /api/models/:model/versions (staged, presigned) and …/complete'
     const done = await post(registration.complete, { registration: registration.id });
     expect(done.status).toBe(200);
     expect(await done.json()).toMatchObject({ status: 'accepted', created: true, version: { version: '3.0.0' } });
+  });
+
+  it('sweeps a registration staged and never completed once it expired: recorded as refused, its objects deleted', async () => {
+    const f = dispatchRegistrationFetch();
+    const sha = createHash('sha256').update(onnx.bytes).digest('hex');
+    const res = await f(`http://segflow.test/api/models/${model}/versions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tp.users.operator.token}` },
+      body: JSON.stringify({
+        version: '5.0.0',
+        onnx: { name: 'model.onnx', size: onnx.bytes.byteLength, sha256: sha },
+        spec: { name: 'spec.json', size: spec.bytes.byteLength, sha256: createHash('sha256').update(spec.bytes).digest('hex') },
+      }),
+    });
+    const { registration } = (await res.json()) as { registration: StagedRegistrationDto };
+    const put = registration.files[0].upload;
+    expect((await fetch(put.url, { method: 'PUT', headers: put.headers, body: onnx.bytes as Uint8Array<ArrayBuffer> })).status).toBe(200);
+    expect(await leftInStaging(registration.id)).toBe(1);
+    expect(await sweepStagedRegistrations(getDb())).toBeGreaterThanOrEqual(0);
+    expect((await lastRegistration()).status).toBe('staged'); // not expired yet: untouched
+    await getDb()
+      .update(modelRegistrations)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(modelRegistrations.id, registration.id));
+    expect(await sweepStagedRegistrations(getDb())).toBeGreaterThanOrEqual(1);
+    const [swept] = await getDb().select().from(modelRegistrations).where(eq(modelRegistrations.id, registration.id));
+    expect(swept).toMatchObject({ status: 'refused', result: { reasons: [{ message: 'expired before it was completed; register again' }] } });
+    expect(await leftInStaging(registration.id)).toBe(0);
   });
 
   it('lets only operators and admins register, and only in their own projects', async () => {
