@@ -129,7 +129,8 @@ export async function completeRegistration(
     result = { created, versionId: version.id };
   } catch (err) {
     if (err instanceof Refused) refusal = err.refusal;
-    else if (isAppError(err) && err.code !== 'unavailable' && err.code !== 'internal') {
+    // a permission refusal (a model owned elsewhere) is the caller's, not the bundle's: it fails the request
+    else if (isAppError(err) && !['unavailable', 'internal', 'forbidden', 'not_found'].includes(err.code)) {
       const d = err.details ?? {};
       refusal = {
         reasons: [{ file: typeof d.file === 'string' ? d.file : null, field: typeof d.field === 'string' ? d.field : null, message: err.message }],
