@@ -29,6 +29,8 @@ const PAGES: Record<string, PageRow> = {
   '/runs': { allowed: ['researcher', 'operator', 'admin'], heading: /^Runs$/ },
   '/runs/[run]': { allowed: ['researcher', 'operator', 'admin'], heading: /^Run / },
   '/models': { allowed: ['researcher', 'operator', 'admin'], heading: /^Models$/ },
+  '/models/register': { allowed: ['operator', 'admin'], heading: /^Register a model version$/ },
+  '/models/[model]/versions/[version]': { allowed: ['researcher', 'operator', 'admin'], heading: /^Model brain-tissue@1\.0\.0$/ },
   '/promotions': { allowed: ['operator', 'admin'], heading: /^Promotions$/ },
   '/reviews': { allowed: ['reviewer', 'operator', 'admin'], heading: /^Reviews$/ },
   '/reviews/[comparison]': { allowed: ['reviewer', 'operator', 'admin'], heading: /^Review of study / },
@@ -94,7 +96,14 @@ test('each role gets each page it is allowed, and the forbidden page on the othe
   await admin.goto('/reviews');
   const reviewHref = await admin.locator('a[href^="/reviews/"]').first().getAttribute('href');
   const comparison = reviewHref!.split('/').pop()!;
-  const targets: Record<string, string> = { '[study]': study, '[run]': run, '[comparison]': comparison, '[project]': 'demo' };
+  const targets: Record<string, string> = {
+    '[study]': study,
+    '[run]': run,
+    '[comparison]': comparison,
+    '[project]': 'demo',
+    '[model]': 'brain-tissue',
+    '[version]': '1.0.0',
+  };
   const url = (route: string) => route.replace(/\[[a-z]+\]/g, (seg) => targets[seg]) + (route.includes('[') ? '' : '?project=demo');
 
   const pages: Record<DemoRole, Page> = { researcher, admin, reviewer: await signedIn(browser, 'reviewer'), operator: await signedIn(browser, 'operator') };

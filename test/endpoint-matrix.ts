@@ -11,6 +11,7 @@ import { addAdminRows } from './endpoint-matrix-admin';
 import { addReferenceRows } from './endpoint-matrix-references';
 import { addWebhookRows } from './endpoint-matrix-webhooks';
 import { addAuditRows } from './endpoint-matrix-audit';
+import { addModelRegistrationRows } from './endpoint-matrix-model-registration';
 import { seedUploadedFile } from './seed-uploaded-file';
 
 /**
@@ -289,6 +290,7 @@ addAdminRows(matrix);
 addReferenceRows(matrix);
 addWebhookRows(matrix);
 addAuditRows(matrix);
+addModelRegistrationRows(matrix);
 
 // ---- operations dashboard (issue 9) ----
 matrix['app/api/projects/[project]/dashboard/route.ts#GET'] = {

@@ -10,3 +10,4 @@ export * from './sign-in';
 export * from './dicomweb';
 export * from './references';
 export * from './webhooks';
+export * from './model-registrations';

@@ -33,8 +33,11 @@ export async function registerModelVersion(
     references?: ParityReference[];
     /** the owning project of a new model (or of one registered without an owner so far) */
     ownerProjectId?: string | null;
+    /** how the artifact gets to its key; default: written from `model` (the API copies its staged object inside the store instead) */
+    storeArtifact?: (key: string) => Promise<void>;
   },
 ): Promise<{ version: ModelVersion; created: boolean }> {
+  const store = p.storeArtifact ?? (async (key: string) => void (await putObject({ key, body: p.model, contentType: 'application/octet-stream' })));
   const spec = parseModelSpec(p.spec);
   const sha256 = createHash('sha256').update(p.model).digest('hex');
   const [existingModel] = await db.select().from(models).where(eq(models.name, spec.name)).limit(1);
@@ -50,7 +53,7 @@ export async function registerModelVersion(
         throw new AppError('conflict', `${spec.name}@${spec.version} is already registered with different content (sha256 ${existing.sha256.slice(0, 12)}…)`);
       }
       // the same bytes again: make sure the store still has them (a restored database, a new bucket)
-      if (!(await headObject(existing.artifactKey))) await putObject({ key: existing.artifactKey, body: p.model, contentType: 'application/octet-stream' });
+      if (!(await headObject(existing.artifactKey))) await store(existing.artifactKey);
       return { version: existing, created: false };
     }
   }
@@ -74,7 +77,7 @@ export async function registerModelVersion(
     parity: parity ?? null,
   };
   const key = modelKey({ model: spec.name, version: spec.version });
-  if (!(await headObject(key))) await putObject({ key, body: p.model, contentType: 'application/octet-stream' });
+  if (!(await headObject(key))) await store(key);
 
   const modelId =
     existingModel?.id ??

@@ -13,6 +13,7 @@ import { migrateDatabase } from './migrate';
 import { DEMO_LOGINS, seedDemo } from './seed-demo';
 import { seedDemoContent } from './seed-demo-content';
 import { sweepAbandonedUploads } from '../uploads/sweep-abandoned-uploads';
+import { sweepStagedRegistrations } from '../models/registration/sweep-staged-registrations';
 import { writeAuditCheckpoint } from '../audit/write-audit-checkpoint';
 import { writePublicKeyFile } from '../manifests/public-key-document';
 import { loadSigningKey } from '../manifests/signing-key';
@@ -153,6 +154,8 @@ export async function startPlatform(opts: { port: number; dev: boolean }): Promi
 
   // abandoned multipart uploads are aborted hourly (the bucket lifecycle rule is the backstop)
   setInterval(() => void sweepAbandonedUploads(getDb()).catch((err) => log.error({ err }, 'upload sweep failed')), 3_600_000).unref();
+  // model registrations staged and never completed: their staged objects deleted once expired
+  setInterval(() => void sweepStagedRegistrations(getDb()).catch((err) => log.error({ err }, 'registration sweep failed')), 3_600_000).unref();
 
   let stopping = false;
   const shutdown = async (code: number) => {

@@ -9,6 +9,7 @@
  *   manifests/audit/<seq, 20 digits>.json           signed audit-log checkpoints, written once
  *   manifests/promotions/<model>/<request event>/<approval ms>.json  signed promotion evidence, written once per approval
  *   models/<model>/<version>/model.onnx             model artifacts
+ *   models/_staging/<registration>/<n>              a registration's files until it completes (then deleted)
  *   pipeline/<project>/invocations/<run>/<task>.json           a step's invocation, written by the platform (Argo)
  *   pipeline/<project>/results/<step>/<run>/<task>.json       a step's result, written by the step (Argo)
  * pipeline/ is how Argo steps exchange object lists: the workflow carries only references to these
@@ -88,6 +89,11 @@ export function auditCheckpointSeq(key: string): number | null {
 
 export function modelKey(p: { model: string; version: string }): string {
   return `models/${seg('model', p.model)}/${seg('version', p.version)}/model.onnx`;
+}
+
+/** `_staging` is never a model name (a key segment starts with a letter or digit), so staged files cannot collide with artifacts. */
+export function modelStagingKey(p: { registrationId: string; index: number }): string {
+  return `models/_staging/${seg('registration', p.registrationId)}/${seg('index', p.index)}`;
 }
 
 export function invocationKey(p: { projectId: string; runId: string; task: string }): string {

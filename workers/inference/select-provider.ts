@@ -16,10 +16,15 @@ export interface ProviderChoice {
   reason?: string;
 }
 
-/** The CUDA provider ships outside the npm tarball; its absence is the common, quiet case. */
-export function cudaProviderLibraryPath(): string {
-  const pkgDir = dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'));
-  return join(pkgDir, 'bin', 'napi-v6', `${process.platform}`, process.arch, 'libonnxruntime_providers_cuda.so');
+/**
+ * The CUDA provider ships outside the npm tarball; its absence is the common, quiet case. Inside the
+ * Next.js server bundle (registration's checks run in the app) webpack turns this resolve into a
+ * module id, a number: there is no package path to look in, and the app's checks run on CPU.
+ */
+export function cudaProviderLibraryPath(): string | null {
+  const resolved: unknown = createRequire(import.meta.url).resolve('onnxruntime-node/package.json');
+  if (typeof resolved !== 'string') return null;
+  return join(dirname(resolved), 'bin', 'napi-v6', `${process.platform}`, process.arch, 'libonnxruntime_providers_cuda.so');
 }
 
 /**
@@ -38,7 +43,7 @@ export async function createSessionOnBestProvider(
   };
   let reason: string | undefined;
   if (options.allowCuda === false) reason = 'CUDA disabled by the caller';
-  else if (!existsSync(cudaProviderLibraryPath())) reason = 'onnxruntime-node CUDA provider library not installed';
+  else if (!existsSync(cudaProviderLibraryPath() ?? '')) reason = 'onnxruntime-node CUDA provider library not installed';
   else {
     try {
       // 'cpu' second: nodes the CUDA provider does not implement fall back to CPU inside one session

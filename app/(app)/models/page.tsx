@@ -19,6 +19,13 @@ export default async function ModelsPage() {
   return (
     <>
       <h1>Models</h1>
+      {managerOf.length > 0 && (
+        <p>
+          <a className="button" href="/models/register">
+            Register a version
+          </a>
+        </p>
+      )}
       {models.length === 0 ? (
         <EmptyState title="No models registered">
           Operators register model versions (ONNX + input spec); each is validated and stored by content hash.
@@ -53,7 +60,9 @@ export default async function ModelsPage() {
                 <tbody>
                   {m.versions.map((v) => (
                     <tr key={v.id}>
-                      <td className="mono">{v.version}</td>
+                      <td className="mono">
+                        <a href={`/models/${encodeURIComponent(m.name)}/versions/${encodeURIComponent(v.version)}`}>{v.version}</a>
+                      </td>
                       <td>{v.stage === 'canary' ? `canary ${m.canaryPercent}%` : (v.stage ?? '—')}</td>
                       <td>{v.status}</td>
                       <td className="mono" title={v.sha256}>
