@@ -20,6 +20,11 @@ export default defineConfig({
   timeout: 120_000,
   expect: { timeout: 20_000 },
   reporter: [['list']],
+  // the rollout walk moves the demo's fp16 variant to live: it runs after every spec that relies on it in shadow
+  projects: [
+    { name: 'main', testIgnore: '**/rollout-walk.spec.ts' },
+    { name: 'rollout-walk', testMatch: '**/rollout-walk.spec.ts', dependencies: ['main'] },
+  ],
   use: {
     baseURL: BASE_URL,
     trace: 'retain-on-failure',

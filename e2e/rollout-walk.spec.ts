@@ -1,0 +1,83 @@
+import { expect, type Page, test } from '@playwright/test';
+import { SignInPage } from './pages/sign-in-page';
+
+/**
+ * The whole rollout at first start, as a newcomer would walk it with the demo logins: the demo
+ * model's own gate (one compared case, one canary run, stated on the page), Request as operator,
+ * Approve as operator2 (never the requester), canary, live. It moves the demo's fp16 variant to
+ * live, so it runs after every other spec (playwright.config.ts: project rollout-walk).
+ */
+test.describe.configure({ timeout: 600_000 });
+
+const OPERATOR2 = { email: 'operator2@demo.segflow', password: 'demo-operator2' };
+
+/** The researcher segments the demo volume from its study page and waits for the run to succeed. */
+async function segmentDemoVolume(page: Page): Promise<string> {
+  await page.goto('/studies?project=demo');
+  await page.getByRole('table').getByRole('link').last().click();
+  await expect(page.getByRole('heading', { name: /^Study / })).toBeVisible();
+  await page
+    .getByTestId('volume-row')
+    .getByRole('button', { name: /^Segment/ })
+    .click();
+  await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole('heading', { name: /^Run / }).getByTestId('run-status')).toHaveText('succeeded', { timeout: 240_000 });
+  return page.url();
+}
+
+async function requestPromotion(page: Page, stage: 'shadow' | 'canary', target: string): Promise<void> {
+  await page.goto('/promotions');
+  const candidate = page.getByTestId('promotion-brain-tissue').getByTestId(`candidate-${stage}`);
+  await expect(candidate).toContainText('gate passed');
+  await candidate.getByRole('button', { name: `Request promotion to ${target}` }).click();
+  await expect(candidate.getByRole('status')).toHaveText('promotion requested');
+  await expect(candidate.getByTestId('pending-request')).toContainText('operator@demo.segflow');
+  // four eyes: the requester cannot approve their own request
+  await candidate.getByLabel(/^Reason for /).fill('my own request');
+  await expect(candidate.getByRole('button', { name: 'Approve' })).toBeDisabled();
+}
+
+async function approve(page: Page, stage: 'shadow' | 'canary', target: string, reason: string): Promise<void> {
+  await page.goto('/promotions');
+  const candidate = page.getByTestId('promotion-brain-tissue').getByTestId(`candidate-${stage}`);
+  await candidate.getByLabel(/^Reason for /).fill(reason);
+  await candidate.getByRole('button', { name: 'Approve' }).click();
+  await expect(candidate.getByRole('status')).toHaveText(`approved: now ${target}`);
+}
+
+test('a newcomer walks the demo rollout at first start: Request (operator) → Approve (operator2) → canary → live', async ({ page, browser }) => {
+  const operator = page;
+  await new SignInPage(operator).signIn('operator');
+  await operator.goto('/promotions');
+  const model = operator.getByTestId('promotion-brain-tissue');
+  await expect(model.getByTestId('model-owner')).toHaveText('Owned by project demo: its operators and admins change this slot.');
+  // the demo's own gate is stated, with why
+  await expect(model.getByTestId('gate-policy-summary')).toContainText('shadow: ≥ 1 compared cases');
+  await expect(model.getByTestId('gate-policy-summary')).toContainText('steps 99 % → live');
+  await expect(model.getByTestId('gate-policy-own')).toContainText('demo: the embedded demo has a handful of runs');
+
+  // one compared case: a run of the demo volume, served by live 1.0.0 with the fp16 shadow beside it
+  const researcher = await browser.newPage();
+  await new SignInPage(researcher).signIn('researcher');
+  const first = await segmentDemoVolume(researcher);
+
+  await requestPromotion(operator, 'shadow', 'canary 99%');
+  const second = await browser.newPage();
+  await new SignInPage(second).signInAs(OPERATOR2.email, OPERATOR2.password);
+  await approve(second, 'shadow', 'canary 99%', 'fp16 agrees with live on the demo volume');
+  await operator.goto('/promotions');
+  const slot = model.getByRole('definition');
+  await expect(slot.nth(1)).toHaveText('1.0.0-fp16 · 99% of studies');
+
+  // one canary run: the same volume again, now served by the canary (a new run: other models, other run key)
+  const canaryRun = await segmentDemoVolume(researcher);
+  expect(canaryRun).not.toBe(first);
+
+  await requestPromotion(operator, 'canary', 'live');
+  await approve(second, 'canary', 'live', 'the canary served the demo volume without failures');
+  await operator.goto('/promotions');
+  await expect(slot.nth(0)).toHaveText('1.0.0-fp16');
+  await expect(slot.nth(1)).toHaveText('—');
+  await expect(model.getByTestId('history-row').first()).toContainText('the canary served the demo volume');
+  await operator.screenshot({ path: 'test-results/rollout-walk-promotions.png', fullPage: true });
+});
