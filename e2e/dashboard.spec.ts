@@ -37,6 +37,22 @@ test('an operator lands on the dashboard and sees its charts drawn from a real d
   await expect(page.getByTestId('chart-runs-by-status').getByRole('application')).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('dashboard.png'), fullPage: true });
 
+  // a custom range of today (UTC) holds the run; one the wrong way round is refused with one clear error
+  const today = new Date().toISOString().slice(0, 10);
+  const custom = page.getByRole('form', { name: 'Custom range' });
+  await custom.getByLabel('From').fill(today);
+  await custom.getByLabel('to', { exact: true }).fill(today);
+  await custom.getByRole('button', { name: 'Show range' }).click();
+  await expect(page).toHaveURL(new RegExp(`range=custom&from=${today}&to=${today}`));
+  await expect(page.getByTestId('chart-runs-by-status').locator('.recharts-bar-rectangle path')).toHaveCount(1);
+  await page.screenshot({ path: testInfo.outputPath('dashboard-custom.png'), fullPage: true });
+  await custom.getByLabel('From').fill(today);
+  await custom.getByLabel('to', { exact: true }).fill('2020-01-01');
+  await custom.getByRole('button', { name: 'Show range' }).click();
+  await expect(page.getByTestId('range-error')).toHaveText(`to: must be on or after from (${today})`);
+  await expect(page.getByTestId('chart-runs-by-status')).toHaveCount(0);
+  await page.screenshot({ path: testInfo.outputPath('dashboard-bad-range.png'), fullPage: true });
+
   // the demo study's succeeded runs: its one run (other specs' runs are of studies of their own)
   await page.goto(`/runs?project=demo&status=succeeded&study=${studyId}`);
   await expect(page.getByTestId('run-row')).toHaveCount(1);

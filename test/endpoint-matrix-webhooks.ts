@@ -10,6 +10,17 @@ async function newWebhook(db: Db, project: TestProject) {
   return createWebhook(db, { projectId: project.id, url: HOOK_URL, events: ['run.failed'], createdBy: project.users.admin.id });
 }
 
+/** a queued delivery of a new hook of the project: what a redelivery copies */
+async function newDelivery(db: Db, project: TestProject) {
+  const { webhookDeliveries } = await import('../db/schema');
+  const hook = await newWebhook(db, project);
+  const [d] = await db
+    .insert(webhookDeliveries)
+    .values({ webhookId: hook.id, projectId: project.id, event: 'run.failed', body: '{}', nextAttemptAt: new Date('2100-01-01T00:00:00Z') })
+    .returning();
+  return d;
+}
+
 /** Rows of the webhook endpoints (issue 9): project admins only (project:manage); added by endpoint-matrix.ts. */
 export function addWebhookRows(matrix: Record<string, MatrixRow>): void {
   const admins: MatrixRow['allowed'] = ['admin'];
@@ -54,5 +65,27 @@ export function addWebhookRows(matrix: Record<string, MatrixRow>): void {
     allowed: admins,
     projectScoped: true,
     input: async (_db, project) => ({ method: 'GET', path: `/api/projects/${project.slug}/webhooks/deliveries`, params: { project: project.slug } }),
+  };
+  const redeliver: MatrixRow['input'] = async (db, project) => {
+    const d = await newDelivery(db, project);
+    return {
+      method: 'POST',
+      path: `/api/projects/${project.slug}/webhooks/deliveries/${d.id}/redeliver`,
+      params: { project: project.slug, delivery: d.id },
+      body: { project: project.slug, delivery: d.id },
+    };
+  };
+  matrix['app/api/projects/[project]/webhooks/deliveries/[delivery]/redeliver/route.ts#POST'] = {
+    permission: 'project:manage',
+    allowed: admins,
+    projectScoped: true,
+    success: 201,
+    input: redeliver,
+  };
+  matrix['app/(app)/settings/project/actions.ts#redeliverWebhookAction'] = {
+    permission: 'project:manage',
+    allowed: admins,
+    projectScoped: true,
+    input: redeliver,
   };
 }

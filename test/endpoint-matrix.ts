@@ -220,6 +220,12 @@ export async function newRun(db: Db, project: TestProject, over: { status?: 'que
   return run;
 }
 
+matrix['app/api/projects/[project]/studies/route.ts#GET'] = {
+  permission: 'study:read',
+  allowed: ['researcher', 'admin'],
+  projectScoped: true,
+  input: async (_db, project) => ({ method: 'GET', path: `/api/projects/${project.slug}/studies?limit=5`, params: { project: project.slug } }),
+};
 matrix['app/api/projects/[project]/runs/route.ts#GET'] = {
   permission: 'run:read',
   allowed: RUN_READERS,

@@ -17,7 +17,7 @@ import { closeObjects, K8S_VOCABULARY } from './argo-schema-utils';
 interface SwaggerOp {
   operationId: string;
   parameters?: { in: string; name: string; schema?: { $ref: string } }[];
-  responses: Record<string, { schema?: { $ref: string } }>;
+  responses: Record<string, { description?: string; schema?: { $ref?: string; properties?: Record<string, unknown> } }>;
 }
 const spec = JSON.parse(readFileSync(join(process.cwd(), 'fixtures', 'argo', 'api', 'openapi-spec', 'swagger.json'), 'utf8')) as {
   paths: Record<string, Record<string, SwaggerOp>>;
@@ -61,11 +61,22 @@ function operationFor(method: string, path: string): { template: string; op: Swa
   return best;
 }
 
-export type ArgoHandler = (req: {
-  params: Record<string, string>;
-  query: URLSearchParams;
-  body: unknown;
-}) => { status: number; body: unknown } | Promise<{ status: number; body: unknown }>;
+/** an answer: a JSON body, or (for the spec's "streaming responses") the stream's messages, sent one JSON object a line */
+export type ArgoAnswer = { status: number; body: unknown } | { status: 200; stream: unknown[] };
+export type ArgoHandler = (req: { params: Record<string, string>; query: URLSearchParams; body: unknown }) => ArgoAnswer | Promise<ArgoAnswer>;
+
+/** errors of one message of a streaming operation against its inline `Stream result of …` schema (closed, as every object here) */
+function validateStreamMessage(op: SwaggerOp, value: unknown): string[] {
+  const inline = op.responses['200'].schema;
+  if (!inline?.properties) return [`${op.operationId} does not stream`];
+  const id = `argo-stream-${op.operationId}`;
+  if (!ajv.getSchema(id)) {
+    const schema = JSON.parse(JSON.stringify(inline).replaceAll('"#/definitions/', '"argo-openapi#/definitions/')) as Record<string, unknown>;
+    ajv.addSchema({ ...schema, additionalProperties: false }, id);
+  }
+  const v = ajv.getSchema(id)!;
+  return v(value) ? [] : (v.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message} ${JSON.stringify(e.params)}`);
+}
 
 /**
  * What Argo Server's `fields` query parameter does to an answer (server/workflow/workflow_server.go,
@@ -177,6 +188,12 @@ export async function startMockArgoServer(opts: { tls?: { key: string; cert: str
     const handler = mock.handlers[op.operationId];
     if (!handler) return send(501, { code: 12, message: `${op.operationId} not mocked` }, errorRef);
     const out = await handler({ params, query: url.searchParams, body });
+    if ('stream' in out) {
+      // grpc-gateway's streaming answer: each message `{ result }` or `{ error }` on a line of its own
+      for (const m of out.stream) responseErrors.push(...validateStreamMessage(op, m).map((e) => `${req.method} ${url.pathname} → stream: ${e}`));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(out.stream.map((m) => `${JSON.stringify(m)}\n`).join(''));
+      return;
+    }
     send(out.status, out.body, out.status === 200 ? op.responses['200'].schema!.$ref : errorRef);
   };
   const server = opts.tls ? createTlsServer(opts.tls, listener) : createServer(listener);

@@ -1,6 +1,6 @@
 'use client';
 import { shadowAgreementSeries, stepDurationSeries } from '@/lib/dashboard/chart-series';
-import type { DashboardRangeKey } from '@/lib/dashboard/dashboard-range';
+import type { DashboardRangeSpec } from '@/lib/dashboard/dashboard-range';
 import type { DashboardDto } from '@/lib/dashboard/get-dashboard';
 import { ChartCard } from './chart-card';
 import { FailureReasonsChart } from './failure-reasons-chart';
@@ -13,7 +13,7 @@ import { StepDurationsChart } from './step-durations-chart';
 import { useDashboard } from './use-dashboard';
 
 /** The dashboard's charts for one project and range; data through useDashboard, shaped here, drawn by the charts. */
-export function DashboardView({ project, range, initial }: { project: string; range: DashboardRangeKey; initial: DashboardDto }) {
+export function DashboardView({ project, range, initial }: { project: string; range: DashboardRangeSpec; initial: DashboardDto }) {
   const { data, error } = useDashboard(project, range, initial);
   const d = data ?? initial;
   const anyRuns = d.runsByStatus.some((p) => p.queued + p.running + p.succeeded + p.failed + p.cancelled > 0);

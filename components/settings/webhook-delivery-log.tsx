@@ -1,9 +1,16 @@
+import type { redeliverWebhookAction as RedeliverAction } from '@/app/(app)/settings/project/actions';
+import { RedeliverButton } from './redeliver-button';
+
 const when = (iso: string | null) => (iso ? iso.slice(0, 19).replace('T', ' ') : '');
 
 /** The project's newest webhook deliveries: what was sent where, how each attempt went, and when the next one is. */
 export function WebhookDeliveryLog({
+  project,
   deliveries,
+  redeliverAction,
 }: {
+  project: string;
+  redeliverAction: typeof RedeliverAction;
   deliveries: {
     id: string;
     url: string;
@@ -29,11 +36,12 @@ export function WebhookDeliveryLog({
           <th>Last answer</th>
           <th>Created</th>
           <th>Delivered / next try</th>
+          <th aria-label="Actions" />
         </tr>
       </thead>
       <tbody>
         {deliveries.map((d) => (
-          <tr key={d.id}>
+          <tr key={d.id} data-testid="delivery-row">
             <td className="mono">{d.event}</td>
             <td className="mono">{d.url}</td>
             <td>{d.status}</td>
@@ -41,6 +49,9 @@ export function WebhookDeliveryLog({
             <td>{d.lastError ?? (d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : '')}</td>
             <td>{when(d.createdAt)}</td>
             <td>{d.status === 'delivered' ? when(d.deliveredAt) : d.status === 'pending' ? `next ${when(d.nextAttemptAt)}` : 'given up'}</td>
+            <td>
+              <RedeliverButton project={project} delivery={d.id} redeliverAction={redeliverAction} />
+            </td>
           </tr>
         ))}
       </tbody>

@@ -40,7 +40,12 @@ export const studies = pgTable(
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('studies_project_idx').on(t.projectId), uniqueIndex('studies_project_label_uq').on(t.projectId, t.label)],
+  (t) => [
+    // the studies list's keyset, unfiltered and by subject (lib/studies/list-studies.ts)
+    index('studies_project_created_idx').on(t.projectId, t.createdAt, t.id),
+    index('studies_project_subject_idx').on(t.projectId, t.subjectPseudonym, t.createdAt, t.id),
+    uniqueIndex('studies_project_label_uq').on(t.projectId, t.label),
+  ],
 );
 export type Study = typeof studies.$inferSelect;
 

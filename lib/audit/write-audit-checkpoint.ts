@@ -33,10 +33,11 @@ export async function readAuditCheckpoint(key: string, platformKey: KeyObject, b
   return res.signed;
 }
 
-// The newest checkpoint this process knows of, per bucket: the next listing starts after it.
+// The newest checkpoint this process knows of, per bucket: the next listing starts after it (so a
+// page view lists only the checkpoints written since the last one, not all of them).
 const lastKnown = new Map<string, { key: string; signed: TSignedAuditCheckpoint }>();
 
-async function newestCheckpoint(platformKey: KeyObject, bucket?: BucketRef): Promise<{ key: string; signed: TSignedAuditCheckpoint } | null> {
+export async function newestCheckpoint(platformKey: KeyObject, bucket?: BucketRef): Promise<{ key: string; signed: TSignedAuditCheckpoint } | null> {
   const id = bucket?.bucket ?? '(configured)';
   const known = lastKnown.get(id);
   const keys = (await listKeys({ prefix: AUDIT_CHECKPOINT_PREFIX, startAfter: known?.key, bucket })).filter((k) => auditCheckpointSeq(k) !== null);

@@ -186,6 +186,22 @@ describe('dashboard aggregates', () => {
     ]);
   });
 
+  it('takes a custom range of whole UTC days: the runs created in it, a bucket per day, a custom range of one day by the hour', async () => {
+    const c = await getDashboard(getDb(), { projectId: tp.id, slug: tp.slug, range: { key: 'custom', from: '2026-11-05', to: '2026-11-10' }, now: NOW });
+    expect([c.range, c.from, c.to, c.bucket]).toEqual(['custom', '2026-11-05T00:00:00.000Z', '2026-11-11T00:00:00.000Z', 'day']);
+    expect(c.runsByStatus.map((p) => p.at.slice(8, 10))).toEqual(['05', '06', '07', '08', '09', '10']);
+    const nonZero = c.runsByStatus.filter(({ at, ...n }) => Object.values(n).some((v) => v > 0));
+    expect(nonZero.map((p) => [p.at.slice(8, 10), p.succeeded, p.cancelled])).toEqual([
+      ['05', 1, 0], // before the 7-day range, inside this one
+      ['10', 0, 1],
+    ]);
+    expect(c.stepDurations).toEqual([]); // the 14th's steps are outside it
+    const day = await getDashboard(getDb(), { projectId: tp.id, slug: tp.slug, range: { key: 'custom', from: '2026-11-14', to: '2026-11-14' }, now: NOW });
+    expect(day.bucket).toBe('hour');
+    expect(day.runsByStatus).toHaveLength(24);
+    expect(day.runsByStatus.reduce((n, p) => n + p.succeeded + p.failed, 0)).toBe(4);
+  });
+
   it('shows another project none of this project’s data', async () => {
     const o = await getDashboard(getDb(), { projectId: other.id, slug: other.slug, range: '7d', now: NOW });
     expect(o.runsByStatus.reduce((n, p) => n + p.failed + p.succeeded + p.queued, 0)).toBe(1);
@@ -212,6 +228,25 @@ describe('GET /api/projects/:project/dashboard', () => {
     const bad = await get('range=1y', tp.users.operator.token);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/^range: expected one of 24h, 7d, 30d/);
+  });
+
+  it('takes a custom range in the query, and answers 400 naming the field for a bad one', async () => {
+    const ok = await get('range=custom&from=2026-11-13&to=2026-11-14', tp.users.operator.token);
+    expect(ok.status).toBe(200);
+    const body = (await ok.json()) as DashboardDto;
+    expect([body.range, body.from, body.to]).toEqual(['custom', '2026-11-13T00:00:00.000Z', '2026-11-15T00:00:00.000Z']);
+    expect(body.runsByStatus.reduce((n, p) => n + p.failed + p.succeeded, 0)).toBe(6);
+    const message = async (q: string) => {
+      const res = await get(q, tp.users.operator.token);
+      expect(res.status, q).toBe(400);
+      return ((await res.json()) as { error: { message: string } }).error.message;
+    };
+    expect(await message('from=2026-11-14&to=2026-11-13')).toBe('to: must be on or after from (2026-11-14)');
+    expect(await message('range=custom&from=2026-11-14')).toBe('to: a custom range needs its last day (YYYY-MM-DD)');
+    expect(await message('range=custom&from=2026-02-30&to=2026-03-01')).toBe('from: not a calendar date');
+    expect(await message('from=14.11.2026&to=2026-11-15')).toBe('from: expected a date as YYYY-MM-DD');
+    expect(await message('from=2025-01-01&to=2026-11-15')).toMatch(/^to: a custom range spans at most 366 days \(this one 684\)$/);
+    expect(await message('range=24h&from=2026-11-01&to=2026-11-02')).toBe('range: 24h takes no from/to; use range=custom');
   });
 
   it('refuses a researcher', async () => {

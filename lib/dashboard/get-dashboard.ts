@@ -1,5 +1,5 @@
 import type { DbOrTx } from '../db';
-import { dashboardRange, type DashboardRangeKey } from './dashboard-range';
+import { dashboardRange, type DashboardRange, type DashboardRangeKey, type DashboardRangeSpec } from './dashboard-range';
 import { failureReasons, type FailureReason } from './failure-reasons';
 import { queueDepth, type QueueDepthPoint } from './queue-depth';
 import { referenceAccuracy, type ReferenceAccuracy } from './reference-accuracy';
@@ -10,7 +10,7 @@ import { stepDurations, type StepDurationPoint } from './step-durations';
 
 export interface DashboardDto {
   project: string;
-  range: DashboardRangeKey;
+  range: DashboardRange['key'];
   from: string;
   to: string;
   bucket: 'hour' | 'day';
@@ -23,13 +23,16 @@ export interface DashboardDto {
   referenceAccuracy: ReferenceAccuracy[];
 }
 
-/** Every chart of the dashboard for one project and range: one aggregate query each. */
-export async function getDashboard(db: DbOrTx, p: { projectId: string; slug: string; range: DashboardRangeKey; now?: Date }): Promise<DashboardDto> {
+/** Every chart of the dashboard for one project and range (a preset or a custom one): one aggregate query each. */
+export async function getDashboard(
+  db: DbOrTx,
+  p: { projectId: string; slug: string; range: DashboardRangeKey | DashboardRangeSpec; now?: Date },
+): Promise<DashboardDto> {
   const range = dashboardRange(p.range, p.now);
   const q = { projectId: p.projectId, range };
   return {
     project: p.slug,
-    range: p.range,
+    range: range.key,
     from: range.from.toISOString(),
     to: range.to.toISOString(),
     bucket: range.bucket,

@@ -8,7 +8,7 @@ export const RUNS_PAGE_MAX = 200;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** A date (`2026-12-01`, the whole day in UTC) or an instant with its offset (`2026-12-01T10:00:00Z`). */
-function ZWhen(edge: 'from' | 'to') {
+export function ZWhen(edge: 'from' | 'to') {
   return z
     .string()
     .trim()
@@ -24,7 +24,7 @@ function ZWhen(edge: 'from' | 'to') {
 }
 
 /** Empty query parameters (`?status=` from a form) mean "no filter". */
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+export const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 /**
  * The filters of the runs list, as the API query string and the Runs page's URL carry them.

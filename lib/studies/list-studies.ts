@@ -1,6 +1,8 @@
-import { desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { series, studies } from '@/db/schema';
 import type { DbOrTx } from '../db';
+import { encodeRunsCursor } from '../runs/runs-cursor';
+import { STUDIES_PAGE_DEFAULT, type TStudiesFilter } from './list-studies-query';
 
 export interface StudyListItem {
   id: string;
@@ -11,22 +13,60 @@ export interface StudyListItem {
   modalities: string[];
 }
 
-/** Studies of one project, newest first, with pseudonymous fields only. */
-export async function listStudies(db: DbOrTx, p: { projectId: string; limit?: number }): Promise<StudyListItem[]> {
-  const rows = await db
+export interface StudiesPage {
+  studies: StudyListItem[];
+  /** the cursor of the next page, null on the last one */
+  nextCursor: string | null;
+}
+
+/** created_at to the microsecond, in UTC: what the cursor carries */
+const createdAtText = sql<string>`to_char(${studies.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/**
+ * The page's query (limit + 1 rows, to know whether a next page exists); the bench EXPLAINs it.
+ * Series are counted per row of the page (series_study_idx), never grouped over the whole project.
+ */
+export function studiesPageQuery(db: DbOrTx, p: { projectId: string; filter?: Partial<TStudiesFilter> }) {
+  const f = p.filter ?? {};
+  const limit = f.limit ?? STUDIES_PAGE_DEFAULT;
+  const where: (SQL | undefined)[] = [eq(studies.projectId, p.projectId)];
+  if (f.subject) where.push(eq(studies.subjectPseudonym, f.subject));
+  if (f.modality) where.push(sql`exists (select 1 from ${series} where ${series.studyId} = ${studies.id} and ${series.modality} = ${f.modality})`);
+  if (f.from) where.push(gte(studies.createdAt, f.from));
+  if (f.to) where.push(lt(studies.createdAt, f.to));
+  // a row comparison, which a btree index on (…, created_at, id) takes as its scan boundary
+  if (f.cursor) where.push(sql`(${studies.createdAt}, ${studies.id}) < (${f.cursor.at}::timestamptz, ${f.cursor.id}::uuid)`);
+  return db
     .select({
       id: studies.id,
       label: studies.label,
       subjectPseudonym: studies.subjectPseudonym,
       createdAt: studies.createdAt,
-      seriesCount: sql<number>`count(${series.id})::int`,
-      modalities: sql<string[]>`coalesce(array_agg(distinct ${series.modality}) filter (where ${series.modality} is not null), '{}')`,
+      at: createdAtText,
+      // table-qualified by hand: drizzle leaves columns in a select list unqualified, and `id` would be the series'
+      seriesCount: sql<number>`(select count(*)::int from series sr where sr.study_id = "studies"."id")`,
+      modalities: sql<
+        string[]
+      >`(select coalesce(array_agg(distinct sr.modality) filter (where sr.modality is not null), '{}') from series sr where sr.study_id = "studies"."id")`,
     })
     .from(studies)
-    .leftJoin(series, eq(series.studyId, studies.id))
-    .where(eq(studies.projectId, p.projectId))
-    .groupBy(studies.id)
-    .orderBy(desc(studies.createdAt))
-    .limit(p.limit ?? 200);
-  return rows;
+    .where(and(...where))
+    .orderBy(desc(studies.createdAt), desc(studies.id))
+    .limit(limit + 1)
+    .$dynamic();
+}
+
+/**
+ * One page of a project's studies, newest first, by keyset on (created_at, id), with pseudonymous
+ * fields only: a page deep in the cursor chain costs what the first page costs (db/schema/studies.ts).
+ */
+export async function listStudies(db: DbOrTx, p: { projectId: string; filter?: Partial<TStudiesFilter> }): Promise<StudiesPage> {
+  const limit = p.filter?.limit ?? STUDIES_PAGE_DEFAULT;
+  const rows = await studiesPageQuery(db, p);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    studies: page.map(({ at: _at, ...s }) => s),
+    nextCursor: rows.length > limit && last ? encodeRunsCursor({ at: last.at, id: last.id }) : null,
+  };
 }

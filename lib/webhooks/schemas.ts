@@ -13,3 +13,4 @@ export const ZListDeliveries = z.object({
   before: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+export const ZDeliveryRef = z.object({ project: z.string().min(1), delivery: z.uuid({ message: 'expected a delivery id (a UUID)' }) });

@@ -1,3 +1,4 @@
+import { argoPodName } from './argo-pod-name';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -275,13 +276,24 @@ describe('getWorkflow', () => {
     expect(requests[0]).toMatchObject({ method: 'GET', path: `/api/v1/workflows/segflow/${wf}`, operationId: 'WorkflowService_GetWorkflow' });
     expect(status).toMatchObject({ name: wf, phase: 'Succeeded', startedAt: at(0), finishedAt: at(300) });
     expect(status.tasks.map((t) => t.task)).toEqual(['ingest', 'deidentify', 'convert', 'infer-serving', 'infer-shadow', 'compare']);
-    expect(status.tasks[0]).toEqual({ task: 'ingest', phase: 'Succeeded', startedAt: at(1), finishedAt: at(36), attempts: 2, resultRef: results.ingest });
+    // each attempt's pod, as Argo names it: <workflow>-<template>-<fnv1a32 of the node name>
+    const pod = (node: string, template: string) => argoPodName(wf, { name: `${wf}.${node}`, templateName: template });
+    expect(status.tasks[0]).toEqual({
+      task: 'ingest',
+      phase: 'Succeeded',
+      startedAt: at(1),
+      finishedAt: at(36),
+      attempts: 2,
+      pods: [pod('ingest(0)', 'ingest'), pod('ingest(1)', 'ingest')],
+      resultRef: results.ingest,
+    });
     expect(status.tasks.find((t) => t.task === 'infer-serving')).toEqual({
       task: 'infer-serving',
       phase: 'Succeeded',
       startedAt: at(120),
       finishedAt: at(135),
       attempts: 1,
+      pods: [pod('infer-serving(0)', 'infer')],
       resultRef: results['infer-serving'],
     });
     for (const t of status.tasks) expect(t.resultRef).toEqual(results[t.task as keyof typeof results]);

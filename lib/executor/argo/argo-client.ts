@@ -13,6 +13,7 @@ import { argoRequest, ArgoError, type ArgoConnection } from './argo-http';
 import { WORKFLOW_TEMPLATE_NAME } from './render-workflow-template';
 
 export { ArgoError, type ArgoConnection } from './argo-http';
+import { argoPodName } from './argo-pod-name';
 
 const ZTime = z.string().nullish();
 const ZParameter = z.object({ name: z.string(), value: z.string().nullish() });
@@ -58,6 +59,8 @@ export interface ArgoTaskStatus {
   finishedAt?: string;
   /** pods run for it: 1 + retries (0 for a skipped task) */
   attempts: number;
+  /** the pod of each attempt, oldest first (Argo's names: their logs are read by name) */
+  pods: string[];
   /** the reference to the step's stored result (its `result` output parameter), once it has succeeded */
   resultRef?: TObjectRef;
   message?: string;
@@ -178,6 +181,13 @@ function toStatus(wf: z.infer<typeof ZWorkflow>, what: string): ArgoWorkflowStat
     const phase = NODE_PHASES.find((x) => x === node.phase) ?? 'Pending';
     const task = t.id;
     const attempts = node.type === 'Retry' ? (node.children ?? []).length : node.type === 'Pod' ? 1 : 0;
+    const podNodes =
+      node.type === 'Retry'
+        ? (node.children ?? []).map((id) => nodes.find((n) => n.id === id)).filter((n) => n !== undefined)
+        : node.type === 'Pod'
+          ? [node]
+          : [];
+    const pods = podNodes.map((n) => argoPodName(wf.metadata.name, n));
     const resultText = node.outputs?.parameters?.find((x) => x.name === 'result')?.value;
     let resultRef: TObjectRef | undefined;
     if (resultText != null && phase === 'Succeeded') {
@@ -212,6 +222,7 @@ function toStatus(wf: z.infer<typeof ZWorkflow>, what: string): ArgoWorkflowStat
       ...(node.startedAt ? { startedAt: node.startedAt } : {}),
       ...(node.finishedAt ? { finishedAt: node.finishedAt } : {}),
       attempts,
+      pods,
       ...(resultRef ? { resultRef } : {}),
       ...(message && !waiting ? { message } : {}),
       ...(waiting && pending ? { waiting } : {}),

@@ -7,6 +7,7 @@ import type { ExecutorHeartbeat } from '../health-file';
 import { ArgoError, getWorkflow, listWorkflows, type ArgoConnection, type ArgoWorkflowStatus } from './argo-client';
 import { cancelArgoRun, retryArgoRun } from './control-argo-run';
 import { parseWorkflowRef, RUN_LABEL, submitToArgo } from './submit-to-argo';
+import { saveArgoTaskLogs } from './argo-step-logs';
 import { syncArgoRun } from './sync-argo-run';
 import { logger } from '../../log/logger';
 
@@ -113,7 +114,13 @@ export class ArgoExecutor implements Executor {
             if (err instanceof ArgoError && err.status === 404) return { gone: ref.name };
             throw err;
           });
-        await syncArgoRun(db, r.id, wf);
+        const conn = { ...this.conn, namespace: ref.namespace };
+        await syncArgoRun(db, r.id, wf, {
+          saveLogs: (run, task) =>
+            saveArgoTaskLogs(conn, { run, workflow: ref.name, task }).catch((err: unknown) =>
+              log.error({ err, run: run.id, task: task.task }, 'saving step logs failed'),
+            ),
+        });
       } catch (err) {
         log.error({ err, run: r.id }, 'run sync failed');
       }

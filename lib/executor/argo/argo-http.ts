@@ -84,6 +84,39 @@ function agentFor(ca: string | undefined): Agent | undefined {
 
 /** One request to the Argo Server; answers the parsed JSON body of a 2xx, else throws an ArgoError. */
 export async function argoRequest(c: ArgoConnection, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<unknown> {
+  const { status, text, what } = await argoExchange(c, method, path, body);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ArgoError(`${what}: HTTP ${status} but the body is not JSON: ${text.slice(0, 200)}`, status);
+  }
+}
+
+/**
+ * One request whose 2xx answer is a grpc-gateway stream (the spec's "streaming responses"): one JSON
+ * object per line, each `{ result }` or `{ error }`. Answers the lines' objects; errors as argoRequest.
+ */
+export async function argoStreamRequest(c: ArgoConnection, path: string): Promise<{ what: string; messages: unknown[] }> {
+  const { status, text, what } = await argoExchange(c, 'GET', path);
+  const messages = text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => {
+      try {
+        return JSON.parse(l) as unknown;
+      } catch {
+        throw new ArgoError(`${what}: HTTP ${status} but a line of the stream is not JSON: ${l.slice(0, 200)}`, status);
+      }
+    });
+  return { what, messages };
+}
+
+async function argoExchange(
+  c: ArgoConnection,
+  method: 'GET' | 'POST' | 'PUT',
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; text: string; what: string }> {
   const base = baseUrl(c.server);
   const url = new URL(`${base}${path}`);
   const what = `Argo Server ${method} ${url.pathname}`;
@@ -129,9 +162,5 @@ export async function argoRequest(c: ArgoConnection, method: 'GET' | 'POST' | 'P
           : '';
     throw new ArgoError(`${what}: HTTP ${status} ${statusText}: ${detail}${hint}`, status, argoMessage);
   }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ArgoError(`${what}: HTTP ${status} but the body is not JSON: ${text.slice(0, 200)}`, status);
-  }
+  return { status, text, what };
 }

@@ -24,11 +24,16 @@ const STOPPED = /Stopped with strategy '(Stop|Terminate)'/;
  * call per tick, or a GET): each task's status, attempts, timings, what a pending task waits for,
  * and its outputs (its stored result read and checked once, when it first succeeds). When the
  * workflow has succeeded the platform writes the signed manifest and the run is done; when it
- * failed, the first failed task names the error; when segflow stopped it, the run is cancelled;
+ * failed, the first failed task names the error; each task that ended has its attempts' logs saved; when segflow stopped it, the run is cancelled;
  * when it is gone from Argo (deleted, or removed by its TTL before segflow saw its end), the run
  * fails saying so.
  */
-export async function syncArgoRun(db: DbOrTx, runId: string, wf: ArgoWorkflowStatus | { gone: string }): Promise<Run> {
+export async function syncArgoRun(
+  db: DbOrTx,
+  runId: string,
+  wf: ArgoWorkflowStatus | { gone: string },
+  opts: { saveLogs?: (run: Run, task: ArgoTaskStatus) => Promise<void> } = {},
+): Promise<Run> {
   const c = await loadRunContext(db, runId);
   if ('gone' in wf) {
     await db
@@ -73,6 +78,8 @@ export async function syncArgoRun(db: DbOrTx, runId: string, wf: ArgoWorkflowSta
         detail: t.waiting ?? null,
       })
       .where(eq(runSteps.id, row.id));
+    // a task that has just ended: its attempts' logs, once (a failed one again only after a retry ran it)
+    if ((status === 'succeeded' || status === 'failed') && row.status !== status && opts.saveLogs) await opts.saveLogs(c.run, t);
   }
   const steps = await db.select().from(runSteps).where(eq(runSteps.runId, runId));
   const serving = c.tasks.filter((t) => !t.optional && t.step !== 'manifest');

@@ -1,7 +1,8 @@
 'use server';
 import { action } from '@/lib/auth/action';
 import { createWebhook, deleteWebhook } from '@/lib/webhooks/manage-webhooks';
-import { ZCreateWebhook, ZWebhookRef } from '@/lib/webhooks/schemas';
+import { redeliverWebhook } from '@/lib/webhooks/redeliver-webhook';
+import { ZCreateWebhook, ZDeliveryRef, ZWebhookRef } from '@/lib/webhooks/schemas';
 
 /** Adds a webhook to the project; the answer carries its secret, shown this once. */
 export const createWebhookAction = action(
@@ -24,5 +25,21 @@ export const deleteWebhookAction = action(
   async (ctx) => {
     await deleteWebhook(ctx.tx, { projectId: ctx.project!.id, id: ctx.input.webhook });
     return { deleted: ctx.input.webhook };
+  },
+);
+
+/** Queues a webhook delivery again (the delivery log's Redeliver button). */
+export const redeliverWebhookAction = action(
+  {
+    action: 'webhook.redeliver',
+    permission: 'project:manage',
+    input: ZDeliveryRef,
+    project: (i) => i.project,
+    target: (i) => ({ type: 'webhook_delivery', id: i.delivery }),
+  },
+  async (ctx) => {
+    const copy = await redeliverWebhook(ctx.tx, { projectId: ctx.project!.id, deliveryId: ctx.input.delivery });
+    Object.assign(ctx.auditDetails, { delivery: copy.id, of: ctx.input.delivery, event: copy.event, webhook: copy.webhookId });
+    return { delivery: copy.id };
   },
 );

@@ -8,7 +8,7 @@ import { pickProject } from '@/lib/projects/pick-project';
 import { WEBHOOK_EVENTS } from '@/lib/webhooks/events';
 import { listWebhookDeliveries } from '@/lib/webhooks/list-deliveries';
 import { listWebhooks } from '@/lib/webhooks/manage-webhooks';
-import { createWebhookAction, deleteWebhookAction } from './actions';
+import { createWebhookAction, deleteWebhookAction, redeliverWebhookAction } from './actions';
 
 type Search = Record<string, string | string[] | undefined>;
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
@@ -61,7 +61,7 @@ export default async function ProjectSettingsPage({ searchParams }: { searchPara
         deleteWebhookAction={deleteWebhookAction}
       />
       <h2>Deliveries</h2>
-      <WebhookDeliveryLog deliveries={res.data.log.deliveries} />
+      <WebhookDeliveryLog project={res.data.slug} deliveries={res.data.log.deliveries} redeliverAction={redeliverWebhookAction} />
     </>
   );
 }
