@@ -90,14 +90,14 @@ export function segToLabelmap(p: SegToLabelmapInput): Uint8Array {
     throw fail(`frame ${f + 1} lies on no image of the series`);
   };
 
-  const valueOf = segmentValues(ds, p.labels);
+  const labelOfSegment = segmentValues(ds, p.labels);
   const segmentOf = (f: number) => Number(group(f, 'SegmentIdentificationSequence')?.ReferencedSegmentNumber);
   const out = new Uint8Array(perFrame * p.slices.length);
   // overlapping segments: the higher segment number wins, as lib/imaging/seg/read-seg.ts decides
   const order = [...groups.keys()].sort((a, b) => segmentOf(a) - segmentOf(b));
   for (const f of order) {
     const segment = segmentOf(f);
-    const value = valueOf.get(segment);
+    const value = labelOfSegment.get(segment);
     if (value === undefined) throw fail(`frame ${f + 1} names segment ${segment}, which it does not describe`);
     const base = sliceOf(f) * perFrame;
     const bitBase = f * perFrame;
