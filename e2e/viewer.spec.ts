@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { MaskViewerPanel, type CanvasStats } from './pages/mask-viewer';
 import { SignInPage } from './pages/sign-in-page';
 
-test.describe.configure({ timeout: 420_000 });
+// the demo run (two models on the CPU) takes minutes on a loaded machine before the viewer is checked
+test.describe.configure({ timeout: 600_000 });
 
 type Tokens = Record<'researcher' | 'reviewer' | 'operator' | 'admin', string>;
 type RunBody = { run: { id: string; status: string; studyLabel: string; kind: string; seriesId: string; error: string | null } };
@@ -72,7 +73,17 @@ test('the run page shows the serving mask over the volume; a reviewer compares l
   // the API: researchers get the serving mask only, reviewers nothing (they go through review cases)
   const researcherImages = await request.get(`/api/runs/${run.id}/images`, { headers: auth(t.researcher) });
   expect(researcherImages.status()).toBe(200);
-  const body = (await researcherImages.json()) as { masks: { id: string; url: string }[]; volume: { url: string } };
+  const body = (await researcherImages.json()) as {
+    masks: { id: string; url: string; labels: { name: string; color: [number, number, number] }[] }[];
+    volume: { url: string };
+  };
+  // the palette colours the viewer draws (white matter's white would not stand out on the T1)
+  const labels = body.masks.find((m) => m.id === 'serving')!.labels;
+  expect(labels.map((l) => [l.name, l.color])).toEqual([
+    ['White Matter', [31, 144, 255]],
+    ['Grey Matter', [205, 62, 78]],
+  ]);
+  const colours = labels.map((l) => l.color);
   // references.spec may have attached a reference to the demo study: it is a further mask, not the researcher's run output
   expect(body.masks.map((m) => m.id).filter((id) => id !== 'reference')).toEqual(['serving']);
   for (const url of [body.volume.url, ...body.masks.map((m) => m.url)]) expect(decodeURIComponent(new URL(url).pathname)).toMatch(/^\/[^/]+\/derived\//);
@@ -98,6 +109,9 @@ test('the run page shows the serving mask over the volume; a reviewer compares l
     )
     .toEqual([true, true, true]);
   for (const [i, s] of before.entries()) expectDrawn(s, `researcher ${['axial', 'sagittal', 'coronal'][i]}`);
+  // every label of the mask in its own palette colour (blended over the grey image, or opaque on its outline), in every plane
+  for (const [i, perLabel] of (await viewer.colourCounts(colours)).entries())
+    for (const [k, n] of perLabel.entries()) expect(n, `${labels[k].name} in its colour, ${['axial', 'sagittal', 'coronal'][i]}`).toBeGreaterThan(500);
   await page.screenshot({ path: test.info().outputPath('viewer-1x3.png'), fullPage: true });
   // the 256³ demo volume: 256 slices in every plane, each with its position in mm
   for (const count of await viewer.sliceCounts()) expect(count).toBe(256);
@@ -171,9 +185,18 @@ test('the run page shows the serving mask over the volume; a reviewer compares l
   const opViewer = new MaskViewerPanel(operator);
   await opViewer.waitReady();
   await operator.getByRole('radio', { name: 'Serving vs shadow, side by side' }).check();
-  // each mask in its own row of the three planes
+  // each mask in its own row of the three planes, each pane drawing both labels in their colours
   await expect(opViewer.viewports()).toHaveCount(6);
   await opViewer.waitReady();
+  await expect(opViewer.root.getByTestId('pane-title')).toHaveText([/brain-tissue 1\.0\.0 \(live\)/, /brain-tissue 1\.0\.0-fp16 \(shadow\)/]);
+  await expect
+    .poll(async () => (await opViewer.colourCounts(colours)).map((perLabel) => perLabel.every((n) => n > 500)), { timeout: 20_000 })
+    .toEqual(Array(6).fill(true));
+  // live and fp16 shadow agree almost everywhere: the same label's pixels in the two rows, plane by plane, within 5 %
+  const sideBySide = await opViewer.colourCounts(colours);
+  for (let plane = 0; plane < 3; plane++)
+    for (let k = 0; k < colours.length; k++) expect(Math.abs(sideBySide[plane][k] - sideBySide[plane + 3][k]) / sideBySide[plane][k]).toBeLessThan(0.05);
+  await operator.screenshot({ path: test.info().outputPath('viewer-side-by-side.png'), fullPage: true });
   await operator.close();
 
   // reviewer: the case of this run in the queue, then side by side with the metrics and a verdict

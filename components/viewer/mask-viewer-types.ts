@@ -4,7 +4,7 @@ export interface MaskViewerMask {
   /** unique among the masks of one viewer */
   id: string;
   title: string;
-  /** a GET URL of the mask NIfTI (uint8 labelmap on the volume's grid) */
+  /** a GET URL of the mask NIfTI (uint8 labelmap on the volume's grid); with `instanceUrls`, of its DICOM SEG */
   url: string;
   labels: ViewerLabel[];
 }
@@ -14,6 +14,8 @@ export type MaskViewerLayout = 'overlay' | 'side-by-side';
 export interface MaskViewerProps {
   /** a GET URL of the volume NIfTI (.nii or .nii.gz) */
   volumeUrl: string;
+  /** a DICOM series instead: GET URLs of its (de-identified) instances, shown natively; the masks are then DICOM SEGs over it */
+  instanceUrls?: string[];
   masks: MaskViewerMask[];
   /** overlay: every mask over one viewport; side-by-side: one viewport per mask, slices in step */
   layout: MaskViewerLayout;

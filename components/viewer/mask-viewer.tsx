@@ -7,33 +7,14 @@ import type { LoadedImages } from './engine/load-images';
 import type { LabelStyle, MountedViewports } from './engine/mount-viewports';
 import type { MaskViewerProps, MaskViewerState } from './mask-viewer-types';
 import { initialLabelStyles, SegmentationPanel, type LabelStyles } from './segmentation-panel';
+import { MaskViewerToolbar, PLANE_NAME } from './mask-viewer-toolbar';
+import { messageOf, objectOf, webgl2Available } from './mask-viewer-support';
 import { clampSlice, sliceForKey } from './slice-keys';
 import styles from './mask-viewer.module.css';
 
 export type { MaskViewerMask, MaskViewerLayout, MaskViewerProps } from './mask-viewer-types';
 
-/** A link's identity without its signature: fresh presigned links to the same objects are the same images. */
-function objectOf(url: string): string {
-  return url.split('?')[0];
-}
-
-function webgl2Available(): boolean {
-  try {
-    return Boolean(document.createElement('canvas').getContext('webgl2'));
-  } catch {
-    return false;
-  }
-}
-
-function messageOf(err: unknown): string {
-  if (err instanceof Error && err.name === 'ViewerLoadError') return err.message;
-  if (err instanceof Error && err.message) return `the images could not be shown (${err.message})`;
-  return 'the images could not be shown';
-}
-
-const PLANE_NAME: Record<Plane, string> = { axial: 'Axial', sagittal: 'Sagittal', coronal: 'Coronal' };
 const PLANE_COORD: Record<Plane, string> = { axial: 'z', sagittal: 'x', coronal: 'y' };
-const LAYOUT_NAME: Record<ViewerLayout, string> = { '1x1': '1×1', '1x3': '1×3', '2x2': '2×2' };
 
 interface PlaneState {
   index: number;
@@ -59,7 +40,7 @@ interface Pane {
  * component is its shell: it loads, mounts, and tears everything down on unmount, and a stale load
  * (props changed, StrictMode's double mount) is dropped.
  */
-export function MaskViewer({ volumeUrl, masks, layout, modality = null, syncUrl = true }: MaskViewerProps) {
+export function MaskViewer({ volumeUrl, instanceUrls, masks, layout, modality = null, syncUrl = true }: MaskViewerProps) {
   const [state, setState] = useState<MaskViewerState>('loading');
   const [error, setError] = useState<string | null>(null);
   const [progress, setProgress] = useState(0);
@@ -72,8 +53,8 @@ export function MaskViewer({ volumeUrl, masks, layout, modality = null, syncUrl 
   const [crosshairs, setCrosshairs] = useState<({ x: number; y: number } | null)[]>([]);
   const [labelStyles, setLabelStyles] = useState<LabelStyles>(() => initialLabelStyles(masks));
   const [attempt, setAttempt] = useState(0);
-  const latest = useRef({ volumeUrl, masks, modality });
-  latest.current = { volumeUrl, masks, modality };
+  const latest = useRef({ volumeUrl, instanceUrls, masks, modality });
+  latest.current = { volumeUrl, instanceUrls, masks, modality };
   const labelStylesRef = useRef(labelStyles);
   labelStylesRef.current = labelStyles;
   const mountedRef = useRef<MountedViewports | null>(null);
@@ -86,7 +67,7 @@ export function MaskViewer({ volumeUrl, masks, layout, modality = null, syncUrl 
   const elementRefs = useRef<(HTMLDivElement | null)[]>([]);
   const sliderId = useId();
 
-  const dataKey = [objectOf(volumeUrl), ...masks.map((m) => `${m.id}=${objectOf(m.url)}`)].join('|');
+  const dataKey = [objectOf(volumeUrl), ...(instanceUrls ?? []).map(objectOf), ...masks.map((m) => `${m.id}=${objectOf(m.url)}`)].join('|');
   const sideBySide = layout === 'side-by-side' && masks.length > 1;
   const maskNames = masks.map((m) => `${m.id}:${m.title}`).join('|');
   const shownPlanes: Plane[] = grid === '1x1' ? [singlePlane] : [...PLANES];
@@ -128,8 +109,8 @@ export function MaskViewer({ volumeUrl, masks, layout, modality = null, syncUrl 
         throw e;
       }
       const { loadImages } = await import('./engine/load-images');
-      const { volumeUrl: v, masks: m } = latest.current;
-      images = await loadImages({ volumeUrl: v, masks: m, isCancelled: () => cancelled, onProgress: (f) => !cancelled && setProgress(f) });
+      const { volumeUrl: v, instanceUrls: dicom, masks: m } = latest.current;
+      images = await loadImages({ volumeUrl: v, instanceUrls: dicom, masks: m, isCancelled: () => cancelled, onProgress: (f) => !cancelled && setProgress(f) });
       if (cancelled) images.dispose();
       else setLoaded(images);
     })().catch((err: unknown) => {
@@ -274,7 +255,6 @@ export function MaskViewer({ volumeUrl, masks, layout, modality = null, syncUrl 
     if (seg) mountedRef.current?.setLabelStyle(seg, value, style);
   };
 
-  const applyWindow = (w: VoiWindow) => mountedRef.current?.setWindow(w);
   const isCt = (modality ?? '').toUpperCase() === 'CT';
   const volumesMl = Object.fromEntries((loaded?.masks ?? []).map((m) => [m.id, m.volumesMl]));
   const main = planes[mainPlane] ?? { index: 0, count: 0, mm: 0 };
@@ -302,44 +282,19 @@ export function MaskViewer({ volumeUrl, masks, layout, modality = null, syncUrl 
         </div>
       ) : (
         <>
-          <div className={styles.toolbar}>
-            <fieldset className={styles.group}>
-              <legend>Layout</legend>
-              {(['1x1', '1x3', '2x2'] as const).map((g) => (
-                <label key={g}>
-                  <input type="radio" name={`${sliderId}-grid`} value={g} checked={grid === g} onChange={() => setGrid(g)} />
-                  {LAYOUT_NAME[g]}
-                </label>
-              ))}
-              {grid === '1x1' && (
-                <select aria-label="Plane" value={singlePlane} onChange={(e) => setSinglePlane(e.target.value as Plane)}>
-                  {PLANES.map((p) => (
-                    <option key={p} value={p}>
-                      {PLANE_NAME[p]}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </fieldset>
-            <fieldset className={styles.group}>
-              <legend>Window</legend>
-              {isCt &&
-                CT_PRESETS.map((p) => (
-                  <button key={p.id} type="button" className="secondary" disabled={state !== 'ready'} onClick={() => applyWindow(p)}>
-                    {p.name}
-                  </button>
-                ))}
-              <button type="button" className="secondary" disabled={state !== 'ready' || !loaded} onClick={() => loaded && applyWindow(loaded.autoWindow)}>
-                Auto
-              </button>
-              <span className="mono" data-testid="window-label">
-                {voi ? `W ${Math.round(voi.width)} L ${Math.round(voi.center)}` : '—'}
-              </span>
-            </fieldset>
-            <button type="button" className="secondary" disabled={state !== 'ready'} onClick={() => mountedRef.current?.resetCameras()}>
-              Reset pan/zoom
-            </button>
-          </div>
+          <MaskViewerToolbar
+            name={`${sliderId}-grid`}
+            grid={grid}
+            onGrid={setGrid}
+            plane={singlePlane}
+            onPlane={setSinglePlane}
+            ready={state === 'ready'}
+            isCt={isCt}
+            voi={voi}
+            onWindow={(w) => mountedRef.current?.setWindow(w)}
+            autoWindow={loaded?.autoWindow ?? null}
+            onReset={() => mountedRef.current?.resetCameras()}
+          />
           <div className={styles.grid} style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}>
             {panes.map((p, i) => {
               const ps = planes[p.plane];

@@ -1,42 +1,61 @@
 'use client';
 import { useState } from 'react';
+import type { RunDicomImagesDto, RunImagesDto } from '@/lib/viewer/schemas';
 import { MaskViewer } from './mask-viewer';
 import { useRunImages } from './use-run-images';
 import { viewerMasks } from './viewer-masks';
 
-type View = 'serving' | 'compare' | 'reference';
+type View = 'serving' | 'dicom' | 'compare' | 'reference';
 
 /**
- * The run page's viewer: the serving model's mask over the de-identified volume; where the caller
- * may see shadow results (operators, admins) and the run has a shadow mask, a switch to compare the
- * two side by side; where the run's series has a reference segmentation (ground truth), a switch
- * to show it beside the serving mask.
+ * The run page's viewer: the serving model's mask over the de-identified volume; for a run on a
+ * DICOM series, the series itself with the run's DICOM SEG (what would go to PACS), shown first;
+ * where the caller may see shadow results (operators, admins) and the run has a shadow mask, a
+ * switch to compare the two side by side; where the run's series has a reference segmentation
+ * (ground truth), a switch to show it beside the serving mask.
  */
 export function RunImagesPanel({ runId, canCompare }: { runId: string; canCompare: boolean }) {
   const [view, setView] = useState<View>('serving');
-  const q = useRunImages(runId, view);
+  const [chosen, setChosen] = useState(false);
+  const q = useRunImages(runId, view, view === 'dicom' ? 'dicom' : 'nifti');
+  const nifti = q.data && !('format' in q.data) ? q.data : null;
   const hasShadow = Boolean(q.data?.masks.some((m) => m.id === 'shadow'));
   // known once the first links arrived; kept while a later view's links are fetched
-  const [hasReference, setHasReference] = useState(false);
-  if (!hasReference && q.data?.masks.some((m) => m.role === 'reference')) setHasReference(true);
+  const [known, setKnown] = useState({ reference: false, dicom: false });
+  if (nifti && ((!known.reference && nifti.masks.some((m) => m.role === 'reference')) || (!known.dicom && nifti.dicom))) {
+    setKnown({ reference: known.reference || nifti.masks.some((m) => m.role === 'reference'), dicom: known.dicom || Boolean(nifti.dicom) });
+  }
+  // a DICOM run opens on its series and SEG, until the reader picks another view
+  if (known.dicom && !chosen && view === 'serving') setView('dicom');
   const views = [
-    ['serving', 'Serving mask'],
+    ...(known.dicom ? ([['dicom', 'DICOM series with its SEG']] as const) : []),
+    ['serving', known.dicom ? 'Converted volume (NIfTI) with its mask' : 'Serving mask'],
     ...(canCompare ? ([['compare', 'Serving vs shadow, side by side']] as const) : []),
-    ...(hasReference ? ([['reference', 'Serving vs reference, side by side']] as const) : []),
+    ...(known.reference ? ([['reference', 'Serving vs reference, side by side']] as const) : []),
   ] as const;
-  const shown = (masks: NonNullable<typeof q.data>['masks']) =>
+  const shown = (masks: RunImagesDto['masks']) =>
     view === 'compare'
       ? masks.filter((m) => m.role !== 'reference')
       : view === 'reference'
         ? masks.filter((m) => m.id !== 'shadow')
         : masks.filter((m) => m.id === 'serving');
+  const dicom = q.data && 'format' in q.data ? (q.data as RunDicomImagesDto) : null;
   return (
     <section aria-label="Images">
       {views.length > 1 && (
-        <div role="radiogroup" aria-label="Masks shown" className="inline" style={{ display: 'flex', gap: 12, marginBottom: 8 }}>
+        <div role="radiogroup" aria-label="Masks shown" className="inline" style={{ display: 'flex', gap: 12, marginBottom: 8, flexWrap: 'wrap' }}>
           {views.map(([v, label]) => (
             <label key={v} style={{ display: 'inline-flex', gap: 6, alignItems: 'center' }}>
-              <input type="radio" name={`view-${runId}`} value={v} checked={view === v} onChange={() => setView(v)} />
+              <input
+                type="radio"
+                name={`view-${runId}`}
+                value={v}
+                checked={view === v}
+                onChange={() => {
+                  setChosen(true);
+                  setView(v);
+                }}
+              />
               {label}
             </label>
           ))}
@@ -46,20 +65,33 @@ export function RunImagesPanel({ runId, canCompare }: { runId: string; canCompar
         <div className="card error" role="alert" data-testid="viewer-error">
           The images could not be loaded: {q.error.message}
         </div>
-      ) : !q.data || q.isFetching ? (
+      ) : !q.data || q.isFetching || (known.dicom && !chosen && view === 'serving') ? (
         <div className="card muted" role="status" data-testid="mask-viewer" data-state="loading">
           Getting links to the images…
         </div>
+      ) : dicom ? (
+        <MaskViewer
+          volumeUrl={dicom.instances[0]?.url ?? ''}
+          instanceUrls={dicom.instances.map((i) => i.url)}
+          masks={viewerMasks(
+            dicom.masks.filter((m) => m.id === 'serving'),
+            'run',
+          ).map((m) => ({ ...m, title: `${m.title}, DICOM SEG` }))}
+          layout="overlay"
+          modality={dicom.modality}
+        />
       ) : (
-        <>
-          {view === 'compare' && !hasShadow && <p className="muted">This run has no shadow mask; showing the serving mask only.</p>}
-          <MaskViewer
-            volumeUrl={q.data.volume.url}
-            masks={viewerMasks(shown(q.data.masks), 'run')}
-            layout={view === 'serving' ? 'overlay' : 'side-by-side'}
-            modality={q.data.modality}
-          />
-        </>
+        nifti && (
+          <>
+            {view === 'compare' && !hasShadow && <p className="muted">This run has no shadow mask; showing the serving mask only.</p>}
+            <MaskViewer
+              volumeUrl={nifti.volume.url}
+              masks={viewerMasks(shown(nifti.masks), 'run')}
+              layout={view === 'serving' ? 'overlay' : 'side-by-side'}
+              modality={nifti.modality}
+            />
+          </>
+        )
       )}
     </section>
   );

@@ -56,6 +56,11 @@ export const ZRunParams = z.object({
   deidOptions: z.record(z.string(), z.unknown()),
   serving: ZChosenModel.extend({ role: z.enum(['live', 'canary']) }),
   shadow: ZChosenModel.extend({ role: z.literal('shadow') }).optional(),
+  /**
+   * an operator's override of the models' input-domain refusal (a retry with a reason,
+   * lib/runs/retry-run.ts): inference runs outside the declared domain, and the run says so
+   */
+  domainOverride: z.object({ reason: z.string(), by: z.string(), at: z.string() }).optional(),
 });
 export type TRunParams = z.infer<typeof ZRunParams>;
 

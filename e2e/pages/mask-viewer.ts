@@ -77,6 +77,43 @@ export class MaskViewerPanel {
     );
   }
 
+  /**
+   * Per viewport, how many pixels are drawn in each of `colors` over the grey image: a pixel p is of
+   * colour c when p = a·c + (1 − a)·(g, g, g) for one opacity a (0.15…1) and one grey g, within a
+   * rounding tolerance; outlines are drawn opaque (a = 1, p = c). Two label colours far apart never
+   * match the same pixel, so each label is counted by its own colour, not by a hue.
+   */
+  async colourCounts(colors: (readonly [number, number, number])[]): Promise<number[][]> {
+    return this.viewports().evaluateAll(
+      (stages, cs) =>
+        stages.map((stage) => {
+          const canvas = stage.querySelector('canvas');
+          const ctx = canvas?.getContext('2d', { willReadFrequently: true });
+          const counts = cs.map(() => 0);
+          if (!canvas || !ctx) return counts;
+          const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+          for (let i = 0; i < d.length; i += 4) {
+            const p = [d[i], d[i + 1], d[i + 2]];
+            cs.forEach((c, k) => {
+              // the opacity that explains the spread between the channels, then the grey left over
+              const spread = Math.max(c[0], c[1], c[2]) - Math.min(c[0], c[1], c[2]);
+              const hi = c.indexOf(Math.max(...c));
+              const lo = c.indexOf(Math.min(...c));
+              const a = (p[hi] - p[lo]) / spread;
+              if (a < 0.15 || a > 1.05) return;
+              const greys = p.map((v, ch) => (a >= 0.999 ? 0 : (v - a * c[ch]) / (1 - a)));
+              const g = greys.reduce((x, y) => x + y, 0) / 3;
+              if (a < 0.999 && (g < -3 || g > 258)) return;
+              const fits = p.every((v, ch) => Math.abs(v - (a * c[ch] + (1 - a) * (a >= 0.999 ? 0 : g))) <= 6);
+              if (fits) counts[k]++;
+            });
+          }
+          return counts;
+        }),
+      colors.map((c) => [c[0], c[1], c[2]]),
+    );
+  }
+
   /** Remembers where each viewport now draws label-coloured pixels (see rememberedPixelsOverImage). */
   async rememberLabelPixels(): Promise<void> {
     await this.viewports().evaluateAll((stages) => {

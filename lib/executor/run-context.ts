@@ -36,7 +36,7 @@ const STEP_PARAMS: { [K in WorkerStepName]: (c: RunContext) => StepParams<K> } =
   ingest: () => ({}),
   deidentify: (c) => ({ deidOptions: c.params.deidOptions }),
   convert: () => ({}),
-  infer: () => ({}),
+  infer: (c) => (c.params.domainOverride ? { domainOverride: { reason: c.params.domainOverride.reason } } : {}),
   compare: (c) => ({ labelsFrom: c.params.serving.spec }),
 };
 

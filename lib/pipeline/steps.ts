@@ -142,7 +142,8 @@ export const STEPS = {
   infer: defineStep({
     summary: 'segment with one model version; labelmap on the source grid as NIfTI, DICOM SEG for DICOM input, label volumes',
     runsOn: 'worker',
-    params: z.object({}),
+    /** domainOverride: an operator's reason to segment an input outside the model's declared domain */
+    params: z.object({ domainOverride: z.object({ reason: z.string() }).optional() }),
     info: z.object({
       role: z.enum(['live', 'canary', 'shadow']),
       model: z.string(),

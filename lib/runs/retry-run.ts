@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { runs, runSteps, type Run } from '@/db/schema';
-import { parseStepOutputs } from '@/db/schema/run-json';
+import { parseRunParams, parseStepOutputs } from '@/db/schema/run-json';
 import { argoConnection } from '@/lib/executor/argo/argo-connection';
 import { retryArgoRun } from '@/lib/executor/argo/control-argo-run';
 import { kickAfterResponse } from '@/lib/executor/after-submit';
@@ -24,8 +24,10 @@ async function outputsStillThere(outputs: { key: string; size: number; versionId
  * that succeeded are kept when their outputs are still in the bucket (steps are deterministic: a step
  * run again writes the same bytes). The new attempt writes its own manifest. Retrying a run that was
  * already retried and is queued or running again changes nothing (a double click, a second CLI call).
+ * `domainOverride`: an operator's reason to segment an input the model refused as outside its
+ * declared domain; it goes into the run's params (and so its signed manifest) and the run's warnings.
  */
-export async function retryRun(db: DbOrTx, p: { runId: string; projectId: string }): Promise<Run> {
+export async function retryRun(db: DbOrTx, p: { runId: string; projectId: string; domainOverride?: { reason: string; by: string } }): Promise<Run> {
   const [run] = await db
     .select()
     .from(runs)
@@ -40,6 +42,9 @@ export async function retryRun(db: DbOrTx, p: { runId: string; projectId: string
   // a grant revoked since the run was submitted: its project no longer runs the model
   const model = (run.params as { model?: unknown }).model;
   if (typeof model === 'string') await assertProjectMayUseModel(db, { model, projectId: run.projectId, unknownOk: true });
+
+  const params = p.domainOverride ? { ...parseRunParams(run), domainOverride: { ...p.domainOverride, at: new Date().toISOString() } } : undefined;
+  if (params) await db.update(runs).set({ params }).where(eq(runs.id, run.id));
 
   if (run.executor === 'argo') {
     const conn = argoConnection();

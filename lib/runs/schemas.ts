@@ -5,6 +5,8 @@ export const ZRunRef = z.object({ run: z.uuid() });
 /** cancel or retry: the reason goes into the audit log (and a cancelled run's error) */
 export const ZRunControl = z.object({ run: z.uuid(), reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(500) });
 export type TRunControl = z.infer<typeof ZRunControl>;
+/** retry; `overrideDomain`: segment the input even though it is outside the model's declared domain (the reason says why) */
+export const ZRunRetry = ZRunControl.extend({ overrideDomain: z.boolean().default(false) });
 
 export interface RunStepDto {
   name: string;

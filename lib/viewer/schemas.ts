@@ -39,6 +39,21 @@ export interface RunImagesDto {
   run: string;
   /** the input series' modality (CT, MR, …; null when unknown): which window presets the viewer offers */
   modality: string | null;
+  /** the run's input is a DICOM series with its SEG written: `?format=dicom` shows it natively (the run page's links say; a review case's do not) */
+  dicom?: boolean;
   volume: ViewerImageLink;
+  masks: ViewerMask[];
+}
+
+/**
+ * `?format=dicom`: the run's de-identified DICOM instances (derived/, one link per instance, in input
+ * order; the viewer sorts them by position) and each model's DICOM SEG over them, as the masks.
+ */
+export interface RunDicomImagesDto {
+  run: string;
+  format: 'dicom';
+  modality: string | null;
+  instances: ViewerImageLink[];
+  /** the masks as DICOM SEG objects (url: the seg.dcm), with the label tables their segments map to */
   masks: ViewerMask[];
 }

@@ -44,7 +44,11 @@ export async function infer(inv: TStepInvocationOf<'infer'>): Promise<TStepResul
   const header = source?.length ? readDicomHeader(source[0].bytes, source[0].name) : undefined;
   const facts = measureInputFacts(volume, { kind: inv.kind, modality: header?.modality, bodyPart: header?.bodyPartExamined });
   const domain = checkInputDomain(spec, facts);
-  if (domain.refusal) throw new AppError('out_of_domain', domain.refusal, { checks: domain.checks });
+  const override = inv.params.domainOverride;
+  if (domain.refusal && !override) throw new AppError('out_of_domain', domain.refusal, { checks: domain.checks });
+  // an operator's override: segmented all the same, and every reader of the run is told
+  const overridden =
+    domain.refusal && override ? [`Segmented outside the model's input domain on an operator's override (${override.reason}): ${domain.refusal}`] : [];
   const artifact = await readChecked({ key: m.artifactKey, versionId: null, sha256: m.sha256, size: 0 }, `model ${m.model}@${m.version}`);
   const model = await loadModel({
     source: bytesModelSource({ model: artifact, spec, describe: `${m.model}@${m.version}` }),
@@ -68,7 +72,7 @@ export async function infer(inv: TStepInvocationOf<'infer'>): Promise<TStepResul
       timingsMs: Math.round(result.timings.totalMs),
       ...(encoded.segSkipped ? { segSkipped: encoded.segSkipped } : {}),
       checks: [...domain.checks, ...plausibility.checks],
-      warnings: plausibility.warnings,
+      warnings: [...overridden, ...plausibility.warnings],
       ...(seg && encoded.seg ? { segDicom: dicomIndexFacts(encoded.seg, seg.name) } : {}),
     },
   };

@@ -7,11 +7,14 @@
 type Core = typeof import('@cornerstonejs/core');
 type Tools = typeof import('@cornerstonejs/tools');
 type Nifti = typeof import('@cornerstonejs/nifti-volume-loader');
+type DicomLoader = typeof import('@cornerstonejs/dicom-image-loader')['default'];
 
 export interface CornerstoneRuntime {
   core: Core;
   tools: Tools;
   nifti: Nifti;
+  /** @cornerstonejs/dicom-image-loader: de-identified instances read from blobs (wadouri's file manager) */
+  dicom: DicomLoader;
   /**
    * The page's one rendering engine. Viewers enable and disable their viewports on it rather than
    * creating engines of their own: a volume's GPU texture belongs to the engine's context, so a
@@ -33,9 +36,18 @@ export function cornerstoneRuntime(): Promise<CornerstoneRuntime> {
 }
 
 async function start(): Promise<CornerstoneRuntime> {
-  const [core, tools, nifti] = await Promise.all([import('@cornerstonejs/core'), import('@cornerstonejs/tools'), import('@cornerstonejs/nifti-volume-loader')]);
+  const [core, tools, nifti, dicomModule] = await Promise.all([
+    import('@cornerstonejs/core'),
+    import('@cornerstonejs/tools'),
+    import('@cornerstonejs/nifti-volume-loader'),
+    import('@cornerstonejs/dicom-image-loader'),
+  ]);
   core.init();
   if (core.getShouldUseCPURendering()) throw new Error('WebGL is not available in this browser, and the volume viewer needs it');
+  // before any image is loaded: its init empties Cornerstone's cache. One decode worker is plenty
+  // for a series of uncompressed de-identified instances.
+  const dicom = dicomModule.default;
+  dicom.init({ maxWebWorkers: 1 });
   tools.init();
   // the viewer's tools, registered once per page (each viewer binds them in a tool group of its own)
   for (const T of [tools.WindowLevelTool, tools.PanTool, tools.ZoomTool]) tools.addTool(T);
@@ -51,6 +63,7 @@ async function start(): Promise<CornerstoneRuntime> {
     core,
     tools,
     nifti,
+    dicom,
     engine: new core.RenderingEngine('segflow-viewer'),
     releaseNiftiFile(url) {
       decachers.get(url)?.();

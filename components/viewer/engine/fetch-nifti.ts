@@ -4,11 +4,10 @@ export class ViewerLoadError extends Error {
 }
 
 /**
- * Downloads one NIfTI file and returns it uncompressed as a blob: one request per file with a clear
- * message when it fails (an expired link answers 403), and a blob: URL the NIfTI loader can read
- * without fetching again. `onProgress` gets the fraction downloaded when the size is known.
+ * Downloads one file as a blob, with a clear message when it fails (an expired link answers 403).
+ * `onProgress` gets the fraction downloaded when the size is known.
  */
-export async function fetchNifti(p: { url: string; what: string; signal: AbortSignal; onProgress: (fraction: number) => void }): Promise<Blob> {
+export async function fetchBlob(p: { url: string; what: string; signal: AbortSignal; onProgress: (fraction: number) => void }): Promise<Blob> {
   let res: Response;
   try {
     res = await fetch(p.url, { signal: p.signal, credentials: 'omit' });
@@ -30,7 +29,15 @@ export async function fetchNifti(p: { url: string; what: string; signal: AbortSi
     if (total > 0) p.onProgress(Math.min(1, received / total));
   }
   p.onProgress(1);
-  const bytes = new Blob(chunks as BlobPart[]);
+  return new Blob(chunks as BlobPart[]);
+}
+
+/**
+ * Downloads one NIfTI file and returns it uncompressed as a blob: one request per file, and a
+ * blob: URL the NIfTI loader can read without fetching again.
+ */
+export async function fetchNifti(p: { url: string; what: string; signal: AbortSignal; onProgress: (fraction: number) => void }): Promise<Blob> {
+  const bytes = await fetchBlob(p);
   const head = new Uint8Array(await bytes.slice(0, 2).arrayBuffer());
   const gzipped = head[0] === 0x1f && head[1] === 0x8b;
   const raw = gzipped ? await new Response(bytes.stream().pipeThrough(new DecompressionStream('gzip'))).blob().catch(() => null) : bytes;

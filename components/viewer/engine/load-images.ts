@@ -1,10 +1,12 @@
 import type { Types } from '@cornerstonejs/core';
 import type { ViewerLabel } from '@/lib/viewer/schemas';
 import { labelVolumesMl } from '@/lib/viewer/label-volumes';
+import { segToLabelmap } from '@/lib/viewer/seg-to-labelmap';
 import { autoWindow, type VoiWindow } from '@/lib/viewer/window-presets';
 import { colorLut } from '../color-lut';
 import { cornerstoneRuntime, type CornerstoneRuntime } from './cornerstone-runtime';
-import { fetchNifti, ViewerLoadError } from './fetch-nifti';
+import { dicomImageIds, loadVolume, volumeFromDicom, volumeSlices } from './dicom-volume';
+import { fetchBlob, fetchNifti, ViewerLoadError } from './fetch-nifti';
 
 export interface LoadedMask {
   id: string;
@@ -29,21 +31,12 @@ export interface LoadedImages {
   dispose(): void;
 }
 
-type LoadEvent = { framesLoaded?: number; totalNumFrames?: number };
-
 /** Creates a streaming volume from a NIfTI blob: URL and waits until every slice is in. */
 async function volumeFromNifti(rt: CornerstoneRuntime, blobUrl: string, what: string, volumeId: string): Promise<Types.IImageVolume> {
   const imageIds = await rt.nifti.createNiftiImageIdsAndCacheMetadata({ url: blobUrl });
   if (!imageIds?.length) throw new ViewerLoadError(`the ${what} is not a readable NIfTI file`);
   const volume = await rt.core.volumeLoader.createAndCacheVolume(volumeId, { imageIds });
-  await new Promise<void>((resolve, reject) => {
-    // the streaming volume's load takes a completion callback (its d.ts omits the parameter)
-    (volume as unknown as { load(cb: (evt: unknown) => void): void }).load((evt: unknown) => {
-      const e = evt as LoadEvent;
-      if (e.framesLoaded === e.totalNumFrames) resolve();
-      else reject(new ViewerLoadError(`the ${what} could not be decoded (${e.framesLoaded ?? 0} of ${e.totalNumFrames ?? '?'} slices)`));
-    });
-  });
+  await loadVolume(volume, what);
   return volume;
 }
 
@@ -58,10 +51,13 @@ function removeVolume(rt: CornerstoneRuntime, volumeId: string): void {
 /**
  * Downloads the volume and the masks, builds the volume, and turns each mask into a labelmap
  * segmentation on the volume's own grid (a mask on another grid is refused: it would be drawn in the
- * wrong place). `isCancelled` lets a viewer that went away stop between steps.
+ * wrong place). With `instanceUrls` the volume is the DICOM series itself (dicom-image-loader) and
+ * every mask is a DICOM SEG over it (lib/viewer/seg-to-labelmap.ts); else a NIfTI volume with NIfTI
+ * masks. `isCancelled` lets a viewer that went away stop between steps.
  */
 export async function loadImages(p: {
   volumeUrl: string;
+  instanceUrls?: string[];
   masks: { id: string; title: string; url: string; labels: ViewerLabel[] }[];
   isCancelled: () => boolean;
   onProgress: (fraction: number) => void;
@@ -89,12 +85,84 @@ export async function loadImages(p: {
       rt.releaseNiftiFile(url);
       URL.revokeObjectURL(url);
     }
+    releaseInstances();
   };
+  let releaseInstances = () => {};
   const cancelled = () => {
     if (p.isCancelled()) throw new DOMException('viewer unmounted', 'AbortError');
   };
 
+  /** a labelmap derived from the volume shares its geometry exactly; the mask's voxels are copied in */
+  const addMask = (i: number, m: (typeof p.masks)[number], voxels: ArrayLike<number>, volume: Types.IImageVolume): LoadedMask => {
+    const labelmapId = `segflow-${tag}-labelmap-${i}`;
+    volumeIds.push(labelmapId);
+    const labelmap = core.volumeLoader.createAndCacheDerivedLabelmapVolume(volume.volumeId, { volumeId: labelmapId });
+    const write = labelmap.voxelManager?.setCompleteScalarDataArray;
+    if (!write) throw new ViewerLoadError(`mask "${m.title}" could not be read into a labelmap`);
+    write.call(labelmap.voxelManager, voxels as Types.PixelDataTypedArray);
+    const volumesMl = labelVolumesMl(
+      voxels,
+      volume.spacing,
+      m.labels.map((l) => l.value),
+    );
+    const segmentationId = `segflow-${tag}-seg-${i}`;
+    tools.segmentation.addSegmentations([
+      {
+        segmentationId,
+        representation: { type: tools.Enums.SegmentationRepresentations.Labelmap, data: { volumeId: labelmapId } },
+        config: { label: m.title, segments: Object.fromEntries(m.labels.map((l) => [l.value, { segmentIndex: l.value, label: l.name }])) },
+      },
+    ]);
+    segmentationIds.push(segmentationId);
+    const colorLUTIndex = tools.segmentation.state.addColorLUT(colorLut(m.labels));
+    lutIndexes.push(colorLUTIndex);
+    return { id: m.id, segmentationId, colorLUTIndex, volumesMl };
+  };
+  const finish = (volume: Types.IImageVolume, masks: LoadedMask[]): LoadedImages => {
+    const scalars = volume.voxelManager?.getCompleteScalarDataArray?.();
+    return {
+      runtime: rt,
+      volumeId: volume.volumeId,
+      autoWindow: scalars ? autoWindow(scalars as ArrayLike<number>) : { width: 1, center: 0 },
+      masks,
+      onDispose(fn) {
+        hooks.add(fn);
+        return () => hooks.delete(fn);
+      },
+      dispose,
+    };
+  };
+
   try {
+    if (p.instanceUrls) {
+      const dicom = p.instanceUrls;
+      // the series weighs one file per instance, each SEG one file
+      const weights = [dicom.length, ...p.masks.map(() => 1)];
+      const done = weights.map(() => 0);
+      const progress = (i: number) => (f: number) => {
+        done[i] = f * weights[i];
+        p.onProgress(done.reduce((a, b) => a + b, 0) / weights.reduce((a, b) => a + b, 0));
+      };
+      const [series, segs] = await Promise.all([
+        dicomImageIds(rt, { urls: dicom, signal: abort.signal, onProgress: progress(0) }),
+        Promise.all(p.masks.map((m, i) => fetchBlob({ url: m.url, what: `segmentation "${m.title}"`, signal: abort.signal, onProgress: progress(i + 1) }))),
+      ]);
+      releaseInstances = series.release;
+      cancelled();
+      const volumeId = `cornerstoneStreamingImageVolume:segflow-${tag}`;
+      volumeIds.push(volumeId);
+      const volume = await volumeFromDicom(rt, series.imageIds, volumeId);
+      cancelled();
+      const slices = volumeSlices(rt, volume);
+      const [columns, rows] = volume.dimensions;
+      const masks: LoadedMask[] = [];
+      for (const [i, m] of p.masks.entries()) {
+        const bytes = await segs[i].arrayBuffer();
+        const voxels = segToLabelmap({ bytes, rows, columns, slices, labels: m.labels, what: `segmentation "${m.title}"` });
+        masks.push(addMask(i, m, voxels, volume));
+      }
+      return finish(volume, masks);
+    }
     const files = [{ what: 'volume', url: p.volumeUrl }, ...p.masks.map((m) => ({ what: `mask "${m.title}"`, url: m.url }))];
     const fractions = files.map(() => 0);
     const blobs = await Promise.all(
@@ -135,46 +203,13 @@ export async function loadImages(p: {
         throw new ViewerLoadError(
           `mask "${m.title}" is ${source.dimensions.join('×')} voxels but the volume is ${volume.dimensions.join('×')}: it is not on the volume's grid`,
         );
-      // a labelmap derived from the volume shares its geometry exactly; the mask's voxels are copied in
-      const labelmapId = `segflow-${tag}-labelmap-${i}`;
-      volumeIds.push(labelmapId);
-      const labelmap = core.volumeLoader.createAndCacheDerivedLabelmapVolume(volumeId, { volumeId: labelmapId });
       const voxels = source.voxelManager?.getCompleteScalarDataArray?.();
-      const write = labelmap.voxelManager?.setCompleteScalarDataArray;
-      if (!voxels || !write) throw new ViewerLoadError(`mask "${m.title}" could not be read into a labelmap`);
-      write.call(labelmap.voxelManager, voxels);
-      const volumesMl = labelVolumesMl(
-        voxels as ArrayLike<number>,
-        volume.spacing,
-        m.labels.map((l) => l.value),
-      );
+      if (!voxels) throw new ViewerLoadError(`mask "${m.title}" could not be read into a labelmap`);
+      masks.push(addMask(i, m, voxels as ArrayLike<number>, volume));
       removeVolume(rt, sourceId);
       volumeIds.splice(volumeIds.indexOf(sourceId), 1);
-      const segmentationId = `segflow-${tag}-seg-${i}`;
-      tools.segmentation.addSegmentations([
-        {
-          segmentationId,
-          representation: { type: tools.Enums.SegmentationRepresentations.Labelmap, data: { volumeId: labelmapId } },
-          config: { label: m.title, segments: Object.fromEntries(m.labels.map((l) => [l.value, { segmentIndex: l.value, label: l.name }])) },
-        },
-      ]);
-      segmentationIds.push(segmentationId);
-      const colorLUTIndex = tools.segmentation.state.addColorLUT(colorLut(m.labels));
-      lutIndexes.push(colorLUTIndex);
-      masks.push({ id: m.id, segmentationId, colorLUTIndex, volumesMl });
     }
-    const scalars = volume.voxelManager?.getCompleteScalarDataArray?.();
-    return {
-      runtime: rt,
-      volumeId,
-      autoWindow: scalars ? autoWindow(scalars as ArrayLike<number>) : { width: 1, center: 0 },
-      masks,
-      onDispose(fn) {
-        hooks.add(fn);
-        return () => hooks.delete(fn);
-      },
-      dispose,
-    };
+    return finish(volume, masks);
   } catch (err) {
     dispose();
     throw err;

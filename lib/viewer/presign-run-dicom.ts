@@ -1,0 +1,33 @@
+import type { Role } from '../auth/permissions';
+import { presignImage, type PresignedRecord } from './presign-image';
+import type { MaskObject } from './run-image-objects';
+import type { RunDicomObjects } from './run-dicom-objects';
+import type { RunDicomImagesDto, ViewerMask } from './schemas';
+
+/**
+ * Links for a native DICOM view: every de-identified instance and the SEG(s). Each link passes the
+ * bucket's access rules for the caller's role (a reviewer is never handed a raw-phi/ key) and is
+ * named in the request's audit event; the shadow SEG only `withShadow`.
+ */
+export async function presignRunDicom(p: {
+  objects: RunDicomObjects;
+  modality: string | null;
+  role: Role | null;
+  projectId: string;
+  withShadow: boolean;
+  audit: PresignedRecord[];
+}): Promise<RunDicomImagesDto> {
+  const link = (ref: RunDicomObjects['instances'][number]) => presignImage({ role: p.role, projectId: p.projectId, ref, audit: p.audit });
+  const mask = async (m: MaskObject): Promise<ViewerMask> => ({
+    id: m.id,
+    role: m.role,
+    model: m.model,
+    version: m.version,
+    labels: m.labels,
+    ...(await link(m.ref)),
+  });
+  const instances = [];
+  for (const ref of p.objects.instances) instances.push(await link(ref));
+  const segs = [p.objects.serving, ...(p.withShadow && p.objects.shadow ? [p.objects.shadow] : [])];
+  return { run: p.objects.runId, format: 'dicom', modality: p.modality, instances, masks: await Promise.all(segs.map(mask)) };
+}
