@@ -10,8 +10,8 @@ export const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /**
  * A project of the spec's own (the demo admin creates it; the demo researcher, reviewer and operator
- * join it): its studies and runs change nothing other specs count in project demo, whatever order
- * the specs run in.
+ * join it), granted the shipped model by its owner (demo): its studies and runs change nothing other
+ * specs count in project demo, whatever order the specs run in.
  */
 export async function ownProject(request: APIRequestContext, t: Tokens, prefix: string): Promise<string> {
   const slug = `${prefix}-${randomBytes(3).toString('hex')}`;
@@ -21,6 +21,9 @@ export async function ownProject(request: APIRequestContext, t: Tokens, prefix: 
     const added = await request.post(`/api/projects/${slug}/members`, { headers: auth(t.admin), data: { email: `${role}@demo.segflow`, role } });
     expect(added.status(), await added.text()).toBeLessThan(300);
   }
+  // the shipped model belongs to project demo: its operator lets the new project run it
+  const granted = await request.post('/api/models/brain-tissue/grants', { headers: auth(t.operator), data: { project: slug } });
+  expect(granted.status(), await granted.text()).toBeLessThan(300);
   return slug;
 }
 
