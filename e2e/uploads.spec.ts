@@ -110,6 +110,18 @@ test('bad files each get a message naming the problem, and the good ones are kep
   await expect(page.getByTestId('upload-done')).toContainText('1 volume, 3 rejected');
   await upload.openStudy();
   await expect(upload.volumeRows()).toHaveCount(1);
+
+  // NIfTI carries no modality or body part: the researcher states them for the model's domain check
+  const facts = upload.volumeRows().getByTestId('volume-facts');
+  await expect(facts).toHaveText('not stated: a model cannot check its input domain');
+  await upload.volumeRows().getByLabel('Body part').fill('head/neck');
+  await upload.volumeRows().getByRole('button', { name: 'State' }).click();
+  await expect(upload.volumeRows().getByRole('alert')).toContainText('bodyPart: expected up to 16 letters');
+  await upload.volumeRows().getByLabel('Modality').selectOption('MR');
+  await upload.volumeRows().getByLabel('Body part').fill('head');
+  await upload.volumeRows().getByRole('button', { name: 'State' }).click();
+  await expect(facts).toHaveText('MR · HEAD');
+  await page.screenshot({ path: test.info().outputPath('study-volume-facts.png'), fullPage: true });
 });
 
 test('pause holds an upload and resume finishes it', async ({ page }) => {

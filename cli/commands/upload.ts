@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 
 /**
- * `segflow upload <paths...> --project <slug> [--study <id>]`: the browser's presigned flow (same API,
- * same engine) for bulk and scripted uploads. The last stdout line is the JSON summary; exit 1 when a
+ * `segflow upload <paths...> --project <slug> [--study <id>] [--modality <code>] [--body-part <part>]`:
+ * the browser's presigned flow (same API, same engine) for bulk and scripted uploads; NIfTI volumes
+ * get the stated modality and body part (they carry none) for a model's input-domain check. The last stdout line is the JSON summary; exit 1 when a
  * file was rejected. `segflow uploads sweep` aborts abandoned multipart uploads once.
  */
 export function register(program: Command): void {
@@ -13,7 +14,17 @@ export function register(program: Command): void {
     .argument('<paths...>', 'files, folders or .zip archives')
     .requiredOption('--project <slug>', 'project slug')
     .option('--study <id>', 'add to this study instead of a new one')
-    .action(async (paths: string[], opts: { project: string; study?: string }) => {
+    .option('--modality <code>', "NIfTI volumes: their modality (MR, CT, …; NIfTI carries none), checked against a model's input domain")
+    .option('--body-part <part>', 'NIfTI volumes: their body part (HEAD, BRAIN, CHEST, …)')
+    .action(async (paths: string[], opts: { project: string; study?: string; modality?: string; bodyPart?: string }) => {
+      // checked before anything is sent: a wrong code is named now, not after the upload
+      const { ZVolumeFacts } = await import('@/lib/studies/state-volume-facts');
+      const facts = ZVolumeFacts.safeParse({ modality: opts.modality ?? null, bodyPart: opts.bodyPart ?? null });
+      if (!facts.success) {
+        const issue = facts.error.issues[0];
+        throw new Error(`--${issue.path[0] === 'bodyPart' ? 'body-part' : 'modality'}: ${issue.message}`);
+      }
+      const stating = facts.data.modality !== null || facts.data.bodyPart !== null;
       const { apiConnection } = await import('@/lib/platform/api-client');
       const { config } = await import('@/lib/config');
       const { UploadApi } = await import('@/lib/uploads/client/upload-api');
@@ -48,11 +59,23 @@ export function register(program: Command): void {
       try {
         const s = await engine.run();
         stop();
+        // the stated facts go to the study's NIfTI volumes that have none yet (this upload's)
+        if (stating) {
+          for (const v of s.volumes.filter((x) => x.modality === null && x.bodyPart === null)) {
+            const res = await fetch(`${baseUrl}/api/series/${v.id}/facts`, {
+              method: 'PUT',
+              headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+              body: JSON.stringify(facts.data),
+            });
+            if (!res.ok) throw new Error(`stating the modality and body part of volume ${v.id}: HTTP ${res.status} ${await res.text()}`);
+            Object.assign(v, facts.data);
+          }
+        }
         for (const r of s.rejected) process.stderr.write(`rejected: ${r.reason}\n`);
         const out = {
           study: s.study,
           series: s.series.map((x) => ({ id: x.id, modality: x.modality, instances: x.instances, rows: x.rows, columns: x.columns })),
-          volumes: s.volumes.map((v) => ({ id: v.id, dims: v.dims })),
+          volumes: s.volumes.map((v) => ({ id: v.id, dims: v.dims, modality: v.modality, bodyPart: v.bodyPart })),
           rejected: s.rejected,
         };
         process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -61,6 +61,8 @@ export const ZRunParams = z.object({
    * lib/runs/retry-run.ts): inference runs outside the declared domain, and the run says so
    */
   domainOverride: z.object({ reason: z.string(), by: z.string(), at: z.string() }).optional(),
+  /** a NIfTI volume's modality and body part as the researcher stated them (lib/studies/state-volume-facts.ts); part of the run key */
+  stated: z.object({ modality: z.string().nullable(), bodyPart: z.string().nullable() }).optional(),
 });
 export type TRunParams = z.infer<typeof ZRunParams>;
 

@@ -81,7 +81,10 @@ export const series = pgTable(
     kind: seriesKindEnum('kind').notNull(),
     /** original SeriesInstanceUID (DICOM) used to group instances; replaced in derived/ copies */
     seriesInstanceUid: text('series_instance_uid'),
+    /** DICOM: the header's Modality; NIfTI (which carries none): as the researcher stated it */
     modality: text('modality'),
+    /** NIfTI: the body part the researcher stated (DICOM's BodyPartExamined is read from the instances) */
+    bodyPart: text('body_part'),
     description: text('description'),
     instances: integer('instances').notNull().default(0),
     rows: integer('rows'),

@@ -36,7 +36,10 @@ const STEP_PARAMS: { [K in WorkerStepName]: (c: RunContext) => StepParams<K> } =
   ingest: () => ({}),
   deidentify: (c) => ({ deidOptions: c.params.deidOptions }),
   convert: () => ({}),
-  infer: (c) => (c.params.domainOverride ? { domainOverride: { reason: c.params.domainOverride.reason } } : {}),
+  infer: (c) => ({
+    ...(c.params.domainOverride ? { domainOverride: { reason: c.params.domainOverride.reason } } : {}),
+    ...(c.params.stated ? { stated: c.params.stated } : {}),
+  }),
   compare: (c) => ({ labelsFrom: c.params.serving.spec }),
 };
 

@@ -39,7 +39,8 @@ export function measureInputFacts(volume: Volume, p: { kind: 'dicom' | 'nifti'; 
 const mm = (v: number[]) => `${v.map((x) => Number(x.toFixed(2))).join(' × ')} mm`;
 const within = (v: number[], r: { min: number; max: number }) => v.every((x) => x >= r.min - 1e-6 && x <= r.max + 1e-6);
 
-const MODALITY_WORDS: Record<string, string> = {
+/** DICOM modality codes in the user's words (also what a researcher may state for a NIfTI volume) */
+export const MODALITY_WORDS: Record<string, string> = {
   MR: 'MR',
   CT: 'CT',
   PT: 'PET',

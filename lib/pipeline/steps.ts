@@ -142,8 +142,14 @@ export const STEPS = {
   infer: defineStep({
     summary: 'segment with one model version; labelmap on the source grid as NIfTI, DICOM SEG for DICOM input, label volumes',
     runsOn: 'worker',
-    /** domainOverride: an operator's reason to segment an input outside the model's declared domain */
-    params: z.object({ domainOverride: z.object({ reason: z.string() }).optional() }),
+    /**
+     * domainOverride: an operator's reason to segment an input outside the model's declared domain;
+     * stated: what the researcher stated of a NIfTI volume (it carries no modality or body part)
+     */
+    params: z.object({
+      domainOverride: z.object({ reason: z.string() }).optional(),
+      stated: z.object({ modality: z.string().nullable(), bodyPart: z.string().nullable() }).optional(),
+    }),
     info: z.object({
       role: z.enum(['live', 'canary', 'shadow']),
       model: z.string(),

@@ -46,7 +46,9 @@ export async function submitRun(tx: Tx, p: SubmitRunInput): Promise<{ run: Run; 
   await assertProjectMayUseModel(tx, { model: p.model, projectId: p.projectId });
   const chosen = await chooseModels(tx, { model: p.model, studyId: target.studyId });
   // what the run key hashes: the same as before the models were part of params, so keys stay stable
-  const keyed = { model: p.model, seriesId: target.id, kind: target.kind, deidOptions: project?.deidOptions ?? {} };
+  // a NIfTI volume's stated modality and body part are part of it: a corrected statement is a new run
+  const stated = target.kind === 'nifti' && (target.modality || target.bodyPart) ? { stated: { modality: target.modality, bodyPart: target.bodyPart } } : {};
+  const keyed = { model: p.model, seriesId: target.id, kind: target.kind, deidOptions: project?.deidOptions ?? {}, ...stated };
   const key = runKey({
     inputs: inputs.map((i) => i.sha256),
     pipelineVersion: PIPELINE_VERSION,

@@ -35,7 +35,9 @@ export async function getStudySummary(db: DbOrTx, p: { studyId: string; projectI
         columns: s.columns,
         spacing: s.spacing,
       })),
-    volumes: rows.filter((s) => s.kind === 'nifti').map((s) => ({ id: s.id, dims: s.dims ?? [], spacing: s.spacing, description: s.description })),
+    volumes: rows
+      .filter((s) => s.kind === 'nifti')
+      .map((s) => ({ id: s.id, dims: s.dims ?? [], spacing: s.spacing, description: s.description, modality: s.modality, bodyPart: s.bodyPart })),
     rejected: rejected.map((r) => ({ file: r.file, reason: r.reason ?? 'rejected' })),
   };
 }

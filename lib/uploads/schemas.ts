@@ -96,7 +96,8 @@ export interface StudySummary {
     columns: number | null;
     spacing: number[] | null;
   }[];
-  volumes: { id: string; dims: number[]; spacing: number[] | null; description: string | null }[];
+  /** modality and bodyPart: as the researcher stated them (NIfTI carries neither) */
+  volumes: { id: string; dims: number[]; spacing: number[] | null; description: string | null; modality: string | null; bodyPart: string | null }[];
   rejected: { file: string; reason: string }[];
 }
 

@@ -42,7 +42,13 @@ export async function infer(inv: TStepInvocationOf<'infer'>): Promise<TStepResul
         )
       : undefined;
   const header = source?.length ? readDicomHeader(source[0].bytes, source[0].name) : undefined;
-  const facts = measureInputFacts(volume, { kind: inv.kind, modality: header?.modality, bodyPart: header?.bodyPartExamined });
+  // DICOM: the de-identified header says; NIfTI: what the researcher stated at upload, if anything
+  const stated = inv.params.stated;
+  const facts = measureInputFacts(volume, {
+    kind: inv.kind,
+    modality: header?.modality ?? stated?.modality ?? undefined,
+    bodyPart: header?.bodyPartExamined ?? stated?.bodyPart ?? undefined,
+  });
   const domain = checkInputDomain(spec, facts);
   const override = inv.params.domainOverride;
   if (domain.refusal && !override) throw new AppError('out_of_domain', domain.refusal, { checks: domain.checks });

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { z } from 'zod';
 import { IdentityPanel } from '@/components/studies/identity-panel';
+import { VolumeFactsForm } from '@/components/studies/volume-facts-form';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Forbidden } from '@/components/ui/forbidden';
 import { loadGuarded } from '@/lib/auth/page';
@@ -71,6 +72,7 @@ export default async function StudyPage({ params }: { params: Promise<{ study: s
                 <th>Instances</th>
                 <th>Dimensions</th>
                 <th>Spacing (mm)</th>
+                <th>Modality · body part</th>
                 {canRun && <th>Segmentation</th>}
               </tr>
             </thead>
@@ -108,6 +110,7 @@ export default async function StudyPage({ params }: { params: Promise<{ study: s
                 <th>Volume</th>
                 <th>Dimensions</th>
                 <th>Spacing (mm)</th>
+                <th>Modality · body part</th>
                 {canRun && <th>Segmentation</th>}
               </tr>
             </thead>
@@ -117,6 +120,9 @@ export default async function StudyPage({ params }: { params: Promise<{ study: s
                   <td>{v.description ?? 'NIfTI'}</td>
                   <td data-testid="volume-dims">{v.dims.join('×')}</td>
                   <td>{v.spacing?.map((x) => x.toFixed(2)).join(' × ') ?? '—'}</td>
+                  <td>
+                    <VolumeFactsForm seriesId={v.id} modality={v.modality} bodyPart={v.bodyPart} canEdit={canUpload} />
+                  </td>
                   {canRun && (
                     <td>
                       <StartRunForm studyId={s.study} seriesId={v.id} models={models} startRunAction={startRunAction} label={v.description ?? 'volume'} />

@@ -1,0 +1,1 @@
+ALTER TABLE "series" ADD COLUMN "body_part" text;
