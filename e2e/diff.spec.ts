@@ -94,7 +94,7 @@ test('diff mode: the case opens at the worst slice, draws agreement, live-only a
   await expect(reviewer.getByTestId('review-progress')).toContainText(/\d+ of \d+ reviewed/);
   await reviewer.getByRole('link', { name: 'lowest Dice first' }).click();
   await expect(reviewer).toHaveURL(/order=low-dice/);
-  const row = reviewer.getByTestId('review-row').filter({ hasText: run.studyLabel }).first();
+  const row = reviewer.locator(`[data-testid="review-row"][data-run="${run.id}"]`).first();
   await row.getByRole('link').click();
   await expect(reviewer).toHaveURL(/\/reviews\/[0-9a-f-]+\?order=low-dice/);
   await expect(reviewer.getByTestId('review-progress')).toContainText(/\d+ of \d+ reviewed/);

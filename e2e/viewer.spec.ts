@@ -203,7 +203,7 @@ test('the run page shows the serving mask over the volume; a reviewer compares l
   const reviewer = await browser.newPage();
   await new SignInPage(reviewer).signIn('reviewer');
   await reviewer.goto('/reviews');
-  const row = reviewer.getByTestId('review-row').filter({ hasText: run.studyLabel }).first();
+  const row = reviewer.locator(`[data-testid="review-row"][data-run="${run.id}"]`).first();
   await expect(row).toBeVisible();
   await row.getByRole('link').click();
   await expect(reviewer.getByRole('heading', { name: new RegExp(`Review of study ${run.studyLabel}`) })).toBeVisible();
@@ -234,6 +234,6 @@ test('the run page shows the serving mask over the volume; a reviewer compares l
   await expect(reviewer.getByRole('radio', { name: 'Shadow is better' })).toBeChecked();
   await expect(reviewer.getByTestId('verdict-saved')).toContainText('Shadow is better');
   await reviewer.goto('/reviews');
-  await expect(reviewer.getByTestId('review-row').filter({ hasText: run.studyLabel }).first().getByTestId('review-verdict')).toHaveText('Shadow is better');
+  await expect(reviewer.locator(`[data-testid="review-row"][data-run="${run.id}"]`).first().getByTestId('review-verdict')).toHaveText('Shadow is better');
   await reviewer.close();
 });

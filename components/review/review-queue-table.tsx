@@ -26,7 +26,7 @@ export function ReviewQueueTable({ items, caseQuery = {} }: { items: ReviewQueue
       </thead>
       <tbody>
         {items.map((c) => (
-          <tr key={c.id} data-testid="review-row" data-reviewed={c.myVerdict ? 'true' : 'false'}>
+          <tr key={c.id} data-testid="review-row" data-run={c.runId} data-reviewed={c.myVerdict ? 'true' : 'false'}>
             <td>
               <Link className="mono" href={`/reviews/${c.id}${query ? `?${query}` : ''}`}>
                 {c.id.slice(0, 8)}

@@ -14,6 +14,7 @@ export async function listReviewQueue(db: DbOrTx, p: { projectIds: string[]; rev
   const rows = await db
     .select({
       id: comparisons.id,
+      runId: comparisons.runId,
       createdAt: comparisons.createdAt,
       metrics: comparisons.metrics,
       projectSlug: projects.slug,
@@ -33,6 +34,7 @@ export async function listReviewQueue(db: DbOrTx, p: { projectIds: string[]; rev
     const labels = labelAgreement(r.metrics).map((l) => ({ name: l.name, dice: l.dice }));
     return {
       id: r.id,
+      runId: r.runId,
       projectSlug: r.projectSlug,
       studyLabel: r.studyLabel,
       model: r.params.model,

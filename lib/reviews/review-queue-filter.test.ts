@@ -4,6 +4,7 @@ import type { ReviewQueueItem } from './schemas';
 
 const item = (id: string, meanDice: number | null, reviewed: boolean): ReviewQueueItem => ({
   id,
+  runId: `run-${id}`,
   projectSlug: 'p',
   studyLabel: `S-${id}`,
   model: 'm',

@@ -40,6 +40,8 @@ export interface MyVerdict {
 /** A case in the reviewer's queue: pseudonymous study label only, never identifying data. */
 export interface ReviewQueueItem {
   id: string;
+  /** the run compared (the row's data-run: tests find a run's case by it) */
+  runId: string;
   projectSlug: string;
   studyLabel: string;
   model: string;
