@@ -42,7 +42,10 @@ async function approve(page: Page, stage: 'shadow' | 'canary', target: string, r
   const candidate = page.getByTestId('promotion-brain-tissue').getByTestId(`candidate-${stage}`);
   await candidate.getByLabel(/^Reason for /).fill(reason);
   await candidate.getByRole('button', { name: 'Approve' }).click();
-  await expect(candidate.getByRole('status')).toHaveText(`approved: now ${target}`);
+  // the slot moves; the candidate's card (and its status line) may already be replaced by the next stage's
+  const slot = page.getByTestId('promotion-brain-tissue').getByRole('definition');
+  if (stage === 'shadow') await expect(slot.nth(1)).toHaveText(`1.0.0-fp16 · ${target.replace('canary ', '')} of studies`);
+  else await expect(slot.nth(0)).toHaveText('1.0.0-fp16');
 }
 
 test('a newcomer walks the demo rollout at first start: Request (operator) → Approve (operator2) → canary → live', async ({ page, browser }) => {

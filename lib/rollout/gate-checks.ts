@@ -55,7 +55,7 @@ function countCheck(name: string, n: number, min: number, what: string): GateChe
 
 function failureRateCheck(name: string, failed: number, ran: number, max: number, what: string): GateCheck {
   const value = ran === 0 ? null : failed / ran;
-  return check({ name, value, threshold: max, op: '<=', detail: ran === 0 ? `no ${what} has run yet` : `${failed}/${ran} ${what} failed` });
+  return check({ name, value, threshold: max, op: '<=', detail: ran === 0 ? `no ${what} yet` : `${failed}/${ran} ${what} failed` });
 }
 
 function latencyCheck(name: string, candidateMs: number[], baselineMs: number[], maxRatio: number, who: [string, string]): GateCheck {
