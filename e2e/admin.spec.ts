@@ -5,10 +5,14 @@ import { SignInPage } from './pages/sign-in-page';
 
 /**
  * Issue 15, done when: an admin creates a project, a user (whose invitation link works in the
- * browser) and a membership from the UI; a researcher cannot. Screenshots of every /admin page go
- * to the test's output folder.
+ * browser) and a membership from the UI; the invitee (an operator there) cannot administer, nor
+ * change the demo project's model on Promotions. Screenshots of every /admin page go to the test's
+ * output folder.
  */
-test('an admin creates a project and invites a user whose one-time link sets the password; a researcher cannot administer', async ({ page, browser }, info) => {
+test("an admin creates a project and invites a user whose one-time link sets the password; that operator cannot administer, nor change another project's model", async ({
+  page,
+  browser,
+}, info) => {
   const tag = randomBytes(3).toString('hex');
   const slug = `e2e-${tag}`;
   const email = `invitee-${tag}@example.org`;
@@ -17,9 +21,9 @@ test('an admin creates a project and invites a user whose one-time link sets the
   await admin.createProject(slug, `E2E ${tag}`);
   await page.screenshot({ path: info.outputPath('admin.png'), fullPage: true });
   await admin.openProject(slug);
-  const link = await admin.invite(email, 'Invited Person', 'researcher');
+  const link = await admin.invite(email, 'Invited Person', 'operator');
   await expect(admin.member(email)).toBeVisible();
-  await expect(admin.member(email).getByLabel(`Role of ${email}`, { exact: true })).toHaveValue('researcher');
+  await expect(admin.member(email).getByLabel(`Role of ${email}`, { exact: true })).toHaveValue('operator');
   await page.screenshot({ path: info.outputPath('admin-project.png'), fullPage: true });
 
   // the last admin cannot step down: the refusal is shown in the user's words
@@ -43,9 +47,14 @@ test('an admin creates a project and invites a user whose one-time link sets the
   await expect(invitee.getByRole('status')).toContainText('Your password is set');
   const signIn = new SignInPage(invitee);
   await signIn.signInAs(email, 'a long invited password');
-  expect(await signIn.navLabels()).toEqual(['Studies', 'Runs', 'Models']);
-  await invitee.goto(`/studies?project=${slug}`);
-  await expect(invitee.locator('main h1')).toHaveText('Studies');
+  expect(await signIn.navLabels()).toEqual(['Dashboard', 'Runs', 'Models', 'Promotions', 'Reviews']);
+  // the shipped model belongs to project demo: this project's operator sees its gate, not its controls
+  await invitee.goto('/promotions');
+  const shadow = invitee.getByTestId('promotion-brain-tissue').getByTestId('candidate-shadow');
+  await expect(shadow.getByTestId('gate-check').first()).toContainText('compared-cases');
+  await expect(shadow.getByTestId('no-controls')).toHaveText('Only operators and admins of project demo request, approve or roll back this candidate.');
+  await expect(shadow.getByRole('button')).toHaveCount(0);
+  await invitee.screenshot({ path: info.outputPath('promotions-other-project.png'), fullPage: true });
   await invitee.goto('/admin');
   await expect(invitee.getByTestId('forbidden')).toContainText('does not allow project:manage');
   // the link worked once

@@ -19,6 +19,18 @@ async function passingShadow(db: Db, project: TestProject) {
   return d;
 }
 
+/** A passing shadow whose promotion a third person requested: neither registrant nor requester is the caller. */
+async function requestedShadow(db: Db, project: TestProject) {
+  const { requestPromotion } = await import('../lib/rollout/request-promotion');
+  const d = await passingShadow(db, project);
+  const [requester] = await db
+    .insert(users)
+    .values({ email: `req-${randomBytes(4).toString('hex')}@test.segflow`, name: 'requester' })
+    .returning();
+  await db.transaction((tx) => requestPromotion(tx, { modelId: d.modelId, stage: 'shadow', actorId: requester.id }));
+  return d;
+}
+
 /** Rows of the rollout endpoints (kept apart so parallel work does not edit one file); added by endpoint-matrix.ts. */
 export function addRolloutRows(matrix: Record<string, MatrixRow>): void {
   matrix['app/(app)/promotions/actions.ts#requestPromotionAction'] = {
@@ -34,15 +46,18 @@ export function addRolloutRows(matrix: Record<string, MatrixRow>): void {
     permission: 'promotion:approve',
     allowed: APPROVERS,
     ownedModel: true,
-    // requested by a third person: neither the registrant nor the requester is the caller
     input: async (db, project) => {
-      const { requestPromotion } = await import('../lib/rollout/request-promotion');
-      const d = await passingShadow(db, project);
-      const [requester] = await db
-        .insert(users)
-        .values({ email: `req-${randomBytes(4).toString('hex')}@test.segflow`, name: 'requester' })
-        .returning();
-      await db.transaction((tx) => requestPromotion(tx, { modelId: d.modelId, stage: 'shadow', actorId: requester.id }));
+      const d = await requestedShadow(db, project);
+      return { method: 'POST', path: '', body: { model: d.modelId, stage: 'shadow', reason: 'matrix' } };
+    },
+  };
+  matrix['app/(app)/promotions/actions.ts#rejectPromotionAction'] = {
+    permission: 'promotion:approve',
+    allowed: APPROVERS,
+    ownedModel: true,
+    // a request waiting for approval: there is something to reject
+    input: async (db, project) => {
+      const d = await requestedShadow(db, project);
       return { method: 'POST', path: '', body: { model: d.modelId, stage: 'shadow', reason: 'matrix' } };
     },
   };

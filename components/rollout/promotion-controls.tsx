@@ -1,7 +1,7 @@
 'use client';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
-import type { approvePromotionAction, requestPromotionAction, rollbackAction } from '@/app/(app)/promotions/actions';
+import type { approvePromotionAction, rejectPromotionAction, requestPromotionAction, rollbackAction } from '@/app/(app)/promotions/actions';
 
 interface Props {
   modelId: string;
@@ -16,16 +16,17 @@ interface Props {
   actions: {
     requestPromotionAction: typeof requestPromotionAction;
     approvePromotionAction: typeof approvePromotionAction;
+    rejectPromotionAction: typeof rejectPromotionAction;
     rollbackAction: typeof rollbackAction;
   };
 }
 
 /**
- * Request promotion / Approve (with reason) / Roll back (with reason) for one candidate. The server
+ * Request promotion / Approve or Reject a request (with reason) / Roll back (with reason) for one candidate. The server
  * decides (gate, four eyes); this only calls the actions and shows their answer.
  */
 export function PromotionControls({ modelId, stage, name, target, gatePassed, pending, approval, actions }: Props) {
-  const { requestPromotionAction, approvePromotionAction, rollbackAction } = actions;
+  const { requestPromotionAction, approvePromotionAction, rejectPromotionAction, rollbackAction } = actions;
   const router = useRouter();
   const [reason, setReason] = useState('');
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -54,7 +55,7 @@ export function PromotionControls({ modelId, stage, name, target, gatePassed, pe
       </button>
       <input
         aria-label={`Reason for ${name}`}
-        placeholder="reason (required to approve or roll back)"
+        placeholder="reason (required to approve, reject or roll back)"
         value={reason}
         onChange={(e) => setReason(e.target.value)}
         // wide enough for the whole placeholder (it was cut off at "roll")
@@ -67,6 +68,15 @@ export function PromotionControls({ modelId, stage, name, target, gatePassed, pe
         onClick={() => run(`approved: now ${target}`, () => approvePromotionAction({ model: modelId, stage, reason }))}
       >
         Approve
+      </button>
+      <button
+        type="button"
+        className="secondary"
+        disabled={busy || !pending || !reason.trim()}
+        title={!pending ? 'no request is waiting' : reason.trim() ? `decline the request; ${name} stays where it is` : 'give a reason'}
+        onClick={() => run('request rejected', () => rejectPromotionAction({ model: modelId, stage, reason }))}
+      >
+        Reject
       </button>
       <button
         type="button"

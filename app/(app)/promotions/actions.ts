@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { action } from '@/lib/auth/action';
 import { approvePromotion } from '@/lib/rollout/approve-promotion';
 import { projectsOfModel } from '@/lib/rollout/projects-of-model';
+import { rejectPromotion } from '@/lib/rollout/reject-promotion';
 import { requestPromotion } from '@/lib/rollout/request-promotion';
 import { rollBackCandidate } from '@/lib/rollout/roll-back-candidate';
 import { setGatePolicySpec, setGatePolicyWork } from '@/lib/rollout/gate-policy-endpoint';
@@ -59,6 +60,24 @@ export const approvePromotionAction = action(
     });
     Object.assign(ctx.auditDetails, { version: evaluation.version, from: { stage: evaluation.stage, percent: evaluation.percent }, to });
     return { to };
+  },
+);
+
+/** Declines a requested promotion (with a reason): its requests close, the candidate stays where it is. */
+export const rejectPromotionAction = action(
+  {
+    action: 'promotion.reject',
+    permission: 'promotion:approve',
+    input: z.object({ model: z.uuid(), stage: ZStage, reason: ZReason }),
+    project: () => null,
+    model: (i) => i.model,
+    concerns: (i, tx) => projectsOfModel(tx, i.model),
+    target: (i) => ({ type: 'model', id: i.model }),
+  },
+  async (ctx) => {
+    const event = await rejectPromotion(ctx.tx, { modelId: ctx.input.model, stage: ctx.input.stage, actorId: ctx.actor.userId, reason: ctx.input.reason });
+    Object.assign(ctx.auditDetails, { stage: ctx.input.stage, version: event.versionId, event: event.id });
+    return { event: event.id };
   },
 );
 

@@ -9,7 +9,7 @@ import { promotionOverview, type CandidateView } from '@/lib/rollout/promotion-o
 import { targetLabel } from '@/lib/rollout/request-promotion';
 import { GatePolicyPanel } from '@/components/rollout/gate-policy-panel';
 import { can } from '@/lib/auth/permissions';
-import { approvePromotionAction, requestPromotionAction, rollbackAction, setGatePolicyAction } from './actions';
+import { approvePromotionAction, rejectPromotionAction, requestPromotionAction, rollbackAction, setGatePolicyAction } from './actions';
 
 const num = (x: number | null) => (x === null ? '—' : Number.isInteger(x) ? String(x) : x.toFixed(3));
 const when = (iso: string) => iso.replace('T', ' ').slice(0, 19);
@@ -46,7 +46,8 @@ function ChecksTable({ checks }: { checks: GateCheck[] }) {
   );
 }
 
-function Candidate({ modelId, model, c }: { modelId: string; model: string; c: CandidateView }) {
+/** canChange: the viewer operates the model's owning project (others see the gate, not the controls) */
+function Candidate({ modelId, model, owner, canChange, c }: { modelId: string; model: string; owner: string | null; canChange: boolean; c: CandidateView }) {
   const e = c.evaluation;
   const where = c.stage === 'canary' ? `canary ${e.percent}%` : 'shadow';
   return (
@@ -70,16 +71,24 @@ function Candidate({ modelId, model, c }: { modelId: string; model: string; c: C
       {c.requests.length > 0 && (
         <p data-testid="pending-request">Waiting for approval: requested by {c.requests.map((r) => `${r.by ?? 'the platform'} (${when(r.at)})`).join(', ')}</p>
       )}
-      <PromotionControls
-        modelId={modelId}
-        stage={c.stage}
-        name={`${model}@${c.version} (${where})`}
-        target={targetLabel(e.target)}
-        gatePassed={e.passed}
-        pending={c.requests.length > 0}
-        approval={c.approval}
-        actions={{ requestPromotionAction, approvePromotionAction, rollbackAction }}
-      />
+      {canChange ? (
+        <PromotionControls
+          modelId={modelId}
+          stage={c.stage}
+          name={`${model}@${c.version} (${where})`}
+          target={targetLabel(e.target)}
+          gatePassed={e.passed}
+          pending={c.requests.length > 0}
+          approval={c.approval}
+          actions={{ requestPromotionAction, approvePromotionAction, rejectPromotionAction, rollbackAction }}
+        />
+      ) : (
+        <p className="muted" data-testid="no-controls">
+          {owner
+            ? `Only operators and admins of project ${owner} request, approve or roll back this candidate.`
+            : 'No project owns this model: nobody changes its slot.'}
+        </p>
+      )}
     </section>
   );
 }
@@ -92,6 +101,7 @@ export default async function PromotionsPage() {
   }));
   if (!res.ok) return <Forbidden message={res.message} />;
   const { models, manages } = res.data;
+  const mayChange = (owner: string | null) => owner !== null && manages.includes(owner);
   if (models.length === 0) {
     return (
       <>
@@ -124,15 +134,9 @@ export default async function PromotionsPage() {
           {m.candidates.length === 0 ? (
             <p className="muted">No candidate in shadow or canary.</p>
           ) : (
-            m.candidates.map((c) => <Candidate key={c.stage} modelId={m.modelId} model={m.model} c={c} />)
+            m.candidates.map((c) => <Candidate key={c.stage} modelId={m.modelId} model={m.model} owner={m.owner} canChange={mayChange(m.owner)} c={c} />)
           )}
-          <GatePolicyPanel
-            modelId={m.modelId}
-            model={m.model}
-            gate={m.gatePolicy}
-            canEdit={m.owner !== null && manages.includes(m.owner)}
-            setGatePolicyAction={setGatePolicyAction}
-          />
+          <GatePolicyPanel modelId={m.modelId} model={m.model} gate={m.gatePolicy} canEdit={mayChange(m.owner)} setGatePolicyAction={setGatePolicyAction} />
           <h3>History</h3>
           <table aria-label="Slot history">
             <thead>
