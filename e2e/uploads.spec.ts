@@ -28,6 +28,22 @@ test('a CT series and a NIfTI volume go to storage and show on the study page', 
   await expect(upload.seriesRows().getByTestId('series-dims')).toHaveText('512×512');
   await expect(upload.volumeRows()).toHaveCount(1);
   await expect(upload.volumeRows().getByTestId('volume-dims')).toHaveText('256×256×256');
+
+  // the studies list finds it by modality, through the URL; a filter nothing matches says so
+  const label = ((await page.getByRole('heading', { name: /^Study / }).textContent()) ?? '').replace(/^Study /, '').trim();
+  await page.goto('/studies?project=demo');
+  const filters = page.getByRole('form', { name: 'Filter studies' });
+  await filters.getByLabel('Modality').fill('CT');
+  await filters.getByRole('button', { name: 'Filter' }).click();
+  await expect(page).toHaveURL(/[?&]modality=CT(&|$)/);
+  await expect(page.getByTestId('study-row').filter({ hasText: label })).toHaveCount(1);
+  for (const text of await page.getByTestId('study-row').locator('td:nth-child(4)').allInnerTexts()) expect(text.split(', ')).toContain('CT');
+  await filters.getByLabel('Subject').fill('no-such-subject');
+  await filters.getByRole('button', { name: 'Filter' }).click();
+  await expect(page.getByText('No studies match')).toBeVisible();
+  await page.screenshot({ path: 'test-results/studies-filtered-empty.png', fullPage: true });
+  await filters.getByRole('link', { name: 'Clear' }).click();
+  await expect(page.getByTestId('study-row').filter({ hasText: label })).toHaveCount(1);
 });
 
 test('a multipart upload interrupted by a reload resumes, resends only missing parts, and the object matches', async ({ page }) => {
