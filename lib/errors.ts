@@ -20,7 +20,7 @@ export type AppErrorCode =
   | 'unavailable'
   | 'internal';
 
-const STATUS: Record<AppErrorCode, number> = {
+export const STATUS: Record<AppErrorCode, number> = {
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,

@@ -152,6 +152,29 @@ matrix['app/api/uploads/[upload]/files/[file]/complete/route.ts#POST'] = {
     return { method: 'POST', path: `/api/uploads/${f.upload}/files/${f.file}/complete`, params: { upload: f.upload, file: f.file }, body: {} };
   },
 };
+matrix['app/api/uploads/[upload]/files/batch/route.ts#POST'] = {
+  permission: 'study:upload',
+  allowed: UPLOADERS,
+  projectScoped: true,
+  input: async (db, project) => {
+    const { uploadId } = await newUpload(db, project);
+    return {
+      method: 'POST',
+      path: `/api/uploads/${uploadId}/files/batch`,
+      params: { upload: uploadId },
+      body: { files: [{ name: 'x.dcm', size: 2048, sha256: 'ab'.repeat(32) }] },
+    };
+  },
+};
+matrix['app/api/uploads/[upload]/files/batch/complete/route.ts#POST'] = {
+  permission: 'study:upload',
+  allowed: UPLOADERS,
+  projectScoped: true,
+  input: async (db, project) => {
+    const f = await seedUploadedFile(db, project, { complete: false });
+    return { method: 'POST', path: `/api/uploads/${f.upload}/files/batch/complete`, params: { upload: f.upload }, body: { files: [f.file] } };
+  },
+};
 matrix['app/api/uploads/[upload]/complete/route.ts#POST'] = {
   permission: 'study:upload',
   allowed: UPLOADERS,

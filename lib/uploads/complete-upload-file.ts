@@ -8,7 +8,7 @@ import { acceptReference } from '../references/accept-reference';
 import { referenceOfUpload } from '../references/reference-of-upload';
 import { indexStoredObject } from './index-stored-object';
 import { listFileParts } from './list-file-parts';
-import { readStoredObject } from './read-stored-object';
+import { readStoredObject, type StoredObjectRead } from './read-stored-object';
 import { headObject } from '../storage/objects';
 import { fileDto } from './load-upload';
 import { emitUploadRejected } from './upload-rejected-event';
@@ -69,7 +69,10 @@ async function reject(tx: Tx, upload: Upload, file: UploadFile, reason: string, 
  * it. A failed check rejects this file with a reason and deletes its object; other files are
  * untouched. Returns the file with its final status.
  */
-export async function completeUploadFile(tx: Tx, p: { upload: Upload; file: UploadFile; parts?: TCompletedPart[] }): Promise<UploadFileDto> {
+export async function completeUploadFile(
+  tx: Tx,
+  p: { upload: Upload; file: UploadFile; parts?: TCompletedPart[]; read?: Promise<StoredObjectRead> },
+): Promise<UploadFileDto> {
   const { upload, file } = p;
   if (file.status === 'verified' || file.status === 'rejected') return fileDto(file);
   if (file.status === 'aborted') throw new AppError('conflict', `${file.fileName} was cancelled`);
@@ -94,13 +97,14 @@ export async function completeUploadFile(tx: Tx, p: { upload: Upload; file: Uplo
     }
   }
 
-  return checkAndIndex(tx, upload, file);
+  return checkAndIndex(tx, upload, file, p.read);
 }
 
-async function checkAndIndex(tx: Tx, upload: Upload, file: UploadFile): Promise<UploadFileDto> {
-  let read: Awaited<ReturnType<typeof readStoredObject>>;
+/** `preread`: the read-back of a single-PUT object already under way (a batch reads its files side by side) */
+async function checkAndIndex(tx: Tx, upload: Upload, file: UploadFile, preread?: Promise<StoredObjectRead>): Promise<UploadFileDto> {
+  let read: StoredObjectRead;
   try {
-    read = await readStoredObject({ key: file.key });
+    read = await (preread ?? readStoredObject({ key: file.key }));
   } catch (err) {
     if ((err as { name?: string }).name === 'NoSuchKey') throw new AppError('conflict', `${file.fileName}: nothing was uploaded yet`);
     throw err;

@@ -11,6 +11,12 @@ export const MULTIPART_THRESHOLD = 16 * MiB;
 export const MAX_FILE_BYTES = 4 * 1024 * MiB;
 /** parts in flight per upload: enough to fill a link, few enough not to starve the API */
 export const PARTS_IN_FLIGHT = 4;
+/** at most this many files in one batch request (register, complete): one transaction, one audit event */
+export const MAX_BATCH_FILES = 100;
+/** files a client hashes, declares and completes at a time (their PUTs still share PARTS_IN_FLIGHT) */
+export const FILES_IN_FLIGHT = 16;
+/** how long a client collects declarations or completions before sending them as one batch */
+export const BATCH_WINDOW_MS = 10;
 /** presigned URLs live at most 15 minutes; each part is signed just before it is sent */
 export const MAX_URL_TTL_S = 900;
 

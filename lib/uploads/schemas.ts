@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_BATCH_FILES } from './limits';
 
 /** Request and response shapes of the upload API, shared by route handlers and the client engine. */
 const ZUuid = z.uuid();
@@ -20,6 +21,15 @@ export const ZRegisterFile = z.object({
   sha256: ZSha256,
 });
 export type TRegisterFile = z.infer<typeof ZRegisterFile>;
+
+export const ZRegisterFiles = z.object({
+  upload: ZUuid,
+  files: z
+    .array(ZRegisterFile.omit({ upload: true }))
+    .min(1)
+    .max(MAX_BATCH_FILES),
+});
+export const ZCompleteFiles = z.object({ upload: ZUuid, files: z.array(ZUuid).min(1).max(MAX_BATCH_FILES) });
 
 export const ZUploadRef = z.object({ upload: ZUuid });
 export const ZFileRef = z.object({ upload: ZUuid, file: ZUuid });
@@ -67,6 +77,9 @@ export interface UploadDto {
   status: string;
   files: UploadFileDto[];
 }
+
+/** One file of a batch answer: its final state, or why this request could not complete it (the others are unaffected). */
+export type BatchFileResult = { id: string; file: UploadFileDto } | { id: string; error: { code: string; message: string } };
 
 export interface SignedPart {
   url: string;

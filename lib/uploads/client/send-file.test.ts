@@ -11,25 +11,27 @@ import { UploadEngine } from './upload-engine';
 /** The upload API as a store that cannot list parts (the client's record stands), in memory. */
 function fakeApi() {
   let file: UploadFileDto | null = null;
+  const register = (f: { name: string; size: number; sha256: string }): UploadFileDto => {
+    const l = partLayout(f.size);
+    file = {
+      id: 'f1',
+      index: 0,
+      name: f.name,
+      size: f.size,
+      sha256: f.sha256,
+      status: 'pending',
+      error: null,
+      multipart: l.multipart,
+      partSize: l.partSize,
+      partCount: l.partCount,
+    };
+    return file;
+  };
   const api = {
     createUpload: async () => ({ id: 'u1', studyId: 's1', studyLabel: 'S', projectId: 'p' }),
     getUpload: async () => ({ id: 'u1', projectId: 'p', studyId: 's1', status: 'open', files: file ? [file] : [] }),
-    registerFile: async (_u: string, f: { name: string; size: number; sha256: string }) => {
-      const l = partLayout(f.size);
-      file = {
-        id: 'f1',
-        index: 0,
-        name: f.name,
-        size: f.size,
-        sha256: f.sha256,
-        status: 'pending',
-        error: null,
-        multipart: l.multipart,
-        partSize: l.partSize,
-        partCount: l.partCount,
-      };
-      return file;
-    },
+    registerFile: async (_u: string, f: { name: string; size: number; sha256: string }) => register(f),
+    registerFiles: async (_u: string, fs: { name: string; size: number; sha256: string }[]) => fs.map((f) => ({ file: register(f), signed: null })),
     sign: async (_u: string, _f: string, part?: { partNumber: number; partCrc32?: string }) => ({
       url: `http://store.test/k?partNumber=${part?.partNumber}`,
       method: 'PUT' as const,
@@ -40,6 +42,7 @@ function fakeApi() {
     }),
     parts: async () => ({ supported: false, parts: [] }),
     completeFile: async () => ({ ...file!, status: 'verified' as const }),
+    completeFiles: async (_u: string, ids: string[]) => ids.map((id) => ({ id, file: { ...file!, status: 'verified' as const } })),
     abortFile: async () => file!,
     finish: async () => ({ study: 's1', label: 'S', series: [], volumes: [], rejected: [] }),
   };

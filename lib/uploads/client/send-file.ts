@@ -1,5 +1,5 @@
 import { partLength, partLayout } from '../limits';
-import type { TCompletedPart, UploadFileDto } from '../schemas';
+import type { SignedPart, TCompletedPart, UploadFileDto } from '../schemas';
 import { partChecksum } from './hash-source';
 import type { PutBytes } from './put-bytes';
 import type { ResumeRecord } from './resume-store';
@@ -29,6 +29,8 @@ interface SendFileInput {
   putBytes: PutBytes;
   uploadId: string;
   file: UploadFileDto;
+  /** a single PUT's URL signed with the file's registration: used for the first attempt, while it is valid */
+  signed?: SignedPart | null;
   source: UploadSource;
   progress: FileProgress;
   known: ResumeRecord['files'][string];
@@ -57,6 +59,9 @@ export async function sendFile(x: SendFileInput): Promise<UploadFileDto> {
   const body = (start: number, end: number): Promise<Uint8Array | Blob> =>
     source.blob ? Promise.resolve(source.blob.slice(start, end)) : source.slice(start, end);
 
+  // the registration's URL, unless it expires within a minute (a file queued behind a long upload)
+  const presigned = !file.multipart && x.signed && Date.parse(x.signed.expiresAt) - Date.now() > 60_000 ? x.signed : null;
+
   const sendOne = async (partNumber: number | null): Promise<void> => {
     const start = partNumber ? (partNumber - 1) * layout.partSize : 0;
     const end = partNumber ? start + partLength(file.size, layout, partNumber) : file.size;
@@ -74,7 +79,8 @@ export async function sendFile(x: SendFileInput): Promise<UploadFileDto> {
         try {
           let checksum = partNumber ? x.known.partCrc32?.[partNumber - 1] : undefined;
           if (partNumber && !checksum) checksum = await partChecksum(await source.slice(start, end));
-          const signed = await api.sign(x.uploadId, file.id, partNumber ? { partNumber, partCrc32: checksum } : undefined);
+          const signed =
+            presigned && attempt === 1 ? presigned : await api.sign(x.uploadId, file.id, partNumber ? { partNumber, partCrc32: checksum } : undefined);
           const res = await x.putBytes({
             url: signed.url,
             headers: signed.headers,
@@ -136,7 +142,7 @@ export async function sendFile(x: SendFileInput): Promise<UploadFileDto> {
 
   if (!file.multipart) {
     await sendAll([null]);
-    return api.completeFile(x.uploadId, file.id);
+    return engine.completeSingle(file.id);
   }
 
   const stored = await api.parts(x.uploadId, file.id);

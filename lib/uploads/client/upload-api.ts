@@ -1,4 +1,4 @@
-import type { PartsDto, SignedPart, UploadResult, TCompletedPart, UploadDto, UploadFileDto } from '../schemas';
+import type { BatchFileResult, PartsDto, SignedPart, UploadResult, TCompletedPart, UploadDto, UploadFileDto } from '../schemas';
 
 /** An error answer of the segflow API, with its code and HTTP status. */
 export class ApiError extends Error {
@@ -65,6 +65,18 @@ export class UploadApi {
   }
   async registerFile(upload: string, f: { name: string; size: number; sha256: string }): Promise<UploadFileDto> {
     return (await this.call<{ file: UploadFileDto }>('POST', `/api/uploads/${upload}/files`, f)).data.file;
+  }
+  /** declares up to MAX_BATCH_FILES files in one request, answered in the same order */
+  async registerFiles(
+    upload: string,
+    files: readonly { name: string; size: number; sha256: string }[],
+  ): Promise<{ file: UploadFileDto; signed: SignedPart | null }[]> {
+    return (await this.call<{ files: { file: UploadFileDto; signed: SignedPart | null }[] }>('POST', `/api/uploads/${upload}/files/batch`, { files })).data
+      .files;
+  }
+  /** checks and indexes up to MAX_BATCH_FILES single-PUT files in one request: each its status, or its own error */
+  async completeFiles(upload: string, files: readonly string[]): Promise<BatchFileResult[]> {
+    return (await this.call<{ files: BatchFileResult[] }>('POST', `/api/uploads/${upload}/files/batch/complete`, { files })).data.files;
   }
   async sign(upload: string, file: string, part?: { partNumber: number; partCrc32?: string }): Promise<SignedPart> {
     return (await this.call<SignedPart>('POST', `/api/uploads/${upload}/files/${file}/sign`, part ?? {})).data;

@@ -1,12 +1,15 @@
+import DataLoader from 'dataloader';
+import pLimit from 'p-limit';
+import { type AppErrorCode, STATUS } from '../../errors';
 import { detectFileKind, notImagingMessage, SNIFF_BYTES } from '../detect-file-kind';
-import { PARTS_IN_FLIGHT } from '../limits';
-import type { UploadResult, UploadFileDto } from '../schemas';
+import { BATCH_WINDOW_MS, FILES_IN_FLIGHT, MAX_BATCH_FILES, PARTS_IN_FLIGHT } from '../limits';
+import type { SignedPart, UploadResult, UploadFileDto } from '../schemas';
 import { hashInPlace, type FileHashes, type Hasher } from './hash-source';
 import { fetchPut, type PutBytes } from './put-bytes';
 import { memoryResumeStore, type ResumeRecord, type ResumeStore } from './resume-store';
 import { sendFile } from './send-file';
 import { Slots } from './slots';
-import type { UploadApi } from './upload-api';
+import { ApiError, type UploadApi } from './upload-api';
 import { fingerprint, type UploadSource } from './upload-source';
 
 export type FilePhase = 'queued' | 'hashing' | 'uploading' | 'completing' | 'verified' | 'rejected' | 'cancelled' | 'failed';
@@ -55,6 +58,9 @@ export interface EngineOptions {
   retryDelayMs?: number;
 }
 
+/** what a client declares of a file before sending it */
+type Declared = { name: string; size: number; sha256: string };
+
 export interface FileJob {
   source: UploadSource;
   progress: FileProgress;
@@ -92,6 +98,11 @@ export class UploadEngine {
   private readonly hashing = new Set<AbortController>();
   private samples: { t: number; sent: number }[] = [];
   private rec: ResumeRecord | null = null;
+  /** declarations and single-PUT completions of files in flight, sent in batches (one request per window) */
+  private batches: {
+    register: DataLoader<Declared, { file: UploadFileDto; signed: SignedPart | null }>;
+    complete: DataLoader<string, UploadFileDto>;
+  } | null = null;
   private readonly store: ResumeStore;
   readonly resumeKey: string;
 
@@ -168,11 +179,12 @@ export class UploadEngine {
     this.snapshot = this.build({ running: true, summary: null, error: null });
     try {
       const server = await this.openUpload();
+      this.batches = this.batchesFor(this.rec!.uploadId);
       const queue = [...this.jobs];
       const worker = async () => {
         for (let job = queue.shift(); job && !this.cancelled; job = queue.shift()) await this.runJob(job, server);
       };
-      await Promise.all(Array.from({ length: this.opts.filesInFlight ?? 4 }, worker));
+      await Promise.all(Array.from({ length: this.opts.filesInFlight ?? FILES_IN_FLIGHT }, worker));
       if (this.cancelled) throw new DOMException('upload cancelled', 'AbortError');
       // a file that failed to send (network, store) stays resumable: the upload is not closed
       const failed = this.jobs.filter((j) => j.progress.phase === 'failed');
@@ -190,6 +202,43 @@ export class UploadEngine {
       this.emit(false);
       throw err;
     }
+  }
+
+  /**
+   * Batches of one upload: what the files in flight declare, or complete, goes as one request (up to
+   * MAX_BATCH_FILES); each file still gets its own answer, and its own error. One batch request is in
+   * flight at a time (the server serialises an upload's declarations and completions on its study
+   * anyway): what arrives meanwhile waits and goes together in the next one, BATCH_WINDOW_MS after.
+   */
+  private batchesFor(uploadId: string): NonNullable<UploadEngine['batches']> {
+    const one = pLimit(1);
+    let quiet: Promise<unknown> = Promise.resolve();
+    const serial = <T>(call: () => Promise<T>): Promise<T> => {
+      const p = one(call);
+      quiet = p.catch(() => undefined);
+      return p;
+    };
+    const options = {
+      cache: false,
+      maxBatchSize: MAX_BATCH_FILES,
+      batchScheduleFn: (send: () => void) => void quiet.then(() => setTimeout(send, BATCH_WINDOW_MS)),
+    };
+    return {
+      register: new DataLoader((files: readonly Declared[]) => serial(() => this.opts.api.registerFiles(uploadId, files)), options),
+      complete: new DataLoader<string, UploadFileDto>(async (ids) => {
+        const byId = new Map((await serial(() => this.opts.api.completeFiles(uploadId, ids))).map((r) => [r.id, r]));
+        return ids.map((id) => {
+          const r = byId.get(id);
+          if (!r) return new ApiError(500, 'http_error', `the server did not answer file ${id}`);
+          return 'file' in r ? r.file : new ApiError(STATUS[r.error.code as AppErrorCode] ?? 500, r.error.code, r.error.message);
+        });
+      }, options),
+    };
+  }
+
+  /** Checks and indexes one single-PUT file on the server (with the other files completing now). */
+  completeSingle(fileId: string): Promise<UploadFileDto> {
+    return this.batches!.complete.load(fileId);
   }
 
   /** Reuses the recorded upload when it is still open, otherwise opens a new one. */
@@ -229,6 +278,8 @@ export class UploadEngine {
       const fp = fingerprint(src);
       let known = this.rec!.files[fp];
       let dto = known ? server.get(known.fileId) : undefined;
+      // a single-PUT file's URL, signed with its registration (none when resuming: signed when sent)
+      let signed: SignedPart | null = null;
       if (!dto || dto.status === 'aborted') {
         p.phase = 'hashing';
         this.emit();
@@ -245,7 +296,7 @@ export class UploadEngine {
               },
               controller.signal,
             ).finally(() => this.hashing.delete(controller));
-        dto = await this.opts.api.registerFile(this.rec!.uploadId, { name: src.name, size: src.size, sha256: hashes.sha256 });
+        ({ file: dto, signed } = await this.batches!.register.load({ name: src.name, size: src.size, sha256: hashes.sha256 }));
         known = { fileId: dto.id, sha256: hashes.sha256, ...(hashes.parts ? { partCrc32: hashes.parts } : {}), parts: {} };
         this.rec!.files[fp] = known;
         this.save();
@@ -266,6 +317,7 @@ export class UploadEngine {
         putBytes: this.opts.putBytes ?? fetchPut,
         uploadId: this.rec!.uploadId,
         file: dto,
+        signed,
         source: src,
         progress: p,
         known,

@@ -5,6 +5,8 @@ import * as completeFileRoute from '@/app/api/uploads/[upload]/files/[file]/comp
 import * as partsRoute from '@/app/api/uploads/[upload]/files/[file]/parts/route';
 import * as signRoute from '@/app/api/uploads/[upload]/files/[file]/sign/route';
 import * as filesRoute from '@/app/api/uploads/[upload]/files/route';
+import * as batchCompleteRoute from '@/app/api/uploads/[upload]/files/batch/complete/route';
+import * as batchRoute from '@/app/api/uploads/[upload]/files/batch/route';
 import * as completeRoute from '@/app/api/uploads/[upload]/complete/route';
 import * as uploadRoute from '@/app/api/uploads/[upload]/route';
 import { routeRequest, startRouteServer, type RouteTable } from '@/test/route-server';
@@ -14,6 +16,9 @@ const ROUTES: RouteTable = [
   ['POST', /^\/api\/projects\/([^/]+)\/uploads$/, ['project'], createUploadRoute.POST],
   ['GET', /^\/api\/uploads\/([^/]+)$/, ['upload'], uploadRoute.GET],
   ['POST', /^\/api\/uploads\/([^/]+)\/files$/, ['upload'], filesRoute.POST],
+  // before …/files/[file]/…: a static segment wins over a dynamic one, as in Next.js
+  ['POST', /^\/api\/uploads\/([^/]+)\/files\/batch$/, ['upload'], batchRoute.POST],
+  ['POST', /^\/api\/uploads\/([^/]+)\/files\/batch\/complete$/, ['upload'], batchCompleteRoute.POST],
   ['POST', /^\/api\/uploads\/([^/]+)\/files\/([^/]+)\/sign$/, ['upload', 'file'], signRoute.POST],
   ['GET', /^\/api\/uploads\/([^/]+)\/files\/([^/]+)\/parts$/, ['upload', 'file'], partsRoute.GET],
   ['POST', /^\/api\/uploads\/([^/]+)\/files\/([^/]+)\/complete$/, ['upload', 'file'], completeFileRoute.POST],
