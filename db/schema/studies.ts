@@ -1,4 +1,4 @@
-import { bigint, date, index, integer, jsonb, pgTable, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { objectClassEnum, seriesKindEnum } from './enums';
 import { projects, users } from './projects';
 
@@ -96,6 +96,27 @@ export const series = pgTable(
   (t) => [index('series_study_idx').on(t.studyId), uniqueIndex('series_study_uid_uq').on(t.studyId, t.seriesInstanceUid)],
 );
 export type Series = typeof series.$inferSelect;
+
+/**
+ * The modalities each study has a series of, kept by a trigger on series (migration
+ * 0022_study_modalities; never written by the app): the studies list filtered by a modality walks
+ * (project, modality, created_at, study) in keyset order instead of probing every study's series,
+ * so a rare modality costs what a common one does. created_at is the study's.
+ */
+export const studyModalities = pgTable(
+  'study_modalities',
+  {
+    studyId: uuid('study_id')
+      .notNull()
+      .references(() => studies.id, { onDelete: 'cascade' }),
+    projectId: uuid('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    modality: text('modality').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.studyId, t.modality] }), index('study_modalities_list_idx').on(t.projectId, t.modality, t.createdAt, t.studyId)],
+);
 
 /** Every object segflow wrote or accepted into the bucket. */
 export const storedObjects = pgTable(

@@ -2,6 +2,7 @@
  * The studies list against the real database: keyset pages that neither repeat nor skip a study
  * (ties on created_at included), each filter, the project scope, and the API's answer for a bad cursor.
  */
+import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GET } from '@/app/api/projects/[project]/studies/route';
 import { series, studies } from '@/db/schema';
@@ -12,6 +13,7 @@ import type { TStudiesFilter } from './list-studies-query';
 
 let tp: TestProject;
 let ids: string[]; // newest first, as the list orders them
+let idOf: Map<string, string>; // by label
 
 beforeAll(async () => {
   const db = getDb();
@@ -34,6 +36,7 @@ beforeAll(async () => {
     .values(rows.map((s, i) => ({ projectId: tp.id, studyId: s.id, kind: 'dicom' as const, seriesInstanceUid: `1.2.${i}`, modality: i === 4 ? 'CT' : 'MR' })));
   await db.insert(studies).values({ projectId: other.id, label: 'S-other', subjectPseudonym: 'SUBJ-A', createdAt: new Date(Date.UTC(2026, 10, 12)) });
   const byLabel = new Map(rows.map((r) => [r.label, r]));
+  idOf = new Map(rows.map((r) => [r.label, r.id]));
   ids = [...byLabel.values()].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (b.id < a.id ? -1 : 1)).map((r) => r.id);
 });
 
@@ -73,6 +76,26 @@ describe('studies list', () => {
     const day = await listStudies(getDb(), { projectId: tp.id, filter: { from: new Date('2026-11-11T00:00:00Z'), to: new Date('2026-11-12T00:00:00Z') } });
     expect(day.studies.map((s) => s.label).sort()).toEqual(['S-2', 'S-3']);
     expect((await walk({ subject: 'SUBJ-B' }, 3)).flat()).toEqual(ids.filter((id) => !a.studies.some((s) => s.id === id)));
+  });
+
+  it('walks a modality in keyset pages (study_modalities), and follows series as they are added, restated and removed', async () => {
+    const s4 = idOf.get('S-4')!;
+    const s0 = idOf.get('S-0')!;
+    // every study but S-4 has an MR series
+    expect((await walk({ modality: 'MR' }, 2)).flat()).toEqual(ids.filter((id) => id !== s4));
+    const db = getDb();
+    // a second CT series in S-4, and a stated modality on a NIfTI volume of S-0 (the oldest), changed afterwards
+    await db.insert(series).values({ projectId: tp.id, studyId: s4, kind: 'dicom', seriesInstanceUid: '1.2.99', modality: 'CT' });
+    const [vol] = await db.insert(series).values({ projectId: tp.id, studyId: s0, kind: 'nifti', modality: 'CT' }).returning();
+    expect((await walk({ modality: 'CT' }, 1)).flat()).toEqual([s4, s0]);
+    await db.update(series).set({ modality: 'PT' }).where(eq(series.id, vol.id));
+    expect((await walk({ modality: 'CT' }, 1)).flat()).toEqual([s4]);
+    expect((await walk({ modality: 'PT', subject: 'SUBJ-A' }, 1)).flat()).toEqual([s0]);
+    // S-4 keeps CT while one of its CT series is left
+    await db.delete(series).where(and(eq(series.studyId, s4), eq(series.seriesInstanceUid, '1.2.99')));
+    expect((await walk({ modality: 'CT' }, 1)).flat()).toEqual([s4]);
+    await db.delete(series).where(eq(series.id, vol.id));
+    expect((await walk({ modality: 'PT' }, 1)).flat()).toEqual([]);
   });
 
   it('answers 400 naming the field for a cursor it did not hand out or a bad modality, and refuses an operator', async () => {

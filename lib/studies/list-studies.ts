@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
-import { series, studies } from '@/db/schema';
+import { studies, studyModalities } from '@/db/schema';
 import type { DbOrTx } from '../db';
 import { encodeRunsCursor } from '../runs/runs-cursor';
 import { STUDIES_PAGE_DEFAULT, type TStudiesFilter } from './list-studies-query';
@@ -25,18 +25,24 @@ const createdAtText = sql<string>`to_char(${studies.createdAt} at time zone 'UTC
 /**
  * The page's query (limit + 1 rows, to know whether a next page exists); the bench EXPLAINs it.
  * Series are counted per row of the page (series_study_idx), never grouped over the whole project.
+ * A modality filter walks study_modalities (project, modality, created_at, study) in keyset order,
+ * joined to the study: a rare modality is not found by probing the series of every study before it.
  */
 export function studiesPageQuery(db: DbOrTx, p: { projectId: string; filter?: Partial<TStudiesFilter> }) {
   const f = p.filter ?? {};
   const limit = f.limit ?? STUDIES_PAGE_DEFAULT;
-  const where: (SQL | undefined)[] = [eq(studies.projectId, p.projectId)];
+  // the keyset: the study's (created_at, id), read from study_modalities when it drives the scan
+  const at = f.modality ? studyModalities.createdAt : studies.createdAt;
+  const id = f.modality ? studyModalities.studyId : studies.id;
+  const where: (SQL | undefined)[] = f.modality
+    ? [eq(studyModalities.projectId, p.projectId), eq(studyModalities.modality, f.modality)]
+    : [eq(studies.projectId, p.projectId)];
   if (f.subject) where.push(eq(studies.subjectPseudonym, f.subject));
-  if (f.modality) where.push(sql`exists (select 1 from ${series} where ${series.studyId} = ${studies.id} and ${series.modality} = ${f.modality})`);
-  if (f.from) where.push(gte(studies.createdAt, f.from));
-  if (f.to) where.push(lt(studies.createdAt, f.to));
+  if (f.from) where.push(gte(at, f.from));
+  if (f.to) where.push(lt(at, f.to));
   // a row comparison, which a btree index on (…, created_at, id) takes as its scan boundary
-  if (f.cursor) where.push(sql`(${studies.createdAt}, ${studies.id}) < (${f.cursor.at}::timestamptz, ${f.cursor.id}::uuid)`);
-  return db
+  if (f.cursor) where.push(sql`(${at}, ${id}) < (${f.cursor.at}::timestamptz, ${f.cursor.id}::uuid)`);
+  const q = db
     .select({
       id: studies.id,
       label: studies.label,
@@ -50,10 +56,12 @@ export function studiesPageQuery(db: DbOrTx, p: { projectId: string; filter?: Pa
       >`(select coalesce(array_agg(distinct sr.modality) filter (where sr.modality is not null), '{}') from series sr where sr.study_id = "studies"."id")`,
     })
     .from(studies)
-    .where(and(...where))
-    .orderBy(desc(studies.createdAt), desc(studies.id))
-    .limit(limit + 1)
     .$dynamic();
+  if (f.modality) q.innerJoin(studyModalities, eq(studyModalities.studyId, studies.id));
+  return q
+    .where(and(...where))
+    .orderBy(desc(at), desc(id))
+    .limit(limit + 1);
 }
 
 /**
