@@ -23,6 +23,7 @@ type DicomImages = {
 
 test('a CT run on a DICOM series, run on an operator override of the input domain, shows its DICOM SEG over the series itself in three planes', async ({
   page,
+  browser,
   request,
 }) => {
   const t = demoTokens();
@@ -46,12 +47,18 @@ test('a CT run on a DICOM series, run on an operator override of the input domai
   expect(refused.status).toBe('failed');
   expect(refused.error).toContain('expects T1-weighted MR of the adult head');
 
-  // an operator overrides the refusal with a reason: the run's next attempt segments it all the same
-  const retried = await request.post(`/api/runs/${runId}/retry`, {
-    headers: auth(t.operator),
-    data: { reason: 'e2e: show a CT with its SEG natively', overrideDomain: true },
-  });
-  expect(retried.status(), await retried.text()).toBe(200);
+  // an operator overrides the refusal on the run page, with a reason: the next attempt segments it all the same
+  const operator = await (await browser.newContext()).newPage();
+  await new SignInPage(operator).signIn('operator');
+  await operator.goto(`/runs/${runId}`);
+  const controls = operator.getByTestId('run-controls');
+  await controls.getByRole('button', { name: 'Retry run…' }).click();
+  await controls.getByLabel(/Segment it anyway/).check();
+  await controls.getByLabel('Reason to retry').fill('e2e: show a CT with its SEG natively');
+  await operator.screenshot({ path: 'test-results/run-retry-override.png', fullPage: true });
+  await controls.getByRole('button', { name: 'Confirm retry' }).click();
+  await expect(controls.getByRole('status')).toHaveText('queued again');
+  await operator.context().close();
   const done = await waitFinished(request, t.researcher, runId);
   expect(done.error).toBeNull();
   expect(done.status).toBe('succeeded');

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { z } from 'zod';
 import { RefreshWhile } from '@/components/runs/refresh-while';
 import { RunControls } from '@/components/runs/run-controls';
+import { refusedByDomain } from '@/lib/runs/refused-by-domain';
 import { RunDownloads } from '@/components/runs/run-downloads';
 import { StepLogView } from '@/components/runs/step-log-view';
 import { RunChecks, RunWarnings } from '@/components/runs/run-checks';
@@ -114,7 +115,7 @@ export default async function RunPage({
       )}
       <RunWarnings warnings={r.warnings} />
       {res.data.canManage ? (
-        <RunControls runId={r.id} status={r.status} cancel={cancelRunAction} retry={retryRunAction} />
+        <RunControls runId={r.id} status={r.status} cancel={cancelRunAction} retry={retryRunAction} refusedByDomain={refusedByDomain(r)} />
       ) : (
         res.data.cancelsOwn && r.status === 'queued' && <RunControls runId={r.id} status={r.status} cancel={cancelRunAction} retry={retryRunAction} />
       )}
