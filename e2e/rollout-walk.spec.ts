@@ -60,6 +60,7 @@ async function reject(page: Page, stage: 'shadow' | 'canary', reason: string): P
   const candidate = page.getByTestId('promotion-brain-tissue').getByTestId(`candidate-${stage}`);
   await expect(candidate.getByRole('button', { name: 'Reject' })).toBeDisabled();
   await candidate.getByLabel(/^Reason for /).fill(reason);
+  await page.screenshot({ path: 'test-results/promotions-reject.png', fullPage: true });
   await candidate.getByRole('button', { name: 'Reject' }).click();
   await expect(candidate.getByRole('status')).toHaveText('request rejected');
   await expect(candidate.getByTestId('pending-request')).toHaveCount(0);
