@@ -187,17 +187,20 @@ export async function loadImages(p: {
 
     const volumeId = `cornerstoneStreamingImageVolume:segflow-${tag}`;
     volumeIds.push(volumeId);
-    const volume = await volumeFromNifti(rt, urls[0], 'volume', volumeId);
+    // each mask through the same NIfTI loader as the volume: it lays the voxels out as it lays out the
+    // volume's (reading the file's voxels directly put the mask off the anatomy); all of them at once
+    const sourceIds = p.masks.map((_, i) => `cornerstoneStreamingImageVolume:segflow-${tag}-source-${i}`);
+    volumeIds.push(...sourceIds);
+    const [volume, ...sources] = await Promise.all([
+      volumeFromNifti(rt, urls[0], 'volume', volumeId),
+      ...p.masks.map((m, i) => volumeFromNifti(rt, urls[i + 1], `mask "${m.title}"`, sourceIds[i])),
+    ]);
     cancelled();
 
     const masks: LoadedMask[] = [];
     for (const [i, m] of p.masks.entries()) {
-      // through the same NIfTI loader as the volume: it lays the voxels out as it lays out the
-      // volume's (reading the file's voxels directly put the mask off the anatomy)
-      const sourceId = `cornerstoneStreamingImageVolume:segflow-${tag}-source-${i}`;
-      volumeIds.push(sourceId);
-      const source = await volumeFromNifti(rt, urls[i + 1], `mask "${m.title}"`, sourceId);
-      cancelled();
+      const sourceId = sourceIds[i];
+      const source = sources[i];
       const same = source.dimensions.every((d, k) => d === volume.dimensions[k]);
       if (!same)
         throw new ViewerLoadError(
