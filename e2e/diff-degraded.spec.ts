@@ -8,7 +8,7 @@ import { auth, demoTokens, ownProject, waitFinished, type Tokens } from './suppo
 test.describe.configure({ timeout: 600_000 });
 
 const T1 = join(process.cwd(), 'fixtures/nifti/brainchop-t1/t1_crop.nii.gz');
-type Profile = { axis: number; slices: number; total: number[] };
+type Profile = { axis: number; slices: number; total: number[]; labels: { value: number; name: string; counts: number[] }[] };
 
 /** The operator's rollout steps through the API (each needs a reason). */
 async function rollout(request: APIRequestContext, t: Tokens, op: 'shadow' | 'rollback', version: string) {
@@ -104,5 +104,26 @@ test('diff mode on a case where shadow and live really differ (the degraded vari
   await expect.poll(() => diff.slice()).toBe(ranked[2].i);
   await diff.root.getByRole('button', { name: /Previous worst slice/ }).click();
   await expect.poll(() => diff.slice()).toBe(ranked[1].i);
+
+  // one label picked: its own worst slice and count (the stored per-label counts), its differences only
+  const grey = profile.labels.find((l) => l.name === 'Grey Matter')!;
+  const greyRanked = grey.counts
+    .map((c, i) => ({ c, i }))
+    .filter((x) => x.c > 0)
+    .sort((a, b) => b.c - a.c || a.i - b.i);
+  await diff.root.getByLabel('Label').selectOption({ label: 'Grey Matter' });
+  await expect.poll(() => diff.slice()).toBe(greyRanked[0].i);
+  await expect(diff.root.getByTestId('diff-slice-count')).toHaveText(String(greyRanked[0].c));
+  await expect(diff.root.getByTestId('diff-slice-status')).toContainText('differing voxels of Grey Matter');
+  await expect(diff.root.getByTestId('diff-legend').getByRole('listitem')).toHaveText([/^Agreement/, /^Live only/, /^Shadow only/]);
+  await expect
+    .poll(async () => {
+      const c = await diff.colourCounts();
+      return c.liveOnly + c.shadowOnly > 0;
+    })
+    .toBe(true);
+  await diff.press('n');
+  await expect.poll(() => diff.slice()).toBe(greyRanked[1].i);
+  await operator.screenshot({ path: test.info().outputPath('diff-degraded-grey-matter.png'), fullPage: true });
   await operator.close();
 });

@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { readNifti } from '@/lib/imaging/nifti/read-nifti';
 import type { Volume } from '@/lib/imaging/volume';
+import { labelDifference } from '@/lib/metrics/label-difference';
 import type { TDisagreementProfile } from '@/lib/metrics/mask-difference';
 import { stepWorstSlice, worstSlices } from '@/lib/metrics/worst-slices';
 import type { ViewerLabel } from '@/lib/viewer/schemas';
@@ -35,9 +36,10 @@ export interface DiffViewerProps {
 
 type Loaded = { volume: Volume; live: Uint8Array; shadow: Uint8Array; diff: Uint8Array; plane: SlicePlane; window: { low: number; high: number } };
 
-function lutOf(labels: ViewerLabel[]): ([number, number, number] | null)[] {
+/** value → colour of a mask's labels (only `only`'s when one label is picked) */
+function lutOf(labels: ViewerLabel[], only: number | null = null): ([number, number, number] | null)[] {
   const lut: ([number, number, number] | null)[] = new Array(256).fill(null);
-  for (const l of labels) if (l.value !== 0) lut[l.value] = l.color;
+  for (const l of labels) if (l.value !== 0 && (only === null || l.value === only)) lut[l.value] = l.color;
   return lut;
 }
 
@@ -77,6 +79,11 @@ async function load(p: LoadInput, signal: AbortSignal): Promise<Loaded> {
     plane: slicePlane(volume.dims, volume.affine, p.axis),
     window: greyWindow(volume.data),
   };
+}
+
+/** differing voxels per slice: of every label, or of the picked one (the stored profile's counts) */
+function countsOf(profile: TDisagreementProfile, label: number | null): number[] {
+  return label === null ? profile.total : (profile.labels.find((l) => l.value === label)?.counts ?? profile.total);
 }
 
 const DIFFERING = new Set(DIFF_CLASSES.filter((c) => c.cls !== 'agree').map((c) => c.value));
@@ -147,11 +154,14 @@ function SliceCanvas(p: {
  * differs) beside the live and the shadow mask, all on the same slice; the disagreement profile
  * along the slice axis; "n" / "p" (and the buttons) go to the next / previous worst slice, the
  * arrow keys, Page Up/Down, Home and End move as in the mask viewer. Opens at the worst slice
- * unless a slice is given; the slice is kept in the URL.
+ * unless a slice is given; the slice is kept in the URL. A label picked shows that label's
+ * differences only (lib/metrics/label-difference.ts), and the worst slices follow its own counts.
  */
 export function DiffViewer(props: DiffViewerProps) {
   const { profile, sliceParam = 'slice' } = props;
-  const order = useMemo(() => worstSlices(profile.total), [profile.total]);
+  const [picked, setPicked] = useState<number | null>(null);
+  const counts = useMemo(() => countsOf(profile, picked), [picked, profile]);
+  const order = useMemo(() => worstSlices(counts), [counts]);
   const [slice, setSliceState] = useState(() =>
     props.initialSlice != null ? clampSlice(props.initialSlice, profile.slices) : (order[0] ?? Math.floor(profile.slices / 2)),
   );
@@ -200,8 +210,13 @@ export function DiffViewer(props: DiffViewerProps) {
     }
   };
   const rank = order.indexOf(slice);
-  const liveLut = useMemo(() => lutOf(props.live.labels), [props.live.labels]);
-  const shadowLut = useMemo(() => lutOf(props.shadow.labels), [props.shadow.labels]);
+  const liveLut = useMemo(() => lutOf(props.live.labels, picked), [props.live.labels, picked]);
+  const shadowLut = useMemo(() => lutOf(props.shadow.labels, picked), [props.shadow.labels, picked]);
+  const loaded = state.kind === 'ready' ? state.loaded : null;
+  // one label's difference, computed here from the two masks (the stored labelmap has every label's)
+  const one = useMemo(() => (loaded && picked !== null ? labelDifference(loaded.live, loaded.shadow, picked) : null), [loaded, picked]);
+  const classes = one ? DIFF_CLASSES.filter((c) => c.cls !== 'labelDiffers') : DIFF_CLASSES;
+  const voxelsOf = (cls: (typeof DIFF_CLASSES)[number]['cls']) => (one ? one.voxels[cls as keyof typeof one.voxels] : profile.voxels[cls]);
 
   return (
     <section
@@ -221,9 +236,29 @@ export function DiffViewer(props: DiffViewerProps) {
         <button type="button" onClick={() => stepWorst(1)} disabled={order.length === 0} aria-keyshortcuts="n">
           Next worst slice (n) →
         </button>
+        <label>
+          Label{' '}
+          <select
+            value={picked ?? ''}
+            onChange={(e) => {
+              const value = e.target.value === '' ? null : Number(e.target.value);
+              setPicked(value);
+              const worst = worstSlices(countsOf(profile, value))[0];
+              if (worst !== undefined) setSlice(worst);
+            }}
+          >
+            <option value="">All labels</option>
+            {profile.labels.map((l) => (
+              <option key={l.value} value={l.value}>
+                {l.name}
+              </option>
+            ))}
+          </select>
+        </label>
         <span data-testid="diff-slice-status">
           {profile.orientation} slice <strong className="mono">{slice}</strong> of 0–{profile.slices - 1} ·{' '}
-          <strong data-testid="diff-slice-count">{profile.total[slice]}</strong> differing voxels
+          <strong data-testid="diff-slice-count">{counts[slice]}</strong> differing voxels
+          {picked !== null && ` of ${profile.labels.find((l) => l.value === picked)?.name}`}
           {rank >= 0 ? ` · ${ordinal(rank + 1)} worst of ${order.length} slices that differ` : order.length === 0 ? ' · the masks agree everywhere' : ''}
         </span>
       </div>
@@ -242,7 +277,7 @@ export function DiffViewer(props: DiffViewerProps) {
             title="Difference"
             loaded={state.loaded}
             slice={slice}
-            labels={state.loaded.diff}
+            labels={one?.diff ?? state.loaded.diff}
             lut={DIFF_LUT}
             alpha={1}
             difference
@@ -268,15 +303,15 @@ export function DiffViewer(props: DiffViewerProps) {
         </div>
       )}
       <ul className={styles.legend} aria-label="Legend: difference" data-testid="diff-legend">
-        {DIFF_CLASSES.map((c) => (
+        {classes.map((c) => (
           <li key={c.cls} data-value={c.value}>
             <span className={styles.swatch} style={{ background: `rgb(${c.color.join(',')})` }} aria-hidden />
-            {c.label} ({profile.voxels[c.cls].toLocaleString('en')} voxels)
+            {c.label} ({voxelsOf(c.cls).toLocaleString('en')} voxels)
           </li>
         ))}
       </ul>
-      <MaskLegend title="Masks" labels={props.live.labels} />
-      <DiffProfileChart total={profile.total} slice={slice} onSlice={setSlice} />
+      <MaskLegend title="Masks" labels={picked === null ? props.live.labels : props.live.labels.filter((l) => l.value === picked)} />
+      <DiffProfileChart total={counts} slice={slice} onSlice={setSlice} />
     </section>
   );
 }
