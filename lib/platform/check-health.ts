@@ -17,7 +17,12 @@ export interface Health {
   database: ComponentHealth;
   storage: ComponentHealth;
   executor: ComponentHealth & { kind: 'local' | 'argo' };
+  /** reads' audit events waiting to be linked into the hash chain: reported, not required (as the executor) */
+  audit: ComponentHealth & { pending: number; oldestS: number | null };
 }
+
+/** the chainer runs every second (lib/audit/audit-checkpointer.ts): a pending event older than this means none runs */
+export const PENDING_AUDIT_MAX_AGE_S = 60;
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -91,7 +96,34 @@ async function checkExecutor(): Promise<Health['executor']> {
   }
 }
 
+/**
+ * The audit backlog: read events are durable in audit_pending_events from the read's own
+ * transaction, and the executor process's chainer links them into the chain every second (and
+ * deletes them there). Old ones mean no chainer runs: reads are still recorded, but not yet in the
+ * chain a checkpoint signs.
+ */
+export function auditBacklog(p: { pending: number; oldestS: number | null }): Health['audit'] {
+  if (p.pending === 0) return { ok: true, pending: 0, oldestS: null, detail: 'every audit event is in the hash chain' };
+  const age = p.oldestS ?? 0;
+  const ok = age <= PENDING_AUDIT_MAX_AGE_S;
+  const detail = `${p.pending} read event${p.pending === 1 ? '' : 's'} waiting to be chained, the oldest ${age} s old${
+    ok ? '' : ` (over ${PENDING_AUDIT_MAX_AGE_S} s: is the executor process, which chains them every second, running?)`
+  }`;
+  return { ok, pending: p.pending, oldestS: age, detail };
+}
+
+async function checkAudit(): Promise<Health['audit']> {
+  try {
+    const [row] = (await getDb().execute(
+      sql`select count(*)::int as n, extract(epoch from (now() - min(at)))::float8 as age from audit_pending_events`,
+    )) as unknown as { n: number; age: number | null }[];
+    return auditBacklog({ pending: row.n, oldestS: row.age === null ? null : Math.max(0, Math.round(row.age)) });
+  } catch (err) {
+    return { ok: false, pending: 0, oldestS: null, detail: message(err) };
+  }
+}
+
 export async function checkHealth(): Promise<Health> {
-  const [database, storage, executor] = await Promise.all([checkDatabase(), checkStorage(), checkExecutor()]);
-  return { ok: database.ok && storage.ok && executor.ok, database, storage, executor };
+  const [database, storage, executor, audit] = await Promise.all([checkDatabase(), checkStorage(), checkExecutor(), checkAudit()]);
+  return { ok: database.ok && storage.ok && executor.ok, database, storage, executor, audit };
 }
