@@ -8,14 +8,12 @@
  * Needs no database (the step reads and writes the store only); starts its own embedded store.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { ensureCliBuild } from '../bin/build-cli.mjs';
-import { EMBEDDED_S3_CREDENTIALS, startEmbeddedS3 } from '../lib/embedded/s3-server';
 import type { TStepInvocation } from '../lib/pipeline/step-contract';
-import { freePort } from '../test/free-port';
+import { startBenchStore } from './bench-store';
 import type { BenchLine } from './harness';
 import { loadNote } from './process-time';
 
@@ -30,18 +28,8 @@ const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 export async function run(): Promise<BenchLine[]> {
   await ensureCliBuild();
-  const work = mkdtempSync(join(tmpdir(), 'segflow-bench-step-'));
-  const s3 = await startEmbeddedS3({ dir: join(work, 's3'), port: await freePort(), bucket: 'segflow-bench', corsOrigins: ['*'] });
   // before anything reads the configuration; the step processes inherit it
-  Object.assign(process.env, {
-    S3_ENDPOINT: s3.endpoint,
-    S3_BUCKET: s3.bucket,
-    S3_REGION: 'us-east-1',
-    S3_ACCESS_KEY_ID: EMBEDDED_S3_CREDENTIALS.accessKeyId,
-    S3_SECRET_ACCESS_KEY: EMBEDDED_S3_CREDENTIALS.secretAccessKey,
-    S3_VERSIONED: 'false',
-    SEGFLOW_DATA_DIR: join(work, 'data'),
-  });
+  const { work, s3 } = await startBenchStore({ prefix: 'step' });
   const { putObject } = await import('../lib/storage/objects');
   const { StepWorkerPool } = await import('../lib/executor/local/step-worker-pool');
   const { spawnStep } = await import('../lib/executor/local/spawn-step');

@@ -7,13 +7,12 @@
  * the same 30 files, one after another, from this process, to the same server. Not part of CI.
  */
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureCliBuild } from '../bin/build-cli.mjs';
-import { EMBEDDED_S3_CREDENTIALS, startEmbeddedS3 } from '../lib/embedded/s3-server';
-import { freePort } from '../test/free-port';
+import { EMBEDDED_S3_CREDENTIALS } from '../lib/embedded/s3-server';
 import { REPO_ROOT, runCli } from '../test/run-cli';
+import { startBenchStore } from './bench-store';
 import type { BenchLine } from './harness';
 import { loadNote } from './process-time';
 
@@ -25,19 +24,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 export async function run(): Promise<BenchLine[]> {
   if (!process.env.DATABASE_URL) throw new Error('upload-cli bench: set DATABASE_URL to a PostgreSQL database (it is migrated and test projects are added)');
-  const work = mkdtempSync(join(tmpdir(), 'segflow-bench-upload-'));
-  const s3 = await startEmbeddedS3({ dir: join(work, 's3'), port: await freePort(), bucket: 'segflow-bench', corsOrigins: ['*'] });
   // before anything reads the configuration: the route handlers sign and check against this store
-  Object.assign(process.env, {
-    S3_ENDPOINT: s3.endpoint,
-    S3_BUCKET: s3.bucket,
-    S3_REGION: 'us-east-1',
-    S3_ACCESS_KEY_ID: EMBEDDED_S3_CREDENTIALS.accessKeyId,
-    S3_SECRET_ACCESS_KEY: EMBEDDED_S3_CREDENTIALS.secretAccessKey,
-    S3_VERSIONED: 'false',
-    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? 'bench-secret-not-for-production',
-    SEGFLOW_DATA_DIR: join(work, 'data'),
-  });
+  const { work, s3 } = await startBenchStore({ prefix: 'upload' });
   const { migrateDatabase } = await import('../lib/platform/migrate');
   const { closeDb, getDb } = await import('../lib/db');
   const { createTestProject } = await import('../test/test-project');
