@@ -1,18 +1,51 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { EMBEDDED_S3_CREDENTIALS, startEmbeddedS3 } from '../lib/embedded/s3-server';
 import { freePort } from '../test/free-port';
+
+type BenchS3 = { endpoint: string; bucket: string; close(): Promise<void> };
+
+/** The store as a child process (bench/store-process.ts): its work does not share this process's thread. */
+async function storeProcess(dir: string, bucket: string): Promise<BenchS3> {
+  const script = fileURLToPath(new URL('./store-process.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify({ dir, port: await freePort(), bucket })], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [line] = (await Promise.race([
+    once(createInterface({ input: child.stdout! }), 'line'),
+    once(child, 'exit').then(([code]) => Promise.reject(new Error(`the bench's store process exited ${code} before it listened`))),
+  ])) as [string];
+  const { endpoint } = JSON.parse(line) as { endpoint: string };
+  return {
+    endpoint,
+    bucket,
+    close: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
 
 /**
  * An embedded store for one bench, in a work folder of its own, and the S3 settings that point this
  * process (and the step processes it starts, which inherit its environment) at it — set before
  * anything reads the configuration. The bucket has versioning Enabled (the embedded store's default);
  * `requireVersioning` makes segflow insist on it (S3_VERSIONED), as a deployment does (ADR-02).
+ * `ownProcess`: the store runs in a child process, as `segflow start` runs it apart from the app; a
+ * bench that times the app's routes and the store together then does not put both on one thread.
  */
-export async function startBenchStore(p: { prefix: string; requireVersioning?: boolean }) {
+export async function startBenchStore(p: { prefix: string; requireVersioning?: boolean; ownProcess?: boolean }): Promise<{ work: string; s3: BenchS3 }> {
   const work = mkdtempSync(join(tmpdir(), `segflow-bench-${p.prefix}-`));
-  const s3 = await startEmbeddedS3({ dir: join(work, 's3'), port: await freePort(), bucket: 'segflow-bench', corsOrigins: ['*'] });
+  const bucket = 'segflow-bench';
+  const s3: BenchS3 = p.ownProcess
+    ? await storeProcess(join(work, 's3'), bucket)
+    : await startEmbeddedS3({ dir: join(work, 's3'), port: await freePort(), bucket, corsOrigins: ['*'] });
   Object.assign(process.env, {
     S3_ENDPOINT: s3.endpoint,
     S3_BUCKET: s3.bucket,

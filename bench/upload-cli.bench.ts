@@ -3,8 +3,9 @@
  * hashing, registration, signing, PUTs, completion and the server's read-back check, the summary)
  * through the real upload API route handlers served over HTTP in this process, on the PostgreSQL of
  * DATABASE_URL (a test project per round: a project refuses files it already holds) and an embedded
- * S3 server started here. Baseline in the same run, interleaved round by round: plain PutObject of
- * the same 30 files, one after another, from this process, to the same server. Not part of CI.
+ * S3 server started here in a process of its own (as `segflow start` runs it apart from the app; S3
+ * is apart from the app anywhere). Baseline in the same run, interleaved round by round: plain
+ * PutObject of the same 30 files, one after another, from this process, to the same server. Not part of CI.
  */
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -24,8 +25,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 export async function run(): Promise<BenchLine[]> {
   if (!process.env.DATABASE_URL) throw new Error('upload-cli bench: set DATABASE_URL to a PostgreSQL database (it is migrated and test projects are added)');
-  // before anything reads the configuration: the route handlers sign and check against this store
-  const { work, s3 } = await startBenchStore({ prefix: 'upload' });
+  // before anything reads the configuration: the route handlers sign and check against this store,
+  // which runs in its own process as beside `segflow start`'s app (and as S3 does anywhere else)
+  const { work, s3 } = await startBenchStore({ prefix: 'upload', ownProcess: true });
   const { migrateDatabase } = await import('../lib/platform/migrate');
   const { closeDb, getDb } = await import('../lib/db');
   const { createTestProject } = await import('../test/test-project');

@@ -13,8 +13,13 @@ export const MAX_FILE_BYTES = 4 * 1024 * MiB;
 export const PARTS_IN_FLIGHT = 4;
 /** at most this many files in one batch request (register, complete): one transaction, one audit event */
 export const MAX_BATCH_FILES = 100;
-/** files a client hashes, declares and completes at a time (their PUTs still share PARTS_IN_FLIGHT) */
-export const FILES_IN_FLIGHT = 16;
+/**
+ * files a client has under way at a time — declared, sent, completed — so that declarations and
+ * completions go in few batches; their reads share HASHES_IN_FLIGHT and their PUTs PARTS_IN_FLIGHT
+ */
+export const FILES_IN_FLIGHT = 64;
+/** files read and hashed at a time: a pass holds up to WHOLE_FILE_DIGEST_MAX (128 MiB) of one file */
+export const HASHES_IN_FLIGHT = 4;
 /** how long a client collects declarations or completions before sending them as one batch */
 export const BATCH_WINDOW_MS = 10;
 /** presigned URLs live at most 15 minutes; each part is signed just before it is sent */

@@ -16,7 +16,7 @@ export interface FileHashes {
 /**
  * Files up to this size are read once into memory and digested natively (WebCrypto, several times
  * faster than SHA-256 in WebAssembly); larger ones stream through hash-wasm 8 MiB at a time. The
- * buffer lives only for the pass: at most filesInFlight × 128 MiB, briefly, in the worst case.
+ * buffer lives only for the pass: at most HASHES_IN_FLIGHT × 128 MiB, briefly, in the worst case.
  */
 export const WHOLE_FILE_DIGEST_MAX = 128 * 1024 * 1024;
 

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import pLimit from 'p-limit';
 import { type AppErrorCode, STATUS } from '../../errors';
 import { detectFileKind, notImagingMessage, SNIFF_BYTES } from '../detect-file-kind';
-import { BATCH_WINDOW_MS, FILES_IN_FLIGHT, MAX_BATCH_FILES, PARTS_IN_FLIGHT } from '../limits';
+import { BATCH_WINDOW_MS, FILES_IN_FLIGHT, HASHES_IN_FLIGHT, MAX_BATCH_FILES, PARTS_IN_FLIGHT } from '../limits';
 import type { SignedPart, UploadResult, UploadFileDto } from '../schemas';
 import { hashInPlace, type FileHashes, type Hasher } from './hash-source';
 import { fetchPut, type PutBytes } from './put-bytes';
@@ -96,6 +96,8 @@ export class UploadEngine {
   private readonly controllers = new Set<AbortController>();
   private cancelled = false;
   private readonly hashing = new Set<AbortController>();
+  /** files read and hashed at a time: what bounds the memory a pass holds, whatever FILES_IN_FLIGHT is */
+  private readonly hashSlots = pLimit(HASHES_IN_FLIGHT);
   private samples: { t: number; sent: number }[] = [];
   private rec: ResumeRecord | null = null;
   /** declarations and single-PUT completions of files in flight, sent in batches (one request per window) */
@@ -288,13 +290,15 @@ export class UploadEngine {
         this.hashing.add(controller);
         const hashes: FileHashes = known
           ? { sha256: known.sha256, parts: known.partCrc32 }
-          : await (this.opts.hasher ?? hashInPlace)(
-              src,
-              (n) => {
-                p.hashed = n;
-                this.emit();
-              },
-              controller.signal,
+          : await this.hashSlots(() =>
+              (this.opts.hasher ?? hashInPlace)(
+                src,
+                (n) => {
+                  p.hashed = n;
+                  this.emit();
+                },
+                controller.signal,
+              ),
             ).finally(() => this.hashing.delete(controller));
         ({ file: dto, signed } = await this.batches!.register.load({ name: src.name, size: src.size, sha256: hashes.sha256 }));
         known = { fileId: dto.id, sha256: hashes.sha256, ...(hashes.parts ? { partCrc32: hashes.parts } : {}), parts: {} };
