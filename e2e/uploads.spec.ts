@@ -137,6 +137,7 @@ test('bad files each get a message naming the problem, and the good ones are kep
   await upload.volumeRows().getByLabel('Body part').fill('head');
   await upload.volumeRows().getByRole('button', { name: 'State' }).click();
   await expect(facts).toHaveText('MR · HEAD');
+  await expect(upload.volumeRows().getByLabel('Body part')).toHaveValue('HEAD');
   await page.screenshot({ path: test.info().outputPath('study-volume-facts.png'), fullPage: true });
 });
 

@@ -37,11 +37,17 @@ export function VolumeFactsForm({
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify({ modality: m || null, bodyPart: b.trim() || null }),
           });
+          const body = (await res.json().catch(() => null)) as {
+            error?: { message?: string };
+            series?: { modality: string | null; bodyPart: string | null };
+          } | null;
           if (!res.ok) {
-            const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
             setError(body?.error?.message ?? `could not save (HTTP ${res.status})`);
             return;
           }
+          // the fields show what was stored ("head" is stored as HEAD)
+          setM(body?.series?.modality ?? '');
+          setB(body?.series?.bodyPart ?? '');
           router.refresh();
         });
       }}
@@ -49,7 +55,7 @@ export function VolumeFactsForm({
       <span className="muted" data-testid="volume-facts">
         {stated}
       </span>{' '}
-      <select aria-label="Modality" value={m} onChange={(e) => setM(e.target.value)}>
+      <select aria-label="Modality" value={m} onChange={(e) => setM(e.target.value)} style={{ maxWidth: '12em' }}>
         <option value="">modality…</option>
         {Object.entries(MODALITY_WORDS).map(([code, words]) => (
           <option key={code} value={code}>
