@@ -27,7 +27,15 @@ export async function completeFiles(tx: Tx, p: { projectId: string; uploadId: st
       await tx
         .select({ id: uploadFiles.id, key: uploadFiles.key })
         .from(uploadFiles)
-        .where(and(eq(uploadFiles.uploadId, p.uploadId), inArray(uploadFiles.id, ids), isNull(uploadFiles.multipartId)))
+        // files still open only: a verified or rejected one answers its status without a read
+        .where(
+          and(
+            eq(uploadFiles.uploadId, p.uploadId),
+            inArray(uploadFiles.id, ids),
+            isNull(uploadFiles.multipartId),
+            inArray(uploadFiles.status, ['pending', 'uploading', 'uploaded']),
+          ),
+        )
     ).map((f) => [f.id, f.key]),
   );
   const limit = pLimit(READS_IN_FLIGHT);

@@ -1,8 +1,7 @@
-import { inArray } from 'drizzle-orm';
-import { uploadFiles } from '@/db/schema';
 import type { Role } from '../auth/permissions';
 import type { Tx } from '../db';
 import { fileDto } from './load-upload';
+import { markFilesSending } from './mark-file-sending';
 import { presignFilePart } from './presign-file-part';
 import { declareUploadFiles, type DeclaredFile } from './register-upload-file';
 import type { SignedPart, UploadFileDto } from './schemas';
@@ -20,12 +19,12 @@ export async function registerFiles(
 ): Promise<{ file: UploadFileDto; signed: SignedPart | null }[]> {
   const rows = await declareUploadFiles(tx, p);
   const out = await Promise.all(
-    rows.map(async (row) => ({
-      file: fileDto(row),
-      signed: row.status === 'pending' && !row.multipartId ? await presignFilePart({ file: row, caller: p.caller }) : null,
-    })),
+    rows.map(async (row) => {
+      if (row.status !== 'pending' || row.multipartId) return { file: fileDto(row), signed: null };
+      const signed = await presignFilePart({ file: row, caller: p.caller });
+      return { file: fileDto({ ...row, status: 'uploading' }), signed };
+    }),
   );
-  const signed = rows.filter((_, i) => out[i].signed).map((r) => r.id);
-  if (signed.length) await tx.update(uploadFiles).set({ status: 'uploading', updatedAt: new Date() }).where(inArray(uploadFiles.id, signed));
+  await markFilesSending(tx, { fileIds: out.filter((o) => o.signed).map((o) => o.file.id) });
   return out;
 }

@@ -44,10 +44,10 @@ describe('batch declaration and completion (the CLI and the page send small file
       { name: 'c.nii', size: c.length, sha256: sha(c) },
     ]);
     expect(declared.map((d) => [d.file.name, d.file.status, d.signed !== null])).toEqual([
-      ['a.nii', 'pending', true],
-      ['b.nii', 'pending', true],
+      ['a.nii', 'uploading', true],
+      ['b.nii', 'uploading', true],
       ['copy-of-a.nii', 'rejected', false],
-      ['c.nii', 'pending', true],
+      ['c.nii', 'uploading', true],
     ]);
     expect(declared[2].file.error).toBe('copy-of-a.nii: duplicate of a.nii, already in this upload or study (same SHA-256)');
     expect(await auditedOf(upload.id, 'upload.file.register')).toBe(1);

@@ -170,7 +170,7 @@ describe('what the upload API refuses', () => {
     const dup = await api.registerFile(upload.id, { name: 'copy-of-a.nii', size: a.length, sha256: sha(a) });
     const empty = await api.registerFile(upload.id, { name: 'empty.nii', size: 0, sha256: sha(new Uint8Array()) });
     const huge = await api.registerFile(upload.id, { name: 'huge.nii', size: 5 * 1024 ** 3, sha256: `${sha(a)}` });
-    expect(first.status).toBe('pending');
+    expect(first.status).toBe('uploading'); // registered with its presigned URL
     expect(dup).toMatchObject({ status: 'rejected', error: 'copy-of-a.nii: duplicate of a.nii, already in this upload or study (same SHA-256)' });
     expect(empty).toMatchObject({ status: 'rejected', error: 'empty.nii: the file is empty' });
     expect(huge).toMatchObject({ status: 'rejected', error: expect.stringMatching(/^huge\.nii: .* too large/) });

@@ -1,6 +1,6 @@
 import { route } from '@/lib/auth/route';
 import { loadUploadFile, projectOfUpload } from '@/lib/uploads/load-upload';
-import { markFileSending } from '@/lib/uploads/mark-file-sending';
+import { markFilesSending } from '@/lib/uploads/mark-file-sending';
 import { presignFilePart } from '@/lib/uploads/presign-file-part';
 import { ZSignPart } from '@/lib/uploads/schemas';
 
@@ -21,7 +21,7 @@ export const POST = route(
       partCrc32: ctx.input.partCrc32,
       caller: { role: ctx.role, projectId: ctx.project!.id },
     });
-    await markFileSending(ctx.tx, { fileId: file.id });
+    await markFilesSending(ctx.tx, { fileIds: [file.id] });
     Object.assign(ctx.auditDetails, { key: file.key, part: signed.partNumber, expiresAt: signed.expiresAt });
     return signed;
   },
