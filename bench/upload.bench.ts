@@ -43,6 +43,9 @@ window.runUpload = async (size) => {
     createUpload: async () => ({ id: 'u', studyId: 's', studyLabel: 'S', projectId: 'p' }),
     getUpload: async () => { throw new Error('none'); },
     registerFile: (u, f) => b.nodeRegister(f.size),
+    // one multipart file: declared in a batch of one, signed part by part, completed on its own
+    registerFiles: async (u, files) => Promise.all(files.map(async (f) => ({ file: await b.nodeRegister(f.size), signed: null }))),
+    completeFiles: async () => { throw new Error('a multipart file completes with its parts'); },
     sign: (u, f, part) => b.nodeSign(part ? part.partNumber : 0, part ? part.partCrc32 : undefined),
     parts: async () => ({ supported: false, parts: [] }),
     completeFile: (u, f, parts) => b.nodeComplete(parts),

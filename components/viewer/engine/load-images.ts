@@ -7,6 +7,7 @@ import { colorLut } from '../color-lut';
 import { cornerstoneRuntime, type CornerstoneRuntime } from './cornerstone-runtime';
 import { dicomImageIds, loadVolume, volumeFromDicom, volumeSlices } from './dicom-volume';
 import { fetchBlob, fetchNifti, ViewerLoadError } from './fetch-nifti';
+import { niftiMaskVoxels } from './nifti-mask';
 
 export interface LoadedMask {
   id: string;
@@ -48,6 +49,25 @@ function removeVolume(rt: CornerstoneRuntime, volumeId: string): void {
   for (const id of imageIds) if (rt.core.cache.getImageLoadObject(id)) rt.core.cache.removeImageLoadObject(id, { force: true });
 }
 
+/** The NIfTI volume and its masks, downloaded at once and uncompressed (volume first). */
+function downloadNiftiFiles(p: Pick<Parameters<typeof loadImages>[0], 'volumeUrl' | 'masks' | 'onProgress'>, signal: AbortSignal): Promise<Blob[]> {
+  const files = [{ what: 'volume', url: p.volumeUrl }, ...p.masks.map((m) => ({ what: `mask "${m.title}"`, url: m.url }))];
+  const fractions = files.map(() => 0);
+  return Promise.all(
+    files.map((f, i) =>
+      fetchNifti({
+        url: f.url,
+        what: f.what,
+        signal,
+        onProgress: (x) => {
+          fractions[i] = x;
+          p.onProgress(fractions.reduce((a, b) => a + b, 0) / files.length);
+        },
+      }),
+    ),
+  );
+}
+
 /**
  * Downloads the volume and the masks, builds the volume, and turns each mask into a labelmap
  * segmentation on the volume's own grid (a mask on another grid is refused: it would be drawn in the
@@ -62,10 +82,19 @@ export async function loadImages(p: {
   isCancelled: () => boolean;
   onProgress: (fraction: number) => void;
 }): Promise<LoadedImages> {
-  const rt = await cornerstoneRuntime();
+  const abort = new AbortController();
+  // NIfTI files download while Cornerstone starts (its start is a third of the time to the first frame)
+  const niftiFiles = p.instanceUrls ? null : downloadNiftiFiles(p, abort.signal);
+  niftiFiles?.catch(() => {}); // awaited below; a runtime that fails to start must not leave it unhandled
+  let rt: CornerstoneRuntime;
+  try {
+    rt = await cornerstoneRuntime();
+  } catch (err) {
+    abort.abort();
+    throw err;
+  }
   const { core, tools } = rt;
   const tag = core.utilities.uuidv4();
-  const abort = new AbortController();
   const blobUrls: string[] = [];
   const volumeIds: string[] = [];
   const segmentationIds: string[] = [];
@@ -163,55 +192,34 @@ export async function loadImages(p: {
       }
       return finish(volume, masks);
     }
-    const files = [{ what: 'volume', url: p.volumeUrl }, ...p.masks.map((m) => ({ what: `mask "${m.title}"`, url: m.url }))];
-    const fractions = files.map(() => 0);
-    const blobs = await Promise.all(
-      files.map((f, i) =>
-        fetchNifti({
-          url: f.url,
-          what: f.what,
-          signal: abort.signal,
-          onProgress: (x) => {
-            fractions[i] = x;
-            p.onProgress(fractions.reduce((a, b) => a + b, 0) / files.length);
-          },
-        }),
-      ),
-    );
+    const blobs = await (niftiFiles as Promise<Blob[]>);
     cancelled();
-    const urls = blobs.map((b) => {
-      const u = URL.createObjectURL(b);
-      blobUrls.push(u);
-      return u;
-    });
+    const volumeUrl = URL.createObjectURL(blobs[0]);
+    blobUrls.push(volumeUrl);
 
     const volumeId = `cornerstoneStreamingImageVolume:segflow-${tag}`;
     volumeIds.push(volumeId);
-    // each mask through the same NIfTI loader as the volume: it lays the voxels out as it lays out the
-    // volume's (reading the file's voxels directly put the mask off the anatomy); all of them at once
-    const sourceIds = p.masks.map((_, i) => `cornerstoneStreamingImageVolume:segflow-${tag}-source-${i}`);
-    volumeIds.push(...sourceIds);
-    const [volume, ...sources] = await Promise.all([
-      volumeFromNifti(rt, urls[0], 'volume', volumeId),
-      ...p.masks.map((m, i) => volumeFromNifti(rt, urls[i + 1], `mask "${m.title}"`, sourceIds[i])),
+    // the masks are read while the volume decodes; each is laid out as the loader lays out the
+    // volume's frames (nifti-mask.ts), once the volume says in which order it holds them
+    const [volume, volumeHead, ...maskBytes] = await Promise.all([
+      volumeFromNifti(rt, volumeUrl, 'volume', volumeId),
+      blobs[0].slice(0, 352).arrayBuffer(),
+      ...blobs.slice(1).map((b) => b.arrayBuffer()),
     ]);
     cancelled();
-
-    const masks: LoadedMask[] = [];
-    for (const [i, m] of p.masks.entries()) {
-      const sourceId = sourceIds[i];
-      const source = sources[i];
-      const same = source.dimensions.every((d, k) => d === volume.dimensions[k]);
-      if (!same)
-        throw new ViewerLoadError(
-          `mask "${m.title}" is ${source.dimensions.join('×')} voxels but the volume is ${volume.dimensions.join('×')}: it is not on the volume's grid`,
-        );
-      const voxels = source.voxelManager?.getCompleteScalarDataArray?.();
-      if (!voxels) throw new ViewerLoadError(`mask "${m.title}" could not be read into a labelmap`);
-      masks.push(addMask(i, m, voxels as ArrayLike<number>, volume));
-      removeVolume(rt, sourceId);
-      volumeIds.splice(volumeIds.indexOf(sourceId), 1);
-    }
+    const masks = p.masks.map((m, i) =>
+      addMask(
+        i,
+        m,
+        niftiMaskVoxels({
+          mask: new Uint8Array(maskBytes[i]),
+          volumeHead: new Uint8Array(volumeHead),
+          volumeImageIds: volume.imageIds ?? [],
+          what: `mask "${m.title}"`,
+        }),
+        volume,
+      ),
+    );
     return finish(volume, masks);
   } catch (err) {
     dispose();
