@@ -2,13 +2,20 @@ import { expect, test, type APIRequestContext, type Page } from '@playwright/tes
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DiffViewerPanel, type DiffColour } from './pages/diff-viewer';
+import { readNiftiHeader } from '../lib/imaging/nifti/read-nifti-header';
+import { MaskViewerPanel } from './pages/mask-viewer';
 import { SignInPage } from './pages/sign-in-page';
 
 test.describe.configure({ timeout: 480_000 });
 
 type Tokens = Record<'researcher' | 'reviewer' | 'operator' | 'admin', string>;
 type RunBody = { run: { id: string; status: string; studyLabel: string; error: string | null } };
-type Profile = { axis: number; slices: number; total: number[] };
+type Profile = { axis: number; slices: number; total: number[]; orientation: 'axial' | 'coronal' | 'sagittal' };
+
+// the diff colours as diff mode draws them (components/viewer/diff-colors.ts)
+const AGREE: [number, number, number] = [0, 158, 115];
+const LIVE_ONLY: [number, number, number] = [230, 159, 0];
+const SHADOW_ONLY: [number, number, number] = [86, 180, 233];
 
 const tokens = () => JSON.parse(readFileSync(join(process.cwd(), '.data/e2e/demo-tokens.json'), 'utf8')) as Tokens;
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -57,6 +64,14 @@ async function storedProfile(request: APIRequestContext, t: Tokens, runId: strin
   const profile = (await (await request.get(outputs.find((o) => o.file === 'disagreement.json')!.url)).json()) as Profile;
   expect(profile.total).toHaveLength(profile.slices);
   return profile;
+}
+
+/** The header of the run's de-identified volume (its affine), through the run's image links. */
+async function storedVolumeHeader(request: APIRequestContext, t: Tokens, runId: string) {
+  const res = await request.get(`/api/runs/${runId}/images`, { headers: auth(t.operator) });
+  expect(res.status()).toBe(200);
+  const { volume } = (await res.json()) as { volume: { url: string } };
+  return readNiftiHeader(new Uint8Array(await (await request.get(volume.url)).body()));
 }
 
 /** Walks the worst slices ("n") until every diff colour has been drawn on the difference canvas; returns what it saw. */
@@ -144,6 +159,47 @@ test('diff mode: the case opens at the worst slice, draws agreement, live-only a
   expect(await opDiff.slice()).toBe(worst);
   await expect.poll(async () => (await opDiff.colourCounts()).agree).toBeGreaterThan(100);
   await operator.screenshot({ path: 'test-results/diff-run-page.png', fullPage: true });
+
+  // three planes: the difference and both masks in synced MPR, the profile's plane on the profile's
+  // slice, matched by patient position (the corner's mm is the volume's affine at that slice): none
+  // of the differing colours on a slice where the masks agree, some on the worst one after "n"; a
+  // wheel in that plane moves the profile's slice by one
+  const volumeHeader = await storedVolumeHeader(request, t, run.id);
+  const mmOf = (slice: number) => {
+    const voxel = [0, 0, 0, 1];
+    voxel[profile.axis] = slice;
+    const ras = [0, 1, 2].map((r) => volumeHeader.affine[r].reduce((sum, m, c) => sum + m * voxel[c], 0));
+    return { axial: ras[2], sagittal: -ras[0], coronal: -ras[1] }[profile.orientation];
+  };
+  const agreeAt = new URL(operator.url());
+  agreeAt.searchParams.set('slice', String(agreeing));
+  agreeAt.searchParams.set('planes', '1');
+  await operator.goto(agreeAt.toString());
+  await opDiff.waitReady();
+  await expect(operator.getByRole('radio', { name: 'Three planes' })).toBeChecked();
+  const mpr = new MaskViewerPanel(operator);
+  await mpr.waitReady(120_000);
+  await expect(mpr.viewports()).toHaveCount(9);
+  await expect(mpr.root.getByTestId('pane-title')).toHaveText(['Difference', /\(live\)/, /\(shadow\)/]);
+  const diffPane = (await mpr.planes()).indexOf(profile.orientation); // the difference row comes first
+  expect(diffPane).toBeGreaterThanOrEqual(0);
+  const paneMm = async () => Number(/(-?\d+(?:\.\d+)?) mm/.exec((await mpr.viewports().nth(diffPane).getByTestId('slice-position').textContent()) ?? '')?.[1]);
+  const differing = async () => {
+    const [agree, liveOnly, shadowOnly] = (await mpr.colourCounts([AGREE, LIVE_ONLY, SHADOW_ONLY]))[diffPane];
+    return { agree, differing: liveOnly + shadowOnly };
+  };
+  await expect.poll(async () => Math.abs((await paneMm()) - mmOf(agreeing)), { timeout: 30_000 }).toBeLessThan(0.06);
+  expect((await differing()).differing).toBe(0);
+  await opDiff.press('n');
+  await expect.poll(() => opDiff.slice()).toBe(worst);
+  await expect.poll(async () => Math.abs((await paneMm()) - mmOf(worst)), { timeout: 30_000 }).toBeLessThan(0.06);
+  await expect.poll(async () => (await differing()).differing, { timeout: 30_000 }).toBeGreaterThan(0);
+  expect((await differing()).agree).toBeGreaterThan(100);
+  await operator.screenshot({ path: 'test-results/diff-run-page-planes.png', fullPage: true });
+  await mpr.viewports().nth(diffPane).hover();
+  await operator.mouse.wheel(0, 100);
+  await expect.poll(async () => Math.abs((await opDiff.slice()) - worst)).toBe(1);
+  await expect.poll(async () => Math.abs((await paneMm()) - mmOf(await opDiff.slice())), { timeout: 30_000 }).toBeLessThan(0.06);
   await operator.close();
 
   // a researcher's run page has no diff mode (no shadow results)

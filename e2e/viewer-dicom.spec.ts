@@ -37,6 +37,7 @@ test('a CT run on a DICOM series, run on an operator override of the input domai
   await upload.addFiles(instances.map((f) => join(CT, f)));
   await upload.waitDone();
   await upload.openStudy();
+  const studyUrl = page.url();
   await upload
     .seriesRows()
     .getByRole('button', { name: /^Segment/ })
@@ -127,4 +128,45 @@ test('a CT run on a DICOM series, run on an operator override of the input domai
     for (let k = 0; k < labels.length; k++)
       expect(Math.abs(converted[plane][k] - counts[plane][k]) / counts[plane][k], `${labels[k].name}, plane ${plane}`).toBeLessThan(0.02);
   await page.screenshot({ path: test.info().outputPath('viewer-dicom-converted.png'), fullPage: true });
+
+  // a reference on the series (the run's own NIfTI mask, on the converted volume's grid): Dice 1
+  // against itself, and on the native view it is placed on the series by patient coordinates, in a
+  // row of its own beside the SEG's, each label's pixels per plane within 2 % of the SEG's
+  const outputs = (await (await request.get(`/api/runs/${runId}/outputs`, { headers: auth(t.researcher) })).json()) as {
+    outputs: { file: string; url: string }[];
+  };
+  const mask = Buffer.from(await (await request.get(outputs.outputs.find((o) => o.file === 'mask.nii.gz')!.url)).body());
+  await page.goto(studyUrl);
+  const refs = page.getByRole('region', { name: 'Reference segmentations' });
+  await refs.getByLabel('Reference file').setInputFiles({ name: 'ct-truth.nii.gz', mimeType: 'application/gzip', buffer: mask });
+  await refs.getByRole('button', { name: 'Attach reference' }).click();
+  await expect(refs.getByTestId('reference-message')).toHaveText('ct-truth.nii.gz: attached', { timeout: 60_000 });
+  await page.goto(`/runs/${runId}`);
+  await expect(page.getByTestId('reference-metric-row').first().locator('td').nth(1)).toHaveText('1.0000');
+  await expect(page.getByRole('radio', { name: 'DICOM series with its SEG' })).toBeChecked({ timeout: 30_000 });
+  await page.getByRole('radio', { name: 'Serving vs reference, side by side' }).check();
+  // side by side opens on one plane per mask; the three planes are one layout away
+  await viewer.waitReady(120_000);
+  await viewer.root.getByRole('radio', { name: '1×3' }).check();
+  await expect(viewer.viewports()).toHaveCount(6, { timeout: 60_000 });
+  await viewer.waitReady(120_000);
+  await expect(viewer.root.getByTestId('pane-title')).toHaveText([/DICOM SEG/, /^Reference \(NIfTI\)/]);
+  expect((await viewer.sliceCounts())[0]).toBe(instances.length);
+  let withReference: number[][] = [];
+  await expect
+    .poll(
+      async () => {
+        withReference = await viewer.colourCounts(labels.map((l) => l.color));
+        return withReference.map((perLabel) => perLabel.every((n) => n > 50));
+      },
+      { timeout: 30_000 },
+    )
+    .toEqual(Array(6).fill(true));
+  for (let plane = 0; plane < 3; plane++)
+    for (let k = 0; k < labels.length; k++)
+      expect(
+        Math.abs(withReference[plane + 3][k] - withReference[plane][k]) / withReference[plane][k],
+        `reference ${labels[k].name}, plane ${plane}`,
+      ).toBeLessThan(0.02);
+  await page.screenshot({ path: test.info().outputPath('viewer-dicom-reference.png'), fullPage: true });
 });

@@ -7,6 +7,7 @@ import type { TDisagreementProfile } from '@/lib/metrics/mask-difference';
 import { stepWorstSlice, worstSlices } from '@/lib/metrics/worst-slices';
 import type { ViewerLabel } from '@/lib/viewer/schemas';
 import { DIFF_ALPHA, DIFF_CLASSES, DIFF_LUT, DIFF_RING_LIMIT } from './diff-colors';
+import { DiffPlanes } from './diff-planes';
 import { DiffProfileChart } from './diff-profile-chart';
 import { greyWindow, pixelsWith, renderSlice, slicePlane, type SlicePlane } from './diff-slice';
 import { fetchNifti, ViewerLoadError } from './engine/fetch-nifti';
@@ -32,6 +33,8 @@ export interface DiffViewerProps {
   initialSlice?: number | null;
   /** the URL search parameter that keeps the slice (so a link opens the same slice) */
   sliceParam?: string;
+  /** open in three planes (the URL's `planes=1`) rather than one slice */
+  initialPlanes?: boolean;
 }
 
 type Loaded = { volume: Volume; live: Uint8Array; shadow: Uint8Array; diff: Uint8Array; plane: SlicePlane; window: { low: number; high: number } };
@@ -156,6 +159,8 @@ function SliceCanvas(p: {
  * arrow keys, Page Up/Down, Home and End move as in the mask viewer. Opens at the worst slice
  * unless a slice is given; the slice is kept in the URL. A label picked shows that label's
  * differences only (lib/metrics/label-difference.ts), and the worst slices follow its own counts.
+ * "Three planes" shows the difference and both masks in synced MPR instead (diff-planes.tsx), on
+ * the same slice.
  */
 export function DiffViewer(props: DiffViewerProps) {
   const { profile, sliceParam = 'slice' } = props;
@@ -165,6 +170,14 @@ export function DiffViewer(props: DiffViewerProps) {
   const [slice, setSliceState] = useState(() =>
     props.initialSlice != null ? clampSlice(props.initialSlice, profile.slices) : (order[0] ?? Math.floor(profile.slices / 2)),
   );
+  const [planes, setPlanesState] = useState(Boolean(props.initialPlanes));
+  const setPlanes = (on: boolean) => {
+    setPlanesState(on);
+    const url = new URL(window.location.href);
+    if (on) url.searchParams.set('planes', '1');
+    else url.searchParams.delete('planes');
+    window.history.replaceState(window.history.state, '', url);
+  };
   const [state, setState] = useState<{ kind: 'loading' } | { kind: 'ready'; loaded: Loaded } | { kind: 'error'; message: string }>({ kind: 'loading' });
 
   const { volumeUrl, diffUrl } = props;
@@ -198,6 +211,8 @@ export function DiffViewer(props: DiffViewerProps) {
     if (s !== null) setSlice(s);
   };
   const onKey = (e: React.KeyboardEvent) => {
+    // a key a plane of the three-plane view took (it moves that plane, and the profile follows)
+    if (e.defaultPrevented) return;
     if (e.key === 'n' || e.key === 'p') {
       e.preventDefault();
       stepWorst(e.key === 'n' ? 1 : -1);
@@ -236,6 +251,19 @@ export function DiffViewer(props: DiffViewerProps) {
         <button type="button" onClick={() => stepWorst(1)} disabled={order.length === 0} aria-keyshortcuts="n">
           Next worst slice (n) →
         </button>
+        <span role="radiogroup" aria-label="Diff view" style={{ display: 'inline-flex', gap: 8 }}>
+          {(
+            [
+              [false, 'One slice'],
+              [true, 'Three planes'],
+            ] as const
+          ).map(([on, label]) => (
+            <label key={label} style={{ display: 'inline-flex', gap: 4, alignItems: 'center' }}>
+              <input type="radio" name="diff-view" checked={planes === on} onChange={() => setPlanes(on)} />
+              {label}
+            </label>
+          ))}
+        </span>
         <label>
           Label{' '}
           <select
@@ -270,6 +298,22 @@ export function DiffViewer(props: DiffViewerProps) {
         <div className="card muted" role="status">
           Loading the volume, both masks and their difference…
         </div>
+      ) : planes ? (
+        <>
+          {picked !== null && <p className="muted">The planes show every label&apos;s differences; the slice keys follow the picked label&apos;s.</p>}
+          <DiffPlanes
+            volumeUrl={props.volumeUrl}
+            diffUrl={props.diffUrl}
+            live={props.live}
+            shadow={props.shadow}
+            affine={state.loaded.volume.affine}
+            axis={profile.axis}
+            plane={profile.orientation}
+            slices={profile.slices}
+            slice={slice}
+            onSlice={setSlice}
+          />
+        </>
       ) : (
         <div className={styles.grid} style={{ gridTemplateColumns: 'repeat(3, minmax(0, 1fr))' }}>
           <SliceCanvas

@@ -1,4 +1,6 @@
+import type { Plane } from '@/lib/viewer/plane-orientation';
 import type { ViewerLabel } from '@/lib/viewer/schemas';
+import type { ViewerLayout } from '@/lib/viewer/viewer-url-state';
 
 export interface MaskViewerMask {
   /** unique among the masks of one viewer */
@@ -7,6 +9,11 @@ export interface MaskViewerMask {
   /** a GET URL of the mask NIfTI (uint8 labelmap on the volume's grid); with `instanceUrls`, of its DICOM SEG */
   url: string;
   labels: ViewerLabel[];
+  /**
+   * with `instanceUrls`, 'nifti': the mask is a NIfTI labelmap (a reference on the converted volume's
+   * grid), placed on the series by patient coordinates; default 'seg'
+   */
+  format?: 'seg' | 'nifti';
 }
 
 export type MaskViewerLayout = 'overlay' | 'side-by-side';
@@ -23,6 +30,12 @@ export interface MaskViewerProps {
   modality?: string | null;
   /** keep the layout, window and slices in the page's URL (default true; one viewer per page) */
   syncUrl?: boolean;
+  /** the layout to open in (default: 1×1 side by side, else 1×3); the URL's wins with `syncUrl` */
+  initialGrid?: ViewerLayout;
+  /** keeps the plane on the slice through this point (patient coordinates, LPS mm): another view drives it */
+  follow?: { plane: Plane; pointLps: readonly [number, number, number] } | null;
+  /** told where the planes meet (LPS mm) after every slice change, so another view can follow */
+  onCursor?: (pointLps: [number, number, number]) => void;
 }
 
 export type MaskViewerState = 'loading' | 'ready' | 'error';

@@ -40,13 +40,13 @@ interface Pane {
  * component is its shell: it loads, mounts, and tears everything down on unmount, and a stale load
  * (props changed, StrictMode's double mount) is dropped.
  */
-export function MaskViewer({ volumeUrl, instanceUrls, masks, layout, modality = null, syncUrl = true }: MaskViewerProps) {
+export function MaskViewer({ volumeUrl, instanceUrls, masks, layout, modality = null, syncUrl = true, initialGrid, follow = null, onCursor }: MaskViewerProps) {
   const [state, setState] = useState<MaskViewerState>('loading');
   const [error, setError] = useState<string | null>(null);
   const [progress, setProgress] = useState(0);
   const [loaded, setLoaded] = useState<LoadedImages | null>(null);
-  const initialUrl = useRef(typeof window === 'undefined' ? { slices: {} } : parseViewerUrlState(window.location.search));
-  const [grid, setGrid] = useState<ViewerLayout>(initialUrl.current.layout ?? (layout === 'side-by-side' ? '1x1' : '1x3'));
+  const initialUrl = useRef(typeof window === 'undefined' || !syncUrl ? { slices: {} } : parseViewerUrlState(window.location.search));
+  const [grid, setGrid] = useState<ViewerLayout>(initialUrl.current.layout ?? initialGrid ?? (layout === 'side-by-side' ? '1x1' : '1x3'));
   const [singlePlane, setSinglePlane] = useState<Plane>(initialUrl.current.plane ?? 'axial');
   const [planes, setPlanes] = useState<Partial<Record<Plane, PlaneState>>>({});
   const [voi, setVoi] = useState<VoiWindow | null>(null);
@@ -55,6 +55,10 @@ export function MaskViewer({ volumeUrl, instanceUrls, masks, layout, modality = 
   const [attempt, setAttempt] = useState(0);
   const latest = useRef({ volumeUrl, instanceUrls, masks, modality });
   latest.current = { volumeUrl, instanceUrls, masks, modality };
+  const followRef = useRef(follow);
+  followRef.current = follow;
+  const onCursorRef = useRef(onCursor);
+  onCursorRef.current = onCursor;
   const labelStylesRef = useRef(labelStyles);
   labelStylesRef.current = labelStyles;
   const mountedRef = useRef<MountedViewports | null>(null);
@@ -140,6 +144,7 @@ export function MaskViewer({ volumeUrl, instanceUrls, masks, layout, modality = 
       setPlanes(next);
       setVoi(m.getWindow());
       setCrosshairs(panes.map((_, i) => m.crosshair(i)));
+      onCursorRef.current?.(m.cursorPoint());
       keptRef.current = { slices: { ...keptRef.current.slices, ...Object.fromEntries(m.planes.map((p) => [p, next[p]?.index])) }, window: m.getWindow() };
     };
     const scheduleRefresh = () => {
@@ -178,6 +183,10 @@ export function MaskViewer({ volumeUrl, instanceUrls, masks, layout, modality = 
         const seg = segmentationOf.get(maskId);
         if (seg) for (const [value, style] of Object.entries(byValue)) mounted.setLabelStyle(seg, Number(value), style);
       }
+      // the slice another view drives, before anyone is told where the planes meet
+      const f = followRef.current;
+      if (f) await mounted.moveThrough(f.plane, f.pointLps);
+      if (cancelled) return;
       mountedRef.current = mounted;
       unsubscribe = mounted.onChange(scheduleRefresh);
       stages.forEach((s, i) => {
@@ -199,6 +208,13 @@ export function MaskViewer({ volumeUrl, instanceUrls, masks, layout, modality = 
       mounted?.destroy();
     };
   }, [loaded, panes, fail]);
+
+  // the followed point moved: the plane goes there (the other planes stay)
+  useEffect(() => {
+    const m = mountedRef.current;
+    if (!follow || !m || state !== 'ready') return;
+    void m.moveThrough(follow.plane, follow.pointLps).catch(fail);
+  }, [follow, state, fail]);
 
   // 3. the view in the URL (replaceState: no navigation, no history entry per slice)
   const urlState = useMemo(

@@ -12,16 +12,18 @@ type View = 'serving' | 'dicom' | 'compare' | 'reference';
  * DICOM series, the series itself with the run's DICOM SEG (what would go to PACS), shown first;
  * where the caller may see shadow results (operators, admins) and the run has a shadow mask, a
  * switch to compare the two side by side; where the run's series has a reference segmentation
- * (ground truth), a switch to show it beside the serving mask.
+ * (ground truth), a switch to show it beside the serving mask (on a DICOM run, beside its SEG over the
+ * series).
  */
 export function RunImagesPanel({ runId, canCompare }: { runId: string; canCompare: boolean }) {
   const [view, setView] = useState<View>('serving');
   const [chosen, setChosen] = useState(false);
-  const q = useRunImages(runId, view, view === 'dicom' ? 'dicom' : 'nifti');
+  const [known, setKnown] = useState({ reference: false, dicom: false });
+  // a DICOM run's series is shown natively, its SEG beside its reference too
+  const q = useRunImages(runId, view, view === 'dicom' || (view === 'reference' && known.dicom) ? 'dicom' : 'nifti');
   const nifti = q.data && !('format' in q.data) ? q.data : null;
   const hasShadow = Boolean(q.data?.masks.some((m) => m.id === 'shadow'));
   // known once the first links arrived; kept while a later view's links are fetched
-  const [known, setKnown] = useState({ reference: false, dicom: false });
   if (nifti && ((!known.reference && nifti.masks.some((m) => m.role === 'reference')) || (!known.dicom && nifti.dicom))) {
     setKnown({ reference: known.reference || nifti.masks.some((m) => m.role === 'reference'), dicom: known.dicom || Boolean(nifti.dicom) });
   }
@@ -73,11 +75,14 @@ export function RunImagesPanel({ runId, canCompare }: { runId: string; canCompar
         <MaskViewer
           volumeUrl={dicom.instances[0]?.url ?? ''}
           instanceUrls={dicom.instances.map((i) => i.url)}
-          masks={viewerMasks(
-            dicom.masks.filter((m) => m.id === 'serving'),
-            'run',
-          ).map((m) => ({ ...m, title: `${m.title}, DICOM SEG` }))}
-          layout="overlay"
+          masks={[
+            ...viewerMasks(
+              dicom.masks.filter((m) => m.id === 'serving'),
+              'run',
+            ).map((m) => ({ ...m, title: `${m.title}, DICOM SEG` })),
+            ...(view === 'reference' ? viewerMasks(dicom.references, 'run').map((m) => ({ ...m, format: 'nifti' as const })) : []),
+          ]}
+          layout={view === 'reference' ? 'side-by-side' : 'overlay'}
           modality={dicom.modality}
         />
       ) : (

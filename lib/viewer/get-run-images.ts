@@ -25,11 +25,13 @@ export async function getRunImages(db: DbOrTx, p: Args): Promise<RunImagesDto> {
 
 /**
  * A run on a DICOM series, natively: its de-identified instances and the DICOM SEG of the serving
- * model (and the shadow's, for roles that may see it) — what a researcher would send to PACS.
+ * model (and the shadow's, for roles that may see it) — what a researcher would send to PACS — and
+ * the series' reference segmentations.
  */
 export async function getRunDicomImages(db: DbOrTx, p: Args): Promise<RunDicomImagesDto> {
   const at = { runId: p.runId, projectId: p.projectId };
   const { modality } = await findRunImageObjects(db, at);
   const objects = await findRunDicomObjects(db, at);
-  return presignRunDicom({ objects, modality, role: p.role, projectId: p.projectId, withShadow: p.seeShadow, audit: p.audit });
+  const references = await findRunReferenceMasks(db, at);
+  return presignRunDicom({ objects, modality, role: p.role, projectId: p.projectId, withShadow: p.seeShadow, audit: p.audit, references });
 }

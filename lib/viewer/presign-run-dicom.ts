@@ -7,7 +7,8 @@ import type { RunDicomImagesDto, ViewerMask } from './schemas';
 /**
  * Links for a native DICOM view: every de-identified instance and the SEG(s). Each link passes the
  * bucket's access rules for the caller's role (a reviewer is never handed a raw-phi/ key) and is
- * named in the request's audit event; the shadow SEG only `withShadow`.
+ * named in the request's audit event; the shadow SEG only `withShadow`; the series' references as
+ * their NIfTI labelmaps.
  */
 export async function presignRunDicom(p: {
   objects: RunDicomObjects;
@@ -16,6 +17,8 @@ export async function presignRunDicom(p: {
   projectId: string;
   withShadow: boolean;
   audit: PresignedRecord[];
+  /** reference segmentations of the run's series (run-reference-masks.ts): NIfTI labelmaps */
+  references?: MaskObject[];
 }): Promise<RunDicomImagesDto> {
   const link = (ref: RunDicomObjects['instances'][number]) => presignImage({ role: p.role, projectId: p.projectId, ref, audit: p.audit });
   const mask = async (m: MaskObject): Promise<ViewerMask> => ({
@@ -29,5 +32,12 @@ export async function presignRunDicom(p: {
   const instances = [];
   for (const ref of p.objects.instances) instances.push(await link(ref));
   const segs = [p.objects.serving, ...(p.withShadow && p.objects.shadow ? [p.objects.shadow] : [])];
-  return { run: p.objects.runId, format: 'dicom', modality: p.modality, instances, masks: await Promise.all(segs.map(mask)) };
+  return {
+    run: p.objects.runId,
+    format: 'dicom',
+    modality: p.modality,
+    instances,
+    masks: await Promise.all(segs.map(mask)),
+    references: await Promise.all((p.references ?? []).map(mask)),
+  };
 }

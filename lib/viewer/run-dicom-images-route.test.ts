@@ -59,6 +59,7 @@ describe('GET /api/runs/:run/images?format=dicom', () => {
     expect(body.instances.map((l) => keyOf(l.url))).toEqual(keys.instances);
     expect(body.masks.map((m) => [m.id, m.role, m.version, keyOf(m.url)])).toEqual([['serving', 'live', '1.0.0', keys.segs['infer-serving']]]);
     expect(body.masks[0].labels.map((l) => l.name)).toEqual(['White Matter', 'Grey Matter']);
+    expect(body.references).toEqual([]); // none attached to the series
     for (const link of [...body.instances, ...body.masks]) {
       expect(keyOf(link.url).startsWith(`derived/${tp.id}/`)).toBe(true);
       expect(Number(new URL(link.url).searchParams.get('X-Amz-Expires'))).toBeLessThanOrEqual(300);

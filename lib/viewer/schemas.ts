@@ -56,4 +56,9 @@ export interface RunDicomImagesDto {
   instances: ViewerImageLink[];
   /** the masks as DICOM SEG objects (url: the seg.dcm), with the label tables their segments map to */
   masks: ViewerMask[];
+  /**
+   * the reference segmentations of the run's series as NIfTI labelmaps (on the converted volume's
+   * grid, de-identified): the viewer places their voxels on the series by patient coordinates
+   */
+  references: ViewerMask[];
 }

@@ -8,6 +8,9 @@ import { cornerstoneRuntime, type CornerstoneRuntime } from './cornerstone-runti
 import { dicomImageIds, loadVolume, volumeFromDicom, volumeSlices } from './dicom-volume';
 import { fetchBlob, fetchNifti, ViewerLoadError } from './fetch-nifti';
 import { niftiMaskVoxels } from './nifti-mask';
+import { AppError } from '@/lib/errors';
+import { readNifti } from '@/lib/imaging/nifti/read-nifti';
+import { labelmapOnSeries } from '@/lib/viewer/labelmap-on-series';
 
 export interface LoadedMask {
   id: string;
@@ -49,6 +52,25 @@ function removeVolume(rt: CornerstoneRuntime, volumeId: string): void {
   for (const id of imageIds) if (rt.core.cache.getImageLoadObject(id)) rt.core.cache.removeImageLoadObject(id, { force: true });
 }
 
+/** A NIfTI labelmap placed on a DICOM series' voxels by patient coordinates (lib/viewer/labelmap-on-series.ts). */
+function niftiOnSeries(bytes: Uint8Array, volume: Types.IImageVolume, what: string): Uint8Array {
+  let labelmap: ReturnType<typeof readNifti>;
+  try {
+    labelmap = readNifti(bytes, what);
+  } catch (err) {
+    throw err instanceof AppError ? new ViewerLoadError(err.message) : err;
+  }
+  const image = volume.imageData;
+  if (!image) throw new ViewerLoadError(`${what} cannot be placed: the series has no geometry`);
+  const at = (ijk: [number, number, number]) => [...image.indexToWorld(ijk)] as [number, number, number];
+  const origin = at([0, 0, 0]);
+  const step = (ijk: [number, number, number]) => at(ijk).map((x, a) => x - origin[a]) as [number, number, number];
+  const [c, r, s] = volume.dimensions;
+  const placed = labelmapOnSeries(labelmap, { dims: [c, r, s], origin, di: step([1, 0, 0]), dj: step([0, 1, 0]), dk: step([0, 0, 1]) });
+  if (placed.labelled > 0 && placed.landed === 0) throw new ViewerLoadError(`${what} lies outside this series: it was made on another volume`);
+  return placed.voxels;
+}
+
 /** The NIfTI volume and its masks, downloaded at once and uncompressed (volume first). */
 function downloadNiftiFiles(p: Pick<Parameters<typeof loadImages>[0], 'volumeUrl' | 'masks' | 'onProgress'>, signal: AbortSignal): Promise<Blob[]> {
   const files = [{ what: 'volume', url: p.volumeUrl }, ...p.masks.map((m) => ({ what: `mask "${m.title}"`, url: m.url }))];
@@ -78,7 +100,7 @@ function downloadNiftiFiles(p: Pick<Parameters<typeof loadImages>[0], 'volumeUrl
 export async function loadImages(p: {
   volumeUrl: string;
   instanceUrls?: string[];
-  masks: { id: string; title: string; url: string; labels: ViewerLabel[] }[];
+  masks: { id: string; title: string; url: string; labels: ViewerLabel[]; format?: 'seg' | 'nifti' }[];
   isCancelled: () => boolean;
   onProgress: (fraction: number) => void;
 }): Promise<LoadedImages> {
@@ -172,9 +194,13 @@ export async function loadImages(p: {
         done[i] = f * weights[i];
         p.onProgress(done.reduce((a, b) => a + b, 0) / weights.reduce((a, b) => a + b, 0));
       };
-      const [series, segs] = await Promise.all([
+      const maskFile = (m: (typeof p.masks)[number], i: number) =>
+        m.format === 'nifti'
+          ? fetchNifti({ url: m.url, what: `mask "${m.title}"`, signal: abort.signal, onProgress: progress(i + 1) })
+          : fetchBlob({ url: m.url, what: `segmentation "${m.title}"`, signal: abort.signal, onProgress: progress(i + 1) });
+      const [series, files] = await Promise.all([
         dicomImageIds(rt, { urls: dicom, signal: abort.signal, onProgress: progress(0) }),
-        Promise.all(p.masks.map((m, i) => fetchBlob({ url: m.url, what: `segmentation "${m.title}"`, signal: abort.signal, onProgress: progress(i + 1) }))),
+        Promise.all(p.masks.map(maskFile)),
       ]);
       releaseInstances = series.release;
       cancelled();
@@ -186,8 +212,11 @@ export async function loadImages(p: {
       const [columns, rows] = volume.dimensions;
       const masks: LoadedMask[] = [];
       for (const [i, m] of p.masks.entries()) {
-        const bytes = await segs[i].arrayBuffer();
-        const voxels = segToLabelmap({ bytes, rows, columns, slices, labels: m.labels, what: `segmentation "${m.title}"` });
+        const bytes = await files[i].arrayBuffer();
+        const voxels =
+          m.format === 'nifti'
+            ? niftiOnSeries(new Uint8Array(bytes), volume, `mask "${m.title}"`)
+            : segToLabelmap({ bytes, rows, columns, slices, labels: m.labels, what: `segmentation "${m.title}"` });
         masks.push(addMask(i, m, voxels, volume));
       }
       return finish(volume, masks);

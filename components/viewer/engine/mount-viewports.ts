@@ -34,6 +34,10 @@ export interface MountedViewports {
   crosshair(paneIndex: number): { x: number; y: number } | null;
   /** moves the other planes through the point under (x, y) of a pane (CSS pixels) */
   jumpTo(paneIndex: number, x: number, y: number): Promise<void>;
+  /** where the planes' current slices meet, in patient coordinates (DICOM LPS mm) */
+  cursorPoint(): [number, number, number];
+  /** moves every viewport of the plane to the slice through a point in patient coordinates (LPS mm) */
+  moveThrough(plane: Plane, pointLps: readonly [number, number, number]): Promise<void>;
   getWindow(): VoiWindow | null;
   setWindow(w: VoiWindow): void;
   setLabelStyle(segmentationId: string, value: number, style: LabelStyle): void;
@@ -226,6 +230,14 @@ export async function mountViewports(p: {
           // snap to the nearest real slice, every pane of the plane with it
           await setSlice(plane, vp.getSliceIndex());
         }
+        notify();
+      },
+      cursorPoint: () => cursor(),
+      async moveThrough(plane, pointLps) {
+        if (!planes.includes(plane)) return;
+        const vp = first(plane);
+        moveThrough(vp, pointLps);
+        await setSlice(plane, vp.getSliceIndex());
         notify();
       },
       getWindow: () => windowNow,

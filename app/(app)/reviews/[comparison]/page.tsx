@@ -50,7 +50,15 @@ export default async function ReviewCasePage({ params, searchParams }: { params:
       <h2>Live vs shadow</h2>
       {c.diff && <CaseViewSwitch basePath={`/reviews/${c.id}`} view={view} query={queueFilterQuery(filter)} />}
       {view === 'diff' && c.diff && live && shadow ? (
-        <DiffViewer volumeUrl={c.images.volume.url} live={live} shadow={shadow} diffUrl={c.diff.diff.url} profile={c.diff.profile} initialSlice={slice} />
+        <DiffViewer
+          volumeUrl={c.images.volume.url}
+          live={live}
+          shadow={shadow}
+          diffUrl={c.diff.diff.url}
+          profile={c.diff.profile}
+          initialSlice={slice}
+          initialPlanes={search.planes === '1'}
+        />
       ) : (
         <MaskViewer volumeUrl={c.images.volume.url} masks={masks} layout="side-by-side" modality={c.images.modality} />
       )}

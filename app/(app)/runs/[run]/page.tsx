@@ -145,6 +145,7 @@ export default async function RunPage({
               diffUrl={res.data.diff.diff.diff.url}
               profile={res.data.diff.diff.profile}
               initialSlice={slice}
+              initialPlanes={search.planes === '1'}
             />
           ) : (
             <>
