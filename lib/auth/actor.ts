@@ -59,16 +59,20 @@ export async function resolveActor(db: DbOrTx, headers: Headers): Promise<Actor 
 }
 
 export async function loadActor(db: DbOrTx, userId: string, via: Actor['via']): Promise<Actor | null> {
-  const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
+  // the user and their memberships in one round trip: a row per membership (one with no membership
+  // when there is none); a membership of an archived project comes back without its project and is
+  // out of reach, except for its admins (who may unarchive it)
+  const rows = await db
+    .select({ user: users, projectId: projects.id, slug: projects.slug, role: memberships.role })
+    .from(users)
+    .leftJoin(memberships, eq(memberships.userId, users.id))
+    .leftJoin(projects, and(eq(projects.id, memberships.projectId), or(isNull(projects.archivedAt), eq(memberships.role, 'admin'))))
+    .where(eq(users.id, userId));
+  const user = rows[0]?.user;
   // a deactivated user's sessions and tokens stop working at once
   if (!user || user.deactivatedAt) return null;
-  const rows = await db
-    .select({ projectId: memberships.projectId, slug: projects.slug, role: memberships.role })
-    .from(memberships)
-    .innerJoin(projects, eq(projects.id, memberships.projectId))
-    // an archived project is out of reach for its members, except its admins (who may unarchive it)
-    .where(and(eq(memberships.userId, userId), or(isNull(projects.archivedAt), eq(memberships.role, 'admin'))));
-  return { userId: user.id, email: user.email, name: user.name, via, memberships: rows };
+  const held = rows.flatMap((r) => (r.projectId && r.slug && r.role ? [{ projectId: r.projectId, slug: r.slug, role: r.role }] : []));
+  return { userId: user.id, email: user.email, name: user.name, via, memberships: held };
 }
 
 export function rolesOf(actor: Actor): Role[] {

@@ -30,17 +30,24 @@ export async function submitterOfRun(db: DbOrTx, p: { runId: string; projectId: 
  * not see shadow results (researchers) get neither the shadow task nor the comparison (ADR-03).
  */
 export async function getRun(db: DbOrTx, p: { runId: string; projectId: string; seeShadow: boolean }): Promise<RunDetailDto> {
-  const [row] = await db
-    .select({ run: runs, label: studies.label })
-    .from(runs)
-    .innerJoin(studies, eq(studies.id, runs.studyId))
-    .where(and(eq(runs.id, p.runId), eq(runs.projectId, p.projectId)))
-    .limit(1);
+  // every read at once (one round trip on the request's connection); nothing is used unless the run
+  // is the project's
+  const [[row], stepRows, versions, [cmp]] = await Promise.all([
+    db
+      .select({ run: runs, label: studies.label })
+      .from(runs)
+      .innerJoin(studies, eq(studies.id, runs.studyId))
+      .where(and(eq(runs.id, p.runId), eq(runs.projectId, p.projectId)))
+      .limit(1),
+    db.select().from(runSteps).where(eq(runSteps.runId, p.runId)),
+    versionOfRun(db, { runId: p.runId, projectId: p.projectId }),
+    p.seeShadow ? db.select().from(comparisons).where(eq(comparisons.runId, p.runId)).limit(1) : Promise.resolve([]),
+  ]);
   if (!row) throw new AppError('not_found', `run ${p.runId} not found`);
   const dto = runDto(row.run, row.label, p.seeShadow);
   const params = parseRunParams(row.run);
   const plan = topologicalOrder(planRun({ shadow: Boolean(params.shadow) }));
-  const recorded = new Map((await db.select().from(runSteps).where(eq(runSteps.runId, row.run.id))).map((s) => [s.name, s]));
+  const recorded = new Map(stepRows.map((s) => [s.name, s]));
   const hidden = (name: string) => !p.seeShadow && (name === SHADOW_INFER_TASK || name === 'compare');
   const steps: RunStepDto[] = plan
     .filter((t) => !hidden(t.id))
@@ -58,17 +65,13 @@ export async function getRun(db: DbOrTx, p: { runId: string; projectId: string; 
         outputs: (s ? parseStepOutputs(s) : []).map((o) => ({ name: o.name, key: o.key, sha256: o.sha256, size: o.size })),
       };
     });
-  const versions = await versionOfRun(db, { runId: row.run.id, projectId: p.projectId });
   const out: RunDetailDto = { ...dto, steps, liveAtSubmission: versions?.liveAtSubmission?.version ?? null };
-  if (p.seeShadow) {
-    const [cmp] = await db.select().from(comparisons).where(eq(comparisons.runId, row.run.id)).limit(1);
-    if (cmp)
-      out.comparison = (cmp.metrics as { name: string; dice: number; hd95Mm: number | null; volumeDiffMl: number }[]).map((m) => ({
-        name: m.name,
-        dice: m.dice,
-        hd95Mm: m.hd95Mm,
-        volumeDiffMl: m.volumeDiffMl,
-      }));
-  }
+  if (p.seeShadow && cmp)
+    out.comparison = (cmp.metrics as { name: string; dice: number; hd95Mm: number | null; volumeDiffMl: number }[]).map((m) => ({
+      name: m.name,
+      dice: m.dice,
+      hd95Mm: m.hd95Mm,
+      volumeDiffMl: m.volumeDiffMl,
+    }));
   return out;
 }
