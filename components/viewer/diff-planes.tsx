@@ -14,6 +14,8 @@ const rasToLps = ([x, y, z]: Vec3): Vec3 => [-x, -y, z];
 
 /** the difference labelmap's classes as a mask's labels (value 0, both background, is not drawn) */
 const DIFF_LABELS: ViewerLabel[] = DIFF_CLASSES.map((c) => ({ value: c.value, name: c.label, color: c.color }));
+/** agreement faint, disagreements opaque, as on the one-slice difference image (diff-colors.ts) */
+const DIFF_OPACITY: Record<number, number> = Object.fromEntries(DIFF_CLASSES.map((c) => [c.value, c.cls === 'agree' ? 0.3 : 1]));
 
 /**
  * Diff mode in three planes: the difference labelmap, the live and the shadow mask, one row each,
@@ -39,7 +41,7 @@ export function DiffPlanes(p: {
   const { affine, axis, plane, slices, slice, onSlice } = p;
   const masks = useMemo<MaskViewerMask[]>(
     () => [
-      { id: 'difference', title: 'Difference', url: p.diffUrl, labels: DIFF_LABELS },
+      { id: 'difference', title: 'Difference', url: p.diffUrl, labels: DIFF_LABELS, opacity: DIFF_OPACITY },
       { id: 'live', title: p.live.title, url: p.live.url, labels: p.live.labels },
       { id: 'shadow', title: p.shadow.title, url: p.shadow.url, labels: p.shadow.labels },
     ],

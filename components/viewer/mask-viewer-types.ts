@@ -9,6 +9,8 @@ export interface MaskViewerMask {
   /** a GET URL of the mask NIfTI (uint8 labelmap on the volume's grid); with `instanceUrls`, of its DICOM SEG */
   url: string;
   labels: ViewerLabel[];
+  /** fill opacity each label opens at, by value (default 0.5; the segmentation panel changes it) */
+  opacity?: Record<number, number>;
   /**
    * with `instanceUrls`, 'nifti': the mask is a NIfTI labelmap (a reference on the converted volume's
    * grid), placed on the series by patient coordinates; default 'seg'

@@ -8,7 +8,10 @@ export type LabelStyles = Record<string, Record<number, LabelStyle>>;
 /** Every label of every mask drawn as its label table says: visible, filled at half opacity. */
 export function initialLabelStyles(masks: MaskViewerMask[]): LabelStyles {
   return Object.fromEntries(
-    masks.map((m) => [m.id, Object.fromEntries(m.labels.map((l) => [l.value, { visible: true, color: l.color, opacity: 0.5, outline: false }]))]),
+    masks.map((m) => [
+      m.id,
+      Object.fromEntries(m.labels.map((l) => [l.value, { visible: true, color: l.color, opacity: m.opacity?.[l.value] ?? 0.5, outline: false }])),
+    ]),
   );
 }
 
