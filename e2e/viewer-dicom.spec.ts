@@ -6,11 +6,7 @@ import { SignInPage } from './pages/sign-in-page';
 import { UploadPage } from './pages/upload-page';
 import { auth, demoTokens, ownProject, waitFinished } from './support/own-project';
 
-// One retry (with a new project, upload and run): one CI run of this spec saw convert refuse a
-// de-identified instance whose stored bytes did not match the SHA-256 the deidentify step recorded
-// (the checksum check held: nothing wrong was used). Not reproduced yet; the retry keeps the rest of
-// the suite's signal while it is found — a second failure still fails the suite.
-test.describe.configure({ timeout: 480_000, retries: 1 });
+test.describe.configure({ timeout: 480_000 });
 
 const CT = join(process.cwd(), 'fixtures/dicom/series/tcia-lung-pet-ct-dx-ct');
 const instances = readdirSync(CT).filter((f) => f.endsWith('.dcm'));

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { corsXml } from '../storage/bucket-cors';
 import { ObjectVersions, type VersioningStatus } from './s3/object-versions';
 import { storeGuard, type S3rverStoreLike } from './s3/store-guard';
+import { writeBeforeAnswering, type WritingStore } from './s3/written-before-answered';
 
 /**
  * The embedded default object store: s3rver (S3 protocol, on disk). Its bucket is created with
@@ -59,6 +60,8 @@ export async function startEmbeddedS3(opts: {
     vhostBuckets: false,
     configureBuckets: [{ name: opts.bucket, configs: [corsXml(opts.corsOrigins)] }],
   });
+  // every PUT and part on disk before it is answered (s3rver answers as the last byte is hashed)
+  writeBeforeAnswering(server.store as unknown as WritingStore);
   // after the logger, before everything else; Koa composes the list when the server starts listening
   server.middleware.splice(
     1,
