@@ -1,7 +1,7 @@
 'use client';
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { PLANES, type Plane } from '@/lib/viewer/plane-orientation';
-import { parseViewerUrlState, writeViewerUrlState, type ViewerLayout } from '@/lib/viewer/viewer-url-state';
+import { parseViewerUrlState, type ViewerLayout } from '@/lib/viewer/viewer-url-state';
 import { CT_PRESETS, type VoiWindow } from '@/lib/viewer/window-presets';
 import type { LoadedImages } from './engine/load-images';
 import type { LabelStyle, MountedViewports } from './engine/mount-viewports';
@@ -10,6 +10,7 @@ import { initialLabelStyles, SegmentationPanel, type LabelStyles } from './segme
 import { MaskViewerToolbar, PLANE_NAME } from './mask-viewer-toolbar';
 import { messageOf, objectOf, webgl2Available } from './mask-viewer-support';
 import { clampSlice, sliceForKey } from './slice-keys';
+import { useViewerUrl } from './use-viewer-url';
 import styles from './mask-viewer.module.css';
 
 export type { MaskViewerMask, MaskViewerLayout, MaskViewerProps } from './mask-viewer-types';
@@ -216,21 +217,8 @@ export function MaskViewer({ volumeUrl, instanceUrls, masks, layout, modality = 
     void m.moveThrough(follow.plane, follow.pointLps).catch(fail);
   }, [follow, state, fail]);
 
-  // 3. the view in the URL (replaceState: no navigation, no history entry per slice)
-  const urlState = useMemo(
-    () => ({
-      layout: grid,
-      plane: grid === '1x1' ? singlePlane : undefined,
-      window: voi ?? undefined,
-      slices: Object.fromEntries(Object.entries(planes).map(([p, s]) => [p, s.index])) as Partial<Record<Plane, number>>,
-    }),
-    [grid, singlePlane, voi, planes],
-  );
-  useEffect(() => {
-    if (!syncUrl || state !== 'ready') return;
-    const search = writeViewerUrlState(window.location.search, urlState);
-    if (search !== window.location.search) window.history.replaceState(window.history.state, '', `${window.location.pathname}${search}${window.location.hash}`);
-  }, [syncUrl, state, urlState]);
+  // 3. the view in the URL
+  useViewerUrl({ enabled: syncUrl && state === 'ready', grid, singlePlane, voi, slices: planes });
 
   const goTo = (plane: Plane, target: number) => {
     const m = mountedRef.current;

@@ -114,6 +114,24 @@ export class MaskViewerPanel {
     );
   }
 
+  /**
+   * Waits until every viewport draws each of `colors` on more than `min` pixels (the data is in and
+   * rendered), then returns the counts per viewport and colour (colourCounts).
+   */
+  async colourCountsOnceDrawn(colors: (readonly [number, number, number])[], min = 50, timeout = 30_000): Promise<number[][]> {
+    let counts: number[][] = [];
+    await expect
+      .poll(
+        async () => {
+          counts = await this.colourCounts(colors);
+          return counts.length > 0 && counts.every((perColour) => perColour.every((n) => n > min));
+        },
+        { timeout },
+      )
+      .toBe(true);
+    return counts;
+  }
+
   /** Remembers where each viewport now draws label-coloured pixels (see rememberedPixelsOverImage). */
   async rememberLabelPixels(): Promise<void> {
     await this.viewports().evaluateAll((stages) => {

@@ -7,10 +7,7 @@ import { colorLut } from '../color-lut';
 import { cornerstoneRuntime, type CornerstoneRuntime } from './cornerstone-runtime';
 import { dicomImageIds, loadVolume, volumeFromDicom, volumeSlices } from './dicom-volume';
 import { fetchBlob, fetchNifti, ViewerLoadError } from './fetch-nifti';
-import { niftiMaskVoxels } from './nifti-mask';
-import { AppError } from '@/lib/errors';
-import { readNifti } from '@/lib/imaging/nifti/read-nifti';
-import { labelmapOnSeries } from '@/lib/viewer/labelmap-on-series';
+import { niftiMaskVoxels, niftiOnSeries } from './nifti-mask';
 
 export interface LoadedMask {
   id: string;
@@ -50,25 +47,6 @@ function removeVolume(rt: CornerstoneRuntime, volumeId: string): void {
   const imageIds = [...(volume.imageIds ?? [])];
   rt.core.cache.removeVolumeLoadObject(volumeId);
   for (const id of imageIds) if (rt.core.cache.getImageLoadObject(id)) rt.core.cache.removeImageLoadObject(id, { force: true });
-}
-
-/** A NIfTI labelmap placed on a DICOM series' voxels by patient coordinates (lib/viewer/labelmap-on-series.ts). */
-function niftiOnSeries(bytes: Uint8Array, volume: Types.IImageVolume, what: string): Uint8Array {
-  let labelmap: ReturnType<typeof readNifti>;
-  try {
-    labelmap = readNifti(bytes, what);
-  } catch (err) {
-    throw err instanceof AppError ? new ViewerLoadError(err.message) : err;
-  }
-  const image = volume.imageData;
-  if (!image) throw new ViewerLoadError(`${what} cannot be placed: the series has no geometry`);
-  const at = (ijk: [number, number, number]) => [...image.indexToWorld(ijk)] as [number, number, number];
-  const origin = at([0, 0, 0]);
-  const step = (ijk: [number, number, number]) => at(ijk).map((x, a) => x - origin[a]) as [number, number, number];
-  const [c, r, s] = volume.dimensions;
-  const placed = labelmapOnSeries(labelmap, { dims: [c, r, s], origin, di: step([1, 0, 0]), dj: step([0, 1, 0]), dk: step([0, 0, 1]) });
-  if (placed.labelled > 0 && placed.landed === 0) throw new ViewerLoadError(`${what} lies outside this series: it was made on another volume`);
-  return placed.voxels;
 }
 
 /** The NIfTI volume and its masks, downloaded at once and uncompressed (volume first). */

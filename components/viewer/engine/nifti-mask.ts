@@ -1,4 +1,6 @@
+import type { Types } from '@cornerstonejs/core';
 import { AppError } from '@/lib/errors';
+import { labelmapOnSeries } from '@/lib/viewer/labelmap-on-series';
 import { affinesClose } from '@/lib/imaging/nifti/mat4';
 import { readNiftiHeader } from '@/lib/imaging/nifti/read-nifti-header';
 import { readNifti } from '@/lib/imaging/nifti/read-nifti';
@@ -6,6 +8,15 @@ import { ViewerLoadError } from './fetch-nifti';
 
 /** millimetres two affines may differ by and still be the same grid (float32 header fields) */
 const GRID_TOLERANCE = 1e-3;
+
+/** a NIfTI reader's refusal (an AppError naming the file) as the viewer shows it */
+function inViewerWords<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    throw err instanceof AppError ? new ViewerLoadError(err.message) : err;
+  }
+}
 
 /** the file frame an image id of the NIfTI loader stands for (`nifti:<url>?frame=<k>`) */
 function frameOf(imageId: string): number {
@@ -22,15 +33,8 @@ function frameOf(imageId: string): number {
  * volume's grid: the same voxel counts and the same affine, else it would be drawn off the anatomy.
  */
 export function niftiMaskVoxels(p: { mask: Uint8Array; volumeHead: Uint8Array; volumeImageIds: readonly string[]; what: string }): Uint8Array {
-  let mask: ReturnType<typeof readNifti>;
-  let volume: ReturnType<typeof readNiftiHeader>;
-  try {
-    mask = readNifti(p.mask, p.what);
-    volume = readNiftiHeader(p.volumeHead, 'volume');
-  } catch (err) {
-    if (err instanceof AppError) throw new ViewerLoadError(err.message);
-    throw err;
-  }
+  const mask = inViewerWords(() => readNifti(p.mask, p.what));
+  const volume = inViewerWords(() => readNiftiHeader(p.volumeHead, 'volume'));
   const [columns, rows, frames] = mask.dims;
   if (mask.dims.some((n, i) => n !== volume.dims[i]))
     throw new ViewerLoadError(`${p.what} is ${mask.dims.join('×')} voxels but the volume is ${volume.dims.join('×')}: it is not on the volume's grid`);
@@ -47,4 +51,21 @@ export function niftiMaskVoxels(p: { mask: Uint8Array; volumeHead: Uint8Array; v
     else for (let i = 0; i < plane; i++) out[j * plane + i] = source[k * plane + i];
   }
   return out;
+}
+
+/**
+ * A NIfTI labelmap placed on a DICOM series' own voxels by patient coordinates (a reference made on
+ * the series' converted volume, lib/viewer/labelmap-on-series.ts); refused when none of it lands.
+ */
+export function niftiOnSeries(bytes: Uint8Array, volume: Types.IImageVolume, what: string): Uint8Array {
+  const labelmap = inViewerWords(() => readNifti(bytes, what));
+  const image = volume.imageData;
+  if (!image) throw new ViewerLoadError(`${what} cannot be placed: the series has no geometry`);
+  const at = (ijk: [number, number, number]) => [...image.indexToWorld(ijk)] as [number, number, number];
+  const origin = at([0, 0, 0]);
+  const step = (ijk: [number, number, number]) => at(ijk).map((x, a) => x - origin[a]) as [number, number, number];
+  const [c, r, s] = volume.dimensions;
+  const placed = labelmapOnSeries(labelmap, { dims: [c, r, s], origin, di: step([1, 0, 0]), dj: step([0, 1, 0]), dk: step([0, 0, 1]) });
+  if (placed.labelled > 0 && placed.landed === 0) throw new ViewerLoadError(`${what} lies outside this series: it was made on another volume`);
+  return placed.voxels;
 }
