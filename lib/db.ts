@@ -4,6 +4,7 @@ import * as schema from '@/db/schema';
 import { AppError } from './errors';
 import { config, databaseUrl } from './config';
 import { postgresClient } from './postgres-client';
+import { preparing } from './prepared-statements';
 
 /**
  * One database client for every process: the app, the CLI and pipeline steps all speak the
@@ -26,7 +27,7 @@ export function getDb(): Db {
   // so no statement runs before it. The embedded PGlite has one session for all and ignores it.
   const role = config().database.appRole;
   const sql = postgresClient(url, { max: config().database.poolMax, onnotice: () => {}, ...(role ? { connection: { role } } : {}) });
-  cached = { url, sql, db: drizzle(sql, { schema }) };
+  cached = { url, sql, db: drizzle(preparing(sql), { schema }) };
   return cached.db;
 }
 

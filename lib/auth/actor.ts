@@ -1,9 +1,9 @@
 import { and, eq, isNull, or } from 'drizzle-orm';
 import { decode } from 'next-auth/jwt';
-import { memberships, projects, users } from '@/db/schema';
+import { apiTokens, memberships, projects, users } from '@/db/schema';
 import { config } from '../config';
 import type { DbOrTx } from '../db';
-import { findUserIdByToken } from './api-tokens';
+import { liveToken, markTokenUsed, tokenUseStale } from './api-tokens';
 import type { Role } from './permissions';
 
 /** Who is calling: a signed-in user (next-auth session cookie) or an API token (CLI, scripts). */
@@ -42,32 +42,50 @@ async function userIdFromSession(headers: Headers): Promise<string | null> {
   return null;
 }
 
+/**
+ * A user's memberships come a row each, joined onto the user (one row with no membership when there
+ * is none). A membership of an archived project comes back without its project and is out of reach,
+ * except for its admins (who may unarchive it).
+ */
+const membershipOfUser = eq(memberships.userId, users.id);
+const reachableProject = and(eq(projects.id, memberships.projectId), or(isNull(projects.archivedAt), eq(memberships.role, 'admin')));
+const actorFields = { user: users, projectId: projects.id, slug: projects.slug, role: memberships.role };
+
 /** Resolves the caller from request headers; memberships are read fresh so role changes apply at once. */
 export async function resolveActor(db: DbOrTx, headers: Headers): Promise<Actor | null> {
   const auth = headers.get('authorization');
-  let userId: string | null = null;
-  let via: Actor['via'] = 'session';
   if (auth?.toLowerCase().startsWith('bearer ')) {
-    userId = await findUserIdByToken(db, auth.slice(7).trim());
-    via = 'token';
-    if (!userId) return null;
-  } else {
-    userId = await userIdFromSession(headers);
+    const live = liveToken(auth.slice(7).trim());
+    if (!live) return null;
+    // the token, its user and the memberships in one round trip
+    const rows = await db
+      .select({ ...actorFields, tokenId: apiTokens.id, stale: tokenUseStale })
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.userId))
+      .leftJoin(memberships, membershipOfUser)
+      .leftJoin(projects, reachableProject)
+      .where(live);
+    if (rows[0]?.stale) await markTokenUsed(db, rows[0].tokenId);
+    return actorOf(rows, 'token');
   }
-  if (!userId) return null;
-  return loadActor(db, userId, via);
+  const userId = await userIdFromSession(headers);
+  return userId ? loadActor(db, userId, 'session') : null;
 }
 
 export async function loadActor(db: DbOrTx, userId: string, via: Actor['via']): Promise<Actor | null> {
-  // the user and their memberships in one round trip: a row per membership (one with no membership
-  // when there is none); a membership of an archived project comes back without its project and is
-  // out of reach, except for its admins (who may unarchive it)
   const rows = await db
-    .select({ user: users, projectId: projects.id, slug: projects.slug, role: memberships.role })
+    .select(actorFields)
     .from(users)
-    .leftJoin(memberships, eq(memberships.userId, users.id))
-    .leftJoin(projects, and(eq(projects.id, memberships.projectId), or(isNull(projects.archivedAt), eq(memberships.role, 'admin'))))
+    .leftJoin(memberships, membershipOfUser)
+    .leftJoin(projects, reachableProject)
     .where(eq(users.id, userId));
+  return actorOf(rows, via);
+}
+
+function actorOf(
+  rows: { user: typeof users.$inferSelect; projectId: string | null; slug: string | null; role: Role | null }[],
+  via: Actor['via'],
+): Actor | null {
   const user = rows[0]?.user;
   // a deactivated user's sessions and tokens stop working at once
   if (!user || user.deactivatedAt) return null;

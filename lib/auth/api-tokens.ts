@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import { createHash, randomBytes } from 'node:crypto';
 import { apiTokens } from '@/db/schema';
 import type { DbOrTx } from '../db';
@@ -29,25 +29,33 @@ export async function createApiToken(
   return { id: row.id, token, expiresAt };
 }
 
-export async function findUserIdByToken(db: DbOrTx, token: string): Promise<string | null> {
+/** The row of a token that is not revoked and not expired (null: not a segflow token at all). */
+export function liveToken(token: string): SQL | null {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
-  const [row] = await db
-    .select({
-      userId: apiTokens.userId,
-      id: apiTokens.id,
-      stale: sql<boolean>`(${apiTokens.lastUsedAt} is null or ${apiTokens.lastUsedAt} < now() - interval '1 minute')`,
-    })
-    .from(apiTokens)
-    .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, sql`now()`))))
-    .limit(1);
-  if (!row) return null;
-  // last use to the minute: one write per token and minute, not one per request (concurrent API
-  // clients of one token would otherwise queue on its row), and no round trip at all when it is fresh
-  if (!row.stale) return row.userId;
+  return and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, sql`now()`)))!;
+}
+
+/** Whether the token's recorded last use is older than a minute (or missing), read with the token. */
+export const tokenUseStale = sql<boolean>`(${apiTokens.lastUsedAt} is null or ${apiTokens.lastUsedAt} < now() - interval '1 minute')`;
+
+/**
+ * Records a token's use to the minute: one write per token and minute, not one per request
+ * (concurrent API clients of one token would otherwise queue on its row), and callers skip the
+ * round trip altogether while `tokenUseStale` reads false.
+ */
+export async function markTokenUsed(db: DbOrTx, tokenId: string): Promise<void> {
   await db
     .update(apiTokens)
     .set({ lastUsedAt: new Date() })
-    .where(and(eq(apiTokens.id, row.id), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, sql`now() - interval '1 minute'`))));
+    .where(and(eq(apiTokens.id, tokenId), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, sql`now() - interval '1 minute'`))));
+}
+
+export async function findUserIdByToken(db: DbOrTx, token: string): Promise<string | null> {
+  const live = liveToken(token);
+  if (!live) return null;
+  const [row] = await db.select({ userId: apiTokens.userId, id: apiTokens.id, stale: tokenUseStale }).from(apiTokens).where(live).limit(1);
+  if (!row) return null;
+  if (row.stale) await markTokenUsed(db, row.id);
   return row.userId;
 }
 

@@ -1,6 +1,3 @@
-import { eq, or } from 'drizzle-orm';
-import { projects } from '@/db/schema';
-import type { DbOrTx } from '../db';
 import { AppError } from '../errors';
 import type { Actor } from './actor';
 import { can, type Permission, type Role } from './permissions';
@@ -17,20 +14,21 @@ export interface Authorized {
  * Checks `permission` for `actor` on the target project (by id or slug). Without a project the
  * permission must come from some membership (global resources such as models). A project the actor
  * is not a member of answers "not found", so project ids cannot be probed.
+ *
+ * No query: the actor's memberships (lib/auth/actor.ts, read fresh for each request) name every
+ * project it may reach, with its id and slug; an archived project is among them only for its
+ * admins. A project outside them answers "not found" whether or not it exists.
  */
-export async function authorize(db: DbOrTx, actor: Actor, permission: Permission, projectRef: string | null): Promise<Authorized> {
+export function authorize(actor: Actor, permission: Permission, projectRef: string | null): Authorized {
   if (projectRef == null) {
     const m = actor.memberships.find((x) => can(x.role, permission));
     if (!m) throw new AppError('forbidden', `your role does not allow ${permission}`);
     return { project: null, role: m.role };
   }
-  const [project] = await db
-    .select({ id: projects.id, slug: projects.slug })
-    .from(projects)
-    .where(UUID.test(projectRef) ? or(eq(projects.id, projectRef), eq(projects.slug, projectRef)) : eq(projects.slug, projectRef))
-    .limit(1);
-  const membership = project && actor.memberships.find((m) => m.projectId === project.id);
-  if (!project || !membership) throw new AppError('not_found', `project ${projectRef} not found`);
+  const byId = UUID.test(projectRef);
+  const membership = actor.memberships.find((m) => m.slug === projectRef || (byId && m.projectId === projectRef));
+  if (!membership) throw new AppError('not_found', `project ${projectRef} not found`);
+  const project = { id: membership.projectId, slug: membership.slug };
   if (!can(membership.role, permission)) {
     throw new AppError('forbidden', `your role (${membership.role}) in project ${project.slug} does not allow ${permission}`, { projectId: project.id });
   }

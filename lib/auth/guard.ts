@@ -98,7 +98,7 @@ export async function runGuarded<I, O>(spec: GuardSpec<I>, headers: Headers, raw
   try {
     authorized = spec.model
       ? await authorizeModel(db, actor, spec.permission, spec.model(input))
-      : await authorize(db, actor, spec.permission, await spec.project(input, db));
+      : authorize(actor, spec.permission, await spec.project(input, db));
   } catch (err) {
     if (isAppError(err)) {
       await db.transaction((tx) =>

@@ -4,7 +4,7 @@ import { parseRunChecks, parseRunParams, parseStepOutputs } from '@/db/schema/ru
 import type { DbOrTx } from '../db';
 import { AppError } from '../errors';
 import { planRun, SHADOW_INFER_TASK, topologicalOrder } from '../pipeline/definition';
-import { versionOfRun } from '../rollout/version-of-run';
+import { liveWhenRunSubmitted } from '../rollout/which-version-was-live';
 import { runDto } from './run-dto';
 import type { RunDetailDto, RunStepDto } from './schemas';
 
@@ -32,7 +32,7 @@ export async function submitterOfRun(db: DbOrTx, p: { runId: string; projectId: 
 export async function getRun(db: DbOrTx, p: { runId: string; projectId: string; seeShadow: boolean }): Promise<RunDetailDto> {
   // every read at once (one round trip on the request's connection); nothing is used unless the run
   // is the project's
-  const [[row], stepRows, versions, [cmp]] = await Promise.all([
+  const [[row], stepRows, live, [cmp]] = await Promise.all([
     db
       .select({ run: runs, label: studies.label })
       .from(runs)
@@ -40,7 +40,7 @@ export async function getRun(db: DbOrTx, p: { runId: string; projectId: string; 
       .where(and(eq(runs.id, p.runId), eq(runs.projectId, p.projectId)))
       .limit(1),
     db.select().from(runSteps).where(eq(runSteps.runId, p.runId)),
-    versionOfRun(db, { runId: p.runId, projectId: p.projectId }),
+    liveWhenRunSubmitted(db, { runId: p.runId, projectId: p.projectId }),
     p.seeShadow ? db.select().from(comparisons).where(eq(comparisons.runId, p.runId)).limit(1) : Promise.resolve([]),
   ]);
   if (!row) throw new AppError('not_found', `run ${p.runId} not found`);
@@ -65,7 +65,7 @@ export async function getRun(db: DbOrTx, p: { runId: string; projectId: string; 
         outputs: (s ? parseStepOutputs(s) : []).map((o) => ({ name: o.name, key: o.key, sha256: o.sha256, size: o.size })),
       };
     });
-  const out: RunDetailDto = { ...dto, steps, liveAtSubmission: versions?.liveAtSubmission?.version ?? null };
+  const out: RunDetailDto = { ...dto, steps, liveAtSubmission: live?.version ?? null };
   if (p.seeShadow && cmp)
     out.comparison = (cmp.metrics as { name: string; dice: number; hd95Mm: number | null; volumeDiffMl: number }[]).map((m) => ({
       name: m.name,
