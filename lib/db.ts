@@ -25,9 +25,11 @@ export function getDb(): Db {
   // time anyway, and a PostgreSQL server is shared with the other processes (CLI, steps).
   // every connection acts as the app's role (SEGFLOW_DB_ROLE), which owns no table: set at start-up,
   // so no statement runs before it. The embedded PGlite has one session for all and ignores it.
-  const role = config().database.appRole;
-  const sql = postgresClient(url, { max: config().database.poolMax, onnotice: () => {}, ...(role ? { connection: { role } } : {}) });
-  cached = { url, sql, db: drizzle(preparing(sql), { schema }) };
+  // Queries run as prepared statements unless DATABASE_PREPARE=false (a pooler in transaction mode
+  // that keeps none between transactions): then neither drizzle's nor postgres.js's own are.
+  const { appRole: role, poolMax, prepare } = config().database;
+  const sql = postgresClient(url, { max: poolMax, prepare, onnotice: () => {}, ...(role ? { connection: { role } } : {}) });
+  cached = { url, sql, db: drizzle(prepare ? preparing(sql) : sql, { schema }) };
   return cached.db;
 }
 

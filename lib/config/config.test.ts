@@ -19,7 +19,13 @@ describe('configuration (parsed once, with zod)', () => {
 
   it('has defaults, treats empty values as unset, and names the variable of a bad value (never echoing a secret)', () => {
     const c = parseConfig({ DATABASE_URL: '', S3_BUCKET: 'b', S3_VERSIONED: 'false' });
-    expect(c.database).toEqual({ url: undefined, migrateUrl: undefined, appRole: 'segflow_app', poolMax: Math.max(5, 2 * availableParallelism() + 1) });
+    expect(c.database).toEqual({
+      url: undefined,
+      migrateUrl: undefined,
+      appRole: 'segflow_app',
+      poolMax: Math.max(5, 2 * availableParallelism() + 1),
+      prepare: true,
+    });
     expect(c.s3).toMatchObject({ bucket: 'b', region: 'us-east-1', forcePathStyle: true, versioned: false });
     expect(c.executor).toMatchObject({ pollMs: 2000, leaseS: 60, shutdownTimeoutS: 20 });
     // the embedded app serves this machine only unless told otherwise

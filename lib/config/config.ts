@@ -45,9 +45,10 @@ export interface Config {
   /**
    * DATABASE_URL (databaseUrl() adds the embedded database's from the runtime file); migrateUrl:
    * SEGFLOW_MIGRATE_DATABASE_URL, the schema owner's (migrationUrl() falls back to the app's);
-   * appRole: the role every app connection acts as (SEGFLOW_DB_ROLE, default segflow_app; null: none)
+   * appRole: the role every app connection acts as (SEGFLOW_DB_ROLE, default segflow_app; null: none);
+   * prepare: queries run as prepared statements (DATABASE_PREPARE, default true; lib/prepared-statements.ts)
    */
-  database: { url?: string; migrateUrl?: string; appRole: string | null; poolMax: number };
+  database: { url?: string; migrateUrl?: string; appRole: string | null; poolMax: number; prepare: boolean };
   /** from S3_* / AWS_* when S3_ENDPOINT or S3_BUCKET is set (s3Settings() adds the embedded store) */
   s3?: S3Settings;
   /** how the CLI reaches the app: SEGFLOW_URL and SEGFLOW_TOKEN */
@@ -135,6 +136,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       migrateUrl: e.SEGFLOW_MIGRATE_DATABASE_URL,
       appRole: e.SEGFLOW_DB_ROLE === 'none' ? null : e.SEGFLOW_DB_ROLE,
       poolMax: e.DATABASE_POOL_MAX,
+      prepare: e.DATABASE_PREPARE,
     },
     s3,
     api: { url: e.SEGFLOW_URL, token: e.SEGFLOW_TOKEN },

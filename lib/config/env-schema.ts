@@ -63,6 +63,8 @@ export const ZEnv = z.object({
       .default('segflow_app'),
   ),
   DATABASE_POOL_MAX: int(DEFAULT_POOL_MAX, 1, 1000),
+  /** queries as prepared statements (named, per connection); false behind a pooler in transaction mode that keeps none */
+  DATABASE_PREPARE: bool(true),
   // object store (ADR-02: the one bucket)
   S3_ENDPOINT: text(),
   S3_BUCKET: text(),
