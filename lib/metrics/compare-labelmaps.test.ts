@@ -110,7 +110,7 @@ describe('compareLabelmaps', () => {
     expect(errorOf(() => compareLabelmaps(live, truncated, LABELS)).message).toMatch(/shadow data has 2047 voxels/);
   });
 
-  it('accepts grids that differ by less than 1e-4 (float32 headers)', () => {
+  it('accepts grids that differ by float32 rounding (less than 1e-4)', () => {
     const live = threeLabels([16, 16, 8], [1, 1, 3]);
     const nudged = { ...live, spacing: [1, 1, 3.00005] as Vec3, affine: diagonalAffine([1, 1, 3.00005], [0, 5e-5, 0]) };
     expect(compareLabelmaps(live, nudged, LABELS).meanDice).toBe(1);

@@ -5,14 +5,11 @@
  */
 import { z } from 'zod';
 import { AppError } from '@/lib/errors';
-import { affinesClose } from '@/lib/imaging/nifti/mat4';
+import { SAME_GRID_TOLERANCE, sameAffine } from '@/lib/imaging/nifti/mat4';
 import type { Volume } from '@/lib/imaging/volume';
 import { countLabelOverlap, diceOfLabel } from './dice';
 import { measureSurfaceDistances } from './surface-distance';
 import { measureVolumeDifference, voxelVolumeMl } from './volume-difference';
-
-/** Spacing (mm) and affine entries may differ by this much and still be the same grid (float32 headers). */
-const GRID_TOLERANCE = 1e-4;
 
 export const ZLabelComparison = z.object({
   value: z.number().int().min(0).max(255),
@@ -76,9 +73,9 @@ export function assertSameGrid(live: Volume<Uint8Array>, shadow: Volume<Uint8Arr
     ['shadow', shadow],
   ] as const)
     if (v.data.length !== voxels(v)) problems.push(`${which} data has ${v.data.length} voxels, its dims ${v.dims.join('×')} need ${voxels(v)}`);
-  if (live.spacing.some((s, i) => !(Math.abs(s - shadow.spacing[i]) <= GRID_TOLERANCE)))
+  if (live.spacing.some((s, i) => !(Math.abs(s - shadow.spacing[i]) <= SAME_GRID_TOLERANCE)))
     problems.push(`spacing differs (live [${live.spacing.join(', ')}] mm, shadow [${shadow.spacing.join(', ')}] mm)`);
-  if (!affinesClose(live.affine, shadow.affine, GRID_TOLERANCE))
-    problems.push(`affine differs by more than ${GRID_TOLERANCE} (live ${JSON.stringify(live.affine)}, shadow ${JSON.stringify(shadow.affine)})`);
+  if (!sameAffine(live.affine, shadow.affine))
+    problems.push(`affine differs by more than ${SAME_GRID_TOLERANCE} (live ${JSON.stringify(live.affine)}, shadow ${JSON.stringify(shadow.affine)})`);
   if (problems.length > 0) throw new AppError('invalid_input', `live and shadow labelmaps are not on the same grid: ${problems.join('; ')}`, { problems });
 }

@@ -6,7 +6,7 @@ import { AppError } from '../errors';
 import { deidentifyInstance, type DeidentifyOptions } from '../imaging/dicom/deidentify-instance';
 import type { DicomFile } from '../imaging/dicom/group-series';
 import { readSlice } from '../imaging/dicom/group-series';
-import { affinesClose } from '../imaging/nifti/mat4';
+import { sameAffine } from '../imaging/nifti/mat4';
 import { readNifti } from '../imaging/nifti/read-nifti';
 import { readNiftiHeader } from '../imaging/nifti/read-nifti-header';
 import { writeNifti } from '../imaging/nifti/write-nifti';
@@ -28,9 +28,6 @@ export interface AcceptInput {
   sha256: string;
   head: Uint8Array;
 }
-
-/** mm: a reference's grid may differ from the volume's by float32 rounding, no more */
-const GRID_TOLERANCE = 1e-3;
 
 /** derived/<project>/<study>/references/<reference>/labelmap.nii.gz: the de-identified reference the runs are compared with */
 export function referenceLabelmapKey(r: Pick<StudyReference, 'projectId' | 'studyId' | 'id'>): string {
@@ -165,7 +162,7 @@ function niftiGrid(bytes: Uint8Array | undefined, fileName: string): Grid {
 function checkGrid(v: Volume, grid: Grid, fail: (problem: string) => AppError): void {
   if (v.dims.some((n, i) => n !== grid.dims[i]))
     throw fail(`is ${v.dims.join('×')} voxels, but the volume it is attached to is ${grid.dims.join('×')}; resample it onto the volume's grid`);
-  if (!affinesClose(v.affine, grid.affine, GRID_TOLERANCE))
+  if (!sameAffine(v.affine, grid.affine))
     throw fail("has the volume's size but not its position or spacing (the affines differ); resample it onto the volume's grid");
 }
 

@@ -1,13 +1,10 @@
 import type { Types } from '@cornerstonejs/core';
 import { AppError } from '@/lib/errors';
 import { labelmapOnSeries } from '@/lib/viewer/labelmap-on-series';
-import { affinesClose } from '@/lib/imaging/nifti/mat4';
+import { sameAffine } from '@/lib/imaging/nifti/mat4';
 import { readNiftiHeader } from '@/lib/imaging/nifti/read-nifti-header';
 import { readNifti } from '@/lib/imaging/nifti/read-nifti';
 import { ViewerLoadError } from './fetch-nifti';
-
-/** millimetres two affines may differ by and still be the same grid (float32 header fields) */
-const GRID_TOLERANCE = 1e-3;
 
 /** a NIfTI reader's refusal (an AppError naming the file) as the viewer shows it */
 function inViewerWords<T>(read: () => T): T {
@@ -38,7 +35,7 @@ export function niftiMaskVoxels(p: { mask: Uint8Array; volumeHead: Uint8Array; v
   const [columns, rows, frames] = mask.dims;
   if (mask.dims.some((n, i) => n !== volume.dims[i]))
     throw new ViewerLoadError(`${p.what} is ${mask.dims.join('×')} voxels but the volume is ${volume.dims.join('×')}: it is not on the volume's grid`);
-  if (!affinesClose(mask.affine, volume.affine, GRID_TOLERANCE))
+  if (!sameAffine(mask.affine, volume.affine))
     throw new ViewerLoadError(`${p.what} has the volume's size but not its position or spacing: it is not on the volume's grid`);
   if (p.volumeImageIds.length !== frames)
     throw new ViewerLoadError(`the volume has ${p.volumeImageIds.length} slices but ${p.what} has ${frames}: it is not on the volume's grid`);

@@ -65,6 +65,19 @@ export function applyAffine(m: Mat4, p: [number, number, number]): [number, numb
   ];
 }
 
+/**
+ * How far (mm, or direction cosine) the entries of two affines, and two voxel sizes, may differ and
+ * still describe one voxel grid: what storing a grid in a NIfTI header's float32 fields does to it
+ * (about 2e-5 mm at 300 mm from the origin), with room to spare, and far below any voxel. Every
+ * "same grid?" check (a reference, a mask in the viewer, live against shadow, a resample) uses it.
+ */
+export const SAME_GRID_TOLERANCE = 1e-3;
+
+/** Whether two affines describe one grid, within SAME_GRID_TOLERANCE. */
+export function sameAffine(a: Mat4, b: Mat4): boolean {
+  return affinesClose(a, b, SAME_GRID_TOLERANCE);
+}
+
 export function affinesClose(a: Mat4, b: Mat4, tol: number): boolean {
   for (let r = 0; r < 4; r++) for (let c = 0; c < 4; c++) if (Math.abs(a[r][c] - b[r][c]) > tol) return false;
   return true;

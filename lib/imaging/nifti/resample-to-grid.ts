@@ -5,7 +5,7 @@
  */
 import { AppError } from '../../errors';
 import type { Mat4, Volume, VoxelArray } from '../volume';
-import { affinesClose, invertAffine, multiplyMat4, spacingOfAffine } from './mat4';
+import { invertAffine, multiplyMat4, sameAffine, spacingOfAffine } from './mat4';
 import { MAX_VOLUME_BYTES } from './read-nifti-header';
 
 export type Interpolation = 'linear' | 'nearest';
@@ -13,9 +13,6 @@ export interface Grid {
   dims: [number, number, number];
   affine: Mat4;
 }
-
-/** Grids this close (mm / direction cosines) are treated as identical: no interpolation at all. */
-const SAME_GRID_TOLERANCE = 1e-4;
 
 export function resampleToGrid(vol: Volume, grid: Grid, interpolation: Interpolation): Volume {
   const [ox, oy, oz] = grid.dims;
@@ -36,7 +33,7 @@ export function resampleToGrid(vol: Volume, grid: Grid, interpolation: Interpola
 }
 
 function sameGrid(vol: Volume, grid: Grid): boolean {
-  return vol.dims.every((n, d) => n === grid.dims[d]) && affinesClose(vol.affine, grid.affine, SAME_GRID_TOLERANCE);
+  return vol.dims.every((n, d) => n === grid.dims[d]) && sameAffine(vol.affine, grid.affine);
 }
 
 function emptyLike(data: VoxelArray, n: number): VoxelArray {

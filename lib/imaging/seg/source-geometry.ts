@@ -5,7 +5,7 @@
 import { AppError } from '../../errors';
 import { readSlice, type DicomFile } from '../dicom/group-series';
 import { computeSeriesGeometry, type SeriesGeometry } from '../dicom/series-to-volume-geometry';
-import { affinesClose } from '../nifti/mat4';
+import { sameAffine } from '../nifti/mat4';
 import type { Volume } from '../volume';
 
 export function readSourceGeometry(source: DicomFile[], label = 'reference'): SeriesGeometry {
@@ -17,7 +17,7 @@ export function readSourceGeometry(source: DicomFile[], label = 'reference'): Se
 
 export function checkLabelmapOnSource(labelmap: Volume, geo: SeriesGeometry, label: string): void {
   const [nx, ny, nz] = labelmap.dims;
-  if (nx !== geo.columns || ny !== geo.rows || nz !== geo.sorted.length || !affinesClose(labelmap.affine, geo.affine, 1e-3)) {
+  if (nx !== geo.columns || ny !== geo.rows || nz !== geo.sorted.length || !sameAffine(labelmap.affine, geo.affine)) {
     throw new AppError(
       'invalid_input',
       `labelmap ${nx}x${ny}x${nz} is not on the grid of series ${label} (${geo.columns}x${geo.rows}x${geo.sorted.length}); resample it to the source first`,
