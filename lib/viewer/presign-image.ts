@@ -1,8 +1,8 @@
 import type { Role } from '../auth/permissions';
 import { assertKeyAccess } from '../storage/assert-key-access';
 import { presignGet } from '../storage/presign-get';
-import type { ImageObjectRef } from './run-image-objects';
-import type { ViewerImageLink } from './schemas';
+import type { ImageObjectRef, MaskObject } from './run-image-objects';
+import type { ViewerImageLink, ViewerMask } from './schemas';
 
 /** How long a viewer link lives: long enough to load a volume, short enough to be useless when leaked. */
 export const VIEWER_LINK_SECONDS = 300;
@@ -23,4 +23,10 @@ export async function presignImage(p: { role: Role | null; projectId: string; re
   const { url, expiresAt } = await presignGet({ key: p.ref.key, versionId: p.ref.versionId, expiresInSeconds: VIEWER_LINK_SECONDS });
   p.audit.push({ key: p.ref.key, versionId: p.ref.versionId });
   return { url, expiresAt, sha256: p.ref.sha256, size: p.ref.size };
+}
+
+/** A mask as the viewer gets it: what it is (role, model, version, labels) and a link to its object. */
+export async function presignMask(p: { role: Role | null; projectId: string; mask: MaskObject; audit: PresignedRecord[] }): Promise<ViewerMask> {
+  const { id, role, model, version, labels, ref } = p.mask;
+  return { id, role, model, version, labels, ...(await presignImage({ role: p.role, projectId: p.projectId, ref, audit: p.audit })) };
 }

@@ -1,8 +1,8 @@
 import type { Role } from '../auth/permissions';
-import { presignImage, type PresignedRecord } from './presign-image';
+import { presignImage, presignMask, type PresignedRecord } from './presign-image';
 import type { MaskObject } from './run-image-objects';
 import type { RunDicomObjects } from './run-dicom-objects';
-import type { RunDicomImagesDto, ViewerMask } from './schemas';
+import type { RunDicomImagesDto } from './schemas';
 
 /**
  * Links for a native DICOM view: every de-identified instance and the SEG(s). Each link passes the
@@ -21,14 +21,7 @@ export async function presignRunDicom(p: {
   references?: MaskObject[];
 }): Promise<RunDicomImagesDto> {
   const link = (ref: RunDicomObjects['instances'][number]) => presignImage({ role: p.role, projectId: p.projectId, ref, audit: p.audit });
-  const mask = async (m: MaskObject): Promise<ViewerMask> => ({
-    id: m.id,
-    role: m.role,
-    model: m.model,
-    version: m.version,
-    labels: m.labels,
-    ...(await link(m.ref)),
-  });
+  const mask = (m: MaskObject) => presignMask({ role: p.role, projectId: p.projectId, mask: m, audit: p.audit });
   const instances = [];
   for (const ref of p.objects.instances) instances.push(await link(ref));
   const segs = [p.objects.serving, ...(p.withShadow && p.objects.shadow ? [p.objects.shadow] : [])];

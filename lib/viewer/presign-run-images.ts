@@ -1,7 +1,7 @@
 import type { Role } from '../auth/permissions';
-import { presignImage, type PresignedRecord } from './presign-image';
+import { presignImage, presignMask, type PresignedRecord } from './presign-image';
 import type { MaskObject, RunImageObjects } from './run-image-objects';
-import type { RunImagesDto, ViewerMask } from './schemas';
+import type { RunImagesDto } from './schemas';
 
 /**
  * Links for a run's volume and masks. The shadow mask is included only when `withShadow` (roles
@@ -16,15 +16,12 @@ export async function presignRunImages(p: {
   /** reference segmentations of the run's series (run-reference-masks.ts), drawn as further masks */
   references?: MaskObject[];
 }): Promise<RunImagesDto> {
-  const link = (ref: RunImageObjects['volume']) => presignImage({ role: p.role, projectId: p.projectId, ref, audit: p.audit });
-  const mask = async (m: MaskObject): Promise<ViewerMask> => ({
-    id: m.id,
-    role: m.role,
-    model: m.model,
-    version: m.version,
-    labels: m.labels,
-    ...(await link(m.ref)),
-  });
+  const mask = (m: MaskObject) => presignMask({ role: p.role, projectId: p.projectId, mask: m, audit: p.audit });
   const masks = [p.objects.serving, ...(p.withShadow && p.objects.shadow ? [p.objects.shadow] : []), ...(p.references ?? [])];
-  return { run: p.objects.runId, modality: p.objects.modality, volume: await link(p.objects.volume), masks: await Promise.all(masks.map(mask)) };
+  return {
+    run: p.objects.runId,
+    modality: p.objects.modality,
+    volume: await presignImage({ role: p.role, projectId: p.projectId, ref: p.objects.volume, audit: p.audit }),
+    masks: await Promise.all(masks.map(mask)),
+  };
 }
