@@ -60,6 +60,23 @@ export function addWebhookRows(matrix: Record<string, MatrixRow>): void {
     input: remove,
   };
   matrix['app/(app)/settings/project/actions.ts#deleteWebhookAction'] = { permission: 'project:manage', allowed: admins, projectScoped: true, input: remove };
+  const ping: MatrixRow['input'] = async (db, project) => {
+    const hook = await newWebhook(db, project);
+    return {
+      method: 'POST',
+      path: `/api/projects/${project.slug}/webhooks/${hook.id}/ping`,
+      params: { project: project.slug, webhook: hook.id },
+      body: { project: project.slug, webhook: hook.id },
+    };
+  };
+  matrix['app/api/projects/[project]/webhooks/[webhook]/ping/route.ts#POST'] = {
+    permission: 'project:manage',
+    allowed: admins,
+    projectScoped: true,
+    success: 201,
+    input: ping,
+  };
+  matrix['app/(app)/settings/project/actions.ts#pingWebhookAction'] = { permission: 'project:manage', allowed: admins, projectScoped: true, input: ping };
   matrix['app/api/projects/[project]/webhooks/deliveries/route.ts#GET'] = {
     permission: 'project:manage',
     allowed: admins,

@@ -1,7 +1,11 @@
 'use client';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
-import type { createWebhookAction as CreateAction, deleteWebhookAction as DeleteAction } from '@/app/(app)/settings/project/actions';
+import type {
+  createWebhookAction as CreateAction,
+  deleteWebhookAction as DeleteAction,
+  pingWebhookAction as PingAction,
+} from '@/app/(app)/settings/project/actions';
 
 export function WebhookManager({
   project,
@@ -9,12 +13,14 @@ export function WebhookManager({
   events,
   createWebhookAction,
   deleteWebhookAction,
+  pingWebhookAction,
 }: {
   project: string;
   hooks: { id: string; url: string; events: string[]; createdAt: string }[];
   events: { name: string; description: string }[];
   createWebhookAction: typeof CreateAction;
   deleteWebhookAction: typeof DeleteAction;
+  pingWebhookAction: typeof PingAction;
 }) {
   const router = useRouter();
   const [pending, start] = useTransition();
@@ -100,7 +106,22 @@ export function WebhookManager({
                 <td className="mono">{h.url}</td>
                 <td>{h.events.join(', ')}</td>
                 <td>{h.createdAt.slice(0, 16).replace('T', ' ')}</td>
-                <td>
+                <td className="row-actions">
+                  <button
+                    type="button"
+                    className="secondary"
+                    disabled={pending}
+                    title="Queue a signed test event (ping) for this URL; the delivery log below shows how it went"
+                    onClick={() =>
+                      start(async () => {
+                        const res = await pingWebhookAction({ project, webhook: h.id });
+                        setError(res.ok ? null : res.error.message);
+                        router.refresh();
+                      })
+                    }
+                  >
+                    Send test event
+                  </button>
                   <button
                     type="button"
                     className="secondary"

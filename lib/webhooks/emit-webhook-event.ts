@@ -25,8 +25,19 @@ export async function emitWebhookEvent(db: DbOrTx, p: { projectIds: string[]; ev
       webhookId: h.id,
       projectId: h.projectId,
       event: p.event,
-      body: JSON.stringify({ id, event: p.event, createdAt, project: { id: h.projectId, slug: h.slug }, data: p.data }),
+      body: deliveryBody({ id, event: p.event, createdAt, project: { id: h.projectId, slug: h.slug }, data: p.data }),
     })),
   );
   return hooks.length;
+}
+
+/** What every delivery sends (and signs): the event's id, name and time, the project, the event's data. */
+export function deliveryBody(b: {
+  id: string;
+  event: string;
+  createdAt: string;
+  project: { id: string; slug: string };
+  data: Record<string, unknown>;
+}): string {
+  return JSON.stringify({ id: b.id, event: b.event, createdAt: b.createdAt, project: b.project, data: b.data });
 }

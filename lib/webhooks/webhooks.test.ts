@@ -3,6 +3,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as hooksRoute from '@/app/api/projects/[project]/webhooks/route';
 import * as hookRoute from '@/app/api/projects/[project]/webhooks/[webhook]/route';
+import * as pingRoute from '@/app/api/projects/[project]/webhooks/[webhook]/ping/route';
 import * as deliveriesRoute from '@/app/api/projects/[project]/webhooks/deliveries/route';
 import { auditEvents, webhookDeliveries } from '@/db/schema';
 import { getDb } from '@/lib/db';
@@ -26,6 +27,7 @@ const routes: RouteTable = [
   ['POST', /^\/api\/projects\/([^/]+)\/webhooks$/, ['project'], hooksRoute.POST],
   ['GET', /^\/api\/projects\/([^/]+)\/webhooks\/deliveries$/, ['project'], deliveriesRoute.GET],
   ['DELETE', /^\/api\/projects\/([^/]+)\/webhooks\/([^/]+)$/, ['project', 'webhook'], hookRoute.DELETE],
+  ['POST', /^\/api\/projects\/([^/]+)\/webhooks\/([^/]+)\/ping$/, ['project', 'webhook'], pingRoute.POST],
 ];
 const call = (token: string, method: string, path: string, body?: unknown) =>
   routeRequest(
@@ -216,6 +218,39 @@ describe('delivery', () => {
     expect(body.data.reason).toBe(`file #${body.data.file.index}: the file is empty`);
     expect(outbox[0].body).not.toContain('DOE');
     expect(await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.projectId, a.id))).toHaveLength(1);
+  });
+
+  it("a test event (ping) goes to the one hook asked for, signed, whatever it subscribed to; only its project's admins send one", async () => {
+    const db = getDb();
+    const { webhooks } = (await (await call(b.users.admin.token, 'GET', `/api/projects/${b.slug}/webhooks`)).json()) as { webhooks: { id: string }[] };
+    const hook = webhooks[0].id;
+    expect((await call(a.users.admin.token, 'POST', `/api/projects/${a.slug}/webhooks/${hook}/ping`, { project: a.slug, webhook: hook })).status).toBe(404);
+    expect((await call(b.users.operator.token, 'POST', `/api/projects/${b.slug}/webhooks/${hook}/ping`, { project: b.slug, webhook: hook })).status).toBe(403);
+    const res = await call(b.users.admin.token, 'POST', `/api/projects/${b.slug}/webhooks/${hook}/ping`, { project: b.slug, webhook: hook });
+    expect(res.status).toBe(201);
+    const { delivery } = (await res.json()) as { delivery: { id: string; webhookId: string } };
+    expect(delivery.webhookId).toBe(hook);
+    const [audit] = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.projectId, b.id), eq(auditEvents.action, 'webhook.ping'), eq(auditEvents.outcome, 'success')));
+    expect(audit).toMatchObject({ targetType: 'webhook', targetId: hook, actorId: b.users.admin.id, details: { delivery: delivery.id } });
+
+    // delivered on the test's clock (a deliverer of another test file may have sent it already: to this receiver too)
+    const T9 = new Date(T0.getTime() + 9 * 86_400_000);
+    await db
+      .update(webhookDeliveries)
+      .set({ nextAttemptAt: T9 })
+      .where(and(eq(webhookDeliveries.id, delivery.id), eq(webhookDeliveries.status, 'pending')));
+    await deliverDueWebhooks(db, { projectIds: [b.id], now: T9 });
+    const got = received.find((r) => r.headers['segflow-delivery'] === delivery.id);
+    expect(got?.path).toBe('/b');
+    expect(got?.headers['segflow-event']).toBe('ping');
+    expect(verifyWebhookSignature({ secret: secretB, header: String(got?.headers[SIGNATURE_HEADER]), body: got!.body, nowS: T9.getTime() / 1000 })).toBe(true);
+    const body = JSON.parse(got!.body) as { event: string; project: { id: string; slug: string }; data: { webhook: string; sentBy: string } };
+    expect(body).toMatchObject({ event: 'ping', project: { id: b.id, slug: b.slug }, data: { webhook: hook, sentBy: b.users.admin.email } });
+    const [row] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, delivery.id));
+    expect([row.status, row.event]).toEqual(['delivered', 'ping']);
   });
 
   it('an event nobody subscribed to queues nothing; a removed hook takes its deliveries with it', async () => {

@@ -8,7 +8,7 @@ import { pickProject } from '@/lib/projects/pick-project';
 import { WEBHOOK_EVENTS } from '@/lib/webhooks/events';
 import { listWebhookDeliveries } from '@/lib/webhooks/list-deliveries';
 import { listWebhooks } from '@/lib/webhooks/manage-webhooks';
-import { createWebhookAction, deleteWebhookAction, redeliverWebhookAction } from './actions';
+import { createWebhookAction, deleteWebhookAction, pingWebhookAction, redeliverWebhookAction } from './actions';
 
 type Search = Record<string, string | string[] | undefined>;
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
@@ -59,6 +59,7 @@ export default async function ProjectSettingsPage({ searchParams }: { searchPara
         events={Object.entries(WEBHOOK_EVENTS).map(([name, description]) => ({ name, description }))}
         createWebhookAction={createWebhookAction}
         deleteWebhookAction={deleteWebhookAction}
+        pingWebhookAction={pingWebhookAction}
       />
       <h2>Deliveries</h2>
       <WebhookDeliveryLog project={res.data.slug} deliveries={res.data.log.deliveries} redeliverAction={redeliverWebhookAction} />
