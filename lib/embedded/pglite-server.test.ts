@@ -44,6 +44,24 @@ describe('embedded PGlite over the wire', () => {
     await b.end();
   });
 
+  it("deallocates a connection's prepared statements when it goes (PGlite is one backend: they would outlive it)", async () => {
+    const watcher = postgres(db.url, { max: 1, onnotice: () => {} });
+    const count = async () => (await watcher.unsafe('select count(*)::int as n from pg_prepared_statements'))[0].n as number;
+    const before = await count();
+    const client = postgres(db.url, { max: 2, onnotice: () => {} });
+    // tagged queries with parameters are prepared (named) by postgres.js
+    for (let i = 0; i < 5; i++)
+      await Promise.all([client`select ${i}::int + 1 as a`, client`select ${'x'}::text || ${i}::text as b`, client`select ${i}::int * 2 as c`]);
+    const during = await count();
+    expect(during).toBeGreaterThanOrEqual(before + 3);
+    expect((await watcher.unsafe('select name from pg_prepared_statements')).map((r) => r.name)).not.toContain('');
+    await client.end();
+    await expect.poll(count, { timeout: 5000 }).toBe(before);
+    // the others' statements are untouched and still work
+    expect((await watcher`select ${41}::int + 1 as x`)[0].x).toBe(42);
+    await watcher.end();
+  });
+
   it('ends a connection that holds a transaction open while others wait; the others go on, the holder gets a clear error', async () => {
     const limited = await startEmbeddedDatabase({ dir: join(dir, 'limited'), port: await freePort(), holdLimitMs: 300 });
     const holder = postgres(limited.url, { max: 1, onnotice: () => {} });

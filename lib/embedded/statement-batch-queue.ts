@@ -14,6 +14,11 @@ import type { PGlite } from '@electric-sql/pglite';
  * the others go on; what it sends next is not run (it would run outside the transaction it thought it
  * had) but answered with a FATAL error (25P03) saying why, and its connection is closed (`terminate`)
  * once it goes quiet.
+ *
+ * Named prepared statements live in that one backend, not in a connection, so they would outlive the
+ * connection that made them (postgres.js prepares every query under names of its own, new ones for
+ * each connection): the queue notes each connection's names as it parses them and deallocates them
+ * when the connection goes, or PGlite's memory would grow with every connection ever made.
  */
 interface Item {
   handlerId: number;
@@ -26,6 +31,25 @@ interface Item {
 const SYNC = 0x53; // 'S'
 const QUERY = 0x51; // 'Q'
 const TERMINATE = 0x58; // 'X'
+const PARSE = 0x50; // 'P'
+const CLOSE = 0x43; // 'C'
+/** the queue's own statements (deallocations) run under this connection id, which no client has */
+const QUEUE_ITSELF = -1;
+
+/** A NUL-terminated string of a protocol message, from `at`. */
+function cString(message: Uint8Array, at: number): string {
+  const end = message.indexOf(0, at);
+  return Buffer.from(message.subarray(at, end === -1 ? message.length : end)).toString('utf8');
+}
+
+/** A simple Query message (the protocol's 'Q'): what psql sends for one line. */
+function queryMessage(sql: string): Uint8Array {
+  const text = Buffer.from(`${sql}\0`, 'utf8');
+  const head = Buffer.alloc(5);
+  head[0] = QUERY;
+  head.writeInt32BE(4 + text.length, 1);
+  return new Uint8Array(Buffer.concat([head, text]));
+}
 
 function endsBatch(message: Uint8Array): boolean {
   const type = message[0];
@@ -69,6 +93,8 @@ export class StatementBatchQueue {
   /** connections ended for holding the database: the error their next message gets */
   private readonly ended = new Map<number, Uint8Array>();
   private readonly closeTimers = new Map<number, NodeJS.Timeout>();
+  /** each connection's named prepared statements, deallocated when it goes */
+  private readonly statements = new Map<number, Set<string>>();
 
   constructor(
     private readonly db: PGlite,
@@ -86,6 +112,7 @@ export class StatementBatchQueue {
       this.closeWhenQuiet(handlerId);
       return Promise.resolve(ended.length + READY_FOR_QUERY_IDLE.length);
     }
+    this.noteStatement(handlerId, message);
     return new Promise((resolve, reject) => {
       this.queue.push({ handlerId, message, onData, resolve, reject });
       void this.process();
@@ -185,11 +212,39 @@ export class StatementBatchQueue {
     });
   }
 
-  /** A connection that goes away mid-batch or mid-transaction must not block the others. */
+  /** Parse names a statement (an empty name is the unnamed one, replaced by the next); Close 'S' drops one. */
+  private noteStatement(handlerId: number, message: Uint8Array): void {
+    if (message[0] === PARSE) {
+      const name = cString(message, 5);
+      if (!name) return;
+      const names = this.statements.get(handlerId) ?? new Set<string>();
+      this.statements.set(handlerId, names.add(name));
+    } else if (message[0] === CLOSE && message[5] === SYNC) {
+      this.statements.get(handlerId)?.delete(cString(message, 6));
+    }
+  }
+
+  /** Deallocates a gone connection's statements, each on its own (one that never parsed only fails alone), in turn with the others' batches. */
+  private deallocateStatements(handlerId: number): void {
+    const names = this.statements.get(handlerId);
+    this.statements.delete(handlerId);
+    if (!names?.size) return;
+    for (const name of names) {
+      const message = queryMessage(`DEALLOCATE "${name.replaceAll('"', '""')}"`);
+      this.queue.push({ handlerId: QUEUE_ITSELF, message, onData: () => {}, resolve: () => {}, reject: () => {} });
+    }
+    void this.process();
+  }
+
+  /**
+   * A connection has gone (pglite-socket calls this when one detaches): mid-batch or mid-transaction it
+   * must not block the others, and its prepared statements go with it.
+   */
   async clearTransactionIfNeeded(handlerId: number): Promise<void> {
     this.ended.delete(handlerId);
     clearTimeout(this.closeTimers.get(handlerId));
     this.closeTimers.delete(handlerId);
+    this.deallocateStatements(handlerId);
     if (this.owner !== handlerId) return;
     if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
     this.owner = null;
