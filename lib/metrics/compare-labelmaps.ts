@@ -75,7 +75,9 @@ export function assertSameGrid(live: Volume<Uint8Array>, shadow: Volume<Uint8Arr
     if (v.data.length !== voxels(v)) problems.push(`${which} data has ${v.data.length} voxels, its dims ${v.dims.join('×')} need ${voxels(v)}`);
   if (live.spacing.some((s, i) => !(Math.abs(s - shadow.spacing[i]) <= SAME_GRID_TOLERANCE)))
     problems.push(`spacing differs (live [${live.spacing.join(', ')}] mm, shadow [${shadow.spacing.join(', ')}] mm)`);
-  if (!sameAffine(live.affine, shadow.affine))
-    problems.push(`affine differs by more than ${SAME_GRID_TOLERANCE} (live ${JSON.stringify(live.affine)}, shadow ${JSON.stringify(shadow.affine)})`);
+  if (!sameAffine(live.dims, live.affine, shadow.affine))
+    problems.push(
+      `affine differs: some voxel lies more than ${SAME_GRID_TOLERANCE} mm from where the other grid puts it (live ${JSON.stringify(live.affine)}, shadow ${JSON.stringify(shadow.affine)})`,
+    );
   if (problems.length > 0) throw new AppError('invalid_input', `live and shadow labelmaps are not on the same grid: ${problems.join('; ')}`, { problems });
 }

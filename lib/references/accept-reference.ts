@@ -162,7 +162,7 @@ function niftiGrid(bytes: Uint8Array | undefined, fileName: string): Grid {
 function checkGrid(v: Volume, grid: Grid, fail: (problem: string) => AppError): void {
   if (v.dims.some((n, i) => n !== grid.dims[i]))
     throw fail(`is ${v.dims.join('×')} voxels, but the volume it is attached to is ${grid.dims.join('×')}; resample it onto the volume's grid`);
-  if (!sameAffine(v.affine, grid.affine))
+  if (!sameAffine(grid.dims, v.affine, grid.affine))
     throw fail("has the volume's size but not its position or spacing (the affines differ); resample it onto the volume's grid");
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Volume } from '@/lib/imaging/volume';
 import { conformGrid, resampleToGrid } from '@/lib/imaging/nifti/conform';
-import { affinesClose } from '@/lib/imaging/nifti/mat4';
+import { sameAffine } from '@/lib/imaging/nifti/mat4';
 import { AppError } from '@/lib/errors';
 import type { TModelSpec } from '@/lib/models/model-spec';
 import type { LoadedModel } from './load-model';
@@ -40,9 +40,6 @@ export interface SegmentResult {
   source?: SourceFiles;
 }
 
-/** Same-grid tolerance in mm: closer than this, resampling would only copy. */
-const GRID_TOLERANCE = 1e-4;
-
 export async function segmentVolume(p: { volume: Volume; model: LoadedModel; spec?: TModelSpec; source?: SourceFiles }): Promise<SegmentResult> {
   const { volume, model } = p;
   const spec = p.spec ?? model.spec;
@@ -54,7 +51,7 @@ export async function segmentVolume(p: { volume: Volume; model: LoadedModel; spe
 
   const target = conformGrid(volume, { dims: spec.grid.dims, spacing: spec.grid.spacing, orientation: spec.grid.orientation });
   // An input already on the model grid (t1_crop, FreeSurfer output) skips both resamplings.
-  const onGrid = volume.dims.every((n, d) => n === target.dims[d]) && affinesClose(volume.affine, target.affine, GRID_TOLERANCE);
+  const onGrid = volume.dims.every((n, d) => n === target.dims[d]) && sameAffine(target.dims, volume.affine, target.affine);
   let t = performance.now();
   const conformed = onGrid ? volume : resampleToGrid(volume, target, 'linear');
   const conformMs = performance.now() - t;

@@ -35,7 +35,7 @@ export function niftiMaskVoxels(p: { mask: Uint8Array; volumeHead: Uint8Array; v
   const [columns, rows, frames] = mask.dims;
   if (mask.dims.some((n, i) => n !== volume.dims[i]))
     throw new ViewerLoadError(`${p.what} is ${mask.dims.join('×')} voxels but the volume is ${volume.dims.join('×')}: it is not on the volume's grid`);
-  if (!sameAffine(mask.affine, volume.affine))
+  if (!sameAffine(volume.dims, mask.affine, volume.affine))
     throw new ViewerLoadError(`${p.what} has the volume's size but not its position or spacing: it is not on the volume's grid`);
   if (p.volumeImageIds.length !== frames)
     throw new ViewerLoadError(`the volume has ${p.volumeImageIds.length} slices but ${p.what} has ${frames}: it is not on the volume's grid`);

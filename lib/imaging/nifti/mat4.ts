@@ -66,20 +66,29 @@ export function applyAffine(m: Mat4, p: [number, number, number]): [number, numb
 }
 
 /**
- * How far (mm, or direction cosine) the entries of two affines, and two voxel sizes, may differ and
- * still describe one voxel grid: what storing a grid in a NIfTI header's float32 fields does to it
- * (about 2e-5 mm at 300 mm from the origin), with room to spare, and far below any voxel. Every
- * "same grid?" check (a reference, a mask in the viewer, live against shadow, a resample) uses it.
+ * How far (mm) two grids' voxels may lie apart and still be one voxel grid: what storing a grid in a
+ * NIfTI header's float32 fields does to it (a few 1e-5 mm across a 512-voxel, 300 mm grid), with room
+ * to spare, and far below any voxel. Every "same grid?" check (a reference, a mask in the viewer, live
+ * against shadow, a SEG's source, a resample) uses it, through sameAffine.
  */
 export const SAME_GRID_TOLERANCE = 1e-3;
 
-/** Whether two affines describe one grid, within SAME_GRID_TOLERANCE. */
-export function sameAffine(a: Mat4, b: Mat4): boolean {
-  return affinesClose(a, b, SAME_GRID_TOLERANCE);
-}
-
-export function affinesClose(a: Mat4, b: Mat4, tol: number): boolean {
-  for (let r = 0; r < 4; r++) for (let c = 0; c < 4; c++) if (Math.abs(a[r][c] - b[r][c]) > tol) return false;
+/**
+ * Whether two affines put every voxel of a grid of `dims` within SAME_GRID_TOLERANCE mm of each
+ * other. The distance between the two positions of a voxel is a convex function of its index, so its
+ * largest value is at one of the grid's eight corners: those are checked (a difference in the linear
+ * part grows with the index, and comparing entries alone would let 1e-3 mm per voxel add up to half
+ * a voxel at the far edge).
+ */
+export function sameAffine(dims: readonly number[], a: Mat4, b: Mat4): boolean {
+  const last = [0, 1, 2].map((d) => Math.max(0, dims[d] - 1));
+  for (const i of [0, last[0]])
+    for (const j of [0, last[1]])
+      for (const k of [0, last[2]]) {
+        const p = applyAffine(a, [i, j, k]);
+        const q = applyAffine(b, [i, j, k]);
+        if (!(Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]) <= SAME_GRID_TOLERANCE)) return false;
+      }
   return true;
 }
 

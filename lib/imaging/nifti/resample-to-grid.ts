@@ -33,7 +33,7 @@ export function resampleToGrid(vol: Volume, grid: Grid, interpolation: Interpola
 }
 
 function sameGrid(vol: Volume, grid: Grid): boolean {
-  return vol.dims.every((n, d) => n === grid.dims[d]) && sameAffine(vol.affine, grid.affine);
+  return vol.dims.every((n, d) => n === grid.dims[d]) && sameAffine(grid.dims, vol.affine, grid.affine);
 }
 
 function emptyLike(data: VoxelArray, n: number): VoxelArray {

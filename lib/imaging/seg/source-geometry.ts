@@ -17,7 +17,7 @@ export function readSourceGeometry(source: DicomFile[], label = 'reference'): Se
 
 export function checkLabelmapOnSource(labelmap: Volume, geo: SeriesGeometry, label: string): void {
   const [nx, ny, nz] = labelmap.dims;
-  if (nx !== geo.columns || ny !== geo.rows || nz !== geo.sorted.length || !sameAffine(labelmap.affine, geo.affine)) {
+  if (nx !== geo.columns || ny !== geo.rows || nz !== geo.sorted.length || !sameAffine(labelmap.dims, labelmap.affine, geo.affine)) {
     throw new AppError(
       'invalid_input',
       `labelmap ${nx}x${ny}x${nz} is not on the grid of series ${label} (${geo.columns}x${geo.rows}x${geo.sorted.length}); resample it to the source first`,
