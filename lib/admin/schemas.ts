@@ -2,7 +2,11 @@
 import { z } from 'zod';
 import { ROLES } from '../auth/permissions';
 
-export const ZSlug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'expected lowercase letters, digits and dashes (2–63 characters)');
+export const ZSlug = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'expected lowercase letters, digits and dashes (2–63 characters)')
+  // a project is named by id or slug everywhere: a slug that reads as a project id would be ambiguous
+  .refine((s) => !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(s), 'a slug must not look like a project id (a UUID)');
 export const ZEmail = z.email({ error: 'expected an email address' }).transform((e) => e.toLowerCase());
 export const ZName = z.string().trim().min(1, 'expected a name').max(200, 'at most 200 characters');
 export const ZRole = z.enum(ROLES, { error: `expected one of ${ROLES.join(', ')}` });

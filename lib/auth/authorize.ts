@@ -25,8 +25,9 @@ export function authorize(actor: Actor, permission: Permission, projectRef: stri
     if (!m) throw new AppError('forbidden', `your role does not allow ${permission}`);
     return { project: null, role: m.role };
   }
-  const byId = UUID.test(projectRef);
-  const membership = actor.memberships.find((m) => m.slug === projectRef || (byId && m.projectId === projectRef));
+  // by id first (ids are stored lower-case; a caller may write one in capitals), then by slug
+  const id = UUID.test(projectRef) ? projectRef.toLowerCase() : null;
+  const membership = (id && actor.memberships.find((m) => m.projectId === id)) || actor.memberships.find((m) => m.slug === projectRef);
   if (!membership) throw new AppError('not_found', `project ${projectRef} not found`);
   const project = { id: membership.projectId, slug: membership.slug };
   if (!can(membership.role, permission)) {
