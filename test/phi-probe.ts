@@ -56,7 +56,7 @@ export function identifyingValues(files: Uint8Array[]): Set<string> {
 }
 
 /** What of an object can carry text: a DICOM header without its pixel data, a NIfTI header and extensions, anything else whole. */
-function searchableText(bytes: Uint8Array): string {
+export function searchableText(bytes: Uint8Array): string {
   let b = Buffer.from(bytes);
   if (b[0] === 0x1f && b[1] === 0x8b) b = gunzipSync(b);
   if (b.length > 132 && b.subarray(128, 132).toString('latin1') === 'DICM') {
@@ -68,6 +68,15 @@ function searchableText(bytes: Uint8Array): string {
   }
   if (b.length >= 352 && b.readInt32LE(0) === 348) return b.subarray(0, Math.max(352, Math.floor(b.readFloatLE(108)))).toString('latin1');
   return b.toString('latin1');
+}
+
+/**
+ * Whether an identifying value turns up in a text: a short one (under 8 characters: a time "1050",
+ * a weight) only as a whole value, not inside a longer word or number (a new UID "2.25.…1050…" or a
+ * SHA-256 in hex holds it by chance); a longer one anywhere.
+ */
+export function leaks(text: string, v: string): boolean {
+  return v.length >= 8 ? text.includes(v) : containsWhole(text, v);
 }
 
 /** v occurs in text not directly next to another letter or digit */
@@ -99,7 +108,7 @@ export async function probeDerivedObjects(projectId: string, values: Set<string>
   const findings: PhiFinding[] = [];
   for (const key of keys) {
     const text = searchableText(await getObjectBytes({ key }));
-    for (const v of values) if (text.includes(v)) findings.push({ where: key, value: v });
+    for (const v of values) if (leaks(text, v)) findings.push({ where: key, value: v });
   }
   return { findings, objects: keys.length };
 }
