@@ -2,6 +2,7 @@ import { isAppError, type AppErrorCode } from '../errors';
 import { GUARD_META, runGuarded, type GuardContext, type GuardMeta, type GuardSpec } from './guard';
 import { currentRequestHeaders } from './request-context';
 import { logger } from '../log/logger';
+import type { Permission } from './permissions';
 
 const log = logger('http');
 
@@ -9,7 +10,7 @@ export type ActionResult<O> = { ok: true; data: O } | { ok: false; error: { code
 export type GuardedAction<O> = ((input: unknown) => Promise<ActionResult<O>>) & { [GUARD_META]: GuardMeta };
 
 /** Wraps a server action in the guard. Server actions are public endpoints: none skips this. */
-export function action<I, O>(spec: GuardSpec<I>, handler: (ctx: GuardContext<I>) => Promise<O>): GuardedAction<O> {
+export function action<I, O, P extends Permission>(spec: GuardSpec<I, P>, handler: (ctx: GuardContext<I, P>) => Promise<O>): GuardedAction<O> {
   const fn = async (input: unknown): Promise<ActionResult<O>> => {
     try {
       const headers = await currentRequestHeaders();

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { appendAuditEvent, type NewAuditEvent } from '../audit/append-audit-event';
 import { appendPendingAuditEvent } from '../audit/append-pending-audit-event';
 import { auditedRecently } from '../audit/audited-recently';
-import { getDb, type Db, type Tx } from '../db';
+import { getDb, type Db, type DbOrTx, type Tx } from '../db';
 import { AppError, isAppError } from '../errors';
 import { resolveActor, type Actor } from './actor';
 import { authorize, type Authorized } from './authorize';
@@ -13,13 +13,21 @@ import { isReadPermission, type Permission } from './permissions';
 /**
  * The one path every route handler and server action takes, in this order:
  * session → input validation (zod) → permission on the target project/row → work → audit event.
- * The work and its audit event share one transaction; a refusal is audited on its own. Events of
+ * A change and its audit event share one transaction; a refusal is audited on its own. Events of
  * reads are recorded pending (no global lock; chained in order afterwards), all others chained at once.
+ *
+ * A read (a `…:read` permission) runs without a transaction of its own, unless it audits once per
+ * window (which takes a lock) or concerns other projects: under PostgreSQL's READ COMMITTED a
+ * transaction gives a read's statements no common snapshot anyway (each sees what was committed when
+ * it began), and holding one costs two round trips (BEGIN, COMMIT) and, on the embedded PGlite, the
+ * whole database while the request thinks. Its success event is written on its own after the work,
+ * before anything is returned: a read whose event cannot be written returns nothing. The work of a
+ * read gets the pool (`DbOrTx`), so the compiler keeps a change from running under a read permission.
  */
-export interface GuardSpec<I> {
+export interface GuardSpec<I, P extends Permission = Permission> {
   /** audit action name, e.g. 'upload.create' */
   action: string;
-  permission: Permission;
+  permission: P;
   input: z.ZodType<I>;
   /** the project the target belongs to (id or slug), read from the input or the target row; null = global */
   project: (input: I, db: Db) => Promise<string | null> | string | null;
@@ -44,10 +52,13 @@ export interface GuardSpec<I> {
   concerns?: (input: I, tx: Tx) => Promise<string[]>;
 }
 
-export interface GuardContext<I> extends Authorized {
+/** What a guarded work gets to run its statements on: a transaction for a change, the pool for a read. */
+export type TxOf<P extends Permission> = P extends `${string}:read` ? DbOrTx : Tx;
+
+export interface GuardContext<I, P extends Permission = Permission> extends Authorized {
   actor: Actor;
   input: I;
-  tx: Tx;
+  tx: TxOf<P>;
   requestId: string;
   /** adds fields to the success audit event's details */
   auditDetails: Record<string, unknown>;
@@ -66,7 +77,12 @@ export function guardMetaOf(fn: unknown): GuardMeta | undefined {
   return (fn as { [GUARD_META]?: GuardMeta } | null)?.[GUARD_META];
 }
 
-export async function runGuarded<I, O>(spec: GuardSpec<I>, headers: Headers, rawInput: unknown, work: (ctx: GuardContext<I>) => Promise<O>): Promise<O> {
+export async function runGuarded<I, O, P extends Permission>(
+  spec: GuardSpec<I, P>,
+  headers: Headers,
+  rawInput: unknown,
+  work: (ctx: GuardContext<I, P>) => Promise<O>,
+): Promise<O> {
   const db = getDb();
   // a caller's correlation id is kept only when it is short and plain; it goes into the hash chain
   const given = headers.get('x-request-id');
@@ -90,7 +106,7 @@ export async function runGuarded<I, O>(spec: GuardSpec<I>, headers: Headers, raw
     targetId: target.id,
     requestId,
   };
-  const audit = async (tx: Tx, e: NewAuditEvent): Promise<void> => {
+  const audit = async (tx: DbOrTx, e: NewAuditEvent): Promise<void> => {
     await (isReadPermission(spec.permission) ? appendPendingAuditEvent(tx, e) : appendAuditEvent(tx, e));
   };
 
@@ -114,9 +130,33 @@ export async function runGuarded<I, O>(spec: GuardSpec<I>, headers: Headers, raw
     throw err;
   }
 
+  const failed = async (err: unknown): Promise<never> => {
+    await db.transaction((tx) =>
+      audit(tx, {
+        ...base,
+        projectId: authorized.project?.id ?? null,
+        outcome: 'failure',
+        details: { code: isAppError(err) ? err.code : 'internal' },
+      }),
+    );
+    throw err;
+  };
+
+  if (isReadPermission(spec.permission) && !spec.auditOncePerS && !spec.concerns) {
+    const ctx: GuardContext<I, P> = { ...authorized, actor, input, tx: db as TxOf<P>, requestId, auditDetails: {} };
+    let out: O;
+    try {
+      out = await work(ctx);
+    } catch (err) {
+      return failed(err);
+    }
+    await audit(db, { ...base, projectId: ctx.auditProjectId ?? authorized.project?.id ?? null, outcome: 'success', details: ctx.auditDetails });
+    return out;
+  }
+
   try {
     return await db.transaction(async (tx) => {
-      const ctx: GuardContext<I> = { ...authorized, actor, input, tx, requestId, auditDetails: {} };
+      const ctx: GuardContext<I, P> = { ...authorized, actor, input, tx: tx as TxOf<P>, requestId, auditDetails: {} };
       const out = await work(ctx);
       if (spec.auditOncePerS && (await auditedRecently(tx, { ...base, actorId: actor.userId, seconds: spec.auditOncePerS }))) return out;
       const projectIds = ctx.auditProjectId
@@ -132,14 +172,6 @@ export async function runGuarded<I, O>(spec: GuardSpec<I>, headers: Headers, raw
       return out;
     });
   } catch (err) {
-    await db.transaction((tx) =>
-      audit(tx, {
-        ...base,
-        projectId: authorized.project?.id ?? null,
-        outcome: 'failure',
-        details: { code: isAppError(err) ? err.code : 'internal' },
-      }),
-    );
-    throw err;
+    return failed(err);
   }
 }

@@ -4,6 +4,7 @@ import { getDb } from '../db';
 import { AppError, isAppError } from '../errors';
 import { resolveActor, type Actor } from './actor';
 import { runGuarded, type GuardContext, type GuardSpec } from './guard';
+import type { Permission } from './permissions';
 
 /** The signed-in user for a server component; sends anyone else to the sign-in page. */
 export async function requirePageActor(): Promise<Actor> {
@@ -18,7 +19,11 @@ export type PageResult<O> = { ok: true; data: O } | { ok: false; code: string; m
  * Server components load data through the same guard as routes and actions (permission + audit),
  * so reading PHI on a page is audited exactly like reading it through the API.
  */
-export async function loadGuarded<I, O>(spec: GuardSpec<I>, input: unknown, work: (ctx: GuardContext<I>) => Promise<O>): Promise<PageResult<O>> {
+export async function loadGuarded<I, O, P extends Permission>(
+  spec: GuardSpec<I, P>,
+  input: unknown,
+  work: (ctx: GuardContext<I, P>) => Promise<O>,
+): Promise<PageResult<O>> {
   try {
     return { ok: true, data: await runGuarded(spec, new Headers(await headers()), input, work) };
   } catch (err) {

@@ -2,6 +2,7 @@ import { NextResponse } from 'next/server';
 import { isAppError } from '../errors';
 import { GUARD_META, runGuarded, type GuardContext, type GuardMeta, type GuardSpec } from './guard';
 import { logger } from '../log/logger';
+import type { Permission } from './permissions';
 
 const log = logger('http');
 
@@ -38,7 +39,7 @@ async function readInput(req: Request, ctx?: RouteContext): Promise<Record<strin
 }
 
 /** Wraps a route handler in the guard. The handler returns JSON-able data or a Response. */
-export function route<I>(spec: GuardSpec<I>, handler: (ctx: GuardContext<I>, req: Request) => Promise<unknown>): RouteHandler {
+export function route<I, P extends Permission>(spec: GuardSpec<I, P>, handler: (ctx: GuardContext<I, P>, req: Request) => Promise<unknown>): RouteHandler {
   const fn = async (req: Request, ctx?: RouteContext) => {
     try {
       const input = await readInput(req, ctx);

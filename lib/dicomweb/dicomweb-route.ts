@@ -31,7 +31,7 @@ function target(i: TDicomwebPath) {
 }
 
 /** A DICOMweb read (QIDO-RS, WADO-RS) through the guard: dicomweb:read on the project of the path. */
-export function dicomwebRead(handler: (ctx: GuardContext<TDicomwebPath>, req: Request) => Promise<Response>): RouteHandler {
+export function dicomwebRead(handler: (ctx: GuardContext<TDicomwebPath, 'dicomweb:read'>, req: Request) => Promise<Response>): RouteHandler {
   return route(
     { action: 'dicomweb.read', permission: 'dicomweb:read', input: ZDicomwebPath, project: (i) => i.project, target, auditOncePerS: DICOMWEB_AUDIT_WINDOW_S },
     handler,
@@ -39,7 +39,7 @@ export function dicomwebRead(handler: (ctx: GuardContext<TDicomwebPath>, req: Re
 }
 
 /** A DICOMweb write (STOW-RS) through the guard: dicomweb:write on the project of the path; audited every time. */
-export function dicomwebWrite(handler: (ctx: GuardContext<TDicomwebPath>, req: Request) => Promise<Response>): RouteHandler {
+export function dicomwebWrite(handler: (ctx: GuardContext<TDicomwebPath, 'dicomweb:write'>, req: Request) => Promise<Response>): RouteHandler {
   return route({ action: 'dicomweb.store', permission: 'dicomweb:write', input: ZDicomwebPath, project: (i) => i.project, target }, handler);
 }
 

@@ -4,7 +4,7 @@ import { parseQidoQuery } from './qido-query';
 import { searchDicom, type QidoLevel } from './search';
 
 /** One QIDO-RS request: the query string parsed, the index searched within the path's scope, DICOM JSON. */
-export async function qidoResponse(ctx: GuardContext<TDicomwebPath>, req: Request, level: QidoLevel): Promise<Response> {
+export async function qidoResponse(ctx: GuardContext<TDicomwebPath, 'dicomweb:read'>, req: Request, level: QidoLevel): Promise<Response> {
   const query = parseQidoQuery(new URL(req.url).searchParams);
   const project = ctx.project!;
   const { datasets, more } = await searchDicom(ctx.tx, {

@@ -4,7 +4,7 @@ import { dicomwebBase, type TDicomwebPath } from './dicomweb-route';
 import { storeInstances } from './store-instances';
 
 /** One STOW-RS request: the body read whole, stored part by part, answered with the store's DICOM JSON. */
-export async function stowResponse(ctx: GuardContext<TDicomwebPath>, req: Request): Promise<Response> {
+export async function stowResponse(ctx: GuardContext<TDicomwebPath, 'dicomweb:write'>, req: Request): Promise<Response> {
   if (!/^multipart\/related/i.test(req.headers.get('content-type') ?? '')) {
     throw new AppError('unsupported', 'Content-Type: STOW-RS takes multipart/related; type="application/dicom"');
   }
