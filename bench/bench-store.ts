@@ -1,35 +1,16 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { EMBEDDED_S3_CREDENTIALS, startEmbeddedS3 } from '../lib/embedded/s3-server';
 import { freePort } from '../test/free-port';
+import { serviceProcess } from './child-process';
 
 type BenchS3 = { endpoint: string; bucket: string; close(): Promise<void> };
 
 /** The store as a child process (bench/store-process.ts): its work does not share this process's thread. */
 async function storeProcess(dir: string, bucket: string): Promise<BenchS3> {
-  const script = fileURLToPath(new URL('./store-process.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify({ dir, port: await freePort(), bucket })], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const [line] = (await Promise.race([
-    once(createInterface({ input: child.stdout! }), 'line'),
-    once(child, 'exit').then(([code]) => Promise.reject(new Error(`the bench's store process exited ${code} before it listened`))),
-  ])) as [string];
-  const { endpoint } = JSON.parse(line) as { endpoint: string };
-  return {
-    endpoint,
-    bucket,
-    close: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
-  };
+  const { ready, close } = await serviceProcess<{ endpoint: string }>('store-process.ts', { dir, port: await freePort(), bucket });
+  return { endpoint: ready.endpoint, bucket, close };
 }
 
 /**
