@@ -1,9 +1,10 @@
-import { and, eq, isNull, or } from 'drizzle-orm';
+import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import { decode } from 'next-auth/jwt';
 import { apiTokens, memberships, projects, users } from '@/db/schema';
 import { config } from '../config';
 import type { DbOrTx } from '../db';
-import { liveToken, markTokenUsed, tokenUseStale } from './api-tokens';
+import { builtOnce } from '../built-query';
+import { liveTokenWithHash, markTokenUsed, tokenHashOf, tokenUseStale } from './api-tokens';
 import type { Role } from './permissions';
 
 /** Who is calling: a signed-in user (next-auth session cookie) or an API token (CLI, scripts). */
@@ -55,16 +56,9 @@ const actorFields = { user: users, projectId: projects.id, slug: projects.slug, 
 export async function resolveActor(db: DbOrTx, headers: Headers): Promise<Actor | null> {
   const auth = headers.get('authorization');
   if (auth?.toLowerCase().startsWith('bearer ')) {
-    const live = liveToken(auth.slice(7).trim());
-    if (!live) return null;
-    // the token, its user and the memberships in one round trip
-    const rows = await db
-      .select({ ...actorFields, tokenId: apiTokens.id, stale: tokenUseStale })
-      .from(apiTokens)
-      .innerJoin(users, eq(users.id, apiTokens.userId))
-      .leftJoin(memberships, membershipOfUser)
-      .leftJoin(projects, reachableProject)
-      .where(live);
+    const hash = tokenHashOf(auth.slice(7).trim());
+    if (!hash) return null;
+    const rows = await actorByTokenHash(db, { hash });
     if (rows[0]?.stale) await markTokenUsed(db, rows[0].tokenId);
     return actorOf(rows, 'token');
   }
@@ -73,14 +67,28 @@ export async function resolveActor(db: DbOrTx, headers: Headers): Promise<Actor 
 }
 
 export async function loadActor(db: DbOrTx, userId: string, via: Actor['via']): Promise<Actor | null> {
-  const rows = await db
+  return actorOf(await actorById(db, { userId }), via);
+}
+
+// the token, its user and the memberships in one round trip
+const actorByTokenHash = builtOnce('actor_by_token', (db) =>
+  db
+    .select({ ...actorFields, tokenId: apiTokens.id, stale: tokenUseStale })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .leftJoin(memberships, membershipOfUser)
+    .leftJoin(projects, reachableProject)
+    .where(liveTokenWithHash(sql.placeholder('hash'))),
+);
+
+const actorById = builtOnce('actor_by_id', (db) =>
+  db
     .select(actorFields)
     .from(users)
     .leftJoin(memberships, membershipOfUser)
     .leftJoin(projects, reachableProject)
-    .where(eq(users.id, userId));
-  return actorOf(rows, via);
-}
+    .where(eq(users.id, sql.placeholder('userId'))),
+);
 
 function actorOf(
   rows: { user: typeof users.$inferSelect; projectId: string | null; slug: string | null; role: Role | null }[],

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, or, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import { createHash, randomBytes } from 'node:crypto';
 import { apiTokens } from '@/db/schema';
 import type { DbOrTx } from '../db';
@@ -29,10 +29,14 @@ export async function createApiToken(
   return { id: row.id, token, expiresAt };
 }
 
-/** The row of a token that is not revoked and not expired (null: not a segflow token at all). */
-export function liveToken(token: string): SQL | null {
-  if (!token.startsWith(TOKEN_PREFIX)) return null;
-  return and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, sql`now()`)))!;
+/** The stored hash of what a caller sent as a token (null: not a segflow token at all). */
+export function tokenHashOf(token: string): string | null {
+  return token.startsWith(TOKEN_PREFIX) ? hashToken(token) : null;
+}
+
+/** The row of the token with this hash (a value or a placeholder), if it is not revoked and not expired. */
+export function liveTokenWithHash(hash: string | SQLWrapper): SQL {
+  return and(eq(apiTokens.tokenHash, hash), isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, sql`now()`)))!;
 }
 
 /** Whether the token's recorded last use is older than a minute (or missing), read with the token. */
@@ -51,9 +55,9 @@ export async function markTokenUsed(db: DbOrTx, tokenId: string): Promise<void> 
 }
 
 export async function findUserIdByToken(db: DbOrTx, token: string): Promise<string | null> {
-  const live = liveToken(token);
-  if (!live) return null;
-  const [row] = await db.select({ userId: apiTokens.userId, id: apiTokens.id, stale: tokenUseStale }).from(apiTokens).where(live).limit(1);
+  const hash = tokenHashOf(token);
+  if (!hash) return null;
+  const [row] = await db.select({ userId: apiTokens.userId, id: apiTokens.id, stale: tokenUseStale }).from(apiTokens).where(liveTokenWithHash(hash)).limit(1);
   if (!row) return null;
   if (row.stale) await markTokenUsed(db, row.id);
   return row.userId;

@@ -1,6 +1,7 @@
-import { and, desc, eq, lte, type SQL } from 'drizzle-orm';
+import { and, desc, eq, lte, type SQL, sql } from 'drizzle-orm';
 import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { deploymentSlots, modelVersions, runs, slotEvents } from '@/db/schema';
+import { builtOnce } from '../built-query';
 import type { DbOrTx } from '../db';
 
 /**
@@ -35,15 +36,20 @@ const served = alias(modelVersions, 'served');
  * served it for a canary run), in one query; null for a run without a model or the project's.
  */
 export async function liveWhenRunSubmitted(db: DbOrTx, p: { runId: string; projectId: string }): Promise<{ versionId: string; version: string } | null> {
-  const [row] = await db
+  const [row] = await liveWhenRunSubmittedQuery(db, p);
+  return row ?? null;
+}
+
+// on every poll of a run's page: built once (lib/built-query.ts)
+const liveWhenRunSubmittedQuery = builtOnce('live_when_run_submitted', (db) =>
+  db
     .select({ versionId: slotEvents.versionId, version: modelVersions.version })
     .from(runs)
     .innerJoin(served, eq(served.id, runs.modelVersionId))
     .innerJoin(deploymentSlots, eq(deploymentSlots.modelId, served.modelId))
     .innerJoin(slotEvents, eq(slotEvents.slotId, deploymentSlots.id))
     .innerJoin(modelVersions, eq(modelVersions.id, slotEvents.versionId))
-    .where(and(eq(runs.id, p.runId), eq(runs.projectId, p.projectId), liveEventsOf(served.modelId, runs.createdAt)))
+    .where(and(eq(runs.id, sql.placeholder('runId')), eq(runs.projectId, sql.placeholder('projectId')), liveEventsOf(served.modelId, runs.createdAt)))
     .orderBy(desc(slotEvents.createdAt))
-    .limit(1);
-  return row ?? null;
-}
+    .limit(1),
+);

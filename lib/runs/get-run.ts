@@ -1,6 +1,7 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { comparisons, runs, runSteps, studies } from '@/db/schema';
 import { parseRunChecks, parseRunParams, parseStepOutputs } from '@/db/schema/run-json';
+import { builtOnce } from '../built-query';
 import type { DbOrTx } from '../db';
 import { AppError } from '../errors';
 import { planRun, SHADOW_INFER_TASK, topologicalOrder } from '../pipeline/definition';
@@ -10,7 +11,7 @@ import type { RunDetailDto, RunStepDto } from './schemas';
 
 /** The project a run belongs to: what the guard checks the caller's role against. */
 export async function projectOfRun(db: DbOrTx, runId: string): Promise<string> {
-  const [row] = await db.select({ projectId: runs.projectId }).from(runs).where(eq(runs.id, runId)).limit(1);
+  const [row] = await projectOfRunQuery(db, { runId });
   if (!row) throw new AppError('not_found', `run ${runId} not found`);
   return row.projectId;
 }
@@ -30,18 +31,13 @@ export async function submitterOfRun(db: DbOrTx, p: { runId: string; projectId: 
  * not see shadow results (researchers) get neither the shadow task nor the comparison (ADR-03).
  */
 export async function getRun(db: DbOrTx, p: { runId: string; projectId: string; seeShadow: boolean }): Promise<RunDetailDto> {
-  // every read at once (one round trip on the request's connection); nothing is used unless the run
-  // is the project's
+  // every read at once; nothing is used unless the run is the project's
+  const ref = { runId: p.runId, projectId: p.projectId };
   const [[row], stepRows, live, [cmp]] = await Promise.all([
-    db
-      .select({ run: runs, label: studies.label })
-      .from(runs)
-      .innerJoin(studies, eq(studies.id, runs.studyId))
-      .where(and(eq(runs.id, p.runId), eq(runs.projectId, p.projectId)))
-      .limit(1),
-    db.select().from(runSteps).where(eq(runSteps.runId, p.runId)),
-    liveWhenRunSubmitted(db, { runId: p.runId, projectId: p.projectId }),
-    p.seeShadow ? db.select().from(comparisons).where(eq(comparisons.runId, p.runId)).limit(1) : Promise.resolve([]),
+    runWithLabel(db, ref),
+    stepsOfRun(db, ref),
+    liveWhenRunSubmitted(db, ref),
+    p.seeShadow ? comparisonOfRun(db, ref) : Promise.resolve([]),
   ]);
   if (!row) throw new AppError('not_found', `run ${p.runId} not found`);
   const dto = runDto(row.run, row.label, p.seeShadow);
@@ -75,3 +71,33 @@ export async function getRun(db: DbOrTx, p: { runId: string; projectId: string; 
     }));
   return out;
 }
+
+// the queries on a run page's every poll, built once (lib/built-query.ts)
+const projectOfRunQuery = builtOnce('project_of_run', (db) =>
+  db
+    .select({ projectId: runs.projectId })
+    .from(runs)
+    .where(eq(runs.id, sql.placeholder('runId')))
+    .limit(1),
+);
+const runWithLabel = builtOnce('run_with_label', (db) =>
+  db
+    .select({ run: runs, label: studies.label })
+    .from(runs)
+    .innerJoin(studies, eq(studies.id, runs.studyId))
+    .where(and(eq(runs.id, sql.placeholder('runId')), eq(runs.projectId, sql.placeholder('projectId'))))
+    .limit(1),
+);
+const stepsOfRun = builtOnce('steps_of_run', (db) =>
+  db
+    .select()
+    .from(runSteps)
+    .where(eq(runSteps.runId, sql.placeholder('runId'))),
+);
+const comparisonOfRun = builtOnce('comparison_of_run', (db) =>
+  db
+    .select()
+    .from(comparisons)
+    .where(eq(comparisons.runId, sql.placeholder('runId')))
+    .limit(1),
+);
