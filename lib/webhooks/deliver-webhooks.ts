@@ -5,6 +5,7 @@ import type { DbOrTx } from '../db';
 import { isAppError } from '../errors';
 import { SIGNATURE_HEADER, signWebhookBody } from './webhook-signature';
 import { checkWebhookTarget } from './webhook-target';
+import { PING_EVENT } from './ping-webhook';
 
 /** how long a claimed delivery is left to its deliverer before another process may try it */
 const CLAIM_S = 120;
@@ -89,7 +90,8 @@ export async function deliverDueWebhooks(db: DbOrTx, opts: DeliverOptions = {}):
     }
     const attempts = d.attempts + 1;
     const ok = error === null;
-    const giveUp = !ok && attempts >= cfg.maxAttempts;
+    // a test event is tried once: it tells the admin now whether the hook works (Redeliver tries again)
+    const giveUp = !ok && (attempts >= cfg.maxAttempts || d.event === PING_EVENT);
     await db
       .update(webhookDeliveries)
       .set({

@@ -14,6 +14,7 @@ import { freePort } from '@/test/free-port';
 import { routeRequest, type RouteTable } from '@/test/route-server';
 import { createTestProject, type TestProject } from '@/test/test-project';
 import { deliverDueWebhooks, retryDelayS } from './deliver-webhooks';
+import { pingWebhook } from './ping-webhook';
 import type { WebhookDeliveryDto } from './list-deliveries';
 import { SIGNATURE_HEADER, verifyWebhookSignature } from './webhook-signature';
 
@@ -49,6 +50,8 @@ let receiverUrl: string;
 const received: Received[] = [];
 /** the status the receiver answers each request with, in order (then 200) */
 const answers: number[] = [];
+/** the status it answers a given delivery (Segflow-Delivery) with, before `answers` */
+const answerFor = new Map<string, number>();
 
 let a: TestProject;
 let b: TestProject;
@@ -64,7 +67,7 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(answers.shift() ?? 200).end('ok');
+      res.writeHead(answerFor.get(String(req.headers['segflow-delivery'])) ?? answers.shift() ?? 200).end('ok');
     });
   });
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
@@ -251,6 +254,18 @@ describe('delivery', () => {
     expect(body).toMatchObject({ event: 'ping', project: { id: b.id, slug: b.slug }, data: { webhook: hook, sentBy: b.users.admin.email } });
     const [row] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, delivery.id));
     expect([row.status, row.event]).toEqual(['delivered', 'ping']);
+
+    // a test event is tried once: a failure shows at once, not after hours of backoff (Redeliver tries again)
+    const T10 = new Date(T9.getTime() + 86_400_000);
+    const second = await db.transaction(async (tx) => {
+      const d = await pingWebhook(tx, { projectId: b.id, webhookId: hook, actorEmail: b.users.admin.email });
+      await tx.update(webhookDeliveries).set({ nextAttemptAt: T10 }).where(eq(webhookDeliveries.id, d.id));
+      return d;
+    });
+    answerFor.set(second.id, 500);
+    await deliverDueWebhooks(db, { projectIds: [b.id], now: T10 });
+    const [failed] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, second.id));
+    expect([failed.status, failed.attempts, failed.lastStatusCode]).toEqual(['failed', 1, 500]);
   });
 
   it('an event nobody subscribed to queues nothing; a removed hook takes its deliveries with it', async () => {
