@@ -1,7 +1,7 @@
 'use server';
 import { action } from '@/lib/auth/action';
 import { createWebhook, deleteWebhook } from '@/lib/webhooks/manage-webhooks';
-import { pingWebhook } from '@/lib/webhooks/ping-webhook';
+import { PING_GUARD, pingGuarded } from '@/lib/webhooks/ping-webhook';
 import { redeliverWebhook } from '@/lib/webhooks/redeliver-webhook';
 import { ZCreateWebhook, ZDeliveryRef, ZWebhookRef } from '@/lib/webhooks/schemas';
 
@@ -46,17 +46,4 @@ export const redeliverWebhookAction = action(
 );
 
 /** Sends a hook a test event (the webhook list's Send test event button). */
-export const pingWebhookAction = action(
-  {
-    action: 'webhook.ping',
-    permission: 'project:manage',
-    input: ZWebhookRef,
-    project: (i) => i.project,
-    target: (i) => ({ type: 'webhook', id: i.webhook }),
-  },
-  async (ctx) => {
-    const delivery = await pingWebhook(ctx.tx, { projectId: ctx.project!.id, webhookId: ctx.input.webhook, actorEmail: ctx.actor.email });
-    Object.assign(ctx.auditDetails, { delivery: delivery.id });
-    return { delivery: delivery.id };
-  },
-);
+export const pingWebhookAction = action(PING_GUARD, async (ctx) => ({ delivery: (await pingGuarded(ctx)).id }));
