@@ -1,5 +1,7 @@
 // Types of bin/build-cli.mjs (plain JavaScript: it runs before anything can compile TypeScript).
 export const EXTERNAL_PACKAGES: string[];
+/** The files whose sizes and mtimes make the stamp, from the files esbuild read. */
+export function stampInputs(readByEsbuild: string[]): string[];
 /** The current bundle's entry file, or null when there is none or its sources changed since it was built. */
 export function currentCliBuild(root?: string): string | null;
 /** Builds the bundle (esbuild) and makes it current; returns its entry file. */

@@ -5,6 +5,9 @@
 //
 // Staleness is cheap: the build records the repository files esbuild read (its metafile), and the
 // stamp is a hash of their sizes and mtimes, with package-lock.json, tsconfig.json and this file.
+// Files under node_modules/ count as one: npm rewrites node_modules/.package-lock.json whenever it
+// changes what is installed, so that one file stands for the ~800 package files the bundle takes
+// in (each start stats about 270 files instead of 1,100: 20 ms of CPU less per command).
 // Each build goes to its own directory named by that stamp (written under a temporary name, then
 // renamed), and .build/cli/current.json (also renamed into place) names the current one, so
 // concurrent starts never read a half-written bundle.
@@ -27,12 +30,21 @@ export const EXTERNAL_PACKAGES = [
 
 /** Besides the files the bundle was built from: what changes the output without changing a source. */
 const EXTRA_INPUTS = ['package-lock.json', 'tsconfig.json', 'bin/build-cli.mjs'];
+/** Written by npm on every install, update or removal in node_modules: stands for the package files. */
+const INSTALLED_PACKAGES = 'node_modules/.package-lock.json';
 const KEEP_BUILDS = 3;
 
 const defaultRoot = fileURLToPath(new URL('..', import.meta.url));
 
 function buildRoot(root) {
   return join(root, '.build', 'cli');
+}
+
+/** The files whose sizes and mtimes make the stamp, from the files esbuild read. */
+export function stampInputs(readByEsbuild) {
+  const own = readByEsbuild.filter((f) => !f.includes(':') && !f.startsWith('node_modules/'));
+  const packages = readByEsbuild.some((f) => f.startsWith('node_modules/')) ? [INSTALLED_PACKAGES] : [];
+  return [...own.sort(), ...packages];
 }
 
 function stampOf(root, inputs) {
@@ -150,9 +162,7 @@ export async function buildCli(root = defaultRoot) {
     // CommonJS packages bundled into ESM still call require() for Node's built-ins.
     banner: { js: "import { createRequire as __segflowRequire } from 'node:module'; const require = __segflowRequire(import.meta.url);" },
   });
-  const inputs = Object.keys(result.metafile.inputs)
-    .filter((f) => !f.includes(':'))
-    .sort();
+  const inputs = stampInputs(Object.keys(result.metafile.inputs));
   const stamp = stampOf(root, inputs);
   const target = join(dir, stamp);
   try {
