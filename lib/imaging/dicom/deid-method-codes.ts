@@ -26,8 +26,26 @@ const CODES: { flag: keyof DeidOptionFlags | null; value: string; meaning: strin
 /** Tags this module writes; any input values of them are dropped first. */
 export const METHOD_TAGS = new Set([0x00120062, 0x00120063, 0x00120064, 0x00280303]);
 
-/** `syntax` is the output dataset's syntax: the code items are written in it. */
-export function deidMethodNodes(flags: DeidOptionFlags, syntax: Syntax): OutNode[] {
+const made = new Map<number, readonly OutNode[]>();
+
+/**
+ * `syntax` is the output dataset's syntax: the code items are written in it. The nodes are the same
+ * for every instance with the same options and syntax, so they are made once (and never changed).
+ */
+export function deidMethodNodes(flags: DeidOptionFlags, syntax: Syntax): readonly OutNode[] {
+  let key = (syntax.explicitVr ? 1 : 0) | (syntax.littleEndian ? 2 : 0);
+  CODES.forEach((c, i) => {
+    if (c.flag && flags[c.flag]) key |= 4 << i;
+  });
+  let nodes = made.get(key);
+  if (!nodes) {
+    nodes = methodNodes(flags, syntax);
+    made.set(key, nodes);
+  }
+  return nodes;
+}
+
+function methodNodes(flags: DeidOptionFlags, syntax: Syntax): OutNode[] {
   const used = CODES.filter((c) => c.flag === null || flags[c.flag]);
   return [
     textNode(0x00120062, 'CS', 'YES'),

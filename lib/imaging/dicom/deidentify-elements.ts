@@ -29,7 +29,8 @@ export interface ElementRewriteContext {
   uids: UidReplacer;
   safePrivate: readonly SafePrivateElement[];
   dateShiftDays?: number;
-  identifyingTokens: readonly string[];
+  /** the instance's identifying values, cut out of cleaned text (worked out at the first Clean action) */
+  identifyingTokens: () => readonly string[];
 }
 
 function isOverlayOrCurveGroup(group: number): boolean {
@@ -93,7 +94,7 @@ function clean(ctx: ElementRewriteContext, el: DicomElement, option: DeidOption)
   }
   if (el.vr === 'UI') return uidNode(ctx, el);
   if (!TEXT_VRS.has(el.vr)) return dummy(ctx, el);
-  return textNode(el.tag, el.vr, cleanText(rawString(ctx.buf, el), ctx.identifyingTokens));
+  return textNode(el.tag, el.vr, cleanText(rawString(ctx.buf, el), ctx.identifyingTokens()));
 }
 
 function rewriteSequence(ctx: ElementRewriteContext, el: DicomElement): OutNode {

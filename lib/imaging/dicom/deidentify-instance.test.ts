@@ -5,7 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isIdentifyingTag } from '@/test/deid-standard';
 import { INSTANCE_UID_TAGS } from './deid-table.generated';
-import { deidentifyInstance, type DeidentifyOptions } from './deidentify-instance';
+import { deidentifyInstance, deidentifyInstanceParts, type DeidentifyOptions } from './deidentify-instance';
 import { dummyText } from './dummy-value';
 import { PIXEL_DATA, TEXT_VRS, isPrivateTag } from './dicom-syntax';
 import { rawString, stringValue } from './element-values';
@@ -206,5 +206,19 @@ describe('UIDs across a series', () => {
     expect(Buffer.from(a.bytes).equals(Buffer.from(b.bytes))).toBe(true);
     expect(c.sopInstanceUid).not.toBe(a.sopInstanceUid);
     expect(a.sopInstanceUid).toMatch(/^2\.25\.\d{1,39}$/);
+  });
+
+  it('gives its output as a few pieces: the rewritten header copied together, the pixel data a view of the input', () => {
+    const f = dicomFiles('dicom/series/tcia-lung-pet-ct-dx-ct')[0];
+    const input = readFileSync(f);
+    const r = deidentifyInstanceParts(input, basename(f), BASE);
+    if (r.status !== 'written') throw new Error('quarantined');
+    expect(r.parts.length).toBeLessThanOrEqual(3);
+    const pixels = r.parts.find((p) => p.buffer === input.buffer);
+    const parsed = parseDicomFile(input, 'ct');
+    const px = parsed.elements.find((el) => el.tag === PIXEL_DATA)!;
+    expect(pixels?.byteOffset).toBe(parsed.body.byteOffset + px.start);
+    expect(pixels?.length).toBe(px.end - px.start);
+    expect(Buffer.concat(r.parts).equals(Buffer.from(written(input, basename(f)).bytes))).toBe(true);
   });
 });

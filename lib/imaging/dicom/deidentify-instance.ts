@@ -93,13 +93,14 @@ function deidentify(bytes: Uint8Array, fileName: string, options: DeidentifyOpti
   }
   const uids = new UidReplacer(options.secret);
   const safePrivate = options.retainSafePrivate ?? [];
+  let tokens: string[] | undefined;
   const ctx = {
     buf: body,
     options: enabledOptions(options),
     uids,
     safePrivate,
     dateShiftDays: options.retainLongitudinalModifiedDates ? dateShiftDays(options.secret, patientKey) : undefined,
-    identifyingTokens: identifyingTokensOf(body, elements, [pseudonym === patientKey ? undefined : patientKey]),
+    identifyingTokens: () => (tokens ??= identifyingTokensOf(body, elements, [pseudonym === patientKey ? undefined : patientKey])),
   };
 
   const topLevel = elements.filter((el) => !METHOD_TAGS.has(el.tag) && el.tag !== PATIENT_NAME && el.tag !== PATIENT_ID);

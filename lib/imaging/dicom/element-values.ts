@@ -6,8 +6,11 @@ import type { DicomElement } from './parse-dataset';
 /** Raw value as latin1 (one char per byte, lossless), trailing NUL/space padding removed. */
 export function rawString(buf: Uint8Array, el: DicomElement): string {
   if (el.items || el.length === 0) return '';
-  const b = Buffer.from(buf.buffer, buf.byteOffset + el.valueStart, el.length);
-  return b.toString('latin1').replace(/[\0 ]+$/, '');
+  let end = el.valueStart + el.length;
+  while (end > el.valueStart && (buf[end - 1] === 0 || buf[end - 1] === 0x20)) end--;
+  // a Buffer (as files are read) decodes in place; a plain Uint8Array gets a Buffer view first
+  const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  return b.toString('latin1', el.valueStart, end);
 }
 
 export function findElement(elements: readonly DicomElement[], tag: number): DicomElement | undefined {
