@@ -48,8 +48,21 @@ export function writeFileNewSync(path: string, parts: readonly Uint8Array[]): 'w
   }
 }
 
+/**
+ * Temporary names of this process's synchronous writes: a random tag drawn once and a counter, so a
+ * batch of thousands of files does not draw random bytes for each (the file is opened exclusively,
+ * so a clash with another process could only fail, never overwrite).
+ */
+let tempTag: string | undefined;
+let tempCount = 0;
+
+function tempNameFor(path: string): string {
+  tempTag ??= `${process.pid.toString(36)}${randomBytes(4).toString('hex')}`;
+  return `${path}.${tempTag}-${(tempCount++).toString(36)}.tmp`;
+}
+
 function writeTempSync(path: string, parts: readonly Uint8Array[], mode = 0o666): string {
-  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  const tmp = tempNameFor(path);
   try {
     const fd = openSync(tmp, 'wx', mode);
     try {
