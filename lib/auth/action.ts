@@ -10,7 +10,10 @@ export type ActionResult<O> = { ok: true; data: O } | { ok: false; error: { code
 export type GuardedAction<O> = ((input: unknown) => Promise<ActionResult<O>>) & { [GUARD_META]: GuardMeta };
 
 /** Wraps a server action in the guard. Server actions are public endpoints: none skips this. */
-export function action<I, O, P extends Permission>(spec: GuardSpec<I, P>, handler: (ctx: GuardContext<I, P>) => Promise<O>): GuardedAction<O> {
+export function action<I, O, P extends Permission, X = undefined>(
+  spec: GuardSpec<I, P, X>,
+  handler: (ctx: GuardContext<I, P, X>) => Promise<O>,
+): GuardedAction<O> {
   const fn = async (input: unknown): Promise<ActionResult<O>> => {
     try {
       const headers = await currentRequestHeaders();

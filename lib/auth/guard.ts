@@ -24,7 +24,7 @@ import { isReadPermission, type Permission } from './permissions';
  * before anything is returned: a read whose event cannot be written returns nothing. The work of a
  * read gets the pool (`DbOrTx`), so the compiler keeps a change from running under a read permission.
  */
-export interface GuardSpec<I, P extends Permission = Permission> {
+export interface GuardSpec<I, P extends Permission = Permission, X = undefined> {
   /** audit action name, e.g. 'upload.create' */
   action: string;
   permission: P;
@@ -50,15 +50,34 @@ export interface GuardSpec<I, P extends Permission = Permission> {
    * project's (one event per project, one request id); with none, once without a project.
    */
   concerns?: (input: I, tx: Tx) => Promise<string[]>;
+  /**
+   * work that reads and computes but writes nothing, and may take long (a model's checks): it runs
+   * after authorization, on the pool, before the transaction of the work opens, and its result
+   * reaches the work as `ctx.prepared`. So a transaction (and its row locks, and on the embedded
+   * PGlite the whole database) is held only while the change is written. What it read may have
+   * changed by then: the work checks again what it relies on, under its locks. A failure here is
+   * audited as the work's would be.
+   */
+  prepare?: (ctx: PrepareContext<I>) => Promise<X>;
+}
+
+/** What `prepare` gets: the authorized caller, the input and the pool. */
+export interface PrepareContext<I> extends Authorized {
+  actor: Actor;
+  input: I;
+  db: Db;
+  requestId: string;
 }
 
 /** What a guarded work gets to run its statements on: a transaction for a change, the pool for a read. */
 export type TxOf<P extends Permission> = P extends `${string}:read` ? DbOrTx : Tx;
 
-export interface GuardContext<I, P extends Permission = Permission> extends Authorized {
+export interface GuardContext<I, P extends Permission = Permission, X = undefined> extends Authorized {
   actor: Actor;
   input: I;
   tx: TxOf<P>;
+  /** what the spec's `prepare` gave (undefined without one) */
+  prepared: X;
   requestId: string;
   /** adds fields to the success audit event's details */
   auditDetails: Record<string, unknown>;
@@ -77,11 +96,11 @@ export function guardMetaOf(fn: unknown): GuardMeta | undefined {
   return (fn as { [GUARD_META]?: GuardMeta } | null)?.[GUARD_META];
 }
 
-export async function runGuarded<I, O, P extends Permission>(
-  spec: GuardSpec<I, P>,
+export async function runGuarded<I, O, P extends Permission, X = undefined>(
+  spec: GuardSpec<I, P, X>,
   headers: Headers,
   rawInput: unknown,
-  work: (ctx: GuardContext<I, P>) => Promise<O>,
+  work: (ctx: GuardContext<I, P, X>) => Promise<O>,
 ): Promise<O> {
   const db = getDb();
   // a caller's correlation id is kept only when it is short and plain; it goes into the hash chain
@@ -142,8 +161,17 @@ export async function runGuarded<I, O, P extends Permission>(
     throw err;
   };
 
+  let prepared = undefined as X;
+  if (spec.prepare) {
+    try {
+      prepared = await spec.prepare({ ...authorized, actor, input, db, requestId });
+    } catch (err) {
+      return failed(err);
+    }
+  }
+
   if (isReadPermission(spec.permission) && !spec.auditOncePerS && !spec.concerns) {
-    const ctx: GuardContext<I, P> = { ...authorized, actor, input, tx: db as TxOf<P>, requestId, auditDetails: {} };
+    const ctx: GuardContext<I, P, X> = { ...authorized, actor, input, tx: db as TxOf<P>, prepared, requestId, auditDetails: {} };
     let out: O;
     try {
       out = await work(ctx);
@@ -156,7 +184,7 @@ export async function runGuarded<I, O, P extends Permission>(
 
   try {
     return await db.transaction(async (tx) => {
-      const ctx: GuardContext<I, P> = { ...authorized, actor, input, tx: tx as TxOf<P>, requestId, auditDetails: {} };
+      const ctx: GuardContext<I, P, X> = { ...authorized, actor, input, tx: tx as TxOf<P>, prepared, requestId, auditDetails: {} };
       const out = await work(ctx);
       if (spec.auditOncePerS && (await auditedRecently(tx, { ...base, actorId: actor.userId, seconds: spec.auditOncePerS }))) return out;
       const projectIds = ctx.auditProjectId

@@ -39,7 +39,10 @@ async function readInput(req: Request, ctx?: RouteContext): Promise<Record<strin
 }
 
 /** Wraps a route handler in the guard. The handler returns JSON-able data or a Response. */
-export function route<I, P extends Permission>(spec: GuardSpec<I, P>, handler: (ctx: GuardContext<I, P>, req: Request) => Promise<unknown>): RouteHandler {
+export function route<I, P extends Permission, X = undefined>(
+  spec: GuardSpec<I, P, X>,
+  handler: (ctx: GuardContext<I, P, X>, req: Request) => Promise<unknown>,
+): RouteHandler {
   const fn = async (req: Request, ctx?: RouteContext) => {
     try {
       const input = await readInput(req, ctx);
