@@ -108,6 +108,28 @@ export function register(program: Command): void {
     .option('--reference-input <path>', 'a reference input: NIfTI volume or DICOM series folder (repeatable, paired with --reference-mask)', collect, [])
     .option('--reference-mask <file>', 'the mask the model must reproduce for that input (NIfTI labelmap)', collect, [])
     .action(registerCommand);
+  models
+    .command('check-staged', { hidden: true })
+    .description("the server's: a staged registration's checks, run in this process so the server's own stays free; prints JSON")
+    .requiredOption('--registration <id>', 'the registration')
+    .requiredOption('--model <name>', 'its model')
+    .requiredOption('--version <version>', 'its version')
+    .requiredOption('--user <id>', 'the user completing it (the one who staged it)')
+    .action(async (o: { registration: string; model: string; version: string; user: string }) => {
+      const { closeDb, getDb } = await import('@/lib/db');
+      const { prepareCompletion } = await import('@/lib/models/registration/complete-registration');
+      const { isAppError } = await import('@/lib/errors');
+      try {
+        const prepared = await prepareCompletion(getDb(), { registrationId: o.registration, model: o.model, version: o.version, userId: o.user });
+        process.stdout.write(`${JSON.stringify({ prepared })}\n`);
+      } catch (err) {
+        if (!isAppError(err)) throw err;
+        process.stdout.write(`${JSON.stringify({ error: { code: err.code, message: err.message, details: err.details } })}\n`);
+        process.exitCode = 1;
+      } finally {
+        await closeDb();
+      }
+    });
   for (const op of ['grant', 'revoke'] as const) {
     models
       .command(op)

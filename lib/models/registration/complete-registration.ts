@@ -1,18 +1,18 @@
 import { CopyObjectCommand } from '@aws-sdk/client-s3';
 import { and, eq } from 'drizzle-orm';
 import { modelRegistrations, modelVersions, type ModelRegistration, type StagedFile } from '@/db/schema';
-import type { Tx } from '@/lib/db';
+import type { Db, DbOrTx, Tx } from '@/lib/db';
 import { AppError, isAppError } from '@/lib/errors';
 import { readNifti } from '@/lib/imaging/nifti/read-nifti';
 import { getStorage, sseParams } from '@/lib/storage/s3-client';
 import type { ParityEvidence, ParityReference } from '../check-parity';
-import { parseModelSpec } from '../model-spec';
-import { registerModelVersion } from '../register-model-version';
-import { deleteStagedObject, readStagedFile } from './read-staged-file';
+import { parseModelSpec, type TModelSpec } from '../model-spec';
+import { checkModelVersion, findRegisteredVersion, type ModelVersionEvidence, recordModelVersion, sha256Of } from '../register-model-version';
+import { deleteStagedObject, readStagedFile, type StagedRead } from './read-staged-file';
 import type { RegistrationOutcomeDto } from './schemas';
 
 type Reason = { file: string | null; field: string | null; message: string };
-type Refusal = { reasons: Reason[]; parity: ParityEvidence | null };
+export type Refusal = { reasons: Reason[]; parity: ParityEvidence | null };
 
 class Refused extends Error {
   constructor(readonly refusal: Refusal) {
@@ -36,20 +36,23 @@ async function outcomeOf(tx: Tx, reg: ModelRegistration, created: boolean): Prom
   };
 }
 
+/** A staged object as it was read: the version to delete afterwards (null in an unversioned bucket). */
+type StagedObject = { key: string; versionId: string | null };
+
 /**
- * Completes a staged registration: reads each staged object back (size and SHA-256 as declared),
- * parses the spec (named `model`@`version` by the request, whatever the file says), the reference
- * pairs (NIfTI), and runs registration's checks (graph, tiny run, parity). Accepted: the artifact is
- * copied inside the store to models/<model>/<version>/model.onnx and the version is created with its
- * evidence (the same bytes again: the existing version). Refused: the reasons, each naming its file or
- * field, with per-label Dice when parity failed. Either way the staged objects are deleted; a file not
- * sent yet is a conflict (send it, then complete again). Completing twice answers the first outcome.
+ * What completion found before it writes anything (prepareCompletion), for completeRegistration:
+ * plain data, so it can come from another process (check-in-child-process.ts).
  */
-export async function completeRegistration(
-  tx: Tx,
-  p: { registrationId: string; model: string; version: string; userId: string },
-): Promise<RegistrationOutcomeDto> {
-  const [reg] = await tx
+export type PreparedCompletion =
+  /** completed before this request: its outcome stands */
+  | { kind: 'completed' }
+  | { kind: 'checked'; staged: StagedObject[]; onnx: StagedFile; spec: TModelSpec; sha256: string; evidence: ModelVersionEvidence | null }
+  | { kind: 'refused'; staged: StagedObject[]; refusal: Refusal };
+
+export type CompletionOf = { registrationId: string; model: string; version: string; userId: string };
+
+function registrationOf(db: DbOrTx, p: CompletionOf) {
+  return db
     .select()
     .from(modelRegistrations)
     .where(
@@ -59,13 +62,24 @@ export async function completeRegistration(
         eq(modelRegistrations.version, p.version),
         eq(modelRegistrations.createdBy, p.userId),
       ),
-    )
-    .for('update');
+    );
+}
+
+/**
+ * A registration's checks, before anything is written and outside any transaction (they take
+ * seconds with reference pairs): reads each staged object back (size and SHA-256 as declared),
+ * parses the spec (named `model`@`version` by the request, whatever the file says) and the reference
+ * pairs (NIfTI), and runs registration's checks (graph, tiny run, parity). A file not sent yet is a
+ * conflict (send it, then complete again); a model owned by another project is forbidden. Anything
+ * else wrong with the bundle is a refusal, which completeRegistration records.
+ */
+export async function prepareCompletion(db: Db, p: CompletionOf): Promise<PreparedCompletion> {
+  const [reg] = await registrationOf(db, p);
   if (!reg) throw new AppError('not_found', `registration ${p.registrationId} of ${p.model}@${p.version} not found`);
-  if (reg.status !== 'staged') return outcomeOf(tx, reg, false);
+  if (reg.status !== 'staged') return { kind: 'completed' };
   if (reg.expiresAt < new Date()) throw new AppError('conflict', `registration ${p.registrationId} expired; stage the files again`);
 
-  const reads = new Map<StagedFile, NonNullable<Awaited<ReturnType<typeof readStagedFile>>>>();
+  const reads = new Map<StagedFile, NonNullable<StagedRead>>();
   for (const f of reg.files) {
     const read = await readStagedFile(f);
     if (read) reads.set(f, read);
@@ -81,8 +95,7 @@ export async function completeRegistration(
     );
   }
 
-  let result: { created: boolean; versionId: string } | null = null;
-  let refusal: Refusal | null = null;
+  const staged = [...reads].map(([f, r]) => ({ key: f.key, versionId: r.versionId }));
   try {
     const problems = [...reads.entries()].filter(([, r]) => r.problem);
     if (problems.length) throw new Refused({ reasons: problems.map(([f, r]) => ({ file: f.name, field: null, message: r.problem! })), parity: null });
@@ -103,45 +116,83 @@ export async function completeRegistration(
       const mask = reg.files.find((f) => f.role === 'reference-mask' && f.pair === input.pair)!;
       references.push({ name: `${input.name} → ${mask.name}`, input: readNifti(bytesOf(input), input.name), mask: readNifti(bytesOf(mask), mask.name) });
     }
-    const { client, settings } = getStorage();
-    const { version, created } = await registerModelVersion(tx, {
-      model: bytesOf(onnx),
-      spec,
-      references,
-      registeredBy: p.userId,
-      // the project named at staging owns a new model (and claims an unowned one; another project's model is refused)
-      ownerProjectId: reg.projectId,
-      // the bytes are in the store already: copied there, not sent through this server again
-      storeArtifact: async (key) => {
-        await client.send(
-          new CopyObjectCommand({
-            Bucket: settings.bucket,
-            Key: key,
-            // the current version: its presigned PUT was bound to the declared SHA-256, so any version there has these bytes
-            // (the embedded store copies no given source version)
-            CopySource: `${settings.bucket}/${onnx.key}`,
-            ContentType: 'application/octet-stream',
-            MetadataDirective: 'REPLACE',
-            Metadata: { sha256: onnx.sha256 },
-            ...sseParams(settings),
-          }),
-        );
-      },
-    });
-    result = { created, versionId: version.id };
+    const sha256 = sha256Of(bytesOf(onnx));
+    // the same bytes registered before need no checks again; a model owned elsewhere is refused here
+    const existing = await findRegisteredVersion(db, { spec, sha256, ownerProjectId: reg.projectId });
+    const evidence = existing ? null : await checkModelVersion({ model: bytesOf(onnx), spec, sha256, references });
+    return { kind: 'checked', staged, onnx, spec, sha256, evidence };
   } catch (err) {
-    if (err instanceof Refused) refusal = err.refusal;
-    // a permission refusal (a model owned elsewhere) is the caller's, not the bundle's: it fails the request
-    else if (isAppError(err) && !['unavailable', 'internal', 'forbidden', 'not_found'].includes(err.code)) {
-      const d = err.details ?? {};
-      refusal = {
-        reasons: [{ file: typeof d.file === 'string' ? d.file : null, field: typeof d.field === 'string' ? d.field : null, message: err.message }],
-        parity: (d.parity as ParityEvidence | undefined) ?? null,
-      };
-    } else throw err; // the database or the store: the staged files stay, the client may complete again
+    const refusal = refusalOf(err);
+    if (!refusal) throw err; // the database or the store: the staged files stay, the client may complete again
+    return { kind: 'refused', staged, refusal };
+  }
+}
+
+/** The bundle's problem as a refusal, or null for an error that is not the bundle's (it fails the request). */
+function refusalOf(err: unknown): Refusal | null {
+  if (err instanceof Refused) return err.refusal;
+  // a permission refusal (a model owned elsewhere) is the caller's, not the bundle's: it fails the request
+  if (!isAppError(err) || ['unavailable', 'internal', 'forbidden', 'not_found'].includes(err.code)) return null;
+  const d = err.details ?? {};
+  return {
+    reasons: [{ file: typeof d.file === 'string' ? d.file : null, field: typeof d.field === 'string' ? d.field : null, message: err.message }],
+    parity: (d.parity as ParityEvidence | undefined) ?? null,
+  };
+}
+
+/**
+ * Completes a staged registration with what prepareCompletion found, in the caller's transaction
+ * and under the registration's row lock. Accepted: the artifact is copied inside the store to
+ * models/<model>/<version>/model.onnx and the version is created with its evidence (the same bytes
+ * again: the existing version). Refused: the reasons, each naming its file or field, with per-label
+ * Dice when parity failed. Either way the staged objects are deleted. Completing twice, or while
+ * another completion of it ran, answers the first outcome.
+ */
+export async function completeRegistration(tx: Tx, p: CompletionOf, prepared: PreparedCompletion): Promise<RegistrationOutcomeDto> {
+  const [reg] = await registrationOf(tx, p).for('update');
+  if (!reg) throw new AppError('not_found', `registration ${p.registrationId} of ${p.model}@${p.version} not found`);
+  if (reg.status !== 'staged') return outcomeOf(tx, reg, false);
+  if (prepared.kind === 'completed') throw new AppError('conflict', `registration ${p.registrationId} changed while it was checked; complete it again`);
+
+  let result: { created: boolean; versionId: string } | null = null;
+  let refusal: Refusal | null = prepared.kind === 'refused' ? prepared.refusal : null;
+  if (prepared.kind === 'checked') {
+    const { onnx } = prepared;
+    const { client, settings } = getStorage();
+    try {
+      const { version, created } = await recordModelVersion(tx, {
+        spec: prepared.spec,
+        sha256: prepared.sha256,
+        evidence: prepared.evidence,
+        registeredBy: p.userId,
+        // the project named at staging owns a new model (and claims an unowned one; another project's model is refused)
+        ownerProjectId: reg.projectId,
+        // the bytes are in the store already: copied there, not sent through this server again
+        store: async (key) => {
+          await client.send(
+            new CopyObjectCommand({
+              Bucket: settings.bucket,
+              Key: key,
+              // the current version: its presigned PUT was bound to the declared SHA-256, so any version there has these bytes
+              // (the embedded store copies no given source version)
+              CopySource: `${settings.bucket}/${onnx.key}`,
+              ContentType: 'application/octet-stream',
+              MetadataDirective: 'REPLACE',
+              Metadata: { sha256: onnx.sha256 },
+              ...sseParams(settings),
+            }),
+          );
+        },
+      });
+      result = { created, versionId: version.id };
+    } catch (err) {
+      // other bytes registered under this version while it was checked: refused like before
+      refusal = refusalOf(err);
+      if (!refusal) throw err;
+    }
   }
 
-  for (const [f, r] of reads) await deleteStagedObject({ key: f.key, versionId: r.versionId });
+  for (const o of prepared.staged) await deleteStagedObject(o);
   const [done] = await tx
     .update(modelRegistrations)
     .set(

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditEvents, modelRegistrations } from '@/db/schema';
 import { getDb } from '@/lib/db';
 import { getObjectBytes } from '@/lib/storage/objects';
@@ -24,6 +24,19 @@ const FP16 = join(REPO_ROOT, 'models/brain-tissue-fp16');
 const onnx = { name: 'model.onnx', bytes: new Uint8Array(readFileSync(join(FP16, 'model.onnx'))) };
 const specText = readFileSync(join(FP16, 'spec.json'), 'utf8');
 const spec = { name: 'spec.json', bytes: new TextEncoder().encode(specText) };
+// the checks themselves, as this process would run them: it must not (they run in a child process)
+const inThisProcess = vi.hoisted(() => ({ checks: 0 }));
+vi.mock('../register-model-version', async (original) => {
+  const real = await original<typeof import('../register-model-version')>();
+  return {
+    ...real,
+    checkModelVersion: (...args: Parameters<typeof real.checkModelVersion>) => {
+      inThisProcess.checks++;
+      return real.checkModelVersion(...args);
+    },
+  };
+});
+
 let tp: TestProject;
 const model = `reg-${randomBytes(3).toString('hex')}`;
 const register = (token: string, o: Partial<RegisterViaApiOptions>) =>
@@ -49,6 +62,8 @@ describe('POST /api/models/:model/versions (staged, presigned) and …/complete'
     if (out.status !== 'accepted') return;
     expect(out).toMatchObject({ created: true, version: { model, version: '1.0.0', status: 'validated' } });
     expect(out.version.evidence).toMatchObject({ graph: { opset: expect.any(Number) }, testRun: { outputDims: [1, 3, 16, 16, 16] }, parity: null });
+    // checked in a child process (segflow models check-staged): onnxruntime would stop this one's event loop meanwhile
+    expect(inThisProcess.checks).toBe(0);
     const stored = await getObjectBytes({ key: `models/${model}/1.0.0/model.onnx` });
     expect(Buffer.from(stored).equals(Buffer.from(onnx.bytes))).toBe(true);
     const reg = await lastRegistration();

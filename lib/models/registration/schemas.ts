@@ -40,6 +40,7 @@ export const ZStageRegistration = z.object({
 export type TStageRegistration = z.infer<typeof ZStageRegistration>;
 
 export const ZCompleteRegistration = z.object({ model: nameOf('model name'), version: nameOf('version'), registration: z.uuid() });
+export type TCompleteRegistration = z.infer<typeof ZCompleteRegistration>;
 
 export interface StagedFileDto {
   role: 'onnx' | 'spec' | 'reference-input' | 'reference-mask';
