@@ -3,12 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { projects, webhookDeliveries, webhooks } from '@/db/schema';
 import type { DbOrTx } from '../db';
 import { AppError } from '../errors';
-import type { z } from 'zod';
-import type { GuardContext, GuardSpec } from '../auth/guard';
 import { deliveryBody } from './emit-webhook-event';
-import { ZWebhookRef } from './schemas';
-
-type TWebhookRef = z.infer<typeof ZWebhookRef>;
 
 /** The event name of a test delivery: sent to one hook on request, whatever it subscribed to. */
 export const PING_EVENT = 'ping';
@@ -37,20 +32,4 @@ export async function pingWebhook(db: DbOrTx, p: { projectId: string; webhookId:
     .values({ webhookId: hook.id, projectId: p.projectId, event: PING_EVENT, body })
     .returning({ id: webhookDeliveries.id, webhookId: webhookDeliveries.webhookId });
   return row;
-}
-
-/** The guard of a test event, the same for the REST route and the server action: a project admin's. */
-export const PING_GUARD = {
-  action: 'webhook.ping',
-  permission: 'project:manage',
-  input: ZWebhookRef,
-  project: (i) => i.project,
-  target: (i) => ({ type: 'webhook', id: i.webhook }),
-} satisfies GuardSpec<TWebhookRef, 'project:manage'>;
-
-/** A guarded test event: queued for the hook, its delivery named in the audit event. */
-export async function pingGuarded(ctx: GuardContext<TWebhookRef, 'project:manage'>): Promise<{ id: string; webhookId: string }> {
-  const delivery = await pingWebhook(ctx.tx, { projectId: ctx.project!.id, webhookId: ctx.input.webhook, actorEmail: ctx.actor.email });
-  Object.assign(ctx.auditDetails, { delivery: delivery.id });
-  return delivery;
 }

@@ -1,20 +1,6 @@
 import { NextResponse } from 'next/server';
 import { route } from '@/lib/auth/route';
-import { redeliverWebhook } from '@/lib/webhooks/redeliver-webhook';
-import { ZDeliveryRef } from '@/lib/webhooks/schemas';
+import { REDELIVER_GUARD, redeliverGuarded } from '@/lib/webhooks/guarded-webhook-ops';
 
 /** Queues one of the project's webhook deliveries again (same body, signed afresh): 201 with the new delivery's id. */
-export const POST = route(
-  {
-    action: 'webhook.redeliver',
-    permission: 'project:manage',
-    input: ZDeliveryRef,
-    project: (i) => i.project,
-    target: (i) => ({ type: 'webhook_delivery', id: i.delivery }),
-  },
-  async (ctx) => {
-    const copy = await redeliverWebhook(ctx.tx, { projectId: ctx.project!.id, deliveryId: ctx.input.delivery });
-    Object.assign(ctx.auditDetails, { delivery: copy.id, of: ctx.input.delivery, event: copy.event, webhook: copy.webhookId });
-    return NextResponse.json({ delivery: copy }, { status: 201 });
-  },
-);
+export const POST = route(REDELIVER_GUARD, async (ctx) => NextResponse.json({ delivery: await redeliverGuarded(ctx) }, { status: 201 }));
