@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { route, type RouteHandler } from '../auth/route';
-import type { Permission } from '../auth/permissions';
 import { approvePromotion } from './approve-promotion';
 import { deployShadow } from './deploy-shadow';
 import { candidateStageOf, findModel, findModelVersion } from './find-model-version';
@@ -9,11 +8,9 @@ import { promoteBack } from './promote-back';
 import { rejectPromotion } from './reject-promotion';
 import { requestPromotion } from './request-promotion';
 import { rollBackCandidate } from './roll-back-candidate';
+import { ROLLOUT_OPS, type RolloutOp, ZNote, ZReason } from './rollout-ops';
 
-const ZReason = z.string().trim().min(1, 'a reason is required').max(2000);
 const ZTarget = z.object({ model: z.string().min(1).max(128), version: z.string().min(1).max(128) });
-
-export type RolloutOp = 'shadow' | 'request' | 'approve' | 'reject' | 'rollback' | 'promote-back';
 
 /**
  * POST /api/models/:model/rollout/<op> {version, reason}: the rollout steps of the Promotions page for
@@ -22,18 +19,9 @@ export type RolloutOp = 'shadow' | 'request' | 'approve' | 'reject' | 'rollback'
  * caller's role in the model's owning project only (lib/auth/authorize-model.ts); the success is
  * audited in the owner's log and in those of the projects granted the model.
  */
-const OPS: Record<RolloutOp, { action: string; permission: Permission; reason: boolean }> = {
-  shadow: { action: 'model.shadow.deploy', permission: 'model:register', reason: true },
-  request: { action: 'promotion.request', permission: 'promotion:approve', reason: false },
-  approve: { action: 'promotion.approve', permission: 'promotion:approve', reason: true },
-  reject: { action: 'promotion.reject', permission: 'promotion:approve', reason: true },
-  rollback: { action: 'promotion.rollback', permission: 'promotion:approve', reason: true },
-  'promote-back': { action: 'promotion.promote_back', permission: 'promotion:approve', reason: true },
-};
-
 export function rolloutRoute(op: RolloutOp): RouteHandler {
-  const spec = OPS[op];
-  const input = spec.reason ? ZTarget.extend({ reason: ZReason }) : ZTarget.extend({ note: z.string().trim().max(2000).optional() });
+  const spec = ROLLOUT_OPS[op];
+  const input = spec.reason ? ZTarget.extend({ reason: ZReason }) : ZTarget.extend({ note: ZNote });
   return route(
     {
       action: spec.action,
