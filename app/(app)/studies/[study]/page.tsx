@@ -72,7 +72,6 @@ export default async function StudyPage({ params }: { params: Promise<{ study: s
                 <th>Instances</th>
                 <th>Dimensions</th>
                 <th>Spacing (mm)</th>
-                <th>Modality · body part</th>
                 {canRun && <th>Segmentation</th>}
               </tr>
             </thead>
