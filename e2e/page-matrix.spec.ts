@@ -3,6 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { DEMO, SignInPage, type DemoRole } from './pages/sign-in-page';
 import { openDemoStudy } from './pages/demo-study';
+import { misalignedTables } from './support/misaligned-tables';
 
 /**
  * Every page.tsx, visited in the browser as each demo role (one signed-in context per role): a role
@@ -118,6 +119,7 @@ test('each role gets each page it is allowed, and the forbidden page on the othe
       if (row.allowed.includes(role)) {
         if (status !== 200 || forbidden || !row.heading.test(heading))
           wrong.push(`${route} as ${role}: ${status}, heading "${heading}", forbidden page: ${forbidden > 0}`);
+        for (const table of await misalignedTables(page)) wrong.push(`${route} as ${role}: ${table}`);
       } else if (!forbidden) {
         wrong.push(`${route} as ${role}: ${status}, heading "${heading}" instead of the forbidden page`);
       }

@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { misalignedTables } from '../support/misaligned-tables';
 
 export class UploadPage {
   constructor(private readonly page: Page) {}
@@ -32,19 +33,7 @@ export class UploadPage {
 
   /** Each table of the page has, in every row, a cell under each heading (and none without one). */
   async expectTablesAligned(): Promise<void> {
-    const tables = await this.page.locator('main table').evaluateAll((all) =>
-      all.map((t) => ({
-        table: t.getAttribute('aria-label') ?? 'a table',
-        headings: [...t.querySelectorAll('thead th')].reduce((n, c) => n + ((c as HTMLTableCellElement).colSpan || 1), 0),
-        rows: [...t.querySelectorAll('tbody tr')].map((r) => [...r.children].reduce((n, c) => n + ((c as HTMLTableCellElement).colSpan || 1), 0)),
-      })),
-    );
-    for (const t of tables) {
-      expect(
-        t.rows.filter((cells) => cells !== t.headings),
-        `${t.table}: ${t.headings} headings, rows of ${t.rows.join(', ')} cells`,
-      ).toEqual([]);
-    }
+    expect(await misalignedTables(this.page)).toEqual([]);
   }
 
   seriesRows(): Locator {
