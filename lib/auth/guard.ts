@@ -12,9 +12,10 @@ import { isReadPermission, type Permission } from './permissions';
 
 /**
  * The one path every route handler and server action takes, in this order:
- * session → input validation (zod) → permission on the target project/row → work → audit event.
- * A change and its audit event share one transaction; a refusal is audited on its own. Events of
- * reads are recorded pending (no global lock; chained in order afterwards), all others chained at once.
+ * session → input validation (zod) → permission on the target project/row → prepare (optional,
+ * outside any transaction) → work → audit event. A change and its audit event share one
+ * transaction; a refusal is audited on its own. Events of reads are recorded pending (no global
+ * lock; chained in order afterwards), all others chained at once.
  *
  * A read (a `…:read` permission) runs without a transaction of its own, unless it audits once per
  * window (which takes a lock) or concerns other projects: under PostgreSQL's READ COMMITTED a
