@@ -55,6 +55,7 @@ export function GatePolicyPanel({
       )}
       {canEdit && (
         <form
+          className="gate-policy-form"
           onSubmit={(e) => {
             e.preventDefault();
             let policy: unknown;
@@ -73,12 +74,19 @@ export function GatePolicyPanel({
         >
           <label>
             Own policy (JSON, any of shadow, canary, canarySteps; {'{}'}: the deployment's)
-            <textarea aria-label={`Gate policy of ${model} (JSON)`} rows={3} value={text} onChange={(e) => setText(e.target.value)} className="mono" />
+            <textarea aria-label={`Gate policy of ${model} (JSON)`} rows={8} value={text} onChange={(e) => setText(e.target.value)} className="mono" />
           </label>
-          <input aria-label={`Reason to change the gate policy of ${model}`} placeholder="reason" value={reason} onChange={(e) => setReason(e.target.value)} />
-          <button type="submit" className="secondary" disabled={pending || !reason.trim()}>
-            Save gate policy
-          </button>
+          <div className="gate-policy-save">
+            <input
+              aria-label={`Reason to change the gate policy of ${model}`}
+              placeholder="reason"
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+            />
+            <button type="submit" className="secondary" disabled={pending || !reason.trim()}>
+              Save gate policy
+            </button>
+          </div>
         </form>
       )}
       {message && (
