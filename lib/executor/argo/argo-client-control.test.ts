@@ -6,34 +6,18 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ARGO_TEST_TOKEN, applyFields, startMockArgoServer, type MockArgoServer } from '@/test/mock-argo-server';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ARGO_TEST_TOKEN, applyFields, startMockArgoServer } from '@/test/mock-argo-server';
 import { actOnWorkflow, type ArgoError, getWorkflow, LIST_FIELDS, listWorkflows } from './argo-client';
 import { parseConfig } from '@/lib/config';
 import { argoConnection } from './argo-connection';
 import { argoRequest } from './argo-http';
 import { at, stepResult, workflow, type Node, retryTask, nodeMap } from './test/argo-workflows';
+import { mockArgoServerPerFile } from './test/mock-argo-per-file';
 
-let argo: MockArgoServer;
-let requests: MockArgoServer['requests'];
-let responseErrors: string[];
-let handlers: MockArgoServer['handlers'];
-let base: string;
+const argo = mockArgoServerPerFile();
 const TOKEN = ARGO_TEST_TOKEN;
-
-beforeAll(async () => {
-  argo = await startMockArgoServer();
-  ({ base, requests, responseErrors } = argo);
-});
-
-afterAll(() => argo.close());
-
-beforeEach(() => {
-  argo.reset();
-  handlers = argo.handlers;
-});
-
-const conn = () => ({ server: base, token: TOKEN, namespace: 'segflow' });
+const conn = argo.conn;
 
 describe('listWorkflows', () => {
   const full = (name: string, _run: string, phase: string) =>
@@ -47,7 +31,7 @@ describe('listWorkflows', () => {
   it('asks once, with the label selector and only the fields it reads, and pages with continue', async () => {
     const all = [full('wf-a', 'a', 'Running'), full('wf-b', 'b', 'Running'), full('wf-c', 'c', 'Pending')];
     for (const [i, w] of all.entries()) Object.assign(w.metadata.labels, { 'segflow.io/run': `run-${i}` });
-    handlers.WorkflowService_ListWorkflows = ({ query }) => {
+    argo.handlers.WorkflowService_ListWorkflows = ({ query }) => {
       const start = Number(query.get('listOptions.continue') ?? 0);
       const limit = Number(query.get('listOptions.limit'));
       const page = all.slice(start, start + limit);
@@ -55,12 +39,12 @@ describe('listWorkflows', () => {
       return { status: 200, body: applyFields(body, query.get('fields')) };
     };
     const got = await listWorkflows({ ...conn(), labelSelector: 'segflow.io/run,workflows.argoproj.io/completed!=true', limit: 2 });
-    expect(responseErrors).toEqual([]);
-    expect(requests.map((r) => [r.operationId, r.bodyErrors, r.query['listOptions.labelSelector'], r.query['listOptions.continue']])).toEqual([
+    expect(argo.responseErrors).toEqual([]);
+    expect(argo.requests.map((r) => [r.operationId, r.bodyErrors, r.query['listOptions.labelSelector'], r.query['listOptions.continue']])).toEqual([
       ['WorkflowService_ListWorkflows', [], 'segflow.io/run,workflows.argoproj.io/completed!=true', undefined],
       ['WorkflowService_ListWorkflows', [], 'segflow.io/run,workflows.argoproj.io/completed!=true', '2'],
     ]);
-    expect(requests[0].query.fields).toBe(LIST_FIELDS.join(','));
+    expect(argo.requests[0].query.fields).toBe(LIST_FIELDS.join(','));
     expect(got.map((w) => [w.name, w.phase, w.labels['segflow.io/run'], w.tasks.map((t) => t.resultRef?.versionId)])).toEqual([
       ['wf-a', 'Running', 'run-0', ['v-ingest-x']],
       ['wf-b', 'Running', 'run-1', ['v-ingest-x']],
@@ -72,17 +56,17 @@ describe('listWorkflows', () => {
 
   it('reads a list whose nodes are offloaded as such (the executor then GETs that workflow), and an empty list', async () => {
     const offloaded = workflow('wf-o', [], { phase: 'Running', offloadNodeStatusVersion: 'fnv:123' });
-    handlers.WorkflowService_ListWorkflows = () => ({ status: 200, body: { metadata: {}, items: [offloaded] } });
+    argo.handlers.WorkflowService_ListWorkflows = () => ({ status: 200, body: { metadata: {}, items: [offloaded] } });
     expect((await listWorkflows({ ...conn(), labelSelector: 'segflow.io/run' }))[0]).toMatchObject({ name: 'wf-o', nodesOffloaded: true, tasks: [] });
-    handlers.WorkflowService_ListWorkflows = () => ({ status: 200, body: { metadata: {}, items: [] } });
+    argo.handlers.WorkflowService_ListWorkflows = () => ({ status: 200, body: { metadata: {}, items: [] } });
     expect(await listWorkflows({ ...conn(), labelSelector: 'segflow.io/run' })).toEqual([]);
-    expect(responseErrors).toEqual([]);
+    expect(argo.responseErrors).toEqual([]);
   });
 
   it('the mock refuses a query parameter Argo does not declare (a client bug Argo would silently ignore)', async () => {
-    handlers.WorkflowService_ListWorkflows = () => ({ status: 200, body: { metadata: {}, items: [] } });
+    argo.handlers.WorkflowService_ListWorkflows = () => ({ status: 200, body: { metadata: {}, items: [] } });
     await expect(argoRequest(conn(), 'GET', '/api/v1/workflows/segflow?labelSelector=segflow.io/run')).rejects.toMatchObject({ status: 400 });
-    expect(requests[0].bodyErrors).toEqual(["query parameter labelSelector is not one of WorkflowService_ListWorkflows's"]);
+    expect(argo.requests[0].bodyErrors).toEqual(["query parameter labelSelector is not one of WorkflowService_ListWorkflows's"]);
   });
 });
 
@@ -90,7 +74,7 @@ describe('stop, terminate, retry and resubmit', () => {
   it('PUTs the request body each operation declares, and returns the workflow it acted on', async () => {
     const seen: string[] = [];
     for (const op of ['Stop', 'Terminate', 'Retry', 'Resubmit'] as const) {
-      handlers[`WorkflowService_${op}Workflow`] = ({ params }) => {
+      argo.handlers[`WorkflowService_${op}Workflow`] = ({ params }) => {
         seen.push(op);
         return { status: 200, body: workflow(op === 'Resubmit' ? `${params.name}-r8x2` : params.name, []) };
       };
@@ -101,16 +85,19 @@ describe('stop, terminate, retry and resubmit', () => {
     expect(await actOnWorkflow({ ...conn(), name, action: 'retry' })).toEqual({ name });
     expect(await actOnWorkflow({ ...conn(), name, action: 'resubmit' })).toEqual({ name: `${name}-r8x2` });
     expect(seen).toEqual(['Stop', 'Terminate', 'Retry', 'Resubmit']);
-    expect(requests.map((r) => [r.method, r.path, r.bodyErrors])).toEqual(
+    expect(argo.requests.map((r) => [r.method, r.path, r.bodyErrors])).toEqual(
       ['stop', 'terminate', 'retry', 'resubmit'].map((a) => ['PUT', `/api/v1/workflows/segflow/${name}/${a}`, []]),
     );
-    expect(requests[0].body).toEqual({ name, namespace: 'segflow', message: 'cancelled by operator@demo' });
-    expect(requests[1].body).toEqual({ name, namespace: 'segflow' });
-    expect(responseErrors).toEqual([]);
+    expect(argo.requests[0].body).toEqual({ name, namespace: 'segflow', message: 'cancelled by operator@demo' });
+    expect(argo.requests[1].body).toEqual({ name, namespace: 'segflow' });
+    expect(argo.responseErrors).toEqual([]);
   });
 
   it('names a workflow that is gone', async () => {
-    handlers.WorkflowService_StopWorkflow = ({ params }) => ({ status: 404, body: { code: 5, message: `workflows.argoproj.io "${params.name}" not found` } });
+    argo.handlers.WorkflowService_StopWorkflow = ({ params }) => ({
+      status: 404,
+      body: { code: 5, message: `workflows.argoproj.io "${params.name}" not found` },
+    });
     await expect(actOnWorkflow({ ...conn(), name: 'gone', action: 'stop' })).rejects.toMatchObject({
       status: 404,
       message: 'Argo Server PUT /api/v1/workflows/segflow/gone/stop: HTTP 404 Not Found: workflows.argoproj.io "gone" not found',
@@ -155,12 +142,12 @@ describe('reading what a pending task waits for', () => {
       ...pendingPod('deidentify', 'deidentify', 'ErrImagePull: failed to pull and unpack image "ghcr.io/segflow/worker@sha256:00"'),
       ...pendingPod('convert', 'convert', 'CreateContainerConfigError: secret "segflow-deid-p1" not found'),
     ];
-    handlers.WorkflowService_GetWorkflow = () => ({
+    argo.handlers.WorkflowService_GetWorkflow = () => ({
       status: 200,
       body: workflow(wf, [{ name: 'shadow', value: 'false' }], { phase: 'Running', startedAt: at(0), nodes: nodeMap(nodes) }),
     });
     const status = await getWorkflow({ ...conn(), name: wf });
-    expect(responseErrors).toEqual([]);
+    expect(argo.responseErrors).toEqual([]);
     expect(Object.fromEntries(status.tasks.map((t) => [t.task, t.waiting ?? null]))).toEqual({
       ingest: null,
       deidentify: 'waiting: the worker image cannot be pulled (check its digest and the registry)',
@@ -190,13 +177,13 @@ describe('the connection: tokens, TLS, configuration', () => {
   });
 
   it('reads a projected token file again when the kubelet rotates it', async () => {
-    handlers.WorkflowService_GetWorkflow = () => ({ status: 200, body: workflow('w', []) });
+    argo.handlers.WorkflowService_GetWorkflow = () => ({ status: 200, body: workflow('w', []) });
     const file = join(dir, 'token');
     writeFileSync(file, `${TOKEN}\n`);
     await getWorkflow({ ...conn(), token: { file }, name: 'w' });
     writeFileSync(file, 'rotated-token-value');
     const err = await getWorkflow({ ...conn(), token: { file }, name: 'w' }).catch((e: unknown) => e);
-    expect(requests.map((r) => r.auth)).toEqual([`Bearer ${TOKEN}`, 'Bearer rotated-token-value']);
+    expect(argo.requests.map((r) => r.auth)).toEqual([`Bearer ${TOKEN}`, 'Bearer rotated-token-value']);
     expect((err as ArgoError).status).toBe(401);
     await expect(getWorkflow({ ...conn(), token: { file: join(dir, 'nope') }, name: 'w' })).rejects.toThrow(/ARGO_TOKEN_FILE .*nope: no such file/);
   });

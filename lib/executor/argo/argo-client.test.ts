@@ -3,36 +3,20 @@
  * published OpenAPI spec (test/mock-argo-server.ts): submitting and reading workflows.
  */
 import { argoPodName } from './argo-pod-name';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '@/test/free-port';
-import { ARGO_TEST_TOKEN, startMockArgoServer, validateArgoRef, type MockArgoServer } from '@/test/mock-argo-server';
+import { ARGO_TEST_TOKEN, validateArgoRef } from '@/test/mock-argo-server';
 import { ArgoError, getWorkflow, submitWorkflow } from './argo-client';
 import { at, stepResult, workflow, type Node, retryTask, nodeMap } from './test/argo-workflows';
+import { mockArgoServerPerFile } from './test/mock-argo-per-file';
 
-let argo: MockArgoServer;
-let requests: MockArgoServer['requests'];
-let responseErrors: string[];
-let handlers: MockArgoServer['handlers'];
-let base: string;
+const argo = mockArgoServerPerFile();
 const TOKEN = ARGO_TEST_TOKEN;
-
-beforeAll(async () => {
-  argo = await startMockArgoServer();
-  ({ base, requests, responseErrors } = argo);
-});
-
-afterAll(() => argo.close());
-
-beforeEach(() => {
-  argo.reset();
-  handlers = argo.handlers;
-});
-
-const conn = () => ({ server: base, token: TOKEN, namespace: 'segflow' });
+const conn = argo.conn;
 
 describe('submitWorkflow', () => {
   it('POSTs a WorkflowSubmitRequest the spec accepts and returns the created workflow', async () => {
-    handlers.WorkflowService_SubmitWorkflow = ({ params, body }) => {
+    argo.handlers.WorkflowService_SubmitWorkflow = ({ params, body }) => {
       const b = body as { resourceName: string; submitOptions: { generateName: string; parameters: string[]; labels?: string } };
       const parameters = b.submitOptions.parameters.map((p) => ({ name: p.slice(0, p.indexOf('=')), value: p.slice(p.indexOf('=') + 1) }));
       const wf = workflow(`${b.submitOptions.generateName}x7k2p`, parameters);
@@ -57,8 +41,8 @@ describe('submitWorkflow', () => {
     });
     expect(created).toEqual({ name: 'segflow-pipeline-x7k2p', namespace: 'segflow', uid: '5f0c1d8e-0000-4000-8000-000000000001' });
 
-    expect(requests).toHaveLength(1);
-    const [r] = requests;
+    expect(argo.requests).toHaveLength(1);
+    const [r] = argo.requests;
     expect(r).toMatchObject({
       method: 'POST',
       path: '/api/v1/workflows/segflow/submit',
@@ -76,7 +60,7 @@ describe('submitWorkflow', () => {
         labels: 'segflow.io/run=6b8f2f0e-1111-4111-8111-111111111111,segflow.io/project=p1',
       },
     });
-    expect(responseErrors).toEqual([]);
+    expect(argo.responseErrors).toEqual([]);
   });
 
   it("the mock's validation has teeth: a body the spec does not allow is refused", () => {
@@ -90,11 +74,11 @@ describe('submitWorkflow', () => {
   });
 
   it('takes a token with its Bearer prefix and a server without a scheme as https', async () => {
-    handlers.WorkflowService_SubmitWorkflow = () => ({ status: 200, body: workflow('w1', []) });
+    argo.handlers.WorkflowService_SubmitWorkflow = () => ({ status: 200, body: workflow('w1', []) });
     await submitWorkflow({ ...conn(), token: `Bearer ${TOKEN}`, parameters: {} });
-    expect(requests[0].auth).toBe(`Bearer ${TOKEN}`);
+    expect(argo.requests[0].auth).toBe(`Bearer ${TOKEN}`);
     // https to a plain-HTTP server: the TLS handshake fails, and the error says where it went
-    await expect(submitWorkflow({ ...conn(), server: base.replace('http://', ''), parameters: {} })).rejects.toThrow(
+    await expect(submitWorkflow({ ...conn(), server: argo.base.replace('http://', ''), parameters: {} })).rejects.toThrow(
       /could not reach https:\/\/127\.0\.0\.1:\d+/,
     );
   });
@@ -102,7 +86,7 @@ describe('submitWorkflow', () => {
   it('refuses labels and parameter names Argo would misread, before sending anything', async () => {
     await expect(submitWorkflow({ ...conn(), parameters: {}, labels: { run: 'a,b=c' } })).rejects.toThrow(/label run=a,b=c: not a valid Kubernetes label/);
     await expect(submitWorkflow({ ...conn(), parameters: { 'a=b': 'c' } })).rejects.toThrow(/parameter name "a=b"/);
-    expect(requests).toHaveLength(0);
+    expect(argo.requests).toHaveLength(0);
   });
 
   it("names the HTTP status and Argo's message: 401 for a bad token, 404 for a missing template", async () => {
@@ -115,14 +99,14 @@ describe('submitWorkflow', () => {
     );
     expect((bad as Error).message).not.toContain('stale-token-4f2a');
 
-    handlers.WorkflowService_SubmitWorkflow = ({ body }) => ({
+    argo.handlers.WorkflowService_SubmitWorkflow = ({ body }) => ({
       status: 404,
       body: { code: 5, message: `workflowtemplates.argoproj.io "${(body as { resourceName: string }).resourceName}" not found` },
     });
     await expect(submitWorkflow({ ...conn(), templateName: 'segflow-pipeline-v9', parameters: {} })).rejects.toThrow(
       'Argo Server POST /api/v1/workflows/segflow/submit: HTTP 404 Not Found: workflowtemplates.argoproj.io "segflow-pipeline-v9" not found',
     );
-    expect(responseErrors).toEqual([]);
+    expect(argo.responseErrors).toEqual([]);
   });
 
   it('says when the server cannot be reached', async () => {
@@ -174,7 +158,7 @@ describe('getWorkflow', () => {
       ...retryTask(wf, 'infer-shadow', 'infer', [{ phase: 'Succeeded', exitCode: '0', result: results['infer-shadow'] }], 120),
       ...retryTask(wf, 'compare', 'compare', [{ phase: 'Succeeded', exitCode: '0', result: results.compare }], 250),
     ];
-    handlers.WorkflowService_GetWorkflow = ({ params }) =>
+    argo.handlers.WorkflowService_GetWorkflow = ({ params }) =>
       params.name === wf
         ? {
             status: 200,
@@ -196,8 +180,8 @@ describe('getWorkflow', () => {
         : { status: 404, body: { code: 5, message: `workflows.argoproj.io "${params.name}" not found` } };
 
     const status = await getWorkflow({ ...conn(), name: wf });
-    expect(responseErrors).toEqual([]);
-    expect(requests[0]).toMatchObject({ method: 'GET', path: `/api/v1/workflows/segflow/${wf}`, operationId: 'WorkflowService_GetWorkflow' });
+    expect(argo.responseErrors).toEqual([]);
+    expect(argo.requests[0]).toMatchObject({ method: 'GET', path: `/api/v1/workflows/segflow/${wf}`, operationId: 'WorkflowService_GetWorkflow' });
     expect(status).toMatchObject({ name: wf, phase: 'Succeeded', startedAt: at(0), finishedAt: at(300) });
     expect(status.tasks.map((t) => t.task)).toEqual(['ingest', 'deidentify', 'convert', 'infer-serving', 'infer-shadow', 'compare']);
     // each attempt's pod, as Argo names it: <workflow>-<template>-<fnv1a32 of the node name>
@@ -262,7 +246,7 @@ describe('getWorkflow', () => {
         finishedAt: at(61),
       },
     ];
-    handlers.WorkflowService_GetWorkflow = () => ({
+    argo.handlers.WorkflowService_GetWorkflow = () => ({
       status: 200,
       body: workflow(wf, [{ name: 'shadow', value: 'false' }], {
         phase: 'Failed',
@@ -273,7 +257,7 @@ describe('getWorkflow', () => {
       }),
     });
     const status = await getWorkflow({ ...conn(), name: wf });
-    expect(responseErrors).toEqual([]);
+    expect(argo.responseErrors).toEqual([]);
     expect(status.phase).toBe('Failed');
     expect(status.message).toBe('child failed');
     expect(status.tasks.map((t) => [t.task, t.phase, t.attempts])).toEqual([
@@ -288,7 +272,7 @@ describe('getWorkflow', () => {
   });
 
   it('reads a workflow the controller has not picked up yet as Pending with no tasks', async () => {
-    handlers.WorkflowService_GetWorkflow = () => ({ status: 200, body: workflow(wf, []) });
+    argo.handlers.WorkflowService_GetWorkflow = () => ({ status: 200, body: workflow(wf, []) });
     expect(await getWorkflow({ ...conn(), name: wf })).toEqual({
       name: wf,
       labels: { 'workflows.argoproj.io/workflow-template': 'segflow-pipeline' },
@@ -299,7 +283,10 @@ describe('getWorkflow', () => {
   });
 
   it("names the HTTP status and Argo's message for a workflow that is not there", async () => {
-    handlers.WorkflowService_GetWorkflow = ({ params }) => ({ status: 404, body: { code: 5, message: `workflows.argoproj.io "${params.name}" not found` } });
+    argo.handlers.WorkflowService_GetWorkflow = ({ params }) => ({
+      status: 404,
+      body: { code: 5, message: `workflows.argoproj.io "${params.name}" not found` },
+    });
     const err = await getWorkflow({ ...conn(), name: 'gone' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ArgoError);
     expect(err).toMatchObject({ status: 404, argoMessage: 'workflows.argoproj.io "gone" not found' });
@@ -308,26 +295,26 @@ describe('getWorkflow', () => {
     expect((unauthorized as Error).message).toMatch(
       /^Argo Server GET \/api\/v1\/workflows\/segflow\/segflow-pipeline-x7k2p: HTTP 401 Unauthorized: token not valid/,
     );
-    expect(responseErrors).toEqual([]);
+    expect(argo.responseErrors).toEqual([]);
   });
 
   it("refuses a succeeded task whose result is not a stored result's reference", async () => {
     const nodes = retryTask(wf, 'ingest', 'ingest', [{ phase: 'Succeeded', exitCode: '0' }], 1);
     (nodes[0].outputs as { parameters?: unknown }).parameters = [{ name: 'result', value: '{"outputs":[{"key":"x"}]}' }];
-    handlers.WorkflowService_GetWorkflow = () => ({ status: 200, body: workflow(wf, [], { phase: 'Running', nodes: nodeMap(nodes) }) });
+    argo.handlers.WorkflowService_GetWorkflow = () => ({ status: 200, body: workflow(wf, [], { phase: 'Running', nodes: nodeMap(nodes) }) });
     await expect(getWorkflow({ ...conn(), name: wf })).rejects.toThrow(
       /^Argo Server GET \/api\/v1\/workflows\/segflow\/segflow-pipeline-x7k2p: task ingest: result is not a stored result's reference: key: /,
     );
     (nodes[0].outputs as { parameters?: unknown }).parameters = [{ name: 'result', value: 'Killed' }];
     await expect(getWorkflow({ ...conn(), name: wf })).rejects.toThrow(/task ingest: result is not JSON: Killed/);
-    expect(responseErrors).toEqual([]);
+    expect(argo.responseErrors).toEqual([]);
   });
 });
 
 describe("submitWorkflow under the run's name", () => {
   it('sends submitOptions.name, and a second submission is a 409 the caller can tell apart', async () => {
     const created = new Set<string>();
-    handlers.WorkflowService_SubmitWorkflow = ({ body }) => {
+    argo.handlers.WorkflowService_SubmitWorkflow = ({ body }) => {
       const name = (body as { submitOptions: { name: string } }).submitOptions.name;
       if (created.has(name)) return { status: 409, body: { code: 6, message: `workflows.argoproj.io "${name}" already exists` } };
       created.add(name);
@@ -337,11 +324,11 @@ describe("submitWorkflow under the run's name", () => {
     expect((await submitWorkflow({ ...conn(), parameters: {}, name })).name).toBe(name);
     const again = await submitWorkflow({ ...conn(), parameters: {}, name }).catch((e: unknown) => e);
     expect(again).toMatchObject({ status: 409, argoMessage: `workflows.argoproj.io "${name}" already exists` });
-    expect(requests.map((r) => [r.bodyErrors, (r.body as { submitOptions: Record<string, unknown> }).submitOptions.generateName])).toEqual([
+    expect(argo.requests.map((r) => [r.bodyErrors, (r.body as { submitOptions: Record<string, unknown> }).submitOptions.generateName])).toEqual([
       [[], undefined],
       [[], undefined],
     ]);
     await expect(submitWorkflow({ ...conn(), parameters: {}, name: 'Not_A_Name' })).rejects.toThrow(/not a valid Kubernetes name/);
-    expect(responseErrors).toEqual([]);
+    expect(argo.responseErrors).toEqual([]);
   });
 });
