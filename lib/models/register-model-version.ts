@@ -57,7 +57,7 @@ export interface ModelVersionEvidence {
   parity: ParityEvidence | null;
 }
 
-export function sha256Of(bytes: Uint8Array): string {
+function sha256Of(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
@@ -67,19 +67,26 @@ export function sha256Of(bytes: Uint8Array): string {
  * project owns. Writes nothing.
  */
 export async function findRegisteredVersion(db: DbOrTx, p: { spec: TModelSpec; sha256: string; ownerProjectId?: string | null }): Promise<ModelVersion | null> {
+  return (await registered(db, p)).version;
+}
+
+/** The model of that name (or null) and the version with these bytes (or null), refused as findRegisteredVersion says. */
+async function registered(
+  db: DbOrTx,
+  p: { spec: TModelSpec; sha256: string; ownerProjectId?: string | null },
+): Promise<{ model: typeof models.$inferSelect | null; version: ModelVersion | null }> {
   const [model] = await db.select().from(models).where(eq(models.name, p.spec.name)).limit(1);
-  if (!model) return null;
+  if (!model) return { model: null, version: null };
   if (p.ownerProjectId) await refuseOtherOwner(db, model, p.ownerProjectId);
   const [existing] = await db
     .select()
     .from(modelVersions)
     .where(and(eq(modelVersions.modelId, model.id), eq(modelVersions.version, p.spec.version)))
     .limit(1);
-  if (!existing) return null;
-  if (existing.sha256 !== p.sha256) {
+  if (existing && existing.sha256 !== p.sha256) {
     throw new AppError('conflict', `${p.spec.name}@${p.spec.version} is already registered with different content (sha256 ${existing.sha256.slice(0, 12)}…)`);
   }
-  return existing;
+  return { model, version: existing ?? null };
 }
 
 /** The checks, without the database: graph and tiny run, then parity against each reference pair. */
@@ -125,8 +132,7 @@ export async function recordModelVersion(
   },
 ): Promise<{ version: ModelVersion; created: boolean }> {
   const { spec, store } = p;
-  const existing = await findRegisteredVersion(db, p);
-  const [existingModel] = await db.select().from(models).where(eq(models.name, spec.name)).limit(1);
+  const { model: existingModel, version: existing } = await registered(db, p);
   if (existingModel && p.ownerProjectId && !existingModel.ownerProjectId) {
     await db.update(models).set({ ownerProjectId: p.ownerProjectId }).where(eq(models.id, existingModel.id));
   }

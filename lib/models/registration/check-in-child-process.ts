@@ -13,7 +13,8 @@ import type { CompletionOf, PreparedCompletion } from './complete-registration';
 
 /** a check that has not ended by then is stopped (its registration can be completed again) */
 const CHECK_LIMIT_MS = 15 * 60_000;
-const KEEP_OUTPUT = 64 * 1024;
+/** the last this many characters of each stream are kept: the answer is one JSON line of a few KiB */
+const KEEP_OUTPUT = 1024 * 1024;
 
 /** What the child prints last on stdout. */
 export type CheckOutput = { prepared: PreparedCompletion } | { error: { code: string; message: string; details?: Record<string, unknown> } };

@@ -7,7 +7,7 @@ import { readNifti } from '@/lib/imaging/nifti/read-nifti';
 import { getStorage, sseParams } from '@/lib/storage/s3-client';
 import type { ParityEvidence, ParityReference } from '../check-parity';
 import { parseModelSpec, type TModelSpec } from '../model-spec';
-import { checkModelVersion, findRegisteredVersion, type ModelVersionEvidence, recordModelVersion, sha256Of } from '../register-model-version';
+import { checkModelVersion, findRegisteredVersion, type ModelVersionEvidence, recordModelVersion } from '../register-model-version';
 import { deleteStagedObject, readStagedFile, type StagedRead } from './read-staged-file';
 import type { RegistrationOutcomeDto } from './schemas';
 
@@ -116,7 +116,8 @@ export async function prepareCompletion(db: Db, p: CompletionOf): Promise<Prepar
       const mask = reg.files.find((f) => f.role === 'reference-mask' && f.pair === input.pair)!;
       references.push({ name: `${input.name} → ${mask.name}`, input: readNifti(bytesOf(input), input.name), mask: readNifti(bytesOf(mask), mask.name) });
     }
-    const sha256 = sha256Of(bytesOf(onnx));
+    // as declared, and read back equal to it (readStagedFile)
+    const sha256 = onnx.sha256;
     // the same bytes registered before need no checks again; a model owned elsewhere is refused here
     const existing = await findRegisteredVersion(db, { spec, sha256, ownerProjectId: reg.projectId });
     const evidence = existing ? null : await checkModelVersion({ model: bytesOf(onnx), spec, sha256, references });
