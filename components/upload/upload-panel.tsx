@@ -1,6 +1,6 @@
 'use client';
 import Link from 'next/link';
-import { useState, type DragEvent } from 'react';
+import { type DragEvent, useCallback, useEffect, useState } from 'react';
 import { xhrPut } from '@/lib/uploads/client/put-bytes';
 import { localStorageResumeStore } from '@/lib/uploads/client/resume-store';
 import { UploadApi } from '@/lib/uploads/client/upload-api';
@@ -23,19 +23,21 @@ function newEngine(project: string, study?: string): UploadEngine {
   });
 }
 
-/** Drop files, a folder or a .zip; each goes straight to storage; a reload resumes with the same files. */
+/**
+ * Drop files, a folder or a .zip; each goes straight to storage; a reload resumes with the same files.
+ * The engine needs the browser's localStorage: it is made after hydration, so the server's HTML and
+ * the browser's first render are the same (a line saying it is getting ready).
+ */
 export function UploadPanel({ project, study }: { project: string; study?: string }) {
-  const [engine, setEngine] = useState(() => (typeof window === 'undefined' ? null : newEngine(project, study)));
-  const [pendingResume] = useState(() => engine?.pending() ?? null);
-  if (!engine) return null;
-  return (
-    <Panel
-      engine={engine}
-      project={project}
-      resumable={pendingResume ? Object.keys(pendingResume.files).length : 0}
-      reset={() => setEngine(newEngine(project, study))}
-    />
-  );
+  const [ready, setReady] = useState<{ engine: UploadEngine; resumable: number } | null>(null);
+  const start = useCallback(() => {
+    const engine = newEngine(project, study);
+    const pending = engine.pending();
+    setReady({ engine, resumable: pending ? Object.keys(pending.files).length : 0 });
+  }, [project, study]);
+  useEffect(start, [start]);
+  if (!ready) return <p className="muted">Getting the upload ready…</p>;
+  return <Panel engine={ready.engine} project={project} resumable={ready.resumable} reset={start} />;
 }
 
 function Panel({ engine, project, resumable, reset }: { engine: UploadEngine; project: string; resumable: number; reset: () => void }) {
