@@ -56,7 +56,7 @@ test("an admin creates a project and invites a user whose one-time link sets the
   await expect(shadow.getByRole('button')).toHaveCount(0);
   await invitee.screenshot({ path: info.outputPath('promotions-other-project.png'), fullPage: true });
   await invitee.goto('/admin');
-  await expect(invitee.getByTestId('forbidden')).toContainText('does not allow project:manage');
+  await expect(invitee.getByTestId('forbidden')).toContainText('does not allow managing the project (project:manage)');
   // the link worked once
   await invitee.goto(new URL(link).pathname);
   await expect(invitee.getByTestId('invitation-refused')).toContainText('already been used');

@@ -22,7 +22,7 @@ test('a researcher cannot open the audit page; an admin can', async ({ page }) =
   const signIn = new SignInPage(page);
   await signIn.signIn('researcher');
   await page.goto('/audit');
-  await expect(page.getByTestId('forbidden')).toContainText('does not allow audit:read');
+  await expect(page.getByTestId('forbidden')).toContainText('does not allow reading the audit log (audit:read)');
   await expect(page.getByTestId('chain-status')).toHaveCount(0);
 
   await page.context().clearCookies();

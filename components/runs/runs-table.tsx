@@ -11,7 +11,8 @@ function took(r: RunDto): string {
   return `${Math.round((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000)} s`;
 }
 
-export function RunsTable({ runs, showStudy = true }: { runs: RunDto[]; showStudy?: boolean }) {
+/** `linkStudies`: whether the viewer may open studies (operators see runs, not studies: the label is text). */
+export function RunsTable({ runs, showStudy = true, linkStudies = true }: { runs: RunDto[]; showStudy?: boolean; linkStudies?: boolean }) {
   return (
     <table aria-label="Runs">
       <thead>
@@ -32,11 +33,7 @@ export function RunsTable({ runs, showStudy = true }: { runs: RunDto[]; showStud
                 {r.id.slice(0, 8)}
               </Link>
             </td>
-            {showStudy && (
-              <td>
-                <Link href={`/studies/${r.studyId}`}>{r.studyLabel}</Link>
-              </td>
-            )}
+            {showStudy && <td>{linkStudies ? <Link href={`/studies/${r.studyId}`}>{r.studyLabel}</Link> : r.studyLabel}</td>}
             <td>
               {r.model}@{r.serving.version}
               {r.serving.role === 'canary' && ' (canary)'}

@@ -30,6 +30,30 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
+/** Each permission in a user's words, for pages that say what a role may not do. */
+export const PERMISSION_LABELS: Record<Permission, string> = {
+  'project:read': 'seeing the project',
+  'study:read': 'opening studies',
+  'phi:read': 'seeing identifying data',
+  'study:upload': 'uploading studies',
+  'run:read': 'seeing runs',
+  'run:submit': 'submitting runs',
+  'run:manage': 'cancelling or retrying any run',
+  'run:cancel': 'cancelling runs',
+  'model:read': 'seeing models',
+  'model:register': 'registering models',
+  'promotion:read': 'seeing rollouts',
+  'promotion:approve': 'changing rollouts',
+  'review:read': 'seeing reviews',
+  'review:write': 'recording review verdicts',
+  'audit:read': 'reading the audit log',
+  'dashboard:read': 'the operations dashboard',
+  'project:manage': 'managing the project',
+  'token:manage': 'managing API tokens',
+  'dicomweb:read': 'reading through DICOMweb',
+  'dicomweb:write': 'storing through DICOMweb',
+};
+
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   researcher: ['project:read', 'study:read', 'phi:read', 'study:upload', 'run:read', 'run:submit', 'run:cancel', 'model:read', 'token:manage', 'dicomweb:read'],
   // reviewers see de-identified images only inside a review case (shadow vs live), so no DICOMweb:

@@ -39,7 +39,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
       const page = ctx.project
         ? await listRuns(ctx.tx, { projectId: ctx.project.id, seeShadow: can(ctx.role, 'promotion:read'), filter })
         : { runs: [], nextCursor: null };
-      return { ...page, slug: ctx.project?.slug ?? '', models: (await listModels(ctx.tx)).map((m) => m.name) };
+      return { ...page, slug: ctx.project?.slug ?? '', linkStudies: can(ctx.role, 'study:read'), models: (await listModels(ctx.tx)).map((m) => m.name) };
     },
   );
   if (!res.ok && res.code !== 'invalid_input') return <Forbidden message={res.message} />;
@@ -62,7 +62,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
         )
       ) : (
         <>
-          <RunsTable runs={res.data.runs} />
+          <RunsTable runs={res.data.runs} linkStudies={res.data.linkStudies} />
           <nav className="pager" aria-label="Pages">
             {cursor && <Link href={href({ project: res.data.slug, ...values })}>First page</Link>}
             {res.data.nextCursor && <Link href={href({ project: res.data.slug, ...values, cursor: res.data.nextCursor })}>Next page</Link>}
