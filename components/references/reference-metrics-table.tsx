@@ -1,6 +1,5 @@
+import { fixed } from '@/lib/util/fixed';
 import type { RunReferenceComparison } from '@/lib/references/list-run-reference-comparisons';
-
-const fixed = (x: number | null, digits: number) => (x === null ? '—' : x.toFixed(digits));
 
 /** The run's mask against one reference (ground truth) per label: Dice, HD95 and volume difference. */
 export function ReferenceMetricsTable({ comparison }: { comparison: RunReferenceComparison }) {
@@ -28,11 +27,11 @@ export function ReferenceMetricsTable({ comparison }: { comparison: RunReference
           {metrics.labels.map((m) => (
             <tr key={m.value} data-testid="reference-metric-row">
               <td>{m.name}</td>
-              <td>{m.dice.toFixed(4)}</td>
+              <td>{fixed(m.dice, 4)}</td>
               <td>{fixed(m.hd95Mm, 2)}</td>
-              <td>{m.liveMl.toFixed(2)}</td>
-              <td>{m.shadowMl.toFixed(2)}</td>
-              <td>{m.volumeDiffMl.toFixed(2)}</td>
+              <td>{fixed(m.liveMl, 2)}</td>
+              <td>{fixed(m.shadowMl, 2)}</td>
+              <td>{fixed(m.volumeDiffMl, 2)}</td>
               <td>{fixed(m.volumeDiffPct, 1)}</td>
             </tr>
           ))}

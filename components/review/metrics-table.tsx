@@ -1,6 +1,5 @@
+import { fixed } from '@/lib/util/fixed';
 import type { LabelAgreement } from '@/lib/reviews/schemas';
-
-const fixed = (x: number | null, digits: number) => (x === null ? '—' : x.toFixed(digits));
 
 /** Shadow vs live agreement per label (Dice, HD95, volume difference). */
 export function MetricsTable({ metrics }: { metrics: LabelAgreement[] }) {
@@ -19,9 +18,9 @@ export function MetricsTable({ metrics }: { metrics: LabelAgreement[] }) {
         {metrics.map((m) => (
           <tr key={m.name} data-testid="metric-row">
             <td>{m.name}</td>
-            <td>{m.dice.toFixed(4)}</td>
+            <td>{fixed(m.dice, 4)}</td>
             <td>{fixed(m.hd95Mm, 2)}</td>
-            <td>{m.volumeDiffMl.toFixed(2)}</td>
+            <td>{fixed(m.volumeDiffMl, 2)}</td>
             <td>{fixed(m.volumeDiffPct, 1)}</td>
           </tr>
         ))}

@@ -16,11 +16,15 @@ export function RunWarnings({ warnings }: { warnings: string[] }) {
   );
 }
 
-/** An infer task's input-domain and output-plausibility checks: what was checked, expected, found. */
-export function RunChecks({ step }: { step: RunStepDto }) {
+/**
+ * An infer task's input-domain and output-plausibility checks: what was checked, expected, found.
+ * `title` says whose they are (the serving model's or the shadow's): a run may show both.
+ */
+export function RunChecks({ step, title }: { step: RunStepDto; title: string }) {
   if (!step.checks?.length) return null;
   return (
     <table aria-label={`Checks of ${step.name}`}>
+      <caption>{title}</caption>
       <thead>
         <tr>
           <th>Check</th>

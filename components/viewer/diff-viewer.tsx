@@ -284,7 +284,7 @@ export function DiffViewer(props: DiffViewerProps) {
           </select>
         </label>
         <span data-testid="diff-slice-status">
-          {profile.orientation} slice <strong className="mono">{slice}</strong> of 0–{profile.slices - 1} ·{' '}
+          {profile.orientation} slice <strong className="mono">{slice + 1}</strong> of {profile.slices} ·{' '}
           <strong data-testid="diff-slice-count">{counts[slice]}</strong> differing voxels
           {picked !== null && ` of ${profile.labels.find((l) => l.value === picked)?.name}`}
           {rank >= 0 ? ` · ${ordinal(rank + 1)} worst of ${order.length} slices that differ` : order.length === 0 ? ' · the masks agree everywhere' : ''}

@@ -1,5 +1,5 @@
 'use client';
-import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { Fragment, useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { PLANES, type Plane } from '@/lib/viewer/plane-orientation';
 import { parseViewerUrlState, type ViewerLayout } from '@/lib/viewer/viewer-url-state';
 import { CT_PRESETS, type VoiWindow } from '@/lib/viewer/window-presets';
@@ -303,63 +303,69 @@ export function MaskViewer({ volumeUrl, instanceUrls, masks, layout, modality = 
             {panes.map((p, i) => {
               const ps = planes[p.plane];
               const cross = crosshairs[i];
-              return (
-                <div className={styles.pane} key={p.key}>
-                  {p.title && p.plane === shownPlanes[0] && (
-                    <div className={styles.paneTitle} data-testid="pane-title">
-                      {p.title}
-                    </div>
-                  )}
-                  <div
-                    className={styles.stage}
-                    ref={(el) => {
-                      stageRefs.current[i] = el;
-                    }}
-                    tabIndex={0}
-                    role="slider"
-                    aria-orientation="vertical"
-                    aria-valuemin={1}
-                    aria-valuemax={Math.max(ps?.count ?? 0, 1)}
-                    aria-valuenow={(ps?.index ?? 0) + 1}
-                    aria-label={`${p.title ?? 'Masks'} over the volume, ${p.plane} slice ${(ps?.index ?? 0) + 1} of ${ps?.count ?? 0}. Arrow keys, Page Up/Down, Home/End or the mouse wheel change the slice; drag to change the window, shift-drag to pan, right-drag to zoom, click to move the crosshair.`}
-                    onKeyDown={onStageKey(p.plane)}
-                    onMouseDown={onStageDown}
-                    onMouseUp={onStageUp(i)}
-                    data-testid="mask-viewport"
-                    data-plane={p.plane}
-                    data-slice={ps?.index ?? 0}
-                    data-slice-count={ps?.count ?? 0}
-                    data-masks={p.maskIds.join(',')}
-                  >
-                    {/* Cornerstone owns this element's children (its canvas); React never renders into it */}
-                    {/* biome-ignore lint/a11y/noStaticElementInteractions: only suppresses the browser's context menu over the canvas (right drag zooms) */}
-                    <div
-                      className={styles.element}
-                      ref={(el) => {
-                        elementRefs.current[i] = el;
-                      }}
-                      onContextMenu={(e) => e.preventDefault()}
-                    />
-                    {cross && state === 'ready' && (
-                      <svg className={styles.crosshair} aria-hidden data-testid="crosshair">
-                        <line x1={0} x2="100%" y1={cross.y} y2={cross.y} />
-                        <line x1={cross.x} x2={cross.x} y1={0} y2="100%" />
-                      </svg>
-                    )}
-                    {ps && (
-                      <div className={styles.corner} data-testid="slice-position">
-                        {PLANE_NAME[p.plane]} {ps.index + 1} / {ps.count}
-                        <br />
-                        {PLANE_COORD[p.plane]} {ps.mm.toFixed(1)} mm
-                      </div>
-                    )}
-                    {state === 'loading' && (
-                      <div className={styles.overlay} role="status">
-                        {progress < 1 ? `Loading images… ${Math.round(progress * 100)}%` : 'Preparing the volume…'}
-                      </div>
-                    )}
-                  </div>
+              // a row of three planes gets its title across the row (above the first plane only, it
+              // pushed that plane below the others); one plane per mask: each column its title
+              const title = p.title && p.plane === shownPlanes[0] && (
+                <div className={styles.paneTitle} style={shownPlanes.length > 1 ? { gridColumn: '1 / -1' } : undefined} data-testid="pane-title">
+                  {p.title}
                 </div>
+              );
+              return (
+                <Fragment key={p.key}>
+                  {shownPlanes.length > 1 && title}
+                  <div className={styles.pane}>
+                    {shownPlanes.length === 1 && title}
+                    <div
+                      className={styles.stage}
+                      ref={(el) => {
+                        stageRefs.current[i] = el;
+                      }}
+                      tabIndex={0}
+                      role="slider"
+                      aria-orientation="vertical"
+                      aria-valuemin={1}
+                      aria-valuemax={Math.max(ps?.count ?? 0, 1)}
+                      aria-valuenow={(ps?.index ?? 0) + 1}
+                      aria-label={`${p.title ?? 'Masks'} over the volume, ${p.plane} slice ${(ps?.index ?? 0) + 1} of ${ps?.count ?? 0}. Arrow keys, Page Up/Down, Home/End or the mouse wheel change the slice; drag to change the window, shift-drag to pan, right-drag to zoom, click to move the crosshair.`}
+                      onKeyDown={onStageKey(p.plane)}
+                      onMouseDown={onStageDown}
+                      onMouseUp={onStageUp(i)}
+                      data-testid="mask-viewport"
+                      data-plane={p.plane}
+                      data-slice={ps?.index ?? 0}
+                      data-slice-count={ps?.count ?? 0}
+                      data-masks={p.maskIds.join(',')}
+                    >
+                      {/* Cornerstone owns this element's children (its canvas); React never renders into it */}
+                      {/* biome-ignore lint/a11y/noStaticElementInteractions: only suppresses the browser's context menu over the canvas (right drag zooms) */}
+                      <div
+                        className={styles.element}
+                        ref={(el) => {
+                          elementRefs.current[i] = el;
+                        }}
+                        onContextMenu={(e) => e.preventDefault()}
+                      />
+                      {cross && state === 'ready' && (
+                        <svg className={styles.crosshair} aria-hidden data-testid="crosshair">
+                          <line x1={0} x2="100%" y1={cross.y} y2={cross.y} />
+                          <line x1={cross.x} x2={cross.x} y1={0} y2="100%" />
+                        </svg>
+                      )}
+                      {ps && (
+                        <div className={styles.corner} data-testid="slice-position">
+                          {PLANE_NAME[p.plane]} {ps.index + 1} / {ps.count}
+                          <br />
+                          {PLANE_COORD[p.plane]} {ps.mm.toFixed(1)} mm
+                        </div>
+                      )}
+                      {state === 'loading' && (
+                        <div className={styles.overlay} role="status">
+                          {progress < 1 ? `Loading images… ${Math.round(progress * 100)}%` : 'Preparing the volume…'}
+                        </div>
+                      )}
+                    </div>
+                  </div>
+                </Fragment>
               );
             })}
             {panelInGrid && <div className={styles.pane}>{panel}</div>}

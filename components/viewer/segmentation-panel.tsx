@@ -66,8 +66,10 @@ export function SegmentationPanel(p: {
                     <input type="checkbox" checked={s.visible} onChange={(e) => set({ visible: e.target.checked })} aria-label={`Show ${l.name}`} />
                   </td>
                   <td data-testid="legend-label" data-value={l.value}>
-                    <span className={styles.swatch} style={{ background: `rgb(${s.color.join(',')})` }} aria-hidden />
-                    {l.name}
+                    <span className={styles.labelName}>
+                      <span className={styles.swatch} style={{ background: `rgb(${s.color.join(',')})` }} aria-hidden />
+                      {l.name}
+                    </span>
                   </td>
                   <td>
                     <input type="color" value={hex(s.color)} onChange={(e) => set({ color: rgb(e.target.value) })} aria-label={`Colour of ${l.name}`} />

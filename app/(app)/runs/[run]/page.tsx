@@ -16,7 +16,9 @@ import { loadGuarded } from '@/lib/auth/page';
 import { listRunReferenceComparisons } from '@/lib/references/list-run-reference-comparisons';
 import { getRun, projectOfRun, submitterOfRun } from '@/lib/runs/get-run';
 import { can } from '@/lib/auth/permissions';
+import { fixed } from '@/lib/util/fixed';
 import { getRunDiffView } from '@/lib/reviews/run-diff-view';
+import { SHADOW_INFER_TASK } from '@/lib/pipeline/definition';
 import type { PresignedRecord } from '@/lib/viewer/presign-image';
 import { cancelRunAction, retryRunAction } from './actions';
 
@@ -60,6 +62,7 @@ export default async function RunPage({
       return {
         run: r,
         canManage: can(ctx.role, 'run:manage'),
+        linkStudy: can(ctx.role, 'study:read'),
         diff,
         references: await listRunReferenceComparisons(ctx.tx, { runId: ctx.input.run, projectId: ctx.project!.id }),
         // researchers may cancel their own runs while queued (the action checks again)
@@ -78,7 +81,8 @@ export default async function RunPage({
       <dl className="facts">
         <dt>Study</dt>
         <dd>
-          <Link href={`/studies/${r.studyId}`}>{r.studyLabel}</Link> ({r.kind === 'dicom' ? 'DICOM series' : 'NIfTI volume'})
+          {res.data.linkStudy ? <Link href={`/studies/${r.studyId}`}>{r.studyLabel}</Link> : r.studyLabel} (
+          {r.kind === 'dicom' ? 'DICOM series' : 'NIfTI volume'})
         </dd>
         <dt>Model</dt>
         <dd>
@@ -210,7 +214,15 @@ export default async function RunPage({
           <h2>Model checks</h2>
           <p className="muted">The model&apos;s declared input domain, checked before inference, and the plausibility of its output, checked after it.</p>
           {r.steps.map((s) => (
-            <RunChecks key={s.name} step={s} />
+            <RunChecks
+              key={s.name}
+              step={s}
+              title={
+                s.name === SHADOW_INFER_TASK && r.shadow
+                  ? `Shadow model ${r.model}@${r.shadow.version}`
+                  : `${r.serving.role === 'canary' ? 'Canary' : 'Serving'} model ${r.model}@${r.serving.version}`
+              }
+            />
           ))}
         </>
       )}
@@ -232,7 +244,7 @@ export default async function RunPage({
                   <td>{c.name}</td>
                   <td>{c.dice.toFixed(4)}</td>
                   <td>{c.hd95Mm === null ? '—' : c.hd95Mm.toFixed(2)}</td>
-                  <td>{c.volumeDiffMl.toFixed(2)}</td>
+                  <td>{fixed(c.volumeDiffMl, 2)}</td>
                 </tr>
               ))}
             </tbody>
