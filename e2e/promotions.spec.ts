@@ -14,7 +14,7 @@ test('an operator sees the demo slot, the shadow candidate held by its gate, and
   await expect(shadow.getByTestId('gate-check').first()).toContainText('compared-cases');
   await expect(shadow.getByTestId('gate-check').first()).toContainText('≥ 1');
   await expect(model.getByTestId('model-owner')).toContainText('Owned by project demo');
-  await expect(model.getByTestId('gate-policy-own')).toContainText('"minComparedCases":1');
+  await expect(model.getByTestId('gate-policy-own')).toContainText('shadow.minComparedCases = 1');
   // approving or rolling back needs a reason
   await expect(shadow.getByRole('button', { name: 'Roll back' })).toBeDisabled();
   await expect(model.getByTestId('history-row').first()).toBeVisible();

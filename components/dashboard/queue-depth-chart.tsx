@@ -3,11 +3,16 @@ import { Area, AreaChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'r
 import type { QueueDepthPoint } from '@/lib/dashboard/queue-depth';
 import { STATUS_COLORS, tickOf } from './chart-colors';
 
+/**
+ * The queue depth, sampled more often than the runs are bucketed (every 6 h over 7 days): with day
+ * buckets one tick per day, at its first sample (each sample's own tick repeated the date).
+ */
 export function QueueDepthChart({ points, bucket }: { points: QueueDepthPoint[]; bucket: 'hour' | 'day' }) {
+  const ticks = bucket === 'day' ? points.filter((p, i) => i === 0 || p.at.slice(0, 10) !== points[i - 1].at.slice(0, 10)).map((p) => p.at) : undefined;
   return (
     <AreaChart width={520} height={200} data={points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
       <CartesianGrid strokeDasharray="3 3" vertical={false} />
-      <XAxis dataKey="at" tickFormatter={tickOf(bucket)} tick={{ fontSize: 10 }} />
+      <XAxis dataKey="at" ticks={ticks} tickFormatter={tickOf(bucket)} tick={{ fontSize: 10 }} />
       <YAxis allowDecimals={false} tick={{ fontSize: 10 }} width={36} />
       <Tooltip />
       <Legend wrapperStyle={{ fontSize: 11 }} />

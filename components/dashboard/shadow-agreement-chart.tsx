@@ -14,7 +14,7 @@ export interface ShadowAgreementSeries {
 export function ShadowAgreementChart({ data, bucket }: { data: ShadowAgreementSeries; bucket: 'hour' | 'day' }) {
   const floor = Math.max(0, Math.floor((data.min - 0.05) * 20) / 20);
   return (
-    <LineChart width={520} height={220} data={data.rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+    <LineChart width={520} height={220} data={data.rows} margin={{ top: 12, right: 8, bottom: 0, left: 0 }}>
       <CartesianGrid strokeDasharray="3 3" vertical={false} />
       <XAxis dataKey="at" tickFormatter={tickOf(bucket)} tick={{ fontSize: 10 }} />
       <YAxis domain={[floor, 1]} tick={{ fontSize: 10 }} width={40} allowDataOverflow />

@@ -15,6 +15,13 @@ function policyInWords(p: ModelGatePolicy['policy']): string {
   ].join(' · ');
 }
 
+/** An override as its settings: `shadow.minComparedCases = 1`, `canarySteps = 50 → 99`. */
+function settingsOf(o: object, prefix = ''): string[] {
+  return Object.entries(o).flatMap(([k, v]) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? settingsOf(v, `${prefix}${k}.`) : [`${prefix}${k} = ${Array.isArray(v) ? v.join(' → ') : v}`],
+  );
+}
+
 /** The model's gate policy on the Promotions page; its owning project's operators edit it with a reason. */
 export function GatePolicyPanel({
   modelId,
@@ -40,7 +47,7 @@ export function GatePolicyPanel({
       <p data-testid="gate-policy-summary">{policyInWords(gate.policy)}</p>
       {gate.override ? (
         <p className="muted" data-testid="gate-policy-own">
-          This model's own policy, over the deployment's: <code>{JSON.stringify(gate.override)}</code>
+          This model has its own policy over the deployment's, which sets {settingsOf(gate.override).join(', ')}
           {gate.reason && <> — “{gate.reason}”</>}
           {gate.by && <> ({gate.by}</>}
           {gate.at && (

@@ -47,8 +47,8 @@ export function PromotionControls({ modelId, stage, name, target, gatePassed, pe
     <div className="controls" data-testid={`controls-${stage}`} style={{ display: 'flex', flexWrap: 'wrap', gap: 8, alignItems: 'center', marginTop: 8 }}>
       <button
         type="button"
-        disabled={busy || !gatePassed}
-        title={gatePassed ? `ask another operator to approve ${target}` : 'the gate has not passed'}
+        disabled={busy || !gatePassed || pending}
+        title={pending ? 'a request is waiting for approval' : gatePassed ? `ask another operator to approve ${target}` : 'the gate has not passed'}
         onClick={() => run('promotion requested', () => requestPromotionAction({ model: modelId, stage }))}
       >
         Request promotion to {target}

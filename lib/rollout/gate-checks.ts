@@ -1,5 +1,6 @@
 import { mean, quantile } from './quantile';
 import type { TCanaryGatePolicy, TShadowGatePolicy } from './gate-policy';
+import { plural } from '@/lib/util/plural';
 
 /** One criterion of a gate: the observed value against its threshold. */
 export interface GateCheck {
@@ -49,8 +50,9 @@ function check(c: Omit<GateCheck, 'passed'>): GateCheck {
   return { ...c, passed };
 }
 
+/** `what`: the thing counted, singular ("compared case") */
 function countCheck(name: string, n: number, min: number, what: string): GateCheck {
-  return check({ name, value: n, threshold: min, op: '>=', detail: n >= min ? `${n} ${what}` : `not enough cases yet: ${n}/${min} ${what}` });
+  return check({ name, value: n, threshold: min, op: '>=', detail: n >= min ? plural(n, what) : `not enough cases yet: ${n}/${min} ${what}s` });
 }
 
 function failureRateCheck(name: string, failed: number, ran: number, max: number, what: string): GateCheck {
@@ -95,7 +97,7 @@ export function diceByLabel(comparisons: ShadowCases['comparisons']): Map<string
 
 /** The shadow → canary gate: enough compared cases, Dice distribution per label, failures, latency. */
 export function shadowGateChecks(cases: ShadowCases, policy: TShadowGatePolicy): GateCheck[] {
-  const checks = [countCheck('compared-cases', cases.comparisons.length, policy.minComparedCases, 'compared cases')];
+  const checks = [countCheck('compared-cases', cases.comparisons.length, policy.minComparedCases, 'compared case')];
   for (const [label, dice] of diceByLabel(cases.comparisons)) {
     const m = mean(dice)!;
     const p10 = quantile(dice, 0.1)!;
@@ -107,7 +109,7 @@ export function shadowGateChecks(cases: ShadowCases, policy: TShadowGatePolicy):
         value: p10,
         threshold: policy.diceP10Min,
         op: '>=',
-        detail: `${label}: 10th percentile of ${dice.length} cases (mean ${fmt(m)}; ${below} below ${fmt(policy.diceP10Min)})`,
+        detail: `${label}: 10th percentile of ${plural(dice.length, 'case')} (mean ${fmt(m)}; ${below} below ${fmt(policy.diceP10Min)})`,
       }),
       check({
         name: 'dice-median',
@@ -115,7 +117,7 @@ export function shadowGateChecks(cases: ShadowCases, policy: TShadowGatePolicy):
         value: quantile(dice, 0.5),
         threshold: policy.diceMedianMin,
         op: '>=',
-        detail: `${label}: median of ${dice.length} cases (min ${fmt(Math.min(...dice))})`,
+        detail: `${label}: median of ${plural(dice.length, 'case')} (min ${fmt(Math.min(...dice))})`,
       }),
     );
   }
@@ -158,7 +160,7 @@ function referenceDiceChecks(dice: number[], min: number | undefined): GateCheck
  */
 function reviewChecks(r: NonNullable<ShadowCases['reviews']>, policy: TShadowGatePolicy): GateCheck[] {
   const out: GateCheck[] = [];
-  if (policy.minReviewedCases > 0) out.push(countCheck('reviewed-cases', r.reviewedCases, policy.minReviewedCases, 'reviewed cases'));
+  if (policy.minReviewedCases > 0) out.push(countCheck('reviewed-cases', r.reviewedCases, policy.minReviewedCases, 'reviewed case'));
   if (r.verdicts === 0) {
     out.push({
       name: 'reviewers-live-better-share',
@@ -185,7 +187,7 @@ function reviewChecks(r: NonNullable<ShadowCases['reviews']>, policy: TShadowGat
 /** The canary gate (next percent step or live): enough canary runs, failures, latency against live. */
 export function canaryGateChecks(cases: CanaryCases, policy: TCanaryGatePolicy): GateCheck[] {
   return [
-    countCheck('canary-runs', cases.canaryRan, policy.minRuns, 'canary runs'),
+    countCheck('canary-runs', cases.canaryRan, policy.minRuns, 'canary run'),
     failureRateCheck('canary-failure-rate', cases.canaryFailed, cases.canaryRan, policy.maxFailureRate, 'canary inferences'),
     latencyCheck('canary-latency-p95-ratio', cases.canaryLatencyMs, cases.liveLatencyMs, policy.maxLatencyRatio, ['canary', 'live']),
     ...referenceDiceChecks(cases.referenceDice ?? [], policy.minReferenceDice),

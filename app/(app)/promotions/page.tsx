@@ -14,6 +14,23 @@ import { approvePromotionAction, rejectPromotionAction, requestPromotionAction, 
 const num = (x: number | null) => (x === null ? '—' : Number.isInteger(x) ? String(x) : x.toFixed(3));
 const when = (iso: string) => iso.replace('T', ' ').slice(0, 19);
 
+/** A slot event's state as an operator says it: "promotion requested (from shadow)", "canary 50 %". */
+function stateInWords(h: { state: string; stage: string | null; canaryPercent: number | null }): string {
+  const at = h.stage === 'canary' && h.canaryPercent ? `canary ${h.canaryPercent} %` : (h.stage ?? '');
+  switch (h.state) {
+    case 'gate_passed':
+      return `promotion requested${at ? ` (from ${at})` : ''}`;
+    case 'rejected':
+      return `request rejected${at ? ` (stays at ${at})` : ''}`;
+    case 'rolled_back':
+      return `rolled back${at ? ` (from ${at})` : ''}`;
+    case 'canary':
+      return h.canaryPercent ? `canary ${h.canaryPercent} %` : 'canary';
+    default:
+      return h.state;
+  }
+}
+
 function ChecksTable({ checks }: { checks: GateCheck[] }) {
   return (
     <table aria-label="Gate checks">
@@ -153,14 +170,7 @@ export default async function PromotionsPage() {
                 <tr key={h.id} data-testid="history-row">
                   <td className="mono">{when(h.at)}</td>
                   <td className="mono">{h.version}</td>
-                  <td>
-                    {h.state}
-                    {h.stage && h.state !== h.stage
-                      ? ` (${h.stage}${h.canaryPercent ? ` ${h.canaryPercent}%` : ''})`
-                      : h.state === 'canary'
-                        ? ` ${h.canaryPercent}%`
-                        : ''}
-                  </td>
+                  <td>{stateInWords(h)}</td>
                   <td>{h.by ?? <span className="muted">platform</span>}</td>
                   <td>{h.reason}</td>
                 </tr>
