@@ -23,6 +23,7 @@ export function StartRunForm({
   const router = useRouter();
   const [model, setModel] = useState(models[0] ?? '');
   const [error, setError] = useState<string | null>(null);
+  const action = `Segment with ${models.length > 1 ? 'model' : model}`;
   const [pending, start] = useTransition();
   if (!models.length) return <span className="muted">no model is live</span>;
   return (
@@ -45,8 +46,9 @@ export function StartRunForm({
           ))}
         </select>
       )}
-      <button type="submit" disabled={pending} aria-label={`Segment ${label}`}>
-        {pending ? 'Starting…' : `Segment with ${models.length > 1 ? 'model' : model}`}
+      {/* the accessible name starts with the visible text (WCAG "label in name"), then says which series */}
+      <button type="submit" disabled={pending} aria-label={pending ? undefined : `${action}: ${label}`}>
+        {pending ? 'Starting…' : action}
       </button>
       {error && <span className="error"> {error}</span>}
     </form>

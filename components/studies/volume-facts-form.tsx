@@ -63,7 +63,7 @@ export function VolumeFactsForm({
           </option>
         ))}
       </select>{' '}
-      <input aria-label="Body part" placeholder="body part, e.g. HEAD" value={b} onChange={(e) => setB(e.target.value)} size={14} />{' '}
+      <input aria-label="Body part" placeholder="body part, e.g. HEAD" value={b} onChange={(e) => setB(e.target.value)} size={22} />{' '}
       <button type="submit" className="secondary" disabled={pending}>
         State
       </button>

@@ -58,42 +58,48 @@ export function TokenManager({
         </p>
       )}
       {error && <p className="error">{error}</p>}
-      <table>
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Created</th>
-            <th>Expiry</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {tokens.map((t) => (
-            <tr key={t.id}>
-              <td>{t.name}</td>
-              <td>{t.createdAt.slice(0, 16).replace('T', ' ')}</td>
-              <td data-testid="token-expiry">
-                {/* only the demo seeding of the embedded mode makes tokens without an end (lib/platform/seed-demo.ts) */}
-                {t.expiresAt ? `expires ${t.expiresAt.slice(0, 10)}` : 'demo token of the embedded demo mode (never expires; .data/demo-tokens.json)'}
-              </td>
-              <td>
-                <button
-                  type="button"
-                  className="secondary"
-                  onClick={() =>
-                    start(async () => {
-                      await revokeTokenAction({ id: t.id });
-                      router.refresh();
-                    })
-                  }
-                >
-                  Revoke
-                </button>
-              </td>
+      {tokens.length === 0 ? (
+        <p className="muted" data-testid="no-tokens">
+          You have no API tokens yet. Name one above and create it to use the CLI or a script as yourself.
+        </p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Created</th>
+              <th>Expiry</th>
+              <th />
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {tokens.map((t) => (
+              <tr key={t.id}>
+                <td>{t.name}</td>
+                <td>{t.createdAt.slice(0, 16).replace('T', ' ')}</td>
+                <td data-testid="token-expiry">
+                  {/* only the demo seeding of the embedded mode makes tokens without an end (lib/platform/seed-demo.ts) */}
+                  {t.expiresAt ? `expires ${t.expiresAt.slice(0, 10)}` : 'demo token of the embedded demo mode (never expires; .data/demo-tokens.json)'}
+                </td>
+                <td>
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() =>
+                      start(async () => {
+                        await revokeTokenAction({ id: t.id });
+                        router.refresh();
+                      })
+                    }
+                  >
+                    Revoke
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </div>
   );
 }

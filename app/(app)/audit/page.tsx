@@ -55,7 +55,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         {pending > 0 ? ` ${pending} recent ${pending === 1 ? 'read is' : 'reads are'} recorded and waiting to be linked into the chain.` : ''}{' '}
         {!full && <Link href={`/audit?${withProject({ verify: 'full' })}`}>Verify the whole chain</Link>}
       </p>
-      <form method="get" action="/audit" className="card filter-form" aria-label="Filter the audit log">
+      <form method="get" action="/audit" className="card filters" aria-label="Filter the audit log">
         <input type="hidden" name="project" value={slug} />
         <label>
           Actor <input name="actor" defaultValue={raw.actor} placeholder="e-mail or user id" />
