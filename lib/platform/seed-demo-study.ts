@@ -2,9 +2,10 @@ import { and, eq } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { storedObjects, studies, uploadFiles, uploads } from '@/db/schema';
+import { series, storedObjects, studies, uploadFiles, uploads } from '@/db/schema';
 import type { Db } from '../db';
 import { headObject, putObject } from '../storage/objects';
+import { stateVolumeFacts } from '../studies/state-volume-facts';
 import { completeUploadFile } from '../uploads/complete-upload-file';
 import { createUpload } from '../uploads/create-upload';
 import { finishUpload } from '../uploads/finish-upload';
@@ -12,6 +13,8 @@ import { registerUploadFile } from '../uploads/register-upload-file';
 
 /** The demo study: the brain model's own input (t1_crop.nii.gz, 256³ T1), ingested like an upload. */
 export const DEMO_STUDY_FILE = join('fixtures', 'nifti', 'brainchop-t1', 't1_crop.nii.gz');
+/** what is stated of it (Study → Modality · body part) */
+export const DEMO_STUDY_FACTS = { modality: 'MR', bodyPart: 'HEAD' } as const;
 
 /**
  * Puts the demo T1 volume into the demo project through the same ingest path as a browser upload
@@ -20,7 +23,8 @@ export const DEMO_STUDY_FILE = join('fixtures', 'nifti', 'brainchop-t1', 't1_cro
  * lost (a database kept, a bucket replaced) is put back at its recorded key when its bytes are the
  * demo file's (same SHA-256).
  */
-export async function seedDemoStudy(db: Db, p: { projectId: string; researcherId: string; root?: string }): Promise<void> {
+/** Returns the new study's id, or null when the project had one already. */
+export async function seedDemoStudy(db: Db, p: { projectId: string; researcherId: string; root?: string }): Promise<string | null> {
   const bytes = readFileSync(join(p.root ?? process.cwd(), DEMO_STUDY_FILE));
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const [existing] = await db.select({ id: studies.id }).from(studies).where(eq(studies.projectId, p.projectId)).limit(1);
@@ -30,9 +34,9 @@ export async function seedDemoStudy(db: Db, p: { projectId: string; researcherId
       .from(storedObjects)
       .where(and(eq(storedObjects.projectId, p.projectId), eq(storedObjects.class, 'phi'), eq(storedObjects.sha256, sha256)));
     for (const o of recorded) if (!(await headObject(o.key))) await putObject({ key: o.key, body: bytes, contentType: 'application/octet-stream' });
-    return;
+    return null;
   }
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const { uploadId } = await createUpload(tx, { projectId: p.projectId, userId: p.researcherId });
     const dto = await registerUploadFile(tx, { projectId: p.projectId, uploadId, name: 't1_crop.nii.gz', size: bytes.length, sha256 });
     const [file] = await tx.select().from(uploadFiles).where(eq(uploadFiles.id, dto.id));
@@ -41,5 +45,11 @@ export async function seedDemoStudy(db: Db, p: { projectId: string; researcherId
     const done = await completeUploadFile(tx, { upload, file });
     if (done.status !== 'verified') throw new Error(`demo study: ${done.error ?? done.status}`);
     await finishUpload(tx, { upload });
+    // a NIfTI carries no modality or body part: stated as a researcher would, so the demo run's
+    // input-domain check has something to check (the brain model expects MR of the head)
+    const [volume] = await tx.select({ id: series.id, studyId: series.studyId }).from(series).where(eq(series.projectId, p.projectId));
+    if (!volume) throw new Error('demo study: the volume was not indexed');
+    await stateVolumeFacts(tx, { projectId: p.projectId, seriesId: volume.id, ...DEMO_STUDY_FACTS });
+    return volume.studyId;
   });
 }

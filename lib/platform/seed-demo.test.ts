@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { memberships, projects, runs, series, storedObjects, studies, users } from '../../db/schema';
+import { auditEvents, memberships, projects, runs, series, storedObjects, studies, users } from '../../db/schema';
 import { getObjectBytes } from '../storage/objects';
 import { getStorage } from '../storage/s3-client';
 import { findUserIdByToken } from '../auth/api-tokens';
 import { closeDb, getDb } from '../db';
 import { config } from '../config';
 import { DEMO_LOGINS, DEMO_PROJECT_SLUG, DEMO_SECOND_OPERATOR, seedDemo } from './seed-demo';
-import { seedDemoContent } from './seed-demo-content';
+import { SEED_ACTOR, seedDemoContent } from './seed-demo-content';
 
 describe('demo seed', () => {
   afterAll(closeDb);
@@ -47,6 +47,14 @@ describe('demo seed', () => {
     expect(vols).toHaveLength(1);
     expect(vols[0].kind).toBe('nifti');
     expect(vols[0].dims).toEqual([256, 256, 256]);
+    // stated as a researcher would, so the demo run checks the brain model's input domain
+    expect({ modality: vols[0].modality, bodyPart: vols[0].bodyPart }).toEqual({ modality: 'MR', bodyPart: 'HEAD' });
+    // the seeding is in the project's audit log, by the platform, once (the second seeding did nothing)
+    const seeded = await db
+      .select({ action: auditEvents.action, targetId: auditEvents.targetId, actorId: auditEvents.actorId })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.projectId, project.id), eq(auditEvents.actorLabel, SEED_ACTOR)));
+    expect(seeded.filter((e) => e.action === 'upload.complete')).toEqual([{ action: 'upload.complete', targetId: demoStudies[0].id, actorId: null }]);
 
     // one demo run queued, once; not left queued for an executor sharing this database
     const demoRuns = await db.select().from(runs).where(eq(runs.studyId, demoStudies[0].id));
