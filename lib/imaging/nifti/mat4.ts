@@ -33,12 +33,29 @@ export function identityMat4(): Mat4 {
   ];
 }
 
+/** Determinant of the 3x3 part: the signed volume of one voxel in mm³. */
+export function determinant3(m: Mat4): number {
+  const [a, b, c] = [m[0][0], m[0][1], m[0][2]];
+  const [d, e, f] = [m[1][0], m[1][1], m[1][2]];
+  const [g, h, i] = [m[2][0], m[2][1], m[2][2]];
+  return a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
+}
+
+/**
+ * Whether the voxel axes span no volume: a zero-length axis, or two axes along one line (the voxel
+ * volume is a millionth or less of what the axis lengths alone would give).
+ */
+export function isDegenerateAffine(m: Mat4): boolean {
+  const [sx, sy, sz] = spacingOfAffine(m);
+  return !(sx > 0 && sy > 0 && sz > 0) || Math.abs(determinant3(m)) <= 1e-6 * sx * sy * sz;
+}
+
 /** Inverse of an affine (last row 0 0 0 1): invert the 3x3 part, then the translation. */
 export function invertAffine(m: Mat4): Mat4 {
   const [a, b, c] = [m[0][0], m[0][1], m[0][2]];
   const [d, e, f] = [m[1][0], m[1][1], m[1][2]];
   const [g, h, i] = [m[2][0], m[2][1], m[2][2]];
-  const det = a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
+  const det = determinant3(m);
   if (!Number.isFinite(det) || Math.abs(det) < 1e-12) throw new Error('affine is singular');
   const inv = [
     [(e * i - f * h) / det, (c * h - b * i) / det, (b * f - c * e) / det],

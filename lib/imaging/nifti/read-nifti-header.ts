@@ -6,7 +6,7 @@ import { Gunzip } from 'fflate';
 import { AppError } from '../../errors';
 import type { Mat4 } from '../volume';
 import { NIFTI_DATATYPES } from './nifti-datatypes';
-import { spacingOfAffine } from './mat4';
+import { isDegenerateAffine, spacingOfAffine } from './mat4';
 
 export const NIFTI1_HEADER_BYTES = 348;
 /** Refuse anything whose voxels alone would exceed 2 GiB: one typed array, one worker. */
@@ -118,6 +118,12 @@ export function parseNiftiHeader(raw: Uint8Array, fileName = 'NIfTI file'): Nift
     ];
   }
   if (affine.flat().some((v) => !Number.isFinite(v))) throw fail('orientation (qform/sform) contains NaN or infinity');
+  if (isDegenerateAffine(affine)) {
+    const mm = spacingOfAffine(affine)
+      .map((s) => Number(s.toPrecision(3)))
+      .join(' × ');
+    throw fail(`its ${sformCode > 0 ? 'sform' : 'qform'} is degenerate: the voxel axes (${mm} mm) span no volume, so no voxel has a place in space`);
+  }
 
   let descEnd = 148;
   while (descEnd < 228 && raw[descEnd] !== 0) descEnd++;

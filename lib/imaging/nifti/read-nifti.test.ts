@@ -60,6 +60,20 @@ describe('readNifti', () => {
     expect(vol.affine[0][3]).toBeCloseTo(32, 4);
   });
 
+  it('refuses a degenerate sform (axes of zero length, or two along one line) naming the file', () => {
+    const raw = fixture('monai/anatomical.nii').slice();
+    const view = new DataView(raw.buffer);
+    // every voxel axis along x: a sform that places all voxels on one line (a wrong srow offset)
+    for (let o = 280; o < 328; o += 4) view.setFloat32(o, 0, false);
+    for (const o of [280, 296, 312]) view.setFloat32(o, 1, false);
+    expect(() => readNifti(raw, 'flat.nii')).toThrow('flat.nii: its sform is degenerate: the voxel axes (1.73 × 0 × 0 mm) span no volume');
+    // two axes along one line
+    for (let o = 280; o < 328; o += 4) view.setFloat32(o, 0, false);
+    for (const o of [280, 284, 316]) view.setFloat32(o, 2, false);
+    expect(() => readNifti(raw, 'collinear.nii')).toThrow(/collinear\.nii: its sform is degenerate/);
+    expect(readNifti(fixture('monai/anatomical.nii')).spacing.every((s) => s > 0)).toBe(true);
+  });
+
   it('rejects truncated and non-NIfTI input with a message naming the file', () => {
     const raw = fixture('monai/anatomical.nii');
     expect(() => readNifti(raw.subarray(0, 2000), 'cut.nii')).toThrow(/cut\.nii: truncated/);

@@ -22,9 +22,9 @@ export function makeNifti(dims: [number, number, number]): Uint8Array {
   v.setFloat32(112, 1, true); // scl_slope
   v.setInt16(252, 0, true); // qform_code
   v.setInt16(254, 1, true); // sform_code
-  v.setFloat32(280, 1, true); // srow_x
-  v.setFloat32(296, 1, true); // srow_y
-  v.setFloat32(312, 1, true); // srow_z
+  v.setFloat32(280, 1, true); // srow_x[0]
+  v.setFloat32(300, 1, true); // srow_y[1]
+  v.setFloat32(320, 1, true); // srow_z[2]
   bytes.set(new TextEncoder().encode('n+1\0'), 344);
   bytes.set(randomBytes(Math.min(1 << 20, bytes.length - voxOffset)), voxOffset);
   // a random stamp spread through the volume keeps every generated file distinct
