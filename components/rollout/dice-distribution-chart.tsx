@@ -28,7 +28,7 @@ export function DiceDistributionChart({ d }: { d: DiceDistribution }) {
           {plural(d.cases, 'case')} · p10 {d.p10.toFixed(3)} · median {d.median.toFixed(3)} · mean {d.mean.toFixed(3)}
         </span>
       </figcaption>
-      <BarChart width={360} height={160} data={d.points} margin={{ top: 8, right: 72, bottom: 16, left: 0 }} barCategoryGap={1}>
+      <BarChart width={384} height={160} data={d.points} margin={{ top: 8, right: 96, bottom: 16, left: 0 }} barCategoryGap={1}>
         <CartesianGrid strokeDasharray="3 3" vertical={false} />
         <XAxis dataKey="at" unit="%" tick={{ fontSize: 10 }} label={{ value: 'cases, worst first', position: 'insideBottom', offset: -8, fontSize: 10 }} />
         <YAxis domain={[ticks[0], 1]} ticks={ticks} tick={{ fontSize: 10 }} width={40} allowDataOverflow />

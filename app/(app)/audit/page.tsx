@@ -112,7 +112,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             {page.events.map((e) => (
               <tr key={e.key}>
                 <td>{e.seq ?? 'pending'}</td>
-                <td>{e.at.toISOString().replace('T', ' ').slice(0, 19)}</td>
+                <td className="nowrap">{e.at.toISOString().replace('T', ' ').slice(0, 19)}</td>
                 <td>{e.actorLabel}</td>
                 <td className="mono">{e.action}</td>
                 <td className="mono">{e.targetType ? `${e.targetType}:${e.targetId ?? ''}` : ''}</td>

@@ -168,8 +168,8 @@ export default async function PromotionsPage() {
             <tbody>
               {m.history.map((h) => (
                 <tr key={h.id} data-testid="history-row">
-                  <td className="mono">{when(h.at)}</td>
-                  <td className="mono">{h.version}</td>
+                  <td className="mono nowrap">{when(h.at)}</td>
+                  <td className="mono nowrap">{h.version}</td>
                   <td>{stateInWords(h)}</td>
                   <td>{h.by ?? <span className="muted">platform</span>}</td>
                   <td>{h.reason}</td>
