@@ -29,6 +29,9 @@ describe('demo seed', () => {
     expect(existsSync(tokensFile)).toBe(true);
     const tokens = JSON.parse(readFileSync(tokensFile, 'utf8')) as Record<string, string>;
     expect(await findUserIdByToken(db, tokens.reviewer)).toBe(first.userIds.reviewer);
+    // the second operator too: the CLI's approval of the first operator's request needs another operator's token
+    const [op2User] = await db.select({ id: users.id }).from(users).where(eq(users.email, DEMO_SECOND_OPERATOR.email));
+    expect(await findUserIdByToken(db, tokens.operator2)).toBe(op2User.id);
     // whoever opens the file reads what the tokens are
     expect(tokens.about).toMatch(/^Demo API tokens of segflow's embedded demo mode/);
 

@@ -29,7 +29,8 @@ export const DEMO_LOGINS: { label: string; role: Role; email: string; name: stri
   { label: 'operator2', role: 'operator', ...DEMO_SECOND_OPERATOR },
 ];
 
-export type DemoTokens = Record<Role, string>;
+/** by login label: one per role, and `operator2` (the second operator approves what the first requests) */
+export type DemoTokens = Record<Role | 'operator2', string>;
 
 /** written into demo-tokens.json next to the tokens: what they are, for whoever opens the file */
 export const DEMO_TOKENS_NOTE =
@@ -68,7 +69,7 @@ async function ensureMembership(db: Db, m: { userId: string; projectId: string; 
 
 /**
  * Demo data for the embedded default (and `segflow seed`, or SEGFLOW_DEMO with an external
- * database): the `demo` project, one user per role and a second operator, and an API token per role written to
+ * database): the `demo` project, one user per role and a second operator, and an API token per demo login written to
  * `tokensFile` with a note saying they are demo tokens (reused while still valid, so a second start keeps them).
  * Idempotent: running it again changes nothing that exists.
  */
@@ -83,7 +84,8 @@ export async function seedDemo(
     userIds[role] = userId;
     await ensureMembership(db, { userId, projectId, role });
   }
-  await ensureMembership(db, { userId: await ensureUser(db, DEMO_SECOND_OPERATOR), projectId, role: 'operator' });
+  const secondOperatorId = await ensureUser(db, DEMO_SECOND_OPERATOR);
+  await ensureMembership(db, { userId: secondOperatorId, projectId, role: 'operator' });
   if (!opts.tokensFile) return { projectId, userIds, tokens: null };
 
   let previous: Partial<DemoTokens> = {};
@@ -95,10 +97,11 @@ export async function seedDemo(
     }
   }
   const tokens = {} as DemoTokens;
-  for (const role of ROLES) {
-    const old = previous[role];
+  const holders: [keyof DemoTokens, string][] = [...ROLES.map((role): [keyof DemoTokens, string] => [role, userIds[role]]), ['operator2', secondOperatorId]];
+  for (const [label, userId] of holders) {
+    const old = previous[label];
     const owner = old ? await findUserIdByToken(db, old) : null;
-    tokens[role] = owner === userIds[role] && old ? old : (await createApiToken(db, { userId: userIds[role], name: 'demo' })).token;
+    tokens[label] = owner === userId && old ? old : (await createApiToken(db, { userId, name: 'demo' })).token;
   }
   mkdirSync(dirname(opts.tokensFile), { recursive: true });
   writeFileSync(opts.tokensFile, `${JSON.stringify({ about: DEMO_TOKENS_NOTE, ...tokens }, null, 2)}\n`, { mode: 0o600 });
