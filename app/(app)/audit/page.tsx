@@ -93,6 +93,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           CSV
         </a>
       </p>
+      <p className="muted">
+        # is the event&apos;s place in the hash chain. Reads are recorded at once and linked into the chain moments later, so a read may be numbered after a
+        change made just after it; Time is when each happened.
+      </p>
       {page.events.length === 0 ? (
         <EmptyState title="No events">{filtered ? 'No event matches these filters.' : 'Every sign-in-protected action is recorded here.'}</EmptyState>
       ) : (
