@@ -22,9 +22,10 @@ export function DiffProfileChart({ total, slice, onSlice }: { total: readonly nu
         }}
       >
         <CartesianGrid strokeDasharray="3 3" vertical={false} />
-        <XAxis dataKey="slice" tick={{ fontSize: 10 }} interval="preserveStartEnd" minTickGap={24} />
+        {/* slices count from 1 on screen, as in the viewer and the status line (0-based in the data and the URL) */}
+        <XAxis dataKey="slice" tickFormatter={(s: number) => String(s + 1)} tick={{ fontSize: 10 }} interval="preserveStartEnd" minTickGap={24} />
         <YAxis tick={{ fontSize: 10 }} width={44} allowDecimals={false} />
-        <Tooltip formatter={(v) => [String(v), 'differing voxels']} labelFormatter={(l) => `slice ${l}`} />
+        <Tooltip formatter={(v) => [String(v), 'differing voxels']} labelFormatter={(l) => `slice ${Number(l) + 1}`} />
         <Bar dataKey="count" fill="#cc79a7" isAnimationActive={false} />
         <ReferenceLine x={slice} stroke="#111" strokeWidth={1.5} />
       </BarChart>

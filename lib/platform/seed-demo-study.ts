@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { series, storedObjects, studies, uploadFiles, uploads } from '@/db/schema';
 import type { Db } from '../db';
+import type { SeedAudit } from './seed-demo-content';
 import { headObject, putObject } from '../storage/objects';
 import { stateVolumeFacts } from '../studies/state-volume-facts';
 import { completeUploadFile } from '../uploads/complete-upload-file';
@@ -23,8 +24,8 @@ export const DEMO_STUDY_FACTS = { modality: 'MR', bodyPart: 'HEAD' } as const;
  * lost (a database kept, a bucket replaced) is put back at its recorded key when its bytes are the
  * demo file's (same SHA-256).
  */
-/** Returns the new study's id, or null when the project had one already. */
-export async function seedDemoStudy(db: Db, p: { projectId: string; researcherId: string; root?: string }): Promise<string | null> {
+/** `audit` records the ingest in its transaction (lib/platform/seed-demo-content.ts). */
+export async function seedDemoStudy(db: Db, p: { projectId: string; researcherId: string; root?: string; audit?: SeedAudit }): Promise<void> {
   const bytes = readFileSync(join(p.root ?? process.cwd(), DEMO_STUDY_FILE));
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const [existing] = await db.select({ id: studies.id }).from(studies).where(eq(studies.projectId, p.projectId)).limit(1);
@@ -34,9 +35,9 @@ export async function seedDemoStudy(db: Db, p: { projectId: string; researcherId
       .from(storedObjects)
       .where(and(eq(storedObjects.projectId, p.projectId), eq(storedObjects.class, 'phi'), eq(storedObjects.sha256, sha256)));
     for (const o of recorded) if (!(await headObject(o.key))) await putObject({ key: o.key, body: bytes, contentType: 'application/octet-stream' });
-    return null;
+    return;
   }
-  return db.transaction(async (tx) => {
+  await db.transaction(async (tx) => {
     const { uploadId } = await createUpload(tx, { projectId: p.projectId, userId: p.researcherId });
     const dto = await registerUploadFile(tx, { projectId: p.projectId, uploadId, name: 't1_crop.nii.gz', size: bytes.length, sha256 });
     const [file] = await tx.select().from(uploadFiles).where(eq(uploadFiles.id, dto.id));
@@ -50,6 +51,11 @@ export async function seedDemoStudy(db: Db, p: { projectId: string; researcherId
     const [volume] = await tx.select({ id: series.id, studyId: series.studyId }).from(series).where(eq(series.projectId, p.projectId));
     if (!volume) throw new Error('demo study: the volume was not indexed');
     await stateVolumeFacts(tx, { projectId: p.projectId, seriesId: volume.id, ...DEMO_STUDY_FACTS });
-    return volume.studyId;
+    await p.audit?.append(tx, {
+      action: 'upload.complete',
+      targetType: 'upload',
+      targetId: uploadId,
+      details: { study: volume.studyId, file: 't1_crop.nii.gz', ...DEMO_STUDY_FACTS },
+    });
   });
 }

@@ -54,10 +54,12 @@ describe('demo seed', () => {
     expect({ modality: vols[0].modality, bodyPart: vols[0].bodyPart }).toEqual({ modality: 'MR', bodyPart: 'HEAD' });
     // the seeding is in the project's audit log, by the platform, once (the second seeding did nothing)
     const seeded = await db
-      .select({ action: auditEvents.action, targetId: auditEvents.targetId, actorId: auditEvents.actorId })
+      .select({ action: auditEvents.action, targetType: auditEvents.targetType, actorId: auditEvents.actorId, details: auditEvents.details })
       .from(auditEvents)
       .where(and(eq(auditEvents.projectId, project.id), eq(auditEvents.actorLabel, SEED_ACTOR)));
-    expect(seeded.filter((e) => e.action === 'upload.complete')).toEqual([{ action: 'upload.complete', targetId: demoStudies[0].id, actorId: null }]);
+    expect(seeded.filter((e) => e.action === 'upload.complete')).toEqual([
+      { action: 'upload.complete', targetType: 'upload', actorId: null, details: expect.objectContaining({ study: demoStudies[0].id, modality: 'MR' }) },
+    ]);
 
     // one demo run queued, once; not left queued for an executor sharing this database
     const demoRuns = await db.select().from(runs).where(eq(runs.studyId, demoStudies[0].id));

@@ -56,7 +56,7 @@ export function invertAffine(m: Mat4): Mat4 {
   const [d, e, f] = [m[1][0], m[1][1], m[1][2]];
   const [g, h, i] = [m[2][0], m[2][1], m[2][2]];
   const det = determinant3(m);
-  if (!Number.isFinite(det) || Math.abs(det) < 1e-12) throw new Error('affine is singular');
+  if (!Number.isFinite(det) || isDegenerateAffine(m)) throw new Error('affine is singular');
   const inv = [
     [(e * i - f * h) / det, (c * h - b * i) / det, (b * f - c * e) / det],
     [(f * g - d * i) / det, (a * i - c * g) / det, (c * d - a * f) / det],

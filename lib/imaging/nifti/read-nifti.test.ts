@@ -69,7 +69,7 @@ describe('readNifti', () => {
     expect(() => readNifti(raw, 'flat.nii')).toThrow('flat.nii: its sform is degenerate: the voxel axes (1.73 × 0 × 0 mm) span no volume');
     // two axes along one line
     for (let o = 280; o < 328; o += 4) view.setFloat32(o, 0, false);
-    for (const o of [280, 284, 316]) view.setFloat32(o, 2, false);
+    for (const o of [280, 284, 320]) view.setFloat32(o, 2, false); // i and j both along x, k along z
     expect(() => readNifti(raw, 'collinear.nii')).toThrow(/collinear\.nii: its sform is degenerate/);
     expect(readNifti(fixture('monai/anatomical.nii')).spacing.every((s) => s > 0)).toBe(true);
   });
