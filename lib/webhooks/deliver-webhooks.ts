@@ -2,10 +2,10 @@ import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import { webhookDeliveries, webhooks } from '@/db/schema';
 import { config } from '../config';
 import type { DbOrTx } from '../db';
-import { isAppError } from '../errors';
 import { SIGNATURE_HEADER, signWebhookBody } from './webhook-signature';
 import { checkWebhookTarget } from './webhook-target';
 import { PING_EVENT } from './ping-webhook';
+import { deliveryError } from './delivery-error';
 
 /** how long a claimed delivery is left to its deliverer before another process may try it */
 const CLAIM_S = 120;
@@ -86,7 +86,7 @@ export async function deliverDueWebhooks(db: DbOrTx, opts: DeliverOptions = {}):
       await res.body?.cancel().catch(() => {});
       if (status < 200 || status >= 300) error = `HTTP ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}`;
     } catch (err) {
-      error = isAppError(err) ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      error = deliveryError(err, cfg.timeoutMs);
     }
     const attempts = d.attempts + 1;
     const ok = error === null;
