@@ -181,6 +181,11 @@ test('diff mode: the case opens at the worst slice, draws agreement, live-only a
   await mpr.waitReady(120_000);
   await expect(mpr.viewports()).toHaveCount(9);
   await expect(mpr.root.getByTestId('pane-title')).toHaveText(['Difference', /\(live\)/, /\(shadow\)/]);
+  // each row's title spans the row (it sat above the first plane only, pushing it below the others)
+  const tops = await mpr.viewports().evaluateAll((els) => els.slice(0, 3).map((e) => Math.round(e.getBoundingClientRect().top)));
+  expect(new Set(tops).size).toBe(1);
+  // nine panes of masks, then no pane still says it is drawing them
+  await expect(mpr.root.getByTestId('masks-drawing')).toHaveCount(0, { timeout: 60_000 });
   const diffPane = (await mpr.planes()).indexOf(profile.orientation); // the difference row comes first
   expect(diffPane).toBeGreaterThanOrEqual(0);
   const paneMm = async () => Number(/(-?\d+(?:\.\d+)?) mm/.exec((await mpr.viewports().nth(diffPane).getByTestId('slice-position').textContent()) ?? '')?.[1]);

@@ -50,6 +50,8 @@ export function MaskViewer({ volumeUrl, instanceUrls, masks, layout, modality = 
   const [grid, setGrid] = useState<ViewerLayout>(initialUrl.current.layout ?? initialGrid ?? (layout === 'side-by-side' ? '1x1' : '1x3'));
   const [singlePlane, setSinglePlane] = useState<Plane>(initialUrl.current.plane ?? 'axial');
   const [planes, setPlanes] = useState<Partial<Record<Plane, PlaneState>>>({});
+  // whether the mounted viewports have drawn their masks yet (they come seconds after the image in software WebGL)
+  const [masksDrawn, setMasksDrawn] = useState(false);
   const [voi, setVoi] = useState<VoiWindow | null>(null);
   const [crosshairs, setCrosshairs] = useState<({ x: number; y: number } | null)[]>([]);
   const [labelStyles, setLabelStyles] = useState<LabelStyles>(() => initialLabelStyles(masks));
@@ -135,6 +137,7 @@ export function MaskViewer({ volumeUrl, instanceUrls, masks, layout, modality = 
     let frame = 0;
     let unsubscribe = () => {};
     setState('loading');
+    setMasksDrawn(false);
     const stages = stageRefs.current.slice(0, panes.length);
     const elements = elementRefs.current.slice(0, panes.length);
     const refresh = () => {
@@ -195,6 +198,9 @@ export function MaskViewer({ volumeUrl, instanceUrls, masks, layout, modality = 
       });
       refresh();
       setState('ready');
+      void mounted.masksDrawn.then(() => {
+        if (!cancelled) setMasksDrawn(true);
+      });
     })().catch((err: unknown) => {
       if (!cancelled) fail(err);
     });
@@ -356,6 +362,11 @@ export function MaskViewer({ volumeUrl, instanceUrls, masks, layout, modality = 
                           {PLANE_NAME[p.plane]} {ps.index + 1} / {ps.count}
                           <br />
                           {PLANE_COORD[p.plane]} {ps.mm.toFixed(1)} mm
+                        </div>
+                      )}
+                      {state === 'ready' && !masksDrawn && p.maskIds.length > 0 && (
+                        <div className={styles.drawing} role="status" data-testid="masks-drawing">
+                          Drawing the masks…
                         </div>
                       )}
                       {state === 'loading' && (

@@ -129,6 +129,8 @@ export class MaskViewerPanel {
         { timeout },
       )
       .toBe(true);
+    // the viewer's "Drawing the masks…" line goes once they are on the canvas
+    await expect(this.root.getByTestId('masks-drawing')).toHaveCount(0, { timeout: 10_000 });
     return counts;
   }
 

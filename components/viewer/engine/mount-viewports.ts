@@ -45,6 +45,11 @@ export interface MountedViewports {
   resetCameras(): void;
   /** called after any camera (slice, pan, zoom), window, size change or render: listeners should throttle (one per frame) */
   onChange(fn: () => void): () => void;
+  /**
+   * Settles once every pane with masks has drawn them (Cornerstone's SEGMENTATION_RENDERED for its
+   * viewport): in software WebGL the labelmaps appear seconds after the image, and the viewer says so.
+   */
+  masksDrawn: Promise<void>;
   destroy(): void;
 }
 
@@ -81,6 +86,7 @@ export async function mountViewports(p: {
     if (destroyed) return;
     destroyed = true;
     unregister();
+    core.eventTarget.removeEventListener(tools.Enums.Events.SEGMENTATION_RENDERED, onSegmentationRendered);
     resizeObserver.disconnect();
     for (const [el, type, fn] of elementListeners) el.removeEventListener(type, fn);
     listeners.clear();
@@ -91,6 +97,21 @@ export async function mountViewports(p: {
     }
   };
   const unregister = p.images.onDispose(destroy);
+  // registered before the representations are added, so no first render is missed
+  const waitingFor = new Set(viewportIds.filter((_, i) => p.panes[i].segmentationIds.length > 0));
+  let drawn = () => {};
+  const masksDrawn = new Promise<void>((resolve) => {
+    drawn = resolve;
+  });
+  const onSegmentationRendered = ((e: CustomEvent<{ viewportId: string }>) => {
+    waitingFor.delete(e.detail.viewportId);
+    if (waitingFor.size === 0) {
+      core.eventTarget.removeEventListener(tools.Enums.Events.SEGMENTATION_RENDERED, onSegmentationRendered);
+      drawn();
+    }
+  }) as EventListener;
+  if (waitingFor.size === 0) drawn();
+  else core.eventTarget.addEventListener(tools.Enums.Events.SEGMENTATION_RENDERED, onSegmentationRendered);
   const resizeObserver = new ResizeObserver(() => {
     if (destroyed) return;
     engine.resize(true, true);
@@ -267,6 +288,7 @@ export async function mountViewports(p: {
         listeners.add(fn);
         return () => listeners.delete(fn);
       },
+      masksDrawn,
       destroy,
     };
   } catch (err) {
