@@ -20,6 +20,7 @@ import { ARGO_TEST_TOKEN, startMockArgoServer, type MockArgoServer } from '@/tes
 import { createTestProject, type TestProject } from '@/test/test-project';
 import { storeStepResult } from '@/lib/pipeline/step-exchange';
 import { ArgoExecutor, IN_PROGRESS_SELECTOR } from './argo-executor';
+import { workflow } from './test/argo-workflows';
 
 /**
  * The Argo executor against a mock Argo Server that checks every request and answer with Argo's
@@ -78,7 +79,7 @@ function result(runId: string, studyId: string, task: string, names: string[], i
 }
 
 /** the workflow Argo would report: one Pod node per DAG task (Argo's task names: infer-serving for the serving model) */
-function workflow(
+function reportedWorkflow(
   name: string,
   phase: string,
   params: { name: string; value: string }[],
@@ -102,26 +103,15 @@ function workflow(
       },
     ]),
   );
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Workflow',
-    metadata: {
-      name,
-      namespace: 'segflow',
-      uid: '5f0c1d8e-0000-4000-8000-000000000002',
-      creationTimestamp: T0,
-      labels: { 'segflow.io/run': name.replace('segflow-run-', '') },
-    },
-    spec: { workflowTemplateRef: { name: 'segflow-pipeline' }, arguments: { parameters: params } },
-    status: { phase, startedAt: T0, ...(phase === 'Running' ? {} : { finishedAt: at(100) }), ...(message ? { message } : {}), nodes },
-  };
+  const status = { phase, startedAt: T0, ...(phase === 'Running' ? {} : { finishedAt: at(100) }), ...(message ? { message } : {}), nodes };
+  return { ...workflow(name, params, undefined, { 'segflow.io/run': name.replace('segflow-run-', '') }), status };
 }
 
 /**
  * Argo's side, as the mock serves it: workflows by name. Submit creates one (409 when the name is
  * taken), the list answers the in-progress ones (the label selector the executor sends), GET by name.
  */
-const cluster = new Map<string, ReturnType<typeof workflow>>();
+const cluster = new Map<string, ReturnType<typeof reportedWorkflow>>();
 const submittedParams = new Map<string, Record<string, string>>();
 function serveCluster() {
   argo.handlers.WorkflowService_SubmitWorkflow = ({ body }) => {
@@ -130,7 +120,7 @@ function serveCluster() {
     if (cluster.has(name)) return { status: 409, body: { code: 6, message: `workflows.argoproj.io "${name}" already exists` } };
     const params = b.submitOptions.parameters.map((p) => ({ name: p.slice(0, p.indexOf('=')), value: p.slice(p.indexOf('=') + 1) }));
     submittedParams.set(name, Object.fromEntries(params.map((p) => [p.name, p.value])));
-    cluster.set(name, workflow(name, 'Pending', params, []));
+    cluster.set(name, reportedWorkflow(name, 'Pending', params, []));
     return { status: 200, body: cluster.get(name)! };
   };
   argo.handlers.WorkflowService_ListWorkflows = ({ query }) => {
@@ -150,10 +140,10 @@ function serveCluster() {
 const ops = () => argo.requests.map((r) => r.operationId.replace('WorkflowService_', ''));
 
 /** what Argo would report for a run's workflow now */
-function report(run: { id: string }, phase: string, tasks: Parameters<typeof workflow>[3], message?: string) {
+function report(run: { id: string }, phase: string, tasks: Parameters<typeof reportedWorkflow>[3], message?: string) {
   const name = `segflow-run-${run.id}`;
   const params = Object.entries(submittedParams.get(name)!).map(([n, value]) => ({ name: n, value }));
-  cluster.set(name, workflow(name, phase, params, tasks, message));
+  cluster.set(name, reportedWorkflow(name, phase, params, tasks, message));
 }
 
 /** a stored step result and its reference, as the step's container leaves them */
@@ -300,7 +290,7 @@ describe('Argo executor', () => {
     await exec.tickNow();
     const name = `segflow-run-${run.id}`;
     const params = Object.entries(submittedParams.get(name)!).map(([n, value]) => ({ name: n, value }));
-    const wf = workflow(name, 'Running', params, [
+    const wf = reportedWorkflow(name, 'Running', params, [
       { task: 'ingest', phase: 'Succeeded', result: await stored(run, 'ingest', 'ingest', []) },
       { task: 'deidentify', phase: 'Succeeded', result: await stored(run, 'deidentify', 'deidentify', ['volume.nii.gz']) },
       { task: 'convert', phase: 'Succeeded', result: await stored(run, 'convert', 'convert', ['volume.nii.gz']) },

@@ -17,6 +17,16 @@ import { withUpstream } from '@/workers/run-step';
 import { argoParameterJson, argoWorkflowParameters, deidSecretName } from './argo-parameters';
 import { dag, rendered, stepTemplates } from './test/rendered-template';
 
+/** `--result` and the ingest and deidentify upstreams, as Argo passes a convert step its files in `dir` */
+const resultAndUpstreams = (dir: string) => [
+  '--result',
+  join(dir, 'result.json'),
+  '--upstream',
+  `ingest=${join(dir, 'ingest.json')}`,
+  '--upstream',
+  `deidentify=${join(dir, 'deidentify.json')}`,
+];
+
 describe('invocations and upstream results through Argo parameters', () => {
   const run = {
     id: '11111111-1111-4111-8111-111111111111',
@@ -165,14 +175,7 @@ describe('invocations and upstream results through Argo parameters', () => {
       expect(bare.status).toBe(1);
       expect(bare.stderr).toContain('deidentify wrote no volume.nii.gz');
 
-      const res = segflow([
-        '--result',
-        join(dir, 'result.json'),
-        '--upstream',
-        `ingest=${join(dir, 'ingest.json')}`,
-        '--upstream',
-        `deidentify=${join(dir, 'deidentify.json')}`,
-      ]);
+      const res = segflow(resultAndUpstreams(dir));
       expect(res.stderr).toBe('');
       expect(res.status).toBe(0);
       const text = readFileSync(join(dir, 'result.json'), 'utf8');
@@ -212,16 +215,7 @@ describe('invocations and upstream results through Argo parameters', () => {
       );
       const deidRef = await storeStepResult({ ...inv, step: 'deidentify', task: 'deidentify', params: { deidOptions: {} } } as TStepInvocation, volume);
       writeFileSync(join(dir, 'deidentify.json'), argoParameterJson(deidRef));
-      const args = [
-        join(dir, 'invocation.json'),
-        '--by-ref',
-        '--result',
-        join(dir, 'result.json'),
-        '--upstream',
-        `ingest=${join(dir, 'ingest.json')}`,
-        '--upstream',
-        `deidentify=${join(dir, 'deidentify.json')}`,
-      ];
+      const args = [join(dir, 'invocation.json'), '--by-ref', ...resultAndUpstreams(dir)];
 
       const res = segflow(args);
       expect(res.stderr).toBe('');

@@ -12,8 +12,16 @@ export const stepResult = (task: string, name: string): TObjectRef => ({
   size: 42,
 });
 
-/** a workflow created from the template, as Argo Server returns it */
-export function workflow(name: string, parameters: { name: string; value: string }[], status?: Record<string, unknown>) {
+/**
+ * A workflow created from the template, as Argo Server returns it. `labels`: the ones segflow's
+ * submit sets (the default is what a bare template submission carries).
+ */
+export function workflow(
+  name: string,
+  parameters: { name: string; value: string }[],
+  status?: Record<string, unknown>,
+  labels: Record<string, string> = { 'workflows.argoproj.io/workflow-template': 'segflow-pipeline' },
+) {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Workflow',
@@ -22,7 +30,7 @@ export function workflow(name: string, parameters: { name: string; value: string
       namespace: 'segflow',
       uid: '5f0c1d8e-0000-4000-8000-000000000001',
       creationTimestamp: T0,
-      labels: { 'workflows.argoproj.io/workflow-template': 'segflow-pipeline' },
+      labels,
     },
     spec: { workflowTemplateRef: { name: 'segflow-pipeline' }, arguments: { parameters } },
     ...(status ? { status } : {}),
