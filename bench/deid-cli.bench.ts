@@ -4,7 +4,12 @@
  * spawn to exit (reading, de-identifying, writing each file atomically, the JSON summary), against
  * a plain copy of the same files measured in the same run, interleaved round by round: `cp -r` (a
  * whole process too) and Node reading and writing each file (the floor any de-identifier pays).
+ * Before each timed process the page cache's dirty pages are written back (`sync`, not timed): each
+ * round writes 150 MB and deletes the round before it, and without that the kernel's writeback of one
+ * case's files was charged to whichever process ran next (a plain copy then cost 0.11 to 0.45 CPU-s
+ * for the same files). No case fsyncs its own output, so each pays for its own writes alike.
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,6 +65,7 @@ export async function run(): Promise<BenchLine[]> {
     let round = 0;
     const fresh = (name: string) => join(work, `${name}-${round++}`);
     const cleanAfter = <T>(dir: string, f: () => T): T => {
+      spawnSync('sync');
       try {
         return f();
       } finally {
