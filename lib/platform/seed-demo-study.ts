@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +24,30 @@ export const DEMO_STUDY_FACTS = { modality: 'MR', bodyPart: 'HEAD' } as const;
  * lost (a database kept, a bucket replaced) is put back at its recorded key when its bytes are the
  * demo file's (same SHA-256).
  */
+/**
+ * A demo volume seeded before its facts were stated (an older install's database) gets them now, once:
+ * only while it has neither a modality nor a body part, so what a researcher stated since is kept.
+ */
+async function stateMissingFacts(db: Db, p: { projectId: string; audit?: SeedAudit }, seriesIds: string[]): Promise<void> {
+  for (const seriesId of new Set(seriesIds)) {
+    await db.transaction(async (tx) => {
+      const [volume] = await tx
+        .select({ id: series.id, studyId: series.studyId })
+        .from(series)
+        .where(and(eq(series.id, seriesId), eq(series.kind, 'nifti'), isNull(series.modality), isNull(series.bodyPart)))
+        .for('update');
+      if (!volume) return;
+      await stateVolumeFacts(tx, { projectId: p.projectId, seriesId: volume.id, ...DEMO_STUDY_FACTS });
+      await p.audit?.append(tx, {
+        action: 'series.facts.state',
+        targetType: 'series',
+        targetId: volume.id,
+        details: { study: volume.studyId, ...DEMO_STUDY_FACTS },
+      });
+    });
+  }
+}
+
 /** `audit` records the ingest in its transaction (lib/platform/seed-demo-content.ts). */
 export async function seedDemoStudy(db: Db, p: { projectId: string; researcherId: string; root?: string; audit?: SeedAudit }): Promise<void> {
   const bytes = readFileSync(join(p.root ?? process.cwd(), DEMO_STUDY_FILE));
@@ -31,10 +55,15 @@ export async function seedDemoStudy(db: Db, p: { projectId: string; researcherId
   const [existing] = await db.select({ id: studies.id }).from(studies).where(eq(studies.projectId, p.projectId)).limit(1);
   if (existing) {
     const recorded = await db
-      .select({ key: storedObjects.key })
+      .select({ key: storedObjects.key, seriesId: storedObjects.seriesId })
       .from(storedObjects)
       .where(and(eq(storedObjects.projectId, p.projectId), eq(storedObjects.class, 'phi'), eq(storedObjects.sha256, sha256)));
     for (const o of recorded) if (!(await headObject(o.key))) await putObject({ key: o.key, body: bytes, contentType: 'application/octet-stream' });
+    await stateMissingFacts(
+      db,
+      p,
+      recorded.map((o) => o.seriesId).filter((id): id is string => id !== null),
+    );
     return;
   }
   await db.transaction(async (tx) => {

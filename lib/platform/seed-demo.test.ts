@@ -76,5 +76,22 @@ describe('demo seed', () => {
         .update(await getObjectBytes({ key: object.key }))
         .digest('hex'),
     ).toBe(object.sha256);
+
+    // an older install's demo volume, seeded before its facts were stated, gets them once, audited;
+    // one whose facts a researcher changed since keeps them
+    await db.update(series).set({ modality: null, bodyPart: null }).where(eq(series.id, vols[0].id));
+    await seedDemoContent(db, { projectId: second.projectId, researcherId: second.userIds.researcher });
+    await seedDemoContent(db, { projectId: second.projectId, researcherId: second.userIds.researcher });
+    const [restated] = await db.select({ modality: series.modality, bodyPart: series.bodyPart }).from(series).where(eq(series.id, vols[0].id));
+    expect(restated).toEqual({ modality: 'MR', bodyPart: 'HEAD' });
+    const factEvents = await db
+      .select({ targetId: auditEvents.targetId, details: auditEvents.details })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.projectId, project.id), eq(auditEvents.actorLabel, SEED_ACTOR), eq(auditEvents.action, 'series.facts.state')));
+    expect(factEvents).toEqual([{ targetId: vols[0].id, details: expect.objectContaining({ modality: 'MR', bodyPart: 'HEAD' }) }]);
+    await db.update(series).set({ bodyPart: 'BRAIN' }).where(eq(series.id, vols[0].id));
+    await seedDemoContent(db, { projectId: second.projectId, researcherId: second.userIds.researcher });
+    const [kept] = await db.select({ bodyPart: series.bodyPart }).from(series).where(eq(series.id, vols[0].id));
+    expect(kept.bodyPart).toBe('BRAIN');
   });
 });
