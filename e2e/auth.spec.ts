@@ -35,6 +35,16 @@ test('a researcher cannot open the audit page; an admin can', async ({ page }) =
   ).toBeVisible();
 });
 
+test('a missing item reads "Not found" and a malformed address says so, never "Not allowed"', async ({ page }) => {
+  await new SignInPage(page).signIn('admin');
+  await page.goto('/runs/00000000-0000-4000-8000-000000000000');
+  await expect(page.getByTestId('not-found').getByRole('heading')).toHaveText('Not found');
+  await expect(page.getByTestId('not-found')).toContainText('run 00000000-0000-4000-8000-000000000000 not found');
+  await page.goto('/runs/not-a-run-id');
+  await expect(page.getByTestId('invalid-address').getByRole('heading')).toHaveText('Not a valid address');
+  await expect(page.getByTestId('forbidden')).toHaveCount(0);
+});
+
 test('pages send an anonymous visitor to sign-in', async ({ page }) => {
   for (const path of ['/studies', '/audit', '/settings/tokens']) {
     await page.goto(path);

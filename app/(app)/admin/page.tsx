@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { AdminForm } from '@/components/admin/admin-form';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Forbidden } from '@/components/ui/forbidden';
+import { PageError } from '@/components/ui/page-error';
 import { listProjectsOp } from '@/lib/admin/project-admin';
 import { loadGuarded } from '@/lib/auth/page';
 import { createProjectAction } from './actions';
@@ -9,7 +9,7 @@ import { createProjectAction } from './actions';
 /** Administration: the projects you administer, and a new one. */
 export default async function AdminPage() {
   const res = await loadGuarded(listProjectsOp.spec, {}, listProjectsOp.run);
-  if (!res.ok) return <Forbidden message={res.message} />;
+  if (!res.ok) return <PageError error={res} />;
   const { projects } = res.data;
   return (
     <>

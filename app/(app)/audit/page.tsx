@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Forbidden } from '@/components/ui/forbidden';
+import { PageError } from '@/components/ui/page-error';
 import { auditFilterParams, ZAuditListQuery } from '@/lib/audit/audit-query';
 import { countPendingAuditEvents, listAuditEvents } from '@/lib/audit/list-audit-events';
 import { verifyAuditChain } from '@/lib/audit/verify-audit-chain';
@@ -33,7 +33,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       };
     },
   );
-  if (!res.ok) return <Forbidden message={res.message} />;
+  if (!res.ok) return <PageError error={res} />;
   const { slug, page, chain, pending } = res.data;
   const kept = auditFilterParams(raw);
   const withProject = (extra: Record<string, string>) => {

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { DashboardView } from '@/components/dashboard/dashboard-view';
-import { Forbidden } from '@/components/ui/forbidden';
+import { PageError } from '@/components/ui/page-error';
 import { loadGuarded, requirePageActor } from '@/lib/auth/page';
 import { can } from '@/lib/auth/permissions';
 import { DASHBOARD_RANGES, rangeQueryOf, rangeSpecOf, type DashboardRangeKey } from '@/lib/dashboard/dashboard-range';
@@ -26,7 +26,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
   );
   // a bad custom range: the controls stay, with the one problem named, and no charts
   const badRange = !res.ok && res.code === 'invalid_input' && /^(range|from|to):/.test(res.message) ? res.message : null;
-  if (!res.ok && !badRange) return <Forbidden message={res.message} />;
+  if (!res.ok && !badRange) return <PageError error={res} />;
   const d = res.ok ? res.data.d : null;
   const spec = res.ok ? res.data.spec : null;
   const slug = d?.project ?? project ?? '';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Forbidden } from '@/components/ui/forbidden';
+import { PageError } from '@/components/ui/page-error';
 import { loadGuarded } from '@/lib/auth/page';
 import { listModels } from '@/lib/models/list-models';
 import { can } from '@/lib/auth/permissions';
@@ -14,7 +14,7 @@ export default async function ModelsPage() {
     // a model's slot and grants are its owning project's: the caller's role there decides
     managerOf: ctx.actor.memberships.filter((m) => can(m.role, 'model:register')).map((m) => m.projectId),
   }));
-  if (!res.ok) return <Forbidden message={res.message} />;
+  if (!res.ok) return <PageError error={res} />;
   const { models, managerOf } = res.data;
   return (
     <>

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DiceDistributionChart } from '@/components/rollout/dice-distribution-chart';
 import { PromotionControls } from '@/components/rollout/promotion-controls';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Forbidden } from '@/components/ui/forbidden';
+import { PageError } from '@/components/ui/page-error';
 import { loadGuarded } from '@/lib/auth/page';
 import type { GateCheck } from '@/lib/rollout/gate-checks';
 import { promotionOverview, type CandidateView } from '@/lib/rollout/promotion-overview';
@@ -116,7 +116,7 @@ export default async function PromotionsPage() {
     // a model's slot and policy are its owning project's: the viewer's role there decides
     manages: ctx.actor.memberships.filter((m) => can(m.role, 'promotion:approve')).map((m) => m.slug),
   }));
-  if (!res.ok) return <Forbidden message={res.message} />;
+  if (!res.ok) return <PageError error={res} />;
   const { models, manages } = res.data;
   const mayChange = (owner: string | null) => owner !== null && manages.includes(owner);
   if (models.length === 0) {

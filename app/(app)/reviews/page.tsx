@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ReviewQueueFilters } from '@/components/review/review-queue-filters';
 import { ReviewQueueTable } from '@/components/review/review-queue-table';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Forbidden } from '@/components/ui/forbidden';
+import { PageError } from '@/components/ui/page-error';
 import { loadGuarded } from '@/lib/auth/page';
 import { listReviewQueue } from '@/lib/reviews/list-review-queue';
 import { applyQueueFilter, parseQueueFilter, queueFilterQuery } from '@/lib/reviews/review-queue-filter';
@@ -13,7 +13,7 @@ export default async function ReviewsPage({ searchParams }: { searchParams: Prom
   const res = await loadGuarded({ action: 'reviews.view', permission: 'review:read', input: z.object({}), project: () => null }, {}, async (ctx) =>
     listReviewQueue(ctx.tx, { projectIds: reviewProjectIds(ctx.actor), reviewerId: ctx.actor.userId }),
   );
-  if (!res.ok) return <Forbidden message={res.message} />;
+  if (!res.ok) return <PageError error={res} />;
   const items = res.data;
   const reviewed = items.filter((i) => i.myVerdict).length;
   const shown = applyQueueFilter(items, filter);

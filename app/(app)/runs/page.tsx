@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { RunsFilterForm, type RunsFilterValues } from '@/components/runs/runs-filter-form';
 import { RunsTable } from '@/components/runs/runs-table';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Forbidden } from '@/components/ui/forbidden';
+import { PageError } from '@/components/ui/page-error';
 import { loadGuarded, requirePageActor } from '@/lib/auth/page';
 import { can } from '@/lib/auth/permissions';
 import { listModels } from '@/lib/models/list-models';
@@ -42,7 +42,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
       return { ...page, slug: ctx.project?.slug ?? '', linkStudies: can(ctx.role, 'study:read'), models: (await listModels(ctx.tx)).map((m) => m.name) };
     },
   );
-  if (!res.ok && res.code !== 'invalid_input') return <Forbidden message={res.message} />;
+  if (!res.ok && res.code !== 'invalid_input') return <PageError error={res} />;
   const filtered = FILTER_KEYS.some((k) => values[k]);
   return (
     <>

@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { z } from 'zod';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Forbidden } from '@/components/ui/forbidden';
+import { PageError } from '@/components/ui/page-error';
 import { loadGuarded, requirePageActor } from '@/lib/auth/page';
 import { pickProject } from '@/lib/projects/pick-project';
 import { listStudies } from '@/lib/studies/list-studies';
@@ -38,7 +38,7 @@ export default async function StudiesPage({ searchParams }: { searchParams: Prom
       return { ...page, slug: ctx.project?.slug ?? '' };
     },
   );
-  if (!res.ok && res.code !== 'invalid_input') return <Forbidden message={res.message} />;
+  if (!res.ok && res.code !== 'invalid_input') return <PageError error={res} />;
   const slug = res.ok ? res.data.slug : (project ?? '');
   const filtered = FILTER_KEYS.some((k) => values[k]);
   return (

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { AdminForm } from '@/components/admin/admin-form';
-import { Forbidden } from '@/components/ui/forbidden';
+import { PageError } from '@/components/ui/page-error';
 import { listUsersOp } from '@/lib/admin/user-admin';
 import { loadGuarded } from '@/lib/auth/page';
 import { createUserAction, deactivateUserAction, resetUserAction } from '../actions';
@@ -8,7 +8,7 @@ import { createUserAction, deactivateUserAction, resetUserAction } from '../acti
 /** Users of the projects you administer, and users in no project yet. */
 export default async function AdminUsersPage() {
   const res = await loadGuarded(listUsersOp.spec, {}, listUsersOp.run);
-  if (!res.ok) return <Forbidden message={res.message} />;
+  if (!res.ok) return <PageError error={res} />;
   return (
     <>
       <h1>Users</h1>

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Forbidden } from '@/components/ui/forbidden';
+import { PageError } from '@/components/ui/page-error';
 import { RegisterModelForm } from '@/components/models/register-model-form';
 import { loadGuarded } from '@/lib/auth/page';
 import { can } from '@/lib/auth/permissions';
@@ -11,7 +11,7 @@ export default async function RegisterModelPage() {
     projects: ctx.actor.memberships.filter((m) => can(m.role, 'model:register')).map((m) => m.slug),
     models: (await listModels(ctx.tx)).map((m) => m.name),
   }));
-  if (!res.ok) return <Forbidden message={res.message} />;
+  if (!res.ok) return <PageError error={res} />;
   return (
     <>
       <h1>Register a model version</h1>

@@ -6,7 +6,7 @@ import { VerdictForm } from '@/components/review/verdict-form';
 import { submitVerdictAction } from './actions';
 import { DiffViewer } from '@/components/viewer/diff-viewer';
 import { MaskViewer } from '@/components/viewer/mask-viewer';
-import { Forbidden } from '@/components/ui/forbidden';
+import { PageError } from '@/components/ui/page-error';
 import { loadGuarded } from '@/lib/auth/page';
 import { loadReviewCase, REVIEW_CASE_GUARD } from '@/lib/reviews/load-review-case';
 import { loadCaseNavigation } from '@/lib/reviews/load-case-navigation';
@@ -23,7 +23,7 @@ export default async function ReviewCasePage({ params, searchParams }: { params:
     c: await loadReviewCase(ctx),
     nav: await loadCaseNavigation(ctx, filter),
   }));
-  if (!res.ok) return <Forbidden message={res.message} />;
+  if (!res.ok) return <PageError error={res} />;
   const { c, nav } = res.data;
   const view = search.view === 'masks' || !c.diff ? 'masks' : 'diff';
   const slice = typeof search.slice === 'string' && /^\d+$/.test(search.slice) ? Number(search.slice) : null;

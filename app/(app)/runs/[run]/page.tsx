@@ -7,7 +7,7 @@ import { RunDownloads } from '@/components/runs/run-downloads';
 import { StepLogView } from '@/components/runs/step-log-view';
 import { RunChecks, RunWarnings } from '@/components/runs/run-checks';
 import { RunStatus } from '@/components/runs/run-status';
-import { Forbidden } from '@/components/ui/forbidden';
+import { PageError } from '@/components/ui/page-error';
 import { ReferenceMetricsTable } from '@/components/references/reference-metrics-table';
 import { RunImagesPanel } from '@/components/viewer/run-images-panel';
 import { DiffViewer } from '@/components/viewer/diff-viewer';
@@ -70,7 +70,7 @@ export default async function RunPage({
       };
     },
   );
-  if (!res.ok) return <Forbidden message={res.message} />;
+  if (!res.ok) return <PageError error={res} />;
   const r = res.data.run;
   return (
     <>

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { WebhookDeliveryLog } from '@/components/settings/webhook-delivery-log';
 import { WebhookManager } from '@/components/settings/webhook-manager';
-import { Forbidden } from '@/components/ui/forbidden';
+import { PageError } from '@/components/ui/page-error';
 import { loadGuarded, requirePageActor } from '@/lib/auth/page';
 import { can } from '@/lib/auth/permissions';
 import { pickProject } from '@/lib/projects/pick-project';
@@ -25,7 +25,7 @@ export default async function ProjectSettingsPage({ searchParams }: { searchPara
       log: await listWebhookDeliveries(ctx.tx, { projectId: ctx.project!.id, limit: 50 }),
     }),
   );
-  if (!res.ok) return <Forbidden message={res.message} />;
+  if (!res.ok) return <PageError error={res} />;
   const projects = actor.memberships.filter((m) => can(m.role, 'project:manage')).map((m) => m.slug);
   return (
     <>

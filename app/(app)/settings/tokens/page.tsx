@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Forbidden } from '@/components/ui/forbidden';
+import { PageError } from '@/components/ui/page-error';
 import { TokenManager } from '@/components/ui/token-manager';
 import { createTokenAction, revokeTokenAction } from './actions';
 import { listApiTokens } from '@/lib/auth/list-api-tokens';
@@ -9,7 +9,7 @@ export default async function TokensPage() {
   const res = await loadGuarded({ action: 'token.list', permission: 'token:manage', input: z.object({}), project: () => null }, {}, async (ctx) =>
     listApiTokens(ctx.tx, { userId: ctx.actor.userId }),
   );
-  if (!res.ok) return <Forbidden message={res.message} />;
+  if (!res.ok) return <PageError error={res} />;
   return (
     <>
       <h1>API tokens</h1>

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { IdentityPanel } from '@/components/studies/identity-panel';
 import { VolumeFactsForm } from '@/components/studies/volume-facts-form';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Forbidden } from '@/components/ui/forbidden';
+import { PageError } from '@/components/ui/page-error';
 import { loadGuarded } from '@/lib/auth/page';
 import { can } from '@/lib/auth/permissions';
 import { getStudySummary, projectOfStudy } from '@/lib/uploads/get-study-summary';
@@ -43,7 +43,7 @@ export default async function StudyPage({ params }: { params: Promise<{ study: s
         : [],
     }),
   );
-  if (!res.ok) return <Forbidden message={res.message} />;
+  if (!res.ok) return <PageError error={res} />;
   const { summary: s, slug, canSeePhi, canRun, canUpload, models, runs, dicom, references } = res.data;
   const referenceTargets = [
     ...s.series.map((x) => ({ id: x.id, label: `${x.modality ?? 'DICOM'} ${x.description ?? 'series'} (${x.instances} instances)`.trim() })),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Forbidden } from '@/components/ui/forbidden';
+import { PageError } from '@/components/ui/page-error';
 import { UploadPanel } from '@/components/upload/upload-panel';
 import { loadGuarded, requirePageActor } from '@/lib/auth/page';
 import { pickProject } from '@/lib/projects/pick-project';
@@ -15,7 +15,7 @@ export default async function UploadPage({ searchParams }: { searchParams: Promi
     { project },
     async (ctx) => ({ slug: ctx.project?.slug ?? null }),
   );
-  if (!res.ok || !res.data.slug) return <Forbidden message={res.ok ? 'you are not a researcher of any project' : res.message} />;
+  if (!res.ok || !res.data.slug) return <PageError error={res.ok ? { code: 'forbidden', message: 'you are not a researcher of any project' } : res} />;
   return (
     <>
       <h1>{study ? 'Add files to a study' : 'Upload a study'}</h1>

@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { AdminForm } from '@/components/admin/admin-form';
 import { RoleSelect } from '@/components/admin/role-select';
-import { Forbidden } from '@/components/ui/forbidden';
+import { PageError } from '@/components/ui/page-error';
 import { listMembersOp } from '@/lib/admin/member-admin';
 import { loadGuarded } from '@/lib/auth/page';
 import { getProjectSummary } from '@/lib/admin/project-summary';
@@ -14,7 +14,7 @@ export default async function AdminProjectPage({ params }: { params: Promise<{ p
     ...(await listMembersOp.run(ctx)),
     project: await getProjectSummary(ctx.tx, ctx.project!.id),
   }));
-  if (!res.ok) return <Forbidden message={res.message} />;
+  if (!res.ok) return <PageError error={res} />;
   const { members, project: p } = res.data;
   const slug = p.slug;
   return (

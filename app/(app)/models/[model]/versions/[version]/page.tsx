@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Forbidden } from '@/components/ui/forbidden';
+import { PageError } from '@/components/ui/page-error';
 import { ParityTable } from '@/components/models/parity-table';
 import { loadGuarded } from '@/lib/auth/page';
 import { getModelVersion } from '@/lib/models/get-model-version';
@@ -27,7 +27,7 @@ export default async function ModelVersionPage({ params }: { params: Promise<{ m
     input,
     async (ctx) => getModelVersion(ctx.tx, ctx.input),
   );
-  if (!res.ok) return <Forbidden message={res.message} />;
+  if (!res.ok) return <PageError error={res} />;
   const v = res.data;
   const e = (v.evidence ?? null) as Evidence | null;
   const spec = v.spec as { labels?: { name: string }[]; domain?: { description?: string } };
