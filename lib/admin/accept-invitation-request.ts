@@ -2,6 +2,7 @@
  * The invitation link's form posts here ({ token, password }). No session: the link's token is the
  * credential, so this is a public endpoint outside the guard; it is audited like a sign-in.
  */
+import { firstIssue, plainIssueMessage } from '../util/input-issues';
 import { randomUUID } from 'node:crypto';
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
@@ -16,11 +17,10 @@ const ZAccept = z.object({ token: z.string().min(1, 'expected the invitation tok
 
 export async function acceptInvitationRequest(req: Request): Promise<Response> {
   try {
-    const parsed = ZAccept.safeParse(await req.json().catch(() => null));
+    const parsed = ZAccept.safeParse(await req.json().catch(() => null), { error: plainIssueMessage });
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue?.path.join('.') || 'input';
-      throw new AppError('invalid_input', `${field}: ${issue?.message ?? 'invalid'}`, { field });
+      const { field, message } = firstIssue(parsed.error);
+      throw new AppError('invalid_input', `${field}: ${message}`, { field });
     }
     const out = await getDb().transaction(async (tx) => {
       const accepted = await acceptInvitation(tx, parsed.data);

@@ -4,6 +4,7 @@
  * de-identification secret generated and never shown) and audits it — all in one transaction, and
  * only while no admin exists: once one does, admins are managed by admins.
  */
+import { plainIssueMessage } from '../util/input-issues';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -34,7 +35,7 @@ export async function bootstrapAdmin(
   db: Db,
   input: TBootstrapAdmin,
 ): Promise<{ userId: string; projectId: string; projectSlug: string; invitation: { url: string; expiresAt: Date } | null }> {
-  const parsed = ZBootstrapAdmin.safeParse(input);
+  const parsed = ZBootstrapAdmin.safeParse(input, { error: plainIssueMessage });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue.path.join('.');

@@ -1,3 +1,4 @@
+import { firstIssue, plainIssueMessage } from '../util/input-issues';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { appendAuditEvent, type NewAuditEvent } from '../audit/append-audit-event';
@@ -110,11 +111,10 @@ export async function runGuarded<I, O, P extends Permission, X = undefined>(
   const actor = await resolveActor(db, headers);
   if (!actor) throw new AppError('unauthenticated', 'sign in or send an API token');
 
-  const parsed = spec.input.safeParse(rawInput);
+  const parsed = spec.input.safeParse(rawInput, { error: plainIssueMessage });
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.length ? issue.path.join('.') : 'input';
-    throw new AppError('invalid_input', `${field}: ${issue?.message ?? 'invalid'}`, { field });
+    const { field, message } = firstIssue(parsed.error);
+    throw new AppError('invalid_input', `${field}: ${message}`, { field });
   }
   const input = parsed.data;
   const target = spec.target?.(input) ?? { type: null, id: null };

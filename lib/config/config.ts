@@ -1,3 +1,4 @@
+import { plainIssueMessage } from '../util/input-issues';
 import { join, resolve } from 'node:path';
 import { AppError } from '../errors';
 import { ENV_NAMES, ZEnv, type TEnv } from './env-schema';
@@ -96,7 +97,7 @@ function fail(env: Record<string, string | undefined>, issues: { path: PropertyK
 
 /** The configuration of an environment (pure: tests pass their own). */
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  const parsed = ZEnv.safeParse(env);
+  const parsed = ZEnv.safeParse(env, { error: plainIssueMessage });
   if (!parsed.success) fail(env, parsed.error.issues);
   const e: TEnv = parsed.data;
   if (e.SEGFLOW_EXECUTOR === 'argo' && !e.ARGO_SERVER)

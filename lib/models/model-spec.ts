@@ -3,6 +3,7 @@
  * It says how a volume becomes the model's input tensor and how the output tensor becomes a
  * labelmap, so the worker needs no model-specific code.
  */
+import { firstIssue, plainIssueMessage } from '../util/input-issues';
 import { z } from 'zod';
 import { AppError } from '@/lib/errors';
 import { ZInputDomain, ZLabelPlausibility } from './input-domain';
@@ -107,11 +108,10 @@ export function parseModelSpec(input: string | unknown, where = 'spec.json'): TM
       throw new AppError('invalid_input', `${where}: not valid JSON (${(err as Error).message})`, { file: where });
     }
   }
-  const parsed = ZModelSpec.safeParse(raw);
+  const parsed = ZModelSpec.safeParse(raw, { error: plainIssueMessage });
   if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    const field = first.path.join('.') || '(root)';
-    throw new AppError('invalid_input', `${where}: ${field}: ${first.message}`, { file: where, field, issues: parsed.error.issues.length });
+    const { field, message, count } = firstIssue(parsed.error, '(root)');
+    throw new AppError('invalid_input', `${where}: ${field}: ${message}`, { file: where, field, issues: count });
   }
   return parsed.data;
 }

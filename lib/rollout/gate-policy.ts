@@ -1,3 +1,4 @@
+import { firstIssue, plainIssueMessage } from '../util/input-issues';
 import { z } from 'zod';
 import { config } from '../config';
 
@@ -92,10 +93,10 @@ export function layerPolicy(under: Record<string, unknown>, over: Record<string,
 export function gatePolicy(env: string | undefined = config().rollout.gatePolicyJson): TGatePolicy {
   const raw = deploymentPolicyOverride(env);
   if (Object.keys(raw).length === 0) return DEFAULT_GATE_POLICY;
-  const parsed = ZGatePolicy.safeParse(raw);
+  const parsed = ZGatePolicy.safeParse(raw, { error: plainIssueMessage });
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`SEGFLOW_GATE_POLICY ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    const { field, message } = firstIssue(parsed.error, '(root)');
+    throw new Error(`SEGFLOW_GATE_POLICY ${field}: ${message}`);
   }
   return parsed.data;
 }

@@ -1,3 +1,4 @@
+import { firstIssue, plainIssueMessage } from '../util/input-issues';
 import { eq, sql } from 'drizzle-orm';
 import { models, users } from '@/db/schema';
 import type { DbOrTx } from '../db';
@@ -39,10 +40,10 @@ export function parseGatePolicyOverride(raw: unknown): Record<string, unknown> {
       }
     }
   }
-  const parsed = ZGatePolicy.safeParse(layerPolicy(deploymentPolicyOverride(), o));
+  const parsed = ZGatePolicy.safeParse(layerPolicy(deploymentPolicyOverride(), o), { error: plainIssueMessage });
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = `policy.${issue.path.join('.')}`;
+    const issue = firstIssue(parsed.error, '');
+    const field = issue.field ? `policy.${issue.field}` : 'policy';
     throw new AppError('invalid_input', `${field}: ${issue.message}`, { field });
   }
   return o;
