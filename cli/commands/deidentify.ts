@@ -35,7 +35,9 @@ interface Summary {
 async function listInputs(paths: string[]): Promise<string[]> {
   const files: string[] = [];
   for (const p of paths) {
-    const s = await stat(p);
+    const s = await stat(p).catch((err: NodeJS.ErrnoException) => {
+      throw new Error(err.code === 'ENOENT' ? `${p}: no such file or directory` : `${p}: cannot be read (${err.code ?? err.message})`);
+    });
     if (s.isDirectory()) {
       const entries = await readdir(p, { withFileTypes: true, recursive: true });
       for (const e of entries) if (e.isFile()) files.push(join(e.parentPath, e.name));
@@ -115,20 +117,14 @@ export function register(program: Command): void {
     .description('De-identify DICOM files (PS3.15 Basic Application Level Confidentiality Profile)')
     .argument('<paths...>', 'DICOM files or directories (searched recursively)')
     .requiredOption('--out <dir>', 'directory for the de-identified files')
-    .option('--secret <secret>', 'project secret for UID replacement and pseudonyms (default: SEGFLOW_DEID_SECRET)')
+    .option('--secret <secret>', 'project secret for UID replacement and pseudonyms; required unless SEGFLOW_DEID_SECRET is set')
     .option('--options <list>', `comma-separated: ${OPTION_NAMES.join(', ')}`)
     .action(async (paths: string[], opts: { out: string; secret?: string; options?: string }) => {
       // the configuration (and zod, which validates it) is loaded only when --secret is not given
       opts.secret ??= (await import('@/lib/config')).config().steps.deidSecret;
-      const { defaultPseudonym } = await import('@/lib/imaging/dicom/deidentify-instance');
       if (!opts.secret) throw new Error('--secret (or SEGFLOW_DEID_SECRET) is required: it keeps UIDs and pseudonyms stable');
-      const secret = opts.secret;
-      const flags = parseOptions(opts.options);
-      const summary = await deidentifyFiles(await listInputs(paths), opts.out, {
-        secret,
-        pseudonymFor: (id) => defaultPseudonym(secret, id),
-        ...flags,
-      });
+      // the pseudonyms are the project's Subjects (subjectPseudonym) when --secret is the project's
+      const summary = await deidentifyFiles(await listInputs(paths), opts.out, { secret: opts.secret, ...parseOptions(opts.options) });
       for (const d of summary.duplicates) process.stderr.write(`duplicate: ${d.input} is the same instance as ${d.sameAs} (written once)\n`);
       for (const q of summary.quarantined) process.stderr.write(`quarantined: ${q.reason}\n`);
       for (const f of summary.failed) process.stderr.write(`failed: ${f.reason}\n`);

@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dcmjs from 'dcmjs';
+import { subjectPseudonym } from '@/lib/imaging/dicom/subject-pseudonym';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, projects, storedObjects } from '@/db/schema';
@@ -53,7 +54,8 @@ describe('DICOMweb with dicomweb-client', () => {
     const original = dcmjs.data.DicomMessage.readFile(seeded.raw[0].slice().buffer);
     const orig = dcmjs.data.DicomMetaDictionary.naturalizeDataset(original.dict) as Record<string, string>;
     expect(seeded.studyInstanceUid).not.toBe(orig.StudyInstanceUID);
-    expect(seeded.indexed[0].patientId).toMatch(/^SF-[0-9A-F]{10}$/);
+    // the project's Subject of the patient, as the study list shows it
+    expect(seeded.indexed[0].patientId).toBe(subjectPseudonym(seeded.deidSecret, orig.PatientID));
     expect(seeded.indexed.map((i) => i.instanceNumber)).toEqual([...seeded.indexed.map((i) => i.instanceNumber)].sort((a, b) => a! - b!));
     expect(seeded.indexed.every((i) => i.key.startsWith(`derived/${project.id}/`))).toBe(true);
   });
@@ -68,8 +70,8 @@ describe('DICOMweb with dicomweb-client', () => {
     expect(s['00100020'].Value).toEqual([pid]);
     expect(s['00201208'].Value).toEqual([seeded.raw.length]);
     expect(s['00080061'].Value).toEqual(['CT']);
-    expect(await c.searchForStudies({ queryParams: { PatientID: 'SF-*' } })).toHaveLength(1);
-    expect(await c.searchForStudies({ queryParams: { PatientName: `*${pid.slice(4)}` } })).toHaveLength(1);
+    expect(await c.searchForStudies({ queryParams: { PatientID: 'SUBJ-*' } })).toHaveLength(1);
+    expect(await c.searchForStudies({ queryParams: { PatientName: `*${pid.slice(6)}` } })).toHaveLength(1);
     expect(await c.searchForStudies({ queryParams: { PatientID: 'NOT-THIS-ONE' } })).toHaveLength(0);
     expect(await c.searchForStudies({ queryParams: { ModalitiesInStudy: 'MR' } })).toHaveLength(0);
     expect(await c.searchForStudies({ queryParams: { StudyInstanceUID: seeded.studyInstanceUid, limit: '1', offset: '1' } })).toHaveLength(0);

@@ -1,14 +1,9 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { createHmac } from 'node:crypto';
 import { patientIdentities, projects, studies, studyIdentities } from '@/db/schema';
 import type { Tx } from '../db';
 import { AppError } from '../errors';
 import type { DicomIdentity } from '../imaging/dicom/read-dicom-header';
-
-/** A stable per-project pseudonym: the same patient id in the same project always maps to it. */
-export function subjectPseudonym(projectSecret: string, patientId: string): string {
-  return `SUBJ-${createHmac('sha256', projectSecret).update(`patient:${patientId}`).digest('hex').slice(0, 12).toUpperCase()}`;
-}
+import { subjectPseudonym } from '../imaging/dicom/subject-pseudonym';
 
 function isoDate(da: string | undefined): string | null {
   const m = da?.trim().match(/^(\d{4})(\d{2})(\d{2})$/);

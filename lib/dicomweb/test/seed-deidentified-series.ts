@@ -69,6 +69,7 @@ export async function seedDeidentifiedSeries(db: Db, project: TestProject, dir =
     raw,
     outputs: result.outputs,
     indexed,
+    deidSecret,
     studyInstanceUid: indexed[0].studyInstanceUid,
     seriesInstanceUid: indexed[0].seriesInstanceUid,
   };

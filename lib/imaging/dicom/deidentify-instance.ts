@@ -5,7 +5,6 @@
  * plus a header walk. Output keeps the input's transfer syntax (deflated input is re-deflated); raw
  * datasets without file meta gain a Part 10 preamble and file meta.
  */
-import { createHmac } from 'node:crypto';
 import { AppError } from '@/lib/errors';
 import { identifyingTokensOf } from './clean-text';
 import type { DeidOption } from './deid-table.generated';
@@ -13,6 +12,7 @@ import { METHOD_TAGS, deidMethodNodes } from './deid-method-codes';
 import { rewriteElements, type SafePrivateElement } from './deidentify-elements';
 import { burnedInTextRisk } from './detect-burned-in';
 import { stringValue } from './element-values';
+import { subjectPseudonym } from './subject-pseudonym';
 import { guardParse } from './guard-parse';
 import type { DicomLimits } from './parse-dataset';
 import { parseDicomFile } from './parse-dicom-file';
@@ -24,7 +24,7 @@ import { dicomFileParts, textNode, type OutNode } from './write-dicom-file';
 export interface DeidentifyOptions {
   /** project secret: keys UID replacement, default pseudonyms and date shifts */
   secret: string | Uint8Array;
-  /** project-stable pseudonym for a patient; written as PatientName and PatientID */
+  /** project-stable pseudonym for a patient, written as PatientName and PatientID (default: the project's subjectPseudonym) */
   pseudonymFor?: (originalPatientId: string) => string;
   retainLongitudinalModifiedDates?: boolean;
   retainPatientCharacteristics?: boolean;
@@ -45,11 +45,6 @@ export type DeidentifyResult =
 export type DeidentifiedParts =
   | { status: 'written'; parts: Uint8Array[]; sopInstanceUid: string; uidMap: Record<string, string> }
   | { status: 'quarantined'; reason: string };
-
-/** `SF-` and 10 hex digits of HMAC-SHA256(secret, patient ID): the CLI default pseudonym. */
-export function defaultPseudonym(secret: string | Uint8Array, originalPatientId: string): string {
-  return `SF-${createHmac('sha256', secret).update(`patient\0${originalPatientId}`).digest('hex').slice(0, 10).toUpperCase()}`;
-}
 
 function enabledOptions(o: DeidentifyOptions): DeidOption[] {
   const enabled: DeidOption[] = [];
@@ -87,7 +82,7 @@ function deidentify(bytes: Uint8Array, fileName: string, options: DeidentifyOpti
 
   const { body, elements, transferSyntax: ts } = parsed;
   const patientKey = stringValue(body, elements, PATIENT_ID) ?? '';
-  const pseudonym = (options.pseudonymFor ?? ((id: string) => defaultPseudonym(options.secret, id)))(patientKey);
+  const pseudonym = (options.pseudonymFor ?? ((id: string) => subjectPseudonym(options.secret, id)))(patientKey);
   if (!/^[\x20-\x5b\x5d-\x7e]{1,64}$/.test(pseudonym)) {
     throw new AppError('invalid_input', `pseudonym for ${fileName} must be 1-64 printable ASCII characters without backslash`);
   }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { defaultPseudonym, deidentifyInstance, type DeidentifyOptions } from './deidentify-instance';
+import { deidentifyInstance, type DeidentifyOptions } from './deidentify-instance';
+import { subjectPseudonym } from './subject-pseudonym';
 import { burnedInTextRisk } from './detect-burned-in';
 import { findElement, rawString, stringValue } from './element-values';
 import { parseDicomFile, type ParsedDicom } from './parse-dicom-file';
@@ -23,8 +24,8 @@ function methodCodes(p: ParsedDicom): string[] {
 describe('Basic Profile without options', () => {
   const out = deid(ctSmall);
   it('replaces name and ID by the pseudonym and records the method', () => {
-    expect(value(out, 0x00100010)).toBe(defaultPseudonym(SECRET, '1CT1'));
-    expect(value(out, 0x00100020)).toMatch(/^SF-[0-9A-F]{10}$/);
+    expect(value(out, 0x00100010)).toBe(subjectPseudonym(SECRET, '1CT1'));
+    expect(value(out, 0x00100020)).toMatch(/^SUBJ-[0-9A-F]{12}$/);
     expect(value(out, 0x00120062)).toBe('YES');
     expect(methodCodes(out)).toEqual(['113100']);
     expect(value(out, 0x00280303)).toBe('REMOVED');
