@@ -68,6 +68,18 @@ describe('studies list', () => {
     expect(pages.flat()).toEqual(ids);
   });
 
+  it('leaves out a study with nothing indexed (an upload cancelled or refused before any file went through)', async () => {
+    const [empty] = await getDb()
+      .insert(studies)
+      .values({ projectId: tp.id, label: 'S-empty', createdAt: new Date(Date.UTC(2026, 10, 20)) })
+      .returning();
+    try {
+      expect((await walk({}, 10)).flat()).toEqual(ids);
+    } finally {
+      await getDb().delete(studies).where(eq(studies.id, empty.id));
+    }
+  });
+
   it('filters by subject, modality (of any series) and created date, with the series counted per study', async () => {
     const a = await listStudies(getDb(), { projectId: tp.id, filter: { subject: 'SUBJ-A' } });
     expect(a.studies.map((s) => s.label).sort()).toEqual(['S-0', 'S-3', 'S-6']);

@@ -27,6 +27,7 @@ const createdAtText = sql<string>`to_char(${studies.createdAt} at time zone 'UTC
  * Series are counted per row of the page (series_study_idx), never grouped over the whole project.
  * A modality filter walks study_modalities (project, modality, created_at, study) in keyset order,
  * joined to the study: a rare modality is not found by probing the series of every study before it.
+ * Studies with no series yet (nothing indexed) are left out.
  */
 export function studiesPageQuery(db: DbOrTx, p: { projectId: string; filter?: Partial<TStudiesFilter> }) {
   const f = p.filter ?? {};
@@ -37,6 +38,9 @@ export function studiesPageQuery(db: DbOrTx, p: { projectId: string; filter?: Pa
   const where: (SQL | undefined)[] = f.modality
     ? [eq(studyModalities.projectId, p.projectId), eq(studyModalities.modality, f.modality)]
     : [eq(studies.projectId, p.projectId)];
+  // a study is listed once something of it is indexed: an upload cancelled, abandoned or refused
+  // before any file went through leaves an empty study row behind, which the list does not show
+  where.push(sql`exists (select 1 from series sr where sr.study_id = "studies"."id")`);
   if (f.subject) where.push(eq(studies.subjectPseudonym, f.subject));
   if (f.from) where.push(gte(at, f.from));
   if (f.to) where.push(lt(at, f.to));
