@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZPageLimit } from '../util/page-limit';
 
 const text = (max: number) => z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().min(1).max(max).optional());
 const date = z.preprocess(
@@ -32,7 +33,7 @@ export type TAuditFilter = z.infer<typeof ZAuditFilter>;
 export const ZAuditListQuery = ZAuditFilter.extend({
   project: z.string().min(1),
   cursor: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive({ error: 'cursor: not a cursor this list handed out' }).optional()),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  limit: ZPageLimit(500, 100),
 });
 
 export const ZAuditExportQuery = ZAuditFilter.extend({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { runStatusEnum } from '@/db/schema';
+import { ZPageLimit } from '../util/page-limit';
 import { decodeRunsCursor, type RunsCursor } from './runs-cursor';
 
 export const RUNS_PAGE_DEFAULT = 50;
@@ -56,10 +57,7 @@ export const ZRunsFilter = z
         })
         .optional(),
     ),
-    limit: z.preprocess(
-      blankToUndefined,
-      z.coerce.number({ message: 'expected a number' }).int('expected a whole number').min(1).max(RUNS_PAGE_MAX).default(RUNS_PAGE_DEFAULT),
-    ),
+    limit: z.preprocess(blankToUndefined, ZPageLimit(RUNS_PAGE_MAX, RUNS_PAGE_DEFAULT)),
   })
   .superRefine((f, ctx) => {
     if (f.version && !f.model) ctx.addIssue({ code: 'custom', path: ['version'], message: 'a version needs its model: add model=' });

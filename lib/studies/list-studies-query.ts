@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { blankToUndefined, ZWhen } from '../runs/list-runs-query';
 import { decodeRunsCursor, type RunsCursor } from '../runs/runs-cursor';
+import { ZPageLimit } from '../util/page-limit';
 
 export const STUDIES_PAGE_DEFAULT = 50;
 export const STUDIES_PAGE_MAX = 200;
@@ -39,10 +40,7 @@ export const ZStudiesFilter = z
         })
         .optional(),
     ),
-    limit: z.preprocess(
-      blankToUndefined,
-      z.coerce.number({ message: 'expected a number' }).int('expected a whole number').min(1).max(STUDIES_PAGE_MAX).default(STUDIES_PAGE_DEFAULT),
-    ),
+    limit: z.preprocess(blankToUndefined, ZPageLimit(STUDIES_PAGE_MAX, STUDIES_PAGE_DEFAULT)),
   })
   .superRefine((f, ctx) => {
     if (f.from && f.to && f.from >= f.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be later than from' });

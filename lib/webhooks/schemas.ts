@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZPageLimit } from '../util/page-limit';
 import { ZWebhookEvent } from './events';
 
 export const ZCreateWebhook = z.object({
@@ -11,6 +12,6 @@ export const ZListDeliveries = z.object({
   project: z.string().min(1),
   webhook: z.uuid().optional(),
   before: z.iso.datetime({ offset: true }).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: ZPageLimit(200, 50),
 });
 export const ZDeliveryRef = z.object({ project: z.string().min(1), delivery: z.uuid({ message: 'expected a delivery id (a UUID)' }) });
