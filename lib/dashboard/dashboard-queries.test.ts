@@ -157,10 +157,11 @@ describe('dashboard aggregates', () => {
     ]);
   });
 
-  it('groups failures by step and error class, most frequent first', () => {
-    expect(d.failureReasons.map((f) => [f.step, f.errorClass, f.count, f.lastAt])).toEqual([
-      ['infer-serving', 'exit code # after # s', 2, '2026-11-14T07:10:00Z'],
-      ['deidentify', 'tag (#,#) not allowed', 1, '2026-11-13T10:01:00Z'],
+  it('groups failures by step and error class, most frequent first, each shown by its most recent real message', () => {
+    expect(d.failureReasons.map((f) => [f.step, f.errorClass, f.groupKey, f.count, f.lastAt])).toEqual([
+      // exit code 137 (14th, 07:10) is the later of the two; 139 was on the 13th
+      ['infer-serving', 'exit code 137 after 12.5 s', 'exit code # after # s', 2, '2026-11-14T07:10:00Z'],
+      ['deidentify', 'tag (0010,0010) not allowed', 'tag (#,#) not allowed', 1, '2026-11-13T10:01:00Z'],
     ]);
   });
 
