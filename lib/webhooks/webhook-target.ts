@@ -31,7 +31,7 @@ function blockedReason(address: string): string | null {
   const v4mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
   const ip = v4mapped ?? address;
   const family = isIP(ip) === 6 ? 'ipv6' : 'ipv4';
-  return BLOCKED.check(ip, family) ? `${address} is a private, loopback or link-local address` : null;
+  return BLOCKED.check(ip, family) ? 'a private, loopback or link-local address' : null;
 }
 
 /**
@@ -65,7 +65,7 @@ export async function checkWebhookTarget(raw: string, opts: { allowPrivate: bool
     if (reason) {
       throw new AppError(
         'invalid_input',
-        `url: ${host} resolves to ${reason}; webhooks go to public addresses only (an administrator may allow private ones with SEGFLOW_WEBHOOK_ALLOW_PRIVATE=true)`,
+        `url: ${isIP(host) ? `${host} is` : `${host} resolves to ${a},`} ${reason}; webhooks go to public addresses only (an administrator may allow private ones with SEGFLOW_WEBHOOK_ALLOW_PRIVATE=true)`,
         { field: 'url' },
       );
     }
