@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { config as segflowConfig, s3Settings } from '@/lib/config';
+import { PATH_HEADER } from '@/lib/auth/return-path';
 import { DICOMWEB_PATH_PREFIX, dicomwebCorsHeaders } from '@/lib/dicomweb/cors';
 import { contentSecurityPolicy, HSTS, storeOrigin } from '@/lib/http/security-headers';
 
@@ -15,6 +16,8 @@ export function proxy(request: NextRequest): NextResponse {
   const csp = contentSecurityPolicy({ nonce, storeOrigin: storeOrigin(s3Settings() ?? null), dev: segflowConfig().dev });
   const headers = new Headers(request.headers);
   headers.set('x-nonce', nonce);
+  // the page's own path, for a sign-in redirect that comes back here (lib/auth/return-path.ts)
+  headers.set(PATH_HEADER, request.nextUrl.pathname + request.nextUrl.search);
   headers.set('Content-Security-Policy', csp);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set('Content-Security-Policy', csp);

@@ -50,6 +50,14 @@ test('pages send an anonymous visitor to sign-in', async ({ page }) => {
     await page.goto(path);
     await expect(page).toHaveURL(/\/signin/);
   }
+  // and back to the page they opened, query and all, once signed in (a viewer link keeps its view)
+  await page.goto('/runs?status=succeeded');
+  await expect(page).toHaveURL(/\/signin\?next=%2Fruns%3Fstatus%3Dsucceeded$/);
+  await page.getByLabel('Email').fill('operator@demo.segflow');
+  await page.getByLabel('Password').fill('demo-operator');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page).toHaveURL(/\/runs\?status=succeeded$/);
+  await expect(page.locator('main h1').first()).toHaveText('Runs');
 });
 
 /** Every route handler under app/api (but auth, health and the public manifest key) refuses a request without credentials. */

@@ -3,7 +3,8 @@ import { signIn } from 'next-auth/react';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 
-export function SignInForm({ sso }: { sso: boolean }) {
+/** `next`: the page to go back to after signing in (already checked to be one of this app's paths). */
+export function SignInForm({ sso, next = '/' }: { sso: boolean; next?: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -16,7 +17,7 @@ export function SignInForm({ sso }: { sso: boolean }) {
     const res = await signIn('credentials', { email: String(form.get('email')), password: String(form.get('password')), redirect: false });
     setBusy(false);
     if (res?.ok) {
-      router.push('/');
+      router.push(next);
       router.refresh();
     }
     // a throttled sign-in carries its own message (how long to wait); every other failure is generic
@@ -44,7 +45,7 @@ export function SignInForm({ sso }: { sso: boolean }) {
         Sign in
       </button>
       {sso && (
-        <button type="button" className="secondary" onClick={() => signIn('oidc', { callbackUrl: '/' })}>
+        <button type="button" className="secondary" onClick={() => signIn('oidc', { callbackUrl: next })}>
           Sign in with single sign-on
         </button>
       )}

@@ -3,13 +3,15 @@ import { headers } from 'next/headers';
 import { getDb } from '../db';
 import { AppError, isAppError } from '../errors';
 import { resolveActor, type Actor } from './actor';
+import { PATH_HEADER, signInHref } from './return-path';
 import { runGuarded, type GuardContext, type GuardSpec } from './guard';
 import type { Permission } from './permissions';
 
 /** The signed-in user for a server component; sends anyone else to the sign-in page. */
 export async function requirePageActor(): Promise<Actor> {
-  const actor = await resolveActor(getDb(), new Headers(await headers()));
-  if (!actor) redirect('/signin');
+  const h = await headers();
+  const actor = await resolveActor(getDb(), new Headers(h));
+  if (!actor) redirect(signInHref(h.get(PATH_HEADER)));
   return actor;
 }
 
@@ -27,7 +29,7 @@ export async function loadGuarded<I, O, P extends Permission>(
   try {
     return { ok: true, data: await runGuarded(spec, new Headers(await headers()), input, work) };
   } catch (err) {
-    if (isAppError(err) && err.code === 'unauthenticated') redirect('/signin');
+    if (isAppError(err) && err.code === 'unauthenticated') redirect(signInHref((await headers()).get(PATH_HEADER)));
     if (isAppError(err)) return { ok: false, code: err.code, message: err.message };
     throw err;
   }
