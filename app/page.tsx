@@ -8,5 +8,5 @@ export const dynamic = 'force-dynamic';
 export default async function Home() {
   const actor = await requirePageActor();
   const first = navFor(rolesOf(actor))[0];
-  redirect(first ? first.href : '/settings/tokens');
+  redirect(first ? first.href : '/no-project');
 }

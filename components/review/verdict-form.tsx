@@ -1,4 +1,5 @@
 'use client';
+import { useRouter } from 'next/navigation';
 import { useId, useState, useTransition } from 'react';
 import type { submitVerdictAction as submitVerdictActionType } from '@/app/(app)/reviews/[comparison]/actions';
 import { VERDICT_LABELS, VERDICTS, type MyVerdict, type Verdict } from '@/lib/reviews/schemas';
@@ -19,6 +20,7 @@ export function VerdictForm({
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();
   const commentId = useId();
+  const router = useRouter();
   return (
     <form
       className="card"
@@ -29,8 +31,11 @@ export function VerdictForm({
         setError(null);
         start(async () => {
           const res = await submitVerdictAction({ comparison: comparisonId, verdict, comment: comment.trim() || undefined });
-          if (res.ok) setSaved({ verdict: res.data.verdict, comment: res.data.comment, at: res.data.at });
-          else setError(res.error.message);
+          if (res.ok) {
+            setSaved({ verdict: res.data.verdict, comment: res.data.comment, at: res.data.at });
+            // the page's "n of m reviewed" and the queue position are the server's: read them again
+            router.refresh();
+          } else setError(res.error.message);
         });
       }}
     >

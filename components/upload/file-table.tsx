@@ -17,10 +17,17 @@ export function FileTable({ files }: { files: FileProgress[] }) {
       <tbody>
         {files.map((f) => (
           <tr key={f.key} data-testid="upload-file" data-name={f.name} data-phase={f.phase} data-sent-parts={f.sentParts} data-resumed-parts={f.resumedParts}>
-            <td className="mono">{f.name}</td>
+            <td className="mono file-name">{f.name}</td>
             <td>{f.phase}</td>
             <td>
-              <progress max={100} value={pct(f)} /> {pct(f)}%
+              {/* a file refused before anything was sent has no progress to show (not 0 %, not 100 %) */}
+              {f.phase === 'rejected' && !f.sent ? (
+                '—'
+              ) : (
+                <>
+                  <progress max={100} value={pct(f)} /> {pct(f)}%
+                </>
+              )}
             </td>
             <td role={f.error ? 'alert' : undefined}>{f.error ?? ''}</td>
           </tr>

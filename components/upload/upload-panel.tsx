@@ -5,7 +5,7 @@ import { xhrPut } from '@/lib/uploads/client/put-bytes';
 import { localStorageResumeStore } from '@/lib/uploads/client/resume-store';
 import { UploadApi } from '@/lib/uploads/client/upload-api';
 import { UploadEngine } from '@/lib/uploads/client/upload-engine';
-import { expandFiles } from './expand-files';
+import { expandFiles, type NotAdded } from './expand-files';
 import { FileTable } from './file-table';
 import { useUploadEngine } from './use-upload-engine';
 import { workerHasher } from './worker-hasher';
@@ -43,9 +43,13 @@ export function UploadPanel({ project, study }: { project: string; study?: strin
 function Panel({ engine, project, resumable, reset }: { engine: UploadEngine; project: string; resumable: number; reset: () => void }) {
   const s = useUploadEngine(engine);
   const [dragging, setDragging] = useState(false);
+  const [notAdded, setNotAdded] = useState<NotAdded[]>([]);
   const start = async (files: File[]) => {
     if (!files.length) return;
-    engine.add(await expandFiles(files));
+    const { sources, notAdded: refused } = await expandFiles(files);
+    setNotAdded(refused);
+    if (!sources.length) return;
+    engine.add(sources);
     if (!engine.getSnapshot().running) await engine.run().catch(() => {});
   };
   const onDrop = (e: DragEvent) => {
@@ -79,6 +83,15 @@ function Panel({ engine, project, resumable, reset }: { engine: UploadEngine; pr
           Folder <input type="file" multiple {...{ webkitdirectory: '' }} onChange={(e) => void start([...(e.target.files ?? [])])} />
         </label>
       </div>
+      {notAdded.length > 0 ? (
+        <ul className="error" role="alert" data-testid="not-added">
+          {notAdded.map((n) => (
+            <li key={n.name}>
+              <span className="file-name">{n.name}</span>: {n.reason}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {s.files.length > 0 ? (
         <>
           <p data-testid="upload-total">

@@ -1,3 +1,4 @@
+import { plural } from '@/lib/util/plural';
 import { z } from 'zod';
 import { DiceDistributionChart } from '@/components/rollout/dice-distribution-chart';
 import { PromotionControls } from '@/components/rollout/promotion-controls';
@@ -74,7 +75,7 @@ function Candidate({ modelId, model, owner, canChange, c }: { modelId: string; m
         <span className={e.passed ? 'status status-succeeded' : 'status status-failed'}>{e.passed ? 'gate passed' : 'gate not passed'}</span>
       </h3>
       <p className="muted" style={{ margin: '0 0 8px' }}>
-        {e.cases}/{e.minCases} {c.stage === 'shadow' ? 'compared cases' : 'canary runs'} since {e.since ? when(e.since) : 'the start'}
+        {plural(e.cases, c.stage === 'shadow' ? 'compared case' : 'canary run')} ({e.minCases} needed) since {e.since ? when(e.since) : 'the start'}
         {c.registeredBy && <> · registered by {c.registeredBy}</>}
       </p>
       <ChecksTable checks={e.checks} />

@@ -50,7 +50,8 @@ export default async function AdminProjectPage({ params }: { params: Promise<{ p
                     run={setMemberRoleAction}
                     secondary
                   >
-                    <RoleSelect name="role" defaultValue={m.role} label={`Role of ${m.email}`} />
+                    {/* keyed by the role: after a change the select is made anew with the role now held */}
+                    <RoleSelect key={m.role} name="role" defaultValue={m.role} label={`Role of ${m.email}`} />
                   </AdminForm>
                 </td>
                 <td>
