@@ -27,6 +27,7 @@ describe('input issues in the user words', () => {
     expect(said(z.object({ email: z.email() }), { email: 'nobody' })).toBe('email: must be an email address');
     expect(said(z.object({ at: z.iso.datetime() }), { at: 'yesterday' })).toBe('at: must be a date and time such as 2026-12-01T09:30:00Z');
     expect(said(z.object({ a: z.object({ b: z.boolean() }) }), { a: { b: 'yes' } })).toBe('a.b: must be true or false, not text');
+    expect(said(z.object({ dims: z.tuple([z.number(), z.number(), z.number()]) }), { dims: '256' })).toBe('dims: must be a list, not text');
   });
 
   it("keeps a schema's own message, and zod's for what it does not word", () => {

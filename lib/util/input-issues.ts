@@ -48,6 +48,7 @@ const EXPECTED: Record<string, string> = {
   bigint: 'a whole number',
   boolean: 'true or false',
   array: 'a list',
+  tuple: 'a list',
   object: 'an object',
   date: 'a date',
   null: 'null',
