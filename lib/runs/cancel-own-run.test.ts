@@ -1,7 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as cancelRoute from '@/app/api/runs/[run]/cancel/route';
-import { auditEvents, runs, users } from '@/db/schema';
+import { auditEvents, runs, runSteps, users } from '@/db/schema';
+import { parseRunParams } from '@/db/schema/run-json';
+import { planRun } from '@/lib/pipeline/definition';
+import { getRun } from '@/lib/runs/get-run';
 import { createApiToken } from '@/lib/auth/api-tokens';
 import { getDb } from '@/lib/db';
 import { newRun } from '@/test/endpoint-matrix';
@@ -42,11 +45,17 @@ beforeAll(async () => {
 const statusOf = async (id: string) => (await getDb().select({ s: runs.status }).from(runs).where(eq(runs.id, id)))[0].s;
 
 describe('cancelling runs as a researcher', () => {
-  it('cancels their own queued run', async () => {
+  it('cancels their own queued run; the run page shows each of its steps as cancelled, as for a run cancelled mid-run', async () => {
     const run = await newRun(getDb(), p, { status: 'queued', executor: 'permission-matrix' });
     const res = await cancel(p.users.researcher.token, run.id);
     expect(res.status).toBe(200);
     expect(await statusOf(run.id)).toBe('cancelled');
+    const recorded = await getDb().select().from(runSteps).where(eq(runSteps.runId, run.id));
+    const planned = planRun({ shadow: Boolean(parseRunParams(run).shadow) }).map((t) => t.id);
+    expect(recorded.map((st) => st.name).sort()).toEqual([...planned].sort());
+    expect(recorded.every((st) => st.status === 'cancelled' && st.finishedAt !== null)).toBe(true);
+    const page = await getRun(getDb(), { runId: run.id, projectId: p.id, seeShadow: true });
+    expect(page.steps.map((st) => st.status)).toEqual(page.steps.map(() => 'cancelled'));
   });
 
   it("refuses another researcher's run and their own running run, saying why; an operator may cancel either", async () => {

@@ -1,11 +1,12 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { runs, runSteps, type Run } from '@/db/schema';
+import { runs, type Run } from '@/db/schema';
 import { argoConnection } from '@/lib/executor/argo/argo-connection';
 import { cancelArgoRun } from '@/lib/executor/argo/control-argo-run';
 import { kickAfterResponse } from '@/lib/executor/after-submit';
 import { interruptCancelledRun } from '@/lib/executor/local/running-runs';
 import type { DbOrTx } from '../db';
 import { AppError } from '../errors';
+import { cancelUnfinishedSteps } from './cancel-unfinished-steps';
 
 /**
  * Cancels a queued or running run of a project, saying why (the guard audits the reason).
@@ -59,10 +60,7 @@ export async function cancelRun(
     .where(and(eq(runs.id, run.id), inArray(runs.status, p.ownQueuedOnly ? ['queued'] : ['queued', 'running'])))
     .returning();
   if (!row) return cancelRun(db, p); // it finished meanwhile: say so
-  await db
-    .update(runSteps)
-    .set({ status: 'cancelled', finishedAt: new Date() })
-    .where(and(eq(runSteps.runId, run.id), inArray(runSteps.status, ['pending', 'running'])));
+  await cancelUnfinishedSteps(db, row);
   interruptCancelledRun(run.id);
   return row;
 }

@@ -1,5 +1,5 @@
-import { and, eq } from 'drizzle-orm';
-import { runs, type Run } from '@/db/schema';
+import { and, eq, sql } from 'drizzle-orm';
+import { runs, runSteps, type Run } from '@/db/schema';
 import type { DbOrTx } from '@/lib/db';
 import type { TObjectRef } from '@/db/schema/run-json';
 import { afterRunFinished } from '@/lib/rollout/after-run';
@@ -72,6 +72,15 @@ export async function finishRun(
     try {
       const written = await writeRunManifest(db, { run: row, inputs: c.inputs, status: 'failed', skipTask: 'manifest' });
       [row] = await db.update(runs).set({ manifestKey: written.key, manifestSha256: written.sha256 }).where(eq(runs.id, c.run.id)).returning();
+      // the manifest task did its work: the run page lists the manifest, and its step says so (not skipped)
+      const now = new Date();
+      await db
+        .insert(runSteps)
+        .values({ runId: c.run.id, name: 'manifest', status: 'succeeded', attempts: 1, startedAt: now, finishedAt: now })
+        .onConflictDoUpdate({
+          target: [runSteps.runId, runSteps.name],
+          set: { status: 'succeeded', attempts: sql`${runSteps.attempts} + 1`, startedAt: now, finishedAt: now, error: null },
+        });
     } catch (err) {
       log.error({ err, run: c.run.id }, 'the failure manifest could not be written');
     }

@@ -55,7 +55,8 @@ export async function retryRun(db: DbOrTx, p: { runId: string; projectId: string
   }
 
   for (const step of await db.select().from(runSteps).where(eq(runSteps.runId, run.id))) {
-    if (step.status === 'succeeded' && (await outputsStillThere(parseStepOutputs(step)))) continue;
+    // the manifest runs again (a failed run's manifest step succeeded: the new attempt writes its own)
+    if (step.status === 'succeeded' && step.name !== 'manifest' && (await outputsStillThere(parseStepOutputs(step)))) continue;
     await db
       .update(runSteps)
       .set({ status: 'pending', error: null, detail: null, startedAt: null, finishedAt: null, ...(step.status === 'succeeded' ? { outputs: [] } : {}) })

@@ -340,7 +340,7 @@ describe('Argo executor', () => {
       ingest: 'succeeded',
       deidentify: 'failed',
       convert: 'skipped',
-      manifest: 'skipped',
+      manifest: 'succeeded', // the failure manifest below was written
     });
     const m = ZSignedManifest.parse(JSON.parse(new TextDecoder().decode(await getObjectBytes({ key: failed.manifestKey! })))).manifest;
     expect(m.run.status).toBe('failed');
@@ -360,6 +360,7 @@ describe('Argo executor', () => {
       ingest: 'succeeded',
       deidentify: 'pending',
       convert: 'pending',
+      manifest: 'pending', // the new attempt writes its own
     });
     await expect(exec.retry(run.id)).rejects.toThrow(/is running: expected failed or cancelled/);
     await exec.cancel(run.id, { force: true });
@@ -370,6 +371,10 @@ describe('Argo executor', () => {
   it('cancels a queued run at once, and a running one by stopping its workflow: cancelled when Argo says it stopped', async () => {
     const waiting = await queued(false);
     expect(await exec.cancel(waiting.id, { reason: 'wrong series' })).toMatchObject({ status: 'cancelled', error: 'cancelled: wrong series' });
+    // every step of the run is recorded as cancelled, as a run cancelled mid-run shows its unfinished ones
+    const waitingSteps = Object.values(await stepsOf(waiting.id));
+    expect(waitingSteps.length).toBeGreaterThan(0);
+    expect(new Set(waitingSteps.map((st) => st.status))).toEqual(new Set(['cancelled']));
     const run = await queued(false);
     await exec.tickNow();
     const ingestRef = await stored(run, 'ingest', 'ingest', []);

@@ -1,6 +1,7 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { runs, runSteps, type Run } from '@/db/schema';
 import type { DbOrTx } from '@/lib/db';
+import { cancelUnfinishedSteps } from '@/lib/runs/cancel-unfinished-steps';
 import { actOnWorkflow, ArgoError, type ArgoConnection } from './argo-client';
 import { parseWorkflowRef, workflowRef } from './submit-to-argo';
 
@@ -28,10 +29,7 @@ export async function cancelArgoRun(db: DbOrTx, conn: ArgoConnection, runId: str
     .where(and(eq(runs.id, runId), eq(runs.executor, 'argo'), eq(runs.status, 'queued')))
     .returning();
   if (queued) {
-    await db
-      .update(runSteps)
-      .set({ status: 'cancelled' })
-      .where(and(eq(runSteps.runId, runId), eq(runSteps.status, 'pending')));
+    await cancelUnfinishedSteps(db, queued);
     return queued;
   }
   const run = await argoRun(db, runId, ['running']);
@@ -78,12 +76,13 @@ export async function retryArgoRun(db: DbOrTx, conn: ArgoConnection, runId: stri
       externalId = null;
     }
   }
-  // steps that did not succeed run again (a resubmitted or new workflow runs them all)
+  // steps that did not succeed run again (a resubmitted or new workflow runs them all); the manifest
+  // always (a failed run's manifest step succeeded: the new attempt writes its own)
   const again = opts.mode === 'resubmit' || externalId === null ? undefined : (['failed', 'skipped', 'cancelled'] as const);
   await db
     .update(runSteps)
     .set({ status: 'pending', error: null, detail: null, finishedAt: null, ...(again ? {} : { outputs: [], startedAt: null }) })
-    .where(again ? and(eq(runSteps.runId, runId), inArray(runSteps.status, [...again])) : eq(runSteps.runId, runId));
+    .where(again ? and(eq(runSteps.runId, runId), or(inArray(runSteps.status, [...again]), eq(runSteps.name, 'manifest'))) : eq(runSteps.runId, runId));
   // with a workflow: followed from here (no lease); without one: queued, so the claim submits it again
   const common = {
     error: null,
