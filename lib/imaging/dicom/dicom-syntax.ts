@@ -95,6 +95,11 @@ function standardDictionary(): typeof dcmjsModule.data.DicomMetaDictionary.dicti
   return dictionary;
 }
 
+/** A standard tag's keyword (ImageOrientationPatient) from dcmjs's data dictionary; undefined for private and unknown tags. */
+export function tagKeyword(tag: number): string | undefined {
+  return isPrivateTag(tag) ? undefined : standardDictionary()[tagString(tag)]?.name;
+}
+
 /**
  * VR of a standard tag from dcmjs's data dictionary, for implicit-VR input. Ambiguous VRs
  * ('US or SS', 'OB or OW') only matter for byte swapping, which we never do, so they map to the

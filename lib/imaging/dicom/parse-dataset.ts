@@ -14,6 +14,7 @@ import {
   SEQUENCE_DELIMITER,
   UNDEFINED_LENGTH,
   dictionaryVr,
+  tagKeyword,
   tagString,
   type Syntax,
 } from './dicom-syntax';
@@ -61,14 +62,32 @@ export interface WalkContext {
   /** stop at top-level (7FE0,0010): header-only reads never touch pixel bytes */
   stopAtPixelData: boolean;
   pixelDataStart?: number;
+  /** the file's size when `buf` ends where the file does (not a deflated dataset): where a cut-off file stops */
+  fileSize?: number;
 }
 
-export function createWalkContext(buf: Uint8Array, fileName: string, limits: DicomLimits, stopAtPixelData: boolean): WalkContext {
-  return { buf, view: new DataView(buf.buffer, buf.byteOffset, buf.byteLength), fileName, limits, elementCount: 0, stopAtPixelData };
+export function createWalkContext(buf: Uint8Array, fileName: string, limits: DicomLimits, stopAtPixelData: boolean, fileSize?: number): WalkContext {
+  return { buf, view: new DataView(buf.buffer, buf.byteOffset, buf.byteLength), fileName, limits, elementCount: 0, stopAtPixelData, fileSize };
 }
 
 export function fail(ctx: WalkContext, offset: number, problem: string): never {
   throw new AppError('malformed_file', `${ctx.fileName}: ${problem} (at byte ${offset})`, { file: ctx.fileName, offset });
+}
+
+/**
+ * An element runs past `end`. When `end` is the end of the file, the file was simply cut off (a
+ * partial copy or download): say so in plain words, naming the element for experts; otherwise a
+ * length field is wrong, and `problem` says which.
+ */
+function pastEnd(ctx: WalkContext, pos: number, end: number, tag: number, problem: string): never {
+  if (end !== ctx.buf.length) fail(ctx, pos, problem);
+  const keyword = tagKeyword(tag);
+  const where = ctx.fileSize === undefined ? 'its dataset is cut off' : `it is cut off at byte ${ctx.fileSize}`;
+  throw new AppError(
+    'malformed_file',
+    `${ctx.fileName}: the file ends early — ${where}, inside ${tagString(tag)}${keyword ? ` ${keyword}` : ''}; upload the complete file`,
+    { file: ctx.fileName, offset: pos },
+  );
 }
 
 function readTag(ctx: WalkContext, pos: number, le: boolean): number {
@@ -90,8 +109,9 @@ export function walkElements(
   const le = syntax.littleEndian;
   const elements: DicomElement[] = [];
   while (pos < end) {
-    if (end - pos < 8) fail(ctx, pos, `truncated element header (${end - pos} bytes left)`);
+    if (end - pos < 4) fail(ctx, pos, `truncated element header (${end - pos} bytes left)`);
     const tag = readTag(ctx, pos, le);
+    if (end - pos < 8) pastEnd(ctx, pos, end, tag, `truncated element header (${end - pos} bytes left)`);
     if (tag === ITEM_DELIMITER) {
       if (!delimited) fail(ctx, pos, 'item delimiter (FFFE,E00D) outside an undefined-length item');
       return { elements, end: pos + 8 };
@@ -108,7 +128,7 @@ export function walkElements(
       vr = String.fromCharCode(ctx.buf[pos + 4], ctx.buf[pos + 5]);
       if (!KNOWN_VRS.has(vr)) fail(ctx, pos, `invalid VR "${vr.replace(/[^\x20-\x7e]/g, '?')}" for ${tagString(tag)}`);
       if (LONG_LENGTH_VRS.has(vr)) {
-        if (end - pos < 12) fail(ctx, pos, `truncated header of ${tagString(tag)}`);
+        if (end - pos < 12) pastEnd(ctx, pos, end, tag, `truncated header of ${tagString(tag)}`);
         length = ctx.view.getUint32(pos + 8, le);
         valueStart = pos + 12;
       } else {
@@ -124,7 +144,7 @@ export function walkElements(
     const el: DicomElement = { tag, vr, start: pos, valueStart, length, end: valueStart };
     if (tag === PIXEL_DATA && depth === 0 && ctx.stopAtPixelData) {
       if (length !== UNDEFINED_LENGTH && length > end - valueStart) {
-        fail(ctx, pos, `${tagString(tag)} value length ${length} exceeds the ${end - valueStart} bytes left`);
+        pastEnd(ctx, pos, end, tag, `${tagString(tag)} value length ${length} exceeds the ${end - valueStart} bytes left`);
       }
       ctx.pixelDataStart = pos;
       elements.push(el);
@@ -140,7 +160,7 @@ export function walkElements(
       // PS3.5 6.2.2: a UN (or unknown implicit) element of undefined length holds implicit VR LE items
       const itemSyntax: Syntax = vr === 'SQ' ? syntax : { explicitVr: false, littleEndian: true };
       const seqEnd = length === UNDEFINED_LENGTH ? end : valueStart + length;
-      if (seqEnd > end) fail(ctx, pos, `${tagString(tag)} sequence length ${length} exceeds the ${end - valueStart} bytes left`);
+      if (seqEnd > end) pastEnd(ctx, pos, end, tag, `${tagString(tag)} sequence length ${length} exceeds the ${end - valueStart} bytes left`);
       const r = walkItems(ctx, valueStart, seqEnd, itemSyntax, depth + 1, length === UNDEFINED_LENGTH);
       el.vr = 'SQ';
       el.items = r.items;
@@ -150,7 +170,7 @@ export function walkElements(
       fail(ctx, pos, `undefined length on ${tagString(tag)} with VR ${vr}, which is not a sequence`);
     } else {
       if (length > end - valueStart) {
-        fail(ctx, pos, `${tagString(tag)} value length ${length} exceeds the ${end - valueStart} bytes left`);
+        pastEnd(ctx, pos, end, tag, `${tagString(tag)} value length ${length} exceeds the ${end - valueStart} bytes left`);
       }
       el.end = valueStart + length;
     }

@@ -26,8 +26,10 @@ describe('malformed files', () => {
   // decode pixels, so it parses and is passed through unchanged; see the last test.
   const broken = dicomFiles('dicom/malformed').filter((f) => !f.includes('embedded-sequence-delimiter'));
   const expected: Record<string, RegExp> = {
-    'MR_truncated.dcm': /\(7FE0,0010\) value length 8192 exceeds the 8130 bytes left/,
-    'rtplan_truncated.dcm': /exceeds the \d+ bytes left/,
+    // cut off: said in plain words, with the element for experts
+    'MR_truncated.dcm': /^MR_truncated\.dcm: the file ends early — it is cut off at byte \d+, inside \(7FE0,0010\) PixelData; upload the complete file$/,
+    'rtplan_truncated.dcm':
+      /^rtplan_truncated\.dcm: the file ends early — it is cut off at byte \d+, inside \([0-9A-F]{4},[0-9A-F]{4}\) \w+; upload the complete file$/,
     'badVR.dcm': /NumberOfFrames \(0028,0008\) is not a valid number: "1A"/,
     'meta_missing_tsyntax.dcm': /no Transfer Syntax UID \(0002,0010\)/,
     'no_meta.dcm': /not a DICOM file/,
@@ -42,6 +44,18 @@ describe('malformed files', () => {
       expect(err.message.startsWith(`${name}: `)).toBe(true);
       expect(err.message).toMatch(expected[name]);
     }
+  });
+
+  it('a file cut off before a value ends says so in plain words, with the byte it stops at and the element', () => {
+    const whole = readFileSync(`${FIXTURES}dicom/series/tcia-brain-tumor-progression-mr/1-01.dcm`);
+    const cut = whole.subarray(0, 3000);
+    for (const run of [() => readDicomHeader(cut, 'truncated.dcm'), () => readDicom(cut, 'truncated.dcm')]) {
+      expect(appError(run).message).toBe(
+        'truncated.dcm: the file ends early — it is cut off at byte 3000, inside (0020,0037) ImageOrientationPatient; upload the complete file',
+      );
+    }
+    // the whole file reads
+    expect(readDicomHeader(whole, '1-01.dcm').imageOrientationPatient).toHaveLength(6);
   });
 
   it('passes the broken JPEG 2000 codestream through byte for byte', () => {

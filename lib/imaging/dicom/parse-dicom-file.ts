@@ -59,7 +59,7 @@ export function parseDicomFile(bytes: Uint8Array, fileName: string, options: Par
     throw new AppError('too_large', `${fileName}: ${bytes.length} bytes is over the ${limits.maxDecodedBytes}-byte limit`, { file: fileName });
   }
   const stop = options.stopAtPixelData ?? false;
-  const metaCtx = createWalkContext(bytes, fileName, limits, false);
+  const metaCtx = createWalkContext(bytes, fileName, limits, false, bytes.length);
 
   let metaStart: number;
   let meta: DicomElement[] = [];
@@ -99,7 +99,8 @@ export function parseDicomFile(bytes: Uint8Array, fileName: string, options: Par
   let body = bytes.subarray(bodyStart!);
   if (transferSyntax!.deflated) body = inflateDataset(body, fileName, limits.maxDecodedBytes);
 
-  const ctx = createWalkContext(body, fileName, limits, stop);
+  // a deflated dataset's end is where inflating stopped, not a byte of the file
+  const ctx = createWalkContext(body, fileName, limits, stop, transferSyntax!.deflated ? undefined : bytes.length);
   const { elements } = walkElements(ctx, 0, body.length, transferSyntax!, 0, false);
   return {
     fileName,
