@@ -1,4 +1,4 @@
-import { bigint, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { objectClassEnum, seriesKindEnum } from './enums';
 import { projects, users } from './projects';
 
@@ -133,6 +133,8 @@ export const storedObjects = pgTable(
     sha256: text('sha256').notNull(),
     class: objectClassEnum('class').notNull(),
     contentType: text('content_type'),
+    /** a DICOM image: its ImagePositionPatient along its slice normal, in mm; what the series' slice spacing is measured from */
+    slicePosition: doublePrecision('slice_position'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

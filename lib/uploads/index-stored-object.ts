@@ -1,7 +1,8 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import { projects, series, storedObjects } from '@/db/schema';
 import type { Tx } from '../db';
 import { readDicomHeader, type DicomHeader } from '../imaging/dicom/read-dicom-header';
+import { slicePositionAlongNormal, sliceSpacingOf } from '../imaging/dicom/series-to-volume-geometry';
 import { readNiftiHeader } from '../imaging/nifti/read-nifti-header';
 import { AppError } from '../errors';
 import { detectFileKind, notImagingMessage } from './detect-file-kind';
@@ -27,6 +28,36 @@ async function deidentifiedDescription(tx: Tx, projectId: string, h: DicomHeader
   return project?.options.cleanDescriptors === true ? (h.cleanedSeriesDescription ?? null) : null;
 }
 
+/** Slice spacing as the header states it, for a series without two slice positions: SpacingBetweenSlices, else SliceThickness. */
+function fallbackSliceSpacing(h: DicomHeader): number | undefined {
+  return h.spacingBetweenSlices || h.sliceThickness || undefined;
+}
+
+function slicePositionOf(h: DicomHeader): number | null {
+  return h.imagePositionPatient && h.imageOrientationPatient ? slicePositionAlongNormal(h.imagePositionPatient, h.imageOrientationPatient) : null;
+}
+
+/**
+ * The series' slice spacing, measured as the DICOM→NIfTI conversion does: the distance between its
+ * instances' positions along the slice normal (not SliceThickness, which may be less than the step:
+ * 5 mm slices 6.5 mm apart). Measured again as each instance comes (the series row is locked by
+ * this transaction's upsert, so instances indexed at once take turns); the header's own value until
+ * two positions are known.
+ */
+async function measureSliceSpacing(tx: Tx, seriesId: string, h: DicomHeader): Promise<void> {
+  if (!h.pixelSpacing) return;
+  const rows = await tx
+    .select({ at: storedObjects.slicePosition })
+    .from(storedObjects)
+    .where(and(eq(storedObjects.seriesId, seriesId), isNotNull(storedObjects.slicePosition)));
+  const step = sliceSpacingOf(rows.map((r) => r.at!));
+  if (step === undefined) return;
+  await tx
+    .update(series)
+    .set({ spacing: [...h.pixelSpacing, step] })
+    .where(eq(series.id, seriesId));
+}
+
 /**
  * Parses a verified object's header (DICOM without pixel data, or NIfTI) and records it: the stored
  * object, its series (DICOM instances grouped by SeriesInstanceUID; one NIfTI file is one volume)
@@ -35,10 +66,13 @@ async function deidentifiedDescription(tx: Tx, projectId: string, h: DicomHeader
 export async function indexStoredObject(tx: Tx, p: IndexInput): Promise<{ objectId: string; seriesId: string }> {
   const kind = detectFileKind(p.head, p.fileName);
   let seriesId: string;
+  let dicomHeader: DicomHeader | undefined;
   if (kind === 'dicom') {
     const h = readDicomHeader(p.head, p.fileName);
+    dicomHeader = h;
     await recordIdentity(tx, { projectId: p.projectId, studyId: p.studyId, studyInstanceUid: h.studyInstanceUid, identity: h.identity, fileName: p.fileName });
-    const spacing = h.pixelSpacing ? [...h.pixelSpacing, ...(h.sliceThickness ? [h.sliceThickness] : [])] : null;
+    const stated = fallbackSliceSpacing(h);
+    const spacing = h.pixelSpacing ? [...h.pixelSpacing, ...(stated ? [stated] : [])] : null;
     const [row] = await tx
       .insert(series)
       .values({
@@ -90,7 +124,9 @@ export async function indexStoredObject(tx: Tx, p: IndexInput): Promise<{ object
       sha256: p.sha256,
       class: 'phi',
       contentType: kind === 'dicom' ? 'application/dicom' : 'application/octet-stream',
+      slicePosition: dicomHeader ? slicePositionOf(dicomHeader) : null,
     })
     .returning({ id: storedObjects.id });
+  if (dicomHeader) await measureSliceSpacing(tx, seriesId, dicomHeader);
   return { objectId: obj.id, seriesId };
 }

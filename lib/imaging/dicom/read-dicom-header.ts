@@ -39,6 +39,8 @@ export interface DicomHeader {
   /** [row spacing, column spacing] in mm */
   pixelSpacing?: [number, number];
   sliceThickness?: number;
+  /** SpacingBetweenSlices (0018,0088), centre to centre in mm: what slice spacing falls back to without positions */
+  spacingBetweenSlices?: number;
   imagePositionPatient?: [number, number, number];
   imageOrientationPatient?: [number, number, number, number, number, number];
   numberOfFrames: number;
@@ -107,6 +109,7 @@ export function headerFromParsed(p: ParsedDicom, { requireUids = true }: { requi
     columns: uint16Value(b, e, 0x00280011, le),
     pixelSpacing: fixed(decimalValues(b, e, 0x00280030, 'PixelSpacing', f), 2, 'PixelSpacing (0028,0030)', f) as DicomHeader['pixelSpacing'],
     sliceThickness: decimalValues(b, e, 0x00180050, 'SliceThickness', f)?.[0],
+    spacingBetweenSlices: decimalValues(b, e, 0x00180088, 'SpacingBetweenSlices', f)?.[0],
     imagePositionPatient: fixed(
       decimalValues(b, e, 0x00200032, 'ImagePositionPatient', f),
       3,

@@ -47,7 +47,7 @@ export function computeSeriesGeometry(slices: DicomSlice[], label: string): Seri
   const o = first.orientation!;
   const rowDir = [o[0], o[1], o[2]];
   const colDir = [o[3], o[4], o[5]];
-  const normal = cross(rowDir, colDir);
+  const normal = sliceNormal(o);
   const withPos = slices.map((s) => ({ s, d: dot(s.position!, normal) })).sort((a, b) => a.d - b.d);
   const n = withPos.length;
   for (let i = 1; i < n; i++) {
@@ -95,7 +95,7 @@ export function computeSeriesGeometry(slices: DicomSlice[], label: string): Seri
  */
 function checkSliceSpacing(withPos: { s: DicomSlice; d: number }[], bad: (problem: string) => AppError): void {
   const steps = withPos.slice(1).map((x, i) => x.d - withPos[i].d);
-  const regular = [...steps].sort((a, b) => a - b)[Math.floor((steps.length - 1) / 2)];
+  const regular = medianOf(steps);
   const mm = (v: number) => `${v.toFixed(2)} mm`;
   for (const [i, gap] of steps.entries()) {
     if (Math.abs(gap - regular) <= STEP_TOLERANCE * regular) continue;
@@ -114,10 +114,38 @@ function checkSliceSpacing(withPos: { s: DicomSlice; d: number }[], bad: (proble
   }
 }
 
+/** The slice normal (row direction × column direction) of an ImageOrientationPatient. */
+export function sliceNormal(orientation: readonly number[]): number[] {
+  return cross([orientation[0], orientation[1], orientation[2]], [orientation[3], orientation[4], orientation[5]]);
+}
+
+/** Where a slice lies along its normal, in mm: ImagePositionPatient projected on the slice normal (what slices are ordered and spaced by). */
+export function slicePositionAlongNormal(position: readonly number[], orientation: readonly number[]): number {
+  return dot(position, sliceNormal(orientation));
+}
+
+/**
+ * The distance between slices, in mm, from their positions along the normal (any order): the median
+ * step between neighbours, as the conversion measures it (a gap does not shift it); slices at one
+ * position (duplicates) are counted once. Undefined with fewer than two positions.
+ */
+export function sliceSpacingOf(positions: readonly number[]): number | undefined {
+  const sorted = [...positions].sort((a, b) => a - b);
+  const steps = sorted
+    .slice(1)
+    .map((d, i) => d - sorted[i])
+    .filter((step) => step >= 1e-4);
+  return steps.length ? medianOf(steps) : undefined;
+}
+
+function medianOf(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+}
+
 function cross(a: number[], b: number[]): number[] {
   return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
 }
 
-function dot(a: number[], b: number[]): number {
+function dot(a: readonly number[], b: readonly number[]): number {
   return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "stored_objects" ADD COLUMN "slice_position" double precision;
