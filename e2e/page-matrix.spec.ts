@@ -42,8 +42,11 @@ const PAGES: Record<string, PageRow> = {
   '/admin/projects/[project]': { allowed: ['admin'], heading: /^Project demo$/ },
   '/settings/project': { allowed: ['admin'], heading: /^Project settings/ },
 };
-/** not a page of its own: sends a signed-in user to their first navigation entry (checked below) */
-const REDIRECTS = ['/'];
+/**
+ * not a page of its own: sends a signed-in user to their first navigation entry (checked below);
+ * /no-project says so to a user in no project, and sends any member on the same way
+ */
+const REDIRECTS = ['/', '/no-project'];
 /** reachable without a session by design */
 const PUBLIC = ['/invite/[token]', '/signin'];
 

@@ -1,10 +1,16 @@
+import { redirect } from 'next/navigation';
+import { rolesOf } from '@/lib/auth/actor';
 import { requirePageActor } from '@/lib/auth/page';
+import { navFor } from '@/lib/auth/permissions';
 
 export const dynamic = 'force-dynamic';
 
 /** Where a signed-in user who belongs to no project lands (an invitation accepted before a membership was given). */
 export default async function NoProjectPage() {
   const actor = await requirePageActor();
+  // a member of a project since (this page bookmarked) goes on to their first page
+  const first = navFor(rolesOf(actor))[0];
+  if (first) redirect(first.href);
   return (
     <div className="card" data-testid="no-project">
       <h1>No project yet</h1>
