@@ -23,6 +23,8 @@ export function VolumeFactsForm({
   const [b, setB] = useState(bodyPart ?? '');
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();
+  // nothing to state until a field differs from what is stored
+  const unchanged = m === (modality ?? '') && b.trim().toUpperCase() === (bodyPart ?? '').toUpperCase();
   const stated = modality || bodyPart ? `${modality ?? '—'} · ${bodyPart ?? '—'}` : 'not stated: a model cannot check its input domain';
   if (!canEdit) return <span data-testid="volume-facts">{stated}</span>;
   return (
@@ -64,7 +66,7 @@ export function VolumeFactsForm({
         ))}
       </select>{' '}
       <input aria-label="Body part" placeholder="body part, e.g. HEAD" value={b} onChange={(e) => setB(e.target.value)} size={22} />{' '}
-      <button type="submit" className="secondary" disabled={pending}>
+      <button type="submit" className="secondary" disabled={pending || unchanged} title={unchanged ? 'choose a modality or type a body part first' : undefined}>
         State
       </button>
       {error && (

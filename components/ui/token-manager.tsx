@@ -85,12 +85,14 @@ export function TokenManager({
                   <button
                     type="button"
                     className="secondary"
-                    onClick={() =>
+                    onClick={() => {
+                      // a revoked token stops at once for every script using it: asked first, as Deactivate is
+                      if (!window.confirm(`Revoke the token "${t.name}"? Scripts using it stop working at once.`)) return;
                       start(async () => {
                         await revokeTokenAction({ id: t.id });
                         router.refresh();
-                      })
-                    }
+                      });
+                    }}
                   >
                     Revoke
                   </button>

@@ -29,7 +29,8 @@ function providers(): Provider[] {
         const res = await signInWithPassword(getDb(), { email, password, address: clientAddress(req?.headers) });
         if (res.ok) return res.user;
         // next-auth hands a thrown message to the sign-in form (res.error); null is its generic failure
-        if (res.reason === 'throttled') throw new Error(res.message);
+        // (a deactivated account is said only to whoever gave its right password)
+        if (res.reason === 'throttled' || res.reason === 'deactivated') throw new Error(res.message);
         return null;
       },
     }),

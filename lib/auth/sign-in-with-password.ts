@@ -4,11 +4,12 @@ import { users } from '@/db/schema';
 import { appendAuditEvent } from '../audit/append-audit-event';
 import type { Db } from '../db';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password';
+import { SIGN_IN_REFUSALS } from './sign-in-refusals';
 import { activeSignInLock, clearSignInFailures, recordSignInFailure } from './sign-in-throttle';
 
 export type TSignInResult =
   | { ok: true; user: { id: string; email: string; name: string } }
-  | { ok: false; reason: 'invalid' | 'throttled'; message: string; retryAfterS?: number };
+  | { ok: false; reason: 'invalid' | 'throttled' | 'deactivated'; message: string; retryAfterS?: number };
 
 /** One generic answer for an unknown email and a wrong password: it must not tell which it was. */
 export const INVALID_CREDENTIALS = 'Wrong email or password.';
@@ -45,13 +46,18 @@ export async function signInWithPassword(db: Db, p: { email: string; password: s
   const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
   let ok = false;
   let rehash = false;
-  if (user?.passwordHash && !user.deactivatedAt) ({ ok, rehash } = await verifyPassword(p.password, user.passwordHash));
+  if (user?.passwordHash) ({ ok, rehash } = await verifyPassword(p.password, user.passwordHash));
   else await burnPasswordCheck(p.password);
 
   if (!user || !ok) {
     await recordSignInFailure(db, { email, address: p.address, now });
     await audit('failure', { reason: 'bad credentials' });
     return { ok: false, reason: 'invalid', message: INVALID_CREDENTIALS };
+  }
+  // only the holder of the right password learns that the account exists and is deactivated
+  if (user.deactivatedAt) {
+    await audit('denied', { reason: 'deactivated' }, user.id);
+    return { ok: false, reason: 'deactivated', message: SIGN_IN_REFUSALS.deactivated };
   }
   await clearSignInFailures(db, { email });
   if (rehash)

@@ -51,6 +51,30 @@ describe('signing in with a password', { timeout: 180_000 }, () => {
     expect(JSON.stringify(events)).not.toContain('not it');
   });
 
+  it('a deactivated account says so to the holder of its right password only; a wrong one gets the generic answer', async () => {
+    const u = await newUser('pw-d');
+    await db.update(users).set({ deactivatedAt: t0 }).where(eq(users.id, u.id));
+    expect(await signInWithPassword(db, { email: u.email, password: 'pw-d', address: address(), now: t0 })).toEqual({
+      ok: false,
+      reason: 'deactivated',
+      message: 'This account has been deactivated by an admin.',
+    });
+    expect(await signInWithPassword(db, { email: u.email, password: 'nope', address: address(), now: t0 })).toEqual({
+      ok: false,
+      reason: 'invalid',
+      message: INVALID_CREDENTIALS,
+    });
+    const events = await db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'auth.signin'), eq(auditEvents.actorLabel, u.email)))
+      .orderBy(auditEvents.seq);
+    expect(events.map((e) => [e.outcome, e.details.reason])).toEqual([
+      ['denied', 'deactivated'],
+      ['failure', 'bad credentials'],
+    ]);
+  });
+
   it('after the free failures an account backs off exponentially, even for the right password; success clears it', async () => {
     const u = await newUser('right');
     const free = THROTTLE_POLICY.account.freeFailures;
