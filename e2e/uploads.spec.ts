@@ -123,7 +123,7 @@ test('bad files each get a message naming the problem, and the good ones are kep
   await expect(upload.file('notes.txt').getByRole('alert')).toContainText('not a DICOM or NIfTI');
   await expect(upload.file('empty.dcm').getByRole('alert')).toContainText('empty');
   await expect(upload.file('MR_truncated.dcm').getByRole('alert')).toContainText('MR_truncated.dcm');
-  await expect(page.getByTestId('upload-done')).toContainText('1 volume, 3 rejected');
+  await expect(page.getByTestId('upload-done')).toContainText('0 series and 1 volume; 3 files of this upload rejected');
   await upload.openStudy();
   await expect(upload.volumeRows()).toHaveCount(1);
 

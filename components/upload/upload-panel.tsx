@@ -5,6 +5,7 @@ import { xhrPut } from '@/lib/uploads/client/put-bytes';
 import { localStorageResumeStore } from '@/lib/uploads/client/resume-store';
 import { UploadApi } from '@/lib/uploads/client/upload-api';
 import { UploadEngine } from '@/lib/uploads/client/upload-engine';
+import { plural } from '@/lib/util/plural';
 import { expandFiles, type NotAdded } from './expand-files';
 import { FileTable } from './file-table';
 import { useUploadEngine } from './use-upload-engine';
@@ -135,8 +136,9 @@ function Panel({ engine, project, resumable, reset }: { engine: UploadEngine; pr
       {s.error ? <p role="alert">{s.error}</p> : null}
       {s.summary ? (
         <p data-testid="upload-done">
-          Done: {s.summary.series.length} series, {s.summary.volumes.length} volume{s.summary.volumes.length === 1 ? '' : 's'}
-          {s.summary.rejected.length ? `, ${s.summary.rejected.length} rejected` : ''}.{' '}
+          {/* the study as it now is (files added to an existing study join what it held), and this upload's refusals */}
+          Done: the study holds {plural(s.summary.series.length, 'series', 'series')} and {plural(s.summary.volumes.length, 'volume')}
+          {s.summary.rejected.length ? `; ${plural(s.summary.rejected.length, 'file')} of this upload rejected` : ''}.{' '}
           {s.summary.study ? (
             <Link href={`/studies/${s.summary.study}?project=${project}`}>Open study {s.summary.label}</Link>
           ) : (

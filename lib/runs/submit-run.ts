@@ -1,3 +1,4 @@
+import { nonImageKind } from '../imaging/dicom/non-image-modalities';
 import { and, asc, eq } from 'drizzle-orm';
 import { projects, runs, series, storedObjects, type Run } from '@/db/schema';
 import type { TRunParams } from '@/db/schema/run-json';
@@ -35,6 +36,10 @@ export async function submitRun(tx: Tx, p: SubmitRunInput): Promise<{ run: Run; 
     .where(and(eq(series.id, p.seriesId), eq(series.projectId, p.projectId)))
     .limit(1);
   if (!target) throw new AppError('not_found', `series ${p.seriesId} not found`);
+  const notImages = target.kind === 'dicom' ? nonImageKind(target.modality) : null;
+  if (notImages) {
+    throw new AppError('invalid_input', `series ${p.seriesId} is ${notImages}, not images a model can segment`, { field: 'series' });
+  }
   const inputs = await tx
     .select({ sha256: storedObjects.sha256 })
     .from(storedObjects)

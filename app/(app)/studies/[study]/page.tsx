@@ -7,6 +7,7 @@ import { PageError } from '@/components/ui/page-error';
 import { loadGuarded } from '@/lib/auth/page';
 import { can } from '@/lib/auth/permissions';
 import { getStudySummary, projectOfStudy } from '@/lib/uploads/get-study-summary';
+import { nonImageKind } from '@/lib/imaging/dicom/non-image-modalities';
 import { StartRunForm } from '@/components/runs/start-run-form';
 import { revealStudyIdentityAction, startRunAction } from './actions';
 import { RunsTable } from '@/components/runs/runs-table';
@@ -46,7 +47,10 @@ export default async function StudyPage({ params }: { params: Promise<{ study: s
   if (!res.ok) return <PageError error={res} />;
   const { summary: s, slug, canSeePhi, canRun, canUpload, models, runs, dicom, references } = res.data;
   const referenceTargets = [
-    ...s.series.map((x) => ({ id: x.id, label: `${x.modality ?? 'DICOM'} ${x.description ?? 'series'} (${x.instances} instances)`.trim() })),
+    // a reference segments images: a SEG or report series is no target of one
+    ...s.series
+      .filter((x) => !nonImageKind(x.modality))
+      .map((x) => ({ id: x.id, label: `${x.modality ?? 'DICOM'} ${x.description ?? 'series'} (${x.instances} instances)`.trim() })),
     ...s.volumes.map((v) => ({ id: v.id, label: `${v.description ?? 'NIfTI volume'} ${v.dims.join('×')}` })),
   ];
   return (
@@ -83,7 +87,12 @@ export default async function StudyPage({ params }: { params: Promise<{ study: s
                   <td data-testid="series-instances">{x.instances}</td>
                   <td data-testid="series-dims">{x.rows && x.columns ? `${x.columns}×${x.rows}` : '—'}</td>
                   <td>{x.spacing?.map((v) => v.toFixed(2)).join(' × ') ?? '—'}</td>
-                  {canRun && (
+                  {canRun && nonImageKind(x.modality) ? (
+                    <td className="muted" data-testid="not-segmentable">
+                      {nonImageKind(x.modality)}
+                    </td>
+                  ) : null}
+                  {canRun && !nonImageKind(x.modality) && (
                     <td>
                       <StartRunForm
                         studyId={s.study}
