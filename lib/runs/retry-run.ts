@@ -67,6 +67,8 @@ export async function retryRun(db: DbOrTx, p: { runId: string; projectId: string
     .set({
       status: 'queued',
       error: null,
+      // the new attempt's own time: "took" is not the wait between the failure and the retry
+      startedAt: null,
       finishedAt: null,
       claimedBy: null,
       leaseExpiresAt: null,

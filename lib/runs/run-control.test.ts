@@ -172,6 +172,10 @@ describe('cancel and retry (local executor, child processes)', () => {
     const before = await outputsOf(cancelledRun);
     const first = await control(a.users.admin.token, 'retry', cancelledRun, 'run it after all');
     expect(first).toMatchObject({ status: 200, body: { run: { status: 'queued', attempt: 2, error: null } } });
+    const retriedAt = new Date();
+    // the new attempt starts its own clock: the run's "took" is not the wait between cancel and retry
+    const [queued] = await getDb().select({ startedAt: runs.startedAt }).from(runs).where(eq(runs.id, cancelledRun));
+    expect(queued.startedAt).toBeNull();
     expect(await control(a.users.operator.token, 'retry', cancelledRun, 'double click')).toMatchObject({
       status: 200,
       body: { run: { status: 'queued', attempt: 2 } },
@@ -181,6 +185,8 @@ describe('cancel and retry (local executor, child processes)', () => {
     const done = await executeRun(cancelledRun, { runWorkerStep: s.runWorkerStep });
     expect(done.error).toBeNull();
     expect(done.status).toBe('succeeded');
+    const [again] = await getDb().select({ startedAt: runs.startedAt }).from(runs).where(eq(runs.id, cancelledRun));
+    expect(again.startedAt!.getTime()).toBeGreaterThanOrEqual(retriedAt.getTime() - 1000);
     expect(s.ran).toEqual(['infer-serving']); // the succeeded steps' outputs are still there: kept
     const st = await stepsOf(cancelledRun);
     expect(st['infer-serving']).toMatchObject({ status: 'succeeded', attempts: 2 });
