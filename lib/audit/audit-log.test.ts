@@ -100,6 +100,10 @@ describe('audit log list', () => {
     expect(await count(`action=run.&from=${encodeURIComponent(middle)}`)).toBe(all.filter((e) => e.at >= middle).length);
     expect(await count(`action=run.&to=${encodeURIComponent(middle)}`)).toBe(all.filter((e) => e.at < middle).length);
     expect(await count('action=run.&to=2000-01-01')).toBe(0);
+    // one day as both From and To is that whole day (as on Runs and Studies)
+    const day = String(middle).slice(0, 10);
+    expect(await count(`action=run.&from=${day}&to=${day}`)).toBe(all.filter((e) => String(e.at).slice(0, 10) === day).length);
+    expect(await count(`action=run.&from=${day}&to=${day}`)).toBeGreaterThan(0);
     // another project's event never shows; bad input is named
     expect(all.every((e) => e.projectId === a.id)).toBe(true);
     const bad = await get(a.users.admin.token, `/api/projects/${a.slug}/audit?from=yesterday`);

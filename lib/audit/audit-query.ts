@@ -1,20 +1,14 @@
 import { z } from 'zod';
+import { blankToUndefined, ZWhen } from '../runs/list-runs-query';
 import { ZPageLimit } from '../util/page-limit';
 
 const text = (max: number) => z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().min(1).max(max).optional());
-const date = z.preprocess(
-  (v) => (v === '' ? undefined : v),
-  z
-    .string()
-    .refine((s) => !Number.isNaN(Date.parse(s)), 'expected a date or time, e.g. 2026-12-01 or 2026-12-01T08:00:00Z')
-    .transform((s) => new Date(s))
-    .optional(),
-);
 
 /**
  * The audit log's filters, as the URL, the API and the export take them: actor (e-mail or user id),
  * action (exact, or a prefix ending in `.` or `*`: `run.` / `promotion.*`), target (`type` or
- * `type:id`), outcome, from/to (`to` exclusive; a bare date means its midnight UTC), and the keyset
+ * `type:id`), outcome, from/to (as on Runs and Studies: `from` inclusive, `to` exclusive, and a bare date `to`
+ * includes that whole day, so one day in both is that day), and the keyset
  * cursor (the `seq` of the last event of the previous page).
  */
 export const ZAuditFilter = z.object({
@@ -25,8 +19,8 @@ export const ZAuditFilter = z.object({
     (v) => (v === '' ? undefined : v),
     z.enum(['success', 'denied', 'failure'], { error: 'expected success, denied or failure' }).optional(),
   ),
-  from: date,
-  to: date,
+  from: z.preprocess(blankToUndefined, ZWhen('from').optional()),
+  to: z.preprocess(blankToUndefined, ZWhen('to').optional()),
 });
 export type TAuditFilter = z.infer<typeof ZAuditFilter>;
 

@@ -79,7 +79,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           From <input type="date" name="from" defaultValue={raw.from} />
         </label>{' '}
         <label>
-          To (before) <input type="date" name="to" defaultValue={raw.to} />
+          To <input type="date" name="to" defaultValue={raw.to} />
         </label>{' '}
         <button type="submit">Filter</button> {filtered && <Link href={`/audit?project=${encodeURIComponent(slug)}`}>Clear</Link>}
       </form>
