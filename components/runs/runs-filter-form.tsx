@@ -39,12 +39,12 @@ export function RunsFilterForm({ project, values, models }: { project: string; v
         </datalist>
       </label>
       <label>
-        Version
-        <input name="version" defaultValue={values.version ?? ''} placeholder="any" size={8} />
+        Serving version
+        <input name="version" defaultValue={values.version ?? ''} placeholder="any" size={8} title="the version that served the run (with a model)" />
       </label>
       <label>
-        Study id
-        <input name="study" defaultValue={values.study ?? ''} placeholder="any" size={12} />
+        Study
+        <input name="study" defaultValue={values.study ?? ''} placeholder="S-0003" size={10} />
       </label>
       <label>
         Submitter

@@ -7,6 +7,8 @@ export const RUNS_PAGE_DEFAULT = 50;
 export const RUNS_PAGE_MAX = 200;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** a study's label in its project (lib/uploads/create-upload.ts numbers them S-0001, S-0002, …) */
+export const STUDY_LABEL = /^S-\d+$/i;
 
 /** A date (`2026-12-01`, the whole day in UTC) or an instant with its offset (`2026-12-01T10:00:00Z`). */
 export function ZWhen(edge: 'from' | 'to') {
@@ -36,7 +38,15 @@ export const ZRunsFilter = z
     status: z.preprocess(blankToUndefined, z.enum(runStatusEnum.enumValues, { message: `expected one of ${runStatusEnum.enumValues.join(', ')}` }).optional()),
     model: z.preprocess(blankToUndefined, z.string().trim().max(128).optional()),
     version: z.preprocess(blankToUndefined, z.string().trim().max(128).optional()),
-    study: z.preprocess(blankToUndefined, z.uuid({ message: 'expected a study id (a UUID)' }).optional()),
+    /** the study's label as the lists show it (S-0003), or its id */
+    study: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .trim()
+        .refine((s) => STUDY_LABEL.test(s) || z.uuid().safeParse(s).success, { message: 'expected a study label such as S-0003, or a study id' })
+        .optional(),
+    ),
     /** the submitter's email or user id */
     submitter: z.preprocess(blankToUndefined, z.string().trim().max(320).optional()),
     /** `only`: runs flagged with warnings (an implausible serving mask, lib/models/check-output-plausibility.ts) */

@@ -4,10 +4,10 @@
  * that another project's runs never show.
  */
 import { randomBytes } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GET } from '@/app/api/projects/[project]/runs/route';
-import { models, modelVersions, runs, type Run } from '@/db/schema';
+import { models, modelVersions, runs, studies, type Run } from '@/db/schema';
 import { getDb } from '@/lib/db';
 import { newUpload } from '@/test/endpoint-matrix';
 import { fakeRunParams } from '@/test/run-params';
@@ -19,6 +19,7 @@ let a: TestProject;
 let b: TestProject;
 let studyA1: string;
 let studyA2: string;
+let labelA2: string;
 const modelName = `list-${randomBytes(3).toString('hex')}`;
 const otherModel = `${modelName}-other`;
 let v1: string;
@@ -65,6 +66,7 @@ beforeAll(async () => {
   b = await createTestProject(db);
   studyA1 = (await newUpload(db, a)).studyId;
   studyA2 = (await newUpload(db, a)).studyId;
+  [{ label: labelA2 }] = await db.select({ label: studies.label }).from(studies).where(eq(studies.id, studyA2));
   const studyB = (await newUpload(db, b)).studyId;
   const [m] = await db.insert(models).values({ name: modelName }).returning();
   const [m2] = await db.insert(models).values({ name: otherModel }).returning();
@@ -158,6 +160,7 @@ describe('listRuns', () => {
       [{ model: modelName, version: '2.0.0' }, (r) => r.modelVersionId === v2],
       [{ model: otherModel, version: '2.0.0' }, () => false],
       [{ study: studyA2 }, (r) => r.studyId === studyA2],
+      [{ study: labelA2 }, (r) => r.studyId === studyA2],
       [{ submitter: a.users.admin.email }, (r) => r.submittedBy === a.users.admin.id],
       [{ submitter: a.users.researcher.id }, (r) => r.submittedBy === a.users.researcher.id],
       [{ submitter: 'nobody@test.segflow' }, () => false],
@@ -226,7 +229,7 @@ describe('GET /api/projects/:project/runs', () => {
       ['limit=1000', 'limit', /limit: must be a whole number from 1 to 200/],
       ['from=last-week', 'from', /from: expected a date/],
       ['from=2026-12-02&to=2026-12-01', 'to', /to: must be later than from/],
-      ['study=123', 'study', /study: expected a study id/],
+      ['study=123', 'study', /study: expected a study label such as S-0003, or a study id/],
       ['version=1.0.0', 'version', /version: a version needs its model/],
     ];
     for (const [query, field, message] of bad) {

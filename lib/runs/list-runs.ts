@@ -23,7 +23,16 @@ export function runsPageQuery(db: DbOrTx, p: { projectId: string; filter?: Parti
   const limit = f.limit ?? RUNS_PAGE_DEFAULT;
   const where: (SQL | undefined)[] = [eq(runs.projectId, p.projectId)];
   if (f.status) where.push(eq(runs.status, f.status));
-  if (f.study) where.push(eq(runs.studyId, f.study));
+  if (f.study) {
+    where.push(
+      UUID.test(f.study)
+        ? eq(runs.studyId, f.study)
+        : eq(
+            runs.studyId,
+            sql`(select ${studies.id} from ${studies} where ${studies.projectId} = ${p.projectId} and ${studies.label} = ${f.study.toUpperCase()})`,
+          ),
+    );
+  }
   if (f.model && f.version) {
     // one version row: its id is what the version index holds
     where.push(
