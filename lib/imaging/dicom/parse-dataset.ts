@@ -85,7 +85,7 @@ function pastEnd(ctx: WalkContext, pos: number, end: number, tag: number, proble
   const where = ctx.fileSize === undefined ? 'its dataset is cut off' : `it is cut off at byte ${ctx.fileSize}`;
   throw new AppError(
     'malformed_file',
-    `${ctx.fileName}: the file ends early — ${where}, inside ${tagString(tag)}${keyword ? ` ${keyword}` : ''}; upload the complete file`,
+    `${ctx.fileName}: the file ends early — ${where}, inside ${tagString(tag)}${keyword ? ` ${keyword}` : ''}; use the complete file`,
     { file: ctx.fileName, offset: pos },
   );
 }

@@ -27,9 +27,9 @@ describe('malformed files', () => {
   const broken = dicomFiles('dicom/malformed').filter((f) => !f.includes('embedded-sequence-delimiter'));
   const expected: Record<string, RegExp> = {
     // cut off: said in plain words, with the element for experts
-    'MR_truncated.dcm': /^MR_truncated\.dcm: the file ends early — it is cut off at byte \d+, inside \(7FE0,0010\) PixelData; upload the complete file$/,
+    'MR_truncated.dcm': /^MR_truncated\.dcm: the file ends early — it is cut off at byte \d+, inside \(7FE0,0010\) PixelData; use the complete file$/,
     'rtplan_truncated.dcm':
-      /^rtplan_truncated\.dcm: the file ends early — it is cut off at byte \d+, inside \([0-9A-F]{4},[0-9A-F]{4}\) \w+; upload the complete file$/,
+      /^rtplan_truncated\.dcm: the file ends early — it is cut off at byte \d+, inside \([0-9A-F]{4},[0-9A-F]{4}\) \w+; use the complete file$/,
     'badVR.dcm': /NumberOfFrames \(0028,0008\) is not a valid number: "1A"/,
     'meta_missing_tsyntax.dcm': /no Transfer Syntax UID \(0002,0010\)/,
     'no_meta.dcm': /not a DICOM file/,
@@ -51,7 +51,7 @@ describe('malformed files', () => {
     const cut = whole.subarray(0, 3000);
     for (const run of [() => readDicomHeader(cut, 'truncated.dcm'), () => readDicom(cut, 'truncated.dcm')]) {
       expect(appError(run).message).toBe(
-        'truncated.dcm: the file ends early — it is cut off at byte 3000, inside (0020,0037) ImageOrientationPatient; upload the complete file',
+        'truncated.dcm: the file ends early — it is cut off at byte 3000, inside (0020,0037) ImageOrientationPatient; use the complete file',
       );
     }
     // the whole file reads
