@@ -4,7 +4,8 @@
  * reference, and a run whose serving mask is that same liver is compared with it.
  */
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { and, eq } from 'drizzle-orm';
@@ -220,6 +221,27 @@ describe('reference segmentations', () => {
       .from(storedObjects)
       .where(and(eq(storedObjects.studyId, study.study), eq(storedObjects.class, 'derived')));
     expect(derived).toEqual([]);
+  });
+
+  it('leaves no reference behind when its file is refused before it is sent (not DICOM, not NIfTI)', async () => {
+    const study = await uploadStudy(
+      readdirSync(OTHER_SERIES)
+        .filter((f) => f.endsWith('.dcm'))
+        .map((f) => fileSource(join(OTHER_SERIES, f))),
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'segflow-ref-'));
+    const notDicom = join(dir, 'notdicom.dcm');
+    writeFileSync(notDicom, 'this is a text file, not a DICOM object\n'.repeat(20));
+    const { reference, summary } = await attachReference({
+      api: apiOpts(),
+      project: tp.slug,
+      study: study.study,
+      series: study.series[0].id,
+      source: fileSource(notDicom),
+    });
+    expect(reference).toBeNull();
+    expect(summary.rejected.map((r) => r.file)).toEqual(['notdicom.dcm']);
+    expect(await getDb().select().from(studyReferences).where(eq(studyReferences.studyId, study.study))).toEqual([]);
   });
 
   it('refuses a NIfTI labelmap on another grid than the volume, and accepts one on its grid', async () => {

@@ -1,5 +1,5 @@
 import { and, eq, inArray, ne } from 'drizzle-orm';
-import { runs, series, studies, uploadFiles, uploads, type Upload } from '@/db/schema';
+import { runs, series, studies, studyReferences, uploadFiles, uploads, type Upload } from '@/db/schema';
 import type { Tx } from '../db';
 import { abortUploadFile } from './abort-upload-file';
 import { getStudySummary } from './get-study-summary';
@@ -24,6 +24,10 @@ export async function finishUpload(tx: Tx, p: { upload: Upload }): Promise<Uploa
     .update(uploads)
     .set({ status: 'completed', completedAt: new Date() })
     .where(and(eq(uploads.id, p.upload.id), eq(uploads.status, 'open')));
+  // a reference whose file never reached the server (refused by the browser or the CLI before
+  // sending) would wait for it forever: it goes; one refused here stays listed with the reason
+  const [anyFile] = await tx.select({ id: uploadFiles.id }).from(uploadFiles).where(eq(uploadFiles.uploadId, p.upload.id)).limit(1);
+  if (!anyFile) await tx.delete(studyReferences).where(eq(studyReferences.uploadId, p.upload.id));
   const summary = await getStudySummary(tx, { studyId: p.upload.studyId, projectId: p.upload.projectId, uploadId: p.upload.id });
   if (summary.series.length === 0 && summary.volumes.length === 0 && (await onlyThisUpload(tx, p.upload))) {
     // cascades to the upload and its file rows; the refusals are already in the summary
