@@ -124,8 +124,8 @@ function registerApiCommands(admin: Command): void {
     .command('list')
     .requiredOption('--project <slug>', 'the project')
     .action(async (o: { project: string }) => {
-      const out = await callApi<{ members: { email: string; role: string }[] }>('GET', `/api/projects/${enc(o.project)}/members`);
-      for (const m of out.members) process.stderr.write(`${m.email}\t${m.role}\n`);
+      const out = await callApi<{ members: { email: string; role: string; deactivated?: boolean }[] }>('GET', `/api/projects/${enc(o.project)}/members`);
+      for (const m of out.members) process.stderr.write(`${m.email}\t${m.role}${m.deactivated ? '\tdeactivated' : ''}\n`);
       process.stdout.write(`${JSON.stringify(out.members)}\n`);
     });
   members
