@@ -156,3 +156,29 @@ test('pause holds an upload and resume finishes it', async ({ page }) => {
   await upload.waitDone();
   await expect(upload.file('pause-40mib.nii')).toHaveAttribute('data-phase', 'verified');
 });
+
+test('a SEG uploaded with its CT shows as a segmentation, offered to no model; a broken .zip is listed as not added', async ({ page }) => {
+  await new SignInPage(page).signIn('researcher');
+  const upload = new UploadPage(page);
+  await upload.open();
+  // a .zip that is not one: said at once, naming it, and nothing else of the drop is lost
+  const dir = mkdtempSync(join(tmpdir(), 'segflow-e2e-zip-'));
+  const broken = join(dir, 'broken.zip');
+  writeFileSync(broken, Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919) % 256)));
+  await upload.addFiles([broken]);
+  await expect(page.getByTestId('not-added')).toContainText('broken.zip: not a readable .zip archive');
+  await page.screenshot({ path: test.info().outputPath('upload-broken-zip.png'), fullPage: true });
+
+  const LIVER = join(process.cwd(), 'fixtures/dicom/series/dcmqi-ct-3slice-liver-seg');
+  await upload.addFiles([...['01.dcm', '02.dcm', '03.dcm'].map((f) => join(LIVER, 'ct', f)), join(LIVER, 'liver_seg.dcm')]);
+  await upload.waitDone();
+  await upload.openStudy();
+  await expect(upload.seriesRows()).toHaveCount(2);
+  // rows by their Modality cell ("Segment with…" contains "seg" too)
+  const seg = upload.seriesRows().filter({ has: page.getByRole('cell', { name: 'SEG', exact: true }) });
+  await expect(seg.getByTestId('not-segmentable')).toContainText('a DICOM Segmentation');
+  await expect(seg.getByRole('button', { name: /^Segment/ })).toHaveCount(0);
+  const ct = upload.seriesRows().filter({ has: page.getByRole('cell', { name: 'CT', exact: true }) });
+  await expect(ct.getByRole('button', { name: /^Segment/ })).toHaveCount(1);
+  await page.screenshot({ path: test.info().outputPath('study-with-seg.png'), fullPage: true });
+});

@@ -44,7 +44,7 @@ export function RunsFilterForm({ project, values, models }: { project: string; v
       </label>
       <label>
         Study
-        <input name="study" defaultValue={values.study ?? ''} placeholder="S-0003" size={10} />
+        <input name="study" defaultValue={values.study ?? ''} placeholder="any" size={10} title="a study label such as S-0003, or its id" />
       </label>
       <label>
         Submitter
