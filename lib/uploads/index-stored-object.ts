@@ -68,7 +68,8 @@ export async function indexStoredObject(tx: Tx, p: IndexInput): Promise<{ object
   let seriesId: string;
   let dicomHeader: DicomHeader | undefined;
   if (kind === 'dicom') {
-    const h = readDicomHeader(p.head, p.fileName);
+    // the head is the object's first 16 MiB: its pixel data may go on past it, up to the verified size
+    const h = readDicomHeader(p.head, p.fileName, { fileSize: p.size });
     dicomHeader = h;
     await recordIdentity(tx, { projectId: p.projectId, studyId: p.studyId, studyInstanceUid: h.studyInstanceUid, identity: h.identity, fileName: p.fileName });
     const stated = fallbackSliceSpacing(h);

@@ -62,12 +62,24 @@ export interface WalkContext {
   /** stop at top-level (7FE0,0010): header-only reads never touch pixel bytes */
   stopAtPixelData: boolean;
   pixelDataStart?: number;
-  /** the file's size when `buf` ends where the file does (not a deflated dataset): where a cut-off file stops */
+  /** the file's size when the data ends where the file does (not a deflated dataset): where a cut-off file stops */
   fileSize?: number;
+  /**
+   * where the data really ends, in `buf`'s offsets, when `buf` holds only the first part of the file
+   * (a header read of a large object): pixel data may run past `buf` up to here
+   */
+  dataEnd?: number;
 }
 
-export function createWalkContext(buf: Uint8Array, fileName: string, limits: DicomLimits, stopAtPixelData: boolean, fileSize?: number): WalkContext {
-  return { buf, view: new DataView(buf.buffer, buf.byteOffset, buf.byteLength), fileName, limits, elementCount: 0, stopAtPixelData, fileSize };
+export function createWalkContext(
+  buf: Uint8Array,
+  fileName: string,
+  limits: DicomLimits,
+  stopAtPixelData: boolean,
+  fileSize?: number,
+  dataEnd?: number,
+): WalkContext {
+  return { buf, view: new DataView(buf.buffer, buf.byteOffset, buf.byteLength), fileName, limits, elementCount: 0, stopAtPixelData, fileSize, dataEnd };
 }
 
 export function fail(ctx: WalkContext, offset: number, problem: string): never {
@@ -80,7 +92,7 @@ export function fail(ctx: WalkContext, offset: number, problem: string): never {
  * length field is wrong, and `problem` says which.
  */
 function pastEnd(ctx: WalkContext, pos: number, end: number, tag: number, problem: string): never {
-  if (end !== ctx.buf.length) fail(ctx, pos, problem);
+  if (end !== (ctx.dataEnd ?? ctx.buf.length)) fail(ctx, pos, problem);
   const keyword = tagKeyword(tag);
   const where = ctx.fileSize === undefined ? 'its dataset is cut off' : `it is cut off at byte ${ctx.fileSize}`;
   throw new AppError(
@@ -143,8 +155,10 @@ export function walkElements(
 
     const el: DicomElement = { tag, vr, start: pos, valueStart, length, end: valueStart };
     if (tag === PIXEL_DATA && depth === 0 && ctx.stopAtPixelData) {
-      if (length !== UNDEFINED_LENGTH && length > end - valueStart) {
-        pastEnd(ctx, pos, end, tag, `${tagString(tag)} value length ${length} exceeds the ${end - valueStart} bytes left`);
+      // a header read of a large file holds only its first part: the value may go on past it
+      const dataEnd = end === ctx.buf.length && ctx.dataEnd !== undefined ? ctx.dataEnd : end;
+      if (length !== UNDEFINED_LENGTH && length > dataEnd - valueStart) {
+        pastEnd(ctx, pos, dataEnd, tag, `${tagString(tag)} value length ${length} exceeds the ${dataEnd - valueStart} bytes left`);
       }
       ctx.pixelDataStart = pos;
       elements.push(el);

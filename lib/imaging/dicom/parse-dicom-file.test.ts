@@ -58,6 +58,20 @@ describe('malformed files', () => {
     expect(readDicomHeader(whole, '1-01.dcm').imageOrientationPatient).toHaveLength(6);
   });
 
+  it('reads a header from the first part of a large file whose pixel data goes on past it, and still knows a cut-off one', () => {
+    // the upload indexes a stored object from its first 16 MiB: a whole 40 MiB image is not "cut off"
+    const whole = readFileSync(`${FIXTURES}dicom/series/tcia-lung-pet-ct-dx-ct/1-01.dcm`);
+    const head = whole.subarray(0, 100_000);
+    expect(readDicomHeader(head, 'big.dcm', { fileSize: whole.length }).rows).toBe(512);
+    expect(appError(() => readDicomHeader(head, 'big.dcm')).message).toMatch(
+      /^big\.dcm: the file ends early — it is cut off at byte 100000, inside \(7FE0,0010\)/,
+    );
+    // a file really cut off: its size, not the head's, is where it stops
+    expect(appError(() => readDicomHeader(head, 'cut.dcm', { fileSize: 200_000 })).message).toMatch(
+      /^cut\.dcm: the file ends early — it is cut off at byte 200000, inside \(7FE0,0010\) PixelData; use the complete file$/,
+    );
+  });
+
   it('passes the broken JPEG 2000 codestream through byte for byte', () => {
     const f = dicomFiles('dicom/malformed').find((x) => x.includes('embedded-sequence-delimiter'))!;
     const input = readFileSync(f);

@@ -26,6 +26,11 @@ export interface ParsedDicom {
 export interface ParseOptions {
   stopAtPixelData?: boolean;
   limits?: Partial<DicomLimits>;
+  /**
+   * the whole file's size when `bytes` is only its first part (a header read of a stored object):
+   * with stopAtPixelData, a pixel data value that runs past `bytes` but not past the file is whole
+   */
+  fileSize?: number;
 }
 
 const META = 0x0002;
@@ -100,7 +105,15 @@ export function parseDicomFile(bytes: Uint8Array, fileName: string, options: Par
   if (transferSyntax!.deflated) body = inflateDataset(body, fileName, limits.maxDecodedBytes);
 
   // a deflated dataset's end is where inflating stopped, not a byte of the file
-  const ctx = createWalkContext(body, fileName, limits, stop, transferSyntax!.deflated ? undefined : bytes.length);
+  const fileSize = Math.max(options.fileSize ?? bytes.length, bytes.length);
+  const ctx = createWalkContext(
+    body,
+    fileName,
+    limits,
+    stop,
+    transferSyntax!.deflated ? undefined : fileSize,
+    transferSyntax!.deflated ? undefined : fileSize - bodyStart!,
+  );
   const { elements } = walkElements(ctx, 0, body.length, transferSyntax!, 0, false);
   return {
     fileName,
