@@ -349,8 +349,16 @@ describe('Argo executor', () => {
       report(run, 'Running', [{ task: 'ingest', phase: 'Succeeded' }]);
       return { status: 200, body: cluster.get(params.name)! };
     };
+    // the failed attempt started an hour ago (a retry the next morning)
+    await getDb()
+      .update(runs)
+      .set({ startedAt: new Date(Date.now() - 3_600_000) })
+      .where(eq(runs.id, run.id));
+    const retriedAt = Date.now();
     const again = await exec.retry(run.id);
     expect(again).toMatchObject({ status: 'running', error: null, finishedAt: null, externalId: `argo:segflow/segflow-run-${run.id}` });
+    // the new attempt's own clock: "took" is not the wait before the retry
+    expect(again.startedAt!.getTime()).toBeGreaterThanOrEqual(retriedAt);
     expect(argo.requests.find((r) => r.operationId === 'WorkflowService_RetryWorkflow')).toMatchObject({
       method: 'PUT',
       path: `/api/v1/workflows/segflow/segflow-run-${run.id}/retry`,

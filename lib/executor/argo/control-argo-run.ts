@@ -95,7 +95,9 @@ export async function retryArgoRun(db: DbOrTx, conn: ArgoConnection, runId: stri
   };
   const [row] = await db
     .update(runs)
-    .set(externalId ? { ...common, status: 'running', externalId } : { ...common, status: 'queued', externalId: null })
+    // the new attempt's own time ("took" is not the wait before the retry): now when Argo resumes the
+    // workflow, else from the claim that submits it again
+    .set(externalId ? { ...common, status: 'running', externalId, startedAt: new Date() } : { ...common, status: 'queued', externalId: null, startedAt: null })
     .where(eq(runs.id, runId))
     .returning();
   return row;
