@@ -43,8 +43,8 @@ const PAGES: Record<string, PageRow> = {
   '/settings/project': { allowed: ['admin'], heading: /^Project settings/ },
 };
 /**
- * not a page of its own: sends a signed-in user to their first navigation entry (checked below);
- * /no-project says so to a user in no project, and sends any member on the same way
+ * not a page of its own: `/` sends a signed-in user to their first navigation entry (checked below);
+ * /no-project is for a user in no project and sends any member on to that same entry
  */
 const REDIRECTS = ['/', '/no-project'];
 /** reachable without a session by design */

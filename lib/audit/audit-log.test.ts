@@ -104,6 +104,11 @@ describe('audit log list', () => {
     const day = String(middle).slice(0, 10);
     expect(await count(`action=run.&from=${day}&to=${day}`)).toBe(all.filter((e) => String(e.at).slice(0, 10) === day).length);
     expect(await count(`action=run.&from=${day}&to=${day}`)).toBeGreaterThan(0);
+    const backwards = await get(a.users.admin.token, `/api/projects/${a.slug}/audit?from=2026-12-05&to=2026-12-01`);
+    expect(backwards.status).toBe(400);
+    expect(((await backwards.json()) as { error: { message: string } }).error.message).toBe('to: must be later than from');
+    // a blank limit (a form's empty field) is the default page, as in every list
+    expect((await get(a.users.admin.token, `/api/projects/${a.slug}/audit?limit=`)).status).toBe(200);
     // another project's event never shows; bad input is named
     expect(all.every((e) => e.projectId === a.id)).toBe(true);
     const bad = await get(a.users.admin.token, `/api/projects/${a.slug}/audit?from=yesterday`);

@@ -22,18 +22,22 @@ export const ZAuditFilter = z.object({
   from: z.preprocess(blankToUndefined, ZWhen('from').optional()),
   to: z.preprocess(blankToUndefined, ZWhen('to').optional()),
 });
+/** an empty range is a mistake to say, not an empty log (as on Runs and Studies) */
+const toAfterFrom = (f: { from?: Date; to?: Date }, ctx: z.RefinementCtx) => {
+  if (f.from && f.to && f.from >= f.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be later than from' });
+};
 export type TAuditFilter = z.infer<typeof ZAuditFilter>;
 
 export const ZAuditListQuery = ZAuditFilter.extend({
   project: z.string().min(1),
   cursor: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive({ error: 'cursor: not a cursor this list handed out' }).optional()),
   limit: ZPageLimit(500, 100),
-});
+}).superRefine(toAfterFrom);
 
 export const ZAuditExportQuery = ZAuditFilter.extend({
   project: z.string().min(1),
   format: z.enum(['jsonl', 'csv'], { error: 'expected jsonl or csv' }).default('jsonl'),
-});
+}).superRefine(toAfterFrom);
 
 /** the filter as URL parameters (the page's links and the export link keep it) */
 export function auditFilterParams(f: Partial<Record<keyof TAuditFilter, string | undefined>>): URLSearchParams {

@@ -31,7 +31,7 @@ export async function failureReasons(db: DbOrTx, p: { projectId: string; range: 
     select step,
       regexp_replace(left(message, 160),
         '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9]+([.][0-9]+)?', '#', 'g') as group_key,
-      (array_agg(message order by at desc))[1] as message,
+      left((array_agg(message order by at desc))[1], 300) as message,
       count(*)::int as n,
       to_char(max(at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as last_at
     from failed

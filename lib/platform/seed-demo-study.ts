@@ -1,8 +1,8 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { series, storedObjects, studies, uploadFiles, uploads } from '@/db/schema';
+import { auditEvents, series, storedObjects, studies, uploadFiles, uploads } from '@/db/schema';
 import type { Db } from '../db';
 import type { SeedAudit } from './seed-demo-content';
 import { headObject, putObject } from '../storage/objects';
@@ -18,37 +18,45 @@ export const DEMO_STUDY_FILE = join('fixtures', 'nifti', 'brainchop-t1', 't1_cro
 export const DEMO_STUDY_FACTS = { modality: 'MR', bodyPart: 'HEAD' } as const;
 
 /**
+ * The demo volume of an older install, seeded before its facts were stated, gets them now, once: the
+ * seeded volume only (the project's earliest with the demo file's bytes, not a researcher's copy of
+ * it), only while it has neither a modality nor a body part, and only if no facts were ever stated
+ * of it (a researcher who cleared them meant it).
+ */
+async function stateMissingFacts(db: Db, p: { projectId: string; audit?: SeedAudit }, seriesIds: string[]): Promise<void> {
+  if (seriesIds.length === 0) return;
+  const [seeded] = await db.select({ id: series.id }).from(series).where(inArray(series.id, seriesIds)).orderBy(asc(series.createdAt)).limit(1);
+  if (!seeded) return;
+  const [stated] = await db
+    .select({ seq: auditEvents.seq })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.action, 'series.facts.state'), eq(auditEvents.targetType, 'series'), eq(auditEvents.targetId, seeded.id)))
+    .limit(1);
+  if (stated) return;
+  await db.transaction(async (tx) => {
+    const [volume] = await tx
+      .select({ id: series.id, studyId: series.studyId })
+      .from(series)
+      .where(and(eq(series.id, seeded.id), eq(series.kind, 'nifti'), isNull(series.modality), isNull(series.bodyPart)))
+      .for('update');
+    if (!volume) return;
+    await stateVolumeFacts(tx, { projectId: p.projectId, seriesId: volume.id, ...DEMO_STUDY_FACTS });
+    await p.audit?.append(tx, {
+      action: 'series.facts.state',
+      targetType: 'series',
+      targetId: volume.id,
+      details: { study: volume.studyId, ...DEMO_STUDY_FACTS },
+    });
+  });
+}
+
+/**
  * Puts the demo T1 volume into the demo project through the same ingest path as a browser upload
  * (declared size and SHA-256, server-made key, completion checks, header indexing). Only when the
  * project has no study yet, so a second start changes nothing — except that a demo object the store
  * lost (a database kept, a bucket replaced) is put back at its recorded key when its bytes are the
- * demo file's (same SHA-256).
+ * demo file's (same SHA-256). `audit` records the ingest in its transaction (lib/platform/seed-demo-content.ts).
  */
-/**
- * A demo volume seeded before its facts were stated (an older install's database) gets them now, once:
- * only while it has neither a modality nor a body part, so what a researcher stated since is kept.
- */
-async function stateMissingFacts(db: Db, p: { projectId: string; audit?: SeedAudit }, seriesIds: string[]): Promise<void> {
-  for (const seriesId of new Set(seriesIds)) {
-    await db.transaction(async (tx) => {
-      const [volume] = await tx
-        .select({ id: series.id, studyId: series.studyId })
-        .from(series)
-        .where(and(eq(series.id, seriesId), eq(series.kind, 'nifti'), isNull(series.modality), isNull(series.bodyPart)))
-        .for('update');
-      if (!volume) return;
-      await stateVolumeFacts(tx, { projectId: p.projectId, seriesId: volume.id, ...DEMO_STUDY_FACTS });
-      await p.audit?.append(tx, {
-        action: 'series.facts.state',
-        targetType: 'series',
-        targetId: volume.id,
-        details: { study: volume.studyId, ...DEMO_STUDY_FACTS },
-      });
-    });
-  }
-}
-
-/** `audit` records the ingest in its transaction (lib/platform/seed-demo-content.ts). */
 export async function seedDemoStudy(db: Db, p: { projectId: string; researcherId: string; root?: string; audit?: SeedAudit }): Promise<void> {
   const bytes = readFileSync(join(p.root ?? process.cwd(), DEMO_STUDY_FILE));
   const sha256 = createHash('sha256').update(bytes).digest('hex');

@@ -93,5 +93,10 @@ describe('demo seed', () => {
     await seedDemoContent(db, { projectId: second.projectId, researcherId: second.userIds.researcher });
     const [kept] = await db.select({ bodyPart: series.bodyPart }).from(series).where(eq(series.id, vols[0].id));
     expect(kept.bodyPart).toBe('BRAIN');
+    // once: facts cleared after they were stated stay cleared
+    await db.update(series).set({ modality: null, bodyPart: null }).where(eq(series.id, vols[0].id));
+    await seedDemoContent(db, { projectId: second.projectId, researcherId: second.userIds.researcher });
+    const [cleared] = await db.select({ modality: series.modality, bodyPart: series.bodyPart }).from(series).where(eq(series.id, vols[0].id));
+    expect(cleared).toEqual({ modality: null, bodyPart: null });
   });
 });

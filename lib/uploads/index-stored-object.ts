@@ -30,7 +30,9 @@ async function deidentifiedDescription(tx: Tx, projectId: string, h: DicomHeader
 
 /** Slice spacing as the header states it, for a series without two slice positions: SpacingBetweenSlices, else SliceThickness. */
 function fallbackSliceSpacing(h: DicomHeader): number | undefined {
-  return h.spacingBetweenSlices || h.sliceThickness || undefined;
+  // some scanners write a negative SpacingBetweenSlices (the direction of the stack): a spacing is its size
+  const between = h.spacingBetweenSlices ? Math.abs(h.spacingBetweenSlices) : undefined;
+  return between || (h.sliceThickness && h.sliceThickness > 0 ? h.sliceThickness : undefined);
 }
 
 function slicePositionOf(h: DicomHeader): number | null {
