@@ -116,6 +116,18 @@ beforeAll(async () => {
 });
 afterAll(closeDb);
 
+/** A study of the other series (not the one liver_seg.dcm references), uploaded through the API. */
+const uploadOtherSeries = () =>
+  uploadStudy(
+    readdirSync(OTHER_SERIES)
+      .filter((f) => f.endsWith('.dcm'))
+      .map((f) => fileSource(join(OTHER_SERIES, f))),
+  );
+
+/** Attaches the file at `path` as a reference of the study's first series. */
+const attachToFirstSeries = (study: Awaited<ReturnType<typeof uploadStudy>>, path: string) =>
+  attachReference({ api: apiOpts(), project: tp.slug, study: study.study, series: study.series[0].id, source: fileSource(path) });
+
 describe('reference segmentations', () => {
   it('a reference SEG attached to the dcmqi CT gives Dice 1.0 against itself (HD95 0, volume difference 0)', async () => {
     const study = await uploadStudy(ctFiles.map((f) => bytesSource(f.bytes, f.name)));
@@ -198,19 +210,9 @@ describe('reference segmentations', () => {
   });
 
   it('refuses a SEG that references instances of another series, naming the file', async () => {
-    const study = await uploadStudy(
-      readdirSync(OTHER_SERIES)
-        .filter((f) => f.endsWith('.dcm'))
-        .map((f) => fileSource(join(OTHER_SERIES, f))),
-    );
+    const study = await uploadOtherSeries();
     expect(study.series).toHaveLength(1);
-    const { reference, summary } = await attachReference({
-      api: apiOpts(),
-      project: tp.slug,
-      study: study.study,
-      series: study.series[0].id,
-      source: fileSource(SEG),
-    });
+    const { reference, summary } = await attachToFirstSeries(study, SEG);
     expect(reference?.status).toBe('rejected');
     expect(reference?.error).toMatch(/^liver_seg\.dcm: references 3 of its 3 instance\(s\) that are not in the series it is attached to/);
     expect(summary.rejected).toEqual([{ file: 'liver_seg.dcm', reason: reference?.error }]);
@@ -224,21 +226,11 @@ describe('reference segmentations', () => {
   });
 
   it('leaves no reference behind when its file is refused before it is sent (not DICOM, not NIfTI)', async () => {
-    const study = await uploadStudy(
-      readdirSync(OTHER_SERIES)
-        .filter((f) => f.endsWith('.dcm'))
-        .map((f) => fileSource(join(OTHER_SERIES, f))),
-    );
+    const study = await uploadOtherSeries();
     const dir = mkdtempSync(join(tmpdir(), 'segflow-ref-'));
     const notDicom = join(dir, 'notdicom.dcm');
     writeFileSync(notDicom, 'this is a text file, not a DICOM object\n'.repeat(20));
-    const { reference, summary } = await attachReference({
-      api: apiOpts(),
-      project: tp.slug,
-      study: study.study,
-      series: study.series[0].id,
-      source: fileSource(notDicom),
-    });
+    const { reference, summary } = await attachToFirstSeries(study, notDicom);
     expect(reference).toBeNull();
     expect(summary.rejected.map((r) => r.file)).toEqual(['notdicom.dcm']);
     expect(await getDb().select().from(studyReferences).where(eq(studyReferences.studyId, study.study))).toEqual([]);
